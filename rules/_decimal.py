@@ -1,0 +1,69 @@
+"""Exact decimal arithmetic: the one context, strict parsing, the grid test, wire formatting.
+
+Rules this module keeps (STYLE.md §2.3):
+
+1. Exchange data becomes a ``Decimal`` only from a plain decimal string
+   (``"0.00100000"``, ``"92233720368.54775807"``); a float is an error, never
+   a silent conversion.
+2. No arithmetic depends on the thread's decimal context: :data:`CONTEXT` has
+   enough precision for any Binance value and traps ``Inexact``, so a result
+   that would need rounding raises instead of passing silently.
+3. A value goes back to the wire as a plain decimal string, never in exponent
+   notation (``format(d, "f")``).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Underflow
+
+__all__ = ["CONTEXT", "is_multiple", "parse_plain_decimal", "to_plain_string"]
+
+#: The one context for arithmetic on exchange values. 60 digits hold the
+#: product of two int64-sized values with 8 places each; anything that would
+#: still need rounding raises ``Inexact``.
+CONTEXT = Context(prec=60, traps=[Inexact, InvalidOperation, Overflow, Underflow])
+
+# Binance writes every price and quantity as a plain decimal string: digits,
+# an optional fraction, no exponent, no sign other than an optional minus.
+_PLAIN = re.compile(r"-?(?:0|[1-9][0-9]*|0[0-9]+)(?:\.[0-9]+)?")
+
+
+def parse_plain_decimal(text: str) -> Decimal:
+    """Parse a plain decimal string exactly, keeping its places (``"1.00"`` stays ``1.00``).
+
+    Raises:
+        ValueError: ``text`` is not a plain decimal string (exponent, spaces,
+            ``NaN``, ``Infinity``, empty, ...).
+    """
+    if not _PLAIN.fullmatch(text):
+        raise ValueError(f"expected a decimal string, got {text!r}")
+    return Decimal(text)
+
+
+def is_multiple(value: Decimal, step: Decimal, offset: Decimal | None = None) -> bool:
+    """Whether ``(value - offset) % step == 0``, exactly; a zero step disables the test (D12).
+
+    >>> is_multiple(Decimal("30000.01"), Decimal("0.01"))
+    True
+    >>> is_multiple(Decimal("30000.015"), Decimal("0.01"))
+    False
+    >>> is_multiple(Decimal("7"), Decimal("0"))
+    True
+    """
+    if not step:
+        return True
+    if offset is not None:
+        value = CONTEXT.subtract(value, offset)
+    return not CONTEXT.remainder(value, step)
+
+
+def to_plain_string(value: Decimal) -> str:
+    """The wire form of ``value``: a plain decimal string with its own places.
+
+    >>> to_plain_string(Decimal("1E-8"))
+    '0.00000001'
+    >>> to_plain_string(Decimal("0.00000100"))
+    '0.00000100'
+    """
+    return format(value, "f")

@@ -1,0 +1,18 @@
+"""The bundled example: a small exchangeInfo snapshot and a few orders to check against it.
+
+Written by this project from the facts in real snapshots (see ``docs/examples.md``);
+it is not a copy of a Binance response.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["EXAMPLE_EXCHANGE_INFO", "EXAMPLE_ORDERS"]
+
+_HERE = Path(__file__).parent
+
+#: A 2026-style exchangeInfo ``result``: a handful of symbols with the modern filter set.
+EXAMPLE_EXCHANGE_INFO = _HERE / "exchange_info.json"
+#: Orders (``order.place`` params, one JSON object a line) to check against it.
+EXAMPLE_ORDERS = _HERE / "orders.jsonl"

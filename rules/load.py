@@ -1,0 +1,192 @@
+"""Loading ``exchangeInfo``: JSON text, bytes, a parsed mapping or a file in; rule objects out.
+
+Pure: no network, and no file access except :func:`load_path`. It accepts
+
+- the REST body, which is also the WebSocket ``result`` object;
+- a whole WebSocket response ``{"id", "status", "result", "rateLimits"}``;
+- a snapshot keyed by symbol (``{"BTCUSDT": {...}, ...}``), as some tools cache it.
+
+An error envelope (``{"status": 400, "error": {"code", "msg"}}``) raises
+:class:`~rules.errors.ApiError` with Binance's code and message; anything else
+that is not an exchangeInfo raises one :class:`~rules.errors.LoadError` listing
+every problem with its JSON path. :func:`dump` gives back JSON equal to the input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rules._converter import CONVERTER, Invalid, describe, problems, unstructure
+from rules.errors import ApiError, LoadError, UnknownSymbolError
+from rules.models import ExchangeInfo, SymbolInfo
+
+__all__ = ["dump", "dumps", "load_path", "loads", "parse_json"]
+
+Source = str | bytes | bytearray | Mapping[str, Any]
+
+
+def parse_json(data: str | bytes | bytearray, *, source: str | None = None) -> Any:
+    """Parse JSON text as Binance sends it.
+
+    Raises:
+        LoadError: empty, truncated or otherwise not JSON.
+    """
+    if isinstance(data, bytes | bytearray):
+        try:
+            data = bytes(data).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise LoadError([f"$: not UTF-8 text ({error.reason} at byte {error.start})"],
+                            source=source) from None
+    if not data.strip():
+        raise LoadError(["$: empty input, expected an exchangeInfo JSON object"], source=source)
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as error:
+        raise LoadError(
+            [f"$: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"],
+            source=source,
+        ) from None
+    except RecursionError:
+        raise LoadError(["$: not valid JSON: nested too deeply"], source=source) from None
+
+
+def _unwrap(obj: Any, source: str | None) -> Mapping[str, Any]:
+    if not isinstance(obj, Mapping):
+        raise LoadError([f"$: expected an exchangeInfo object, got {describe(obj)}"], source=source)
+    if "symbols" in obj:
+        return obj
+    if "error" in obj:
+        error = obj["error"]
+        if isinstance(error, Mapping) and type(error.get("code")) is int:
+            status = obj.get("status")
+            raise ApiError(
+                error["code"],
+                str(error.get("msg", "")),
+                status=status if type(status) is int else None,
+            )
+        raise LoadError([f"$.error: malformed error envelope: {describe(error)}"], source=source)
+    if "result" in obj:
+        result = obj["result"]
+        if isinstance(result, Mapping) and "symbols" in result:
+            return result
+        if not isinstance(result, Mapping):
+            raise LoadError([f"$.result: expected an exchangeInfo object, got {describe(result)}"],
+                            source=source)
+        raise LoadError(["$.result.symbols: required field missing"], source=source)
+    return obj
+
+
+def _is_keyed(obj: Mapping[str, Any]) -> bool:
+    return bool(obj) and all(
+        isinstance(v, Mapping) and v.get("symbol") == k for k, v in obj.items()
+    )
+
+
+def _structure(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo:
+    if "symbols" not in obj and _is_keyed(obj):
+        symbols = []
+        found: list[str] = []
+        for key, value in obj.items():
+            try:
+                symbols.append(CONVERTER.structure(value, SymbolInfo))
+            except Exception as error:  # noqa: BLE001 - every problem is reported below
+                found.extend(problems(error, f"$.{key}"))
+        if found:
+            raise LoadError(found, source=source)
+        return ExchangeInfo(tuple(symbols), keyed_by_symbol=True)
+    try:
+        return CONVERTER.structure(obj, ExchangeInfo)
+    except (Invalid, KeyError, ValueError, TypeError) as error:
+        raise LoadError(list(problems(error)), source=source) from None
+    except Exception as error:  # cattrs' error groups
+        raise LoadError(list(problems(error)), source=source) from None
+
+
+def loads(
+    data: Source, *, symbols: Iterable[str] | None = None, source: str | None = None
+) -> ExchangeInfo:
+    """Load an exchangeInfo from JSON text, bytes or an already parsed mapping.
+
+    Args:
+        data: the REST body / WebSocket ``result``, a whole WebSocket response,
+            or a snapshot keyed by symbol.
+        symbols: when given, only these symbols are turned into objects (the
+            rest is skipped, which is much faster on a full snapshot).
+        source: a name for the input (a file name) used in error messages.
+
+    Raises:
+        LoadError: the input is not a loadable exchangeInfo; ``problems`` lists
+            every problem with its JSON path.
+        ApiError: the input is a Binance error envelope.
+        UnknownSymbolError: a name in ``symbols`` is not in the snapshot.
+
+    >>> info = loads('{"serverTime": 1692000000000, "symbols": []}')
+    >>> info.server_time, len(info)
+    (1692000000000, 0)
+    >>> loads('{"symbols": [{"symbol": 7}]}')
+    Traceback (most recent call last):
+    ...
+    rules.errors.LoadError: cannot load exchangeInfo: 5 problems
+      $.symbols[0].symbol: expected a string, got integer 7
+      $.symbols[0].status: required field missing
+      $.symbols[0].baseAsset: required field missing
+      $.symbols[0].quoteAsset: required field missing
+      $.symbols[0].filters: required field missing
+    """
+    obj = _unwrap(
+        parse_json(data, source=source) if isinstance(data, str | bytes | bytearray) else data,
+        source,
+    )
+    if symbols is not None:
+        obj = _select(obj, frozenset(symbols))
+    return _structure(obj, source)
+
+
+def _select(obj: Mapping[str, Any], wanted: frozenset[str]) -> Mapping[str, Any]:
+    raw = obj.get("symbols")
+    if not isinstance(raw, list):
+        if "symbols" in obj or not _is_keyed(obj):
+            return obj  # the structuring reports what is wrong
+        picked = {k: v for k, v in obj.items() if k in wanted}
+        names = picked.keys()
+    else:
+        chosen = [s for s in raw if isinstance(s, Mapping) and s.get("symbol") in wanted]
+        picked = {**obj, "symbols": chosen}
+        names = {s["symbol"] for s in chosen}
+    for name in sorted(wanted - set(names)):
+        raise UnknownSymbolError(name)
+    return picked
+
+
+def load_path(
+    path: str | os.PathLike[str], *, symbols: Iterable[str] | None = None
+) -> ExchangeInfo:
+    """Load an exchangeInfo snapshot from a file (see :func:`loads`).
+
+    Raises:
+        LoadError: the file cannot be read, or is not a loadable exchangeInfo.
+        ApiError: the file holds a Binance error envelope.
+    """
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as file:
+            data = file.read()
+    except OSError as error:
+        raise LoadError([f"cannot read file: {error.strerror}"], source=name) from None
+    return loads(data, symbols=symbols, source=name)
+
+
+def dump(info: ExchangeInfo) -> dict[str, Any]:
+    """The JSON value of ``info``: equal to what was loaded, unmodelled fields included."""
+    if info.keyed_by_symbol:
+        return {s.symbol: unstructure(s) for s in info.symbols}
+    result: dict[str, Any] = unstructure(info)
+    return result
+
+
+def dumps(info: ExchangeInfo, *, indent: int | None = None) -> str:
+    """:func:`dump` as JSON text."""
+    return json.dumps(dump(info), indent=indent, ensure_ascii=False)
