@@ -73,12 +73,23 @@ def describe(value: object) -> str:
 # --------------------------------------------------------------------------- scalar hooks
 
 
+# A full snapshot spells ~34 000 decimals with a few thousand distinct strings
+# (tick sizes, multipliers); Decimals are immutable, so equal strings can share one.
+_DECIMALS: dict[str, Decimal] = {}
+
+
 def _decimal(value: object, _: object) -> Decimal:
     if type(value) is str:
+        cached = _DECIMALS.get(value)
+        if cached is not None:
+            return cached
         try:
-            return parse_plain_decimal(value)
+            parsed = parse_plain_decimal(value)
         except ValueError:
             raise Invalid(f"expected a decimal string, got {describe(value)}") from None
+        if len(_DECIMALS) < 100_000:
+            _DECIMALS[value] = parsed
+        return parsed
     raise Invalid(f"expected a decimal string, got {describe(value)}")
 
 
@@ -117,6 +128,16 @@ def _optional_factory(t: Any, conv: cattrs.Converter) -> Callable[[object, objec
     # lost on the way back, so it is an error like any other wrong type.
     inner = next(a for a in typing.get_args(t) if a is not type(None))
     hook = conv.get_structure_hook(inner)
+    if inner in (str, int, bool):
+        # The hot path of a load: the scalar check inline, errors from the full hook.
+        def structure_scalar(value: object, _: object, exact: type = inner) -> object:
+            if type(value) is exact:
+                return value
+            if value is None:
+                raise Invalid(f"expected {_expected(inner)}, got null")
+            return hook(value, inner)
+
+        return structure_scalar
 
     def structure_present(value: object, _: object) -> object:
         if value is None:
@@ -144,7 +165,7 @@ def _tuple_factory(t: Any, conv: cattrs.Converter) -> Callable[[object, object],
     item = conv.get_structure_hook(item_type)
 
     def structure_array(value: object, _: object) -> tuple[object, ...]:
-        if not isinstance(value, list | tuple):
+        if type(value) is not list and not isinstance(value, list | tuple):
             raise Invalid(f"expected an array, got {describe(value)}")
         try:
             return tuple([item(x, item_type) for x in value])
@@ -186,18 +207,24 @@ def _class_hook(cls: type[T], conv: cattrs.Converter) -> Callable[[object, objec
     known = frozenset(key for _, key in wire) | (
         {"filterType"} if hasattr(cls, "filter_type") else set()
     )
-    base = make_dict_structure_fn(
-        cls,
-        conv,
-        _cattrs_detailed_validation=True,
+    overrides = {
         **{name: override(rename=key) for name, key in wire},
         **{a.name: override(omit=True) for a in attrs.fields(cls) if a.name in _INTERNAL},
-    )
+    }
+    # Two generated functions from the same configuration: the plain one is
+    # the fast path of a good snapshot; only when it fails is the input
+    # structured again with detailed validation, to report every problem
+    # with its path (rule 4).
+    fast = make_dict_structure_fn(cls, conv, _cattrs_detailed_validation=False, **overrides)
+    detailed = make_dict_structure_fn(cls, conv, _cattrs_detailed_validation=True, **overrides)
 
     def structure_object(value: object, _: object) -> T:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             raise Invalid(f"expected an object, got {describe(value)}")
-        obj = base(value, cls)
+        try:
+            obj = fast(value, cls)
+        except Exception:  # noqa: BLE001 - redone below, to collect every problem
+            obj = detailed(value, cls)
         if not known.issuperset(value):
             extra = {k: v for k, v in value.items() if k not in known}
             obj = attrs.evolve(obj, extra=FrozenJson(extra))  # type: ignore[misc]
@@ -210,7 +237,7 @@ def _filter_hook(conv: cattrs.Converter) -> Callable[[object, object], models.Fi
     hooks = {name: conv.get_structure_hook(cls) for name, cls in models.FILTER_CLASSES.items()}
 
     def structure_filter(value: object, _: object) -> models.Filter:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             raise Invalid(f"expected a filter object, got {describe(value)}")
         filter_type = value.get("filterType")
         if type(filter_type) is not str:
