@@ -59,8 +59,10 @@ def summary(symbol: SymbolInfo) -> str:
     if flags:
         lines.append(f"  allowed: {', '.join(flags)}")
     if symbol.permission_sets:
-        sets = " AND ".join("(" + " | ".join(s[:4]) + (" | ..." if len(s) > 4 else "") + ")"
-                            for s in symbol.permission_sets)
+        sets = " AND ".join(
+            "(" + " | ".join(s[:4]) + (" | ..." if len(s) > 4 else "") + ")"
+            for s in symbol.permission_sets
+        )
         lines.append(f"  permissions: {sets}")
     elif symbol.permissions:
         lines.append(f"  permissions: {' | '.join(symbol.permissions)}")

@@ -169,13 +169,13 @@ def _tuple_factory(t: Any, conv: cattrs.Converter) -> Callable[[object, object],
             raise Invalid(f"expected an array, got {describe(value)}")
         try:
             return tuple([item(x, item_type) for x in value])
-        except Exception:  # noqa: BLE001 - redo slowly to collect every error with its index
+        except Exception:
             pass
         errors: list[Exception] = []
         for i, x in enumerate(value):
             try:
                 item(x, item_type)
-            except Exception as error:  # noqa: BLE001 - reported, with its path, below
+            except Exception as error:
                 error.__notes__ = [
                     *getattr(error, "__notes__", []),
                     IterableValidationNote(f"Structuring {t} @ index {i}", i, item_type),
@@ -202,12 +202,12 @@ def _wire_fields(cls: type) -> list[tuple[str, str]]:
     return [(a.name, camel(a.name)) for a in attrs.fields(cls) if a.name not in _INTERNAL]
 
 
-def _class_hook(cls: type[T], conv: cattrs.Converter) -> Callable[[object, object], T]:
+def _class_hook(cls: Any, conv: cattrs.Converter) -> Callable[[object, object], Any]:
     wire = _wire_fields(cls)
     known = frozenset(key for _, key in wire) | (
         {"filterType"} if hasattr(cls, "filter_type") else set()
     )
-    overrides = {
+    overrides: dict[str, Any] = {
         **{name: override(rename=key) for name, key in wire},
         **{a.name: override(omit=True) for a in attrs.fields(cls) if a.name in _INTERNAL},
     }
@@ -218,16 +218,16 @@ def _class_hook(cls: type[T], conv: cattrs.Converter) -> Callable[[object, objec
     fast = make_dict_structure_fn(cls, conv, _cattrs_detailed_validation=False, **overrides)
     detailed = make_dict_structure_fn(cls, conv, _cattrs_detailed_validation=True, **overrides)
 
-    def structure_object(value: object, _: object) -> T:
+    def structure_object(value: object, _: object) -> Any:
         if type(value) is not dict and not isinstance(value, Mapping):
             raise Invalid(f"expected an object, got {describe(value)}")
         try:
             obj = fast(value, cls)
-        except Exception:  # noqa: BLE001 - redone below, to collect every problem
+        except Exception:
             obj = detailed(value, cls)
         if not known.issuperset(value):
             extra = {k: v for k, v in value.items() if k not in known}
-            obj = attrs.evolve(obj, extra=FrozenJson(extra))  # type: ignore[misc]
+            obj = attrs.evolve(obj, extra=FrozenJson(extra))
         return obj
 
     return structure_object
@@ -241,7 +241,9 @@ def _filter_hook(conv: cattrs.Converter) -> Callable[[object, object], models.Fi
             raise Invalid(f"expected a filter object, got {describe(value)}")
         filter_type = value.get("filterType")
         if type(filter_type) is not str:
-            raise Invalid(f"expected a filter with a string filterType, got {describe(filter_type)}")
+            raise Invalid(
+                f"expected a filter with a string filterType, got {describe(filter_type)}"
+            )
         hook = hooks.get(filter_type)
         if hook is None:
             return models.UnknownFilter(filter_type, FrozenJson(value))
@@ -284,13 +286,13 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(models.UnknownFilter, lambda f: thaw(f.raw))
     # Order matters: a hook is generated when registered, from the hooks of its
     # fields, so filters come first, then their union, then what holds them.
-    for cls in models.FILTER_CLASSES.values():
-        conv.register_structure_hook(cls, _class_hook(cls, conv))
+    for filter_class in models.FILTER_CLASSES.values():
+        conv.register_structure_hook(filter_class, _class_hook(filter_class, conv))
     conv.register_structure_hook_func(lambda t: t == models.Filter, _filter_hook(conv))
-    for cls in (models.RateLimit, models.Sor, models.SymbolInfo, models.ExchangeInfo):
-        conv.register_structure_hook(cls, _class_hook(cls, conv))
-    for cls in _MODELS:
-        conv.register_unstructure_hook(cls, _unstructure_hook(cls, conv))
+    for holder in (models.RateLimit, models.Sor, models.SymbolInfo, models.ExchangeInfo):
+        conv.register_structure_hook(holder, _class_hook(holder, conv))
+    for model in _MODELS:
+        conv.register_unstructure_hook(model, _unstructure_hook(model, conv))
     return conv
 
 

@@ -20,7 +20,7 @@ class FrozenJson(Mapping[str, Any]):
 
     __slots__ = ("_data", "_hash")
 
-    def __init__(self, data: Mapping[str, Any] = {}) -> None:  # noqa: B006 - never mutated
+    def __init__(self, data: Mapping[str, Any] = {}) -> None:
         self._data: dict[str, Any] = {k: freeze(v) for k, v in data.items()}
         self._hash: int | None = None
 
@@ -37,7 +37,7 @@ class FrozenJson(Mapping[str, Any]):
         if isinstance(other, FrozenJson):
             return self._data == other._data
         if isinstance(other, Mapping):
-            return thaw(self) == dict(other)
+            return bool(thaw(self) == dict(other))
         return NotImplemented
 
     def __hash__(self) -> int:

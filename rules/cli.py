@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import IO, NoReturn
+from typing import IO, Any, NoReturn
 
 import attrs
 
@@ -44,7 +44,7 @@ class _Parser(argparse.ArgumentParser):
 
     streams: Streams | None = None
 
-    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+    def _print_message(self, message: str, file: Any = None) -> None:
         if not message:
             return
         streams = _Parser.streams

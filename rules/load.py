@@ -38,8 +38,9 @@ def parse_json(data: str | bytes | bytearray, *, source: str | None = None) -> A
         try:
             data = bytes(data).decode("utf-8")
         except UnicodeDecodeError as error:
-            raise LoadError([f"$: not UTF-8 text ({error.reason} at byte {error.start})"],
-                            source=source) from None
+            raise LoadError(
+                [f"$: not UTF-8 text ({error.reason} at byte {error.start})"], source=source
+            ) from None
     if not data.strip():
         raise LoadError(["$: empty input, expected an exchangeInfo JSON object"], source=source)
     try:
@@ -73,8 +74,10 @@ def _unwrap(obj: Any, source: str | None) -> Mapping[str, Any]:
         if isinstance(result, Mapping) and "symbols" in result:
             return result
         if not isinstance(result, Mapping):
-            raise LoadError([f"$.result: expected an exchangeInfo object, got {describe(result)}"],
-                            source=source)
+            raise LoadError(
+                [f"$.result: expected an exchangeInfo object, got {describe(result)}"],
+                source=source,
+            )
         raise LoadError(["$.result.symbols: required field missing"], source=source)
     return obj
 
@@ -92,7 +95,7 @@ def _structure(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo:
         for key, value in obj.items():
             try:
                 symbols.append(CONVERTER.structure(value, SymbolInfo))
-            except Exception as error:  # noqa: BLE001 - every problem is reported below
+            except Exception as error:
                 found.extend(problems(error, f"$.{key}"))
         if found:
             raise LoadError(found, source=source)
@@ -151,12 +154,12 @@ def _select(obj: Mapping[str, Any], wanted: frozenset[str]) -> Mapping[str, Any]
         if "symbols" in obj or not _is_keyed(obj):
             return obj  # the structuring reports what is wrong
         picked = {k: v for k, v in obj.items() if k in wanted}
-        names = picked.keys()
+        names: set[str] = set(picked)
     else:
         chosen = [s for s in raw if isinstance(s, Mapping) and s.get("symbol") in wanted]
         picked = {**obj, "symbols": chosen}
         names = {s["symbol"] for s in chosen}
-    for name in sorted(wanted - set(names)):
+    for name in sorted(wanted - names):
         raise UnknownSymbolError(name)
     return picked
 

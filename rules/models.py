@@ -60,10 +60,9 @@ __all__ = [
 ]
 
 
-
 def _extra() -> FrozenJson:
     # The fields Binance sent that no class names: kept so that nothing is lost.
-    return attrs.field(default=EMPTY, kw_only=True, repr=False)  # type: ignore[no-any-return]
+    return attrs.field(default=EMPTY, kw_only=True, repr=False)
 
 
 # --------------------------------------------------------------------------- symbol filters

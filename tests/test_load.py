@@ -1,0 +1,469 @@
+"""Loading exchangeInfo: every real snapshot, every oddity of FINDINGS.md, every bad input."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rules import (
+    ApiError,
+    ExchangeInfo,
+    LoadError,
+    LotSizeFilter,
+    MarketLotSizeFilter,
+    MaxPositionFilter,
+    MinNotionalFilter,
+    PercentPriceFilter,
+    PriceFilter,
+    TrailingDeltaFilter,
+    UnknownFilter,
+    UnknownSymbolError,
+    dump,
+    dumps,
+    load_path,
+    loads,
+)
+from tests._shared import EXCHANGE_INFO
+
+SNAPSHOTS = sorted(EXCHANGE_INFO.glob("*.json"))
+WS_RECORDING = (
+    EXCHANGE_INFO
+    / "related"
+    / "testnet-python-binance-recording-ws_get_exchange_info-BTCUSDT-2026-06.json"
+)
+NAUTILUS_2021 = EXCHANGE_INFO / "related" / "spot-nautilus-exchangeInfo-2symbols-2021-10.json"
+
+_CACHE: dict[str, ExchangeInfo] = {}
+
+
+def snapshot(name: str) -> ExchangeInfo:
+    """A real snapshot, loaded once per test session."""
+    if name not in _CACHE:
+        _CACHE[name] = load_path(EXCHANGE_INFO / f"{name}.json")
+    return _CACHE[name]
+
+
+def raw(path: Path) -> Any:
+    return json.loads(path.read_bytes())
+
+
+class TestRealSnapshots:
+    """Every real snapshot of ../shared/data/exchange_info loads, whole and losslessly."""
+
+    def test_all_thirteen_are_here(self) -> None:
+        assert len(SNAPSHOTS) == 13
+
+    @pytest.mark.parametrize("path", SNAPSHOTS, ids=lambda p: p.stem)
+    def test_loads_every_symbol_and_dumps_back_equal(self, path: Path) -> None:
+        data = raw(path)
+        info = load_path(path)
+        expected = len(data["symbols"]) if "symbols" in data else len(data)
+        assert len(info) == expected
+        assert dump(info) == data
+        assert json.loads(dumps(info)) == data
+
+    @pytest.mark.parametrize("path", [WS_RECORDING, NAUTILUS_2021], ids=lambda p: p.stem)
+    def test_related_responses(self, path: Path) -> None:
+        data = raw(path)
+        body = data["client"][0]["return"] if "client" in data else data
+        info = loads(body)
+        assert len(info) == len(body["symbols"])
+        assert dump(info) == body
+
+    def test_ws_recording_has_connections_limit_and_2026_flags(self) -> None:
+        info = loads(raw(WS_RECORDING)["client"][0]["return"])
+        assert info.rate_limits is not None
+        assert "CONNECTIONS" in {r.rate_limit_type for r in info.rate_limits}
+        assert info["BTCUSDT"].filter(PercentPriceFilter) is None
+
+    def test_loaded_objects_are_immutable_and_hashable(self) -> None:
+        info = snapshot("spot-full-2023-08")
+        btc = info["BTCUSDT"]
+        with pytest.raises(AttributeError):
+            btc.status = "BREAK"  # type: ignore[misc]
+        assert hash(btc) == hash(
+            load_path(EXCHANGE_INFO / "spot-full-2023-08.json", symbols=["BTCUSDT"])["BTCUSDT"]
+        )
+        assert len({btc, info["ETHBTC"], btc}) == 2
+
+
+class TestFindings:
+    """The oddities FINDINGS.md §3 says a validator must survive, each on real data."""
+
+    @pytest.mark.parametrize(
+        ("symbol", "kind", "field", "text"),
+        [
+            ("BTCIDRT", PriceFilter, "tick_size", "1.00"),  # quote precision 2
+            ("BTCIDRT", PriceFilter, "max_price", "9000000000.00"),
+            ("SHIBUSDT", LotSizeFilter, "step_size", "1.00"),  # base precision 2
+            ("SHIBUSDT", LotSizeFilter, "max_qty", "46116860414.00"),
+            ("SHIBUSDT", MarketLotSizeFilter, "min_qty", "0.00"),
+            ("BTTCUSDT", LotSizeFilter, "step_size", "1.0"),  # base precision 1
+            ("BTTCUSDT", LotSizeFilter, "max_qty", "92233720368.0"),
+            ("BTTCUSDT", MarketLotSizeFilter, "step_size", "0.0"),
+            ("BTCUSDT", MarketLotSizeFilter, "step_size", "0.00000000"),  # step 0 everywhere
+            ("BTCUSDT", MarketLotSizeFilter, "max_qty", "169.00949758"),  # computed, not round
+            ("LUNCBUSD", MaxPositionFilter, "max_position", "92233720368.54775807"),  # (2^63-1)/1e8
+            ("BTCUSDT", PriceFilter, "tick_size", "0.01000000"),
+        ],
+    )
+    def test_decimal_strings_of_any_places_parse_exactly(
+        self, symbol: str, kind: type[Any], field: str, text: str
+    ) -> None:
+        f = snapshot("spot-full-2023-08")[symbol].filter(kind)
+        value = getattr(f, field)
+        assert isinstance(value, Decimal)
+        assert value == Decimal(text)
+        assert str(value) == text or format(value, "f") == text  # places kept
+        assert value.as_tuple() == Decimal(text).as_tuple()
+
+    def test_int64_max_position_is_exact(self) -> None:
+        f = snapshot("spot-full-2023-08")["LUNCBUSD"].filter(MaxPositionFilter)
+        assert f is not None
+        assert f.max_position * 10**8 == 2**63 - 1
+
+    def test_minimum_price_off_the_tick(self) -> None:
+        f = snapshot("spot-full-2021-08")["BTCUPUSDT"].filter(PriceFilter)
+        assert f == PriceFilter(Decimal("9.255"), Decimal("175.836"), Decimal("0.001"))
+
+    def test_zero_price_bounds_of_2019(self) -> None:
+        f = snapshot("spot-full-2019-05")["ETHBTC"].filter(PriceFilter)
+        assert f is not None
+        assert (f.min_price, f.max_price) == (Decimal(0), Decimal(0))
+
+    def test_filters_in_six_orders_are_found_by_type(self) -> None:
+        info = snapshot("spot-full-2020-10")
+        orders = {tuple(f.filter_type for f in s.filters) for s in info}
+        assert len(orders) == 6
+        for s in info:
+            for f in s.filters:
+                assert s.filter(type(f)) is f
+                assert s.filter(f.filter_type) is f
+
+    def test_market_lot_size_missing_on_old_symbols(self) -> None:
+        info = snapshot("spot-full-2019-09")
+        missing = [s for s in info if s.filter(MarketLotSizeFilter) is None]
+        assert len(missing) == 139
+        assert sum(s.status == "TRADING" for s in missing) == 93
+
+    def test_trailing_delta_missing_on_new_listings_of_2022(self) -> None:
+        info = snapshot("spot-full-2022-05")
+        missing = sorted(s.symbol for s in info if s.filter(TrailingDeltaFilter) is None)
+        assert len(missing) == 14
+        assert "LDOUSDT" in missing
+        assert not any(s.allow_trailing_stop for s in info)
+
+    def test_min_notional_of_2018_has_only_min_notional(self) -> None:
+        info = snapshot("spot-full-2018-02")
+        f = info["123456"].filter(MinNotionalFilter)  # the test pair, digits only
+        assert f == MinNotionalFilter(Decimal("0.001"))
+        assert f is not None
+        assert f.apply_to_market is None
+        assert f.avg_price_mins is None
+        assert "applyToMarket" not in dump(info)["symbols"][0]["filters"][2]
+
+    def test_fields_old_snapshots_lack_are_none(self) -> None:
+        s = snapshot("spot-full-2018-02")["ETHBTC"]
+        assert s.quote_asset_precision is None
+        assert s.quote_precision == 8
+        assert s.permissions is None
+        assert s.permission_sets is None
+        assert s.allowed_self_trade_prevention_modes is None
+
+    def test_rate_limits_of_2018(self) -> None:
+        limits = snapshot("spot-full-2018-02").rate_limits
+        assert limits is not None
+        assert limits[0].rate_limit_type == "REQUESTS"
+        assert limits[0].interval_num is None
+
+    def test_permission_sets_with_empty_permissions(self) -> None:
+        s = snapshot("testnet-spot-full-2024-09")["ETHBTC"]
+        assert s.permissions == ()
+        assert s.permission_sets == (("SPOT",),)
+        assert s.default_self_trade_prevention_mode == "EXPIRE_MAKER"
+
+    def test_keyed_2025_snapshot(self) -> None:
+        info = snapshot("spot-9symbols-keyed-2025-11")
+        btc = info["BTCUSDT"]
+        assert info.keyed_by_symbol
+        assert info.server_time is None
+        assert btc.permission_sets is not None
+        assert len(btc.permission_sets[0]) == 212
+        assert btc.allowed_self_trade_prevention_modes == (
+            "EXPIRE_TAKER",
+            "EXPIRE_MAKER",
+            "EXPIRE_BOTH",
+            "DECREMENT",
+        )
+        assert "STOP_LOSS" in (btc.order_types or ())
+
+    def test_symbols_starting_with_digits_are_looked_up_whole(self) -> None:
+        info = snapshot("spot-full-2023-08")
+        s = info["1INCHBTC"]
+        assert (s.base_asset, s.quote_asset) == ("1INCH", "BTC")
+
+
+def _symbol(**overrides: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "symbol": "BTCUSDT",
+        "status": "TRADING",
+        "baseAsset": "BTC",
+        "quoteAsset": "USDT",
+        "filters": [
+            {
+                "filterType": "PRICE_FILTER",
+                "minPrice": "0.01",
+                "maxPrice": "1000000",
+                "tickSize": "0.01",
+            }
+        ],
+    }
+    base.update(overrides)
+    return base
+
+
+def _info(*symbols: dict[str, Any], **top: Any) -> dict[str, Any]:
+    return {"timezone": "UTC", "serverTime": 1_700_000_000_000, "symbols": list(symbols), **top}
+
+
+class TestWhatBinanceMayAddTomorrow:
+    """Unknown enum values, filter types and fields load and are kept (nothing is lost)."""
+
+    def test_unknown_filter_is_kept_whole(self) -> None:
+        new = {"filterType": "T_PLUS_SELL", "days": 1, "ratio": "0.5"}
+        data = _info(_symbol(filters=[new]))
+        info = loads(data)
+        f = info["BTCUSDT"].filters[0]
+        assert isinstance(f, UnknownFilter)
+        assert f.filter_type == "T_PLUS_SELL"
+        assert dict(f.raw) == new
+        assert info["BTCUSDT"].filter("T_PLUS_SELL") is f
+        assert dump(info) == data
+
+    def test_unknown_fields_are_kept_and_dumped(self) -> None:
+        data = _info(
+            _symbol(
+                newFlagAllowed=True,
+                filters=[
+                    {
+                        "filterType": "LOT_SIZE",
+                        "minQty": "1",
+                        "maxQty": "2",
+                        "stepSize": "1",
+                        "x": [1.5, {"y": None}],
+                    }
+                ],
+            ),
+            newTopLevel={"a": [1, 2]},
+        )
+        info = loads(data)
+        assert info["BTCUSDT"].extra == {"newFlagAllowed": True}
+        assert dump(info) == data
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("status", "SOMETHING_NEW"),
+            ("status", "HALT"),
+            ("orderTypes", ["LIMIT", "FUTURE_ORDER_TYPE"]),
+            ("allowedSelfTradePreventionModes", ["NONE", "NEW_MODE"]),
+            ("permissionSets", [["SPOT"], ["TRD_GRP_999"]]),
+            ("symbol", "这是测试币456USDT"),
+        ],
+    )
+    def test_unknown_enum_values_load(self, field: str, value: Any) -> None:
+        data = _info(_symbol(**{field: value}))
+        assert dump(loads(data)) == data
+
+    def test_exchange_filters_load(self) -> None:
+        data = _info(
+            _symbol(),
+            exchangeFilters=[
+                {"filterType": "EXCHANGE_MAX_NUM_ORDERS", "maxNumOrders": 1000},
+                {"filterType": "EXCHANGE_MAX_NUM_ALGO_ORDERS", "maxNumAlgoOrders": 200},
+                {"filterType": "EXCHANGE_MAX_NUM_ICEBERG_ORDERS", "maxNumIcebergOrders": 10000},
+                {"filterType": "EXCHANGE_MAX_NUM_ORDER_LISTS", "maxNumOrderLists": 20},
+            ],
+        )
+        info = loads(data)
+        assert info.exchange_filter("EXCHANGE_MAX_NUM_ORDERS") is not None
+        assert dump(info) == data
+
+    def test_sors_load(self) -> None:
+        data = _info(_symbol(), sors=[{"baseAsset": "BTC", "symbols": ["BTCUSDT", "BTCUSDC"]}])
+        info = loads(data)
+        assert info.sors is not None
+        assert info.sors[0].symbols == ("BTCUSDT", "BTCUSDC")
+        assert dump(info) == data
+
+
+class TestSources:
+    """The shapes ``loads`` accepts."""
+
+    def test_str_bytes_mapping_and_path_agree(self, tmp_path: Path) -> None:
+        data = _info(_symbol())
+        text = json.dumps(data)
+        path = tmp_path / "x.json"
+        path.write_text(text)
+        assert loads(text) == loads(text.encode()) == loads(data) == load_path(path)
+
+    def test_websocket_envelope(self) -> None:
+        body = _info(_symbol())
+        envelope = {"id": "abc", "status": 200, "result": body, "rateLimits": []}
+        assert loads(envelope) == loads(body)
+
+    def test_error_envelope_raises_api_error(self) -> None:
+        envelope = {"id": 1, "status": 400, "error": {"code": -1121, "msg": "Invalid symbol."}}
+        with pytest.raises(ApiError) as caught:
+            loads(json.dumps(envelope))
+        assert (caught.value.code, caught.value.msg, caught.value.status) == (
+            -1121,
+            "Invalid symbol.",
+            400,
+        )
+        assert str(caught.value) == "Binance error -1121: Invalid symbol. (status 400)"
+
+    def test_select_symbols(self) -> None:
+        info = loads(_info(_symbol(), _symbol(symbol="ETHUSDT")), symbols=["ETHUSDT"])
+        assert [s.symbol for s in info] == ["ETHUSDT"]
+
+    def test_select_unknown_symbol(self) -> None:
+        with pytest.raises(UnknownSymbolError):
+            loads(_info(_symbol()), symbols=["NOPE"])
+
+    def test_unknown_symbol_is_a_key_error(self) -> None:
+        info = loads(_info(_symbol()))
+        with pytest.raises(KeyError) as caught:
+            info["NOPE"]
+        assert str(caught.value) == "unknown symbol 'NOPE'"
+        assert "NOPE" not in info
+        assert "BTCUSDT" in info
+
+    def test_missing_file(self, tmp_path: Path) -> None:
+        with pytest.raises(LoadError) as caught:
+            load_path(tmp_path / "absent.json")
+        assert caught.value.problems == ("cannot read file: No such file or directory",)
+
+
+def _filter_doc(**f: Any) -> dict[str, Any]:
+    return _info(_symbol(filters=[f]))
+
+
+BAD_INPUTS: list[tuple[str, Any, list[str]]] = [
+    (
+        "float price",
+        _filter_doc(filterType="PRICE_FILTER", minPrice="0.01", maxPrice="100", tickSize=0.01),
+        ["$.symbols[0].filters[0].tickSize: expected a decimal string, got float 0.01"],
+    ),
+    (
+        "exponent string",
+        _filter_doc(filterType="LOT_SIZE", minQty="1e-8", maxQty="100", stepSize="1"),
+        ["$.symbols[0].filters[0].minQty: expected a decimal string, got string '1e-8'"],
+    ),
+    ("missing symbols", {"timezone": "UTC"}, ["$.symbols: required field missing"]),
+    ("symbols not an array", {"symbols": {}}, ["$.symbols: expected an array, got an object"]),
+    ("top level array", [], ["$: expected an exchangeInfo object, got an array"]),
+    (
+        "wrong types",
+        _info(_symbol(baseAssetPrecision="8", icebergAllowed="true", orderTypes="LIMIT")),
+        [
+            "$.symbols[0].baseAssetPrecision: expected an integer, got string '8'",
+            "$.symbols[0].orderTypes: expected an array, got string 'LIMIT'",
+            "$.symbols[0].icebergAllowed: expected true or false, got string 'true'",
+        ],
+    ),
+    (
+        "bool for int",
+        _filter_doc(filterType="ICEBERG_PARTS", limit=True),
+        ["$.symbols[0].filters[0].limit: expected an integer, got boolean true"],
+    ),
+    ("non-JSON", "hello", ["$: not valid JSON: Expecting value at line 1 column 1"]),
+    (
+        "truncated",
+        '{"symbols": [{"symbol": "BT',
+        ["$: not valid JSON: Unterminated string starting at at line 1 column 25"],
+    ),
+    ("empty", "", ["$: empty input, expected an exchangeInfo JSON object"]),
+    ("blank", b"  \n", ["$: empty input, expected an exchangeInfo JSON object"]),
+    ("not UTF-8", b"\xff\xfe", ["$: not UTF-8 text (invalid start byte at byte 0)"]),
+    (
+        "filter with missing fields",
+        _filter_doc(filterType="LOT_SIZE", minQty="1"),
+        [
+            "$.symbols[0].filters[0].maxQty: required field missing",
+            "$.symbols[0].filters[0].stepSize: required field missing",
+        ],
+    ),
+    (
+        "filter without filterType",
+        _filter_doc(minQty="1"),
+        ["$.symbols[0].filters[0]: expected a filter with a string filterType, got null"],
+    ),
+    (
+        "null where a string is expected",
+        _info(_symbol(status=None)),
+        ["$.symbols[0].status: expected a string, got null"],
+    ),
+    (
+        "null for an optional field",
+        _info(_symbol(quotePrecision=None)),
+        ["$.symbols[0].quotePrecision: expected an integer, got null"],
+    ),
+    (
+        "null in a list",
+        _info(_symbol(permissions=["SPOT", None])),
+        ["$.symbols[0].permissions[1]: expected a string, got null"],
+    ),
+    (
+        "second symbol bad",
+        _info(_symbol(), _symbol(symbol="ETHUSDT", quoteAsset=5)),
+        ["$.symbols[1].quoteAsset: expected a string, got integer 5"],
+    ),
+    (
+        "serverTime string",
+        _info(serverTime="1"),
+        ["$.serverTime: expected an integer, got string '1'"],
+    ),
+    (
+        "result not an object",
+        {"id": 1, "status": 200, "result": []},
+        ["$.result: expected an exchangeInfo object, got an array"],
+    ),
+    (
+        "malformed error envelope",
+        {"status": 400, "error": "bad"},
+        ["$.error: malformed error envelope: string 'bad'"],
+    ),
+]
+
+
+class TestBadInput:
+    """Every bad input gets one LoadError that lists every problem with its JSON path."""
+
+    @pytest.mark.parametrize(
+        ("data", "problems"), [c[1:] for c in BAD_INPUTS], ids=[c[0] for c in BAD_INPUTS]
+    )
+    def test_problems(self, data: Any, problems: list[str]) -> None:
+        with pytest.raises(LoadError) as caught:
+            loads(data)
+        assert sorted(caught.value.problems) == sorted(problems)
+        assert isinstance(caught.value, ValueError)
+
+    def test_message_lists_every_problem(self) -> None:
+        with pytest.raises(LoadError) as caught:
+            loads(_info(_symbol(status=None, baseAsset=1)), source="x.json")
+        assert str(caught.value) == (
+            "cannot load exchangeInfo from x.json: 2 problems\n"
+            "  $.symbols[0].status: expected a string, got null\n"
+            "  $.symbols[0].baseAsset: expected a string, got integer 1"
+        )
+
+    def test_no_cattrs_error_escapes(self) -> None:
+        with pytest.raises(LoadError) as caught:
+            loads(_info(_symbol(filters=[[1]])))
+        assert caught.value.__cause__ is None
+        assert caught.value.__suppress_context__
