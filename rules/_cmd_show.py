@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
 
+from rules._converter import unstructure
 from rules.cli import EXIT_ERROR, EXIT_OK, Streams
 from rules.errors import RulesError
 from rules.examples import EXAMPLE_EXCHANGE_INFO
@@ -72,8 +74,13 @@ def summary(symbol: SymbolInfo) -> str:
         if isinstance(f, UnknownFilter):
             lines.append(f"  {f.filter_type} (unknown to this version): {dict(f.raw)}")
             continue
-        from rules._converter import unstructure
-
         fields = {k: v for k, v in unstructure(f).items() if k != "filterType"}
-        lines.append(f"  {f.filter_type}: " + ", ".join(f"{k}={v}" for k, v in fields.items()))
+        lines.append(
+            f"  {f.filter_type}: " + ", ".join(f"{k}={_text(v)}" for k, v in fields.items())
+        )
     return "\n".join(lines) + "\n"
+
+
+def _text(value: object) -> str:
+    # JSON spelling (true/false), as in the snapshot; strings without quotes.
+    return value if isinstance(value, str) else json.dumps(value)
