@@ -17,7 +17,13 @@ from __future__ import annotations
 import re
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Underflow
 
-__all__ = ["CONTEXT", "is_multiple", "parse_plain_decimal", "to_plain_string"]
+__all__ = [
+    "CONTEXT",
+    "is_multiple",
+    "parse_plain_decimal",
+    "to_plain_string",
+    "to_plain_string_on_step",
+]
 
 #: The one context for arithmetic on exchange values. 60 digits hold the
 #: product of two int64-sized values with 8 places each; anything that would
@@ -67,3 +73,29 @@ def to_plain_string(value: Decimal) -> str:
     '0.00000100'
     """
     return format(value, "f")
+
+
+def to_plain_string_on_step(value: Decimal, step: Decimal) -> str:
+    """The wire form of ``value`` on a grid of ``step``: plain, with the step's places.
+
+    The places are those of ``step`` without its trailing zeros (``"0.01000000"``
+    gives 2), or more if ``value`` needs them (an old-era grid offset by
+    ``minPrice``, D17); a zero ``step`` keeps only the places ``value`` needs.
+    The digits never change: a value that would need rounding raises.
+
+    >>> to_plain_string_on_step(Decimal("30000"), Decimal("0.01000000"))
+    '30000.00'
+    >>> to_plain_string_on_step(Decimal("0.12345000"), Decimal("0.00001"))
+    '0.12345'
+    >>> to_plain_string_on_step(Decimal("2E+3"), Decimal("10"))
+    '2000'
+    """
+    places = max(0, -_exponent(CONTEXT.normalize(step)), -_exponent(CONTEXT.normalize(value)))
+    return format(CONTEXT.quantize(value, Decimal(1).scaleb(-places)), "f")
+
+
+def _exponent(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):
+        raise ValueError(f"expected a finite decimal, got {value!r}")
+    return exponent

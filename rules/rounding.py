@@ -1,0 +1,398 @@
+"""Exact rounding of prices and quantities onto a symbol's grid, with named modes.
+
+Rules this module keeps:
+
+1. Every result is exact: arithmetic goes through :data:`rules._decimal.CONTEXT`,
+   never a float and never the thread's decimal context. No I/O.
+2. A rounded value lies on the grid and rounding it again changes nothing.
+3. A zero step disables the grid (D12): the value comes back unchanged.
+4. The grid is the one the exchange used at the snapshot's ``serverTime`` (D17,
+   D35): before 2022-02-24 the tick grid starts at ``minPrice``
+   (``(price - minPrice) % tickSize == 0``), before 2023-03-13 the step grid
+   starts at ``minQty``; afterwards both start at 0. :func:`price_grid` and
+   :func:`quantity_grid` are the one place that says so; the order checker uses
+   them too.
+5. Rounding never clamps: bounds are the fixer's business (:mod:`rules.fix`).
+
+The modes are named like ``whenever``'s (``floor``, ``ceil``, ``half_even``, ...),
+because :mod:`decimal`'s names mislead: ``ROUND_DOWN`` rounds toward zero and
+``ROUND_UP`` away from it. ``docs/rounding.md`` has the table.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import (
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Decimal,
+)
+from typing import Final, Literal, get_args
+
+import attrs
+
+from rules._decimal import CONTEXT, is_multiple
+from rules.models import LotSizeFilter, MarketLotSizeFilter, PriceFilter, SymbolInfo
+
+__all__ = [
+    "DECIMAL_ROUNDING",
+    "ROUND_MODES",
+    "STEP_GRID_FROM_MS",
+    "TICK_GRID_FROM_MS",
+    "Grid",
+    "RoundMode",
+    "price_grid",
+    "quantity_grid",
+    "round_price",
+    "round_quantity",
+    "round_to_step",
+    "symbol_quantity_grid",
+]
+
+#: A rounding mode. Directions are on the number line: ``floor`` goes toward
+#: -infinity, ``ceil`` toward +infinity, ``trunc`` toward zero, ``expand`` away
+#: from zero; the ``half_*`` modes go to the nearest grid point and break ties
+#: that way, ``half_even`` to the point with an even index.
+RoundMode = Literal[
+    "floor",
+    "ceil",
+    "trunc",
+    "expand",
+    "half_floor",
+    "half_ceil",
+    "half_trunc",
+    "half_expand",
+    "half_even",
+]
+
+#: Every :data:`RoundMode`, in the order of the docs table.
+ROUND_MODES: Final[tuple[RoundMode, ...]] = get_args(RoundMode)
+
+#: The :mod:`decimal` rounding constant that rounds the same way, for values
+#: >= 0 and a grid through 0. ``half_floor`` and ``half_ceil`` have none: they
+#: are ``ROUND_HALF_DOWN`` on one side of zero and ``ROUND_HALF_UP`` on the other.
+DECIMAL_ROUNDING: Final[dict[RoundMode, str | None]] = {
+    "floor": ROUND_FLOOR,
+    "ceil": ROUND_CEILING,
+    "trunc": ROUND_DOWN,
+    "expand": ROUND_UP,
+    "half_floor": None,
+    "half_ceil": None,
+    "half_trunc": ROUND_HALF_DOWN,
+    "half_expand": ROUND_HALF_UP,
+    "half_even": ROUND_HALF_EVEN,
+}
+
+#: D17: from 2022-02-24 00:00 UTC the tick grid is ``price % tickSize == 0``;
+#: before it, ``(price - minPrice) % tickSize == 0`` (milliseconds since the epoch).
+TICK_GRID_FROM_MS: Final = 1645660800000
+#: D17: from 2023-03-13 00:00 UTC the step grid is ``quantity % stepSize == 0``;
+#: before it, ``(quantity - minQty) % stepSize == 0``.
+STEP_GRID_FROM_MS: Final = 1678665600000
+
+_ZERO: Final = Decimal(0)
+
+
+def _check_decimal(name: str, value: object) -> Decimal:
+    # Floats are never converted silently (STYLE.md §2.3).
+    if not isinstance(value, Decimal):
+        raise TypeError(f"{name}: expected a Decimal, got {type(value).__name__} {value!r}")
+    if not value.is_finite():
+        raise ValueError(f"{name}: expected a finite Decimal, got {value!r}")
+    return value
+
+
+def round_to_step(
+    value: Decimal, step: Decimal, mode: RoundMode, *, origin: Decimal | None = None
+) -> Decimal:
+    """Round ``value`` onto the grid ``origin + k * step`` (``k`` an integer), exactly.
+
+    A value already on the grid comes back unchanged (same object, same places);
+    otherwise the result is ``origin + k * step`` for the chosen neighbour ``k``.
+    A zero ``step`` disables the grid (D12) and returns ``value`` unchanged.
+
+    Args:
+        value: the number to round.
+        step: the grid's spacing (``tickSize``, ``stepSize``); 0 disables it.
+        mode: how to choose between the two neighbours (see :data:`RoundMode`
+            and ``docs/rounding.md``). ``trunc``/``expand`` and their ``half_``
+            forms take their direction from the sign of ``value``.
+        origin: a point of the grid (the old-era ``minPrice``/``minQty``, D17);
+            ``None`` means 0.
+
+    Returns:
+        The grid point chosen by ``mode``.
+
+    Raises:
+        TypeError: ``value``, ``step`` or ``origin`` is not a ``Decimal``.
+        ValueError: a non-finite number, a negative ``step``, or an unknown ``mode``.
+        decimal.Inexact: the exact result needs more than 60 digits.
+
+    >>> round_to_step(Decimal("30000.015"), Decimal("0.01"), "half_even")
+    Decimal('30000.02')
+    >>> round_to_step(Decimal("-1.25"), Decimal("0.1"), "floor")
+    Decimal('-1.3')
+    >>> round_to_step(Decimal("1.02"), Decimal("0.2"), "ceil", origin=Decimal("0.5"))
+    Decimal('1.1')
+    >>> round_to_step(Decimal("1.5"), Decimal("1"), "sideways")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown rounding mode 'sideways'; expected one of floor, ceil, trunc, expand, \
+half_floor, half_ceil, half_trunc, half_expand, half_even
+    """
+    _check_decimal("value", value)
+    _check_decimal("step", step)
+    if origin is not None:
+        _check_decimal("origin", origin)
+    if mode not in DECIMAL_ROUNDING:
+        raise ValueError(
+            f"unknown rounding mode {mode!r}; expected one of {', '.join(ROUND_MODES)}"
+        )
+    if step < 0:
+        raise ValueError(f"step: expected a step >= 0, got {step!r}")
+    if not step:
+        return value
+    base = _ZERO if origin is None else origin
+    offset = CONTEXT.subtract(value, base)
+    # Decimal's integer division truncates toward zero; both results are exact.
+    quotient, remainder = CONTEXT.divmod(offset, step)
+    if not remainder:
+        return value
+    low = quotient if remainder > 0 else CONTEXT.subtract(quotient, 1)
+    above_low = remainder if remainder > 0 else CONTEXT.add(remainder, step)
+    index = CONTEXT.add(low, _choose(mode, value, above_low, step, low))
+    return CONTEXT.fma(index, step, base)
+
+
+def _choose(
+    mode: RoundMode, value: Decimal, above_low: Decimal, step: Decimal, low: Decimal
+) -> int:
+    # 0 picks the lower neighbour, 1 the upper one.
+    positive = value >= 0
+    if mode == "floor":
+        return 0
+    if mode == "ceil":
+        return 1
+    if mode == "trunc":
+        return 0 if positive else 1
+    if mode == "expand":
+        return 1 if positive else 0
+    twice = CONTEXT.multiply(above_low, 2)
+    if twice < step:
+        return 0
+    if twice > step:
+        return 1
+    # A tie: exactly half way between the two neighbours.
+    if mode == "half_floor":
+        return 0
+    if mode == "half_ceil":
+        return 1
+    if mode == "half_trunc":
+        return 0 if positive else 1
+    if mode == "half_expand":
+        return 1 if positive else 0
+    return 0 if CONTEXT.remainder(low, 2) == 0 else 1  # half_even
+
+
+# --------------------------------------------------------------------------- grids
+
+
+@attrs.frozen
+class Grid:
+    """The values ``origin + k * step`` for every integer ``k``; a zero step admits every value.
+
+    >>> grid = Grid(Decimal("0.2"), origin=Decimal("0.5"))
+    >>> grid.contains(Decimal("1.1")), grid.contains(Decimal("1.0"))
+    (True, False)
+    >>> grid.round(Decimal("1.0"), "floor")
+    Decimal('0.9')
+    """
+
+    step: Decimal
+    origin: Decimal = _ZERO
+
+    def contains(self, value: Decimal) -> bool:
+        """Whether ``value`` is on the grid (D35's formula, exact); always true for step 0."""
+        return is_multiple(value, self.step, self.origin)
+
+    def round(self, value: Decimal, mode: RoundMode) -> Decimal:
+        """:func:`round_to_step` onto this grid.
+
+        Raises:
+            ValueError: an unknown ``mode``.
+        """
+        return round_to_step(value, self.step, mode, origin=self.origin if self.origin else None)
+
+    def intersect(self, other: Grid) -> Grid | None:
+        """The values on both grids, as one grid, or ``None`` when no value is on both.
+
+        Two grids ``a + s·Z`` and ``b + t·Z`` meet in ``c + lcm(s, t)·Z`` when
+        ``a - b`` is a multiple of ``gcd(s, t)`` (the Chinese remainder theorem),
+        and nowhere otherwise. Computed on integers, exactly.
+
+        >>> Grid(Decimal("1"), Decimal("2.5")).intersect(Grid(Decimal("0.5")))
+        Grid(step=Decimal('1.0'), origin=Decimal('0.5'))
+        >>> Grid(Decimal("0.1")).intersect(Grid(Decimal("0.1"), Decimal("0.05"))) is None
+        True
+        """
+        if not other.step:
+            return self
+        if not self.step:
+            return other
+        places = max(_places(d) for d in (self.step, self.origin, other.step, other.origin))
+        scale = 10**places
+        s, a = _scaled(self.step, scale), _scaled(self.origin, scale)
+        t, b = _scaled(other.step, scale), _scaled(other.origin, scale)
+        g = math.gcd(s, t)
+        if (b - a) % g:
+            return None
+        lcm = s // g * t
+        # x = a + s*k with s*k ≡ b - a (mod t)  ⇔  (s/g)*k ≡ (b - a)/g (mod t/g)
+        k = ((b - a) // g) * pow(s // g, -1, t // g) % (t // g) if t // g > 1 else 0
+        start = (a + s * k) % lcm
+        return Grid(_unscaled(lcm, places), _unscaled(start, places))
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite: checked by the callers
+    return max(0, -exponent)
+
+
+def _scaled(value: Decimal, scale: int) -> int:
+    return int(CONTEXT.multiply(value, scale))
+
+
+def _unscaled(value: int, places: int) -> Decimal:
+    return CONTEXT.scaleb(Decimal(value), -places)
+
+
+def price_grid(price_filter: PriceFilter, server_time: int | None = None) -> Grid:
+    """The tick grid of ``price``/``stopPrice`` in the era of ``server_time`` (D17, D35).
+
+    Before 2022-02-24 00:00 UTC the rule was ``(price - minPrice) % tickSize == 0``,
+    since then ``price % tickSize == 0``; ``None`` means today's rules. A zero
+    ``tickSize`` gives a grid that admits every price (D12).
+
+    >>> f = PriceFilter(Decimal("0.5"), Decimal("1000"), Decimal("0.2"))
+    >>> price_grid(f, 1622505600000)
+    Grid(step=Decimal('0.2'), origin=Decimal('0.5'))
+    >>> price_grid(f)
+    Grid(step=Decimal('0.2'), origin=Decimal('0'))
+    """
+    old = server_time is not None and server_time < TICK_GRID_FROM_MS
+    return Grid(price_filter.tick_size, price_filter.min_price if old else _ZERO)
+
+
+def quantity_grid(
+    lot_filter: LotSizeFilter | MarketLotSizeFilter, server_time: int | None = None
+) -> Grid:
+    """The step grid of ``quantity``/``icebergQty`` in the era of ``server_time`` (D17, D35).
+
+    Before 2023-03-13 00:00 UTC the rule was ``(quantity - minQty) % stepSize == 0``,
+    since then ``quantity % stepSize == 0``; ``None`` means today's rules. A zero
+    ``stepSize`` (every real MARKET_LOT_SIZE) admits every quantity (D12).
+    """
+    old = server_time is not None and server_time < STEP_GRID_FROM_MS
+    return Grid(lot_filter.step_size, lot_filter.min_qty if old else _ZERO)
+
+
+def symbol_quantity_grid(
+    symbol: SymbolInfo, *, server_time: int | None = None, market: bool = False
+) -> Grid | None:
+    """The grid a quantity must be on: LOT_SIZE's, and MARKET_LOT_SIZE's too if ``market``.
+
+    LOT_SIZE applies to every order with a quantity (D09); MARKET_LOT_SIZE adds
+    its own grid for MARKET, STOP_LOSS and TAKE_PROFIT orders (D10). Returns
+    ``None`` when the two grids have no value in common.
+    """
+    grid = Grid(_ZERO)
+    lot = symbol.filter(LotSizeFilter)
+    if lot is not None:
+        grid = quantity_grid(lot, server_time)
+    if market:
+        market_lot = symbol.filter(MarketLotSizeFilter)
+        if market_lot is not None:
+            return grid.intersect(quantity_grid(market_lot, server_time))
+    return grid
+
+
+# --------------------------------------------------------------------------- symbol-level
+
+
+def round_price(
+    symbol: SymbolInfo, price: Decimal, mode: RoundMode, *, server_time: int | None = None
+) -> Decimal:
+    """Round ``price`` onto the symbol's PRICE_FILTER tick grid (not into its bounds).
+
+    Args:
+        symbol: the symbol whose PRICE_FILTER gives the tick (none, or a zero
+            tick: ``price`` comes back unchanged, D12).
+        price: the price to round.
+        mode: the :data:`RoundMode`. A BUY limit usually wants ``floor`` (never
+            pay more), a SELL limit ``ceil`` (never get less).
+        server_time: the snapshot's ``serverTime`` (``ExchangeInfo.server_time``),
+            which picks the era's grid (D17); ``None`` means today's rules.
+
+    Raises:
+        TypeError: ``price`` is not a ``Decimal``.
+        ValueError: an unknown ``mode`` or a non-finite ``price``.
+
+    >>> from rules.load import loads
+    >>> info = loads('{"symbols": [{"symbol": "BTCUSDT", "status": "TRADING", '
+    ...   '"baseAsset": "BTC", "quoteAsset": "USDT", "filters": [{"filterType": '
+    ...   '"PRICE_FILTER", "minPrice": "0.01", "maxPrice": "1000000.00", '
+    ...   '"tickSize": "0.01000000"}]}]}')
+    >>> round_price(info["BTCUSDT"], Decimal("30000.0151"), "floor")
+    Decimal('30000.01000000')
+    """
+    price_filter = symbol.filter(PriceFilter)
+    if price_filter is None:
+        _check_decimal("price", price)
+        return price
+    return price_grid(price_filter, server_time).round(price, mode)
+
+
+def round_quantity(
+    symbol: SymbolInfo,
+    quantity: Decimal,
+    mode: RoundMode,
+    *,
+    server_time: int | None = None,
+    market: bool = False,
+) -> Decimal:
+    """Round ``quantity`` onto the symbol's LOT_SIZE step grid (not into its bounds).
+
+    Args:
+        symbol: the symbol whose LOT_SIZE (and MARKET_LOT_SIZE) gives the step.
+        quantity: the quantity to round.
+        mode: the :data:`RoundMode`; ``floor`` never buys or sells more than asked.
+        server_time: the snapshot's ``serverTime`` (D17); ``None``: today's rules.
+        market: the quantity of a MARKET, STOP_LOSS or TAKE_PROFIT order, which
+            must also be on MARKET_LOT_SIZE's grid (D09, D10). Real MARKET_LOT_SIZE
+            steps are 0, so this rarely changes anything.
+
+    Raises:
+        TypeError: ``quantity`` is not a ``Decimal``.
+        ValueError: an unknown ``mode``, a non-finite ``quantity``, or (``market``)
+            LOT_SIZE's and MARKET_LOT_SIZE's grids have no value in common.
+
+    >>> from rules.load import loads
+    >>> info = loads('{"symbols": [{"symbol": "BTCUSDT", "status": "TRADING", '
+    ...   '"baseAsset": "BTC", "quoteAsset": "USDT", "filters": [{"filterType": '
+    ...   '"LOT_SIZE", "minQty": "0.00001000", "maxQty": "9000.00000000", '
+    ...   '"stepSize": "0.00001000"}]}]}')
+    >>> round_quantity(info["BTCUSDT"], Decimal("0.123456789"), "floor")
+    Decimal('0.12345000')
+    """
+    grid = symbol_quantity_grid(symbol, server_time=server_time, market=market)
+    if grid is None:
+        raise ValueError(
+            f"{symbol.symbol}: no quantity is on both the LOT_SIZE and the MARKET_LOT_SIZE grid"
+        )
+    return grid.round(quantity, mode)
