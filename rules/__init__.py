@@ -34,8 +34,19 @@ from rules.models import (
     TrailingDeltaFilter,
     UnknownFilter,
 )
+from rules.permissions import (
+    EXCHANGE_INFO_DEFAULT_PERMISSIONS,
+    PermissionSets,
+    PermissionSource,
+    PermissionVerdict,
+    evaluate_permissions,
+    required_permission_sets,
+    symbols_matching_permissions,
+    tradable_symbols,
+)
 
 __all__ = [
+    "EXCHANGE_INFO_DEFAULT_PERMISSIONS",
     "ApiError",
     "ExchangeInfo",
     "ExchangeMaxNumAlgoOrdersFilter",
@@ -60,6 +71,9 @@ __all__ = [
     "OrderType",
     "PercentPriceBySideFilter",
     "PercentPriceFilter",
+    "PermissionSets",
+    "PermissionSource",
+    "PermissionVerdict",
     "PriceFilter",
     "RateLimit",
     "RulesError",
@@ -73,6 +87,10 @@ __all__ = [
     "UnknownSymbolError",
     "dump",
     "dumps",
+    "evaluate_permissions",
     "load_path",
     "loads",
+    "required_permission_sets",
+    "symbols_matching_permissions",
+    "tradable_symbols",
 ]
