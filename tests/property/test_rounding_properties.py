@@ -71,7 +71,7 @@ class TestRoundToStep:
     def test_matches_decimal_quantize_on_powers_of_ten(
         self, value: Decimal, exponent: int, mode: RoundMode
     ) -> None:
-        """On a grid through 0 with a 10**k step the modes are decimal's ROUND_* (the docs table)."""
+        """On a grid through 0 with a 10**k step the modes are ROUND_* (the docs table)."""
         step = Decimal(1).scaleb(exponent)
         rounding = DECIMAL_ROUNDING[mode]
         if rounding is None:  # half_floor / half_ceil depend on the sign
