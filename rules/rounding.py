@@ -11,7 +11,7 @@ Rules this module keeps:
    (``(price - minPrice) % tickSize == 0``), before 2023-03-13 the step grid
    starts at ``minQty``; afterwards both start at 0. :func:`price_grid` and
    :func:`quantity_grid` are the one place that says so; the order checker uses
-   them too.
+   them too. The era boundaries themselves live in :class:`rules.filters.Era`.
 5. Rounding never clamps: bounds are the fixer's business (:mod:`rules.fix`).
 
 The modes are named like ``whenever``'s (``floor``, ``ceil``, ``half_even``, ...),
@@ -37,13 +37,12 @@ from typing import Final, Literal, get_args
 import attrs
 
 from rules._decimal import CONTEXT, is_multiple
+from rules.filters import Era
 from rules.models import LotSizeFilter, MarketLotSizeFilter, PriceFilter, SymbolInfo
 
 __all__ = [
     "DECIMAL_ROUNDING",
     "ROUND_MODES",
-    "STEP_GRID_FROM_MS",
-    "TICK_GRID_FROM_MS",
     "Grid",
     "RoundMode",
     "price_grid",
@@ -87,13 +86,6 @@ DECIMAL_ROUNDING: Final[dict[RoundMode, str | None]] = {
     "half_expand": ROUND_HALF_UP,
     "half_even": ROUND_HALF_EVEN,
 }
-
-#: D17: from 2022-02-24 00:00 UTC the tick grid is ``price % tickSize == 0``;
-#: before it, ``(price - minPrice) % tickSize == 0`` (milliseconds since the epoch).
-TICK_GRID_FROM_MS: Final = 1645660800000
-#: D17: from 2023-03-13 00:00 UTC the step grid is ``quantity % stepSize == 0``;
-#: before it, ``(quantity - minQty) % stepSize == 0``.
-STEP_GRID_FROM_MS: Final = 1678665600000
 
 _ZERO: Final = Decimal(0)
 
@@ -285,7 +277,7 @@ def price_grid(price_filter: PriceFilter, server_time: int | None = None) -> Gri
     >>> price_grid(f)
     Grid(step=Decimal('0.2'), origin=Decimal('0'))
     """
-    old = server_time is not None and server_time < TICK_GRID_FROM_MS
+    old = Era.at(server_time).tick_from_min
     return Grid(price_filter.tick_size, price_filter.min_price if old else _ZERO)
 
 
@@ -298,7 +290,7 @@ def quantity_grid(
     since then ``quantity % stepSize == 0``; ``None`` means today's rules. A zero
     ``stepSize`` (every real MARKET_LOT_SIZE) admits every quantity (D12).
     """
-    old = server_time is not None and server_time < STEP_GRID_FROM_MS
+    old = Era.at(server_time).step_from_min
     return Grid(lot_filter.step_size, lot_filter.min_qty if old else _ZERO)
 
 

@@ -8,13 +8,13 @@ from decimal import Decimal, Inexact
 import pytest
 
 from rules._decimal import to_plain_string_on_step
+from rules.filters import STEP_FROM_ZERO_MS as STEP_GRID_FROM_MS
+from rules.filters import TICK_FROM_ZERO_MS as TICK_GRID_FROM_MS
 from rules.load import load_path
 from rules.models import LotSizeFilter, MarketLotSizeFilter, PriceFilter
 from rules.rounding import (
     DECIMAL_ROUNDING,
     ROUND_MODES,
-    STEP_GRID_FROM_MS,
-    TICK_GRID_FROM_MS,
     Grid,
     RoundMode,
     price_grid,
