@@ -7,6 +7,10 @@ whose meaning it shares, so ``except KeyError`` still catches an unknown symbol.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rules.violations import Verdict
 
 __all__ = [
     "ApiError",
@@ -17,6 +21,7 @@ __all__ = [
     "IpBannedError",
     "LoadError",
     "MalformedFrameError",
+    "OrderRejected",
     "RateLimitedError",
     "RulesError",
     "SnapshotNotFoundError",
@@ -149,3 +154,21 @@ class MalformedFrameError(FetchError, ValueError):
 
 class SnapshotNotFoundError(RulesError, LookupError):
     """The snapshot cache holds no snapshot that answers the question."""
+
+
+class OrderRejected(RulesError, ValueError):  # noqa: N818 - a domain noun reads better
+    """Binance would reject the order; raised by :func:`rules.check`.
+
+    ``verdict`` is the whole :class:`~rules.violations.Verdict`, every violation
+    included; the message lists them, one a line.
+    """
+
+    def __init__(self, verdict: Verdict) -> None:
+        self.verdict = verdict
+        super().__init__(verdict)
+
+    def __str__(self) -> str:
+        lines = [str(v) for v in self.verdict.violations]
+        if len(lines) == 1:
+            return f"order rejected: {lines[0]}"
+        return f"order rejected: {len(lines)} violations\n" + "\n".join(f"  {x}" for x in lines)

@@ -1,0 +1,741 @@
+"""One small pure check per filter type, found through one table: :data:`FILTER_CHECKS`.
+
+Rules this module keeps (STYLE.md §2.1, like h11's ``_state.py``):
+
+1. Dependency direction: ``_decimal``, ``rounding``, ``models``, ``filters``,
+   ``validate`` and ``permissions`` import nothing from ``load``, ``ws``, ``cli``
+   or ``testing``; ``websocket`` and ``hypothesis`` are imported only inside
+   ``ws.py`` and ``testing/``.
+2. No I/O, no clock, no global state: what changes over time (prices, open
+   orders, the rule era) is an explicit argument.
+3. :data:`FILTER_CHECKS` is the single place that says which filters are
+   checked and how. Every check has the signature
+   ``check(filter, order, kind, context, era) -> Violation | UNCHECKED | None``:
+   a violation, :data:`UNCHECKED` when the filter applies but the context lacks
+   what it needs (never reported as passed), or ``None`` when it passes or does
+   not apply. A check builds a :class:`~rules.violations.Violation` only on failure.
+4. Arithmetic is exact ``Decimal`` through explicit contexts, never the
+   thread's (STYLE.md §2.3); the grid rule is ``x % step == 0`` (D35).
+5. A 0 bound or step disables that part of the rule, in every filter (D12).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
+from typing import Any, Final
+
+import attrs
+
+from rules._decimal import CONTEXT
+from rules.context import Context as OrderContext
+from rules.models import (
+    ExchangeMaxNumAlgoOrdersFilter,
+    ExchangeMaxNumIcebergOrdersFilter,
+    ExchangeMaxNumOrderListsFilter,
+    ExchangeMaxNumOrdersFilter,
+    IcebergPartsFilter,
+    LotSizeFilter,
+    MarketLotSizeFilter,
+    MaxAssetFilter,
+    MaxNumAlgoOrdersFilter,
+    MaxNumIcebergOrdersFilter,
+    MaxNumOrderAmendsFilter,
+    MaxNumOrderListsFilter,
+    MaxNumOrdersFilter,
+    MaxPositionFilter,
+    MinNotionalFilter,
+    NotionalFilter,
+    PercentPriceBySideFilter,
+    PercentPriceFilter,
+    PriceFilter,
+    TrailingDeltaFilter,
+    UnknownFilter,
+)
+from rules.order import ParsedOrder
+from rules.violations import Violation, explain_bound, filter_failure
+
+__all__ = [
+    "FILTER_CHECKS",
+    "ORDER_KINDS",
+    "UNCHECKED",
+    "Era",
+    "OrderKind",
+    "market_price",
+]
+
+# A product of two order values (20 + 20 digits each, D29) or of a caller's
+# market price and a multiplier can need more than CONTEXT's 60 digits. At this
+# precision every product is exact, and libmpdec only spends the digits used.
+PRODUCT: Final = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidOperation])
+
+
+class _Unchecked:
+    """The type of :data:`UNCHECKED`."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNCHECKED"
+
+
+#: Returned by a check whose filter applies but cannot be evaluated from the context.
+UNCHECKED: Final = _Unchecked()
+
+Outcome = Violation | _Unchecked | None
+
+
+# --------------------------------------------------------------------------- rule eras (D17)
+
+#: 2022-02-24 00:00 UTC: PRICE_FILTER's grid became ``price % tickSize`` (changelog).
+TICK_FROM_ZERO_MS: Final = 1645660800000
+#: 2023-03-13 00:00 UTC: LOT_SIZE/MARKET_LOT_SIZE's grid became ``qty % stepSize``;
+#: the new error messages (D19) too.
+STEP_FROM_ZERO_MS: Final = 1678665600000
+#: 2026-05-08 00:00 UTC: the reference price replaces the average price when non-null (D18).
+REFERENCE_PRICE_MS: Final = 1778198400000
+
+
+@attrs.frozen
+class Era:
+    """Which version of the rules a snapshot is judged by (D17).
+
+    Attributes:
+        tick_from_min: PRICE_FILTER's grid is ``(price - minPrice) % tickSize``.
+        step_from_min: the lot-size grids are ``(qty - minQty) % stepSize``.
+        reference_price: a non-null ``referencePrice`` is the market price (D18).
+        new_messages: the 2023-03-13 error messages apply (D19).
+    """
+
+    tick_from_min: bool = False
+    step_from_min: bool = False
+    reference_price: bool = True
+    new_messages: bool = True
+
+    @classmethod
+    def at(cls, server_time: int | None) -> Era:
+        """The era of a snapshot taken at ``server_time`` (ms); ``None`` is today's rules.
+
+        >>> Era.at(1622505600000)  # 2021-06-01
+        Era(tick_from_min=True, step_from_min=True, reference_price=False, new_messages=False)
+        """
+        if server_time is None:
+            return cls()
+        return cls(
+            tick_from_min=server_time < TICK_FROM_ZERO_MS,
+            step_from_min=server_time < STEP_FROM_ZERO_MS,
+            reference_price=server_time >= REFERENCE_PRICE_MS,
+            new_messages=server_time >= STEP_FROM_ZERO_MS,
+        )
+
+
+# --------------------------------------------------------------------------- order types
+
+
+@attrs.frozen
+class OrderKind:
+    """What the checker needs to know about one order ``type`` (ws-place, D04, D10).
+
+    Attributes:
+        name: the ``type`` value.
+        takes: the type-specific parameters it takes; others get ``-1106`` (D04).
+        mandatory: the mandatory parameters; a tuple of two is an either/or group (D03).
+        priced: it has a limit ``price`` (LIMIT, LIMIT_MAKER, *_LIMIT).
+        market: it executes as a MARKET order (MARKET, STOP_LOSS, TAKE_PROFIT; D10).
+        algo: it counts in MAX_NUM_ALGO_ORDERS (filters.md).
+        above_side: for stop types, the side whose ``trailingDelta`` is checked
+            against the ``...AboveDelta`` bounds (D34); ``None`` otherwise.
+        disabled_message: the ``-2010`` message when the symbol lacks the type (D02).
+    """
+
+    name: str
+    takes: frozenset[str]
+    mandatory: tuple[tuple[str, ...], ...]
+    priced: bool
+    market: bool
+    algo: bool
+    above_side: str | None
+    disabled_message: str
+
+
+def _kind(
+    name: str, takes: str, mandatory: str, *, above: str | None = None, message: str
+) -> OrderKind:
+    groups = tuple(tuple(group.split("|")) for group in mandatory.split())
+    return OrderKind(
+        name=name,
+        takes=frozenset(takes.split()),
+        mandatory=groups,
+        priced="price" in takes.split(),
+        market=name in ("MARKET", "STOP_LOSS", "TAKE_PROFIT"),
+        algo=name.startswith(("STOP_LOSS", "TAKE_PROFIT")),
+        above_side=above,
+        disabled_message=message,
+    )
+
+
+_UNSUPPORTED: Final = "Unsupported order combination"
+
+#: Every order type of enums.md, with what it takes and needs (ws-place; D02, D04).
+ORDER_KINDS: Final[dict[str, OrderKind]] = {
+    k.name: k
+    for k in (
+        _kind(
+            "LIMIT",
+            "timeInForce price quantity icebergQty",
+            "timeInForce price quantity",
+            message=_UNSUPPORTED,
+        ),
+        _kind("LIMIT_MAKER", "price quantity icebergQty", "price quantity", message=_UNSUPPORTED),
+        _kind(
+            "MARKET",
+            "quantity quoteOrderQty",
+            "quantity|quoteOrderQty",
+            message="Market orders are not supported for this symbol.",
+        ),
+        _kind(
+            "STOP_LOSS",
+            "quantity stopPrice trailingDelta",
+            "quantity stopPrice|trailingDelta",
+            above="BUY",
+            message="Stop loss orders are not supported for this symbol.",
+        ),
+        _kind(
+            "STOP_LOSS_LIMIT",
+            "timeInForce price quantity stopPrice trailingDelta icebergQty",
+            "timeInForce price quantity stopPrice|trailingDelta",
+            above="BUY",
+            message="Stop loss limit orders are not supported for this symbol.",
+        ),
+        _kind(
+            "TAKE_PROFIT",
+            "quantity stopPrice trailingDelta",
+            "quantity stopPrice|trailingDelta",
+            above="SELL",
+            message="Take profit orders are not supported for this symbol.",
+        ),
+        _kind(
+            "TAKE_PROFIT_LIMIT",
+            "timeInForce price quantity stopPrice trailingDelta icebergQty",
+            "timeInForce price quantity stopPrice|trailingDelta",
+            above="SELL",
+            message="Take profit limit orders are not supported for this symbol.",
+        ),
+    )
+}
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def market_price(avg_price_mins: int | None, context: OrderContext, era: Era) -> Decimal | None:
+    """The "average of previous trade prices" a filter uses, from the context (D18).
+
+    The reference price when the era has one and it is non-null; else the last
+    price if ``avgPriceMins`` is 0; else the average price. ``None`` when the
+    context lacks that value (the filter is then unchecked).
+    """
+    if era.reference_price and context.reference_price is not None:
+        return context.reference_price
+    if avg_price_mins == 0:
+        return context.last_price
+    return context.avg_price
+
+
+def _off_range(
+    name: str,
+    value: Decimal,
+    low: Decimal,
+    low_name: str,
+    high: Decimal,
+    high_name: str,
+    step: Decimal,
+    step_name: str,
+    from_low: bool,
+) -> tuple[str, Decimal] | None:
+    """Why ``value`` breaks ``low <= value <= high`` on the ``step`` grid, or ``None``.
+
+    ``from_low`` selects the pre-2022/2023 grid ``(value - low) % step`` (D17, D35).
+    """
+    if value < low:
+        return explain_bound(name, value, "is below", low_name, low), low
+    if high and value > high:
+        return explain_bound(name, value, "is above", high_name, high), high
+    if step:
+        if from_low:
+            if CONTEXT.remainder(CONTEXT.subtract(value, low), step):
+                text = f"{name} {value:f} is not {low_name} {low:f} plus a multiple of {step_name}"
+                return f"{text} {step:f}", step
+        elif CONTEXT.remainder(value, step):
+            return explain_bound(name, value, "is not a multiple of", step_name, step), step
+    return None
+
+
+def _notional(
+    order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era, avg_price_mins: int | None
+) -> Decimal | _Unchecked | None:
+    """The order's notional for MIN_NOTIONAL/NOTIONAL, D10/D11/D31; ``None``: no inputs."""
+    if kind.priced:
+        price, quantity = order.price, order.quantity
+        if price is None or quantity is None:
+            return UNCHECKED if order.peg_price_type is not None else None
+        return PRODUCT.multiply(price, quantity)
+    if order.quote_order_qty is not None:
+        return order.quote_order_qty  # D11: the quote quantity is the notional
+    if order.quantity is None:
+        return None
+    price = market_price(avg_price_mins, context, era)
+    if price is None:
+        return UNCHECKED
+    return PRODUCT.multiply(price, order.quantity)
+
+
+def _pegged(kind: OrderKind, order: ParsedOrder) -> bool:
+    # D31: the pegged price comes from the book, so price-based filters cannot be
+    # evaluated on it; an explicit price is still checked.
+    return kind.priced and order.peg_price_type is not None
+
+
+# --------------------------------------------------------------------------- price filters
+
+
+def check_price_filter(
+    f: PriceFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """PRICE_FILTER on ``price`` and ``stopPrice`` (D12, D13, D17, D35).
+
+    filters.md: ``price >= minPrice``, ``price <= maxPrice``, ``price % tickSize == 0``,
+    each rule disabled when its value is 0. One violation even if both fail (D23).
+    """
+    for name, value in (("price", order.price), ("stopPrice", order.stop_price)):
+        if value is None:
+            continue
+        problem = _off_range(
+            name,
+            value,
+            f.min_price,
+            "minPrice",
+            f.max_price,
+            "maxPrice",
+            f.tick_size,
+            "tickSize",
+            era.tick_from_min,
+        )
+        if problem is not None:
+            return filter_failure(f.filter_type, name, value, problem[1], problem[0])
+    return UNCHECKED if _pegged(kind, order) else None
+
+
+def _percent_band(
+    filter_type: str,
+    order: ParsedOrder,
+    kind: OrderKind,
+    context: OrderContext,
+    era: Era,
+    avg_price_mins: int | None,
+    up: Decimal,
+    up_name: str,
+    down: Decimal,
+    down_name: str,
+) -> Outcome:
+    if not kind.priced:
+        return None  # D13: only the limit price, so never MARKET-type orders
+    price = order.price
+    if price is None:
+        return UNCHECKED if order.peg_price_type is not None else None
+    reference = market_price(avg_price_mins, context, era)
+    if reference is None:
+        return UNCHECKED
+    if up:
+        high = PRODUCT.multiply(reference, up)
+        if price > high:
+            why = f"price {price:f} is above {reference:f} × {up_name} {up:f} = {high:f}"
+            return filter_failure(filter_type, "price", price, high, why)
+    low = PRODUCT.multiply(reference, down)
+    if price < low:
+        why = f"price {price:f} is below {reference:f} × {down_name} {down:f} = {low:f}"
+        return filter_failure(filter_type, "price", price, low, why)
+    return UNCHECKED if order.peg_price_type is not None else None
+
+
+def check_percent_price(
+    f: PercentPriceFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """PERCENT_PRICE: ``market × multiplierDown <= price <= market × multiplierUp`` (D13, D18)."""
+    return _percent_band(
+        f.filter_type,
+        order,
+        kind,
+        context,
+        era,
+        f.avg_price_mins,
+        f.multiplier_up,
+        "multiplierUp",
+        f.multiplier_down,
+        "multiplierDown",
+    )
+
+
+def check_percent_price_by_side(
+    f: PercentPriceBySideFilter,
+    order: ParsedOrder,
+    kind: OrderKind,
+    context: OrderContext,
+    era: Era,
+) -> Outcome:
+    """PERCENT_PRICE_BY_SIDE: the bid band for BUY, the ask band for SELL (D13, D18)."""
+    if order.side == "BUY":
+        return _percent_band(
+            f.filter_type,
+            order,
+            kind,
+            context,
+            era,
+            f.avg_price_mins,
+            f.bid_multiplier_up,
+            "bidMultiplierUp",
+            f.bid_multiplier_down,
+            "bidMultiplierDown",
+        )
+    if order.side == "SELL":
+        return _percent_band(
+            f.filter_type,
+            order,
+            kind,
+            context,
+            era,
+            f.avg_price_mins,
+            f.ask_multiplier_up,
+            "askMultiplierUp",
+            f.ask_multiplier_down,
+            "askMultiplierDown",
+        )
+    return None  # no valid side: skipped silently (D24)
+
+
+# --------------------------------------------------------------------------- quantity filters
+
+
+def check_lot_size(
+    f: LotSizeFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """LOT_SIZE on ``quantity`` (every type, D09) and on ``icebergQty`` > 0 (D08).
+
+    filters.md: ``quantity >= minQty``, ``quantity <= maxQty``, ``quantity % stepSize == 0``.
+    A quoteOrderQty order has no quantity and is not checked (D11).
+    """
+    iceberg = order.iceberg_qty
+    for name, value in (("quantity", order.quantity), ("icebergQty", iceberg if iceberg else None)):
+        if value is None:
+            continue
+        problem = _off_range(
+            name,
+            value,
+            f.min_qty,
+            "minQty",
+            f.max_qty,
+            "maxQty",
+            f.step_size,
+            "stepSize",
+            era.step_from_min,
+        )
+        if problem is not None:
+            return filter_failure(f.filter_type, name, value, problem[1], problem[0])
+    return None
+
+
+def check_market_lot_size(
+    f: MarketLotSizeFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """MARKET_LOT_SIZE on the ``quantity`` of MARKET, STOP_LOSS and TAKE_PROFIT orders (D10)."""
+    value = order.quantity
+    if not kind.market or value is None:
+        return None
+    problem = _off_range(
+        "quantity",
+        value,
+        f.min_qty,
+        "minQty",
+        f.max_qty,
+        "maxQty",
+        f.step_size,
+        "stepSize",
+        era.step_from_min,
+    )
+    if problem is not None:
+        return filter_failure(f.filter_type, "quantity", value, problem[1], problem[0])
+    return None
+
+
+# --------------------------------------------------------------------------- notional filters
+
+
+def check_min_notional(
+    f: MinNotionalFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """MIN_NOTIONAL: ``price × quantity >= minNotional`` (D10, D11, D28).
+
+    MARKET-type orders only when ``applyToMarket`` is true; the 2018 form without
+    the flag applies to priced orders only (D28).
+    """
+    if not f.min_notional or (kind.market and f.apply_to_market is not True):
+        return None
+    notional = _notional(order, kind, context, era, f.avg_price_mins)
+    if notional is None or notional is UNCHECKED:
+        return notional
+    assert isinstance(notional, Decimal)
+    if notional < f.min_notional:
+        why = explain_bound("notional", notional, "is below", "minNotional", f.min_notional)
+        return filter_failure(f.filter_type, "notional", notional, f.min_notional, why)
+    return UNCHECKED if _pegged(kind, order) else None
+
+
+def check_notional(
+    f: NotionalFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """NOTIONAL: ``minNotional <= price × quantity <= maxNotional`` (D10, D11, D12).
+
+    For MARKET-type orders each bound applies only if its ``apply…ToMarket`` flag is true.
+    """
+    low = f.min_notional if (not kind.market or f.apply_min_to_market) else None
+    high = f.max_notional if (not kind.market or f.apply_max_to_market) else None
+    if not low and not high:
+        return None
+    notional = _notional(order, kind, context, era, f.avg_price_mins)
+    if notional is None or notional is UNCHECKED:
+        return notional
+    assert isinstance(notional, Decimal)
+    if low and notional < low:
+        why = explain_bound("notional", notional, "is below", "minNotional", low)
+        return filter_failure(f.filter_type, "notional", notional, low, why)
+    if high and notional > high:
+        why = explain_bound("notional", notional, "is above", "maxNotional", high)
+        return filter_failure(f.filter_type, "notional", notional, high, why)
+    return UNCHECKED if _pegged(kind, order) else None
+
+
+# --------------------------------------------------------------------------- iceberg, position
+
+
+def check_iceberg_parts(
+    f: IcebergPartsFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """ICEBERG_PARTS: ``CEIL(quantity / icebergQty) <= limit`` (D14), exactly."""
+    iceberg, quantity = order.iceberg_qty, order.quantity
+    if not iceberg or quantity is None or not f.limit:
+        return None
+    whole, rest = CONTEXT.divmod(quantity, iceberg)
+    parts = int(whole) + (1 if rest else 0)
+    if parts > f.limit:
+        why = (
+            f"CEIL(quantity {quantity:f} / icebergQty {iceberg:f}) = {parts} parts,"
+            f" above limit {f.limit}"
+        )
+        return filter_failure(f.filter_type, "icebergQty", iceberg, f.limit, why)
+    return None
+
+
+def check_max_position(
+    f: MaxPositionFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """MAX_POSITION: a BUY fails when ``basePosition + quantity > maxPosition`` (D16, D11)."""
+    if order.side != "BUY" or not f.max_position:
+        return None
+    if order.quote_order_qty is not None:
+        return UNCHECKED  # D11: the bought quantity is unknown before execution
+    quantity = order.quantity
+    if quantity is None:
+        return None
+    position = context.base_position
+    if position is None:
+        return UNCHECKED
+    after = PRODUCT.add(position, quantity)
+    if after > f.max_position:
+        why = (
+            f"basePosition {position:f} + quantity {quantity:f} = {after:f} "
+            f"is above maxPosition {f.max_position:f}"
+        )
+        return filter_failure(f.filter_type, "quantity", quantity, f.max_position, why)
+    return None
+
+
+def check_trailing_delta(
+    f: TrailingDeltaFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """TRAILING_DELTA: ``trailingDelta`` within the above or below bounds (D34)."""
+    delta = order.trailing_delta
+    if delta is None or kind.above_side is None or order.side not in ("BUY", "SELL"):
+        return None
+    if order.side == kind.above_side:
+        low, high, which = f.min_trailing_above_delta, f.max_trailing_above_delta, "Above"
+    else:
+        low, high, which = f.min_trailing_below_delta, f.max_trailing_below_delta, "Below"
+    if delta < low:
+        why = f"trailingDelta {delta} is below minTrailing{which}Delta {low}"
+        return filter_failure(f.filter_type, "trailingDelta", delta, low, why)
+    if high and delta > high:
+        why = f"trailingDelta {delta} is above maxTrailing{which}Delta {high}"
+        return filter_failure(f.filter_type, "trailingDelta", delta, high, why)
+    return None
+
+
+# --------------------------------------------------------------------------- open-order counters
+
+
+def _count(filter_type: str, maximum: int, open_now: int | None, what: str, key: str) -> Outcome:
+    # D15: this order adds one; a 0 maximum disables the rule (D12).
+    if not maximum:
+        return None
+    if open_now is None:
+        return UNCHECKED
+    if open_now + 1 > maximum:
+        why = f"{key} {open_now} + this order is above {what} {maximum}"
+        return filter_failure(filter_type, None, open_now + 1, maximum, why)
+    return None
+
+
+def check_max_num_orders(
+    f: MaxNumOrdersFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """MAX_NUM_ORDERS: ``openOrders + 1 <= maxNumOrders`` (D15)."""
+    return _count(
+        f.filter_type, f.max_num_orders, context.open_orders, "maxNumOrders", "openOrders"
+    )
+
+
+def check_max_num_algo_orders(
+    f: MaxNumAlgoOrdersFilter,
+    order: ParsedOrder,
+    kind: OrderKind,
+    context: OrderContext,
+    era: Era,
+) -> Outcome:
+    """MAX_NUM_ALGO_ORDERS: for STOP_LOSS(_LIMIT)/TAKE_PROFIT(_LIMIT) orders (D15)."""
+    if not kind.algo:
+        return None
+    return _count(
+        f.filter_type,
+        f.max_num_algo_orders,
+        context.open_algo_orders,
+        "maxNumAlgoOrders",
+        "openAlgoOrders",
+    )
+
+
+def check_max_num_iceberg_orders(
+    f: MaxNumIcebergOrdersFilter,
+    order: ParsedOrder,
+    kind: OrderKind,
+    context: OrderContext,
+    era: Era,
+) -> Outcome:
+    """MAX_NUM_ICEBERG_ORDERS: for orders with ``icebergQty > 0`` (D08, D15)."""
+    if not order.iceberg_qty:
+        return None
+    return _count(
+        f.filter_type,
+        f.max_num_iceberg_orders,
+        context.open_iceberg_orders,
+        "maxNumIcebergOrders",
+        "openIcebergOrders",
+    )
+
+
+def check_exchange_max_num_orders(
+    f: ExchangeMaxNumOrdersFilter,
+    order: ParsedOrder,
+    kind: OrderKind,
+    context: OrderContext,
+    era: Era,
+) -> Outcome:
+    """EXCHANGE_MAX_NUM_ORDERS: ``exchangeOpenOrders + 1 <= maxNumOrders`` (D15)."""
+    return _count(
+        f.filter_type,
+        f.max_num_orders,
+        context.exchange_open_orders,
+        "maxNumOrders",
+        "exchangeOpenOrders",
+    )
+
+
+def check_exchange_max_num_algo_orders(
+    f: ExchangeMaxNumAlgoOrdersFilter,
+    order: ParsedOrder,
+    kind: OrderKind,
+    context: OrderContext,
+    era: Era,
+) -> Outcome:
+    """EXCHANGE_MAX_NUM_ALGO_ORDERS: algo orders on the whole exchange (D15)."""
+    if not kind.algo:
+        return None
+    return _count(
+        f.filter_type,
+        f.max_num_algo_orders,
+        context.exchange_open_algo_orders,
+        "maxNumAlgoOrders",
+        "exchangeOpenAlgoOrders",
+    )
+
+
+def check_exchange_max_num_iceberg_orders(
+    f: ExchangeMaxNumIcebergOrdersFilter,
+    order: ParsedOrder,
+    kind: OrderKind,
+    context: OrderContext,
+    era: Era,
+) -> Outcome:
+    """EXCHANGE_MAX_NUM_ICEBERG_ORDERS: iceberg orders on the whole exchange (D08, D15)."""
+    if not order.iceberg_qty:
+        return None
+    return _count(
+        f.filter_type,
+        f.max_num_iceberg_orders,
+        context.exchange_open_iceberg_orders,
+        "maxNumIcebergOrders",
+        "exchangeOpenIcebergOrders",
+    )
+
+
+# --------------------------------------------------------------------------- the rest
+
+
+def not_for_order_place(
+    f: object, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """Order-list, amendment and asset filters do not concern ``order.place`` (D26)."""
+    return None
+
+
+def check_unknown(
+    f: UnknownFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """A filterType this version does not know is never passed: it is unchecked (D25)."""
+    return UNCHECKED
+
+
+Check = Callable[[Any, ParsedOrder, OrderKind, OrderContext, Era], Outcome]
+
+#: Filter class -> its check. The one place that says which filters are checked.
+FILTER_CHECKS: Final[dict[type, Check]] = {
+    PriceFilter: check_price_filter,
+    PercentPriceFilter: check_percent_price,
+    PercentPriceBySideFilter: check_percent_price_by_side,
+    LotSizeFilter: check_lot_size,
+    MinNotionalFilter: check_min_notional,
+    NotionalFilter: check_notional,
+    IcebergPartsFilter: check_iceberg_parts,
+    MarketLotSizeFilter: check_market_lot_size,
+    MaxNumOrdersFilter: check_max_num_orders,
+    MaxNumAlgoOrdersFilter: check_max_num_algo_orders,
+    MaxNumIcebergOrdersFilter: check_max_num_iceberg_orders,
+    MaxPositionFilter: check_max_position,
+    TrailingDeltaFilter: check_trailing_delta,
+    MaxNumOrderAmendsFilter: not_for_order_place,
+    MaxNumOrderListsFilter: not_for_order_place,
+    ExchangeMaxNumOrdersFilter: check_exchange_max_num_orders,
+    ExchangeMaxNumAlgoOrdersFilter: check_exchange_max_num_algo_orders,
+    ExchangeMaxNumIcebergOrdersFilter: check_exchange_max_num_iceberg_orders,
+    ExchangeMaxNumOrderListsFilter: not_for_order_place,
+    MaxAssetFilter: not_for_order_place,
+    UnknownFilter: check_unknown,
+}
