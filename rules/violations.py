@@ -191,5 +191,14 @@ def not_required(name: str, value: object, order_type: str) -> Violation:
 
 
 def explain_bound(name: str, value: object, relation: str, limit_name: str, limit: object) -> str:
-    """``"price 1.5 is above maxPrice 1.0"``: the one-line explanations of the filters."""
+    """``"price 1.5 is above maxPrice 1"``: the one-line explanations of the filters.
+
+    The value is shown as given; the limit without the snapshot's trailing zeros.
+
+    >>> explain_bound("price", Decimal("30000.015"), "is not a multiple of", "tickSize",
+    ...               Decimal("0.01000000"))
+    'price 30000.015 is not a multiple of tickSize 0.01'
+    """
+    if isinstance(limit, Decimal):
+        limit = limit.normalize()
     return f"{name} {_show(value)} {relation} {limit_name} {_show(limit)}"

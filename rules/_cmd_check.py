@@ -1,0 +1,190 @@
+"""``rules check``: judge orders read as JSON Lines, one verdict a line.
+
+``python -m rules check --exchange-info PATH [--context PATH] < orders.jsonl > verdicts.jsonl``
+
+Each input line is an ``order.place`` params object, or
+``{"params": {...}, "context": {...}}``; ``--context`` gives defaults that a
+line's own context overrides key by key. Each output line is
+``{"accepted", "violations": [{"code", "msg", "filterType"}], "unchecked"}``, in
+input order. A malformed line gets its own verdict (``-1135 "Invalid JSON
+Request"``, with an ``"error"`` detail) and the run goes on; blank lines are
+skipped. Exit 0 when every order is accepted, 1 when any is rejected, 2 on a
+usage or load error (one line on stderr). ``--format text`` prints a report
+for people instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import IO, Any, Final
+
+from rules.cli import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, Streams
+from rules.context import Context
+from rules.errors import ApiError, RulesError
+from rules.examples import EXAMPLE_EXCHANGE_INFO
+from rules.load import load_path
+from rules.models import ExchangeInfo
+from rules.validate import evaluate
+from rules.violations import Verdict, Violation
+
+_ACCEPTED_LINE: Final = '{"accepted": true, "violations": [], "unchecked": []}\n'
+_INVALID_JSON: Final = Violation(-1135, "Invalid JSON Request", explanation="")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="check orders (JSON Lines on stdin) against exchangeInfo rules",
+        description=(
+            "Read order.place params, one JSON object a line, from stdin and write "
+            "one verdict a line to stdout. Exit 0 if all are accepted, 1 if any is "
+            "rejected, 2 on a usage or load error."
+        ),
+    )
+    parser.add_argument(
+        "--exchange-info",
+        metavar="PATH",
+        default=str(EXAMPLE_EXCHANGE_INFO),
+        help="exchangeInfo snapshot: the result object or a whole WebSocket response "
+        "(default: the bundled example)",
+    )
+    parser.add_argument(
+        "--context",
+        metavar="PATH",
+        help="JSON object of default context keys (avgPrice, openOrders, permissions, ...); "
+        "a line's own context overrides them key by key",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("json", "text"),
+        default="json",
+        help="json: one verdict object a line (default); text: a report for people",
+    )
+    parser.set_defaults(handler=run)
+
+
+def _fail(streams: Streams, message: str) -> int:
+    streams.stderr.write(f"rules check: {message}\n")
+    return EXIT_ERROR
+
+
+def _load_context(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as file:
+            data = json.load(file, parse_float=Decimal)
+    except OSError as error:
+        raise ValueError(f"cannot read context file {path}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"context file {path} is not valid JSON: {error.msg}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"context file {path}: expected a JSON object")
+    Context.from_mapping(data)  # report a bad default once, up front
+    return data
+
+
+def run(args: argparse.Namespace, streams: Streams) -> int:
+    try:
+        info = load_path(args.exchange_info)
+    except (RulesError, ApiError) as error:
+        return _fail(streams, str(error).splitlines()[0])
+    defaults: dict[str, Any] = {}
+    if args.context is not None:
+        try:
+            defaults = _load_context(args.context)
+        except ValueError as error:
+            return _fail(streams, str(error))
+    if args.format == "text":
+        return _run_text(info, defaults, streams)
+    return _run_json(info, defaults, streams)
+
+
+def _judge(
+    info: ExchangeInfo, line: str, defaults: Mapping[str, Any], default_context: Context
+) -> tuple[Verdict, Mapping[str, Any] | None, str | None]:
+    """The verdict of one input line, its params, and an error detail for a bad line."""
+    try:
+        obj = json.loads(line, parse_float=Decimal)
+    except (json.JSONDecodeError, RecursionError) as error:
+        detail = error.msg if isinstance(error, json.JSONDecodeError) else "nested too deeply"
+        return _bad(), None, f"not valid JSON: {detail}"
+    if not isinstance(obj, dict):
+        return _bad(), None, "expected a JSON object"
+    params: Any = obj
+    context = default_context
+    if "params" in obj and isinstance(obj["params"], dict):
+        params = obj["params"]
+        own = obj.get("context")
+        if own is not None:
+            if not isinstance(own, dict):
+                return _bad(), params, "context is not a JSON object"
+            try:
+                context = Context.from_mapping({**defaults, **own})
+            except ValueError as error:
+                return _bad(), params, str(error)
+    return evaluate(info, params, context), params, None
+
+
+def _bad() -> Verdict:
+    return Verdict(False, (_INVALID_JSON,), ())
+
+
+def _run_json(info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams) -> int:
+    default_context = Context.from_mapping(defaults)
+    write = streams.stdout.write
+    dumps = json.dumps
+    rejected = False
+    for number, line in enumerate(streams.stdin, 1):
+        if not line.strip():
+            continue
+        verdict, _, error = _judge(info, line, defaults, default_context)
+        if verdict.accepted and not verdict.unchecked:
+            write(_ACCEPTED_LINE)
+            continue
+        rejected = rejected or not verdict.accepted
+        out = verdict.to_json()
+        if error is not None:
+            out["error"] = f"line {number}: {error}"
+            streams.stderr.write(f"rules check: line {number}: {error}\n")
+        write(dumps(out) + "\n")
+    return EXIT_REJECTED if rejected else EXIT_OK
+
+
+def _describe(params: Mapping[str, Any] | None) -> str:
+    if not params:
+        return ""
+    words = [str(params.get(k)) for k in ("symbol", "side", "type") if params.get(k) is not None]
+    for key in ("quantity", "quoteOrderQty", "price", "stopPrice"):
+        if params.get(key) is not None:
+            words.append(f"{key}={params[key]}")
+    return " ".join(words)
+
+
+def _run_text(info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams) -> int:
+    default_context = Context.from_mapping(defaults)
+    out: IO[str] = streams.stdout
+    counts = {"accepted": 0, "rejected": 0}
+    for number, line in enumerate(streams.stdin, 1):
+        if not line.strip():
+            continue
+        verdict, params, error = _judge(info, line, defaults, default_context)
+        status = "accepted" if verdict.accepted else "REJECTED"
+        counts["accepted" if verdict.accepted else "rejected"] += 1
+        out.write(f"line {number}: {status}  {_describe(params)}".rstrip() + "\n")
+        if error is not None:
+            out.write(f"  {_INVALID_JSON.code} {_INVALID_JSON.msg}: {error}\n")
+        for v in verdict.violations:
+            if v is _INVALID_JSON:
+                continue
+            where = f" [{v.filter_type}]" if v.filter_type else ""
+            out.write(f"  {v.code} {v.msg}{where}\n")
+            if v.explanation and v.explanation != v.msg:
+                out.write(f"      {v.explanation}\n")
+        if verdict.unchecked:
+            out.write(
+                f"  unchecked (context lacks what they need): {', '.join(verdict.unchecked)}\n"
+            )
+    out.write(f"{counts['accepted']} accepted, {counts['rejected']} rejected\n")
+    return EXIT_REJECTED if counts["rejected"] else EXIT_OK
