@@ -3,8 +3,9 @@
 This module only re-exports the public names; see the modules for the details.
 """
 
+from rules.context import Context
 from rules.enums import OrderSide, OrderType, STPMode, SymbolStatus, TimeInForce
-from rules.errors import ApiError, LoadError, RulesError, UnknownSymbolError
+from rules.errors import ApiError, LoadError, OrderRejected, RulesError, UnknownSymbolError
 from rules.load import dump, dumps, load_path, loads
 from rules.models import (
     ExchangeInfo,
@@ -34,6 +35,7 @@ from rules.models import (
     TrailingDeltaFilter,
     UnknownFilter,
 )
+from rules.order import Order
 from rules.permissions import (
     EXCHANGE_INFO_DEFAULT_PERMISSIONS,
     PermissionSets,
@@ -44,10 +46,13 @@ from rules.permissions import (
     symbols_matching_permissions,
     tradable_symbols,
 )
+from rules.validate import check, evaluate, is_valid, iter_violations
+from rules.violations import Verdict, Violation
 
 __all__ = [
     "EXCHANGE_INFO_DEFAULT_PERMISSIONS",
     "ApiError",
+    "Context",
     "ExchangeInfo",
     "ExchangeMaxNumAlgoOrdersFilter",
     "ExchangeMaxNumIcebergOrdersFilter",
@@ -67,6 +72,8 @@ __all__ = [
     "MaxPositionFilter",
     "MinNotionalFilter",
     "NotionalFilter",
+    "Order",
+    "OrderRejected",
     "OrderSide",
     "OrderType",
     "PercentPriceBySideFilter",
@@ -85,9 +92,15 @@ __all__ = [
     "TrailingDeltaFilter",
     "UnknownFilter",
     "UnknownSymbolError",
+    "Verdict",
+    "Violation",
+    "check",
     "dump",
     "dumps",
+    "evaluate",
     "evaluate_permissions",
+    "is_valid",
+    "iter_violations",
     "load_path",
     "loads",
     "required_permission_sets",
