@@ -1,0 +1,96 @@
+"""The public order-check vectors of ``shared/vectors`` (see its README), through both doors.
+
+Every case goes through :func:`rules.evaluate`; every file goes once through the
+command line (:func:`rules.cli.run` with in-memory streams). Compared, as the
+README says: ``accepted``, the multiset of ``(code, filterType)`` and the set
+``unchecked``; messages are compared for the codes whose wording is fixed.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rules.cli import Streams, run
+from rules.context import Context
+from rules.load import load_path
+from rules.models import ExchangeInfo
+from rules.validate import evaluate
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+MANIFEST = json.loads((SHARED / "vectors" / "manifest.json").read_text())
+FILES = {entry["name"]: entry for entry in MANIFEST["files"]}
+
+
+@functools.cache
+def _info(name: str) -> ExchangeInfo:
+    return load_path(SHARED / FILES[name]["exchange_info"])
+
+
+@functools.cache
+def _cases(name: str) -> tuple[dict[str, Any], ...]:
+    path = SHARED / FILES[name]["cases"]
+    with path.open(encoding="utf-8") as file:
+        return tuple(json.loads(line, parse_float=Decimal) for line in file if line.strip())
+
+
+def _key(verdict: dict[str, Any]) -> tuple[bool, Counter[tuple[int, str | None]], frozenset[str]]:
+    pairs = Counter((v["code"], v["filterType"]) for v in verdict["violations"])
+    return verdict["accepted"], pairs, frozenset(verdict["unchecked"])
+
+
+def _line(case: dict[str, Any]) -> str:
+    if "context" in case:
+        return json.dumps({"params": case["params"], "context": case["context"]}, default=str)
+    return json.dumps(case["params"], default=str)
+
+
+def test_manifest_counts() -> None:
+    """The manifest and the files agree, so no case is silently left out."""
+    for name, entry in FILES.items():
+        assert len(_cases(name)) == entry["count"], name
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_python_api(name: str) -> None:
+    """Every case through ``evaluate``: the expected verdict, and Binance's messages."""
+    info = _info(name)
+    wrong = []
+    for case in _cases(name):
+        context = Context.from_mapping(case.get("context", {}))
+        got = evaluate(info, case["params"], context).to_json()
+        if _key(got) != _key(case["expected"]):
+            wrong.append((case["case"], case["params"], got, case["expected"]))
+            continue
+        expected_msgs = Counter((v["code"], v["msg"]) for v in case["expected"]["violations"])
+        got_msgs = Counter((v["code"], v["msg"]) for v in got["violations"])
+        if expected_msgs != got_msgs:
+            wrong.append((case["case"], "messages", got_msgs, expected_msgs))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_command_line(name: str) -> None:
+    """Every case of the file in one ``rules check`` run, one verdict a line, in order."""
+    cases = _cases(name)
+    stdin = io.StringIO("".join(_line(case) + "\n" for case in cases))
+    stdout, stderr = io.StringIO(), io.StringIO()
+    argv = ["check", "--exchange-info", str(SHARED / FILES[name]["exchange_info"])]
+    code = run(argv, streams=Streams(stdin, stdout, stderr))
+    verdicts = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    assert len(verdicts) == len(cases)
+    wrong = [
+        (case["case"], got)
+        for case, got in zip(cases, verdicts, strict=True)
+        if _key(got) != _key(case["expected"])
+    ]
+    assert wrong == []
+    assert stderr.getvalue() == ""
+    assert code == (1 if any(not c["expected"]["accepted"] for c in cases) else 0)
