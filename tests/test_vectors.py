@@ -62,7 +62,7 @@ def test_manifest_counts() -> None:
 def test_python_api(name: str) -> None:
     """Every case through ``evaluate``: the expected verdict, and Binance's messages."""
     info = _info(name)
-    wrong = []
+    wrong: list[tuple[object, ...]] = []
     for case in _cases(name):
         context = Context.from_mapping(case.get("context", {}))
         got = evaluate(info, case["params"], context).to_json()
