@@ -27,6 +27,7 @@ from rules import (
     load_path,
     loads,
 )
+from rules._converter import describe
 from tests._shared import EXCHANGE_INFO
 
 SNAPSHOTS = sorted(EXCHANGE_INFO.glob("*.json"))
@@ -460,6 +461,25 @@ class TestBadInput:
             "cannot load exchangeInfo from x.json: 2 problems\n"
             "  $.symbols[0].status: expected a string, got null\n"
             "  $.symbols[0].baseAsset: expected a string, got integer 1"
+        )
+
+    @pytest.mark.parametrize("odd", [1.0, True, "1"], ids=["float", "boolean", "string"])
+    def test_a_filter_equal_in_python_to_a_good_one_is_still_an_error(self, odd: object) -> None:
+        # Equal filters share one object within a load; 1, 1.0 and true must not.
+        good = {"filterType": "ICEBERG_PARTS", "limit": 1}
+        bad = {"filterType": "ICEBERG_PARTS", "limit": odd}
+        with pytest.raises(LoadError) as caught:
+            loads(_info(_symbol(filters=[good]), _symbol(symbol="ETHUSDT", filters=[bad])))
+        assert caught.value.problems == (
+            f"$.symbols[1].filters[0].limit: expected an integer, got {describe(odd)}",
+        )
+
+    def test_equal_filters_are_shared_but_equal_to_fresh_ones(self) -> None:
+        f = {"filterType": "ICEBERG_PARTS", "limit": 10}
+        info = loads(_info(_symbol(filters=[f]), _symbol(symbol="ETHUSDT", filters=[dict(f)])))
+        assert info["BTCUSDT"].filters[0] is info["ETHUSDT"].filters[0]
+        assert (
+            loads(_info(_symbol(filters=[f])))["BTCUSDT"].filters[0] == info["ETHUSDT"].filters[0]
         )
 
     def test_no_cattrs_error_escapes(self) -> None:
