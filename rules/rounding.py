@@ -88,6 +88,7 @@ DECIMAL_ROUNDING: Final[dict[RoundMode, str | None]] = {
 }
 
 _ZERO: Final = Decimal(0)
+_ONE: Final = Decimal(1)
 
 
 def _check_decimal(name: str, value: object) -> Decimal:
@@ -219,6 +220,43 @@ class Grid:
             ValueError: an unknown ``mode``.
         """
         return round_to_step(value, self.step, mode, origin=self.origin if self.origin else None)
+
+    def first_at_least(self, bound: Decimal, *, times: Decimal = _ONE) -> Decimal:
+        """The smallest grid point ``x`` with ``x × times >= bound``, exactly (no division).
+
+        With ``times`` a price this is the least quantity on the grid that reaches a
+        minimum notional.
+
+        Raises:
+            ValueError: the grid's step or ``times`` is not positive.
+
+        >>> Grid(Decimal("0.001")).first_at_least(Decimal("10"), times=Decimal("3"))
+        Decimal('3.334')
+        """
+        return self._index_bound(bound, times, ceiling=True)
+
+    def last_at_most(self, bound: Decimal, *, times: Decimal = _ONE) -> Decimal:
+        """The largest grid point ``x`` with ``x × times <= bound``, exactly (no division).
+
+        Raises:
+            ValueError: the grid's step or ``times`` is not positive.
+
+        >>> Grid(Decimal("0.001")).last_at_most(Decimal("10"), times=Decimal("3"))
+        Decimal('3.333')
+        """
+        return self._index_bound(bound, times, ceiling=False)
+
+    def _index_bound(self, bound: Decimal, times: Decimal, *, ceiling: bool) -> Decimal:
+        if self.step <= 0 or times <= 0:
+            raise ValueError(f"expected a positive step and factor, got {self.step!r}, {times!r}")
+        # x = origin + k·step and x·times >= bound  ⇔  k >= (bound - origin·times) / (step·times)
+        numerator = CONTEXT.subtract(bound, CONTEXT.multiply(self.origin, times))
+        quotient, remainder = CONTEXT.divmod(numerator, CONTEXT.multiply(self.step, times))
+        if ceiling and remainder > 0:
+            quotient = CONTEXT.add(quotient, 1)
+        elif not ceiling and remainder < 0:
+            quotient = CONTEXT.subtract(quotient, 1)
+        return CONTEXT.fma(quotient, self.step, self.origin)
 
     def intersect(self, other: Grid) -> Grid | None:
         """The values on both grids, as one grid, or ``None`` when no value is on both.

@@ -1,0 +1,747 @@
+"""The fixer: the nearest order Binance will accept, or the reason none exists.
+
+:func:`propose` takes an order the checker may reject and moves its numbers, as
+little as possible and never against the trader, until the checker accepts it:
+
+1. ``price`` (LIMIT, LIMIT_MAKER, STOP_LOSS_LIMIT, TAKE_PROFIT_LIMIT) goes onto
+   the tick grid and into PRICE_FILTER's bounds and the percent band
+   (PERCENT_PRICE, PERCENT_PRICE_BY_SIDE around the market price of D18), in the
+   direction that does not worsen the limit: a BUY only goes down, a SELL only up.
+2. ``stopPrice`` goes to the nearest tick; it is never moved across a bound.
+3. ``quantity`` goes down to the step (LOT_SIZE, and MARKET_LOT_SIZE for
+   MARKET-type orders, D09, D10) and down under every maximum (maxQty,
+   maxNotional, MAX_POSITION). It goes *up*, to minQty or by whole steps to reach
+   the minimum notional, only with ``allow_increase=True``.
+4. ``quoteOrderQty`` (MARKET, D11) goes down to the quote asset's precision and
+   into the notional bounds that apply to MARKET orders (up only with
+   ``allow_increase``).
+5. ``icebergQty`` goes onto the step and into LOT_SIZE and ICEBERG_PARTS; it
+   changes how much of the order shows, never how much trades.
+
+The result is then judged by :func:`rules.validate.evaluate`: a proposal is
+returned only if the checker accepts it. Anything the fixer does not move (a
+closed market, an order type the symbol lacks, missing parameters, permissions,
+open-order counts) makes it answer with the reason instead.
+
+Pure: no I/O; arithmetic is exact (:mod:`rules._decimal`, :mod:`rules.rounding`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+
+from rules._decimal import CONTEXT, to_plain_string_on_step
+from rules._frozen import FrozenJson, thaw
+from rules.context import Context
+from rules.filters import ORDER_KINDS, Era, OrderKind, market_price
+from rules.models import (
+    ExchangeInfo,
+    IcebergPartsFilter,
+    LotSizeFilter,
+    MarketLotSizeFilter,
+    MaxPositionFilter,
+    MinNotionalFilter,
+    NotionalFilter,
+    PercentPriceBySideFilter,
+    PercentPriceFilter,
+    PriceFilter,
+    SymbolInfo,
+)
+from rules.order import Order, ParsedOrder, read_order
+from rules.rounding import Grid, price_grid, quantity_grid, symbol_quantity_grid
+from rules.validate import evaluate
+from rules.violations import Verdict, Violation
+
+__all__ = ["Change", "Proposal", "propose"]
+
+_ZERO: Final = Decimal(0)
+
+
+@attrs.frozen
+class Change:
+    """One value the fixer moved, and why.
+
+    Attributes:
+        field: the ``order.place`` parameter (``"price"``, ``"quantity"``, ...).
+        old: the value as sent.
+        new: the value proposed.
+        filter_type: the filter that made it move, when one did
+            (``"PRICE_FILTER"``, ``"NOTIONAL"``, ...).
+        why: one line for people.
+    """
+
+    field: str
+    old: Decimal
+    new: Decimal
+    filter_type: str | None
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.old:f} -> {self.new:f}: {self.why}"
+
+
+@attrs.frozen
+class Proposal:
+    """What :func:`propose` answers: an order the checker accepts, or why none exists.
+
+    Attributes:
+        order: the ``order.place`` params to send (every parameter as given,
+            the numbers as plain decimal strings on the symbol's grid), or
+            ``None`` when no passing order exists.
+        changes: what moved and why (empty when the order already passed).
+        reason: why no passing order exists, or ``None`` when there is one.
+        violations: the checker's violations that stand in the way (empty
+            when there is an order).
+        unchecked: rules the checker could not evaluate for lack of context
+            (D18, D15, ...): the order passed everything else, not these.
+    """
+
+    order: FrozenJson | None
+    changes: tuple[Change, ...] = ()
+    reason: str | None = None
+    violations: tuple[Violation, ...] = ()
+    unchecked: tuple[str, ...] = ()
+
+    @property
+    def accepted(self) -> bool:
+        """Whether there is an order to send."""
+        return self.order is not None
+
+    def __bool__(self) -> bool:
+        return self.accepted
+
+    def params(self) -> dict[str, Any]:
+        """The proposed params as a plain ``dict``, ready to send.
+
+        Raises:
+            ValueError: there is no order (read :attr:`reason`).
+        """
+        if self.order is None:
+            raise ValueError(f"no passing order: {self.reason}")
+        result: dict[str, Any] = thaw(self.order)
+        return result
+
+
+class _NoOrder(Exception):
+    """Raised inside the fixer when no passing value exists; carries the reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@attrs.frozen
+class _Bound:
+    value: Decimal  # already a grid point when the grid has a step
+    filter_type: str | None
+    text: str
+
+
+def propose(
+    info: ExchangeInfo,
+    order: Mapping[str, object] | Order,
+    context: Context | Mapping[str, Any] | None = None,
+    *,
+    allow_increase: bool = False,
+    allow_worse_price: bool = False,
+) -> Proposal:
+    """The nearest order Binance will accept, or the reason no such order exists.
+
+    Args:
+        info: the ``exchangeInfo`` snapshot; its ``serverTime`` picks the grid era (D17).
+        order: the ``order.place`` params (strings, ints, ``Decimal``, floats read
+            as their ``repr``) or an :class:`~rules.order.Order`.
+        context: market prices and account state (a :class:`~rules.context.Context`
+            or its JSON form). Without the market price the percent band and the
+            MARKET notional cannot be fixed; they come back in ``unchecked``.
+        allow_increase: let the quantity (or quoteOrderQty) grow, to ``minQty``
+            or by whole steps to the minimum notional. Off by default: the fixer
+            never trades more than asked unless told so.
+        allow_worse_price: let a BUY price go up (a SELL price down) when no
+            passing price is on the trader's side of the limit (a BUY below the
+            percent band). Off by default.
+
+    Returns:
+        A :class:`Proposal`: ``order`` and ``changes``, or ``reason`` and the
+        ``violations`` that stand in the way.
+
+    Raises:
+        ValueError: ``context`` is a mapping that is not a valid context.
+
+    >>> from rules.load import loads
+    >>> info = loads('{"symbols": [{"symbol": "BTCUSDT", "status": "TRADING", '
+    ...   '"baseAsset": "BTC", "quoteAsset": "USDT", "filters": ['
+    ...   '{"filterType": "PRICE_FILTER", "minPrice": "0.01", "maxPrice": "1000000", '
+    ...   '"tickSize": "0.01"}, {"filterType": "LOT_SIZE", "minQty": "0.00001", '
+    ...   '"maxQty": "9000", "stepSize": "0.00001"}, {"filterType": "NOTIONAL", '
+    ...   '"minNotional": "5", "applyMinToMarket": true, "maxNotional": "9000000", '
+    ...   '"applyMaxToMarket": false, "avgPriceMins": 5}]}]}')
+    >>> buy = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+    ...        "price": "30000.019", "quantity": "0.0123456"}
+    >>> proposal = propose(info, buy)
+    >>> proposal.params()["price"], proposal.params()["quantity"]
+    ('30000.01', '0.01234')
+    >>> print(proposal.changes[0])
+    price 30000.019 -> 30000.01: rounded down to tickSize 0.01 (a BUY limit never goes up)
+    >>> tiny = dict(buy, quantity="0.0001")
+    >>> print(propose(info, tiny).reason)
+    quantity 0.0001 is below minNotional 5 at price 30000.01: the least passing quantity \
+is 0.00017 (pass allow_increase=True to raise it)
+    >>> propose(info, tiny, allow_increase=True).params()["quantity"]
+    '0.00017'
+    """
+    params: dict[str, object] = dict(order.to_params() if isinstance(order, Order) else order)
+    if context is None:
+        ctx = Context()
+    elif isinstance(context, Context):
+        ctx = context
+    else:
+        ctx = Context.from_mapping(context)
+    parsed = read_order(params)
+    symbol = _symbol(info, parsed)
+    kind = ORDER_KINDS.get(parsed.type) if isinstance(parsed.type, str) else None
+    if symbol is None or kind is None or parsed.problems:
+        return _verdict_only(evaluate(info, params, ctx), params)
+    fixer = _Fixer(info, symbol, parsed, kind, ctx, allow_increase, allow_worse_price)
+    try:
+        values = fixer.run()
+    except _NoOrder as no:
+        original = evaluate(info, params, ctx)
+        return Proposal(None, reason=no.reason, violations=original.violations)
+    new = dict(params)
+    for wire, (value, step) in values.items():
+        new[wire] = to_plain_string_on_step(value, step)
+    verdict = evaluate(info, new, ctx)
+    if not verdict.accepted:
+        return _rejected(verdict)
+    return Proposal(FrozenJson(new), tuple(fixer.changes), unchecked=verdict.unchecked)
+
+
+def _symbol(info: ExchangeInfo, parsed: ParsedOrder) -> SymbolInfo | None:
+    if parsed.symbol_problem is not None or parsed.symbol is None:
+        return None
+    return info.symbol(parsed.symbol) if parsed.symbol in info else None
+
+
+def _verdict_only(verdict: Verdict, params: Mapping[str, object]) -> Proposal:
+    # Nothing the fixer can move: an unknown symbol or type, or unreadable values.
+    if verdict.accepted:  # pragma: no cover - a readable symbol and type are needed to pass
+        return Proposal(FrozenJson(params), unchecked=verdict.unchecked)
+    return _rejected(verdict)
+
+
+def _rejected(verdict: Verdict) -> Proposal:
+    blocking = "; ".join(f"{v.code} {v.msg}" + _detail(v) for v in verdict.violations)
+    return Proposal(
+        None,
+        reason=f"no passing order: the fixer cannot change what breaks these rules: {blocking}",
+        violations=verdict.violations,
+    )
+
+
+def _detail(violation: Violation) -> str:
+    explanation = violation.explanation
+    return f" ({explanation})" if explanation and explanation != violation.msg else ""
+
+
+def _show(value: Decimal) -> str:
+    return format(value, "f")
+
+
+class _Fixer:
+    """Moves one parsed order's numbers, records each :class:`Change`, raises :class:`_NoOrder`."""
+
+    def __init__(
+        self,
+        info: ExchangeInfo,
+        symbol: SymbolInfo,
+        order: ParsedOrder,
+        kind: OrderKind,
+        context: Context,
+        allow_increase: bool,
+        allow_worse_price: bool,
+    ) -> None:
+        self.server_time = info.server_time
+        self.era = Era.at(info.server_time)
+        self.symbol = symbol
+        self.order = order
+        self.kind = kind
+        self.context = context
+        self.allow_increase = allow_increase
+        self.allow_worse_price = allow_worse_price
+        self.changes: list[Change] = []
+
+    def run(self) -> dict[str, tuple[Decimal, Decimal]]:
+        """The wire name -> (value, step for formatting) of every number the order has."""
+        order, out = self.order, {}
+        price_filter = self.symbol.filter(PriceFilter)
+        tick = price_filter.tick_size if price_filter is not None else _ZERO
+        price = order.price
+        if price is not None:
+            if self.kind.priced and order.side in ("BUY", "SELL"):
+                price = self._price(price, price_filter)
+            out["price"] = (price, tick)
+        if order.stop_price is not None:
+            out["stopPrice"] = (self._stop_price(order.stop_price, price_filter), tick)
+        lot = self.symbol.filter(LotSizeFilter)
+        step = lot.step_size if lot is not None else _ZERO
+        if order.quantity is not None:
+            quantity = self._quantity(order.quantity, price if self.kind.priced else None)
+            out["quantity"] = (quantity, step)
+            if order.iceberg_qty:
+                out["icebergQty"] = (self._iceberg(order.iceberg_qty, quantity, lot), step)
+        elif order.iceberg_qty is not None:
+            out["icebergQty"] = (order.iceberg_qty, step)
+        if order.quote_order_qty is not None:
+            quote = order.quote_order_qty
+            if self.kind.name == "MARKET" and order.quantity is None:
+                quote = self._quote_order_qty(quote)
+            out["quoteOrderQty"] = (quote, _ZERO)
+        return out
+
+    def _change(
+        self, field: str, old: Decimal, new: Decimal, filter_type: str | None, why: str
+    ) -> None:
+        if new != old:
+            self.changes.append(Change(field, old, new, filter_type, why))
+
+    # ------------------------------------------------------------------ price
+
+    def _price_bounds(self, price_filter: PriceFilter | None) -> tuple[list[_Bound], list[_Bound]]:
+        lows: list[_Bound] = []
+        highs: list[_Bound] = []
+        if price_filter is not None:
+            if price_filter.min_price:
+                lows.append(
+                    _Bound(
+                        price_filter.min_price,
+                        "PRICE_FILTER",
+                        f"minPrice {_show(price_filter.min_price)}",
+                    )
+                )
+            if price_filter.max_price:
+                highs.append(
+                    _Bound(
+                        price_filter.max_price,
+                        "PRICE_FILTER",
+                        f"maxPrice {_show(price_filter.max_price)}",
+                    )
+                )
+        side = self.order.side
+        for band in (
+            self.symbol.filter(PercentPriceFilter),
+            self.symbol.filter(PercentPriceBySideFilter),
+        ):
+            if band is None:
+                continue
+            if isinstance(band, PercentPriceFilter):
+                up, up_name = band.multiplier_up, "multiplierUp"
+                down, down_name = band.multiplier_down, "multiplierDown"
+            elif side == "BUY":
+                up, up_name = band.bid_multiplier_up, "bidMultiplierUp"
+                down, down_name = band.bid_multiplier_down, "bidMultiplierDown"
+            else:
+                up, up_name = band.ask_multiplier_up, "askMultiplierUp"
+                down, down_name = band.ask_multiplier_down, "askMultiplierDown"
+            reference = market_price(band.avg_price_mins, self.context, self.era)
+            if reference is None:
+                continue  # D18: the checker lists the band as unchecked
+            name = f"{band.filter_type} band ({self._price_name(band.avg_price_mins)} "
+            if up:
+                high = CONTEXT.multiply(reference, up)
+                highs.append(
+                    _Bound(
+                        high, band.filter_type, f"{name}{_show(reference)} × {up_name} {_show(up)})"
+                    )
+                )
+            if down:
+                low = CONTEXT.multiply(reference, down)
+                lows.append(
+                    _Bound(
+                        low,
+                        band.filter_type,
+                        f"{name}{_show(reference)} × {down_name} {_show(down)})",
+                    )
+                )
+        return lows, highs
+
+    def _price_name(self, avg_price_mins: int | None) -> str:
+        # Which context price market_price() chose (D18), for the explanations.
+        if self.era.reference_price and self.context.reference_price is not None:
+            return "referencePrice"
+        return "lastPrice" if avg_price_mins == 0 else "avgPrice"
+
+    def _price(self, price: Decimal, price_filter: PriceFilter | None) -> Decimal:
+        grid = price_grid(price_filter, self.server_time) if price_filter else Grid(_ZERO)
+        lows, highs = self._price_bounds(price_filter)
+        low = max(lows, key=lambda b: b.value, default=None)
+        high = min(highs, key=lambda b: b.value, default=None)
+        first, last = _feasible(grid, low, high)
+        tick = f"tickSize {_show(grid.step)}"
+        if first is not None and last is not None and first > last:
+            assert low is not None
+            assert high is not None
+            raise _NoOrder(
+                f"no price passes: between {low.text} = {_show(low.value)} and {high.text} = "
+                f"{_show(high.value)} there is no multiple of {tick}"
+            )
+        if first is None:
+            raise _NoOrder(f"no price passes: {tick} and maxPrice leave no positive price")
+        buy = self.order.side == "BUY"
+        if buy:
+            target = min(price, high.value) if high is not None else price
+            new = grid.round(target, "floor") if grid.step else target
+            if new < first:
+                return self._worse_price(price, first, low, "BUY", "higher")
+        else:
+            target = max(price, low.value) if low is not None else price
+            new = grid.round(target, "ceil") if grid.step else target
+            if new < first:  # only with no minimum: a SELL price of 0 and no tick
+                new = first
+            if last is not None and new > last:
+                return self._worse_price(price, last, high, "SELL", "lower")
+        self._change("price", price, new, *self._price_why(price, target, new, low, high, tick))
+        return new
+
+    def _price_why(
+        self,
+        price: Decimal,
+        target: Decimal,
+        new: Decimal,
+        low: _Bound | None,
+        high: _Bound | None,
+        tick: str,
+    ) -> tuple[str | None, str]:
+        buy = self.order.side == "BUY"
+        if target == price:
+            direction = "down" if buy else "up"
+            side = "a BUY limit never goes up" if buy else "a SELL limit never goes down"
+            return "PRICE_FILTER", f"rounded {direction} to {tick} ({side})"
+        bound = high if buy else low
+        assert bound is not None
+        moved = "lowered to" if buy else "raised to"
+        on_grid = "" if new == target else f", then onto {tick}"
+        return bound.filter_type, f"{moved} {bound.text} = {_show(bound.value)}{on_grid}"
+
+    def _worse_price(
+        self, price: Decimal, nearest: Decimal, bound: _Bound | None, side: str, way: str
+    ) -> Decimal:
+        where = f"{bound.text} = {_show(bound.value)}" if bound else "the tick grid"
+        relation = "below" if side == "BUY" else "above"
+        if not self.allow_worse_price:
+            raise _NoOrder(
+                f"{side} price {_show(price)} is {relation} {where}: the nearest passing price, "
+                f"{_show(nearest)}, is {way}, which would worsen the limit "
+                "(pass allow_worse_price=True to accept it)"
+            )
+        why = f"moved to {_show(nearest)} past the limit to reach {where} (allow_worse_price)"
+        self._change("price", price, nearest, bound.filter_type if bound else None, why)
+        return nearest
+
+    def _stop_price(self, stop: Decimal, price_filter: PriceFilter | None) -> Decimal:
+        if price_filter is None or not price_filter.tick_size:
+            return stop
+        new = price_grid(price_filter, self.server_time).round(stop, "half_even")
+        tick = _show(price_filter.tick_size)
+        low, high = price_filter.min_price, price_filter.max_price
+        if (low and new < low) or (high and new > high):
+            raise _NoOrder(
+                f"stopPrice {_show(stop)} is outside PRICE_FILTER's [minPrice {_show(low)}, "
+                f"maxPrice {_show(high)}]; the fixer does not move a trigger across a bound"
+            )
+        self._change(
+            "stopPrice", stop, new, "PRICE_FILTER", f"rounded to the nearest tickSize {tick}"
+        )
+        return new
+
+    # ------------------------------------------------------------------ quantity
+
+    def _quantity(self, quantity: Decimal, price: Decimal | None) -> Decimal:
+        market = self.kind.market
+        grid = symbol_quantity_grid(self.symbol, server_time=self.server_time, market=market)
+        if grid is None:
+            raise _NoOrder(
+                "no quantity passes: no value is on both the LOT_SIZE and the MARKET_LOT_SIZE grid"
+            )
+        # A zero step (D12) still needs some grid to count steps on: the base
+        # asset's precision (more places would be -1111 "too much precision").
+        work = grid if grid.step else _precision_grid(self.symbol.base_asset_precision)
+        lows: list[_Bound] = []
+        highs: list[_Bound] = []
+        filters: list[LotSizeFilter | MarketLotSizeFilter | None] = [
+            self.symbol.filter(LotSizeFilter)
+        ]
+        if market:
+            filters.append(self.symbol.filter(MarketLotSizeFilter))
+        for lot in filters:
+            if lot is None:
+                continue
+            if lot.min_qty:
+                lows.append(
+                    _Bound(
+                        work.first_at_least(lot.min_qty),
+                        lot.filter_type,
+                        f"{lot.filter_type} minQty {_show(lot.min_qty)}",
+                    )
+                )
+            if lot.max_qty:
+                highs.append(
+                    _Bound(
+                        work.last_at_most(lot.max_qty),
+                        lot.filter_type,
+                        f"{lot.filter_type} maxQty {_show(lot.max_qty)}",
+                    )
+                )
+        self._position_bound(work, highs)
+        self._notional_bounds(work, price, lows, highs)
+        lows.append(
+            _Bound(CONTEXT.add(work.last_at_most(_ZERO), work.step), None, "a positive quantity")
+        )
+        low = max(lows, key=lambda b: b.value)
+        high = min(highs, key=lambda b: b.value, default=None)
+        if high is not None and low.value > high.value:
+            raise _NoOrder(
+                f"no quantity passes: {low.text} needs at least {_show(low.value)}, "
+                f"but {high.text} allows at most {_show(high.value)}"
+            )
+        new = grid.round(quantity, "floor") if grid.step else quantity
+        self._change(
+            "quantity", quantity, new, "LOT_SIZE", f"rounded down to stepSize {_show(grid.step)}"
+        )
+        if high is not None and new > high.value:
+            self._change(
+                "quantity", new, high.value, high.filter_type, f"lowered to stay within {high.text}"
+            )
+            new = high.value
+        if new < low.value:
+            if not self.allow_increase:
+                raise _NoOrder(
+                    f"quantity {_show(quantity)} is below {low.text}: the least passing quantity "
+                    f"is {_show(low.value)} (pass allow_increase=True to raise it)"
+                )
+            self._change(
+                "quantity",
+                new,
+                low.value,
+                low.filter_type,
+                f"raised by whole steps to reach {low.text} (allow_increase)",
+            )
+            new = low.value
+        return new
+
+    def _position_bound(self, work: Grid, highs: list[_Bound]) -> None:
+        position_filter = self.symbol.filter(MaxPositionFilter)
+        position = self.context.base_position
+        if (
+            self.order.side != "BUY"
+            or position_filter is None
+            or not position_filter.max_position
+            or position is None
+        ):
+            return
+        room = CONTEXT.subtract(position_filter.max_position, position)
+        text = (
+            f"MAX_POSITION maxPosition {_show(position_filter.max_position)} "
+            f"- basePosition {_show(position)}"
+        )
+        highs.append(_Bound(work.last_at_most(room), "MAX_POSITION", text))
+
+    def _notional_bounds(
+        self, work: Grid, price: Decimal | None, lows: list[_Bound], highs: list[_Bound]
+    ) -> None:
+        market = self.kind.market
+        for notional_filter in (
+            self.symbol.filter(MinNotionalFilter),
+            self.symbol.filter(NotionalFilter),
+        ):
+            if notional_filter is None:
+                continue
+            if isinstance(notional_filter, MinNotionalFilter):
+                applies = not market or notional_filter.apply_to_market is True  # D28
+                low = notional_filter.min_notional if applies else _ZERO
+                high = _ZERO
+            else:
+                low = notional_filter.min_notional
+                if market and not notional_filter.apply_min_to_market:
+                    low = _ZERO
+                high = notional_filter.max_notional
+                if market and not notional_filter.apply_max_to_market:
+                    high = _ZERO
+            if not low and not high:
+                continue
+            at = price
+            if market:
+                at = market_price(notional_filter.avg_price_mins, self.context, self.era)
+                where = (
+                    f"{self._price_name(notional_filter.avg_price_mins)} {_show(at)}" if at else ""
+                )
+            else:
+                where = f"price {_show(at)}" if at is not None else ""
+            if not at:
+                continue  # no price to compute the notional with: unchecked (D18)
+            name = notional_filter.filter_type
+            if low:
+                lows.append(
+                    _Bound(
+                        work.first_at_least(low, times=at),
+                        name,
+                        f"minNotional {_show(low)} at {where}",
+                    )
+                )
+            if high:
+                highs.append(
+                    _Bound(
+                        work.last_at_most(high, times=at),
+                        name,
+                        f"maxNotional {_show(high)} at {where}",
+                    )
+                )
+
+    def _iceberg(self, iceberg: Decimal, quantity: Decimal, lot: LotSizeFilter | None) -> Decimal:
+        grid = quantity_grid(lot, self.server_time) if lot is not None else Grid(_ZERO)
+        work = grid if grid.step else _precision_grid(self.symbol.base_asset_precision)
+        lows = [_Bound(CONTEXT.add(work.last_at_most(_ZERO), work.step), None, "a positive size")]
+        highs = [
+            _Bound(
+                CONTEXT.subtract(work.first_at_least(quantity), work.step),
+                None,
+                f"less than quantity {_show(quantity)} (D07)",
+            )
+        ]
+        if lot is not None and lot.min_qty:
+            lows.append(
+                _Bound(work.first_at_least(lot.min_qty), "LOT_SIZE", f"minQty {_show(lot.min_qty)}")
+            )
+        if lot is not None and lot.max_qty:
+            highs.append(
+                _Bound(work.last_at_most(lot.max_qty), "LOT_SIZE", f"maxQty {_show(lot.max_qty)}")
+            )
+        parts = self.symbol.filter(IcebergPartsFilter)
+        if parts is not None and parts.limit:
+            lows.append(
+                _Bound(
+                    work.first_at_least(quantity, times=Decimal(parts.limit)),
+                    "ICEBERG_PARTS",
+                    f"at most {parts.limit} parts",
+                )
+            )
+        low = max(lows, key=lambda b: b.value)
+        high = min(highs, key=lambda b: b.value)
+        if low.value > high.value:
+            raise _NoOrder(
+                f"no icebergQty passes: {low.text} needs at least {_show(low.value)}, "
+                f"but {high.text} allows at most {_show(high.value)}"
+            )
+        new = grid.round(iceberg, "floor") if grid.step else iceberg
+        self._change(
+            "icebergQty", iceberg, new, "LOT_SIZE", f"rounded down to stepSize {_show(grid.step)}"
+        )
+        for bound, moved in ((high, new > high.value), (low, new < low.value)):
+            if moved:
+                self._change(
+                    "icebergQty",
+                    new,
+                    bound.value,
+                    bound.filter_type,
+                    f"moved to {bound.text} (what shows, not what trades)",
+                )
+                new = bound.value
+        return new
+
+    # ------------------------------------------------------------------ quoteOrderQty
+
+    def _quote_order_qty(self, quote: Decimal) -> Decimal:
+        precision = self.symbol.quote_asset_precision
+        if precision is None:
+            precision = self.symbol.quote_precision
+        grid = _precision_grid(precision) if precision is not None else Grid(_ZERO)
+        work = grid if grid.step else _precision_grid(None)
+        lows: list[_Bound] = [_Bound(work.step, None, "a positive amount")]
+        highs: list[_Bound] = []
+        minimum = self.symbol.filter(MinNotionalFilter)
+        if minimum is not None and minimum.min_notional and minimum.apply_to_market is True:
+            lows.append(
+                _Bound(
+                    work.first_at_least(minimum.min_notional),
+                    "MIN_NOTIONAL",
+                    f"MIN_NOTIONAL minNotional {_show(minimum.min_notional)}",
+                )
+            )
+        notional = self.symbol.filter(NotionalFilter)
+        if notional is not None:
+            if notional.min_notional and notional.apply_min_to_market:
+                lows.append(
+                    _Bound(
+                        work.first_at_least(notional.min_notional),
+                        "NOTIONAL",
+                        f"NOTIONAL minNotional {_show(notional.min_notional)}",
+                    )
+                )
+            if notional.max_notional and notional.apply_max_to_market:
+                highs.append(
+                    _Bound(
+                        work.last_at_most(notional.max_notional),
+                        "NOTIONAL",
+                        f"NOTIONAL maxNotional {_show(notional.max_notional)}",
+                    )
+                )
+        low = max(lows, key=lambda b: b.value)
+        high = min(highs, key=lambda b: b.value, default=None)
+        if high is not None and low.value > high.value:
+            raise _NoOrder(
+                f"no quoteOrderQty passes: {low.text} needs at least {_show(low.value)}, "
+                f"but {high.text} allows at most {_show(high.value)}"
+            )
+        new = grid.round(quote, "floor") if grid.step else quote
+        self._change(
+            "quoteOrderQty",
+            quote,
+            new,
+            None,
+            f"rounded down to the quote asset's {precision} places "
+            "(more would be -1111 too much precision)",
+        )
+        if high is not None and new > high.value:
+            self._change(
+                "quoteOrderQty", new, high.value, high.filter_type, f"lowered to {high.text}"
+            )
+            new = high.value
+        if new < low.value:
+            if not self.allow_increase:
+                raise _NoOrder(
+                    f"quoteOrderQty {_show(quote)} is below {low.text} "
+                    "(pass allow_increase=True to raise it)"
+                )
+            self._change(
+                "quoteOrderQty",
+                new,
+                low.value,
+                low.filter_type,
+                f"raised to {low.text} (allow_increase)",
+            )
+            new = low.value
+        return new
+
+
+def _precision_grid(places: int | None) -> Grid:
+    # 8 places when the snapshot does not say: every Binance asset has at most 8.
+    return Grid(Decimal(1).scaleb(-(8 if places is None else places)))
+
+
+def _feasible(
+    grid: Grid, low: _Bound | None, high: _Bound | None
+) -> tuple[Decimal | None, Decimal | None]:
+    """The least and greatest passing grid points (> 0); ``None`` for no greatest or no least."""
+    if not grid.step:
+        first = low.value if low is not None and low.value > 0 else None
+        if first is None:
+            first = _ZERO if high is None or high.value > 0 else None
+        return first, high.value if high is not None else None
+    positive = CONTEXT.add(grid.last_at_most(_ZERO), grid.step)
+    first = max(grid.first_at_least(low.value), positive) if low is not None else positive
+    last = grid.last_at_most(high.value) if high is not None else None
+    return first, last
