@@ -32,7 +32,8 @@ CONTEXT = Context(prec=60, traps=[Inexact, InvalidOperation, Overflow, Underflow
 
 # Binance writes every price and quantity as a plain decimal string: digits,
 # an optional fraction, no exponent, no sign other than an optional minus.
-_PLAIN = re.compile(r"-?(?:0|[1-9][0-9]*|0[0-9]+)(?:\.[0-9]+)?")
+# (Leading zeros are refused too: they would not survive a round trip.)
+_PLAIN = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 
 
 def parse_plain_decimal(text: str) -> Decimal:

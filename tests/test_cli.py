@@ -1,0 +1,75 @@
+"""The command line shell: argument errors, help, and the ``show`` command."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+from rules.cli import Streams, run
+from rules.examples import EXAMPLE_EXCHANGE_INFO
+
+
+def call(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(argv), streams=Streams(io.StringIO(), out, err))
+    return code, out.getvalue(), err.getvalue()
+
+
+class TestShell:
+    """Usage errors are exit 2 with one line; help is exit 0."""
+
+    def test_no_command(self) -> None:
+        code, out, err = call()
+        assert code == 2
+        assert out == ""
+        assert err == "rules: error: the following arguments are required: command\n"
+
+    def test_unknown_option(self) -> None:
+        code, _, err = call("show", "--nope")
+        assert code == 2
+        assert err.startswith("rules: error: unrecognized arguments: --nope")
+
+    def test_help(self) -> None:
+        code, out, _ = call("--help")
+        assert code == 0
+        assert "show" in out
+
+    def test_python_dash_m(self) -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "rules", "show", "BTCUSDT"], capture_output=True, text=True
+        )
+        assert done.returncode == 0
+        assert done.stdout.startswith("BTCUSDT  TRADING  BTC/USDT\n")
+        assert done.stderr == ""
+
+
+class TestShow:
+    """``rules show``: a summary of a symbol's rules."""
+
+    def test_one_symbol(self) -> None:
+        code, out, err = call("show", "--exchange-info", str(EXAMPLE_EXCHANGE_INFO), "SHIBUSDT")
+        assert (code, err) == (0, "")
+        assert "  permissions: (SPOT) AND (TRD_GRP_004 | TRD_GRP_005)\n" in out
+        assert "  LOT_SIZE: minQty=1.00, maxQty=46116860414.00, stepSize=1.00\n" in out
+        assert "applyMinToMarket=true" in out
+
+    def test_every_symbol_by_default(self) -> None:
+        code, out, _ = call("show")
+        assert code == 0
+        assert [line.split()[0] for line in out.splitlines() if not line.startswith(" ")] == [
+            "BTCUSDT", "ETHBTC", "SHIBUSDT", "USDCUSDT", "BQXETH",
+        ]  # fmt: skip
+
+    def test_unknown_symbol(self) -> None:
+        assert call("show", "NOPE") == (2, "", "rules: unknown symbol 'NOPE'\n")
+
+    def test_bad_file(self, tmp_path: Path) -> None:
+        path = tmp_path / "x.json"
+        path.write_text('{"symbols": [1]')
+        code, out, err = call("show", "--exchange-info", str(path))
+        assert code == 2
+        assert out == ""
+        assert err.startswith(f"rules: cannot load exchangeInfo from {path}: $: not valid JSON")
+        assert err.count("\n") == 1
