@@ -320,7 +320,7 @@ class _Fixer:
                     _Bound(
                         price_filter.min_price,
                         "PRICE_FILTER",
-                        f"minPrice {_show(price_filter.min_price)}",
+                        f"PRICE_FILTER minPrice {_show(price_filter.min_price)}",
                     )
                 )
             if price_filter.max_price:
@@ -328,7 +328,7 @@ class _Fixer:
                     _Bound(
                         price_filter.max_price,
                         "PRICE_FILTER",
-                        f"maxPrice {_show(price_filter.max_price)}",
+                        f"PRICE_FILTER maxPrice {_show(price_filter.max_price)}",
                     )
                 )
         side = self.order.side
@@ -355,7 +355,9 @@ class _Fixer:
                 high = CONTEXT.multiply(reference, up)
                 highs.append(
                     _Bound(
-                        high, band.filter_type, f"{name}{_show(reference)} × {up_name} {_show(up)})"
+                        high,
+                        band.filter_type,
+                        f"{name}{_show(reference)} × {up_name} {_show(up)} = {_show(high)})",
                     )
                 )
             if down:
@@ -364,7 +366,7 @@ class _Fixer:
                     _Bound(
                         low,
                         band.filter_type,
-                        f"{name}{_show(reference)} × {down_name} {_show(down)})",
+                        f"{name}{_show(reference)} × {down_name} {_show(down)} = {_show(low)})",
                     )
                 )
         return lows, highs
@@ -386,8 +388,8 @@ class _Fixer:
             assert low is not None
             assert high is not None
             raise _NoOrder(
-                f"no price passes: between {low.text} = {_show(low.value)} and {high.text} = "
-                f"{_show(high.value)} there is no multiple of {tick}"
+                f"no price passes: between {low.text} and {high.text} "
+                f"there is no multiple of {tick}"
             )
         if first is None:
             raise _NoOrder(f"no price passes: {tick} and maxPrice leave no positive price")
@@ -425,12 +427,12 @@ class _Fixer:
         assert bound is not None
         moved = "lowered to" if buy else "raised to"
         on_grid = "" if new == target else f", then onto {tick}"
-        return bound.filter_type, f"{moved} {bound.text} = {_show(bound.value)}{on_grid}"
+        return bound.filter_type, f"{moved} {bound.text}{on_grid}"
 
     def _worse_price(
         self, price: Decimal, nearest: Decimal, bound: _Bound | None, side: str, way: str
     ) -> Decimal:
-        where = f"{bound.text} = {_show(bound.value)}" if bound else "the tick grid"
+        where = bound.text if bound else "the tick grid"
         relation = "below" if side == "BUY" else "above"
         if not self.allow_worse_price:
             raise _NoOrder(
@@ -604,21 +606,29 @@ class _Fixer:
     def _iceberg(self, iceberg: Decimal, quantity: Decimal, lot: LotSizeFilter | None) -> Decimal:
         grid = quantity_grid(lot, self.server_time) if lot is not None else Grid(_ZERO)
         work = grid if grid.step else _precision_grid(self.symbol.base_asset_precision)
-        lows = [_Bound(CONTEXT.add(work.last_at_most(_ZERO), work.step), None, "a positive size")]
+        lows = [_Bound(CONTEXT.add(work.last_at_most(_ZERO), work.step), None, "icebergQty > 0")]
         highs = [
             _Bound(
                 CONTEXT.subtract(work.first_at_least(quantity), work.step),
                 None,
-                f"less than quantity {_show(quantity)} (D07)",
+                f"icebergQty < quantity {_show(quantity)} (D07)",
             )
         ]
         if lot is not None and lot.min_qty:
             lows.append(
-                _Bound(work.first_at_least(lot.min_qty), "LOT_SIZE", f"minQty {_show(lot.min_qty)}")
+                _Bound(
+                    work.first_at_least(lot.min_qty),
+                    "LOT_SIZE",
+                    f"LOT_SIZE minQty {_show(lot.min_qty)}",
+                )
             )
         if lot is not None and lot.max_qty:
             highs.append(
-                _Bound(work.last_at_most(lot.max_qty), "LOT_SIZE", f"maxQty {_show(lot.max_qty)}")
+                _Bound(
+                    work.last_at_most(lot.max_qty),
+                    "LOT_SIZE",
+                    f"LOT_SIZE maxQty {_show(lot.max_qty)}",
+                )
             )
         parts = self.symbol.filter(IcebergPartsFilter)
         if parts is not None and parts.limit:
@@ -626,7 +636,7 @@ class _Fixer:
                 _Bound(
                     work.first_at_least(quantity, times=Decimal(parts.limit)),
                     "ICEBERG_PARTS",
-                    f"at most {parts.limit} parts",
+                    f"ICEBERG_PARTS limit {parts.limit}",
                 )
             )
         low = max(lows, key=lambda b: b.value)
@@ -647,7 +657,7 @@ class _Fixer:
                     new,
                     bound.value,
                     bound.filter_type,
-                    f"moved to {bound.text} (what shows, not what trades)",
+                    f"moved to satisfy {bound.text} (what shows changes, not what trades)",
                 )
                 new = bound.value
         return new
