@@ -1,0 +1,154 @@
+"""Reading order.place params exactly (D29, D32) and the typed Order."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from rules.order import Order, parse_order, read_decimal, read_int, read_order
+
+
+class TestReadDecimal:
+    """A DECIMAL parameter: digits, an optional fraction, at most 20 + 20 digits."""
+
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            ("0.00100000", Decimal("0.00100000")),
+            ("30000.01", Decimal("30000.01")),
+            ("0", Decimal("0")),
+            ("9" * 20, Decimal("9" * 20)),
+            ("0." + "1" * 20, Decimal("0." + "1" * 20)),
+            (5, Decimal(5)),
+            (0.1, Decimal("0.1")),  # the float's repr, never Decimal(0.1)
+            (8.12e-06, Decimal("0.00000812")),
+            (Decimal("1E+3"), Decimal("1000")),
+            (Decimal("0.10"), Decimal("0.10")),
+        ],
+    )
+    def test_legal(self, value: object, expected: Decimal) -> None:
+        assert read_decimal(value) == expected
+
+    def test_keeps_places(self) -> None:
+        assert str(read_decimal("1.00")) == "1.00"
+
+    @pytest.mark.parametrize(
+        "value",
+        [
+            "",
+            "1e5",
+            "-1",
+            "+1",
+            " 1",
+            "1 ",
+            "1,5",
+            "1.",
+            ".1",
+            "0x10",
+            "NaN",
+            "Infinity",
+            "١",
+            "1" * 21,
+            "1." + "1" * 21,
+            True,
+            None,
+            [1],
+            {"a": 1},
+            -1,
+            10**20,
+            float("nan"),
+            float("-inf"),
+            -0.5,
+            Decimal("-0"),
+            Decimal("sNaN"),
+            Decimal("1E+20"),
+            Decimal("1E-21"),
+        ],
+    )
+    def test_malformed(self, value: object) -> None:
+        assert read_decimal(value) is None
+
+
+class TestReadInt:
+    """An INT parameter (trailingDelta, strategyType, pegOffsetValue)."""
+
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [(100, 100), ("100", 100), ("-5", -5), (100.0, 100), (Decimal("7"), 7)],
+    )
+    def test_legal(self, value: object, expected: int) -> None:
+        assert read_int(value) == expected
+
+    @pytest.mark.parametrize("value", ["1.5", 1.5, "x", "", True, None, Decimal("NaN"), 10**20])
+    def test_malformed(self, value: object) -> None:
+        assert read_int(value) is None
+
+
+class TestReadOrder:
+    """Reading never raises; problems become violations and the value is not sent."""
+
+    def test_problems_in_order(self) -> None:
+        parsed = read_order({"symbol": "BTCUSDT", "price": "", "quantity": "1,5", "apiKey": ""})
+        assert [(v.code, v.field) for v in parsed.problems or ()] == [
+            (-1105, "price"),
+            (-1100, "quantity"),
+            (-1105, "apiKey"),
+        ]
+        assert parsed.unreadable == {"price", "quantity", "apiKey"}
+        assert parsed.price is None
+        assert parsed.quantity is None
+
+    def test_null_is_not_sent(self) -> None:
+        parsed = read_order({"symbol": "BTCUSDT", "price": None})
+        assert parsed.price is None
+        assert parsed.problems is None
+
+    def test_unknown_parameters_are_ignored(self) -> None:
+        parsed = read_order({"symbol": "BTCUSDT", "timestamp": 1, "recvWindow": "5000"})
+        assert parsed.problems is None
+        assert parsed.symbol_problem is None
+
+    @pytest.mark.parametrize(
+        ("params", "code"), [({}, -1102), ({"symbol": ""}, -1105), ({"symbol": None}, -1102)]
+    )
+    def test_symbol_problem(self, params: dict[str, object], code: int) -> None:
+        problem = read_order(params).symbol_problem
+        assert problem is not None
+        assert problem.code == code
+
+    def test_enum_as_number_is_kept_as_text(self) -> None:
+        assert read_order({"symbol": "X", "side": 1}).side == "1"
+
+
+class TestOrder:
+    """The typed order and its wire form."""
+
+    def test_round_trip(self) -> None:
+        params = {
+            "symbol": "BTCUSDT",
+            "side": "BUY",
+            "type": "LIMIT",
+            "timeInForce": "GTC",
+            "price": "30000.01",
+            "quantity": "0.00100000",
+            "trailingDelta": 100,
+        }
+        order = Order.from_params(params)
+        assert order.price == Decimal("30000.01")
+        assert order.to_params() == params
+
+    def test_wire_form_never_uses_exponents(self) -> None:
+        order = Order(symbol="X", price=Decimal("8.12E-6"))
+        assert order.to_params() == {"symbol": "X", "price": "0.00000812"}
+
+    def test_parse_order_reports_problems(self) -> None:
+        order, problems = parse_order({"quantity": "1,5"})
+        assert order == Order()
+        assert [p.code for p in problems] == [-1102, -1100]
+
+    def test_frozen(self) -> None:
+        import attrs
+
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            Order().symbol = "X"  # type: ignore[misc]
