@@ -156,7 +156,7 @@ class SnapshotNotFoundError(RulesError, LookupError):
     """The snapshot cache holds no snapshot that answers the question."""
 
 
-class OrderRejected(RulesError, ValueError):  # noqa: N818 - a domain noun reads better
+class OrderRejected(RulesError, ValueError):
     """Binance would reject the order; raised by :func:`rules.check`.
 
     ``verdict`` is the whole :class:`~rules.violations.Verdict`, every violation
