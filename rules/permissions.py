@@ -101,11 +101,13 @@ def required_permission_sets(symbol: SymbolInfo) -> PermissionSets | None:
 
 
 def _held_permissions(account: Iterable[str]) -> frozenset[str]:
+    if type(account) is frozenset:
+        return account
     if isinstance(account, str | bytes):
         raise TypeError(
             f"account permissions must be an iterable of names such as ['SPOT'], not {account!r}"
         )
-    return account if isinstance(account, frozenset) else frozenset(account)
+    return frozenset(account)
 
 
 def _names(any_of: tuple[str, ...]) -> str:
@@ -124,26 +126,34 @@ def _needs(any_of: tuple[str, ...]) -> str:
 class PermissionVerdict:
     """Whether an account may trade a symbol, and why.
 
+    Made by :func:`evaluate_permissions`. Only the outcome is stored; the
+    explanation is written when asked for, so that evaluating stays fast.
+
     Attributes:
         permitted: ``True`` or ``False``; ``None`` when the snapshot cannot tell
             (D36), which the order checker reports as ``PERMISSIONS`` in
             ``unchecked`` and never as permitted.
         failing_sets: the sets the account holds nothing of, in the symbol's
             order; empty unless ``permitted`` is ``False``.
-        required: every set the symbol requires (see
-            :func:`required_permission_sets`); ``None`` when it cannot tell.
-        source: the field the requirement was read from; ``None`` when it
-            cannot tell.
-        account: the account's permissions, as evaluated.
         symbol: the symbol evaluated.
+        account: the account's permissions, as evaluated.
     """
 
     permitted: bool | None
-    failing_sets: PermissionSets = ()
-    required: PermissionSets | None = attrs.field(default=None, repr=False)
-    source: PermissionSource | None = None
-    account: frozenset[str] = attrs.field(factory=frozenset, repr=False)
-    symbol: SymbolInfo | None = attrs.field(default=None, repr=False)
+    failing_sets: PermissionSets
+    symbol: SymbolInfo = attrs.field(repr=False)
+    account: frozenset[str] = attrs.field(repr=False)
+
+    @property
+    def required(self) -> PermissionSets | None:
+        """Every set the symbol requires (:func:`required_permission_sets`), or ``None``."""
+        return required_permission_sets(self.symbol)
+
+    @property
+    def source(self) -> PermissionSource | None:
+        """The field the requirement was read from, or ``None`` when the data cannot tell."""
+        found = _requirement(self.symbol)
+        return None if found is None else found[0]
 
     @property
     def explanation(self) -> str:
@@ -151,9 +161,11 @@ class PermissionVerdict:
 
         Written on demand, so evaluating stays fast.
         """
-        if self.permitted is None or self.required is None:
+        found = _requirement(self.symbol)
+        if self.permitted is None or found is None:
             return f"cannot tell: {self._why_unknown()}"
-        count = len(self.required)
+        source, required = found
+        count = len(required)
 
         def label(index: int) -> str:
             return f" (set {index} of {count})" if count > 1 else ""
@@ -161,18 +173,16 @@ class PermissionVerdict:
         if self.permitted:
             held = [
                 (next(p for p in any_of if p in self.account), i)
-                for i, any_of in enumerate(self.required, 1)
+                for i, any_of in enumerate(required, 1)
             ]
             return "permitted: account has " + " and ".join(f"{p}{label(i)}" for p, i in held)
-        if self.source == "flags" and self.required == ((),):
+        if source == "flags" and required == ((),):
             return (
                 "not permitted: neither isSpotTradingAllowed nor isMarginTradingAllowed is true,"
                 " so no account may trade this symbol"
             )
         failing = [
-            (i, any_of)
-            for i, any_of in enumerate(self.required, 1)
-            if self.account.isdisjoint(any_of)
+            (i, any_of) for i, any_of in enumerate(required, 1) if self.account.isdisjoint(any_of)
         ]
         clauses = []
         if needs := [f"{_needs(any_of)}{label(i)}" for i, any_of in failing if any_of]:
@@ -189,8 +199,6 @@ class PermissionVerdict:
 
     def _why_unknown(self) -> str:
         s = self.symbol
-        if s is None:
-            return "no permission data"
         if s.permission_sets is None and s.permissions is None:
             if s.is_spot_trading_allowed is None and s.is_margin_trading_allowed is None:
                 return "the symbol has no permissionSets, permissions or trading flags"
@@ -247,12 +255,13 @@ def evaluate_permissions(symbol: SymbolInfo, account: Iterable[str]) -> Permissi
     held = _held_permissions(account)
     found = _requirement(symbol)
     if found is None:
-        return PermissionVerdict(None, account=held, symbol=symbol)
-    source, sets = found
+        return PermissionVerdict(None, (), symbol, held)
+    sets = found[1]
     if _satisfies(held, sets):
-        return PermissionVerdict(True, (), sets, source, held, symbol)
-    failing = tuple(any_of for any_of in sets if held.isdisjoint(any_of))
-    return PermissionVerdict(False, failing, sets, source, held, symbol)
+        return PermissionVerdict(True, (), symbol, held)
+    # One set (every real symbol so far) failed: it is the failing set.
+    failing = sets if len(sets) == 1 else tuple(s for s in sets if held.isdisjoint(s))
+    return PermissionVerdict(False, failing, symbol, held)
 
 
 def tradable_symbols(info: ExchangeInfo, account: Iterable[str]) -> tuple[SymbolInfo, ...]:

@@ -374,9 +374,7 @@ class TestArguments:
         verdict = evaluate_permissions(
             snapshot("spot-9symbols-keyed-2025-11.json")["BTCUSDT"], ["SPOT"]
         )
-        assert repr(verdict) == (
-            "PermissionVerdict(permitted=True, failing_sets=(), source='permissionSets')"
-        )
+        assert repr(verdict) == ("PermissionVerdict(permitted=True, failing_sets=())")
 
     def test_verdict_is_a_value(self) -> None:
         a = evaluate_permissions(symbol(**TWO_SETS), ["SPOT", "TRD_GRP_004"])
