@@ -1,0 +1,191 @@
+"""``rules check``: JSON Lines in, one verdict a line out, exit codes, text mode."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from rules.cli import Streams, run
+from rules.examples import EXAMPLE_EXCHANGE_INFO, EXAMPLE_ORDERS
+
+SNAPSHOT = {
+    "serverTime": 1700000000000,
+    "symbols": [
+        {
+            "symbol": "XY",
+            "status": "TRADING",
+            "baseAsset": "X",
+            "quoteAsset": "Y",
+            "filters": [
+                {
+                    "filterType": "PRICE_FILTER",
+                    "minPrice": "0.01",
+                    "maxPrice": "0",
+                    "tickSize": "0.01",
+                },
+                {"filterType": "MAX_NUM_ORDERS", "maxNumOrders": 5},
+            ],
+        }
+    ],
+}
+GOOD = {
+    "symbol": "XY",
+    "side": "BUY",
+    "type": "LIMIT",
+    "timeInForce": "GTC",
+    "price": "1",
+    "quantity": "1",
+}
+BAD = {**GOOD, "price": "1.001"}
+ACCEPTED = {"accepted": True, "violations": [], "unchecked": []}
+
+
+@pytest.fixture
+def snapshot(tmp_path: Path) -> str:
+    path = tmp_path / "info.json"
+    # A whole WebSocket response is accepted as well as the result object.
+    path.write_text(json.dumps({"id": 1, "status": 200, "result": SNAPSHOT}))
+    return str(path)
+
+
+def check(*argv: str, stdin: str = "") -> tuple[int, list[str], str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["check", *argv], streams=Streams(io.StringIO(stdin), out, err))
+    return code, out.getvalue().splitlines(), err.getvalue()
+
+
+def lines(*objects: object) -> str:
+    return "".join(json.dumps(o) + "\n" for o in objects)
+
+
+class TestJsonLines:
+    """One verdict a line, in order; exit 0 all accepted, 1 any rejected."""
+
+    def test_all_accepted(self, snapshot: str) -> None:
+        code, out, err = check(
+            "--exchange-info", snapshot, stdin=lines({"params": GOOD, "context": {"openOrders": 0}})
+        )
+        assert (code, err) == (0, "")
+        assert [json.loads(x) for x in out] == [ACCEPTED]
+
+    def test_unchecked_is_printed_and_accepted(self, snapshot: str) -> None:
+        code, out, _ = check("--exchange-info", snapshot, stdin=lines(GOOD))
+        assert code == 0
+        assert json.loads(out[0]) == {**ACCEPTED, "unchecked": ["MAX_NUM_ORDERS"]}
+
+    def test_rejected(self, snapshot: str) -> None:
+        code, out, _ = check("--exchange-info", snapshot, stdin=lines(GOOD, BAD, "\n"))
+        assert code == 1
+        assert json.loads(out[1]) == {
+            "accepted": False,
+            "violations": [
+                {"code": -1013, "msg": "Filter failure: PRICE_FILTER", "filterType": "PRICE_FILTER"}
+            ],
+            "unchecked": ["MAX_NUM_ORDERS"],
+        }
+        assert len(out) == 3
+
+    def test_context_defaults_overridden_per_line(self, snapshot: str, tmp_path: Path) -> None:
+        defaults = tmp_path / "context.json"
+        defaults.write_text(json.dumps({"openOrders": 4}))
+        stdin = lines(GOOD, {"params": GOOD, "context": {"openOrders": 5}}, {"params": GOOD})
+        code, out, _ = check("--exchange-info", snapshot, "--context", str(defaults), stdin=stdin)
+        assert code == 1
+        assert [json.loads(x)["accepted"] for x in out] == [True, False, True]
+
+    def test_json_numbers_are_exact(self, snapshot: str) -> None:
+        stdin = (
+            '{"symbol": "XY", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC", '
+            '"price": 0.29, "quantity": 1}\n'
+        )
+        code, out, _ = check("--exchange-info", snapshot, "--context", "/dev/null", stdin=stdin)
+        assert code == 2  # /dev/null is not a JSON object: a usage error
+        code, out, _ = check("--exchange-info", snapshot, stdin=stdin)
+        assert json.loads(out[0])["violations"] == []
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "{not json",
+            "[1, 2]",
+            '{"params": {}, "context": 3}',
+            '{"params": {}, "context": {"avgPrice": "x"}}',
+        ],
+    )
+    def test_malformed_line_gets_its_own_verdict(self, snapshot: str, line: str) -> None:
+        code, out, err = check("--exchange-info", snapshot, stdin=line + "\n" + lines(GOOD))
+        assert code == 1
+        first = json.loads(out[0])
+        assert first["accepted"] is False
+        assert first["violations"] == [
+            {"code": -1135, "msg": "Invalid JSON Request", "filterType": None}
+        ]
+        assert first["error"].startswith("line 1: ")
+        assert err.startswith("rules check: line 1: ")
+        assert len(out) == 2  # the run went on
+
+
+class TestErrors:
+    """Exit 2 with one line on stderr, no traceback."""
+
+    @pytest.mark.parametrize(
+        ("make", "message"),
+        [
+            (lambda p: p / "missing.json", "cannot load exchangeInfo from"),
+            (lambda p: p, "cannot load exchangeInfo from"),  # a directory
+        ],
+    )
+    def test_bad_exchange_info(self, tmp_path: Path, make: object, message: str) -> None:
+        path = make(tmp_path)  # type: ignore[operator]
+        code, out, err = check("--exchange-info", str(path), stdin=lines(GOOD))
+        assert (code, out) == (2, [])
+        assert err.startswith(f"rules check: {message}")
+        assert err.count("\n") == 1
+
+    def test_bad_context_file(self, snapshot: str, tmp_path: Path) -> None:
+        path = tmp_path / "c.json"
+        path.write_text('{"avgPrice": "abc"}')
+        code, _, err = check("--exchange-info", snapshot, "--context", str(path))
+        assert code == 2
+        assert err == "rules check: context.avgPrice: expected a decimal string, got 'abc'\n"
+
+    def test_usage_error(self) -> None:
+        code, _, err = check("--format", "xml")
+        assert code == 2
+        assert "invalid choice" in err
+
+
+class TestText:
+    """--format text: a report for a person at a terminal."""
+
+    def test_report(self, snapshot: str) -> None:
+        code, out, _ = check(
+            "--exchange-info", snapshot, "--format", "text", stdin=lines(GOOD, BAD) + "oops\n"
+        )
+        assert code == 1
+        assert out == [
+            "line 1: accepted  XY BUY LIMIT quantity=1 price=1",
+            "  unchecked (context lacks what they need): MAX_NUM_ORDERS",
+            "line 2: REJECTED  XY BUY LIMIT quantity=1 price=1.001",
+            "  -1013 Filter failure: PRICE_FILTER [PRICE_FILTER]",
+            "      price 1.001 is not a multiple of tickSize 0.01",
+            "  unchecked (context lacks what they need): MAX_NUM_ORDERS",
+            "line 3: REJECTED",
+            "  -1135 Invalid JSON Request: not valid JSON: Expecting value",
+            "1 accepted, 2 rejected",
+        ]
+
+
+def test_bundled_example() -> None:
+    """The README's first command: the bundled snapshot and orders."""
+    code, out, err = check(
+        "--exchange-info", str(EXAMPLE_EXCHANGE_INFO), stdin=EXAMPLE_ORDERS.read_text()
+    )
+    assert err == ""
+    assert code in (0, 1)
+    orders = [x for x in EXAMPLE_ORDERS.read_text().splitlines() if x.strip()]
+    assert len(out) == len(orders)
+    assert all(isinstance(json.loads(x)["accepted"], bool) for x in out)
