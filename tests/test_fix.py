@@ -1,0 +1,352 @@
+"""Tests for rules.fix: the nearest accepted order, or the reason none exists."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from rules.context import Context
+from rules.fix import Change, Proposal, propose
+from rules.load import load_path, loads
+from rules.models import ExchangeInfo
+from rules.order import Order
+from rules.validate import evaluate
+from tests._shared import EXCHANGE_INFO, VECTORS
+
+D = Decimal
+
+
+def _info(*symbols: dict[str, Any], server_time: int | None = None) -> ExchangeInfo:
+    body: dict[str, Any] = {"symbols": list(symbols)}
+    if server_time is not None:
+        body["serverTime"] = server_time
+    return loads(json.dumps(body))
+
+
+def _symbol(name: str, *filters: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    return {
+        "symbol": name,
+        "status": "TRADING",
+        "baseAsset": name[:3],
+        "quoteAsset": name[3:],
+        "orderTypes": ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT",
+                       "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"],
+        "filters": list(filters),
+        **fields,
+    }  # fmt: skip
+
+
+PRICE = {"filterType": "PRICE_FILTER", "minPrice": "0.01", "maxPrice": "100000", "tickSize": "0.01"}
+LOT = {"filterType": "LOT_SIZE", "minQty": "0.001", "maxQty": "100", "stepSize": "0.001"}
+MARKET_LOT = {"filterType": "MARKET_LOT_SIZE", "minQty": "0", "maxQty": "50", "stepSize": "0"}
+NOTIONAL = {
+    "filterType": "NOTIONAL", "minNotional": "10", "applyMinToMarket": True,
+    "maxNotional": "100000", "applyMaxToMarket": False, "avgPriceMins": 5,
+}  # fmt: skip
+BAND = {
+    "filterType": "PERCENT_PRICE_BY_SIDE", "bidMultiplierUp": "1.2", "bidMultiplierDown": "0.8",
+    "askMultiplierUp": "1.5", "askMultiplierDown": "0.5", "avgPriceMins": 5,
+}  # fmt: skip
+ICEBERG = {"filterType": "ICEBERG_PARTS", "limit": 10}
+POSITION = {"filterType": "MAX_POSITION", "maxPosition": "5"}
+
+INFO = _info(
+    _symbol("BTCUSDT", PRICE, LOT, MARKET_LOT, NOTIONAL, BAND, ICEBERG, POSITION,
+            quoteAssetPrecision=8, baseAssetPrecision=8),
+    _symbol("ETHUSDT", PRICE, LOT, NOTIONAL, status="BREAK"),
+)  # fmt: skip
+AT_100 = Context(avg_price=D(100))
+
+
+def limit(side: str, price: str, quantity: str, **extra: Any) -> dict[str, Any]:
+    return {"symbol": "BTCUSDT", "side": side, "type": "LIMIT", "timeInForce": "GTC",
+            "price": price, "quantity": quantity, **extra}  # fmt: skip
+
+
+def market(side: str, **extra: Any) -> dict[str, Any]:
+    return {"symbol": "BTCUSDT", "side": side, "type": "MARKET", **extra}
+
+
+def accepted(proposal: Proposal, context: Context | None = AT_100) -> dict[str, Any]:
+    """The proposal's params, after checking that the checker accepts them."""
+    assert proposal.reason is None, proposal.reason
+    params = proposal.params()
+    assert evaluate(INFO, params, context).accepted
+    return params
+
+
+class TestAlreadyAccepted:
+    """An order that passes comes back unchanged, formatted for the wire."""
+
+    def test_no_changes(self) -> None:
+        proposal = propose(INFO, limit("BUY", "100.00", "0.5"), AT_100)
+        assert proposal.accepted
+        assert bool(proposal)
+        assert proposal.changes == ()
+        assert accepted(proposal) == limit("BUY", "100.00", "0.500")
+
+    def test_numbers_become_plain_strings(self) -> None:
+        order = limit("BUY", D("1E+2"), 0.5)  # type: ignore[arg-type]
+        params = accepted(propose(INFO, order, AT_100))
+        assert (params["price"], params["quantity"]) == ("100.00", "0.500")
+
+    def test_typed_order_and_mapping_context(self) -> None:
+        order = Order(symbol="BTCUSDT", side="SELL", type="LIMIT", time_in_force="GTC",
+                      price=D("100.005"), quantity=D("0.5"))  # fmt: skip
+        proposal = propose(INFO, order, {"avgPrice": "100"})
+        assert accepted(proposal)["price"] == "100.01"
+
+
+class TestPrice:
+    """Price to the tick, into PRICE_FILTER and the band, never against the limit."""
+
+    @pytest.mark.parametrize(
+        ("side", "price", "expected", "filter_type", "why"),
+        [
+            ("BUY", "100.019", "100.01", "PRICE_FILTER",
+             "rounded down to tickSize 0.01 (a BUY limit never goes up)"),
+            ("SELL", "100.011", "100.02", "PRICE_FILTER",
+             "rounded up to tickSize 0.01 (a SELL limit never goes down)"),
+            ("BUY", "120.019", "120.00", "PERCENT_PRICE_BY_SIDE",
+             "lowered to PERCENT_PRICE_BY_SIDE band (avgPrice 100 × bidMultiplierUp 1.2 = 120.0)"),
+            ("SELL", "49.991", "50.00", "PERCENT_PRICE_BY_SIDE",
+             "raised to PERCENT_PRICE_BY_SIDE band (avgPrice 100 × askMultiplierDown 0.5 = 50.0)"),
+        ],
+    )  # fmt: skip
+    def test_direction(
+        self, side: str, price: str, expected: str, filter_type: str, why: str
+    ) -> None:
+        proposal = propose(INFO, limit(side, price, "0.5"), AT_100)
+        assert accepted(proposal)["price"] == expected
+        assert proposal.changes == (Change("price", D(price), D(expected), filter_type, why),)
+
+    def test_buy_above_max_price(self) -> None:
+        context = Context(avg_price=D(99999))
+        proposal = propose(INFO, limit("BUY", "100000.5", "0.001"), context)
+        assert accepted(proposal, context)["price"] == "100000.00"
+        assert str(proposal.changes[0]) == (
+            "price 100000.5 -> 100000: lowered to PRICE_FILTER maxPrice 100000"
+        )
+
+    def test_buy_below_band_would_worsen_the_limit(self) -> None:
+        proposal = propose(INFO, limit("BUY", "79.99", "0.5"), AT_100)
+        assert proposal.order is None
+        assert proposal.reason == (
+            "BUY price 79.99 is below PERCENT_PRICE_BY_SIDE band (avgPrice 100 × bidMultiplierDown "
+            "0.8 = 80.0): the nearest passing price, 80.00, is higher, which would worsen the "
+            "limit (pass allow_worse_price=True to accept it)"
+        )
+        assert [v.filter_type for v in proposal.violations] == ["PERCENT_PRICE_BY_SIDE"]
+        with pytest.raises(ValueError, match=r"no passing order: BUY price 79\.99"):
+            proposal.params()
+
+    def test_allow_worse_price(self) -> None:
+        proposal = propose(INFO, limit("BUY", "79.99", "0.5"), AT_100, allow_worse_price=True)
+        assert accepted(proposal)["price"] == "80.00"
+        assert "(allow_worse_price)" in proposal.changes[0].why
+
+    def test_sell_above_band(self) -> None:
+        proposal = propose(INFO, limit("SELL", "150.01", "0.5"), AT_100)
+        assert proposal.reason is not None
+        assert proposal.reason.startswith("SELL price 150.01 is above PERCENT_PRICE_BY_SIDE band")
+        worse = propose(INFO, limit("SELL", "150.01", "0.5"), AT_100, allow_worse_price=True)
+        assert accepted(worse)["price"] == "150.00"
+
+    def test_band_holds_no_tick(self) -> None:
+        narrow = {"filterType": "PERCENT_PRICE", "multiplierUp": "1.00001",
+                  "multiplierDown": "0.99999", "avgPriceMins": 5}  # fmt: skip
+        whole = {"filterType": "PRICE_FILTER", "minPrice": "1", "maxPrice": "1000", "tickSize": "1"}
+        info = _info(_symbol("BTCUSDT", whole, narrow))
+        proposal = propose(info, limit("BUY", "100", "1"), Context(avg_price=D("100.5")))
+        assert proposal.reason == (
+            "no price passes: between PERCENT_PRICE band (avgPrice 100.5 × multiplierDown 0.99999 "
+            "= 100.498995) and PERCENT_PRICE band (avgPrice 100.5 × multiplierUp 1.00001 = "
+            "100.501005) there is no multiple of tickSize 1"
+        )
+
+    def test_band_without_market_price_is_left_unchecked_D18(self) -> None:
+        proposal = propose(INFO, limit("BUY", "500.009", "0.5"))
+        assert proposal.params()["price"] == "500.00"
+        assert proposal.unchecked == ("PERCENT_PRICE_BY_SIDE", "MAX_POSITION")
+
+    def test_old_era_tick_grid_D17(self) -> None:
+        info = load_path(VECTORS / "syn-grid-2021.exchangeinfo.json")
+        order = {"symbol": "OFFGRIDUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+                 "price": "1.0", "quantity": "5.15"}  # fmt: skip
+        proposal = propose(info, order, Context(avg_price=D(1)))
+        assert proposal.params()["price"] == "0.9"  # minPrice 0.5 + 2 ticks of 0.2
+        assert evaluate(info, proposal.params(), Context(avg_price=D(1))).accepted
+
+    def test_stop_price_nearest_tick(self) -> None:
+        order = limit("SELL", "95", "0.5", type="STOP_LOSS_LIMIT", stopPrice="96.005")
+        proposal = propose(INFO, order, AT_100)
+        assert accepted(proposal)["stopPrice"] == "96.00"  # half_even: the tie goes to 96.00
+        assert str(proposal.changes[-1]) == (
+            "stopPrice 96.005 -> 96.00: rounded to the nearest tickSize 0.01"
+        )
+
+    def test_stop_price_out_of_bounds_is_not_moved(self) -> None:
+        order = {"symbol": "BTCUSDT", "side": "SELL", "type": "STOP_LOSS",
+                 "stopPrice": "0.001", "quantity": "0.5"}  # fmt: skip
+        proposal = propose(INFO, order, AT_100)
+        assert proposal.reason == (
+            "stopPrice 0.001 is outside PRICE_FILTER's [minPrice 0.01, maxPrice 100000]; "
+            "the fixer does not move a trigger across a bound"
+        )
+
+
+class TestQuantity:
+    """Quantity down to the step and under every maximum; up only when allowed."""
+
+    def test_down_to_the_step(self) -> None:
+        proposal = propose(INFO, limit("SELL", "100", "0.12345"), AT_100)
+        assert accepted(proposal)["quantity"] == "0.123"
+        change = "quantity 0.12345 -> 0.123: rounded down to stepSize 0.001"
+        assert str(proposal.changes[0]) == change
+
+    def test_above_max_qty(self) -> None:
+        proposal = propose(INFO, limit("SELL", "100", "250"), AT_100)
+        assert accepted(proposal)["quantity"] == "100.000"
+        assert proposal.changes[-1].why == "lowered to stay within LOT_SIZE maxQty 100"
+
+    def test_below_min_qty_needs_allow_increase(self) -> None:
+        info = _info(_symbol("BTCUSDT", PRICE, LOT))
+        proposal = propose(info, limit("SELL", "100", "0.0005"))
+        assert proposal.reason == (
+            "quantity 0.0005 is below LOT_SIZE minQty 0.001: the least passing quantity is 0.001 "
+            "(pass allow_increase=True to raise it)"
+        )
+        raised = propose(info, limit("SELL", "100", "0.0005"), allow_increase=True)
+        assert raised.params()["quantity"] == "0.001"
+
+    @pytest.mark.parametrize(
+        ("price", "quantity", "expected"),
+        [
+            ("100", "0.05", "0.100"),  # 0.1 × 100 = 10 exactly
+            ("30000.01", "0.0001", "0.001"),  # minQty wins: 0.001 × 30000.01 > 10
+            ("33.33", "0.1", "0.301"),  # 0.300 × 33.33 = 9.999 < 10
+        ],
+    )
+    def test_min_notional_by_whole_steps(self, price: str, quantity: str, expected: str) -> None:
+        context = Context(avg_price=D(price))
+        proposal = propose(INFO, limit("SELL", price, quantity), context, allow_increase=True)
+        assert accepted(proposal, context)["quantity"] == expected
+        assert D(expected) * D(price) >= 10
+        assert (D(expected) - D("0.001")) * D(price) < 10 or D(expected) == D("0.001")
+
+    def test_min_notional_above_max_qty(self) -> None:
+        proposal = propose(INFO, limit("SELL", "0.05", "50"), Context(avg_price=D("0.05")),
+                           allow_increase=True)  # fmt: skip
+        assert proposal.reason == (
+            "no quantity passes: minNotional 10 at price 0.05 needs at least 200.000, "
+            "but LOT_SIZE maxQty 100 allows at most 100.000"
+        )
+
+    def test_max_position_D16(self) -> None:
+        context = Context(avg_price=D(100), base_position=D("4.5"))
+        proposal = propose(INFO, limit("BUY", "100", "2"), context)
+        assert accepted(proposal, context)["quantity"] == "0.500"
+        assert proposal.changes[0].filter_type == "MAX_POSITION"
+
+    def test_market_quantity_uses_market_lot_size_and_avg_price_D10(self) -> None:
+        proposal = propose(INFO, market("SELL", quantity="60.0004"), AT_100)
+        assert accepted(proposal)["quantity"] == "50.000"
+        small = propose(INFO, market("SELL", quantity="0.05"), AT_100, allow_increase=True)
+        assert accepted(small)["quantity"] == "0.100"
+        assert small.changes[-1].why == (
+            "raised by whole steps to reach minNotional 10 at avgPrice 100 (allow_increase)"
+        )
+
+    def test_market_without_price_cannot_reach_the_notional(self) -> None:
+        proposal = propose(INFO, market("SELL", quantity="0.05"), allow_increase=True)
+        assert proposal.params()["quantity"] == "0.050"
+        assert proposal.unchecked == ("NOTIONAL",)
+
+
+class TestQuoteOrderQty:
+    """quoteOrderQty MARKET orders: the notional is the quote amount (D11)."""
+
+    def test_precision_and_minimum(self) -> None:
+        proposal = propose(INFO, market("BUY", quoteOrderQty="25.123456789"), AT_100)
+        assert accepted(proposal)["quoteOrderQty"] == "25.12345678"
+        low = propose(INFO, market("BUY", quoteOrderQty="9.5"), AT_100)
+        assert low.reason == (
+            "quoteOrderQty 9.5 is below NOTIONAL minNotional 10 "
+            "(pass allow_increase=True to raise it)"
+        )
+        raised = propose(INFO, market("BUY", quoteOrderQty="9.5"), AT_100, allow_increase=True)
+        assert accepted(raised)["quoteOrderQty"] == "10"
+
+    def test_max_notional_applied_to_market(self) -> None:
+        info = load_path(VECTORS / "syn-notional.exchangeinfo.json")
+        order = {"symbol": "MAXMKTUSDT", "side": "BUY", "type": "MARKET", "quoteOrderQty": "1500"}
+        proposal = propose(info, order)
+        assert proposal.params()["quoteOrderQty"] == "1000"
+        assert proposal.changes[-1].filter_type == "NOTIONAL"
+
+
+class TestIceberg:
+    """icebergQty moves to satisfy LOT_SIZE and ICEBERG_PARTS; the traded quantity does not."""
+
+    def test_parts(self) -> None:
+        proposal = propose(INFO, limit("BUY", "100", "1", icebergQty="0.05"), AT_100)
+        params = accepted(proposal)
+        assert (params["quantity"], params["icebergQty"]) == ("1.000", "0.100")
+        assert proposal.changes[0].filter_type == "ICEBERG_PARTS"
+
+    def test_equal_to_quantity_D07(self) -> None:
+        proposal = propose(INFO, limit("BUY", "100", "1", icebergQty="1"), AT_100)
+        assert accepted(proposal)["icebergQty"] == "0.999"
+
+
+class TestNoPassingOrder:
+    """What the fixer cannot move is reported with the checker's violations."""
+
+    def test_closed_market(self) -> None:
+        order = dict(limit("BUY", "100", "0.5"), symbol="ETHUSDT")
+        proposal = propose(INFO, order, AT_100)
+        assert proposal.order is None
+        assert [(v.code, v.msg) for v in proposal.violations] == [(-1013, "Market is closed.")]
+        assert proposal.reason is not None
+        assert proposal.reason.startswith(
+            "no passing order: the fixer cannot change what breaks these rules: "
+            "-1013 Market is closed."
+        )
+
+    def test_unknown_symbol(self) -> None:
+        proposal = propose(INFO, dict(limit("BUY", "100", "0.5"), symbol="NOPE"))
+        assert [v.code for v in proposal.violations] == [-1121]
+
+    def test_missing_quantity(self) -> None:
+        order = limit("BUY", "100", "0.5")
+        del order["quantity"]
+        proposal = propose(INFO, order, AT_100)
+        assert [v.code for v in proposal.violations] == [-1102]
+
+    def test_malformed_value(self) -> None:
+        proposal = propose(INFO, limit("BUY", "1e2", "0.5"), AT_100)
+        assert [v.code for v in proposal.violations] == [-1100]
+
+    def test_open_orders(self) -> None:
+        info = _info(_symbol("BTCUSDT", PRICE, LOT, {"filterType": "MAX_NUM_ORDERS",
+                                                      "maxNumOrders": 1}))  # fmt: skip
+        proposal = propose(info, limit("BUY", "100.001", "0.5"), {"openOrders": 1})
+        assert [v.filter_type for v in proposal.violations] == ["MAX_NUM_ORDERS"]
+
+
+class TestRealSnapshot:
+    """On the 2023-08 snapshot: an off-grid BTCUSDT order becomes an accepted one."""
+
+    def test_btcusdt(self) -> None:
+        info = load_path(EXCHANGE_INFO / "spot-full-2023-08.json", symbols=["BTCUSDT"])
+        context = Context(avg_price=D("29150.42"), permissions=frozenset({"SPOT"}))
+        order = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+                 "price": "29150.4271", "quantity": "0.000123456"}  # fmt: skip
+        proposal = propose(info, order, context, allow_increase=True)
+        params = proposal.params()
+        assert params["price"] == "29150.42"
+        assert params["quantity"] == "0.00035"  # NOTIONAL minNotional 10 / 29150.42, by whole steps
+        assert evaluate(info, params, context).accepted
