@@ -4,8 +4,8 @@ Binance's rule (``exchangeInfo`` notes, changelog 2024-04): ``permissionSets``
 is a list of sets; the account must hold **at least one** permission of
 **every** set. ``[["SPOT","MARGIN"],["TRD_GRP_004","TRD_GRP_005"]]`` needs
 SPOT or MARGIN, and TRD_GRP_004 or TRD_GRP_005. The legacy ``permissions``
-list (2020-2024) is one such set: "the account and symbol must share at least
-1 permission in common".
+list (2020-2024) is one such set: account and symbol must have at least one
+permission in common (changelog 2020-04-25).
 
 Rules this module keeps:
 
@@ -288,8 +288,8 @@ def symbols_matching_permissions(
 ) -> tuple[SymbolInfo, ...]:
     """The symbols ``exchangeInfo`` would list for its ``permissions`` query parameter.
 
-    The server-side filter "display[s] all symbols with the permissions matching
-    the parameter provided" (changelog 2022-09-15): a symbol is listed when any
+    The server-side filter (changelog 2022-09-15) lists the symbols whose
+    permissions match the parameter; read here as: a symbol is listed when any
     permission it names, in any of its sets, is among ``permissions``. This is
     not :func:`tradable_symbols`: ``permissions="TRD_GRP_004"`` lists a symbol
     requiring ``[["SPOT"],["TRD_GRP_004"]]``, which an account holding only

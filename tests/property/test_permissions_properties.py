@@ -1,8 +1,7 @@
 """Properties of the permission rule (:mod:`rules.permissions`).
 
-The rule, from the exchangeInfo notes: "``[["A"],["B","C"]]`` means you can place
-an order if your account has permission "A" **and** permission "B" or permission
-"C". (Inclusive or is applied here, not exclusive or ...)".
+The rule, after the exchangeInfo notes: with ``[["A"],["B","C"]]`` an account may
+place orders when it holds A, and B or C (an inclusive or: holding both B and C is fine).
 """
 
 from __future__ import annotations
@@ -128,7 +127,7 @@ def test_adding_a_set_never_grants(
 
 @given(ONE_SET, ACCOUNTS)
 def test_a_single_set_is_any_of(any_of: tuple[str, ...], account: frozenset[str]) -> None:
-    """``[["A","B"]]``: "either permission A or permission B"; the legacy list reads the same."""
+    """A single set ``[["A","B"]]`` is satisfied by A or by B; the legacy list reads the same."""
     held_one = any(name in account for name in any_of)
     assert evaluate_permissions(make_symbol(permission_sets=(any_of,)), account).permitted is (
         held_one
