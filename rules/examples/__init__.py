@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["EXAMPLE_EXCHANGE_INFO", "EXAMPLE_ORDERS"]
+__all__ = ["EXAMPLE_CONTEXT", "EXAMPLE_EXCHANGE_INFO", "EXAMPLE_ORDERS"]
 
 _HERE = Path(__file__).parent
 
@@ -16,3 +16,5 @@ _HERE = Path(__file__).parent
 EXAMPLE_EXCHANGE_INFO = _HERE / "exchange_info.json"
 #: Orders (``order.place`` params, one JSON object a line) to check against it.
 EXAMPLE_ORDERS = _HERE / "orders.jsonl"
+#: Default context for them (open-order counts, position), as ``rules check --context`` takes it.
+EXAMPLE_CONTEXT = _HERE / "context.json"
