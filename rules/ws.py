@@ -670,7 +670,8 @@ class Client:
             timeout=self._remaining(deadline),
             sslopt=sslopt,
             enable_multithread=False,
-            skip_utf8_validation=False,
+            # UTF-8 is checked by bytes.decode in _parse_envelope, at C speed.
+            skip_utf8_validation=True,
         )
         return self._ws
 
@@ -681,18 +682,29 @@ class Client:
         return remaining
 
     def _receive(self, ws: Any, deadline: float) -> str | bytes:
+        """The next data frame; control frames come back here so the deadline holds."""
         from websocket import ABNF
 
-        ws.settimeout(self._remaining(deadline))
-        opcode, data = ws.recv_data()
-        if opcode == ABNF.OPCODE_TEXT:
-            return data if isinstance(data, str) else bytes(data)
-        if opcode == ABNF.OPCODE_CLOSE:
-            code = int.from_bytes(data[:2], "big") if len(data) >= 2 else None
-            reason = bytes(data[2:]).decode("utf-8", "replace")
-            detail = f" (close code {code}{': ' + reason if reason else ''})" if code else ""
-            raise FetchConnectionError(f"the server closed the connection before the reply{detail}")
-        raise MalformedFrameError("received a binary frame where a JSON text frame was expected")
+        while True:
+            ws.settimeout(self._remaining(deadline))
+            # control_frame=True: websocket-client answers a ping with a pong, then
+            # returns it instead of waiting on, so pings cannot extend the timeout.
+            opcode, frame = ws.recv_data_frame(control_frame=True)
+            if opcode in (ABNF.OPCODE_PING, ABNF.OPCODE_PONG):
+                continue
+            data: bytes = frame.data
+            if opcode == ABNF.OPCODE_TEXT:
+                return data  # decoded, and so checked for UTF-8, by _parse_envelope
+            if opcode == ABNF.OPCODE_CLOSE:
+                code = int.from_bytes(data[:2], "big") if len(data) >= 2 else None
+                reason = data[2:].decode("utf-8", "replace")
+                detail = f" (close code {code}{': ' + reason if reason else ''})" if code else ""
+                raise FetchConnectionError(
+                    f"the server closed the connection before the reply{detail}"
+                )
+            raise MalformedFrameError(
+                "received a binary frame where a JSON text frame was expected"
+            )
 
     @contextlib.contextmanager
     def _translate(self) -> Iterator[None]:
@@ -715,11 +727,13 @@ class Client:
             raise FetchTimeoutError(f"no reply within {self.timeout:g} s", url=self.url) from None
         except ssl.SSLCertVerificationError as error:
             self._abort()
-            raise FetchTlsError(
-                f"TLS verification failed: {error.verify_message or error.reason}; "
-                "to trust a private CA, set SSL_CERT_FILE to its certificate file",
-                url=self.url,
-            ) from None
+            reason = str(error.verify_message or error.reason).rstrip(".")
+            hint = (
+                ""
+                if "mismatch" in reason
+                else "; to trust a private CA, set SSL_CERT_FILE to its certificate file"
+            )
+            raise FetchTlsError(f"TLS verification failed: {reason}{hint}", url=self.url) from None
         except ssl.SSLError as error:
             self._abort()
             raise FetchTlsError(f"TLS failed: {error.reason or error}", url=self.url) from None

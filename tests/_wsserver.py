@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
 from websockets.sync.server import Server, ServerConnection, serve
 
 SHARED = Path(__file__).parents[2] / "shared"
@@ -127,8 +128,10 @@ class WsServer:
         *,
         ssl_context: ssl.SSLContext | None = None,
         clock_ms: Callable[[], int] | None = None,
+        reject_handshake: int | None = None,
     ) -> None:
         self.reply = reply
+        self.reject_handshake = reject_handshake
         self.ssl_context = ssl_context
         self.clock_ms = clock_ms or (lambda: 1_700_000_000_000)
         self.stop = threading.Event()
@@ -138,12 +141,12 @@ class WsServer:
         self.connections = 0
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
+        self._port: int | None = None
 
     @property
     def port(self) -> int:
-        assert self._server is not None
-        port: int = self._server.socket.getsockname()[1]
-        return port
+        assert self._port is not None, "the server is not started"
+        return self._port
 
     @property
     def url(self) -> str:
@@ -162,6 +165,11 @@ class WsServer:
         except ConnectionClosed:
             pass
 
+    def _process_request(self, conn: ServerConnection, request: Request) -> Response | None:
+        if self.reject_handshake is None:
+            return None
+        return conn.respond(self.reject_handshake, "rejected by the test server\n")
+
     def __enter__(self) -> Self:
         self._server = serve(
             self._handle,
@@ -172,7 +180,9 @@ class WsServer:
             ping_interval=None,
             close_timeout=1,
             max_size=2**16,
+            process_request=self._process_request,
         )
+        self._port = self._server.socket.getsockname()[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self
