@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import functools
 import json
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from rules.permissions import (
 )
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+DOCS = Path(__file__).resolve().parents[1] / "docs"
 EXCHANGE_INFO = SHARED / "data" / "exchange_info"
 VECTORS = SHARED / "vectors"
 
@@ -382,6 +384,13 @@ class TestArguments:
         assert a == b
         assert hash(a) == hash(b)
         assert isinstance(a, PermissionVerdict)
+
+    def test_doctests(self) -> None:
+        module = doctest.testmod(rules.permissions)
+        page = doctest.testfile(str(DOCS / "permissions.md"), module_relative=False)
+        assert (module.failed, page.failed) == (0, 0)
+        assert module.attempted >= 10
+        assert page.attempted >= 10
 
     def test_public_names(self) -> None:
         for name in (
