@@ -52,7 +52,7 @@ from rules.models import (
     TrailingDeltaFilter,
     UnknownFilter,
 )
-from rules.order import ParsedOrder
+from rules.order import PARAMS, ParsedOrder
 from rules.violations import Violation, explain_bound, filter_failure
 
 __all__ = [
@@ -156,6 +156,23 @@ class OrderKind:
     algo: bool
     above_side: str | None
     disabled_message: str
+    #: Derived: the D04 parameters it does not take, as (wire name, attribute) pairs.
+    not_taken: tuple[tuple[str, str], ...] = attrs.field(init=False)
+    #: Derived: ``mandatory`` as (wire names, attributes) pairs.
+    mandatory_attrs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = attrs.field(
+        init=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        specific = ("timeInForce", "price", "quantity", "quoteOrderQty", "stopPrice",
+                    "trailingDelta", "icebergQty")
+        not_taken = tuple((w, _ATTRS[w]) for w in specific if w not in self.takes)
+        object.__setattr__(self, "not_taken", not_taken)
+        groups = tuple((g, tuple(_ATTRS[w] for w in g)) for g in self.mandatory)
+        object.__setattr__(self, "mandatory_attrs", groups)
+
+
+_ATTRS: Final = {wire: attr for wire, (attr, _) in PARAMS.items()}
 
 
 def _kind(

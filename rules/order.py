@@ -173,16 +173,13 @@ class ParsedOrder:
     symbol_problem: Violation | None
 
     def __init__(self) -> None:
-        self.symbol = self.side = self.type = self.time_in_force = None
-        self.price = self.quantity = self.quote_order_qty = self.stop_price = None
-        self.iceberg_qty = None
+        # One chained assignment: this runs once per check, on the hot path.
+        self.symbol = self.side = self.type = self.time_in_force = self.price = None
+        self.quantity = self.quote_order_qty = self.stop_price = self.iceberg_qty = None
         self.trailing_delta = self.strategy_id = self.strategy_type = None
         self.self_trade_prevention_mode = self.peg_price_type = self.peg_offset_type = None
-        self.peg_offset_value = None
-        self.new_client_order_id = None
-        self.problems = None
-        self.unreadable = None
-        self.symbol_problem = None
+        self.peg_offset_value = self.new_client_order_id = None
+        self.problems = self.unreadable = self.symbol_problem = None
 
     def _problem(self, wire: str, violation: Violation) -> None:
         if self.problems is None:
@@ -265,7 +262,7 @@ def read_order(params: Mapping[str, object]) -> ParsedOrder:
     malformed number gets ``-1100`` and is then not sent (D29).
     """
     order = ParsedOrder()
-    if not isinstance(params, Mapping):
+    if type(params) is not dict and not isinstance(params, Mapping):  # dict: the fast path
         order.symbol_problem = _mandatory_symbol()
         return order
     specs = PARAMS

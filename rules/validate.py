@@ -32,7 +32,7 @@ from rules.context import Context
 from rules.errors import OrderRejected
 from rules.filters import FILTER_CHECKS, ORDER_KINDS, PRODUCT, UNCHECKED, Check, Era, OrderKind
 from rules.models import ExchangeInfo, Filter, SymbolInfo
-from rules.order import WIRE_NAMES, Order, ParsedOrder, read_order, read_typed_order
+from rules.order import Order, ParsedOrder, read_order, read_typed_order
 from rules.permissions import evaluate_permissions
 from rules.violations import (
     ACCEPTED,
@@ -53,19 +53,6 @@ _TIME_IN_FORCE: Final = frozenset({"GTC", "IOC", "FOK"})
 _PEG_PRICE_TYPES: Final = frozenset({"PRIMARY_PEG", "MARKET_PEG"})
 _PEG_OFFSET_TYPES: Final = frozenset({"PRICE_LEVEL"})
 #: The type-specific parameters of D04, wire name -> ParsedOrder attribute.
-_ATTR: Final = {wire: attr for attr, wire in WIRE_NAMES.items()}
-_TYPE_SPECIFIC: Final = tuple(
-    (wire, _ATTR[wire])
-    for wire in (
-        "timeInForce",
-        "price",
-        "quantity",
-        "quoteOrderQty",
-        "stopPrice",
-        "trailingDelta",
-        "icebergQty",
-    )
-)
 PERMISSIONS: Final = "PERMISSIONS"
 
 
@@ -304,14 +291,12 @@ def _check_type(
 ) -> None:
     """The checks that depend on the order type: parameters, type, flags (D02-D07, D22, D31)."""
     name = kind.name
-    takes = kind.takes
     # D04: a type-specific parameter the type does not take, then ignored.
-    for wire, attr in _TYPE_SPECIFIC:
-        if wire not in takes:
-            value = getattr(order, attr)
-            if value is not None:
-                out.append(not_required(wire, value, name))
-                setattr(order, attr, None)
+    for wire, attr in kind.not_taken:
+        value = getattr(order, attr)
+        if value is not None:
+            out.append(not_required(wire, value, name))
+            setattr(order, attr, None)
     # D05: MARKET with both quantity and quoteOrderQty.
     if order.quote_order_qty is not None and order.quantity is not None:
         out.append(not_required("quoteOrderQty", order.quote_order_qty, name))
@@ -334,12 +319,17 @@ def _check_type(
         unreadable = {*unreadable, "timeInForce"}
     pegged = _check_peg(order, kind, plan, out)
     # D03: mandatory parameters; a "" or malformed one was already reported (D29).
-    for group in kind.mandatory:
-        if pegged and group == ("price",):
-            continue  # ws-place: with pegPriceType, price becomes optional (D31)
-        if any(getattr(order, _ATTR[wire]) is not None or wire in unreadable for wire in group):
-            continue
-        out.append(mandatory_missing(group[0]) if len(group) == 1 else either_missing(*group))
+    for group, attrs_ in kind.mandatory_attrs:
+        if len(group) == 1:
+            if getattr(order, attrs_[0]) is not None or group[0] in unreadable:
+                continue
+            if pegged and group[0] == "price":
+                continue  # ws-place: with pegPriceType, price becomes optional (D31)
+            out.append(mandatory_missing(group[0]))
+        elif all(getattr(order, a) is None for a in attrs_) and not any(
+            w in unreadable for w in group
+        ):
+            out.append(either_missing(*group))
     # D02: the type must be enabled on the symbol.
     if plan.order_types is not None and name not in plan.order_types:
         out.append(
