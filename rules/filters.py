@@ -159,13 +159,18 @@ class OrderKind:
     #: Derived: the D04 parameters it does not take, as (wire name, attribute) pairs.
     not_taken: tuple[tuple[str, str], ...] = attrs.field(init=False)
     #: Derived: ``mandatory`` as (wire names, attributes) pairs.
-    mandatory_attrs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = attrs.field(
-        init=False
-    )
+    mandatory_attrs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        specific = ("timeInForce", "price", "quantity", "quoteOrderQty", "stopPrice",
-                    "trailingDelta", "icebergQty")
+        specific = (
+            "timeInForce",
+            "price",
+            "quantity",
+            "quoteOrderQty",
+            "stopPrice",
+            "trailingDelta",
+            "icebergQty",
+        )
         not_taken = tuple((w, _ATTRS[w]) for w in specific if w not in self.takes)
         object.__setattr__(self, "not_taken", not_taken)
         groups = tuple((g, tuple(_ATTRS[w] for w in g)) for g in self.mandatory)
