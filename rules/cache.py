@@ -138,9 +138,12 @@ class Snapshot:
 class SnapshotCache:
     """A directory of snapshots, created on the first :meth:`save`.
 
-    >>> cache = SnapshotCache("snapshots")  # doctest: +SKIP
-    >>> cache.save(client.exchange_info().result_text)  # doctest: +SKIP
-    >>> info = cache.load_at(datetime(2023, 8, 1, tzinfo=UTC))  # doctest: +SKIP
+    Example (needs the network, so not a doctest)::
+
+        cache = SnapshotCache("snapshots")
+        with Client() as client:
+            cache.save(client.exchange_info().result_text)
+        info = cache.load_at(datetime(2023, 8, 1, tzinfo=UTC))
     """
 
     directory: Path = attrs.field(converter=Path)

@@ -521,8 +521,11 @@ class Client:
         ValueError: the URL is not ``ws://`` or ``wss://``, the timeout is not positive,
             or the context does not verify.
 
-    >>> with Client("ws://127.0.0.1:9", timeout=0.5) as client:  # doctest: +SKIP
-    ...     client.ping()
+    Example (needs the network, so not a doctest)::
+
+        with Client() as client:
+            offset = client.time().offset
+            response = client.exchange_info(symbols=["BTCUSDT", "ETHBTC"])
     """
 
     def __init__(
