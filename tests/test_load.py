@@ -12,6 +12,7 @@ import pytest
 from rules import (
     ApiError,
     ExchangeInfo,
+    IcebergPartsFilter,
     LoadError,
     LotSizeFilter,
     MarketLotSizeFilter,
@@ -201,6 +202,34 @@ class TestFindings:
             "DECREMENT",
         )
         assert "STOP_LOSS" in (btc.order_types or ())
+
+    def test_leveraged_tokens_of_2021(self) -> None:
+        s = snapshot("spot-full-2021-08")["BTCUPUSDT"]
+        assert s.permissions == ("LEVERAGED",)
+        assert s.is_spot_trading_allowed is False
+        assert s.quote_order_qty_market_allowed is False
+
+    def test_multipliers_are_short_strings(self) -> None:
+        info = snapshot("spot-full-2021-08")
+        multipliers = {
+            (f.multiplier_up, f.multiplier_down)
+            for s in info
+            if (f := s.filter(PercentPriceFilter)) is not None
+        }
+        assert (Decimal("5"), Decimal("0.2")) in multipliers
+        assert (Decimal("1.2"), Decimal("0.8")) in multipliers
+
+    def test_dynamic_price_bands_of_2018(self) -> None:
+        info = snapshot("spot-full-2018-08")
+        bands = [f for s in info if (f := s.filter(PriceFilter)) and f.min_price != f.tick_size]
+        assert len(bands) == 381
+        btc = info["BTCUSDT"].filter(PriceFilter)
+        assert btc is not None
+        assert (btc.min_price, btc.max_price) == (Decimal("755.72"), Decimal("75571.45"))
+
+    def test_iceberg_parts_of_2026_testnet(self) -> None:
+        info = loads(raw(WS_RECORDING)["client"][0]["return"])
+        assert info["BTCUSDT"].filter(IcebergPartsFilter) == IcebergPartsFilter(100)
 
     def test_symbols_starting_with_digits_are_looked_up_whole(self) -> None:
         info = snapshot("spot-full-2023-08")
