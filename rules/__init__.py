@@ -5,7 +5,22 @@ This module only re-exports the public names; see the modules for the details.
 
 from rules.context import Context
 from rules.enums import OrderSide, OrderType, STPMode, SymbolStatus, TimeInForce
-from rules.errors import ApiError, LoadError, OrderRejected, RulesError, UnknownSymbolError
+from rules.cache import Snapshot, SnapshotCache
+from rules.errors import (
+    ApiError,
+    FetchConnectionError,
+    FetchError,
+    FetchTimeoutError,
+    FetchTlsError,
+    IpBannedError,
+    LoadError,
+    MalformedFrameError,
+    OrderRejected,
+    RateLimitedError,
+    RulesError,
+    SnapshotNotFoundError,
+    UnknownSymbolError,
+)
 from rules.load import dump, dumps, load_path, loads
 from rules.models import (
     ExchangeInfo,
@@ -50,18 +65,24 @@ from rules.validate import check, evaluate, is_valid, iter_violations
 from rules.violations import Verdict, Violation
 
 __all__ = [
-    "EXCHANGE_INFO_DEFAULT_PERMISSIONS",
     "ApiError",
     "Context",
+    "EXCHANGE_INFO_DEFAULT_PERMISSIONS",
     "ExchangeInfo",
     "ExchangeMaxNumAlgoOrdersFilter",
     "ExchangeMaxNumIcebergOrdersFilter",
     "ExchangeMaxNumOrderListsFilter",
     "ExchangeMaxNumOrdersFilter",
+    "FetchConnectionError",
+    "FetchError",
+    "FetchTimeoutError",
+    "FetchTlsError",
     "Filter",
     "IcebergPartsFilter",
+    "IpBannedError",
     "LoadError",
     "LotSizeFilter",
+    "MalformedFrameError",
     "MarketLotSizeFilter",
     "MaxAssetFilter",
     "MaxNumAlgoOrdersFilter",
@@ -83,8 +104,12 @@ __all__ = [
     "PermissionVerdict",
     "PriceFilter",
     "RateLimit",
+    "RateLimitedError",
     "RulesError",
     "STPMode",
+    "Snapshot",
+    "SnapshotCache",
+    "SnapshotNotFoundError",
     "Sor",
     "SymbolInfo",
     "SymbolStatus",

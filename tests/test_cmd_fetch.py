@@ -15,9 +15,9 @@ import pytest
 import trustme
 from websockets.sync.server import ServerConnection
 
-sys.path.insert(0, str(Path(__file__).parent))  # tests/ is not a package: reach the helper
-
-from _wsserver import (
+from rules.cli import Streams, run
+from rules.ws import DEFAULT_URL
+from tests._wsserver import (
     FULL_SNAPSHOT,
     WsServer,
     closed_port,
@@ -26,9 +26,6 @@ from _wsserver import (
     ok,
     ok_raw,
 )
-
-from rules.cli import Streams, run
-from rules.ws import DEFAULT_URL
 
 pytestmark = pytest.mark.slow
 

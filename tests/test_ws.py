@@ -16,19 +16,6 @@ import pytest
 import trustme
 from websockets.sync.server import ServerConnection
 
-sys.path.insert(0, str(Path(__file__).parent))  # tests/ is not a package: reach the helper
-
-from _wsserver import (
-    FULL_SNAPSHOT,
-    RATE_LIMITS,
-    WsServer,
-    closed_port,
-    drop_tcp,
-    error,
-    ok,
-    ok_raw,
-)
-
 from rules.errors import (
     ApiError,
     FetchConnectionError,
@@ -50,6 +37,16 @@ from rules.ws import (
     exchange_info_params,
     fetch,
     parse_response,
+)
+from tests._wsserver import (
+    FULL_SNAPSHOT,
+    RATE_LIMITS,
+    WsServer,
+    closed_port,
+    drop_tcp,
+    error,
+    ok,
+    ok_raw,
 )
 
 WEIGHT = RateLimitStatus("REQUEST_WEIGHT", "MINUTE", 1, 6000, 21)
