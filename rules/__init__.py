@@ -3,9 +3,9 @@
 This module only re-exports the public names; see the modules for the details.
 """
 
+from rules.cache import Snapshot, SnapshotCache
 from rules.context import Context
 from rules.enums import OrderSide, OrderType, STPMode, SymbolStatus, TimeInForce
-from rules.cache import Snapshot, SnapshotCache
 from rules.errors import (
     ApiError,
     FetchConnectionError,
@@ -65,9 +65,9 @@ from rules.validate import check, evaluate, is_valid, iter_violations
 from rules.violations import Verdict, Violation
 
 __all__ = [
+    "EXCHANGE_INFO_DEFAULT_PERMISSIONS",
     "ApiError",
     "Context",
-    "EXCHANGE_INFO_DEFAULT_PERMISSIONS",
     "ExchangeInfo",
     "ExchangeMaxNumAlgoOrdersFilter",
     "ExchangeMaxNumIcebergOrdersFilter",
