@@ -136,9 +136,53 @@ class _NoOrder(Exception):
 
 @attrs.frozen
 class _Bound:
-    value: Decimal  # already a grid point when the grid has a step
+    """One side of a rule: ``value × times >= limit`` (a low bound) or ``<= limit`` (high).
+
+    ``value`` is the nearest grid point that keeps the rule: where the fixer moves
+    to. Whether the current value keeps it is decided on ``limit`` itself, exactly,
+    so that a value that passes is never moved. ``strict`` makes it ``>``/``<``.
+    """
+
+    value: Decimal
     filter_type: str | None
     text: str
+    limit: Decimal | None = None
+    times: Decimal = Decimal(1)
+    strict: bool = False
+
+    def keeps_low(self, value: Decimal) -> bool:
+        if self.limit is None:
+            return value >= self.value
+        product = CONTEXT.multiply(value, self.times)
+        return product > self.limit if self.strict else product >= self.limit
+
+    def keeps_high(self, value: Decimal) -> bool:
+        if self.limit is None:
+            return value <= self.value
+        product = CONTEXT.multiply(value, self.times)
+        return product < self.limit if self.strict else product <= self.limit
+
+
+def _low(
+    work: Grid, limit: Decimal, filter_type: str | None, text: str, *,
+    times: Decimal = Decimal(1), strict: bool = False,
+) -> _Bound:  # fmt: skip
+    """The rule ``x × times >= limit`` (``>`` if strict), moving to its least grid point."""
+    value = work.first_at_least(limit, times=times)
+    if strict and CONTEXT.multiply(value, times) == limit:
+        value = CONTEXT.add(value, work.step)
+    return _Bound(value, filter_type, text, limit, times, strict)
+
+
+def _high(
+    work: Grid, limit: Decimal, filter_type: str | None, text: str, *,
+    times: Decimal = Decimal(1), strict: bool = False,
+) -> _Bound:  # fmt: skip
+    """The rule ``x × times <= limit`` (``<`` if strict), moving to its greatest grid point."""
+    value = work.last_at_most(limit, times=times)
+    if strict and CONTEXT.multiply(value, times) == limit:
+        value = CONTEXT.subtract(value, work.step)
+    return _Bound(value, filter_type, text, limit, times, strict)
 
 
 def propose(
@@ -249,7 +293,8 @@ def _detail(violation: Violation) -> str:
 
 
 def _show(value: Decimal) -> str:
-    return format(value, "f")
+    # For people: plain, without trailing zeros ("0.01000000" reads "0.01").
+    return format(CONTEXT.normalize(value), "f")
 
 
 class _Fixer:
@@ -460,7 +505,38 @@ class _Fixer:
         )
         return new
 
-    # ------------------------------------------------------------------ quantity
+    # ------------------------------------------------------------------ amounts
+
+    def _settle(
+        self, field: str, original: Decimal, start: Decimal, lows: list[_Bound],
+        highs: list[_Bound], *, raise_ok: bool, raise_why: str, hint: str,
+    ) -> Decimal:  # fmt: skip
+        """Move ``start`` under every high bound, then over every low bound (if allowed).
+
+        A bound the value already keeps (decided exactly, on the rule itself) moves nothing.
+        """
+        new = start
+        high = min(highs, key=lambda b: b.value, default=None)
+        if high is not None and not all(b.keeps_high(new) for b in highs):
+            self._change(
+                field, new, high.value, high.filter_type, f"lowered to stay within {high.text}"
+            )
+            new = high.value
+        if all(b.keeps_low(new) for b in lows):
+            return new
+        low = max(lows, key=lambda b: b.value)
+        if high is not None and low.value > high.value:
+            raise _NoOrder(
+                f"no {field} passes: {low.text} needs at least {_show(low.value)}, "
+                f"but {high.text} allows at most {_show(high.value)}"
+            )
+        if not raise_ok:
+            raise _NoOrder(
+                f"{field} {_show(original)} is below {low.text}: the least passing {field} "
+                f"is {_show(low.value)}{hint}"
+            )
+        self._change(field, new, low.value, low.filter_type, raise_why.format(bound=low.text))
+        return low.value
 
     def _quantity(self, quantity: Decimal, price: Decimal | None) -> Decimal:
         market = self.kind.market
@@ -469,71 +545,37 @@ class _Fixer:
             raise _NoOrder(
                 "no quantity passes: no value is on both the LOT_SIZE and the MARKET_LOT_SIZE grid"
             )
-        # A zero step (D12) still needs some grid to count steps on: the base
-        # asset's precision (more places would be -1111 "too much precision").
+        # A zero step (D12) still needs some grid to move on: the base asset's
+        # precision (more places would be -1111 "too much precision").
         work = grid if grid.step else _precision_grid(self.symbol.base_asset_precision)
         lows: list[_Bound] = []
         highs: list[_Bound] = []
-        filters: list[LotSizeFilter | MarketLotSizeFilter | None] = [
+        lot_filters: list[LotSizeFilter | MarketLotSizeFilter | None] = [
             self.symbol.filter(LotSizeFilter)
         ]
         if market:
-            filters.append(self.symbol.filter(MarketLotSizeFilter))
-        for lot in filters:
+            lot_filters.append(self.symbol.filter(MarketLotSizeFilter))
+        for lot in lot_filters:
             if lot is None:
                 continue
+            name = lot.filter_type
             if lot.min_qty:
-                lows.append(
-                    _Bound(
-                        work.first_at_least(lot.min_qty),
-                        lot.filter_type,
-                        f"{lot.filter_type} minQty {_show(lot.min_qty)}",
-                    )
-                )
+                lows.append(_low(work, lot.min_qty, name, f"{name} minQty {_show(lot.min_qty)}"))
             if lot.max_qty:
-                highs.append(
-                    _Bound(
-                        work.last_at_most(lot.max_qty),
-                        lot.filter_type,
-                        f"{lot.filter_type} maxQty {_show(lot.max_qty)}",
-                    )
-                )
+                highs.append(_high(work, lot.max_qty, name, f"{name} maxQty {_show(lot.max_qty)}"))
         self._position_bound(work, highs)
         self._notional_bounds(work, price, lows, highs)
-        lows.append(
-            _Bound(CONTEXT.add(work.last_at_most(_ZERO), work.step), None, "a positive quantity")
-        )
-        low = max(lows, key=lambda b: b.value)
-        high = min(highs, key=lambda b: b.value, default=None)
-        if high is not None and low.value > high.value:
-            raise _NoOrder(
-                f"no quantity passes: {low.text} needs at least {_show(low.value)}, "
-                f"but {high.text} allows at most {_show(high.value)}"
-            )
+        if self.kind.priced:  # D37: "Price * QTY is zero or less." for a 0 quantity
+            lows.append(_low(work, _ZERO, None, "a positive quantity (D37)", strict=True))
         new = grid.round(quantity, "floor") if grid.step else quantity
         self._change(
             "quantity", quantity, new, "LOT_SIZE", f"rounded down to stepSize {_show(grid.step)}"
         )
-        if high is not None and new > high.value:
-            self._change(
-                "quantity", new, high.value, high.filter_type, f"lowered to stay within {high.text}"
-            )
-            new = high.value
-        if new < low.value:
-            if not self.allow_increase:
-                raise _NoOrder(
-                    f"quantity {_show(quantity)} is below {low.text}: the least passing quantity "
-                    f"is {_show(low.value)} (pass allow_increase=True to raise it)"
-                )
-            self._change(
-                "quantity",
-                new,
-                low.value,
-                low.filter_type,
-                f"raised by whole steps to reach {low.text} (allow_increase)",
-            )
-            new = low.value
-        return new
+        return self._settle(
+            "quantity", quantity, new, lows, highs, raise_ok=self.allow_increase,
+            raise_why="raised by whole steps to reach {bound} (allow_increase)",
+            hint=" (pass allow_increase=True to raise it)",
+        )  # fmt: skip
 
     def _position_bound(self, work: Grid, highs: list[_Bound]) -> None:
         position_filter = self.symbol.filter(MaxPositionFilter)
@@ -550,7 +592,7 @@ class _Fixer:
             f"MAX_POSITION maxPosition {_show(position_filter.max_position)} "
             f"- basePosition {_show(position)}"
         )
-        highs.append(_Bound(work.last_at_most(room), "MAX_POSITION", text))
+        highs.append(_high(work, room, "MAX_POSITION", text))
 
     def _notional_bounds(
         self, work: Grid, price: Decimal | None, lows: list[_Bound], highs: list[_Bound]
@@ -578,89 +620,48 @@ class _Fixer:
             at = price
             if market:
                 at = market_price(notional_filter.avg_price_mins, self.context, self.era)
-                where = (
-                    f"{self._price_name(notional_filter.avg_price_mins)} {_show(at)}" if at else ""
-                )
+                source = self._price_name(notional_filter.avg_price_mins)
             else:
-                where = f"price {_show(at)}" if at is not None else ""
+                source = "price"
             if not at:
                 continue  # no price to compute the notional with: unchecked (D18)
             name = notional_filter.filter_type
+            where = f"at {source} {_show(at)}"
             if low:
-                lows.append(
-                    _Bound(
-                        work.first_at_least(low, times=at),
-                        name,
-                        f"minNotional {_show(low)} at {where}",
-                    )
-                )
+                lows.append(_low(work, low, name, f"minNotional {_show(low)} {where}", times=at))
             if high:
                 highs.append(
-                    _Bound(
-                        work.last_at_most(high, times=at),
-                        name,
-                        f"maxNotional {_show(high)} at {where}",
-                    )
+                    _high(work, high, name, f"maxNotional {_show(high)} {where}", times=at)
                 )
 
     def _iceberg(self, iceberg: Decimal, quantity: Decimal, lot: LotSizeFilter | None) -> Decimal:
         grid = quantity_grid(lot, self.server_time) if lot is not None else Grid(_ZERO)
         work = grid if grid.step else _precision_grid(self.symbol.base_asset_precision)
-        lows = [_Bound(CONTEXT.add(work.last_at_most(_ZERO), work.step), None, "icebergQty > 0")]
-        highs = [
-            _Bound(
-                CONTEXT.subtract(work.first_at_least(quantity), work.step),
-                None,
-                f"icebergQty < quantity {_show(quantity)} (D07)",
-            )
-        ]
+        lows = [_low(work, _ZERO, None, "icebergQty > 0", strict=True)]
+        highs = [_high(work, quantity, None, f"icebergQty < quantity {_show(quantity)} (D07)",
+                       strict=True)]  # fmt: skip
         if lot is not None and lot.min_qty:
             lows.append(
-                _Bound(
-                    work.first_at_least(lot.min_qty),
-                    "LOT_SIZE",
-                    f"LOT_SIZE minQty {_show(lot.min_qty)}",
-                )
+                _low(work, lot.min_qty, "LOT_SIZE", f"LOT_SIZE minQty {_show(lot.min_qty)}")
             )
         if lot is not None and lot.max_qty:
             highs.append(
-                _Bound(
-                    work.last_at_most(lot.max_qty),
-                    "LOT_SIZE",
-                    f"LOT_SIZE maxQty {_show(lot.max_qty)}",
-                )
+                _high(work, lot.max_qty, "LOT_SIZE", f"LOT_SIZE maxQty {_show(lot.max_qty)}")
             )
         parts = self.symbol.filter(IcebergPartsFilter)
         if parts is not None and parts.limit:
-            lows.append(
-                _Bound(
-                    work.first_at_least(quantity, times=Decimal(parts.limit)),
-                    "ICEBERG_PARTS",
-                    f"ICEBERG_PARTS limit {parts.limit}",
-                )
-            )
-        low = max(lows, key=lambda b: b.value)
-        high = min(highs, key=lambda b: b.value)
-        if low.value > high.value:
-            raise _NoOrder(
-                f"no icebergQty passes: {low.text} needs at least {_show(low.value)}, "
-                f"but {high.text} allows at most {_show(high.value)}"
-            )
+            text = f"ICEBERG_PARTS limit {parts.limit} (CEIL(quantity / icebergQty), D14)"
+            lows.append(_low(work, quantity, "ICEBERG_PARTS", text, times=Decimal(parts.limit)))
         new = grid.round(iceberg, "floor") if grid.step else iceberg
         self._change(
             "icebergQty", iceberg, new, "LOT_SIZE", f"rounded down to stepSize {_show(grid.step)}"
         )
-        for bound, moved in ((high, new > high.value), (low, new < low.value)):
-            if moved:
-                self._change(
-                    "icebergQty",
-                    new,
-                    bound.value,
-                    bound.filter_type,
-                    f"moved to satisfy {bound.text} (what shows changes, not what trades)",
-                )
-                new = bound.value
-        return new
+        # icebergQty changes how much of the order shows, never how much trades:
+        # it may move up without allow_increase.
+        return self._settle(
+            "icebergQty", iceberg, new, lows, highs, raise_ok=True,
+            raise_why="raised to satisfy {bound} (what shows, not what trades)", hint="",
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ quoteOrderQty
 
@@ -670,71 +671,30 @@ class _Fixer:
             precision = self.symbol.quote_precision
         grid = _precision_grid(precision) if precision is not None else Grid(_ZERO)
         work = grid if grid.step else _precision_grid(None)
-        lows: list[_Bound] = [_Bound(work.step, None, "a positive amount")]
+        lows: list[_Bound] = []
         highs: list[_Bound] = []
         minimum = self.symbol.filter(MinNotionalFilter)
         if minimum is not None and minimum.min_notional and minimum.apply_to_market is True:
-            lows.append(
-                _Bound(
-                    work.first_at_least(minimum.min_notional),
-                    "MIN_NOTIONAL",
-                    f"MIN_NOTIONAL minNotional {_show(minimum.min_notional)}",
-                )
-            )
+            text = f"MIN_NOTIONAL minNotional {_show(minimum.min_notional)}"
+            lows.append(_low(work, minimum.min_notional, "MIN_NOTIONAL", text))
         notional = self.symbol.filter(NotionalFilter)
         if notional is not None:
             if notional.min_notional and notional.apply_min_to_market:
-                lows.append(
-                    _Bound(
-                        work.first_at_least(notional.min_notional),
-                        "NOTIONAL",
-                        f"NOTIONAL minNotional {_show(notional.min_notional)}",
-                    )
-                )
+                text = f"NOTIONAL minNotional {_show(notional.min_notional)}"
+                lows.append(_low(work, notional.min_notional, "NOTIONAL", text))
             if notional.max_notional and notional.apply_max_to_market:
-                highs.append(
-                    _Bound(
-                        work.last_at_most(notional.max_notional),
-                        "NOTIONAL",
-                        f"NOTIONAL maxNotional {_show(notional.max_notional)}",
-                    )
-                )
-        low = max(lows, key=lambda b: b.value)
-        high = min(highs, key=lambda b: b.value, default=None)
-        if high is not None and low.value > high.value:
-            raise _NoOrder(
-                f"no quoteOrderQty passes: {low.text} needs at least {_show(low.value)}, "
-                f"but {high.text} allows at most {_show(high.value)}"
-            )
+                text = f"NOTIONAL maxNotional {_show(notional.max_notional)}"
+                highs.append(_high(work, notional.max_notional, "NOTIONAL", text))
         new = grid.round(quote, "floor") if grid.step else quote
         self._change(
-            "quoteOrderQty",
-            quote,
-            new,
-            None,
+            "quoteOrderQty", quote, new, None,
             f"rounded down to the quote asset's {precision} places "
             "(more would be -1111 too much precision)",
-        )
-        if high is not None and new > high.value:
-            self._change(
-                "quoteOrderQty", new, high.value, high.filter_type, f"lowered to {high.text}"
-            )
-            new = high.value
-        if new < low.value:
-            if not self.allow_increase:
-                raise _NoOrder(
-                    f"quoteOrderQty {_show(quote)} is below {low.text} "
-                    "(pass allow_increase=True to raise it)"
-                )
-            self._change(
-                "quoteOrderQty",
-                new,
-                low.value,
-                low.filter_type,
-                f"raised to {low.text} (allow_increase)",
-            )
-            new = low.value
-        return new
+        )  # fmt: skip
+        return self._settle(
+            "quoteOrderQty", quote, new, lows, highs, raise_ok=self.allow_increase,
+            raise_why="raised to {bound} (allow_increase)", hint=" (pass allow_increase=True to raise it)",
+        )  # fmt: skip
 
 
 def _precision_grid(places: int | None) -> Grid:

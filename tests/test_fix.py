@@ -111,9 +111,9 @@ class TestPrice:
             ("SELL", "100.011", "100.02", "PRICE_FILTER",
              "rounded up to tickSize 0.01 (a SELL limit never goes down)"),
             ("BUY", "120.019", "120.00", "PERCENT_PRICE_BY_SIDE",
-             "lowered to PERCENT_PRICE_BY_SIDE band (avgPrice 100 × bidMultiplierUp 1.2 = 120.0)"),
+             "lowered to PERCENT_PRICE_BY_SIDE band (avgPrice 100 × bidMultiplierUp 1.2 = 120)"),
             ("SELL", "49.991", "50.00", "PERCENT_PRICE_BY_SIDE",
-             "raised to PERCENT_PRICE_BY_SIDE band (avgPrice 100 × askMultiplierDown 0.5 = 50.0)"),
+             "raised to PERCENT_PRICE_BY_SIDE band (avgPrice 100 × askMultiplierDown 0.5 = 50)"),
         ],
     )  # fmt: skip
     def test_direction(
@@ -136,7 +136,7 @@ class TestPrice:
         assert proposal.order is None
         assert proposal.reason == (
             "BUY price 79.99 is below PERCENT_PRICE_BY_SIDE band (avgPrice 100 × bidMultiplierDown "
-            "0.8 = 80.0): the nearest passing price, 80.00, is higher, which would worsen the "
+            "0.8 = 80): the nearest passing price, 80, is higher, which would worsen the "
             "limit (pass allow_worse_price=True to accept it)"
         )
         assert [v.filter_type for v in proposal.violations] == ["PERCENT_PRICE_BY_SIDE"]
@@ -241,8 +241,8 @@ class TestQuantity:
         proposal = propose(INFO, limit("SELL", "0.05", "50"), Context(avg_price=D("0.05")),
                            allow_increase=True)  # fmt: skip
         assert proposal.reason == (
-            "no quantity passes: minNotional 10 at price 0.05 needs at least 200.000, "
-            "but LOT_SIZE maxQty 100 allows at most 100.000"
+            "no quantity passes: minNotional 10 at price 0.05 needs at least 200, "
+            "but LOT_SIZE maxQty 100 allows at most 100"
         )
 
     def test_max_position_D16(self) -> None:
@@ -274,8 +274,8 @@ class TestQuoteOrderQty:
         assert accepted(proposal)["quoteOrderQty"] == "25.12345678"
         low = propose(INFO, market("BUY", quoteOrderQty="9.5"), AT_100)
         assert low.reason == (
-            "quoteOrderQty 9.5 is below NOTIONAL minNotional 10 "
-            "(pass allow_increase=True to raise it)"
+            "quoteOrderQty 9.5 is below NOTIONAL minNotional 10: the least passing "
+            "quoteOrderQty is 10 (pass allow_increase=True to raise it)"
         )
         raised = propose(INFO, market("BUY", quoteOrderQty="9.5"), AT_100, allow_increase=True)
         assert accepted(raised)["quoteOrderQty"] == "10"
