@@ -693,7 +693,8 @@ class _Fixer:
         )  # fmt: skip
         return self._settle(
             "quoteOrderQty", quote, new, lows, highs, raise_ok=self.allow_increase,
-            raise_why="raised to {bound} (allow_increase)", hint=" (pass allow_increase=True to raise it)",
+            raise_why="raised to {bound} (allow_increase)",
+            hint=" (pass allow_increase=True to raise it)",
         )  # fmt: skip
 
 
