@@ -21,6 +21,7 @@ from rules.errors import (
     SnapshotNotFoundError,
     UnknownSymbolError,
 )
+from rules.fix import Change, Proposal, propose
 from rules.load import dump, dumps, load_path, loads
 from rules.models import (
     ExchangeInfo,
@@ -61,12 +62,22 @@ from rules.permissions import (
     symbols_matching_permissions,
     tradable_symbols,
 )
+from rules.rounding import (
+    Grid,
+    RoundMode,
+    price_grid,
+    quantity_grid,
+    round_price,
+    round_quantity,
+    round_to_step,
+)
 from rules.validate import check, evaluate, is_valid, iter_violations
 from rules.violations import Verdict, Violation
 
 __all__ = [
     "EXCHANGE_INFO_DEFAULT_PERMISSIONS",
     "ApiError",
+    "Change",
     "Context",
     "ExchangeInfo",
     "ExchangeMaxNumAlgoOrdersFilter",
@@ -78,6 +89,7 @@ __all__ = [
     "FetchTimeoutError",
     "FetchTlsError",
     "Filter",
+    "Grid",
     "IcebergPartsFilter",
     "IpBannedError",
     "LoadError",
@@ -103,8 +115,10 @@ __all__ = [
     "PermissionSource",
     "PermissionVerdict",
     "PriceFilter",
+    "Proposal",
     "RateLimit",
     "RateLimitedError",
+    "RoundMode",
     "RulesError",
     "STPMode",
     "Snapshot",
@@ -128,7 +142,13 @@ __all__ = [
     "iter_violations",
     "load_path",
     "loads",
+    "price_grid",
+    "propose",
+    "quantity_grid",
     "required_permission_sets",
+    "round_price",
+    "round_quantity",
+    "round_to_step",
     "symbols_matching_permissions",
     "tradable_symbols",
 ]
