@@ -81,7 +81,7 @@ class Change:
     why: str
 
     def __str__(self) -> str:
-        return f"{self.field} {self.old:f} -> {self.new:f}: {self.why}"
+        return f"{self.field} {_show(self.old)} -> {_show(self.new)}: {self.why}"
 
 
 @attrs.frozen

@@ -185,7 +185,7 @@ class TestPrice:
         proposal = propose(INFO, order, AT_100)
         assert accepted(proposal)["stopPrice"] == "96.00"  # half_even: the tie goes to 96.00
         assert str(proposal.changes[-1]) == (
-            "stopPrice 96.005 -> 96.00: rounded to the nearest tickSize 0.01"
+            "stopPrice 96.005 -> 96: rounded to the nearest tickSize 0.01"
         )
 
     def test_stop_price_out_of_bounds_is_not_moved(self) -> None:
