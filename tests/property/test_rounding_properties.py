@@ -12,7 +12,19 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from rules._decimal import CONTEXT, to_plain_string_on_step
-from rules.rounding import DECIMAL_ROUNDING, ROUND_MODES, Grid, RoundMode, round_to_step
+from rules.context import Context
+from rules.filters import ORDER_KINDS, Era, check_lot_size, check_price_filter
+from rules.models import LotSizeFilter, PriceFilter
+from rules.order import ParsedOrder
+from rules.rounding import (
+    DECIMAL_ROUNDING,
+    ROUND_MODES,
+    Grid,
+    RoundMode,
+    price_grid,
+    quantity_grid,
+    round_to_step,
+)
 
 modes = st.sampled_from(ROUND_MODES)
 
@@ -119,3 +131,37 @@ class TestGridIntersection:
         # lcm/step points; a few hundred cover the steps generated here.
         for k in range(300):
             assert not first.contains(CONTEXT.fma(k, second.step, second.origin))
+
+
+class TestSameGridAsTheChecker:
+    """round_price / round_quantity land where the checker's PRICE_FILTER / LOT_SIZE grid is (D35).
+
+    The checker and the rounding share the era boundaries (rules.filters.Era); this checks
+    that they also agree on the grid itself, in every era.
+    """
+
+    @given(
+        decimals(signed=False),
+        steps(),
+        decimals(max_places=9, signed=False),
+        st.sampled_from([None, 1622505600000, 1654041600000, 1780000000000]),
+        modes,
+    )
+    def test_price_and_quantity(
+        self, value: Decimal, step: Decimal, minimum: Decimal, server_time: int | None,
+        mode: RoundMode,
+    ) -> None:  # fmt: skip
+        era = Era.at(server_time)
+        price_filter = PriceFilter(minimum, Decimal(0), step)
+        price = price_grid(price_filter, server_time).round(value, mode)
+        assume(price >= minimum)
+        order = ParsedOrder()
+        order.price = price
+        kind = ORDER_KINDS["LIMIT"]
+        assert check_price_filter(price_filter, order, kind, Context(), era) is None
+        lot = LotSizeFilter(minimum, Decimal(0), step)
+        quantity = quantity_grid(lot, server_time).round(value, mode)
+        assume(quantity >= minimum)
+        order = ParsedOrder()
+        order.quantity = quantity
+        assert check_lot_size(lot, order, kind, Context(), era) is None
