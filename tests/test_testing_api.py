@@ -1,0 +1,102 @@
+"""rules.testing: its public names, argument validation (InvalidArgument), import isolation."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+from hypothesis import find
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+import rules.testing
+from rules.models import SymbolInfo
+from rules.testing import (
+    exchange_infos,
+    filters,
+    grid_decimals,
+    markets,
+    orders_from_symbol,
+    server_times,
+    step_sizes,
+    symbol_infos,
+)
+
+
+class TestImports:
+    """`import rules` must not import Hypothesis; `import rules.testing` does."""
+
+    def test_rules_alone_does_not_import_hypothesis(self) -> None:
+        code = "import sys, rules; print('hypothesis' in sys.modules)"
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True)  # fmt: skip
+        assert result.stdout.strip() == "False"
+
+    def test_all_names_exist(self) -> None:
+        for name in rules.testing.__all__:
+            assert hasattr(rules.testing, name), name
+        assert sorted(rules.testing.__all__) == rules.testing.__all__
+
+
+class TestInvalidArguments:
+    """Impossible combinations raise InvalidArgument, never return nothing()."""
+
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"step": 0, "min_value": 0, "max_value": 1}, "must be positive"),
+            ({"step": "0.1", "min_value": 2, "max_value": 1}, "cannot be larger"),
+            ({"step": "1", "min_value": "0.1", "max_value": "0.9"}, "no multiple"),
+            ({"step": 0.1, "min_value": 0, "max_value": 1}, "floats are not exact"),
+        ],
+    )
+    def test_grid_decimals(self, kwargs: dict[str, object], message: str) -> None:
+        with pytest.raises(InvalidArgument, match=message):
+            grid_decimals(**kwargs)  # type: ignore[arg-type]
+
+    def test_step_sizes(self) -> None:
+        with pytest.raises(InvalidArgument, match="no power of ten"):
+            step_sizes(min_value="0.2", max_value="0.9")
+
+    def test_server_times(self) -> None:
+        with pytest.raises(InvalidArgument, match="cannot be larger"):
+            server_times(min_value=2, max_value=1)
+
+    def test_sizes(self) -> None:
+        with pytest.raises(InvalidArgument, match="cannot be larger"):
+            exchange_infos(min_size=3, max_size=1)
+
+    def test_strategy_arguments(self) -> None:
+        with pytest.raises(InvalidArgument, match="must be a Hypothesis strategy"):
+            symbol_infos(statuses="TRADING")  # type: ignore[arg-type]
+
+    def test_unknown_filter_names(self) -> None:
+        with pytest.raises(InvalidArgument, match="unknown required_filters"):
+            symbol_infos(required_filters={"NOPE"})
+        with pytest.raises(InvalidArgument, match="unknown filter_types"):
+            filters(filter_types=["NOPE"])
+
+    def test_unbreakable_rule(self) -> None:
+        symbol = SymbolInfo("X", "TRADING", "A", "B", ())
+        with pytest.raises(InvalidArgument, match="is not one of"):
+            orders_from_symbol(symbol, breaking="MAX_NUM_ORDERS")
+
+    def test_closed_symbol_at_draw_time(self) -> None:
+        symbol = SymbolInfo("X", "BREAK", "A", "B", ())
+        with pytest.raises(InvalidArgument, match="accepts no order"):
+            find(orders_from_symbol(symbol), lambda _: True)
+
+    def test_missing_filter_cannot_be_broken(self) -> None:
+        symbol = SymbolInfo("X", "TRADING", "A", "B", ())
+        with pytest.raises(InvalidArgument, match="break LOT_SIZE alone"):
+            find(orders_from_symbol(symbol, breaking="LOT_SIZE"), lambda _: True)
+
+
+def test_example_values_are_exact() -> None:
+    value = find(grid_decimals(step="1.00", min_value=3, max_value=3), lambda _: True)
+    assert value == Decimal(3)
+    assert str(value) == "3.00"
+    assert isinstance(find(st.from_type(SymbolInfo), lambda _: True), SymbolInfo)
+    assert find(markets(), lambda _: True).symbol.status == "TRADING"
