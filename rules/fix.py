@@ -432,25 +432,26 @@ class _Fixer:
         if first is not None and last is not None and first > last:
             assert low is not None
             assert high is not None
-            raise _NoOrder(
-                f"no price passes: between {low.text} and {high.text} "
-                f"there is no multiple of {tick}"
-            )
-        if first is None:
-            raise _NoOrder(f"no price passes: {tick} and maxPrice leave no positive price")
-        buy = self.order.side == "BUY"
-        if buy:
+            between = f"there is no multiple of {tick}" if grid.step else "there is no price"
+            raise _NoOrder(f"no price passes: between {low.text} and {high.text} {between}")
+        side = "BUY" if self.order.side == "BUY" else "SELL"
+        if side == "BUY":
             target = min(price, high.value) if high is not None else price
             new = grid.round(target, "floor") if grid.step else target
-            if new < first:
+            if first is not None and new < first:
                 return self._worse_price(price, first, low, "BUY", "higher")
         else:
             target = max(price, low.value) if low is not None else price
             new = grid.round(target, "ceil") if grid.step else target
-            if new < first:  # only with no minimum: a SELL price of 0 and no tick
+            if first is not None and new < first:  # a SELL price of 0 goes up to a tick
                 new = first
             if last is not None and new > last:
                 return self._worse_price(price, last, high, "SELL", "lower")
+        if new <= 0:  # only without a tick and a minimum: there is no least positive price
+            raise _NoOrder(
+                f"{side} price {_show(price)} is not positive (D37: Price * QTY is zero or less.), "
+                f"and with {tick} and no minPrice there is no least price to move to"
+            )
         self._change("price", price, new, *self._price_why(price, target, new, low, high, tick))
         return new
 
@@ -706,11 +707,13 @@ def _precision_grid(places: int | None) -> Grid:
 def _feasible(
     grid: Grid, low: _Bound | None, high: _Bound | None
 ) -> tuple[Decimal | None, Decimal | None]:
-    """The least and greatest passing grid points (> 0); ``None`` for no greatest or no least."""
+    """The least and greatest passing grid points (> 0); ``None``: no such bound.
+
+    Without a grid (tick 0) there is no least positive price: the least is the
+    minimum bound if it is positive, else ``None``.
+    """
     if not grid.step:
         first = low.value if low is not None and low.value > 0 else None
-        if first is None:
-            first = _ZERO if high is None or high.value > 0 else None
         return first, high.value if high is not None else None
     positive = CONTEXT.add(grid.last_at_most(_ZERO), grid.step)
     first = max(grid.first_at_least(low.value), positive) if low is not None else positive

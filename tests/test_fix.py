@@ -350,3 +350,24 @@ class TestRealSnapshot:
         assert params["price"] == "29150.42"
         assert params["quantity"] == "0.00035"  # NOTIONAL minNotional 10 / 29150.42, by whole steps
         assert evaluate(info, params, context).accepted
+
+
+class TestWithoutTick:
+    """PRICE_FILTER disabled (D12): no grid, so no least positive price to move to."""
+
+    INFO = _info(
+        _symbol("BTCUSDT", {"filterType": "PRICE_FILTER", "minPrice": "0", "maxPrice": "0",
+                            "tickSize": "0"}, LOT)
+    )  # fmt: skip
+
+    def test_any_positive_price_is_kept(self) -> None:
+        proposal = propose(self.INFO, limit("BUY", "123.456789", "1"))
+        assert proposal.params()["price"] == "123.456789"
+        assert proposal.changes == ()
+
+    def test_zero_price_D37(self) -> None:
+        proposal = propose(self.INFO, limit("SELL", "0", "1"))
+        assert proposal.reason == (
+            "SELL price 0 is not positive (D37: Price * QTY is zero or less.), and with "
+            "tickSize 0 and no minPrice there is no least price to move to"
+        )
