@@ -248,13 +248,24 @@ is 0.00017 (pass allow_increase=True to raise it)
     parsed = read_order(params)
     symbol = _symbol(info, parsed)
     kind = ORDER_KINDS.get(parsed.type) if isinstance(parsed.type, str) else None
+    original = evaluate(info, params, ctx)
     if symbol is None or kind is None or parsed.problems:
-        return _verdict_only(evaluate(info, params, ctx), params)
+        return _verdict_only(original, params)
+    if original.accepted and _quote_fits(symbol, parsed.quote_order_qty):
+        # Nothing to move (the common case): only the wire form of the numbers.
+        tick, step = _steps(symbol)
+        same = dict(params)
+        for wire, attr, grid_step in _NUMBERS:
+            value = getattr(parsed, attr)
+            if value is not None and wire in same:
+                same[wire] = to_plain_string_on_step(
+                    value, tick if grid_step == "tick" else (step if grid_step == "step" else _ZERO)
+                )
+        return Proposal(FrozenJson(same), unchecked=original.unchecked)
     fixer = _Fixer(info, symbol, parsed, kind, ctx, allow_increase, allow_worse_price)
     try:
         values = fixer.run()
     except _NoOrder as no:
-        original = evaluate(info, params, ctx)
         return Proposal(None, reason=no.reason, violations=original.violations)
     new = dict(params)
     for wire, (value, step) in values.items():
@@ -263,6 +274,39 @@ is 0.00017 (pass allow_increase=True to raise it)
     if not verdict.accepted:
         return _rejected(verdict)
     return Proposal(FrozenJson(new), tuple(fixer.changes), unchecked=verdict.unchecked)
+
+
+#: The numbers of an order: wire name, ParsedOrder attribute, which grid formats it.
+_NUMBERS: Final = (
+    ("price", "price", "tick"),
+    ("stopPrice", "stop_price", "tick"),
+    ("quantity", "quantity", "step"),
+    ("icebergQty", "iceberg_qty", "step"),
+    ("quoteOrderQty", "quote_order_qty", "none"),
+)
+
+
+def _steps(symbol: SymbolInfo) -> tuple[Decimal, Decimal]:
+    """The symbol's tickSize and LOT_SIZE stepSize (0 when absent): the wire's places."""
+    price_filter, lot = symbol.filter(PriceFilter), symbol.filter(LotSizeFilter)
+    return (
+        price_filter.tick_size if price_filter is not None else _ZERO,
+        lot.step_size if lot is not None else _ZERO,
+    )
+
+
+def _quote_places(symbol: SymbolInfo) -> int | None:
+    precision = symbol.quote_asset_precision
+    return symbol.quote_precision if precision is None else precision
+
+
+def _quote_fits(symbol: SymbolInfo, quote: Decimal | None) -> bool:
+    """Whether ``quoteOrderQty`` has no more places than the quote asset (else -1111)."""
+    places = _quote_places(symbol)
+    if quote is None or places is None:
+        return True
+    exponent = CONTEXT.normalize(quote).as_tuple().exponent
+    return isinstance(exponent, int) and -exponent <= places
 
 
 def _symbol(info: ExchangeInfo, parsed: ParsedOrder) -> SymbolInfo | None:
@@ -667,9 +711,7 @@ class _Fixer:
     # ------------------------------------------------------------------ quoteOrderQty
 
     def _quote_order_qty(self, quote: Decimal) -> Decimal:
-        precision = self.symbol.quote_asset_precision
-        if precision is None:
-            precision = self.symbol.quote_precision
+        precision = _quote_places(self.symbol)
         grid = _precision_grid(precision) if precision is not None else Grid(_ZERO)
         work = grid if grid.step else _precision_grid(None)
         lows: list[_Bound] = []
