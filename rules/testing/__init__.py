@@ -19,6 +19,8 @@ from rules import models
 from rules.context import Context
 from rules.testing._orders import BREAKABLE, breakable_rules, orders_from_symbol
 from rules.testing.strategies import (
+    _BY_CLASS,
+    _RATE_LIMITS,
     LATEST_MS,
     LAUNCH_MS,
     MODERN_MS,
@@ -55,7 +57,6 @@ from rules.testing.strategies import (
     trailing_delta_filters,
     unknown_filters,
 )
-from rules.testing.strategies import _BY_CLASS, _RATE_LIMITS
 
 __all__ = [
     "BREAKABLE",

@@ -42,7 +42,7 @@ from rules.models import (
     TrailingDeltaFilter,
     UnknownFilter,
 )
-from rules.testing._values import ZERO, on_grid, power_of_ten, with_places
+from rules.testing._values import ZERO, on_grid, places, power_of_ten, with_places
 
 Draw = Any  # hypothesis' draw function
 
@@ -119,10 +119,10 @@ def _maximum(draw: Draw, at_least: Decimal, unit: Decimal) -> Decimal:
     # A maximum >= at_least: an odd real one, or a round one on the unit's grid.
     odd = [m for m in ODD_MAXIMA if m >= at_least and CONTEXT.remainder(m, unit) == 0]
     if odd and draw(st.booleans()):
-        return with_places(draw(st.sampled_from(odd)), min(8, max(2, -unit.as_tuple().exponent)))  # type: ignore[operator]
+        return with_places(draw(st.sampled_from(odd)), min(8, max(2, places(unit))))
     exponent = draw(st.integers(1, 4))
     level = _round_value(at_least, at_least.adjusted() + exponent, ROUND_CEILING)
-    return with_places(level if level >= at_least else at_least, -min(0, unit.as_tuple().exponent))  # type: ignore[arg-type]
+    return with_places(level if level >= at_least else at_least, places(unit))
 
 
 def _off_grid(minimum: Decimal, step: Decimal) -> Decimal:
@@ -133,7 +133,7 @@ def _off_grid(minimum: Decimal, step: Decimal) -> Decimal:
 @st.composite
 def price_filter_for(draw: Draw, p: Profile, *, allow_disabled: bool = True) -> PriceFilter:
     """PRICE_FILTER admitting ``p.price``: min ≤ price/10, max ≥ price·10, tick ``p.tick``."""
-    zero = with_places(ZERO, -min(0, p.tick.as_tuple().exponent))  # type: ignore[arg-type]
+    zero = with_places(ZERO, places(p.tick))
     ceiling = CONTEXT.multiply(p.price, Decimal(10))
     top = _ROUNDING.divide(p.price, Decimal(10))
     min_kind = draw(
@@ -172,7 +172,7 @@ def lot_size_for(draw: Draw, p: Profile, *, allow_disabled: bool = True) -> LotS
     elif kind == "off":
         min_qty = _off_grid(on_grid(p.step, draw(st.integers(0, n - 1))), p.step)
     else:
-        min_qty = with_places(ZERO, -min(0, p.step.as_tuple().exponent))  # type: ignore[arg-type]
+        min_qty = with_places(ZERO, places(p.step))
     max_qty = _maximum(draw, CONTEXT.multiply(p.quantity, Decimal(10)), p.step)
     return LotSizeFilter(min_qty, max_qty, p.step)
 
@@ -180,7 +180,7 @@ def lot_size_for(draw: Draw, p: Profile, *, allow_disabled: bool = True) -> LotS
 @st.composite
 def market_lot_size_for(draw: Draw, p: Profile) -> MarketLotSizeFilter:
     """MARKET_LOT_SIZE: mostly the real shape (min and step ``0``, a computed odd max)."""
-    zero = with_places(ZERO, -min(0, p.step.as_tuple().exponent))  # type: ignore[arg-type]
+    zero = with_places(ZERO, places(p.step))
     # A computed, non-round maximum above the quantity level (112.21108820-like).
     fraction = on_grid(Decimal("0.00000001"), draw(st.integers(0, 10**8 - 1)))
     whole = CONTEXT.multiply(p.quantity, Decimal(draw(st.integers(2, 1000))))

@@ -81,7 +81,7 @@ class _Con:
     """One constraint on one value: an interval and/or a grid, from one rule."""
 
     rule: str
-    span: Span = Span()
+    span: Span = attrs.field(factory=Span)
     grid: Grid | None = None
 
 
@@ -174,8 +174,9 @@ class _Plan:
             for p in prices:
                 assert p is not None
                 f = Fraction(p)
-                out.append(_Con(nf.filter_type,
-                                Span(Fraction(lo) / f if lo else None, Fraction(hi) / f if hi else None)))  # fmt: skip
+                low = Fraction(lo) / f if lo else None
+                high = Fraction(hi) / f if hi else None
+                out.append(_Con(nf.filter_type, Span(low, high)))
         return out
 
     def quote_cons(self) -> list[_Con]:
@@ -209,18 +210,16 @@ def _cap(anchor: Fraction) -> Span:
     return Span(anchor / 10**4, min(anchor * 10**4, _FRACTION_LIMIT), lo_open=True)
 
 
-def _grid_of(cons: list[_Con]) -> Grid | None | bool:
-    grid: Grid | None = None
+_NO_GRID = Grid(ZERO)
+
+
+def _grid_of(cons: list[_Con]) -> Grid | None:
+    # The grid of every constraint at once (a zero step when there is none), or
+    # None when no value is on all of them.
+    grid: Grid | None = _NO_GRID
     for c in cons:
-        if c.grid is None:
-            continue
-        if grid is None:
-            grid = c.grid
-        else:
-            met = grid.intersect(c.grid)
-            if met is None:
-                return False
-            grid = met
+        if c.grid is not None and grid is not None:
+            grid = grid.intersect(c.grid)
     return grid
 
 
@@ -231,38 +230,38 @@ def _solve(draw: Draw, cons: list[_Con], cap: Span, target: str | None = None) -
     for c in others:
         span = span.meet(c.span)
     grid = _grid_of(others)
-    if grid is False:
+    if grid is None:
         return None
-    assert grid is not False
     if span.lo is None or span.hi is None or span.lo > span.hi:
         return None
-    step, origin = (grid.step, grid.origin) if grid is not None else (ZERO, ZERO)
+    step, origin = grid.step, grid.origin
     breaks = [c for c in cons if c.rule == target]
     if target is None:
         return draw_in(draw, span, step, origin)
     options: list[tuple[Span, Grid | None]] = []
-    for c in breaks:
-        if c.span.lo is not None:
-            options.append((span.meet(Span(None, c.span.lo, hi_open=True)), None))
-        if c.span.hi is not None:
-            options.append((span.meet(Span(c.span.hi, None, lo_open=True)), None))
-        if c.grid is not None:
-            options.append((span, c.grid))
-    feasible = []
+    feasible: list[tuple[Span, Grid, Grid | None]] = []
+    # Outside the union of the rule's intervals (one per market price, rule 4 of
+    # the module docstring), so that the rule fails whichever price is used.
+    lows = [c.span.lo for c in breaks if c.span.lo is not None]
+    highs = [c.span.hi for c in breaks if c.span.hi is not None]
+    if lows and len(lows) == len(breaks):
+        options.append((span.meet(Span(None, min(lows), hi_open=True)), None))
+    if highs and len(highs) == len(breaks):
+        options.append((span.meet(Span(max(highs), None, lo_open=True)), None))
+    options.extend((span, c.grid) for c in breaks if c.grid is not None)
     for sub, off in options:
         if sub.lo is None or sub.hi is None or sub.lo > sub.hi:
             continue
         if off is not None:
             fine = Grid(off.step / 10, off.origin)
-            both = fine if grid is None else grid.intersect(fine)
+            both = grid.intersect(fine)
             if both is None or grid_indices(sub, both.step, both.origin) is None:
                 continue
             feasible.append((sub, both, off))
         else:
-            s = step if step else ZERO
-            if s and grid_indices(sub, s, origin) is None:
+            if step and grid_indices(sub, step, origin) is None:
                 continue
-            feasible.append((sub, Grid(s, origin), None))
+            feasible.append((sub, grid, None))
     if not feasible:
         return None
     sub, on, off = draw(st.sampled_from(feasible))
@@ -271,8 +270,10 @@ def _solve(draw: Draw, cons: list[_Con], cap: Span, target: str | None = None) -
 
 
 def _count_full(limit_filter: Any, attr: str, open_now: int | None) -> bool:
-    return limit_filter is not None and open_now is not None and open_now + 1 > getattr(
-        limit_filter, attr
+    return (
+        limit_filter is not None
+        and open_now is not None
+        and open_now + 1 > getattr(limit_filter, attr)
     )
 
 
@@ -289,8 +290,11 @@ def _check_symbol(plan: _Plan) -> None:
     if context is None:
         return
     if _count_full(symbol.filter(MaxNumOrdersFilter), "max_num_orders", context.open_orders) or (
-        _count_full(_exchange_filter(info, ExchangeMaxNumOrdersFilter), "max_num_orders",
-                    context.exchange_open_orders)  # fmt: skip
+        _count_full(
+            _exchange_filter(info, ExchangeMaxNumOrdersFilter),
+            "max_num_orders",
+            context.exchange_open_orders,
+        )
     ):
         raise InvalidArgument("the context's open orders are at the maximum: no order passes")
     sets = required_permission_sets(symbol)
@@ -330,7 +334,9 @@ def _applies(plan: _Plan, rule: str, order_type: str, side: str) -> bool:
     """Whether breaking ``rule`` can make sense for this type and side (cheap, necessary)."""
     symbol, context = plan.symbol, plan.context
     if rule == "PRICE_FILTER":
-        return symbol.filter(PriceFilter) is not None and (order_type in PRICED or order_type in STOPS)
+        return symbol.filter(PriceFilter) is not None and (
+            order_type in PRICED or order_type in STOPS
+        )
     if rule in ("PERCENT_PRICE", "PERCENT_PRICE_BY_SIDE"):
         return order_type in PRICED and symbol.filter(rule) is not None and _checked_prices(context)
     if rule == "LOT_SIZE":
@@ -342,14 +348,18 @@ def _applies(plan: _Plan, rule: str, order_type: str, side: str) -> bool:
             order_type in PRICED or _checked_prices(context)
         )
     if rule == "ICEBERG_PARTS":
-        return order_type in ICEBERG_TYPES and symbol.filter(IcebergPartsFilter) is not None and (
-            _iceberg_possible(plan)
+        return (
+            order_type in ICEBERG_TYPES
+            and symbol.filter(IcebergPartsFilter) is not None
+            and (_iceberg_possible(plan))
         )
     if rule == "MAX_POSITION":
         return side == "BUY" and bool(plan.position_cons(side))
     if rule == "TRAILING_DELTA":
-        return order_type in STOPS and symbol.filter(TrailingDeltaFilter) is not None and (
-            symbol.allow_trailing_stop is not False
+        return (
+            order_type in STOPS
+            and symbol.filter(TrailingDeltaFilter) is not None
+            and (symbol.allow_trailing_stop is not False)
         )
     return False
 
@@ -378,12 +388,14 @@ def _orders(
     return order
 
 
-def _build(draw: Draw, plan: _Plan, order_type: str, side: str, breaking: str | None) -> Order | None:
+def _build(
+    draw: Draw, plan: _Plan, order_type: str, side: str, breaking: str | None
+) -> Order | None:
     symbol, context = plan.symbol, plan.context
     values: dict[str, Any] = {"symbol": symbol.symbol, "side": side, "type": order_type}
     market_prices = _market_prices(context)
     pf = symbol.filter(PriceFilter)
-    fallback = (pf.min_price * 10 if pf is not None and pf.min_price else Decimal(1))
+    fallback = pf.min_price * 10 if pf is not None and pf.min_price else Decimal(1)
     price_anchor = _anchor(market_prices, fallback)
     if order_type in WITH_TIF:
         values["time_in_force"] = draw(st.sampled_from(("GTC", "IOC", "FOK")))
@@ -455,7 +467,9 @@ def _target(breaking: str | None, value: str) -> str | None:
     return breaking if breaking in on_quantity else None
 
 
-def _trailing(draw: Draw, plan: _Plan, order_type: str, side: str, breaking: str | None) -> int | None:
+def _trailing(
+    draw: Draw, plan: _Plan, order_type: str, side: str, breaking: str | None
+) -> int | None:
     if plan.symbol.allow_trailing_stop is False:
         return None
     td = plan.symbol.filter(TrailingDeltaFilter)
@@ -475,7 +489,9 @@ def _trailing(draw: Draw, plan: _Plan, order_type: str, side: str, breaking: str
     return int(draw(st.one_of(options)))
 
 
-def _iceberg(draw: Draw, plan: _Plan, order_type: str, quantity: Decimal, breaking: str | None) -> Decimal | None:
+def _iceberg(
+    draw: Draw, plan: _Plan, order_type: str, quantity: Decimal, breaking: str | None
+) -> Decimal | None:
     cons = plan.lot_cons(order_type, iceberg=True)
     cons.append(_Con("D07", Span(None, Fraction(quantity), hi_open=True)))  # below quantity
     parts = plan.symbol.filter(IcebergPartsFilter)
@@ -531,7 +547,9 @@ def orders_from_symbol(
         raise InvalidArgument(f"symbol={symbol!r} must be a SymbolInfo")
     if breaking is not None and breaking not in BREAKABLE:
         raise InvalidArgument(f"breaking={breaking!r} is not one of {BREAKABLE}")
-    if order_types is not None and (isinstance(order_types, str) or not set(order_types) <= set(TYPES)):
+    if order_types is not None and (
+        isinstance(order_types, str) or not set(order_types) <= set(TYPES)
+    ):
         raise InvalidArgument(f"order_types={order_types!r} must be a collection of {TYPES}")
     return _orders(_Plan(symbol, info, context), breaking, order_types)
 
@@ -549,5 +567,9 @@ def breakable_rules(
     plan = _Plan(symbol, info, context)
     types = _types(plan, None)
     return frozenset(
-        rule for rule in BREAKABLE for t in types for s in ("BUY", "SELL") if _applies(plan, rule, t, s)
+        rule
+        for rule in BREAKABLE
+        for t in types
+        for s in ("BUY", "SELL")
+        if _applies(plan, rule, t, s)
     )

@@ -123,7 +123,9 @@ class Span:
 
 def grid_indices(span: Span, step: Decimal, origin: Decimal = ZERO) -> tuple[int, int] | None:
     """The range of ``k`` with ``origin + k * step`` inside ``span`` (which must be bounded)."""
-    assert span.lo is not None and span.hi is not None and step > 0
+    assert span.lo is not None
+    assert span.hi is not None
+    assert step > 0
     s, o = Fraction(step), Fraction(origin)
     lo = (span.lo - o) / s
     hi = (span.hi - o) / s
@@ -134,7 +136,8 @@ def grid_indices(span: Span, step: Decimal, origin: Decimal = ZERO) -> tuple[int
 
 def fine_step(span: Span, minimum_places: int = 8) -> Decimal:
     """A power of ten at least ``10**-minimum_places`` fine that puts points in ``span``."""
-    assert span.lo is not None and span.hi is not None
+    assert span.lo is not None
+    assert span.hi is not None
     width = span.hi - span.lo
     exponent = -minimum_places
     while exponent > -20 and width > 0 and Fraction(10) ** exponent * 4 > width:

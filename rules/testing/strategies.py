@@ -59,6 +59,7 @@ from rules.testing._values import (
     check_size,
     check_strategy,
     draw_in,
+    grid_indices,
     on_grid,
     power_of_ten,
     to_decimal,
@@ -101,9 +102,10 @@ def grid_decimals(
             f"min_value={min_value!r} cannot be larger than max_value={max_value!r}"
         )
     span = Span(Fraction(lo), Fraction(hi))
-    if draw_in(lambda s: 0, span, step_d) is None:
+    if grid_indices(span, step_d) is None:
         raise InvalidArgument(f"no multiple of step={step!r} lies in [{min_value}, {max_value}]")
-    return st.composite(lambda draw: draw_in(draw, span, step_d))()  # type: ignore[no-any-return]
+    k_lo, k_hi = grid_indices(span, step_d) or (0, 0)
+    return st.integers(0, k_hi - k_lo).map(lambda n: on_grid(step_d, k_lo + n))
 
 
 def step_sizes(
@@ -193,17 +195,17 @@ def notional_filters(*, allow_disabled: bool = True) -> st.SearchStrategy[Notion
 
 
 def max_position_filters() -> st.SearchStrategy[MaxPositionFilter]:
-    """``MAX_POSITION``, including LUNCBUSD's ``92233720368.54775807``. Shrinks toward the latter."""
+    """``MAX_POSITION``, including LUNCBUSD's ``92233720368.54775807`` (shrinks toward it)."""
     return f.profiles().flatmap(f.max_position_for)
 
 
 def trailing_delta_filters() -> st.SearchStrategy[TrailingDeltaFilter]:
-    """``TRAILING_DELTA``: the real 10/2000/10/2000, or other ordered bounds. Shrinks to the real one."""
+    """``TRAILING_DELTA``: the real 10/2000/10/2000 (shrinks to it) or other ordered bounds."""
     return f.trailing_delta_filters_()
 
 
 def iceberg_parts_filters() -> st.SearchStrategy[IcebergPartsFilter]:
-    """``ICEBERG_PARTS``: 10, 25, 50, 100 (the real history) or any positive limit. Shrinks to 10."""
+    """``ICEBERG_PARTS``: 10, 25, 50, 100 (the real history; shrinks to 10) or any limit."""
     return f.COUNT_FILTERS[IcebergPartsFilter]
 
 
@@ -297,7 +299,7 @@ def filters(*, filter_types: Collection[str] | None = None) -> st.SearchStrategy
     Raises:
         InvalidArgument: ``filter_types`` is empty or names an unknown type.
     """
-    names = list(FILTER_CLASSES) + ["UNKNOWN"] if filter_types is None else list(filter_types)
+    names = [*FILTER_CLASSES, "UNKNOWN"] if filter_types is None else list(filter_types)
     if not names:
         raise InvalidArgument("filter_types must name at least one filterType")
     bad = [n for n in names if n not in FILTER_CLASSES and n != "UNKNOWN"]
@@ -328,7 +330,7 @@ SYMBOL_FILTER_TYPES = (
 def _base_assets(draw: Draw) -> str:
     # Names that start with digits ("1000SATS", "1INCH") exist: never split a symbol.
     prefix = draw(st.sampled_from(("", "", "1", "1000")))
-    return prefix + draw(st.text(_BASE_ALPHABET, min_size=2, max_size=5))
+    return str(prefix) + str(draw(st.text(_BASE_ALPHABET, min_size=2, max_size=5)))
 
 
 @st.composite
@@ -490,7 +492,7 @@ def server_times(
     Shrinks toward ``min_value``.
     """
     for name, value in (("min_value", min_value), ("max_value", max_value)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if type(value) is not int or value < 0:
             raise InvalidArgument(f"{name}={value!r} must be a non-negative integer")
     if min_value > max_value:
         raise InvalidArgument(f"min_value={min_value} cannot be larger than max_value={max_value}")

@@ -36,7 +36,7 @@ from rules.testing.strategies import MODERN_MS, Market
 class TestGridDecimals:
     """Values are integers times the step: on the grid and inside the bounds."""
 
-    @given(st.data(), step_sizes(), st.integers(-10**6, 10**6), st.integers(0, 10**6))
+    @given(st.data(), step_sizes(), st.integers(-(10**6), 10**6), st.integers(0, 10**6))
     def test_on_grid_within_bounds(
         self, data: st.DataObject, step: Decimal, low: int, width: int
     ) -> None:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from rules.fix import propose
 from rules.load import dump, loads
+from rules.models import Filter, LotSizeFilter, PriceFilter
 from rules.rounding import ROUND_MODES, RoundMode, price_grid, quantity_grid, round_to_step
 from rules.testing import (
     breakable_rules,
@@ -29,7 +30,6 @@ from rules.testing import (
 )
 from rules.testing.strategies import LAUNCH_MS, Market
 from rules.validate import evaluate
-from rules.models import LotSizeFilter, PriceFilter
 
 ANY_ERA = server_times(min_value=LAUNCH_MS)
 
@@ -113,13 +113,13 @@ class TestAddingAFilter:
     """A filter only adds rules: it never turns a rejected order into an accepted one."""
 
     @given(market_orders(breaking=True), filters(), st.data())
-    def test_never_accepts_more(self, case: tuple[Market, object, str], extra: object,
+    def test_never_accepts_more(self, case: tuple[Market, object, str], extra: Filter,
                                 data: st.DataObject) -> None:  # fmt: skip
         market, order, _ = case
         before = evaluate(market.info, order, market.context)  # type: ignore[arg-type]
         assert not before.accepted
         symbol = market.symbol
-        assume(symbol.filter(extra.filter_type) is None)  # type: ignore[attr-defined]
+        assume(symbol.filter(extra.filter_type) is None)
         where = data.draw(st.integers(0, len(symbol.filters)))
         more = (*symbol.filters[:where], extra, *symbol.filters[where:])
         bigger = attrs.evolve(symbol, filters=more)
@@ -128,7 +128,9 @@ class TestAddingAFilter:
         )
         after = evaluate(info, order, market.context)  # type: ignore[arg-type]
         assert not after.accepted
-        assert {v.filter_type for v in before.violations} <= {v.filter_type for v in after.violations}
+        assert {v.filter_type for v in before.violations} <= {
+            v.filter_type for v in after.violations
+        }
 
 
 class TestFixer:
