@@ -34,6 +34,21 @@ class TestImports:
                                 check=True)  # fmt: skip
         assert result.stdout.strip() == "False"
 
+    def test_hypothesis_entry_point_registers_the_rule_objects(self) -> None:
+        # The "hypothesis" entry point of pyproject.toml: importing Hypothesis
+        # alone makes st.from_type(SymbolInfo) work.
+        code = (
+            "import sys; from hypothesis import strategies as st; "
+            "from rules.models import SymbolInfo; "
+            "was = 'rules.testing' in sys.modules; import rules.testing as t; "
+            "print(was, repr(st.from_type(SymbolInfo)) "
+            "== repr(t.symbol_infos()))"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert result.stdout.strip() == "True True"
+
     def test_all_names_exist(self) -> None:
         for name in rules.testing.__all__:
             assert hasattr(rules.testing, name), name
