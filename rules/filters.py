@@ -17,6 +17,12 @@ Rules this module keeps (STYLE.md §2.1, like h11's ``_state.py``):
 4. Arithmetic is exact ``Decimal`` through explicit contexts, never the
    thread's (STYLE.md §2.3); the grid rule is ``x % step == 0`` (D35).
 5. A 0 bound or step disables that part of the rule, in every filter (D12).
+6. Speed (validate.py's fast path): a check may have a *fold*, written right
+   below it and registered with :func:`folds`, that states the same rule as
+   bounds an order of the simple shape (see :class:`AcceptBounds`) must lie
+   within to pass. A filter whose check has no fold, or whose fold declines,
+   sends every order of its symbol down the general path; the property test
+   ``tests/property/test_fastpath_properties.py`` proves both paths agree.
 """
 
 from __future__ import annotations
@@ -57,8 +63,10 @@ from rules.violations import Violation, explain_bound, filter_failure
 
 __all__ = [
     "FILTER_CHECKS",
+    "FOLDS",
     "ORDER_KINDS",
     "UNCHECKED",
+    "AcceptBounds",
     "Era",
     "OrderKind",
     "market_price",
@@ -83,6 +91,110 @@ class _Unchecked:
 UNCHECKED: Final = _Unchecked()
 
 Outcome = Violation | _Unchecked | None
+
+#: An upper bound that is never reached (comparisons with it are exact, no context).
+INFINITY: Final = Decimal("Infinity")
+_ZERO: Final = Decimal(0)
+
+
+class AcceptBounds:
+    """What an order of the simple shape must satisfy to pass a symbol's filters.
+
+    The simple shape is what validate.py's fast path handles: a priced,
+    non-market type without a stop (LIMIT, LIMIT_MAKER) sent with ``price`` and
+    ``quantity`` only, no ``stopPrice``, ``icebergQty``, ``trailingDelta``,
+    ``quoteOrderQty`` or peg, a BUY or SELL side, in an era whose grids start
+    at zero. Folds (:data:`FOLDS`) narrow these bounds, each from its own filter:
+
+    - ``price`` within ``[price_low, price_high]`` and on ``price_step``'s grid;
+    - ``quantity`` likewise;
+    - ``price × quantity`` within ``[notional_low, notional_high]``;
+    - ``price`` within every band of ``bands``: ``(avgPriceMins, bid up, bid down,
+      ask up, ask down)``, times the market price of the context (D13, D18);
+    - for every ``(attribute, maximum)`` of ``counters``, the context's count
+      given and ``count + 1 <= maximum`` (D15).
+
+    All bounds are inclusive, as in the checks; a 0 limit is never folded in
+    (D12), so ``INFINITY`` stands for "no upper bound". A second grid on the same
+    value is not folded (``False``): that symbol takes the general path.
+    """
+
+    __slots__ = (
+        "bands",
+        "counters",
+        "notional_high",
+        "notional_low",
+        "price_high",
+        "price_low",
+        "price_step",
+        "quantity_high",
+        "quantity_low",
+        "quantity_step",
+    )
+
+    def __init__(self) -> None:
+        self.price_low = self.quantity_low = self.notional_low = _ZERO
+        self.price_high = self.quantity_high = self.notional_high = INFINITY
+        self.price_step: Decimal | None = None
+        self.quantity_step: Decimal | None = None
+        self.bands: list[tuple[int | None, Decimal, Decimal, Decimal, Decimal]] = []
+        self.counters: list[tuple[str, int]] = []
+
+    def price(self, low: Decimal, high: Decimal, step: Decimal) -> bool:
+        """Fold ``low <= price <= high`` (0: no bound) and ``price % step == 0`` (0: none)."""
+        self.price_low, self.price_high = _narrow(self.price_low, self.price_high, low, high)
+        if step:
+            if self.price_step is not None:
+                return False
+            self.price_step = step
+        return True
+
+    def quantity(self, low: Decimal, high: Decimal, step: Decimal) -> bool:
+        """Fold ``low <= quantity <= high`` (0: no bound) and ``quantity % step == 0``."""
+        self.quantity_low, self.quantity_high = _narrow(
+            self.quantity_low, self.quantity_high, low, high
+        )
+        if step:
+            if self.quantity_step is not None:
+                return False
+            self.quantity_step = step
+        return True
+
+    def notional(self, low: Decimal | None, high: Decimal | None) -> bool:
+        """Fold ``low <= price × quantity <= high`` (``None`` or 0: no bound)."""
+        self.notional_low, self.notional_high = _narrow(
+            self.notional_low, self.notional_high, low or _ZERO, high or _ZERO
+        )
+        return True
+
+
+def _narrow(
+    low: Decimal, high: Decimal, new_low: Decimal, new_high: Decimal
+) -> tuple[Decimal, Decimal]:
+    # Comparisons only: exact, no context needed. A 0 upper bound is "none" (D12).
+    return max(low, new_low), (min(high, new_high) if new_high else high)
+
+
+Fold = Callable[[Any, "OrderKind", "Era", AcceptBounds], bool]
+
+#: Check -> its fold, for the checks that have one (see :func:`folds`).
+FOLDS: Final[dict[Callable[..., Outcome], Fold]] = {}
+
+
+def folds(check: Callable[..., Outcome]) -> Callable[[Fold], Fold]:
+    """Register the decorated function as the fold of ``check``.
+
+    A fold ``fold(filter, kind, era, bounds) -> bool`` adds to ``bounds`` what
+    ``check`` demands of an order of the simple shape (:class:`AcceptBounds`)
+    of type ``kind`` for it to return ``None`` (pass, nothing unchecked), and
+    returns ``True``; or returns ``False`` when it cannot say it as bounds.
+    """
+
+    def register(fold: Fold) -> Fold:
+        FOLDS[check] = fold
+        return fold
+
+    return register
 
 
 # --------------------------------------------------------------------------- rule eras (D17)
@@ -348,6 +460,14 @@ def check_price_filter(
     return UNCHECKED if _pegged(kind, order) else None
 
 
+@folds(check_price_filter)
+def _fold_price_filter(f: PriceFilter, kind: OrderKind, era: Era, bounds: AcceptBounds) -> bool:
+    # The simple shape has a price, no stopPrice and no peg.
+    if era.tick_from_min:
+        return False  # the (price - minPrice) grid of D17 stays on the general path
+    return bounds.price(f.min_price, f.max_price, f.tick_size)
+
+
 def _percent_band(
     filter_type: str,
     order: ParsedOrder,
@@ -435,6 +555,29 @@ def check_percent_price_by_side(
     return None  # no valid side: skipped silently (D24)
 
 
+@folds(check_percent_price)
+def _fold_percent_price(
+    f: PercentPriceFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    up, down = f.multiplier_up, f.multiplier_down
+    bounds.bands.append((f.avg_price_mins, up, down, up, down))
+    return True
+
+
+@folds(check_percent_price_by_side)
+def _fold_percent_price_by_side(
+    f: PercentPriceBySideFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    bid_up, bid_down, ask_up, ask_down = (
+        f.bid_multiplier_up,
+        f.bid_multiplier_down,
+        f.ask_multiplier_up,
+        f.ask_multiplier_down,
+    )
+    bounds.bands.append((f.avg_price_mins, bid_up, bid_down, ask_up, ask_down))
+    return True
+
+
 # --------------------------------------------------------------------------- quantity filters
 
 
@@ -466,6 +609,14 @@ def check_lot_size(
     return None
 
 
+@folds(check_lot_size)
+def _fold_lot_size(f: LotSizeFilter, kind: OrderKind, era: Era, bounds: AcceptBounds) -> bool:
+    # The simple shape has a quantity and no icebergQty.
+    if era.step_from_min:
+        return False  # the (quantity - minQty) grid of D17 stays on the general path
+    return bounds.quantity(f.min_qty, f.max_qty, f.step_size)
+
+
 def check_market_lot_size(
     f: MarketLotSizeFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
 ) -> Outcome:
@@ -489,6 +640,17 @@ def check_market_lot_size(
     return None
 
 
+@folds(check_market_lot_size)
+def _fold_market_lot_size(
+    f: MarketLotSizeFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    if not kind.market:
+        return True
+    if era.step_from_min:
+        return False
+    return bounds.quantity(f.min_qty, f.max_qty, f.step_size)
+
+
 # --------------------------------------------------------------------------- notional filters
 
 
@@ -510,6 +672,17 @@ def check_min_notional(
         why = explain_bound("notional", notional, "is below", "minNotional", f.min_notional)
         return filter_failure(f.filter_type, "notional", notional, f.min_notional, why)
     return UNCHECKED if _pegged(kind, order) else None
+
+
+@folds(check_min_notional)
+def _fold_min_notional(
+    f: MinNotionalFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    if not f.min_notional or (kind.market and f.apply_to_market is not True):
+        return True
+    if not kind.priced:
+        return False  # the notional then needs the market price: general path
+    return bounds.notional(f.min_notional, None)
 
 
 def check_notional(
@@ -536,6 +709,17 @@ def check_notional(
     return UNCHECKED if _pegged(kind, order) else None
 
 
+@folds(check_notional)
+def _fold_notional(f: NotionalFilter, kind: OrderKind, era: Era, bounds: AcceptBounds) -> bool:
+    low = f.min_notional if (not kind.market or f.apply_min_to_market) else None
+    high = f.max_notional if (not kind.market or f.apply_max_to_market) else None
+    if not low and not high:
+        return True
+    if not kind.priced:
+        return False  # the notional then needs the market price: general path
+    return bounds.notional(low, high)
+
+
 # --------------------------------------------------------------------------- iceberg, position
 
 
@@ -555,6 +739,13 @@ def check_iceberg_parts(
         )
         return filter_failure(f.filter_type, "icebergQty", iceberg, f.limit, why)
     return None
+
+
+@folds(check_iceberg_parts)
+def _fold_iceberg_parts(
+    f: IcebergPartsFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    return True  # the simple shape has no icebergQty
 
 
 def check_max_position(
@@ -581,6 +772,13 @@ def check_max_position(
     return None
 
 
+@folds(check_max_position)
+def _fold_max_position(
+    f: MaxPositionFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    return not f.max_position  # a live limit needs basePosition per order: general path
+
+
 def check_trailing_delta(
     f: TrailingDeltaFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
 ) -> Outcome:
@@ -599,6 +797,13 @@ def check_trailing_delta(
         why = f"trailingDelta {delta} is above maxTrailing{which}Delta {high}"
         return filter_failure(f.filter_type, "trailingDelta", delta, high, why)
     return None
+
+
+@folds(check_trailing_delta)
+def _fold_trailing_delta(
+    f: TrailingDeltaFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    return True  # the simple shape has no trailingDelta
 
 
 # --------------------------------------------------------------------------- open-order counters
@@ -625,6 +830,15 @@ def check_max_num_orders(
     )
 
 
+@folds(check_max_num_orders)
+def _fold_max_num_orders(
+    f: MaxNumOrdersFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    if f.max_num_orders:
+        bounds.counters.append(("open_orders", f.max_num_orders))
+    return True
+
+
 def check_max_num_algo_orders(
     f: MaxNumAlgoOrdersFilter,
     order: ParsedOrder,
@@ -642,6 +856,15 @@ def check_max_num_algo_orders(
         "maxNumAlgoOrders",
         "openAlgoOrders",
     )
+
+
+@folds(check_max_num_algo_orders)
+def _fold_max_num_algo_orders(
+    f: MaxNumAlgoOrdersFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    if kind.algo and f.max_num_algo_orders:
+        bounds.counters.append(("open_algo_orders", f.max_num_algo_orders))
+    return True
 
 
 def check_max_num_iceberg_orders(
@@ -663,6 +886,13 @@ def check_max_num_iceberg_orders(
     )
 
 
+@folds(check_max_num_iceberg_orders)
+def _fold_max_num_iceberg_orders(
+    f: MaxNumIcebergOrdersFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    return True  # the simple shape has no icebergQty
+
+
 def check_exchange_max_num_orders(
     f: ExchangeMaxNumOrdersFilter,
     order: ParsedOrder,
@@ -678,6 +908,15 @@ def check_exchange_max_num_orders(
         "maxNumOrders",
         "exchangeOpenOrders",
     )
+
+
+@folds(check_exchange_max_num_orders)
+def _fold_exchange_max_num_orders(
+    f: ExchangeMaxNumOrdersFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    if f.max_num_orders:
+        bounds.counters.append(("exchange_open_orders", f.max_num_orders))
+    return True
 
 
 def check_exchange_max_num_algo_orders(
@@ -699,6 +938,15 @@ def check_exchange_max_num_algo_orders(
     )
 
 
+@folds(check_exchange_max_num_algo_orders)
+def _fold_exchange_max_num_algo_orders(
+    f: ExchangeMaxNumAlgoOrdersFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    if kind.algo and f.max_num_algo_orders:
+        bounds.counters.append(("exchange_open_algo_orders", f.max_num_algo_orders))
+    return True
+
+
 def check_exchange_max_num_iceberg_orders(
     f: ExchangeMaxNumIcebergOrdersFilter,
     order: ParsedOrder,
@@ -718,6 +966,13 @@ def check_exchange_max_num_iceberg_orders(
     )
 
 
+@folds(check_exchange_max_num_iceberg_orders)
+def _fold_exchange_max_num_iceberg_orders(
+    f: ExchangeMaxNumIcebergOrdersFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    return True  # the simple shape has no icebergQty
+
+
 # --------------------------------------------------------------------------- the rest
 
 
@@ -728,11 +983,16 @@ def not_for_order_place(
     return None
 
 
+@folds(not_for_order_place)
+def _fold_not_for_order_place(f: object, kind: OrderKind, era: Era, bounds: AcceptBounds) -> bool:
+    return True
+
+
 def check_unknown(
     f: UnknownFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
 ) -> Outcome:
     """A filterType this version does not know is never passed: it is unchecked (D25)."""
-    return UNCHECKED
+    return UNCHECKED  # no fold: an order it concerns is never accepted outright
 
 
 Check = Callable[[Any, ParsedOrder, OrderKind, OrderContext, Era], Outcome]

@@ -20,14 +20,19 @@ inputs exist, and a parameter that was reported (``-1100``, ``-1105``,
 Speed: what a symbol needs (its filter checks, flags and bounds) is compiled
 once per ``ExchangeInfo`` and symbol into a small plan and cached; the happy
 path builds no violation and no intermediate object but the parsed order.
+A plain LIMIT or LIMIT_MAKER order given as a dict is first tried on the fast
+path (:mod:`rules._fastpath`), whose per-type check is folded from the same
+filter checks and only ever answers "accepted"; everything else, every
+rejection included, is judged here.
 """
 
 from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator, Mapping
-from typing import Final
+from typing import Any, Final
 
+from rules._fastpath import FastCheck, compile_fast_check
 from rules.context import Context
 from rules.errors import OrderRejected
 from rules.filters import FILTER_CHECKS, ORDER_KINDS, PRODUCT, UNCHECKED, Check, Era, OrderKind
@@ -64,6 +69,7 @@ class _SymbolPlan:
 
     __slots__ = (
         "checks",
+        "fast",
         "iceberg_allowed",
         "info",
         "order_types",
@@ -75,7 +81,9 @@ class _SymbolPlan:
         "trailing_allowed",
     )
 
-    def __init__(self, symbol: SymbolInfo, exchange_checks: tuple[tuple[Check, Filter], ...]):
+    def __init__(
+        self, symbol: SymbolInfo, exchange_checks: tuple[tuple[Check, Filter], ...], era: Era
+    ):
         self.symbol = symbol
         self.trading = symbol.status == "TRADING"
         self.order_types = None if symbol.order_types is None else frozenset(symbol.order_types)
@@ -89,6 +97,15 @@ class _SymbolPlan:
         # table decides what each one does (FILTER_CHECKS).
         own = tuple((FILTER_CHECKS[type(f)], f) for f in symbol.filters)
         self.checks = own + exchange_checks
+        # Type -> fast check (rules._fastpath), for the types of the simple shape
+        # that can be accepted at all: on a TRADING symbol that enables them (D01, D02).
+        self.fast: dict[str, FastCheck] = {}
+        if self.trading:
+            for name, kind in ORDER_KINDS.items():
+                if self.order_types is None or name in self.order_types:
+                    fast = compile_fast_check(symbol, self.checks, kind, era)
+                    if fast is not None:
+                        self.fast[name] = fast
 
 
 class _InfoPlan:
@@ -109,7 +126,7 @@ class _InfoPlan:
             return self.symbols[name]
         except KeyError:
             pass
-        plan = _SymbolPlan(info[name], self.exchange_checks) if name in info else None
+        plan = _SymbolPlan(info[name], self.exchange_checks, self.era) if name in info else None
         if len(self.symbols) < 100_000:  # names that are not symbols are cached too, boundedly
             self.symbols[name] = plan
         return plan
@@ -489,6 +506,21 @@ def _check_peg(
 # --------------------------------------------------------------------------- public API
 
 
+def _accepted_fast(info: ExchangeInfo, params: dict[str, Any], context: Context) -> bool:
+    """Whether the fast path finds the order accepted; ``False`` means "not sure"."""
+    info_plan = _PLANS.get(id(info))
+    if info_plan is None or info_plan.info() is not info:
+        return False  # the first order on a snapshot builds its plan on the general path
+    try:
+        plan = info_plan.symbols.get(params.get("symbol"))  # type: ignore[arg-type]
+        if plan is None:
+            return False
+        fast = plan.fast.get(params.get("type"))  # type: ignore[arg-type]
+        return fast is not None and fast(params, context)
+    except TypeError:
+        return False  # an unhashable symbol, type, side or timeInForce: general path
+
+
 def _read(order: Mapping[str, object] | Order) -> ParsedOrder:
     if isinstance(order, Order):
         return read_typed_order(order)
@@ -520,7 +552,18 @@ def evaluate(
     >>> verdict.accepted, verdict.violations[0].explanation
     (False, 'price 30000.015 is not a multiple of tickSize 0.01')
     """
-    out, unchecked = _evaluate(info, _read(order), context or _EMPTY_CONTEXT)
+    if context is None:
+        context = _EMPTY_CONTEXT
+    if type(order) is dict and _accepted_fast(info, order, context):
+        return ACCEPTED
+    return _general_verdict(info, order, context)
+
+
+def _general_verdict(
+    info: ExchangeInfo, order: Mapping[str, object] | Order, context: Context
+) -> Verdict:
+    """:func:`evaluate` without the fast path (tests compare the two)."""
+    out, unchecked = _evaluate(info, _read(order), context)
     if not out and unchecked is None:
         return ACCEPTED
     return Verdict(not out, tuple(out), tuple(unchecked or ()))
@@ -537,7 +580,11 @@ def is_valid(
     info: ExchangeInfo, order: Mapping[str, object] | Order, context: Context | None = None
 ) -> bool:
     """Whether the order has no violation (D27: unchecked rules do not reject)."""
-    out, _ = _evaluate(info, _read(order), context or _EMPTY_CONTEXT)
+    if context is None:
+        context = _EMPTY_CONTEXT
+    if type(order) is dict and _accepted_fast(info, order, context):
+        return True
+    out, _ = _evaluate(info, _read(order), context)
     return not out
 
 

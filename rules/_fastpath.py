@@ -1,0 +1,201 @@
+"""The checker's fast path: "surely accepted" in about a microsecond, else "ask the general path".
+
+For each symbol and each order type of the *simple shape* (:class:`~rules.filters.AcceptBounds`:
+LIMIT or LIMIT_MAKER with ``price`` and ``quantity`` as plain strings, a BUY or
+SELL side, no stop, iceberg, trailing delta, quote quantity, peg, STP mode,
+strategy or client order id), :func:`compile_fast_check` builds one small
+function from the symbol's filters. It answers ``True`` only when the general
+path (:func:`rules.validate._evaluate`) would find no violation and nothing
+unchecked, so that :func:`rules.validate.evaluate` may return ``ACCEPTED``
+outright. Anything else, including every rejection, returns ``False`` and the
+general path judges the order and explains it. The fast path therefore never
+builds a violation and never has to word one.
+
+Where the rules come from, so the two paths cannot drift apart unnoticed:
+
+- the filters: each filter's check in :data:`~rules.filters.FILTER_CHECKS` has a
+  *fold*, written next to it, that states the same rule as bounds; a check
+  without a fold (an unknown filter, D25) or a fold that declines (an old-era
+  grid, D17; MAX_POSITION) leaves the symbol without a fast path;
+- the reading: a numeric string is taken only if it is in the exact set
+  :func:`rules.order.read_decimal` accepts (checked below for strings of at most
+  20 characters; longer ones take the general path), and a parameter other
+  than the ones read here is accepted only if the reader ignores it (not in
+  :data:`rules.order.PARAMS`, and not ``""``);
+- ``tests/property/test_fastpath_properties.py`` generates many orders, most
+  near the boundaries of real snapshots' filters, and asserts that
+  :func:`rules.validate.evaluate` gives exactly the general path's verdict.
+
+Arithmetic is the general path's own: ``CONTEXT.remainder`` for grids (exact or
+raising, never rounding) and ``PRODUCT.multiply`` for products (exact at
+``MAX_PREC``); everything else is a comparison, which is exact without a context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any, Final
+
+from rules._decimal import CONTEXT
+from rules.context import Context
+from rules.filters import FOLDS, PRODUCT, AcceptBounds, Check, Era, OrderKind, market_price
+from rules.models import Filter, SymbolInfo
+from rules.order import PARAMS
+from rules.permissions import evaluate_permissions
+
+__all__ = ["FastCheck", "compile_fast_check"]
+
+#: ``check(params, context)``: whether the general path would return ``ACCEPTED``.
+FastCheck = Callable[[dict[str, Any], Context], bool]
+
+_TIME_IN_FORCE: Final = frozenset({"GTC", "IOC", "FOK"})
+#: Per side, the price interval every price rule allows: (lowest, highest).
+_SideBounds = dict[str, tuple[Decimal, Decimal]]
+
+
+def simple_shape(kind: OrderKind) -> bool:
+    """Whether ``kind`` is an order type of the simple shape (LIMIT, LIMIT_MAKER)."""
+    mandatory = {wire for group in kind.mandatory for wire in group}
+    return (
+        kind.priced
+        and not kind.market
+        and all(len(group) == 1 for group in kind.mandatory)
+        and {"price", "quantity"} <= mandatory <= {"timeInForce", "price", "quantity"}
+    )
+
+
+def fold_bounds(
+    checks: Iterable[tuple[Check, Filter]], kind: OrderKind, era: Era
+) -> AcceptBounds | None:
+    """Every filter's rule for ``kind`` as one set of bounds, or ``None`` if one cannot fold."""
+    bounds = AcceptBounds()
+    for check, f in checks:
+        fold = FOLDS.get(check)
+        if fold is None or not fold(f, kind, era, bounds):
+            return None
+    return bounds
+
+
+def compile_fast_check(
+    symbol: SymbolInfo, checks: Iterable[tuple[Check, Filter]], kind: OrderKind, era: Era
+) -> FastCheck | None:
+    """The fast check of ``kind`` orders on ``symbol``, or ``None`` if there is none.
+
+    The caller has already made sure the symbol is TRADING and has the type
+    enabled (D01, D02): the symbol-level rules that do not depend on the order.
+    """
+    if not simple_shape(kind):
+        return None
+    bounds = fold_bounds(checks, kind, era)
+    if bounds is None:
+        return None
+    needs_tif = any(group == ("timeInForce",) for group in kind.mandatory)
+    taken = frozenset(
+        {"symbol", "side", "type", "price", "quantity"} | ({"timeInForce"} if needs_tif else set())
+    )
+    size = len(taken)
+    quantity_low, quantity_high = bounds.quantity_low, bounds.quantity_high
+    notional_low, notional_high = bounds.notional_low, bounds.notional_high
+    tick, step = bounds.price_step, bounds.quantity_step
+    remainder, multiply = CONTEXT.remainder, PRODUCT.multiply
+
+    def side_bounds(context: Context) -> _SideBounds | None:
+        """What the context allows, per side; ``None``: it decides nothing for sure."""
+        permissions = context.permissions
+        if (
+            permissions is not None
+            and evaluate_permissions(symbol, permissions).permitted is not True
+        ):
+            return None  # not permitted (D19) or not known (D36)
+        for attribute, maximum in bounds.counters:
+            count = getattr(context, attribute)
+            if count is None or count + 1 > maximum:
+                return None  # unchecked, or a violation (D15)
+        sides: _SideBounds = {}
+        for side in ("BUY", "SELL"):
+            low, high = bounds.price_low, bounds.price_high
+            for mins, bid_up, bid_down, ask_up, ask_down in bounds.bands:
+                reference = market_price(mins, context, era)
+                if reference is None:
+                    return None  # unchecked (D18)
+                up, down = (bid_up, bid_down) if side == "BUY" else (ask_up, ask_down)
+                if up:
+                    high = min(high, multiply(reference, up))
+                low = max(low, multiply(reference, down))
+            sides[side] = (low, high)
+        return sides
+
+    # The last context seen and what it allows, as one tuple so that a thread
+    # never reads one with the other's bounds. A Context is frozen: the same
+    # object always allows the same.
+    last: tuple[Context | None, _SideBounds | None] = (None, None)
+
+    def fast_check(params: dict[str, Any], context: Context) -> bool:
+        nonlocal last
+        seen = last
+        if seen[0] is not context:
+            seen = last = (context, side_bounds(context))
+        sides = seen[1]
+        if sides is None:
+            return False
+        if len(params) != size and not _only_ignored(params, taken):
+            return False
+        band = sides.get(params.get("side"))  # type: ignore[arg-type]
+        if band is None:
+            return False  # missing or invalid side
+        if needs_tif and params.get("timeInForce") not in _TIME_IN_FORCE:
+            return False
+        text = params.get("price")
+        # read_decimal's set of strings, for at most 20 characters (so both parts
+        # are at most 20 digits): ASCII digits with at most one dot, at least
+        # one digit on each side of it.
+        if not (
+            type(text) is str
+            and len(text) <= 20
+            and text.isascii()
+            and text.replace(".", "", 1).isdigit()
+            and text[0] != "."
+            and text[-1] != "."
+        ):
+            return False
+        price = Decimal(text)  # exact: a Decimal from a string never rounds
+        if price < band[0] or price > band[1]:
+            return False
+        if tick is not None and remainder(price, tick):
+            return False
+        text = params.get("quantity")
+        if not (
+            type(text) is str
+            and len(text) <= 20
+            and text.isascii()
+            and text.replace(".", "", 1).isdigit()
+            and text[0] != "."
+            and text[-1] != "."
+        ):
+            return False
+        quantity = Decimal(text)
+        if quantity < quantity_low or quantity > quantity_high:
+            return False
+        if step is not None and remainder(quantity, step):
+            return False
+        notional = multiply(price, quantity)
+        # `not notional`: D37's "Price * QTY is zero or less" (both are >= 0 here).
+        return bool(notional) and notional_low <= notional <= notional_high
+
+    return fast_check
+
+
+def _only_ignored(params: dict[str, Any], taken: frozenset[str]) -> bool:
+    """Whether every param outside ``taken`` is one the reader ignores (order.py, D29).
+
+    ``null`` is "not sent"; a name outside :data:`~rules.order.PARAMS` is ignored
+    unless it is ``""`` (``-1105`` whatever the parameter). A missing ``taken``
+    param is found by its own test, so only the extras matter here.
+    """
+    for wire, value in params.items():
+        if wire in taken or value is None:
+            continue
+        if wire in PARAMS or (type(value) is str and not value):
+            return False
+    return True

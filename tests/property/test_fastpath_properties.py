@@ -1,0 +1,327 @@
+"""The checker's fast path (rules/_fastpath.py) never disagrees with the general path.
+
+The fast path restates the filters' rules as bounds (the folds next to each
+check in rules/filters.py). These tests are what keeps that restatement honest:
+over every real snapshot in ``shared/data/exchange_info``, orders built on and
+around each symbol's limits (grid points, one tick off, the exact bounds, the
+market-price bands' edges, the open-order limits, extra and malformed params)
+get exactly the verdict of the general path, and the fast path does fire.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from decimal import Decimal, Inexact, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from rules._decimal import CONTEXT
+from rules.context import Context
+from rules.filters import FILTER_CHECKS, FOLDS, check_unknown
+from rules.load import load_path
+from rules.models import (
+    ExchangeInfo,
+    LotSizeFilter,
+    MaxNumOrdersFilter,
+    PercentPriceBySideFilter,
+    PercentPriceFilter,
+    PriceFilter,
+    SymbolInfo,
+)
+from rules.validate import _accepted_fast, _general_verdict, _plan, evaluate, is_valid
+from rules.violations import ACCEPTED
+
+SNAPSHOTS = sorted(
+    (Path(__file__).resolve().parents[3] / "shared" / "data" / "exchange_info").glob("*.json")
+)
+
+
+@functools.cache
+def _load(path: Path) -> ExchangeInfo:
+    return load_path(path)
+
+
+@functools.cache
+def _fast_symbols(path: Path) -> tuple[str, ...]:
+    """The symbols of a snapshot that have a fast path for some type."""
+    info = _load(path)
+    plans = _plan(info)
+    return tuple(
+        s.symbol for s in info.symbols if (plan := plans.symbol(info, s.symbol)) and plan.fast
+    )
+
+
+def _text(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _divide(a: Decimal, b: Decimal) -> Decimal | None:
+    try:
+        return CONTEXT.divide(a, b) if b else None
+    except (Inexact, InvalidOperation):
+        return None
+
+
+def _near(value: Decimal, step: Decimal | None) -> Iterator[Decimal]:
+    """``value`` and its neighbours: one step either side, a tenth of a step off."""
+    yield value
+    if step:
+        yield CONTEXT.add(value, step)
+        if value >= step:
+            yield CONTEXT.subtract(value, step)
+        yield CONTEXT.add(value, CONTEXT.divide(step, 10))
+
+
+def _candidates(low: Decimal, high: Decimal, step: Decimal | None) -> list[Decimal]:
+    """Values on and around a range's interesting points."""
+    points = [low, high] if high else [low]
+    if step:
+        points.append(CONTEXT.multiply(step, 7))
+        if high:
+            middle = CONTEXT.divide(CONTEXT.add(low, high), 2)
+            points.append(CONTEXT.multiply(CONTEXT.divide_int(middle, step), step))
+    return [v for p in points for v in _near(p, step) if v >= 0]
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[ExchangeInfo, dict[str, Any], Context]:
+    path = draw(st.sampled_from(SNAPSHOTS))
+    info = _load(path)
+    names = _fast_symbols(path)
+    pick_fast = draw(st.integers(0, 9)) > 0
+    if names and pick_fast:
+        name = draw(st.sampled_from(names))
+    else:
+        name = info.symbols[draw(st.integers(0, len(info.symbols) - 1))].symbol
+    symbol: SymbolInfo = info[name]
+    pf, ls = symbol.filter(PriceFilter), symbol.filter(LotSizeFilter)
+    tick = pf.tick_size if pf else None
+    step = ls.step_size if ls else None
+    prices = _candidates(pf.min_price, pf.max_price, tick) if pf else [Decimal("1.5")]
+    quantities = _candidates(ls.min_qty, ls.max_qty, step) if ls else [Decimal("2")]
+    price = draw(st.sampled_from(prices))
+    quantity = draw(st.sampled_from(quantities))
+    if draw(st.booleans()):
+        # A quantity at the notional bounds for this price, when it falls exactly.
+        for value in (Decimal(10), Decimal(5), Decimal("0.001"), Decimal(100)):
+            if (q := _divide(value, price)) is not None and draw(st.booleans()):
+                quantity = q
+
+    params: dict[str, Any] = {
+        "symbol": name,
+        "side": draw(st.sampled_from(["BUY", "SELL"] * 4 + ["buy", ""])),
+        "type": draw(st.sampled_from(["LIMIT", "LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS"])),
+        "price": _text(price),
+        "quantity": _text(quantity),
+    }
+    if params["type"] == "LIMIT" or draw(st.integers(0, 9)) == 0:
+        params["timeInForce"] = draw(st.sampled_from(["GTC", "IOC", "FOK", "GTX", ""]))
+    # Variants of the strings read_decimal accepts or refuses.
+    for key in ("price", "quantity"):
+        if draw(st.integers(0, 3)):
+            continue
+        params[key] = draw(
+            st.sampled_from(
+                [
+                    params[key] + "0",
+                    "0" + params[key],
+                    params[key] + ".",
+                    "." + params[key],
+                    params[key].partition(".")[0] + ".",
+                    "." + params[key].replace(".", ""),
+                    " " + params[key],
+                    params[key].replace(".", ","),
+                    _text(Decimal(params[key]).normalize()).replace("E", "e"),
+                    "-" + params[key],
+                    "+" + params[key],
+                    "1e3",
+                    "NaN",
+                    "١",
+                    "1_0",
+                    "",
+                    "12345678901234567890.5",
+                    "1" * 21,
+                ]
+            )
+            | st.text(alphabet="0123456789.٠ +-eE_", max_size=8)
+        )
+    if draw(st.integers(0, 9)) == 0:
+        params[key] = Decimal(_text(quantity)) if draw(st.booleans()) else 7
+    extras = {
+        "timestamp": 1691945251489,
+        "apiKey": "k",
+        "recvWindow": "",
+        "signature": None,
+        "newClientOrderId": "abc",
+        "icebergQty": "0",
+        "stopPrice": _text(price),
+        "selfTradePreventionMode": "NONE",
+        "strategyType": 1000000,
+    }
+    for key in (
+        draw(st.sets(st.sampled_from(sorted(extras)), max_size=3)) if draw(st.booleans()) else ()
+    ):
+        params[key] = extras[key]
+
+    # Market prices at the edges of the symbol's bands for this price, and counts
+    # around the symbol's open-order limit.
+    market: list[Decimal | None] = [None, price, CONTEXT.multiply(price, 2)]
+    for f in symbol.filters:
+        if isinstance(f, PercentPriceFilter):
+            multipliers = [f.multiplier_up, f.multiplier_down]
+        elif isinstance(f, PercentPriceBySideFilter):
+            multipliers = [f.bid_multiplier_up, f.bid_multiplier_down]
+            multipliers += [f.ask_multiplier_up, f.ask_multiplier_down]
+        else:
+            continue
+        for m in multipliers:
+            if (edge := _divide(price, m)) is not None:
+                market += [edge, CONTEXT.add(edge, Decimal("0.00000001"))]
+    limit = next((f.max_num_orders for f in symbol.filters if isinstance(f, MaxNumOrdersFilter)), 5)
+    counts = st.sampled_from([None, 0, max(limit - 1, 0), limit])
+    context = Context(
+        avg_price=draw(st.sampled_from(market)),
+        reference_price=draw(st.sampled_from([None, None, *market])),
+        last_price=draw(st.sampled_from(market)),
+        open_orders=draw(counts),
+        open_algo_orders=draw(counts),
+        exchange_open_orders=draw(st.sampled_from([None, None, 0, 10**6])),
+        base_position=draw(st.sampled_from([None, Decimal(0)])),
+        permissions=draw(
+            st.sampled_from([None, None, frozenset({"SPOT"}), frozenset({"MARGIN"}), frozenset()])
+        ),
+    )
+    return info, params, context
+
+
+@settings(max_examples=300)
+@given(cases())
+def test_fast_path_gives_the_general_verdict(
+    case: tuple[ExchangeInfo, dict[str, Any], Context],
+) -> None:
+    info, params, context = case
+    general = _general_verdict(info, params, context)
+    fast = _accepted_fast(info, params, context)
+    event("fast path" if fast else "general path")
+    if fast:
+        assert general is ACCEPTED
+    assert evaluate(info, params, context) == general
+    assert is_valid(info, params, context) is general.accepted
+
+
+def test_every_check_but_unknown_has_a_fold() -> None:
+    """A check without a fold silently disables the fast path for its symbols: say so here."""
+    assert {c for c in FILTER_CHECKS.values() if c not in FOLDS} == {check_unknown}
+    assert set(FOLDS) <= set(FILTER_CHECKS.values())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", SNAPSHOTS, ids=lambda p: p.stem)
+def test_boundary_orders_on_every_symbol(path: Path) -> None:
+    """Every fast symbol of every snapshot, at its limits: the same verdicts both ways."""
+    info = _load(path)
+    fast_seen = 0
+    for name in _fast_symbols(path):
+        symbol = info[name]
+        pf, ls = symbol.filter(PriceFilter), symbol.filter(LotSizeFilter)
+        prices = _candidates(pf.min_price, pf.max_price, pf.tick_size) if pf else [Decimal(1)]
+        quantities = _candidates(ls.min_qty, ls.max_qty, ls.step_size) if ls else [Decimal(1)]
+        for i, price in enumerate(prices):
+            quantity = quantities[i % len(quantities)]
+            if i % 2 and (fitting := _divide(Decimal(20), price)) is not None:
+                quantity = fitting  # a notional of 20, within most NOTIONAL ranges
+            params = {
+                "symbol": name,
+                "side": ("BUY", "SELL")[i % 2],
+                "type": "LIMIT",
+                "timeInForce": "GTC",
+                "price": _text(price),
+                "quantity": _text(quantity),
+            }
+            context = Context(avg_price=price, open_orders=0) if i else Context()
+            general = _general_verdict(info, params, context)
+            fast = _accepted_fast(info, params, context)
+            fast_seen += fast
+            assert not fast or general is ACCEPTED, params
+            assert evaluate(info, params, context) == general, params
+    if _fast_symbols(path):
+        assert fast_seen, "the fast path never fired"
+
+
+_ODD_QUANTITIES = [
+    "0.5",
+    "1",
+    "00.5",
+    "0.50",
+    ".5",
+    "1.",
+    "0..5",
+    "0.5.",
+    "٠.5",
+    "１",
+    "0.5 ",
+    " 0.5",
+    "0.5\n",
+    "+0.5",
+    "-0.5",
+    "0.5e0",
+    "5E-1",
+    "0_1",
+    "1,5",
+    "0x1",
+    "Infinity",
+    "NaN",
+    "0.5000000000000000000",
+    "0" * 20 + ".5",
+    "0" * 21 + ".5",
+    "0." + "5" * 20,
+    "0." + "5" * 21,
+]
+
+
+@pytest.mark.parametrize("quantity", _ODD_QUANTITIES)
+@pytest.mark.parametrize("kind", ["LIMIT", "LIMIT_MAKER"])
+def test_numeric_strings_are_read_as_the_general_path_reads_them(quantity: str, kind: str) -> None:
+    """The fast path's string test is read_decimal's, not a looser one: an order
+    that would be accepted but for its quantity's spelling."""
+    info = _load(next(p for p in SNAPSHOTS if p.name == "spot-full-2023-08.json"))
+    params = {
+        "symbol": "BTCUSDT",
+        "side": "SELL",
+        "type": kind,
+        "price": "29400",
+        "quantity": quantity,
+    }
+    if kind == "LIMIT":
+        params["timeInForce"] = "GTC"
+    context = Context(avg_price=Decimal("29410.55"), open_orders=3)
+    general = _general_verdict(info, params, context)
+    assert not _accepted_fast(info, params, context) or general is ACCEPTED
+    assert evaluate(info, params, context) == general
+    assert evaluate(info, {**params, "price": quantity, "quantity": "1"}, context) == (
+        _general_verdict(info, {**params, "price": quantity, "quantity": "1"}, context)
+    )
+
+
+def test_the_benchmark_order_takes_the_fast_path() -> None:
+    info = _load(next(p for p in SNAPSHOTS if p.name == "spot-full-2023-08.json"))
+    params = {
+        "symbol": "BTCUSDT",
+        "side": "BUY",
+        "type": "LIMIT",
+        "timeInForce": "GTC",
+        "price": "29400.01",
+        "quantity": "0.00150",
+    }
+    context = Context(avg_price=Decimal("29410.55"), open_orders=3)
+    evaluate(info, params, context)  # builds the plans
+    assert _accepted_fast(info, params, context)
+    assert _accepted_fast(info, {**params, "timestamp": 1, "apiKey": "x"}, context)
+    assert not _accepted_fast(info, {**params, "recvWindow": ""}, context)
+    assert not _accepted_fast(info, {**params, "price": "29400.015"}, context)
+    assert evaluate(info, params, context) is ACCEPTED
