@@ -381,10 +381,11 @@ class _Fixer:
         if order.quantity is not None:
             quantity = self._quantity(order.quantity, price if self.kind.priced else None)
             out["quantity"] = (quantity, step)
-            if order.iceberg_qty:
-                out["icebergQty"] = (self._iceberg(order.iceberg_qty, quantity, lot), step)
-        elif order.iceberg_qty is not None:
-            out["icebergQty"] = (order.iceberg_qty, step)
+        iceberg = order.iceberg_qty
+        if iceberg and order.quantity is not None:  # icebergQty 0 is no iceberg (D08)
+            out["icebergQty"] = (self._iceberg(iceberg, out["quantity"][0], lot), step)
+        elif iceberg is not None:
+            out["icebergQty"] = (iceberg, step)
         if order.quote_order_qty is not None:
             quote = order.quote_order_qty
             if self.kind.name == "MARKET" and order.quantity is None:
@@ -535,16 +536,30 @@ class _Fixer:
         return nearest
 
     def _stop_price(self, stop: Decimal, price_filter: PriceFilter | None) -> Decimal:
-        if price_filter is None or not price_filter.tick_size:
+        if price_filter is None:
             return stop
-        new = price_grid(price_filter, self.server_time).round(stop, "half_even")
-        tick = _show(price_filter.tick_size)
         low, high = price_filter.min_price, price_filter.max_price
-        if (low and new < low) or (high and new > high):
+
+        def outside(value: Decimal) -> bool:
+            return bool((low and value < low) or (high and value > high))
+
+        if outside(stop):
             raise _NoOrder(
                 f"stopPrice {_show(stop)} is outside PRICE_FILTER's [minPrice {_show(low)}, "
                 f"maxPrice {_show(high)}]; the fixer does not move a trigger across a bound"
             )
+        if not price_filter.tick_size:
+            return stop
+        grid = price_grid(price_filter, self.server_time)
+        new = grid.round(stop, "half_even")
+        if outside(new):  # the nearest tick is across a bound: take the other neighbour
+            new = grid.round(stop, "ceil" if new < stop else "floor")
+        if outside(new):
+            raise _NoOrder(
+                f"no stopPrice passes near {_show(stop)}: no multiple of tickSize "
+                f"{_show(price_filter.tick_size)} lies between minPrice and maxPrice there"
+            )
+        tick = _show(price_filter.tick_size)
         self._change(
             "stopPrice", stop, new, "PRICE_FILTER", f"rounded to the nearest tickSize {tick}"
         )

@@ -371,3 +371,21 @@ class TestWithoutTick:
             "SELL price 0 is not positive (D37: Price * QTY is zero or less.), and with "
             "tickSize 0 and no minPrice there is no least price to move to"
         )
+
+
+class TestStopPriceNearBound:
+    """The nearest tick of a stopPrice may lie across minPrice: the other neighbour is taken."""
+
+    def test_other_neighbour(self) -> None:
+        offset = {
+            "filterType": "PRICE_FILTER",
+            "minPrice": "0.5",
+            "maxPrice": "10",
+            "tickSize": "0.2",
+        }
+        info = _info(_symbol("BTCUSDT", offset, LOT))
+        order = {"symbol": "BTCUSDT", "side": "SELL", "type": "STOP_LOSS", "stopPrice": "0.5",
+                 "quantity": "1"}  # fmt: skip
+        proposal = propose(info, order)
+        assert proposal.params()["stopPrice"] == "0.6"  # 0.4 is nearer (half_even) but below 0.5
+        assert evaluate(info, proposal.params()).accepted
