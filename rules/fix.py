@@ -575,6 +575,8 @@ class _Fixer:
 
         A bound the value already keeps (decided exactly, on the rule itself) moves nothing.
         """
+        # The rounding onto the grid, if any, is the last change so far: name it in reasons.
+        rounded = "" if start == original else f" ({self.changes[-1].why}: {_show(start)})"
         new = start
         high = min(highs, key=lambda b: b.value, default=None)
         if high is not None and not all(b.keeps_high(new) for b in highs):
@@ -592,8 +594,8 @@ class _Fixer:
             )
         if not raise_ok:
             raise _NoOrder(
-                f"{field} {_show(original)} is below {low.text}: the least passing {field} "
-                f"is {_show(low.value)}{hint}"
+                f"{field} {_show(original)}{rounded} is below {low.text}: "
+                f"the least passing {field} is {_show(low.value)}{hint}"
             )
         self._change(field, new, low.value, low.filter_type, raise_why.format(bound=low.text))
         return low.value

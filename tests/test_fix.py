@@ -216,8 +216,8 @@ class TestQuantity:
         info = _info(_symbol("BTCUSDT", PRICE, LOT))
         proposal = propose(info, limit("SELL", "100", "0.0005"))
         assert proposal.reason == (
-            "quantity 0.0005 is below LOT_SIZE minQty 0.001: the least passing quantity is 0.001 "
-            "(pass allow_increase=True to raise it)"
+            "quantity 0.0005 (rounded down to stepSize 0.001: 0) is below LOT_SIZE minQty 0.001: "
+            "the least passing quantity is 0.001 (pass allow_increase=True to raise it)"
         )
         raised = propose(info, limit("SELL", "100", "0.0005"), allow_increase=True)
         assert raised.params()["quantity"] == "0.001"
