@@ -17,10 +17,11 @@ Where the rules come from, so the two paths cannot drift apart unnoticed:
   *fold*, written next to it, that states the same rule as bounds; a check
   without a fold (an unknown filter, D25) or a fold that declines (an old-era
   grid, D17; MAX_POSITION) leaves the symbol without a fast path;
-- the reading: a numeric string is taken only if it is in the exact set
-  :func:`rules.order.read_decimal` accepts (checked below for strings of at most
-  20 characters; longer ones take the general path), and a parameter other
-  than the ones read here is accepted only if the reader ignores it (not in
+- the reading: a numeric string is taken only if it matches Binance's own
+  legal range :data:`rules.order.DECIMAL_RANGE`, the set of strings
+  :func:`rules.order.read_decimal` accepts; any other value (a number, a
+  ``Decimal``) takes the general path; a parameter other than the ones read
+  here is accepted only if the reader ignores it (not in
   :data:`rules.order.PARAMS`, and not ``""``);
 - ``tests/property/test_fastpath_properties.py`` generates many orders, most
   near the boundaries of real snapshots' filters, and asserts that
@@ -33,6 +34,7 @@ raising, never rounding) and ``PRODUCT.multiply`` for products (exact at
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, Final
@@ -41,15 +43,20 @@ from rules._decimal import CONTEXT
 from rules.context import Context
 from rules.filters import FOLDS, PRODUCT, AcceptBounds, Check, Era, OrderKind, market_price
 from rules.models import Filter, SymbolInfo
-from rules.order import PARAMS
+from rules.order import DECIMAL_RANGE, PARAMS
 from rules.permissions import evaluate_permissions
 
 __all__ = ["FastCheck", "compile_fast_check"]
 
 #: ``check(params, context)``: whether the general path would return ``ACCEPTED``.
 FastCheck = Callable[[dict[str, Any], Context], bool]
+#: ``Pattern.fullmatch``: a match, or ``None``.
+Matcher = Callable[[str], "re.Match[str] | None"]
 
 _TIME_IN_FORCE: Final = frozenset({"GTC", "IOC", "FOK"})
+_ZERO: Final = Decimal(0)
+#: The strings read_decimal reads: Binance's own legal range for a DECIMAL (D29).
+_PLAIN: Final = re.compile(DECIMAL_RANGE)
 #: Per side, the price interval every price rule allows: (lowest, highest).
 _SideBounds = dict[str, tuple[Decimal, Decimal]]
 
@@ -97,7 +104,12 @@ def compile_fast_check(
     size = len(taken)
     quantity_low, quantity_high = bounds.quantity_low, bounds.quantity_high
     notional_low, notional_high = bounds.notional_low, bounds.notional_high
-    tick, step = bounds.price_step, bounds.quantity_step
+    # A power-of-ten grid is tested on the string (see grid_reader); any other
+    # step by an exact remainder.
+    price_text, tick = grid_reader(bounds.price_step)
+    quantity_text, step = grid_reader(bounds.quantity_step)
+    # D37 wants price × quantity > 0; a positive minimum notional already says so.
+    positive_low = notional_low > 0
     remainder, multiply = CONTEXT.remainder, PRODUCT.multiply
 
     def side_bounds(context: Context) -> _SideBounds | None:
@@ -147,17 +159,8 @@ def compile_fast_check(
         if needs_tif and params.get("timeInForce") not in _TIME_IN_FORCE:
             return False
         text = params.get("price")
-        # read_decimal's set of strings, for at most 20 characters (so both parts
-        # are at most 20 digits): ASCII digits with at most one dot, at least
-        # one digit on each side of it.
-        if not (
-            type(text) is str
-            and len(text) <= 20
-            and text.isascii()
-            and text.replace(".", "", 1).isdigit()
-            and text[0] != "."
-            and text[-1] != "."
-        ):
+        # Only strings read_decimal takes (a str subclass is not one).
+        if type(text) is not str or price_text(text) is None:
             return False
         price = Decimal(text)  # exact: a Decimal from a string never rounds
         if price < band[0] or price > band[1]:
@@ -165,14 +168,7 @@ def compile_fast_check(
         if tick is not None and remainder(price, tick):
             return False
         text = params.get("quantity")
-        if not (
-            type(text) is str
-            and len(text) <= 20
-            and text.isascii()
-            and text.replace(".", "", 1).isdigit()
-            and text[0] != "."
-            and text[-1] != "."
-        ):
+        if type(text) is not str or quantity_text(text) is None:
             return False
         quantity = Decimal(text)
         if quantity < quantity_low or quantity > quantity_high:
@@ -180,10 +176,32 @@ def compile_fast_check(
         if step is not None and remainder(quantity, step):
             return False
         notional = multiply(price, quantity)
-        # `not notional`: D37's "Price * QTY is zero or less" (both are >= 0 here).
-        return bool(notional) and notional_low <= notional <= notional_high
+        if positive_low:
+            return notional_low <= notional <= notional_high
+        return _ZERO < notional <= notional_high
 
     return fast_check
+
+
+def grid_reader(step: Decimal | None) -> tuple[Matcher, Decimal | None]:
+    """A matcher for the strings to read, and the step left to test by remainder.
+
+    For a step of ``10**-k`` (``k >= 0``: ``1``, ``0.01``, ``0.00001000``) the
+    matcher takes exactly the strings :data:`~rules.order.DECIMAL_RANGE` takes
+    whose value is a multiple of the step: ``x % 10**-k == 0`` exactly when no
+    digit after the k-th decimal place is other than 0, which is what the
+    pattern says (``k`` digits, then zeros; the lookahead keeps the fraction to
+    its 20 digits). No step left. For any other step, or none, the matcher is
+    DECIMAL_RANGE itself and the step is returned for ``CONTEXT.remainder``.
+    """
+    if step is not None:
+        # normalize() through CONTEXT: exact (60 digits, Inexact trapped).
+        digits, exponent = step.normalize(CONTEXT).as_tuple()[1:]
+        if digits == (1,) and isinstance(exponent, int) and exponent <= 0:
+            fraction = f"[0-9]{{1,{-exponent}}}0*" if exponent else "0+"
+            pattern = rf"[0-9]{{1,20}}(?:\.(?=[0-9]{{1,20}}\Z){fraction})?"
+            return re.compile(pattern).fullmatch, None
+    return _PLAIN.fullmatch, step
 
 
 def _only_ignored(params: dict[str, Any], taken: frozenset[str]) -> bool:

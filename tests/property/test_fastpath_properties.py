@@ -21,6 +21,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from rules._decimal import CONTEXT
+from rules._fastpath import grid_reader
 from rules.context import Context
 from rules.filters import FILTER_CHECKS, FOLDS, check_unknown
 from rules.load import load_path
@@ -33,6 +34,7 @@ from rules.models import (
     PriceFilter,
     SymbolInfo,
 )
+from rules.order import read_decimal
 from rules.validate import _accepted_fast, _general_verdict, _plan, evaluate, is_valid
 from rules.violations import ACCEPTED
 
@@ -306,6 +308,31 @@ def test_numeric_strings_are_read_as_the_general_path_reads_them(quantity: str, 
     assert evaluate(info, {**params, "price": quantity, "quantity": "1"}, context) == (
         _general_verdict(info, {**params, "price": quantity, "quantity": "1"}, context)
     )
+
+
+steps = st.one_of(
+    st.integers(-22, 3).map(lambda e: Decimal(1).scaleb(e)),
+    st.sampled_from(["0.01000000", "1.00", "10", "0.5", "0.025", "0E-8", "100"]).map(Decimal),
+)
+texts = st.one_of(
+    st.text(alphabet="0123456789.", max_size=44),
+    st.from_regex(r"[0-9]{1,21}(\.[0-9]{1,21})?", fullmatch=True),
+    st.text(alphabet="0123456789.٠ +-eE_\n", max_size=10),
+)
+
+
+@settings(max_examples=1000)
+@given(texts, steps)
+def test_grid_reader_is_the_decimal_range_and_the_remainder(text: str, step: Decimal) -> None:
+    """grid_reader's pattern: exactly DECIMAL_RANGE's strings whose value is on the grid."""
+    matcher, left = grid_reader(step if step else None)
+    readable = read_decimal(text) is not None
+    if left is None and step:
+        on_grid = readable and not CONTEXT.remainder(Decimal(text), step)
+        assert (matcher(text) is not None) is on_grid
+    else:
+        assert left == (step if step else None)
+        assert (matcher(text) is not None) is readable
 
 
 def test_the_benchmark_order_takes_the_fast_path() -> None:
