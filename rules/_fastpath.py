@@ -50,13 +50,11 @@ __all__ = ["FastCheck", "compile_fast_check"]
 
 #: ``check(params, context)``: whether the general path would return ``ACCEPTED``.
 FastCheck = Callable[[dict[str, Any], Context], bool]
-#: ``Pattern.fullmatch``: a match, or ``None``.
-Matcher = Callable[[str], "re.Match[str] | None"]
 
 _TIME_IN_FORCE: Final = frozenset({"GTC", "IOC", "FOK"})
 _ZERO: Final = Decimal(0)
 #: The strings read_decimal reads: Binance's own legal range for a DECIMAL (D29).
-_PLAIN: Final = re.compile(DECIMAL_RANGE)
+_PLAIN: Final = DECIMAL_RANGE.removeprefix("^").removesuffix("$")
 #: Per side, the price interval every price rule allows: (lowest, highest).
 _SideBounds = dict[str, tuple[Decimal, Decimal]]
 
@@ -104,10 +102,12 @@ def compile_fast_check(
     size = len(taken)
     quantity_low, quantity_high = bounds.quantity_low, bounds.quantity_high
     notional_low, notional_high = bounds.notional_low, bounds.notional_high
-    # A power-of-ten grid is tested on the string (see grid_reader); any other
-    # step by an exact remainder.
-    price_text, tick = grid_reader(bounds.price_step)
-    quantity_text, step = grid_reader(bounds.quantity_step)
+    # Both strings are read by one pattern, "price,quantity" (a comma is in
+    # neither); a power-of-ten grid is tested on the string (grid_pattern), any
+    # other step by an exact remainder.
+    price_pattern, tick = grid_pattern(bounds.price_step)
+    quantity_pattern, step = grid_pattern(bounds.quantity_step)
+    readable = re.compile(f"{price_pattern},{quantity_pattern}").fullmatch
     # D37 wants price × quantity > 0; a positive minimum notional already says so.
     positive_low = notional_low > 0
     remainder, multiply = CONTEXT.remainder, PRODUCT.multiply
@@ -158,19 +158,20 @@ def compile_fast_check(
             return False  # missing or invalid side
         if needs_tif and params.get("timeInForce") not in _TIME_IN_FORCE:
             return False
-        text = params.get("price")
+        price_text, quantity_text = params.get("price"), params.get("quantity")
         # Only strings read_decimal takes (a str subclass is not one).
-        if type(text) is not str or price_text(text) is None:
+        if (
+            type(price_text) is not str
+            or type(quantity_text) is not str
+            or readable(f"{price_text},{quantity_text}") is None
+        ):
             return False
-        price = Decimal(text)  # exact: a Decimal from a string never rounds
+        price = Decimal(price_text)  # exact: a Decimal from a string never rounds
         if price < band[0] or price > band[1]:
             return False
         if tick is not None and remainder(price, tick):
             return False
-        text = params.get("quantity")
-        if type(text) is not str or quantity_text(text) is None:
-            return False
-        quantity = Decimal(text)
+        quantity = Decimal(quantity_text)
         if quantity < quantity_low or quantity > quantity_high:
             return False
         if step is not None and remainder(quantity, step):
@@ -183,25 +184,26 @@ def compile_fast_check(
     return fast_check
 
 
-def grid_reader(step: Decimal | None) -> tuple[Matcher, Decimal | None]:
-    """A matcher for the strings to read, and the step left to test by remainder.
+def grid_pattern(step: Decimal | None) -> tuple[str, Decimal | None]:
+    """A pattern for the strings to read, and the step left to test by remainder.
 
     For a step of ``10**-k`` (``k >= 0``: ``1``, ``0.01``, ``0.00001000``) the
-    matcher takes exactly the strings :data:`~rules.order.DECIMAL_RANGE` takes
-    whose value is a multiple of the step: ``x % 10**-k == 0`` exactly when no
-    digit after the k-th decimal place is other than 0, which is what the
-    pattern says (``k`` digits, then zeros; the lookahead keeps the fraction to
-    its 20 digits). No step left. For any other step, or none, the matcher is
-    DECIMAL_RANGE itself and the step is returned for ``CONTEXT.remainder``.
+    pattern takes exactly the strings :data:`~rules.order.DECIMAL_RANGE` takes
+    whose value is a multiple of the step, and no step is left: ``x % 10**-k
+    == 0`` exactly when every digit after the k-th decimal place is 0, and a
+    fraction of at most 20 digits whose digits after the k-th are zeros is at
+    most k digits then at most ``20 - k`` zeros. For any other step, or none,
+    the pattern is DECIMAL_RANGE's own and the step is returned for
+    ``CONTEXT.remainder``.
     """
     if step is not None:
         # normalize() through CONTEXT: exact (60 digits, Inexact trapped).
         digits, exponent = step.normalize(CONTEXT).as_tuple()[1:]
         if digits == (1,) and isinstance(exponent, int) and exponent <= 0:
-            fraction = f"[0-9]{{1,{-exponent}}}0*" if exponent else "0+"
-            pattern = rf"[0-9]{{1,20}}(?:\.(?=[0-9]{{1,20}}\Z){fraction})?"
-            return re.compile(pattern).fullmatch, None
-    return _PLAIN.fullmatch, step
+            places = min(-exponent, 20)
+            fraction = f"[0-9]{{1,{places}}}0{{0,{20 - places}}}" if places else "0{1,20}"
+            return rf"[0-9]{{1,20}}(?:\.{fraction})?", None
+    return _PLAIN, step
 
 
 def _only_ignored(params: dict[str, Any], taken: frozenset[str]) -> bool:

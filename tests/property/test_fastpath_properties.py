@@ -11,20 +11,22 @@ get exactly the verdict of the general path, and the fast path does fire.
 from __future__ import annotations
 
 import functools
+import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal, Inexact, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import event, given, settings
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from rules._decimal import CONTEXT
-from rules._fastpath import grid_reader
+from rules._fastpath import grid_pattern
 from rules.context import Context
 from rules.filters import FILTER_CHECKS, FOLDS, check_unknown
-from rules.load import load_path
+from rules.load import load_path, loads
 from rules.models import (
     ExchangeInfo,
     LotSizeFilter,
@@ -255,6 +257,52 @@ def test_boundary_orders_on_every_symbol(path: Path) -> None:
         assert fast_seen, "the fast path never fired"
 
 
+def _odd_steps_info(tick: str, step: str, min_price: str = "0.10") -> ExchangeInfo:
+    filters = [
+        {"filterType": "PRICE_FILTER", "minPrice": min_price, "maxPrice": "1000", "tickSize": tick},
+        {"filterType": "LOT_SIZE", "minQty": "0.3", "maxQty": "90", "stepSize": step},
+        {"filterType": "PERCENT_PRICE_BY_SIDE", "bidMultiplierUp": "5", "bidMultiplierDown": "0.2",
+         "askMultiplierUp": "1.5", "askMultiplierDown": "0.5", "avgPriceMins": 5},
+        {"filterType": "NOTIONAL", "minNotional": "1.5", "applyMinToMarket": True,
+         "maxNotional": "2000", "applyMaxToMarket": False, "avgPriceMins": 5},
+    ]  # fmt: skip
+    symbol = {"symbol": "X", "status": "TRADING", "baseAsset": "A", "quoteAsset": "B",
+              "filters": filters}  # fmt: skip
+    if min_price == "0":
+        del filters[2:]  # no band, no NOTIONAL: only D37 stands against a zero price
+    return loads(json.dumps({"serverTime": 1691945251489, "symbols": [symbol]}))
+
+
+@pytest.mark.parametrize(
+    ("tick", "step", "low"),
+    [
+        ("0.05", "0.3", "0.10"),
+        ("0.25", "0.01", "0.10"),
+        ("10", "1.5", "0.10"),
+        ("0.01", "0.3", "0"),
+    ],
+)
+def test_steps_that_are_not_powers_of_ten(tick: str, step: str, low: str) -> None:
+    """The remainder path of the fast check (no real symbol of the snapshots has it on
+    both), and D37 alone (a zero price with no minimum price nor notional)."""
+    info = _odd_steps_info(tick, step, low)
+    prices = _candidates(Decimal(low), Decimal(1000), Decimal(tick))
+    quantities = _candidates(Decimal("0.3"), Decimal(90), Decimal(step))
+    fast_seen = 0
+    for price in [*prices, Decimal("2.5"), Decimal("20"), Decimal("7.75")]:
+        for quantity in [*quantities, Decimal("0.6"), Decimal("3"), Decimal("1.5")]:
+            for side in ("BUY", "SELL"):
+                params = {"symbol": "X", "side": side, "type": "LIMIT_MAKER",
+                          "price": _text(price), "quantity": _text(quantity)}  # fmt: skip
+                context = Context(avg_price=Decimal("5"))
+                general = _general_verdict(info, params, context)
+                fast = _accepted_fast(info, params, context)
+                fast_seen += fast
+                assert not fast or general is ACCEPTED, params
+                assert evaluate(info, params, context) == general, params
+    assert fast_seen
+
+
 _ODD_QUANTITIES = [
     "0.5",
     "1",
@@ -323,9 +371,17 @@ texts = st.one_of(
 
 @settings(max_examples=1000)
 @given(texts, steps)
-def test_grid_reader_is_the_decimal_range_and_the_remainder(text: str, step: Decimal) -> None:
-    """grid_reader's pattern: exactly DECIMAL_RANGE's strings whose value is on the grid."""
-    matcher, left = grid_reader(step if step else None)
+@example("1." + "0" * 20, Decimal("0.01"))
+@example("1." + "0" * 21, Decimal("0.01"))
+@example("1.01" + "0" * 18, Decimal("0.01"))
+@example("1.01" + "0" * 19, Decimal("0.01"))
+@example("7." + "0" * 21, Decimal(1))
+@example("0." + "0" * 19 + "1", Decimal("1E-21"))
+@example("0." + "0" * 20 + "1", Decimal("1E-21"))
+def test_grid_pattern_is_the_decimal_range_and_the_remainder(text: str, step: Decimal) -> None:
+    """grid_pattern: exactly DECIMAL_RANGE's strings whose value is on the grid."""
+    pattern, left = grid_pattern(step if step else None)
+    matcher = re.compile(pattern).fullmatch
     readable = read_decimal(text) is not None
     if left is None and step:
         on_grid = readable and not CONTEXT.remainder(Decimal(text), step)
