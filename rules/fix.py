@@ -10,8 +10,9 @@ little as possible and never against the trader, until the checker accepts it:
 2. ``stopPrice`` goes to the nearest tick; it is never moved across a bound.
 3. ``quantity`` goes down to the step (LOT_SIZE, and MARKET_LOT_SIZE for
    MARKET-type orders, D09, D10) and down under every maximum (maxQty,
-   maxNotional, MAX_POSITION). It goes *up*, to minQty or by whole steps to reach
-   the minimum notional, only with ``allow_increase=True``.
+   maxNotional, MAX_POSITION) and up to minQty: into [minQty, maxQty] always. It
+   goes up by whole steps to reach the minimum notional only with
+   ``allow_increase=True``.
 4. ``quoteOrderQty`` (MARKET, D11) goes down to the quote asset's precision and
    into the notional bounds that apply to MARKET orders (up only with
    ``allow_increase``).
@@ -149,6 +150,9 @@ class _Bound:
     limit: Decimal | None = None
     times: Decimal = Decimal(1)
     strict: bool = False
+    #: The value's own range ([minQty, maxQty], a positive quantity): the fixer
+    #: always moves into it; other low bounds (a notional) need ``allow_increase``.
+    own_range: bool = False
 
     def keeps_low(self, value: Decimal) -> bool:
         if self.limit is None:
@@ -165,13 +169,13 @@ class _Bound:
 
 def _low(
     work: Grid, limit: Decimal, filter_type: str | None, text: str, *,
-    times: Decimal = Decimal(1), strict: bool = False,
+    times: Decimal = Decimal(1), strict: bool = False, own_range: bool = False,
 ) -> _Bound:  # fmt: skip
     """The rule ``x × times >= limit`` (``>`` if strict), moving to its least grid point."""
     value = work.first_at_least(limit, times=times)
     if strict and CONTEXT.multiply(value, times) == limit:
         value = CONTEXT.add(value, work.step)
-    return _Bound(value, filter_type, text, limit, times, strict)
+    return _Bound(value, filter_type, text, limit, times, strict, own_range)
 
 
 def _high(
@@ -592,12 +596,13 @@ class _Fixer:
                 f"no {field} passes: {low.text} needs at least {_show(low.value)}, "
                 f"but {high.text} allows at most {_show(high.value)}"
             )
-        if not raise_ok:
+        if not raise_ok and not low.own_range:
             raise _NoOrder(
                 f"{field} {_show(original)}{rounded} is below {low.text}: "
                 f"the least passing {field} is {_show(low.value)}{hint}"
             )
-        self._change(field, new, low.value, low.filter_type, raise_why.format(bound=low.text))
+        why = f"raised to {low.text}" if low.own_range else raise_why.format(bound=low.text)
+        self._change(field, new, low.value, low.filter_type, why)
         return low.value
 
     def _quantity(self, quantity: Decimal, price: Decimal | None) -> Decimal:
@@ -622,13 +627,15 @@ class _Fixer:
                 continue
             name = lot.filter_type
             if lot.min_qty:
-                lows.append(_low(work, lot.min_qty, name, f"{name} minQty {_show(lot.min_qty)}"))
+                text = f"{name} minQty {_show(lot.min_qty)}"
+                lows.append(_low(work, lot.min_qty, name, text, own_range=True))
             if lot.max_qty:
                 highs.append(_high(work, lot.max_qty, name, f"{name} maxQty {_show(lot.max_qty)}"))
         self._position_bound(work, highs)
         self._notional_bounds(work, price, lows, highs)
         if self.kind.priced:  # D37: "Price * QTY is zero or less." for a 0 quantity
-            lows.append(_low(work, _ZERO, None, "a positive quantity (D37)", strict=True))
+            positive = "a positive quantity (D37)"
+            lows.append(_low(work, _ZERO, None, positive, strict=True, own_range=True))
         new = grid.round(quantity, "floor") if grid.step else quantity
         self._change(
             "quantity", quantity, new, "LOT_SIZE", f"rounded down to stepSize {_show(grid.step)}"

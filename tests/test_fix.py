@@ -212,15 +212,25 @@ class TestQuantity:
         assert accepted(proposal)["quantity"] == "100.000"
         assert proposal.changes[-1].why == "lowered to stay within LOT_SIZE maxQty 100"
 
-    def test_below_min_qty_needs_allow_increase(self) -> None:
+    def test_below_min_qty_is_raised_into_the_range(self) -> None:
+        # "quantity down to the step and into [min, max]": always, with or without
+        # allow_increase, which only governs reaching the minimum notional.
         info = _info(_symbol("BTCUSDT", PRICE, LOT))
         proposal = propose(info, limit("SELL", "100", "0.0005"))
+        assert proposal.params()["quantity"] == "0.001"
+        assert evaluate(info, proposal.params()).accepted
+        assert proposal.changes[-1].why == "raised to LOT_SIZE minQty 0.001"
+        assert proposal.changes[-1].filter_type == "LOT_SIZE"
+
+    def test_min_qty_below_the_notional_still_needs_allow_increase(self) -> None:
+        # minQty 0.001 at price 100 is a notional of 0.1 < 10: the quantity goes
+        # into [minQty, maxQty], but the rest of the way only with allow_increase.
+        proposal = propose(INFO, limit("SELL", "100", "0.0005"), AT_100)
         assert proposal.reason == (
-            "quantity 0.0005 (rounded down to stepSize 0.001: 0) is below LOT_SIZE minQty 0.001: "
-            "the least passing quantity is 0.001 (pass allow_increase=True to raise it)"
+            "quantity 0.0005 (rounded down to stepSize 0.001: 0) is below minNotional 10 "
+            "at price 100: the least passing quantity is 0.1 (pass allow_increase=True "
+            "to raise it)"
         )
-        raised = propose(info, limit("SELL", "100", "0.0005"), allow_increase=True)
-        assert raised.params()["quantity"] == "0.001"
 
     @pytest.mark.parametrize(
         ("price", "quantity", "expected"),

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from rules._decimal import CONTEXT
 from rules.fix import Proposal, propose
-from rules.models import LotSizeFilter, PriceFilter
+from rules.models import LotSizeFilter, MarketLotSizeFilter, PriceFilter
 from rules.rounding import price_grid, symbol_quantity_grid
 from rules.testing import markets
 from rules.testing.strategies import Market
@@ -174,7 +174,8 @@ class TestAcceptedOrReason:
 
 
 class TestNeverAgainstTheTrader:
-    """Without allow_* flags a BUY never pays more, a SELL never gets less, nobody trades more."""
+    """Without allow_* flags a BUY never pays more, a SELL never gets less, and nobody trades
+    more than the order, except up to its own minimum (minQty: "into [min, max]")."""
 
     @given(market_orders())
     def test_direction(self, market_order: tuple[Market, dict[str, Any]]) -> None:
@@ -187,8 +188,28 @@ class TestNeverAgainstTheTrader:
             new, old = Decimal(params["price"]), Decimal(order["price"])
             assert new <= old if order["side"] == "BUY" else new >= old
         for name in ("quantity", "quoteOrderQty"):
-            if name in order:
-                assert Decimal(params[name]) <= Decimal(order[name])
+            if name in order and Decimal(params[name]) > Decimal(order[name]):
+                # Only into the quantity's own range ("into [min, max]": up to
+                # minQty, or to a positive quantity, D37), never for a notional.
+                raised = proposal.changes[-1]
+                assert name == "quantity"
+                assert raised.field == "quantity"
+                assert raised.new == Decimal(params[name])
+                lot = market.symbol.filter(raised.filter_type or "")
+                if isinstance(lot, LotSizeFilter | MarketLotSizeFilter):
+                    # the least grid point at or above minQty (minima may be off the grid)
+                    grid = symbol_quantity_grid(
+                        market.symbol,
+                        server_time=market.info.server_time,
+                        market=order["type"] in ("MARKET", "STOP_LOSS", "TAKE_PROFIT"),
+                    )
+                    assert grid is not None
+                    assert raised.new >= lot.min_qty
+                    if grid.step:
+                        assert CONTEXT.subtract(raised.new, grid.step) < lot.min_qty
+                    assert raised.why.startswith(f"raised to {lot.filter_type} minQty ")
+                else:
+                    assert raised.why == "raised to a positive quantity (D37)"
 
     @given(market_orders())
     def test_nearest_price_and_quantity(self, market_order: tuple[Market, dict[str, Any]]) -> None:
