@@ -206,9 +206,9 @@ def propose(
         context: market prices and account state (a :class:`~rules.context.Context`
             or its JSON form). Without the market price the percent band and the
             MARKET notional cannot be fixed; they come back in ``unchecked``.
-        allow_increase: let the quantity (or quoteOrderQty) grow, to ``minQty``
-            or by whole steps to the minimum notional. Off by default: the fixer
-            never trades more than asked unless told so.
+        allow_increase: let the quantity (or quoteOrderQty) grow by whole steps
+            to the minimum notional. Off by default: the fixer trades more than
+            asked only to bring a quantity up into [minQty, maxQty].
         allow_worse_price: let a BUY price go up (a SELL price down) when no
             passing price is on the trader's side of the limit (a BUY below the
             percent band). Off by default.
