@@ -28,10 +28,14 @@ from rules.examples import EXAMPLE_EXCHANGE_INFO
 from rules.load import load_path
 from rules.models import ExchangeInfo
 from rules.validate import evaluate
-from rules.violations import Verdict, Violation
+from rules.violations import ACCEPTED, Verdict, Violation
 
 _ACCEPTED_LINE: Final = '{"accepted": true, "violations": [], "unchecked": []}\n'
 _INVALID_JSON: Final = Violation(-1135, "Invalid JSON Request", explanation="")
+#: ``json.loads(line, parse_float=Decimal)`` (D32) without a new decoder per line.
+_DECODE: Final = json.JSONDecoder(parse_float=Decimal).decode
+#: How many distinct line contexts, and verdict lines, are remembered per run.
+_CACHE_SIZE: Final = 4096
 
 
 def register(subparsers: Any) -> None:
@@ -101,12 +105,43 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     return _run_json(info, defaults, streams)
 
 
+def _loads(line: str) -> Any:
+    if line.startswith("\ufeff"):
+        return json.loads(line, parse_float=Decimal)  # raises json's own BOM error
+    return _DECODE(line)  # what json.loads does for any other str
+
+
+def _line_context(
+    own: dict[str, Any], defaults: Mapping[str, Any], contexts: dict[str, Context]
+) -> Context:
+    """The context of a line's own ``context`` object over the defaults, built once per value.
+
+    The key is the object's ``repr``: for decoded JSON (str, int, Decimal, bool,
+    None, lists, objects) equal reprs mean equal values of equal types in the
+    same order, so the cached Context is exactly the one this line would build
+    (``1`` and ``true``, or ``1.0`` and ``1.00``, stay apart). The fast path
+    then also reuses its per-context bounds, kept per Context object.
+    """
+    key = repr(own)
+    context = contexts.get(key)
+    if context is None:
+        context = Context.from_mapping({**defaults, **own})  # ValueError: not cached
+        if len(contexts) >= _CACHE_SIZE:
+            contexts.clear()
+        contexts[key] = context
+    return context
+
+
 def _judge(
-    info: ExchangeInfo, line: str, defaults: Mapping[str, Any], default_context: Context
+    info: ExchangeInfo,
+    line: str,
+    defaults: Mapping[str, Any],
+    default_context: Context,
+    contexts: dict[str, Context],
 ) -> tuple[Verdict, Mapping[str, Any] | None, str | None]:
     """The verdict of one input line, its params, and an error detail for a bad line."""
     try:
-        obj = json.loads(line, parse_float=Decimal)
+        obj = _loads(line)
     except (json.JSONDecodeError, RecursionError) as error:
         detail = error.msg if isinstance(error, json.JSONDecodeError) else "nested too deeply"
         return _bad(), None, f"not valid JSON: {detail}"
@@ -121,7 +156,7 @@ def _judge(
             if not isinstance(own, dict):
                 return _bad(), params, "context is not a JSON object"
             try:
-                context = Context.from_mapping({**defaults, **own})
+                context = _line_context(own, defaults, contexts)
             except ValueError as error:
                 return _bad(), params, str(error)
     return evaluate(info, params, context), params, None
@@ -133,22 +168,38 @@ def _bad() -> Verdict:
 
 def _run_json(info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams) -> int:
     default_context = Context.from_mapping(defaults)
+    contexts: dict[str, Context] = {}
+    # The output line of each verdict seen, by what to_json() shows of it.
+    lines: dict[tuple[object, ...], str] = {}
     write = streams.stdout.write
     dumps = json.dumps
     rejected = False
     for number, line in enumerate(streams.stdin, 1):
         if not line.strip():
             continue
-        verdict, _, error = _judge(info, line, defaults, default_context)
-        if verdict.accepted and not verdict.unchecked:
+        verdict, _, error = _judge(info, line, defaults, default_context, contexts)
+        if verdict is ACCEPTED:
             write(_ACCEPTED_LINE)
             continue
         rejected = rejected or not verdict.accepted
-        out = verdict.to_json()
         if error is not None:
+            out = verdict.to_json()
             out["error"] = f"line {number}: {error}"
             streams.stderr.write(f"rules check: line {number}: {error}\n")
-        write(dumps(out) + "\n")
+            write(dumps(out) + "\n")
+            continue
+        key = (
+            verdict.accepted,
+            verdict.unchecked,
+            *[(v.code, v.msg, v.filter_type) for v in verdict.violations],
+        )
+        text = lines.get(key)
+        if text is None:
+            text = dumps(verdict.to_json()) + "\n"
+            if len(lines) >= _CACHE_SIZE:
+                lines.clear()
+            lines[key] = text
+        write(text)
     return EXIT_REJECTED if rejected else EXIT_OK
 
 
@@ -164,12 +215,13 @@ def _describe(params: Mapping[str, Any] | None) -> str:
 
 def _run_text(info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams) -> int:
     default_context = Context.from_mapping(defaults)
+    contexts: dict[str, Context] = {}
     out: IO[str] = streams.stdout
     counts = {"accepted": 0, "rejected": 0}
     for number, line in enumerate(streams.stdin, 1):
         if not line.strip():
             continue
-        verdict, params, error = _judge(info, line, defaults, default_context)
+        verdict, params, error = _judge(info, line, defaults, default_context, contexts)
         status = "accepted" if verdict.accepted else "REJECTED"
         counts["accepted" if verdict.accepted else "rejected"] += 1
         out.write(f"line {number}: {status}  {_describe(params)}".rstrip() + "\n")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from rules._cmd_check import _line_context
 from rules.cli import Streams, run
+from rules.context import Context
 from rules.examples import EXAMPLE_EXCHANGE_INFO, EXAMPLE_ORDERS
 
 SNAPSHOT = {
@@ -126,6 +129,45 @@ class TestJsonLines:
         assert first["error"].startswith("line 1: ")
         assert err.startswith("rules check: line 1: ")
         assert len(out) == 2  # the run went on
+
+
+class TestCaches:
+    """Contexts and verdict lines are remembered per run; the output is as if they were not."""
+
+    def test_same_context_values_of_other_types_stay_apart(self, snapshot: str) -> None:
+        stdin = lines(
+            *(
+                {"params": GOOD, "context": {"openOrders": value}}
+                for value in (4, True, 4, 4.0, 5, 4)
+            )
+        )
+        code, out, err = check("--exchange-info", snapshot, stdin=stdin)
+        assert code == 1
+        verdicts = [json.loads(x) for x in out]
+        assert [v["accepted"] for v in verdicts] == [True, False, True, False, False, True]
+        assert "error" in verdicts[1]  # true is not a count
+        assert "error" in verdicts[3]  # neither is 4.0
+        assert err.count("\n") == 2
+
+    def test_decimal_places_are_kept_apart(self) -> None:
+        contexts: dict[str, Context] = {}
+        one = _line_context({"avgPrice": Decimal("1.0")}, {}, contexts)
+        two = _line_context({"avgPrice": Decimal("1.00")}, {}, contexts)
+        assert (str(one.avg_price), str(two.avg_price)) == ("1.0", "1.00")
+        assert _line_context({"avgPrice": Decimal("1.0")}, {}, contexts) is one
+
+    def test_repeated_lines_print_what_single_lines_print(self, snapshot: str) -> None:
+        orders = [BAD, GOOD, BAD, {**BAD, "price": "1.002"}, BAD, {**GOOD, "side": "X"}, BAD]
+        _, out, _ = check("--exchange-info", snapshot, stdin=lines(*orders))
+        alone = [check("--exchange-info", snapshot, stdin=lines(o))[1][0] for o in orders]
+        assert out == alone
+
+    def test_byte_order_mark_is_json_s_own_error(self, snapshot: str) -> None:
+        code, out, _ = check("--exchange-info", snapshot, stdin="\ufeff" + lines(GOOD))
+        assert code == 1
+        assert json.loads(out[0])["error"] == (
+            "line 1: not valid JSON: Unexpected UTF-8 BOM (decode using utf-8-sig)"
+        )
 
 
 class TestErrors:
