@@ -201,8 +201,12 @@ def grid_pattern(step: Decimal | None) -> tuple[str, Decimal | None]:
         digits, exponent = step.normalize(CONTEXT).as_tuple()[1:]
         if digits == (1,) and isinstance(exponent, int) and exponent <= 0:
             places = min(-exponent, 20)
-            fraction = f"[0-9]{{1,{places}}}0{{0,{20 - places}}}" if places else "0{1,20}"
-            return rf"[0-9]{{1,20}}(?:\.{fraction})?", None
+            # Possessive quantifiers (``{m,n}+``, ``?+``) never give back what they
+            # took; here giving back could never help a match (what follows a run
+            # of digits is a dot, a comma or zeros that the run would have taken
+            # too), so they only spare the regex engine its backtracking.
+            fraction = f"[0-9]{{1,{places}}}+0{{0,{20 - places}}}+" if places else "0{1,20}+"
+            return rf"[0-9]{{1,20}}+(?:\.{fraction})?+", None
     return _PLAIN, step
 
 
