@@ -187,7 +187,7 @@ def compile_fast_check(
 def grid_pattern(step: Decimal | None) -> tuple[str, Decimal | None]:
     """A pattern for the strings to read, and the step left to test by remainder.
 
-    For a step of ``10**-k`` (``k >= 0``: ``1``, ``0.01``, ``0.00001000``) the
+    For a step of ``10**-k`` (``0 <= k <= 20``: ``1``, ``0.01``, ``0.00001000``) the
     pattern takes exactly the strings :data:`~rules.order.DECIMAL_RANGE` takes
     whose value is a multiple of the step, and no step is left: ``x % 10**-k
     == 0`` exactly when every digit after the k-th decimal place is 0, and a
@@ -197,10 +197,15 @@ def grid_pattern(step: Decimal | None) -> tuple[str, Decimal | None]:
     ``CONTEXT.remainder``.
     """
     if step is not None:
-        # normalize() through CONTEXT: exact (60 digits, Inexact trapped).
-        digits, exponent = step.normalize(CONTEXT).as_tuple()[1:]
-        if digits == (1,) and isinstance(exponent, int) and exponent <= 0:
-            places = min(-exponent, 20)
+        # No arithmetic, so no context: the digits and exponent as written.
+        _, digits, exponent = step.as_tuple()
+        if isinstance(exponent, int) and digits[:1] == (1,) and not any(digits[1:]):
+            places = -(exponent + len(digits) - 1)  # 0.00001000 is 1000E-8: 5 places
+        else:
+            places = -1
+        # Not beyond 20 places: the general path's remainder could then need more
+        # than CONTEXT's 60 digits and raise, and so must the fast path.
+        if 0 <= places <= 20:
             # Possessive quantifiers (``{m,n}+``, ``?+``) never give back what they
             # took; here giving back could never help a match (what follows a run
             # of digits is a dot, a comma or zeros that the run would have taken
