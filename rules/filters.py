@@ -168,6 +168,15 @@ class AcceptBounds:
         return True
 
 
+def _grid_from_zero(low: Decimal, step: Decimal) -> bool:
+    """Whether the old grid ``(x - low) % step == 0`` (D17) is the grid ``x % step == 0``.
+
+    It is when ``low`` is itself on the grid (or there is no grid): then ``x - low``
+    and ``x`` differ by a multiple of ``step``.
+    """
+    return not step or not CONTEXT.remainder(low, step)
+
+
 def _narrow(
     low: Decimal, high: Decimal, new_low: Decimal, new_high: Decimal
 ) -> tuple[Decimal, Decimal]:
@@ -463,7 +472,7 @@ def check_price_filter(
 @folds(check_price_filter)
 def _fold_price_filter(f: PriceFilter, kind: OrderKind, era: Era, bounds: AcceptBounds) -> bool:
     # The simple shape has a price, no stopPrice and no peg.
-    if era.tick_from_min:
+    if era.tick_from_min and not _grid_from_zero(f.min_price, f.tick_size):
         return False  # the (price - minPrice) grid of D17 stays on the general path
     return bounds.price(f.min_price, f.max_price, f.tick_size)
 
@@ -612,7 +621,7 @@ def check_lot_size(
 @folds(check_lot_size)
 def _fold_lot_size(f: LotSizeFilter, kind: OrderKind, era: Era, bounds: AcceptBounds) -> bool:
     # The simple shape has a quantity and no icebergQty.
-    if era.step_from_min:
+    if era.step_from_min and not _grid_from_zero(f.min_qty, f.step_size):
         return False  # the (quantity - minQty) grid of D17 stays on the general path
     return bounds.quantity(f.min_qty, f.max_qty, f.step_size)
 
@@ -646,7 +655,7 @@ def _fold_market_lot_size(
 ) -> bool:
     if not kind.market:
         return True
-    if era.step_from_min:
+    if era.step_from_min and not _grid_from_zero(f.min_qty, f.step_size):
         return False
     return bounds.quantity(f.min_qty, f.max_qty, f.step_size)
 

@@ -257,10 +257,16 @@ def test_boundary_orders_on_every_symbol(path: Path) -> None:
         assert fast_seen, "the fast path never fired"
 
 
-def _odd_steps_info(tick: str, step: str, min_price: str = "0.10") -> ExchangeInfo:
+def _odd_steps_info(
+    tick: str,
+    step: str,
+    min_price: str = "0.10",
+    min_qty: str = "0.3",
+    server_time: int = 1691945251489,
+) -> ExchangeInfo:
     filters = [
         {"filterType": "PRICE_FILTER", "minPrice": min_price, "maxPrice": "1000", "tickSize": tick},
-        {"filterType": "LOT_SIZE", "minQty": "0.3", "maxQty": "90", "stepSize": step},
+        {"filterType": "LOT_SIZE", "minQty": min_qty, "maxQty": "90", "stepSize": step},
         {"filterType": "PERCENT_PRICE_BY_SIDE", "bidMultiplierUp": "5", "bidMultiplierDown": "0.2",
          "askMultiplierUp": "1.5", "askMultiplierDown": "0.5", "avgPriceMins": 5},
         {"filterType": "NOTIONAL", "minNotional": "1.5", "applyMinToMarket": True,
@@ -270,7 +276,7 @@ def _odd_steps_info(tick: str, step: str, min_price: str = "0.10") -> ExchangeIn
               "filters": filters}  # fmt: skip
     if min_price == "0":
         del filters[2:]  # no band, no NOTIONAL: only D37 stands against a zero price
-    return loads(json.dumps({"serverTime": 1691945251489, "symbols": [symbol]}))
+    return loads(json.dumps({"serverTime": server_time, "symbols": [symbol]}))
 
 
 @pytest.mark.parametrize(
@@ -301,6 +307,29 @@ def test_steps_that_are_not_powers_of_ten(tick: str, step: str, low: str) -> Non
                 assert not fast or general is ACCEPTED, params
                 assert evaluate(info, params, context) == general, params
     assert fast_seen
+
+
+@pytest.mark.parametrize(
+    ("min_price", "min_qty"),
+    [("0.015", "0.3"), ("0.02", "0.35"), ("0.015", "0.35"), ("0.02", "0.3")],
+)
+def test_old_era_grids_from_the_minimum(min_price: str, min_qty: str) -> None:
+    """Before 2022/2023 the grids start at the minimum (D17); the fast path takes them
+    only when the minimum is on the grid, where both grids are the same."""
+    info = _odd_steps_info("0.01", "0.1", min_price, min_qty, server_time=1622505600000)
+    fast_seen = 0
+    for price in ("0.025", "0.03", "0.02", "0.035", "1.005", "1.01", "2.5"):
+        for quantity in ("0.35", "0.4", "0.3", "1.05", "1.1", "2"):
+            params = {"symbol": "X", "side": "BUY", "type": "LIMIT_MAKER",
+                      "price": price, "quantity": quantity}  # fmt: skip
+            context = Context(avg_price=Decimal("0.5"))
+            general = _general_verdict(info, params, context)
+            fast = _accepted_fast(info, params, context)
+            fast_seen += fast
+            assert not fast or general is ACCEPTED, params
+            assert evaluate(info, params, context) == general, params
+    if min_price == "0.02" and min_qty == "0.3":
+        assert fast_seen
 
 
 _ODD_QUANTITIES = [
