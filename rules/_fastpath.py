@@ -16,7 +16,8 @@ Where the rules come from, so the two paths cannot drift apart unnoticed:
 - the filters: each filter's check in :data:`~rules.filters.FILTER_CHECKS` has a
   *fold*, written next to it, that states the same rule as bounds; a check
   without a fold (an unknown filter, D25) or a fold that declines (an old-era
-  grid, D17; MAX_POSITION) leaves the symbol without a fast path;
+  grid from a minimum off the grid, D17; an active MAX_POSITION) leaves the
+  symbol without a fast path;
 - the reading: a numeric string is taken only if it matches Binance's own
   legal range :data:`rules.order.DECIMAL_RANGE`, the set of strings
   :func:`rules.order.read_decimal` accepts; any other value (a number, a
@@ -30,6 +31,8 @@ Where the rules come from, so the two paths cannot drift apart unnoticed:
 Arithmetic is the general path's own: ``CONTEXT.remainder`` for grids (exact or
 raising, never rounding) and ``PRODUCT.multiply`` for products (exact at
 ``MAX_PREC``); everything else is a comparison, which is exact without a context.
+A grid of a power of ten (``0.01``, ``0.00001000``) is tested on the string
+instead, by the same pattern that reads it (:func:`grid_pattern`).
 """
 
 from __future__ import annotations
