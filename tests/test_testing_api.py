@@ -49,6 +49,19 @@ class TestImports:
         )
         assert result.stdout.strip() == "True True"
 
+    @pytest.mark.parametrize(
+        "code",
+        [
+            "import rules.testing",
+            "from rules.testing import markets",
+            "import hypothesis, rules.testing",
+            "import rules, rules.testing",
+        ],
+    )
+    def test_imports_in_a_fresh_process(self, code: str) -> None:
+        # Hypothesis runs the entry point while rules.testing may still be importing.
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
     def test_all_names_exist(self) -> None:
         for name in rules.testing.__all__:
             assert hasattr(rules.testing, name), name

@@ -116,7 +116,3 @@ def _register() -> None:
 
 
 _register()
-
-
-def _hypothesis_setup_hook() -> None:
-    """Hypothesis' entry point (``pyproject.toml``): importing this module registered everything."""
