@@ -2,8 +2,8 @@
 
 For each symbol and each order type of the *simple shape* (:class:`~rules.filters.AcceptBounds`:
 LIMIT or LIMIT_MAKER with ``price`` and ``quantity`` as plain strings, a BUY or
-SELL side, no stop, iceberg, trailing delta, quote quantity, peg, STP mode,
-strategy or client order id), :func:`compile_fast_check` builds one small
+SELL side, no stop, iceberg, trailing delta, quote quantity, peg, STP mode or
+strategy), :func:`compile_fast_check` builds one small
 function from the symbol's filters. It answers ``True`` only when the general
 path (:func:`rules.validate._evaluate`) would find no violation and nothing
 unchecked, so that :func:`rules.validate.evaluate` may return ``ACCEPTED``
@@ -56,6 +56,8 @@ FastCheck = Callable[[dict[str, Any], Context], bool]
 
 _TIME_IN_FORCE: Final = frozenset({"GTC", "IOC", "FOK"})
 _ZERO: Final = Decimal(0)
+#: Parameters the reader reads but no rule checks (yet): a string of them is ignored.
+_READ_NOT_CHECKED: Final = frozenset({"newClientOrderId"})
 #: The strings read_decimal reads: Binance's own legal range for a DECIMAL (D29).
 _PLAIN: Final = DECIMAL_RANGE.removeprefix("^").removesuffix("$")
 #: Per side, the price interval every price rule allows: (lowest, highest).
@@ -219,15 +221,19 @@ def grid_pattern(step: Decimal | None) -> tuple[str, Decimal | None]:
 
 
 def _only_ignored(params: dict[str, Any], taken: frozenset[str]) -> bool:
-    """Whether every param outside ``taken`` is one the reader ignores (order.py, D29).
+    """Whether every param outside ``taken`` is one the checker ignores (order.py, D29).
 
     ``null`` is "not sent"; a name outside :data:`~rules.order.PARAMS` is ignored
-    unless it is ``""`` (``-1105`` whatever the parameter). A missing ``taken``
-    param is found by its own test, so only the extras matter here.
+    unless it is ``""`` (``-1105`` whatever the parameter), and so is a
+    non-empty string ``newClientOrderId`` (read, never checked). A missing
+    ``taken`` param is found by its own test, so only the extras matter here.
     """
     for wire, value in params.items():
         if wire in taken or value is None:
             continue
-        if wire in PARAMS or (type(value) is str and not value):
+        if type(value) is str:
+            if not value or (wire in PARAMS and wire not in _READ_NOT_CHECKED):
+                return False
+        elif wire in PARAMS:
             return False
     return True

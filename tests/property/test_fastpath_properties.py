@@ -161,7 +161,7 @@ def cases(draw: st.DrawFn) -> tuple[ExchangeInfo, dict[str, Any], Context]:
         "apiKey": "k",
         "recvWindow": "",
         "signature": None,
-        "newClientOrderId": "abc",
+        "newClientOrderId": draw(st.sampled_from(["abc", "x" * 37, "a b", "é", "x-_1", 7, ["id"]])),
         "icebergQty": "0",
         "stopPrice": _text(price),
         "selfTradePreventionMode": "NONE",
@@ -420,6 +420,34 @@ def test_grid_pattern_is_the_decimal_range_and_the_remainder(text: str, step: De
         assert (matcher(text) is not None) is readable
 
 
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("newClientOrderId", "bot-42"),
+        ("newClientOrderId", "x" * 37),
+        ("newClientOrderId", "a b"),
+        ("newClientOrderId", "é"),
+        ("newClientOrderId", 7),
+        ("newClientOrderId", ""),
+        ("timestamp", 1691945251489),
+        ("recvWindow", ""),
+        ("apiKey", None),
+        ("icebergQty", "0"),
+        ("selfTradePreventionMode", "NONE"),
+        ("strategyId", 1),
+    ],
+)
+def test_extra_params_of_an_accepted_order(key: str, value: object) -> None:
+    """Params the fast path lets through must be ones the general path ignores."""
+    info = _load(next(p for p in SNAPSHOTS if p.name == "spot-full-2023-08.json"))
+    params = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+              "price": "29400.01", "quantity": "0.00150", key: value}  # fmt: skip
+    context = Context(avg_price=Decimal("29410.55"), open_orders=3)
+    general = _general_verdict(info, params, context)
+    assert not _accepted_fast(info, params, context) or general is ACCEPTED
+    assert evaluate(info, params, context) == general
+
+
 def test_the_benchmark_order_takes_the_fast_path() -> None:
     info = _load(next(p for p in SNAPSHOTS if p.name == "spot-full-2023-08.json"))
     params = {
@@ -434,6 +462,9 @@ def test_the_benchmark_order_takes_the_fast_path() -> None:
     evaluate(info, params, context)  # builds the plans
     assert _accepted_fast(info, params, context)
     assert _accepted_fast(info, {**params, "timestamp": 1, "apiKey": "x"}, context)
+    assert _accepted_fast(info, {**params, "newClientOrderId": "bot-42"}, context)
+    assert not _accepted_fast(info, {**params, "newClientOrderId": ""}, context)
+    assert not _accepted_fast(info, {**params, "stopPrice": "1"}, context)
     assert not _accepted_fast(info, {**params, "recvWindow": ""}, context)
     assert not _accepted_fast(info, {**params, "price": "29400.015"}, context)
     assert evaluate(info, params, context) is ACCEPTED
