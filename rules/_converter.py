@@ -286,12 +286,12 @@ def _filter_hook(plans: Mapping[str, _Plan]) -> Callable[[object, object], model
         if found is not None:
             return found
         filter_type = value.get("filterType")
-        entry = table.get(filter_type)  # type: ignore[arg-type]
+        if type(filter_type) is not str:
+            raise Invalid(
+                f"expected a filter with a string filterType, got {describe(filter_type)}"
+            )
+        entry = table.get(filter_type)
         if entry is None:
-            if type(filter_type) is not str:
-                raise Invalid(
-                    f"expected a filter with a string filterType, got {describe(filter_type)}"
-                )
             obj: models.Filter = models.UnknownFilter(filter_type, FrozenJson(value))
         else:
             plan, cls = entry

@@ -16,13 +16,18 @@ __all__ = ["EMPTY", "FrozenJson", "freeze", "thaw"]
 
 
 class FrozenJson(Mapping[str, Any]):
-    """A read-only JSON object, equal and hashable by value."""
+    """A read-only JSON object, equal and hashable by value.
 
-    __slots__ = ("_data", "_hash")
+    Equal means equal as JSON: ``1``, ``1.0`` and ``true`` differ (Python calls
+    them equal, but they are different JSON and dump differently); key order
+    does not matter.
+    """
+
+    __slots__ = ("_canonical", "_data")
 
     def __init__(self, data: Mapping[str, Any] = {}) -> None:
         self._data: dict[str, Any] = {k: freeze(v) for k, v in data.items()}
-        self._hash: int | None = None
+        self._canonical: str | None = None
 
     def __getitem__(self, key: str) -> Any:
         return self._data[key]
@@ -33,20 +38,30 @@ class FrozenJson(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._data)
 
+    def canonical(self) -> str:
+        """The JSON text equality and hashing go by: sorted keys, exact spelling."""
+        if self._canonical is None:
+            self._canonical = _canonical(thaw(self))
+        return self._canonical
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, FrozenJson):
-            return self._data == other._data
+            if not self._data and not other._data:
+                return True
+            return self.canonical() == other.canonical()
         if isinstance(other, Mapping):
-            return bool(thaw(self) == dict(other))
+            return self.canonical() == _canonical(thaw(freeze(other)))
         return NotImplemented
 
     def __hash__(self) -> int:
-        if self._hash is None:
-            self._hash = hash(json.dumps(thaw(self), sort_keys=True, default=str))
-        return self._hash
+        return hash(self.canonical())
 
     def __repr__(self) -> str:
         return f"FrozenJson({thaw(self)!r})"
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def freeze(value: Any) -> Any:

@@ -38,11 +38,12 @@ def parse_json(data: str | bytes | bytearray, *, source: str | None = None) -> A
     """
     if isinstance(data, bytes | bytearray):
         try:
-            data = bytes(data).decode("utf-8")
+            data = bytes(data).decode("utf-8-sig")  # a byte-order mark some editors add
         except UnicodeDecodeError as error:
             raise LoadError(
                 [f"$: not UTF-8 text ({error.reason} at byte {error.start})"], source=source
             ) from None
+    data = data.removeprefix("\ufeff")
     if not data.strip():
         raise LoadError(["$: empty input, expected an exchangeInfo JSON object"], source=source)
     try:
@@ -54,6 +55,8 @@ def parse_json(data: str | bytes | bytearray, *, source: str | None = None) -> A
         ) from None
     except RecursionError:
         raise LoadError(["$: not valid JSON: nested too deeply"], source=source) from None
+    except ValueError as error:  # e.g. an integer longer than Python converts (4300 digits)
+        raise LoadError([f"$: not valid JSON: {error}"], source=source) from None
 
 
 def _unwrap(obj: Any, source: str | None) -> Mapping[str, Any]:
@@ -85,32 +88,43 @@ def _unwrap(obj: Any, source: str | None) -> Mapping[str, Any]:
 
 
 def _is_keyed(obj: Mapping[str, Any]) -> bool:
-    return bool(obj) and all(
-        isinstance(v, Mapping) and v.get("symbol") == k for k, v in obj.items()
-    )
+    # {"BTCUSDT": {"symbol": ..., ...}, ...}: every value a symbol object.
+    return bool(obj) and all(isinstance(v, Mapping) and "symbol" in v for v in obj.values())
 
 
 def _structure(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo:
-    if "symbols" not in obj and _is_keyed(obj):
-        symbols = []
-        found: list[str] = []
-        for key, value in obj.items():
-            try:
-                symbols.append(CONVERTER.structure(value, SymbolInfo))
-            except Exception as error:
-                found.extend(problems(error, f"$.{key}"))
-        if found:
-            raise LoadError(found, source=source)
-        return ExchangeInfo(tuple(symbols), keyed_by_symbol=True)
     try:
         with _no_cyclic_gc():
+            if "symbols" not in obj and _is_keyed(obj):
+                return _structure_keyed(obj, source)
             return CONVERTER.structure(obj, ExchangeInfo)
+    except LoadError:
+        raise
     except Exception as error:  # Invalid, KeyError and cattrs' error groups
         raise LoadError(list(problems(error)), source=source) from None
     finally:
         # Equal decimals and filters are shared within one load only: the
         # caches' keys hold strings of the input, which must not outlive it.
         clear_caches()
+
+
+def _structure_keyed(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo:
+    symbols = []
+    found: list[str] = []
+    for key, value in obj.items():
+        path = f"$.{key}"
+        try:
+            symbols.append(CONVERTER.structure(value, SymbolInfo))
+        except Exception as error:
+            found.extend(problems(error, path))
+            continue
+        if value["symbol"] != key:  # the key is the name: a mismatch would be lost
+            found.append(
+                f"{path}.symbol: expected {key!r}, the key, got {describe(value['symbol'])}"
+            )
+    if found:
+        raise LoadError(found, source=source)
+    return ExchangeInfo(tuple(symbols), keyed_by_symbol=True)
 
 
 @contextlib.contextmanager
@@ -166,6 +180,8 @@ def loads(
         source,
     )
     if symbols is not None:
+        if isinstance(symbols, str):
+            raise TypeError(f"symbols must be a collection of names, not the str {symbols!r}")
         obj = _select(obj, frozenset(symbols))
     return _structure(obj, source)
 
@@ -178,7 +194,11 @@ def _select(obj: Mapping[str, Any], wanted: frozenset[str]) -> Mapping[str, Any]
         picked = {k: v for k, v in obj.items() if k in wanted}
         names: set[str] = set(picked)
     else:
-        chosen = [s for s in raw if isinstance(s, Mapping) and s.get("symbol") in wanted]
+        chosen = [
+            s
+            for s in raw
+            if isinstance(s, Mapping) and type(s.get("symbol")) is str and s["symbol"] in wanted
+        ]
         picked = {**obj, "symbols": chosen}
         names = {s["symbol"] for s in chosen}
     for name in sorted(wanted - names):

@@ -473,7 +473,8 @@ class ExchangeInfo:
         """
         index = self._index
         if not index and self.symbols:
-            index.update((s.symbol, s) for s in self.symbols)
+            for s in reversed(self.symbols):  # a repeated name finds its first entry
+                index[s.symbol] = s
         try:
             return index[name]
         except KeyError:

@@ -511,6 +511,29 @@ class TestBadInput:
             loads(_info(_symbol(filters=[f])))["BTCUSDT"].filters[0] == info["ETHUSDT"].filters[0]
         )
 
+    def test_a_byte_order_mark_is_skipped(self) -> None:
+        text = json.dumps(_info(_symbol()))
+        assert loads("\ufeff" + text) == loads(("\ufeff" + text).encode()) == loads(text)
+
+    def test_symbols_must_not_be_a_single_string(self) -> None:
+        with pytest.raises(TypeError, match="not the str 'BTCUSDT'"):
+            loads(_info(_symbol()), symbols="BTCUSDT")
+
+    def test_selecting_skips_symbols_with_odd_names(self) -> None:
+        data = {"symbols": [{"symbol": [1]}, {}, _symbol()]}
+        assert [s.symbol for s in loads(data, symbols=["BTCUSDT"])] == ["BTCUSDT"]
+
+    def test_keyed_loads_share_nothing_across_loads(self) -> None:
+        from rules import _converter
+
+        loads({"BTCUSDT": _symbol()})
+        assert not _converter._DECIMALS
+        assert not _converter._SHARED_FILTERS
+
+    def test_a_repeated_name_finds_its_first_entry(self) -> None:
+        info = loads(_info(_symbol(status="BREAK"), _symbol()))
+        assert info["BTCUSDT"] is info.symbols[0]
+
     def test_no_cattrs_error_escapes(self) -> None:
         with pytest.raises(LoadError) as caught:
             loads(_info(_symbol(filters=[[1]])))

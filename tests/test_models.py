@@ -118,6 +118,15 @@ class TestFrozenJson:
         assert isinstance(frozen["a"], tuple)
         assert isinstance(freeze([{"x": 1}])[0], FrozenJson)
 
+    @pytest.mark.parametrize(("a", "b"), [(1, 1.0), (1, True), (0, False), (1.0, True)])
+    def test_equal_as_json_not_as_python(self, a: object, b: object) -> None:
+        # 1 == 1.0 == True in Python, but they are different JSON and dump differently.
+        x, y = FrozenJson({"v": a}), FrozenJson({"v": b})
+        assert x != y
+        assert len({x, y}) == 2
+        assert x == FrozenJson({"v": a})
+        assert hash(x) == hash(FrozenJson({"v": a}))
+
     def test_read_only(self) -> None:
         with pytest.raises(TypeError):
             FrozenJson({"a": 1})["a"] = 2  # type: ignore[index]
