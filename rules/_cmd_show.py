@@ -17,8 +17,8 @@ from rules.models import SymbolInfo, UnknownFilter
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "show",
-        help="print a summary of a symbol's rules",
-        description="Print a summary of one symbol's rules from an exchangeInfo snapshot.",
+        help="print a summary of symbols' rules",
+        description="Print a summary of the rules of symbols of an exchangeInfo snapshot.",
     )
     parser.add_argument(
         "--exchange-info",
