@@ -43,7 +43,8 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
 
 def summary(symbol: SymbolInfo) -> str:
     """A few lines a person can read: status, assets, order types, flags, filters."""
-    lines = [f"{symbol.symbol}  {symbol.status}  {symbol.base_asset}/{symbol.quote_asset}"]
+    status = symbol.status or "(no status)"
+    lines = [f"{symbol.symbol}  {status}  {symbol.base_asset}/{symbol.quote_asset}"]
     if symbol.order_types is not None:
         lines.append(f"  order types: {', '.join(symbol.order_types)}")
     flags = [

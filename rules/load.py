@@ -168,9 +168,8 @@ def loads(
     >>> loads('{"symbols": [{"symbol": 7}]}')
     Traceback (most recent call last):
     ...
-    rules.errors.LoadError: cannot load exchangeInfo: 5 problems
+    rules.errors.LoadError: cannot load exchangeInfo: 4 problems
       $.symbols[0].symbol: expected a string, got integer 7
-      $.symbols[0].status: required field missing
       $.symbols[0].baseAsset: required field missing
       $.symbols[0].quoteAsset: required field missing
       $.symbols[0].filters: required field missing

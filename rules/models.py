@@ -388,13 +388,16 @@ class Sor:
 class SymbolInfo:
     """One entry of ``symbols``: everything Binance says about trading one symbol.
 
+    Required: ``symbol``, ``base_asset``, ``quote_asset``, ``filters``.
     Fields that appeared over the years (``quoteAssetPrecision`` 2020,
     ``allowTrailingStop`` 2022, ``permissionSets`` 2024, ...) are ``None``
     on snapshots that predate them.
     """
 
     symbol: str
-    status: str
+    #: ``TRADING``, ``BREAK``, ...; ``None`` when the snapshot has no ``status``
+    #: (then the checker does not check it, D01). Keyword-only.
+    status: str | None = attrs.field(default=None, kw_only=True)
     base_asset: str
     quote_asset: str
     filters: tuple[Filter, ...]

@@ -85,7 +85,8 @@ class _SymbolPlan:
         self, symbol: SymbolInfo, exchange_checks: tuple[tuple[Check, Filter], ...], era: Era
     ):
         self.symbol = symbol
-        self.trading = symbol.status == "TRADING"
+        # D01: any status but TRADING closes the market; no status field, no check.
+        self.trading = symbol.status is None or symbol.status == "TRADING"
         self.order_types = None if symbol.order_types is None else frozenset(symbol.order_types)
         modes = symbol.allowed_self_trade_prevention_modes
         self.stp_modes = None if modes is None else frozenset(modes)

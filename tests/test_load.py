@@ -511,6 +511,12 @@ class TestBadInput:
             loads(_info(_symbol(filters=[f])))["BTCUSDT"].filters[0] == info["ETHUSDT"].filters[0]
         )
 
+    def test_a_symbol_without_status_loads_and_dumps_without_it(self) -> None:
+        data = _info({k: v for k, v in _symbol().items() if k != "status"})
+        info = loads(data)
+        assert info["BTCUSDT"].status is None
+        assert dump(info) == data
+
     def test_a_byte_order_mark_is_skipped(self) -> None:
         text = json.dumps(_info(_symbol()))
         assert loads("\ufeff" + text) == loads(("\ufeff" + text).encode()) == loads(text)

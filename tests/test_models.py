@@ -49,7 +49,7 @@ class TestNamespace:
 
 
 def _symbol(*filters: models.Filter) -> models.SymbolInfo:
-    return models.SymbolInfo("XY", "TRADING", "X", "Y", filters)
+    return models.SymbolInfo("XY", "X", "Y", filters, status="TRADING")
 
 
 class TestSymbolInfo:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal, Inexact
 
+import attrs
 import pytest
 
 from rules._decimal import to_plain_string_on_step
@@ -238,10 +239,7 @@ class TestSymbolRounding:
         sym = self.GRID_2021["BIGSTEPUSDT"]
         lot = sym.filter(LotSizeFilter)
         assert lot is not None
-        odd = type(sym)(
-            sym.symbol, sym.status, sym.base_asset, sym.quote_asset,
-            (lot, MarketLotSizeFilter(D("0.25"), D("500"), D("0.5"))),
-        )  # fmt: skip
+        odd = attrs.evolve(sym, filters=(lot, MarketLotSizeFilter(D("0.25"), D("500"), D("0.5"))))
         old = self.GRID_2021.server_time
         assert symbol_quantity_grid(odd, server_time=old, market=True) is None
         with pytest.raises(ValueError, match="BIGSTEPUSDT: no quantity is on both"):
@@ -249,7 +247,7 @@ class TestSymbolRounding:
 
     def test_symbol_without_filters_is_unchanged(self) -> None:
         sym = self.GRID_2021["BIGSTEPUSDT"]
-        bare = type(sym)(sym.symbol, sym.status, sym.base_asset, sym.quote_asset, ())
+        bare = attrs.evolve(sym, filters=())
         assert round_price(bare, D("1.234"), "floor") == D("1.234")
         assert round_quantity(bare, D("1.234"), "floor") == D("1.234")
 

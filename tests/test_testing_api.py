@@ -107,17 +107,17 @@ class TestInvalidArguments:
             filters(filter_types=["NOPE"])
 
     def test_unbreakable_rule(self) -> None:
-        symbol = SymbolInfo("X", "TRADING", "A", "B", ())
+        symbol = SymbolInfo("X", "A", "B", (), status="TRADING")
         with pytest.raises(InvalidArgument, match="is not one of"):
             orders_from_symbol(symbol, breaking="MAX_NUM_ORDERS")
 
     def test_closed_symbol_at_draw_time(self) -> None:
-        symbol = SymbolInfo("X", "BREAK", "A", "B", ())
+        symbol = SymbolInfo("X", "A", "B", (), status="BREAK")
         with pytest.raises(InvalidArgument, match="accepts no order"):
             find(orders_from_symbol(symbol), lambda _: True)
 
     def test_missing_filter_cannot_be_broken(self) -> None:
-        symbol = SymbolInfo("X", "TRADING", "A", "B", ())
+        symbol = SymbolInfo("X", "A", "B", (), status="TRADING")
         with pytest.raises(InvalidArgument, match="break LOT_SIZE alone"):
             find(orders_from_symbol(symbol, breaking="LOT_SIZE"), lambda _: True)
 

@@ -201,6 +201,14 @@ class TestSymbolLevel:
     def test_closed_market(self, status: str) -> None:
         assert codes(LIMIT, snapshot(status=status)) == [(-1013, "Market is closed.")]
 
+    def test_no_status_field_is_not_checked(self) -> None:
+        # D01: "A symbol with no `status` field is not checked."
+        body = {"symbols": [{k: v for k, v in SYMBOL.items() if k != "status"}]}
+        info = loads(json.dumps(body))
+        assert info["XY"].status is None
+        assert codes(LIMIT, info) == []
+        assert codes(without(price="10.001"), info) == [(-1013, "Filter failure: PRICE_FILTER")]
+
     @pytest.mark.parametrize(
         ("order_type", "message"),
         [
