@@ -15,10 +15,21 @@ Rules this module keeps (STYLE.md §2.3):
 from __future__ import annotations
 
 import re
-from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Underflow
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    Context,
+    Decimal,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    Underflow,
+)
 
 __all__ = [
     "CONTEXT",
+    "UNBOUNDED",
     "is_multiple",
     "parse_plain_decimal",
     "to_plain_string",
@@ -29,6 +40,11 @@ __all__ = [
 #: product of two int64-sized values with 8 places each; anything that would
 #: still need rounding raises ``Inexact``.
 CONTEXT = Context(prec=60, traps=[Inexact, InvalidOperation, Overflow, Underflow])
+#: For what can need more than 60 digits: a product of two 20.20-digit order
+#: values (D29), a caller's market price times a multiplier, the grid test of a
+#: long value on a long step. At this precision every product is exact, and
+#: libmpdec only spends the digits used.
+UNBOUNDED = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidOperation])
 
 # Binance writes every price and quantity as a plain decimal string: digits,
 # an optional fraction, no exponent, no sign other than an optional minus.
@@ -60,9 +76,23 @@ def is_multiple(value: Decimal, step: Decimal, offset: Decimal | None = None) ->
     """
     if not step:
         return True
+    try:
+        if offset is not None:
+            value = CONTEXT.subtract(value, offset)
+        return not CONTEXT.remainder(value, step)
+    except (Inexact, InvalidOperation):
+        # Beyond CONTEXT's 60 digits (a 20-digit price on a 46-place tick):
+        # the same test on integers, which have no size limit.
+        return _is_multiple_unbounded(value, step, offset)
+
+
+def _is_multiple_unbounded(value: Decimal, step: Decimal, offset: Decimal | None) -> bool:
+    numbers = [value, step] if offset is None else [value, step, offset]
+    exponent = min(int(n.as_tuple().exponent) for n in numbers)
+    scaled = [int(n.scaleb(-exponent, UNBOUNDED)) for n in numbers]
     if offset is not None:
-        value = CONTEXT.subtract(value, offset)
-    return not CONTEXT.remainder(value, step)
+        scaled[0] -= scaled[2]
+    return scaled[0] % scaled[1] == 0
 
 
 def to_plain_string(value: Decimal) -> str:

@@ -28,8 +28,8 @@ Where the rules come from, so the two paths cannot drift apart unnoticed:
   near the boundaries of real snapshots' filters, and asserts that
   :func:`rules.validate.evaluate` gives exactly the general path's verdict.
 
-Arithmetic is the general path's own: ``CONTEXT.remainder`` for grids (exact or
-raising, never rounding) and ``PRODUCT.multiply`` for products (exact at
+Arithmetic is the general path's own: :func:`rules._decimal.is_multiple` for
+grids (exact at any length) and ``PRODUCT.multiply`` for products (exact at
 ``MAX_PREC``); everything else is a comparison, which is exact without a context.
 A grid of a power of ten (``0.01``, ``0.00001000``) is tested on the string
 instead, by the same pattern that reads it (:func:`grid_pattern`).
@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, Final
 
-from rules._decimal import CONTEXT
+from rules._decimal import is_multiple
 from rules.context import Context
 from rules.filters import FOLDS, PRODUCT, AcceptBounds, Check, Era, OrderKind, market_price
 from rules.models import Filter, SymbolInfo
@@ -115,7 +115,7 @@ def compile_fast_check(
     readable = re.compile(f"{price_pattern},{quantity_pattern}").fullmatch
     # D37 wants price × quantity > 0; a positive minimum notional already says so.
     positive_low = notional_low > 0
-    remainder, multiply = CONTEXT.remainder, PRODUCT.multiply
+    multiply = PRODUCT.multiply
 
     def side_bounds(context: Context) -> _SideBounds | None:
         """What the context allows, per side; ``None``: it decides nothing for sure."""
@@ -174,12 +174,12 @@ def compile_fast_check(
         price = Decimal(price_text)  # exact: a Decimal from a string never rounds
         if price < band[0] or price > band[1]:
             return False
-        if tick is not None and remainder(price, tick):
+        if tick is not None and not is_multiple(price, tick):
             return False
         quantity = Decimal(quantity_text)
         if quantity < quantity_low or quantity > quantity_high:
             return False
-        if step is not None and remainder(quantity, step):
+        if step is not None and not is_multiple(quantity, step):
             return False
         notional = multiply(price, quantity)
         if positive_low:
@@ -199,7 +199,7 @@ def grid_pattern(step: Decimal | None) -> tuple[str, Decimal | None]:
     fraction of at most 20 digits whose digits after the k-th are zeros is at
     most k digits then at most ``20 - k`` zeros. For any other step, or none,
     the pattern is DECIMAL_RANGE's own and the step is returned for
-    ``CONTEXT.remainder``.
+    :func:`~rules._decimal.is_multiple`.
     """
     if step is not None:
         # No arithmetic, so no context: the digits and exponent as written.
@@ -208,8 +208,8 @@ def grid_pattern(step: Decimal | None) -> tuple[str, Decimal | None]:
             places = -(exponent + len(digits) - 1)  # 0.00001000 is 1000E-8: 5 places
         else:
             places = -1
-        # Not beyond 20 places: the general path's remainder could then need more
-        # than CONTEXT's 60 digits and raise, and so must the fast path.
+        # Up to 20 places, as DECIMAL_RANGE; a finer power of ten is left to
+        # is_multiple, like any other step.
         if 0 <= places <= 20:
             # Possessive quantifiers (``{m,n}+``, ``?+``) never give back what they
             # took; here giving back could never help a match (what follows a run

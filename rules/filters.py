@@ -28,12 +28,12 @@ Rules this module keeps (STYLE.md §2.1, like h11's ``_state.py``):
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Final
 
 import attrs
 
-from rules._decimal import CONTEXT
+from rules._decimal import CONTEXT, UNBOUNDED, is_multiple
 from rules.context import Context as OrderContext
 from rules.models import (
     ExchangeMaxNumAlgoOrdersFilter,
@@ -73,9 +73,8 @@ __all__ = [
 ]
 
 # A product of two order values (20 + 20 digits each, D29) or of a caller's
-# market price and a multiplier can need more than CONTEXT's 60 digits. At this
-# precision every product is exact, and libmpdec only spends the digits used.
-PRODUCT: Final = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidOperation])
+# market price and a multiplier can need more than CONTEXT's 60 digits.
+PRODUCT: Final = UNBOUNDED
 
 
 class _Unchecked:
@@ -174,7 +173,7 @@ def _grid_from_zero(low: Decimal, step: Decimal) -> bool:
     It is when ``low`` is itself on the grid (or there is no grid): then ``x - low``
     and ``x`` differ by a multiple of ``step``.
     """
-    return not step or not CONTEXT.remainder(low, step)
+    return is_multiple(low, step)
 
 
 def _narrow(
@@ -406,10 +405,10 @@ def _off_range(
         return explain_bound(name, value, "is above", high_name, high), high
     if step:
         if from_low:
-            if CONTEXT.remainder(CONTEXT.subtract(value, low), step):
+            if not is_multiple(value, step, low):
                 text = f"{name} {value:f} is not {low_name} {low:f} plus a multiple of {step_name}"
                 return f"{text} {step:f}", step
-        elif CONTEXT.remainder(value, step):
+        elif not is_multiple(value, step):
             return explain_bound(name, value, "is not a multiple of", step_name, step), step
     return None
 
@@ -466,6 +465,8 @@ def check_price_filter(
         )
         if problem is not None:
             return filter_failure(f.filter_type, name, value, problem[1], problem[0])
+    if not (f.min_price or f.max_price or f.tick_size):
+        return None  # D12: every rule disabled, a pegged price cannot fail either
     return UNCHECKED if _pegged(kind, order) else None
 
 
@@ -491,6 +492,8 @@ def _percent_band(
 ) -> Outcome:
     if not kind.priced:
         return None  # D13: only the limit price, so never MARKET-type orders
+    if not up and not down:
+        return None  # D12: both bounds disabled, nothing can fail
     price = order.price
     if price is None:
         return UNCHECKED if order.peg_price_type is not None else None

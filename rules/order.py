@@ -226,7 +226,8 @@ def read_decimal(value: object) -> Decimal | None:
     decimal: Decimal = value  # type: ignore[assignment]
     if not decimal.is_finite() or decimal.is_signed():
         return None
-    if decimal and (decimal.adjusted() >= 20 or decimal.as_tuple().exponent < -20):  # type: ignore[operator]
+    # D29: at most 20 integer and 20 fraction digits, a zero included (0E-30).
+    if (decimal and decimal.adjusted() >= 20) or decimal.as_tuple().exponent < -20:  # type: ignore[operator]
         return None
     return decimal
 

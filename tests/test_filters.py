@@ -662,3 +662,50 @@ class TestHelpers:
 
     def test_unchecked_repr(self) -> None:
         assert repr(UNCHECKED) == "UNCHECKED"
+
+
+TINY = "0." + "0" * 45 + "1"  # a step or minimum past CONTEXT's 60 digits
+
+
+class TestExtremes:
+    """Values past 60 digits are still judged exactly, never by an exception."""
+
+    @pytest.mark.parametrize(
+        ("price_filter", "price", "server_time", "expected"),
+        [
+            ((("0", "0", TINY)), "99999999999999999999", NEW, []),
+            ((("0", "0", TINY)), "99999999999999999999." + "1" * 20, NEW, []),
+            (((TINY, "0", "0.01")), "99999999999999999999.01", OLD, ["PRICE_FILTER"]),
+            ((("0", "0", "0.03")), "99999999999999999999.03", NEW, []),
+            ((("0", "0", "0.03")), "99999999999999999999.01", NEW, ["PRICE_FILTER"]),
+        ],
+    )
+    def test_grid_of_any_length(
+        self, price_filter: tuple[str, str, str], price: str, server_time: int, expected: list[str]
+    ) -> None:
+        low, high, tick = price_filter
+        f = {"filterType": "PRICE_FILTER", "minPrice": low, "maxPrice": high, "tickSize": tick}
+        assert failing(snapshot(f, server_time=server_time), limit(price)) == expected
+
+    def test_lot_size_of_any_length(self) -> None:
+        f = {"filterType": "LOT_SIZE", "minQty": "0", "maxQty": "0", "stepSize": TINY}
+        quantity = "12345678901234567890." + "1" * 20
+        assert failing(snapshot(f), limit("1", quantity)) == []
+
+
+class TestDisabledIsNotUnchecked:
+    """A filter whose every rule is disabled (D12) cannot fail: never listed as unchecked."""
+
+    def test_percent_price_without_bounds(self) -> None:
+        f = {"filterType": "PERCENT_PRICE", "multiplierUp": "0", "multiplierDown": "0",
+             "avgPriceMins": 5}  # fmt: skip
+        assert unchecked(snapshot(f), limit("1")) == ()
+        assert unchecked(snapshot({**f, "multiplierUp": "5"}), limit("1")) == ("PERCENT_PRICE",)
+
+    def test_pegged_price_without_price_rules(self) -> None:
+        f = {"filterType": "PRICE_FILTER", "minPrice": "0", "maxPrice": "0", "tickSize": "0"}
+        info = snapshot(f, pegInstructionsAllowed=True)
+        pegged = {**limit("1"), "pegPriceType": "PRIMARY_PEG"}
+        del pegged["price"]
+        assert "PRICE_FILTER" not in unchecked(info, pegged)
+        assert "PRICE_FILTER" in unchecked(snapshot(PRICE, pegInstructionsAllowed=True), pegged)

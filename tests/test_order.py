@@ -51,6 +51,7 @@ class TestReadDecimal:
             "١",
             "1" * 21,
             "1." + "1" * 21,
+            Decimal("0E-30"),  # a zero too has at most 20 fraction digits (D29)
             True,
             None,
             [1],
