@@ -1,8 +1,9 @@
 """``rules fetch``, ``rules ping`` and ``rules time``: the live WebSocket API from the shell.
 
-Every failure (Binance's error envelope, 429/418, timeout, refused or closed connection,
-TLS, a malformed frame, a ``result`` that is not an exchangeInfo) is exit 2 with one
-line on stderr and no traceback; ``fetch`` then leaves an existing output file untouched.
+Every failure (Binance's error envelope, 429/418, timeout, refused, redirected or closed
+connection, TLS, a malformed frame, a ``result`` that is not an exchangeInfo) is exit 2
+with one line on stderr, ``rules: <message>`` as ``rules show`` prints it, and no
+traceback; ``fetch`` then leaves an existing output file untouched.
 """
 
 from __future__ import annotations
@@ -12,8 +13,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rules.cli import EXIT_ERROR, EXIT_OK, Streams
-from rules.errors import ApiError, FetchError, LoadError
-from rules.ws import DEFAULT_TIMEOUT, DEFAULT_URL, SYMBOL_STATUSES, Client, exchange_info_params
+from rules.errors import LoadError, RulesError
+from rules.ws import (
+    DEFAULT_TIMEOUT,
+    DEFAULT_URL,
+    MAX_TIMEOUT,
+    SYMBOL_STATUSES,
+    Client,
+    exchange_info_params,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -51,7 +59,10 @@ def register(subparsers: Any) -> None:
         metavar="SECONDS",
         type=_seconds,
         default=DEFAULT_TIMEOUT,
-        help=f"give up after this many seconds (default: {DEFAULT_TIMEOUT:g})",
+        help=(
+            f"give up after this many seconds (default: {DEFAULT_TIMEOUT:g}; "
+            f"at most {MAX_TIMEOUT:g}, one day)"
+        ),
     )
     fetch.add_argument("--output", metavar="PATH", required=True, help="file to write")
     fetch.set_defaults(handler=run_fetch)
@@ -85,14 +96,16 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {text!r}")
+    if not 0 < value <= MAX_TIMEOUT:  # NaN fails both comparisons
+        raise argparse.ArgumentTypeError(
+            f"must be more than 0 and at most {MAX_TIMEOUT:g} seconds (one day): {text!r}"
+        )
     return value
 
 
-def _fail(streams: Streams, command: str, message: object) -> int:
+def _fail(streams: Streams, message: object) -> int:
     line = " ".join(str(message).split())  # one line, whatever the message holds
-    streams.stderr.write(f"rules {command}: error: {line}\n")
+    streams.stderr.write(f"rules: {line}\n")
     return EXIT_ERROR
 
 
@@ -117,19 +130,19 @@ def run_fetch(args: argparse.Namespace, streams: Streams) -> int:
         )
         client = Client(args.url, timeout=args.timeout)
     except (ValueError, TypeError) as error:
-        return _fail(streams, "fetch", error)
+        return _fail(streams, error)
     try:
         with client:
             response = client.request("exchangeInfo", params)
         info = loads(response.result_text, source=args.url)
     except LoadError as error:
-        return _fail(streams, "fetch", _not_exchange_info(error))
-    except (FetchError, ApiError) as error:
-        return _fail(streams, "fetch", error)
+        return _fail(streams, _not_exchange_info(error))
+    except (RulesError, ValueError) as error:  # ValueError: a parameter that cannot be sent
+        return _fail(streams, error)
     try:
         atomic_write(args.output, response.result_text + "\n")
     except (OSError, ValueError) as error:
-        return _fail(streams, "fetch", f"cannot write {args.output!r}: {error}")
+        return _fail(streams, f"cannot write {args.output!r}: {error}")
     when = _utc(info.server_time) if info.server_time is not None else "no serverTime"
     streams.stdout.write(f"wrote {len(info)} symbols ({when}) to {args.output}\n")
     return EXIT_OK
@@ -140,8 +153,8 @@ def run_ping(args: argparse.Namespace, streams: Streams) -> int:
     try:
         with Client(args.url) as client:
             client.ping()
-    except (ValueError, FetchError, ApiError) as error:
-        return _fail(streams, "ping", error)
+    except (ValueError, RulesError) as error:
+        return _fail(streams, error)
     streams.stdout.write(f"ok: {args.url} answered ping\n")
     return EXIT_OK
 
@@ -151,8 +164,8 @@ def run_time(args: argparse.Namespace, streams: Streams) -> int:
     try:
         with Client(args.url) as client:
             now = client.time()
-    except (ValueError, FetchError, ApiError) as error:
-        return _fail(streams, "time", error)
+    except (ValueError, RulesError) as error:
+        return _fail(streams, error)
     if now.offset > 0:
         side = "behind the server"
     elif now.offset < 0:

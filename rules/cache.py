@@ -13,6 +13,12 @@ Rules this module obeys:
 3. Two processes may save at once: each writes its own temporary file, and two snapshots
    with the same name have the same content, so the rename is harmless either way.
 4. "The snapshot in force at time T" is the latest one whose ``serverTime`` is ``<= T``.
+   Several snapshots may share a ``serverTime`` (a filtered fetch and a full one, in the
+   same millisecond): the one with the most symbols is in force, since it holds what the
+   others hold; among equal counts, the one whose file name sorts last (stable, though
+   arbitrary). :meth:`SnapshotCache.latest` follows the same rule.
+5. What is saved loads: :meth:`SnapshotCache.save` validates with :func:`rules.load.loads`,
+   the loader :meth:`Snapshot.load` uses, and writes nothing it would reject.
 
 No network here (see :mod:`rules.ws`); the files are read back with :func:`rules.load.load_path`.
 """
@@ -152,21 +158,23 @@ class SnapshotCache:
         """Save an exchangeInfo ``result`` (text as received, or a parsed mapping).
 
         Text is stored byte for byte; a mapping is stored as compact JSON. Saving the
-        same snapshot again changes nothing.
+        same snapshot again changes nothing. The input is checked with the loader
+        (:func:`rules.load.loads`) first, so every saved snapshot loads.
 
         Returns:
             The saved snapshot.
 
         Raises:
             LoadError: the input is not a JSON object with an integer ``serverTime``
-                and a ``symbols`` list (nothing is written).
+                and a ``symbols`` list, or is not a loadable exchangeInfo (nothing is
+                written).
             OSError: the directory cannot be created or written.
         """
         if isinstance(result, Mapping):
-            payload = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
+            payload = _dump(result)
         else:
             payload = result.encode("utf-8") if isinstance(result, str) else bytes(result)
-        server_time = _server_time(payload)
+        server_time = _validate(payload)
         digest = hashlib.sha256(payload).hexdigest()[:16]
         path = self.directory / f"exchangeInfo-{server_time}-{digest}.json"
         if not path.exists():
@@ -192,7 +200,8 @@ class SnapshotCache:
         return sorted(found)
 
     def latest(self) -> Snapshot:
-        """The most recent snapshot.
+        """The most recent snapshot (of several with that ``serverTime``, the one with
+        the most symbols, as :meth:`at`).
 
         Raises:
             SnapshotNotFoundError: the cache is empty.
@@ -200,10 +209,14 @@ class SnapshotCache:
         snapshots = self.snapshots()
         if not snapshots:
             raise SnapshotNotFoundError(f"no snapshot in {str(self.directory)!r}")
-        return snapshots[-1]
+        return _in_force(snapshots)
 
     def at(self, when: int | datetime) -> Snapshot:
         """The snapshot in force at ``when``: the latest whose ``serverTime <= when``.
+
+        When several share that ``serverTime`` (a filtered and a full fetch), the one
+        with the most symbols is in force; among equal counts, the one whose file name
+        sorts last. A file that cannot be read or parsed counts as none.
 
         Args:
             when: milliseconds since the epoch (UTC), or a timezone-aware datetime.
@@ -219,7 +232,7 @@ class SnapshotCache:
             raise SnapshotNotFoundError(
                 f"no snapshot in {str(self.directory)!r} at or before serverTime {ms}"
             )
-        return before[-1]
+        return _in_force(before)
 
     def load_latest(self) -> ExchangeInfo:
         """The rule objects of :meth:`latest`.
@@ -241,11 +254,51 @@ class SnapshotCache:
         return self.at(when).load()
 
 
-def _server_time(payload: bytes) -> int:
+def _in_force(snapshots: list[Snapshot]) -> Snapshot:
+    """Of snapshots sorted oldest first, the last; of a tie in ``serverTime``, the fullest."""
+    last = snapshots[-1].server_time
+    tied = [s for s in snapshots if s.server_time == last]
+    if len(tied) == 1:
+        return tied[0]
+    # max keeps the first of equal keys; reversed, that is the name that sorts last.
+    return max(reversed(tied), key=_symbol_count)
+
+
+def _symbol_count(snapshot: Snapshot) -> int:
+    from rules.load import parse_json
+
     try:
-        obj = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise LoadError([f"$: not valid JSON: {error}"]) from None
+        obj = parse_json(snapshot.path.read_bytes(), source=str(snapshot.path))
+    except (OSError, LoadError):
+        return -1
+    symbols = obj.get("symbols") if isinstance(obj, dict) else None
+    return len(symbols) if isinstance(symbols, list) else -1
+
+
+def _dump(result: Mapping[str, Any]) -> bytes:
+    def thaw(value: object) -> object:  # a read-only mapping (FrozenJson) is an object too
+        if isinstance(value, Mapping):
+            return dict(value)
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+    try:
+        text = json.dumps(
+            result, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=thaw
+        )
+    except (TypeError, ValueError, RecursionError) as error:
+        raise LoadError([f"$: not JSON: {error}"]) from None
+    return text.encode("utf-8")
+
+
+def _validate(payload: bytes) -> int:
+    """The ``serverTime`` of a result the loader accepts, parsed as the loader parses it.
+
+    Raises:
+        LoadError: anything else.
+    """
+    from rules.load import loads, parse_json  # the one JSON parser of the library
+
+    obj = parse_json(payload)
     if not isinstance(obj, dict):
         raise LoadError([f"$: expected an exchangeInfo object, got {type(obj).__name__}"])
     server_time = obj.get("serverTime")
@@ -258,4 +311,5 @@ def _server_time(payload: bytes) -> int:
         )
     if not isinstance(obj.get("symbols"), list):
         raise LoadError(["$.symbols: expected a list of symbols"])
+    loads(obj)  # raises LoadError as Snapshot.load would
     return server_time

@@ -11,7 +11,10 @@ Rules this module obeys (the shape of h11 and httpcore: pure parts, a thin I/O s
    see the transport library's types.
 4. ``wss://`` certificates and host names are always verified. A private CA is trusted
    through the standard ``SSL_CERT_FILE`` environment variable; no option turns
-   verification off.
+   verification off, and a context is checked again before every connection, so
+   changing it after :class:`Client` was made cannot turn it off either. Redirects
+   are refused (a ``3xx`` handshake answer is a :class:`~rules.errors.FetchConnectionError`),
+   so ``wss://`` is never followed to plain ``ws://`` or to another host.
 5. These requests are public: the client never sends an API key or a signature.
 
 The frames are the ones ``web-socket-api.md`` describes: a request is a JSON text frame
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import re
 import ssl
 import time
@@ -52,6 +56,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_TIMEOUT",
     "DEFAULT_URL",
+    "MAX_TIMEOUT",
     "SYMBOL_STATUSES",
     "Client",
     "RateLimitStatus",
@@ -70,6 +75,9 @@ DEFAULT_URL: Final = "wss://ws-api.binance.com:443/ws-api/v3"
 
 DEFAULT_TIMEOUT: Final = 10.0
 """Seconds one request may take, connecting included."""
+
+MAX_TIMEOUT: Final = 86_400.0
+"""The longest timeout accepted, in seconds (one day); longer ones are refused."""
 
 SYMBOL_STATUSES: Final = ("TRADING", "HALT", "BREAK")
 """The values ``exchangeInfo`` accepts for ``symbolStatus``."""
@@ -153,8 +161,9 @@ def build_request(
         The request, whose ``text`` is the JSON text frame.
 
     Raises:
-        ValueError: ``method`` is empty, a parameter is not JSON (NaN included), or a
-            parameter would carry credentials (``apiKey``, ``signature``).
+        ValueError: ``method`` is empty, a parameter is not JSON (NaN, or a string that is
+            not UTF-8 encodable, included), or a parameter would carry credentials
+            (``apiKey``, ``signature``).
 
     >>> build_request("time", request_id="1").text
     '{"id":"1","method":"time"}'
@@ -170,7 +179,8 @@ def build_request(
         frame["params"] = params
     try:
         text = json.dumps(frame, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
-    except (TypeError, ValueError) as error:
+        text.encode("utf-8")  # a lone surrogate (from an undecodable argv) cannot be sent
+    except (TypeError, ValueError) as error:  # UnicodeEncodeError is a ValueError
         raise ValueError(f"parameters are not JSON: {error}") from None
     return Request(frame["id"], method, params, text)
 
@@ -365,12 +375,14 @@ def _error(status: int, error: Any, members: Mapping[str, tuple[Any, int, int]])
         return ApiError(code, msg, status=status)
     # web-socket-api.md, "IP limits": rate-limited and banned responses carry a
     # ``retryAfter`` (ms since epoch); its example puts it in ``error.data``.
+    # A retryAfter that is not an integer is ignored, not an error: the answer is still
+    # a rate limit or a ban, only the instant to wait for is unknown (retry_after None).
     data = error.get("data")
-    retry_after = data.get("retryAfter") if isinstance(data, dict) else None
-    if retry_after is None and "retryAfter" in members:
-        retry_after = members["retryAfter"][0]
-    if retry_after is not None and type(retry_after) is not int:
-        raise ValueError(f"retryAfter is not an integer: {retry_after!r}")
+    candidates = (
+        data.get("retryAfter") if isinstance(data, dict) else None,
+        members["retryAfter"][0] if "retryAfter" in members else None,
+    )
+    retry_after = next((c for c in candidates if type(c) is int), None)
     kind = IpBannedError if status == 418 else RateLimitedError
     return kind(code, msg, status=status, retry_after=retry_after)
 
@@ -494,13 +506,37 @@ def _check_url(url: str) -> str:
     return url
 
 
-def _check_context(context: ssl.SSLContext) -> ssl.SSLContext:
-    if context.verify_mode != ssl.CERT_REQUIRED or not context.check_hostname:
+def _check_timeout(timeout: float) -> float:
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise TypeError(f"timeout must be a number of seconds, not {timeout!r}")
+    try:
+        seconds = float(timeout)
+    except OverflowError:  # an int too large for a float
+        seconds = math.inf
+    if not 0 < seconds <= MAX_TIMEOUT:  # NaN fails both comparisons
         raise ValueError(
-            "ssl_context must verify certificates and host names "
-            "(verify_mode=CERT_REQUIRED, check_hostname=True)"
+            f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds (one day), "
+            f"not {seconds!r}"
+        )
+    return seconds
+
+
+def _check_context(context: ssl.SSLContext, *, changed: bool = False) -> ssl.SSLContext:
+    if context.verify_mode != ssl.CERT_REQUIRED or not context.check_hostname:
+        when = " (it was changed after the Client was made)" if changed else ""
+        raise ValueError(
+            f"ssl_context must verify certificates and host names "
+            f"(verify_mode=CERT_REQUIRED, check_hostname=True){when}"
         )
     return context
+
+
+def _redirect_refused(status: int, location: object) -> str:
+    target = f" to {location!r}" if isinstance(location, str) else ""
+    return (
+        f"the server answered the WebSocket handshake with a redirect (HTTP {status}{target}); "
+        f"redirects are not followed: use the final URL"
+    )
 
 
 class Client:
@@ -510,16 +546,20 @@ class Client:
     (or leaving the ``with`` block) closes it. Not thread-safe: use one client per thread.
 
     Args:
-        url: ``wss://`` (or, for tests and proxies, ``ws://``) endpoint.
-        timeout: seconds each request may take, connecting included.
+        url: ``wss://`` (or, for tests and proxies, ``ws://``) endpoint. Redirects are
+            not followed.
+        timeout: seconds each request may take, connecting included: more than 0 and
+            at most :data:`MAX_TIMEOUT` (one day).
         ssl_context: the TLS settings for ``wss://``; by default
             :func:`ssl.create_default_context`, which trusts the system store or the
             file ``SSL_CERT_FILE`` names. A context that does not verify certificates
-            and host names is refused.
+            and host names is refused, here and again before every connection (a
+            request on a context changed since raises :class:`ValueError`).
 
     Raises:
-        ValueError: the URL is not ``ws://`` or ``wss://``, the timeout is not positive,
-            or the context does not verify.
+        ValueError: the URL is not ``ws://`` or ``wss://``, the timeout is not more than
+            0 and at most :data:`MAX_TIMEOUT`, or the context does not verify.
+        TypeError: the timeout is not a number.
 
     Example (needs the network, so not a doctest)::
 
@@ -536,9 +576,7 @@ class Client:
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.url = _check_url(url)
-        if not timeout > 0:
-            raise ValueError(f"timeout must be positive, not {timeout!r}")
-        self.timeout = timeout
+        self.timeout = _check_timeout(timeout)
         self._ssl_context = None if ssl_context is None else _check_context(ssl_context)
         self._ws: Any = None
         self._rate_limits: tuple[RateLimitStatus, ...] = ()
@@ -579,14 +617,17 @@ class Client:
         answered while waiting.
 
         Raises:
-            ValueError: see :func:`build_request`.
+            ValueError: see :func:`build_request`; or the ``ssl_context`` was changed
+                after the client was made and no longer verifies (nothing is sent).
             RateLimitedError: status 429.
             IpBannedError: status 418.
             ApiError: any other error envelope.
             FetchTimeoutError: no response within ``timeout`` seconds.
             FetchTlsError: the ``wss://`` certificate or host name did not verify.
-            FetchConnectionError: refused, rejected handshake, or closed before the reply.
+            FetchConnectionError: refused, rejected or redirected handshake, or closed
+                before the reply.
             MalformedFrameError: a frame that is not a response (the connection is closed).
+            FetchError: any other failure of the transport (the connection is closed).
         """
         response, _, _ = self._exchange(build_request(method, params))
         return response
@@ -649,6 +690,10 @@ class Client:
 
     def _exchange(self, request: Request) -> tuple[Response, float, float]:
         deadline = time.monotonic() + self.timeout
+        if self._ws is None and self._ssl_context is not None:
+            # Checked again before each connection: a context changed after __init__
+            # must not turn verification off.
+            _check_context(self._ssl_context, changed=True)
         with self._translate():
             ws = self._connection(deadline)
             sent = time.time() * 1000
@@ -668,15 +713,26 @@ class Client:
         import websocket  # only the shell needs the transport
 
         sslopt: dict[str, Any] = {"context": self._ssl_context or ssl.create_default_context()}
-        self._ws = websocket.create_connection(
-            self.url,
-            timeout=self._remaining(deadline),
+        ws: Any = websocket.WebSocket(
             sslopt=sslopt,
             enable_multithread=False,
             # UTF-8 is checked by bytes.decode in _parse_envelope, at C speed.
             skip_utf8_validation=True,
         )
-        return self._ws
+        ws.settimeout(self._remaining(deadline))
+        try:
+            # websocket-client follows up to 3 redirects by default, to any URL, wss://
+            # to plain ws:// included; redirect_limit=0 makes a 3xx answer an error.
+            ws.connect(self.url, redirect_limit=0)
+        except websocket.WebSocketException:
+            answer = getattr(ws, "handshake_response", None)
+            status = getattr(answer, "status", None)
+            if isinstance(status, int) and 300 <= status < 400:
+                location = getattr(answer, "headers", {}).get("location")
+                raise FetchConnectionError(_redirect_refused(status, location)) from None
+            raise
+        self._ws = ws
+        return ws
 
     def _remaining(self, deadline: float) -> float:
         remaining = deadline - time.monotonic()
@@ -768,7 +824,14 @@ class Client:
             raise FetchConnectionError(
                 f"connection failed: {error.strerror or error}", url=self.url
             ) from None
-        except BaseException:
+        except Exception as error:
+            # Nothing else should come out of the transport; if something does, it is
+            # still a failed fetch, never a foreign exception type (nor a CLI traceback).
+            self._abort()
+            raise FetchError(
+                f"unexpected failure: {type(error).__name__}: {error}", url=self.url
+            ) from error
+        except BaseException:  # KeyboardInterrupt, SystemExit: drop the connection, go on
             self._abort()
             raise
 
@@ -790,7 +853,8 @@ def fetch(
     snapshot cache), use :meth:`Client.exchange_info` and :mod:`rules.cache`.
 
     Raises:
-        ValueError: a bad URL or a parameter combination the docs forbid (nothing sent).
+        ValueError: a bad URL or timeout, or a parameter combination the docs forbid
+            (nothing sent).
         TypeError: a parameter of the wrong type (nothing sent).
         RateLimitedError: status 429; back off until ``retry_after``.
         IpBannedError: status 418.

@@ -118,8 +118,10 @@ def binance_like(server: WsServer, conn: ServerConnection, request: dict[str, An
 class WsServer:
     """A threaded WebSocket server on ``127.0.0.1:0``; use it as a context manager.
 
-    ``requests`` records every request frame received, ``paths`` and ``headers`` every
-    handshake; ``events`` is free for the scenario to note things (a pong received).
+    ``reject_handshake`` answers every handshake with that HTTP status; ``redirect``,
+    ``(status, location)``, with that redirect. ``requests`` records every request frame
+    received, ``headers`` every handshake that was accepted; ``events`` is free for the
+    scenario to note things (a pong received).
     """
 
     def __init__(
@@ -129,9 +131,11 @@ class WsServer:
         ssl_context: ssl.SSLContext | None = None,
         clock_ms: Callable[[], int] | None = None,
         reject_handshake: int | None = None,
+        redirect: tuple[int, str] | None = None,
     ) -> None:
         self.reply = reply
         self.reject_handshake = reject_handshake
+        self.redirect = redirect
         self.ssl_context = ssl_context
         self.clock_ms = clock_ms or (lambda: 1_700_000_000_000)
         self.stop = threading.Event()
@@ -166,6 +170,11 @@ class WsServer:
             pass
 
     def _process_request(self, conn: ServerConnection, request: Request) -> Response | None:
+        if self.redirect is not None:  # (status, Location): answer the handshake with a 3xx
+            status, location = self.redirect
+            response = conn.respond(status, "moved\n")
+            response.headers["Location"] = location
+            return response
         if self.reject_handshake is None:
             return None
         return conn.respond(self.reject_handshake, "rejected by the test server\n")

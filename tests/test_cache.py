@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -202,6 +203,89 @@ class TestSave:
         assert raised.value.problems[0].startswith(problem)
         assert not (tmp_path / "cache").exists()
 
+    @pytest.mark.parametrize(
+        ("text", "problem"),
+        [
+            (
+                '{"serverTime": 5, "symbols": [], "x": ' + "1" * 5000 + "}",
+                "$: not valid JSON: Exceeds the limit (4300 digits)",
+            ),
+            (
+                '{"serverTime": 5, "symbols": [], "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+                "$: not valid JSON: nested too deeply",
+            ),
+            ('{"serverTime": 5, "symbols": []', "$: not valid JSON"),
+            ("", "$: empty input"),
+            (b'{"serverTime": 5, "symbols": [], "x": "\xff"}', "$: not UTF-8 text"),
+        ],
+        ids=["5000 digits", "100000 brackets", "truncated", "empty", "not UTF-8"],
+    )
+    def test_what_the_parser_refuses_is_a_load_error(
+        self, tmp_path: Path, text: str | bytes, problem: str
+    ) -> None:
+        with pytest.raises(LoadError) as raised:
+            SnapshotCache(tmp_path / "cache").save(text)
+        assert raised.value.problems[0].startswith(problem)
+        assert not (tmp_path / "cache").exists()
+
+    def test_refuses_what_would_not_load(self, tmp_path: Path) -> None:
+        text = '{"serverTime": 5, "symbols": [{"symbol": 7}]}'
+        with pytest.raises(LoadError) as raised:
+            SnapshotCache(tmp_path / "cache").save(text)
+        assert raised.value.problems[0] == "$.symbols[0].symbol: expected a string, got integer 7"
+        assert not (tmp_path / "cache").exists()
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            "\ufeff" + result(5, "BTCUSDT"),
+            ("\ufeff" + result(5, "BTCUSDT")).encode(),
+            result(5, "BTCUSDT").replace('"UTC"', "NaN"),
+            result(5, "BTCUSDT").replace('"UTC"', "1e400"),
+            result(5, "BTCUSDT").replace('"UTC"', '"\\ud800"'),
+            '{"serverTime": 5, "symbols": [], "serverTime": 6}',
+            result(5, "BTCUSDT", "BTCUSDT"),
+            {"serverTime": 5, "symbols": [], "x": float("nan")},
+            {"serverTime": 5, "symbols": [], "x": {1, 2}},
+        ],
+        ids=[
+            "BOM",
+            "BOM bytes",
+            "NaN",
+            "huge float",
+            "lone surrogate escape",
+            "repeated member",
+            "repeated symbol",
+            "NaN mapping",
+            "set in mapping",
+        ],
+    )
+    def test_what_is_saved_loads(self, tmp_path: Path, data: str | bytes | dict[str, Any]) -> None:
+        cache = SnapshotCache(tmp_path / "cache")
+        try:
+            snapshot = cache.save(data)
+        except LoadError:
+            assert not (tmp_path / "cache").exists()
+            return
+        assert snapshot.load().server_time == snapshot.server_time
+        assert cache.load_at(snapshot.server_time).server_time == snapshot.server_time
+        assert cache.load_latest().server_time == snapshot.server_time
+
+    def test_read_only_mapping(self, tmp_path: Path) -> None:
+        from rules._frozen import FrozenJson
+
+        snapshot = SnapshotCache(tmp_path).save(FrozenJson(json.loads(result(7, "BTCUSDT"))))
+        assert json.loads(snapshot.read_text()) == json.loads(result(7, "BTCUSDT"))
+        assert [s.symbol for s in snapshot.load()] == ["BTCUSDT"]
+
+    def test_mapping_that_is_not_json(self, tmp_path: Path) -> None:
+        with pytest.raises(LoadError) as raised:
+            SnapshotCache(tmp_path).save({"serverTime": 5, "symbols": [], "x": {1, 2}})
+        assert raised.value.problems == (
+            "$: not JSON: Object of type set is not JSON serializable",
+        )
+        assert listing(tmp_path) == []
+
     def test_write_failure_leaves_nothing(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -283,6 +367,66 @@ class TestQueries:
         snapshot = SnapshotCache(tmp_path).save(text)
         assert snapshot.read_text() == text
         assert snapshot.load().server_time == snapshot.server_time == json.loads(text)["serverTime"]
+
+
+def _file_name(text: str) -> str:
+    """The name ``save`` gives ``text`` (the format rules/cache.py documents)."""
+    server_time = json.loads(text)["serverTime"]
+    return f"exchangeInfo-{server_time}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
+
+
+def _sorting(text: str, *names: str, last: bool) -> str:
+    """A result of ``names`` at ``text``'s serverTime whose file name sorts after (``last``)
+    or before ``text``'s: the timezone field varies until the hashes fall that way."""
+    server_time = json.loads(text)["serverTime"]
+    for n in range(100):
+        other = result(server_time, *names).replace('"UTC"', f'"UTC{n}"')
+        if (_file_name(other) > _file_name(text)) == last:
+            return other
+    raise AssertionError("no such name")  # pragma: no cover - one chance in 2**100
+
+
+class TestSameServerTime:
+    """A filtered and a full fetch in one millisecond: the one with the most symbols rules."""
+
+    FULL = result(100, "BTCUSDT", "ETHBTC", "BNBBTC")
+
+    @pytest.mark.parametrize("subset_sorts_last", [True, False])
+    def test_most_symbols_wins(self, tmp_path: Path, subset_sorts_last: bool) -> None:
+        cache = SnapshotCache(tmp_path)
+        first = cache.save(result(50, "BTCUSDT"))
+        full = cache.save(self.FULL)
+        subset = cache.save(_sorting(self.FULL, "ETHBTC", last=subset_sorts_last))
+        later = cache.save(result(200, "BTCUSDT"))
+        assert (subset.path.name > full.path.name) == subset_sorts_last
+        assert subset.server_time == full.server_time == 100
+        for when in (100, 150, 199):
+            assert cache.at(when) == full
+            assert len(cache.load_at(when)) == 3
+        assert cache.at(99) == first
+        assert cache.at(200) == later
+
+    def test_latest_follows_the_same_rule(self, tmp_path: Path) -> None:
+        cache = SnapshotCache(tmp_path)
+        full = cache.save(self.FULL)
+        subset = cache.save(_sorting(self.FULL, "ETHBTC", last=True))
+        assert cache.snapshots() == [full, subset]
+        assert cache.latest() == full
+        assert len(cache.load_latest()) == 3
+
+    def test_equal_counts_take_the_name_that_sorts_last(self, tmp_path: Path) -> None:
+        cache = SnapshotCache(tmp_path)
+        saved = [cache.save(result(100, name)) for name in ("BTCUSDT", "ETHBTC", "BNBBTC")]
+        last = max(saved, key=lambda s: s.path.name)
+        assert cache.at(100) == cache.latest() == last
+
+    def test_an_unreadable_file_counts_as_none(self, tmp_path: Path) -> None:
+        cache = SnapshotCache(tmp_path)
+        full = cache.save(result(100, "BTCUSDT"))
+        (tmp_path / "exchangeInfo-100-ffffffffffffffff.json").write_text("{")
+        (tmp_path / "exchangeInfo-100-fffffffffffffffe.json").write_text('{"symbols": 3}')
+        (tmp_path / "exchangeInfo-100-fffffffffffffffd.json").write_text("[]")
+        assert cache.at(100) == cache.latest() == full
 
 
 class TestTwoProcesses:

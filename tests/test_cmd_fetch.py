@@ -100,16 +100,16 @@ class TestFetch:
         [
             (
                 ["--symbol", "BNBBTC", "--permissions", "SPOT"],
-                "rules fetch: error: only one of symbol, symbols and permissions may be given, "
+                "rules: only one of symbol, symbols and permissions may be given, "
                 "not ['symbol', 'permissions']\n",
             ),
             (
                 ["--symbol", "A", "--symbol", "B", "--symbol-status", "TRADING"],
-                "rules fetch: error: symbol_status cannot be combined with symbols\n",
+                "rules: symbol_status cannot be combined with symbols\n",
             ),
             (
                 ["--symbol", "A", "--symbol", "A"],
-                "rules fetch: error: symbols lists A more than once\n",
+                "rules: symbols lists A more than once\n",
             ),
         ],
     )
@@ -127,7 +127,11 @@ class TestFetch:
         ("args", "fragment"),
         [
             (["--symbol-status", "CLOSED"], "argument --symbol-status: invalid choice: 'CLOSED'"),
-            (["--timeout", "0"], "must be a positive number of seconds: '0'"),
+            (["--timeout", "0"], "must be more than 0 and at most 86400 seconds (one day): '0'"),
+            (["--timeout", "1e300"], "at most 86400 seconds (one day): '1e300'"),
+            (["--timeout", "86400.5"], "at most 86400 seconds (one day): '86400.5'"),
+            (["--timeout", "inf"], "at most 86400 seconds (one day): 'inf'"),
+            (["--timeout", "nan"], "at most 86400 seconds (one day): 'nan'"),
             (["--timeout", "soon"], "not a number of seconds: 'soon'"),
             (["--url", "https://api.binance.com"], "expected a ws:// or wss:// URL"),
         ],
@@ -137,6 +141,28 @@ class TestFetch:
         assert (code, stdout) == (2, "")
         assert fragment in stderr
         assert stderr.count("\n") == 1
+
+    def test_longest_timeout(self, tmp_path: Path) -> None:
+        out = tmp_path / "info.json"
+        with WsServer() as server:
+            code, _, stderr = cli(
+                "fetch", "--url", server.url, "--timeout", "86400", "--output", str(out)
+            )
+        assert (code, stderr) == (0, "")
+        assert json.loads(out.read_text())["serverTime"] == 1_700_000_000_000
+
+    def test_symbol_that_cannot_be_sent(self, tmp_path: Path) -> None:
+        # An undecodable byte in argv arrives as a lone surrogate (surrogateescape).
+        out = tmp_path / "info.json"
+        with WsServer() as server:
+            code, stdout, stderr = cli(
+                "fetch", "--url", server.url, "--symbol", "BTC\udcff", "--output", str(out)
+            )
+        assert (code, stdout) == (2, "")
+        assert stderr.startswith("rules: parameters are not JSON: 'utf-8' codec can't encode")
+        assert stderr.count("\n") == 1
+        assert server.connections == 0
+        assert not out.exists()
 
     def test_output_is_required(self) -> None:
         code, _, stderr = cli("fetch")
@@ -156,9 +182,7 @@ class TestFetch:
                 "fetch", "--url", server.url, "--output", str(tmp_path / "no" / "x.json")
             )
         assert code == 2
-        assert stderr.startswith(
-            f"rules fetch: error: cannot write {str(tmp_path / 'no' / 'x.json')!r}"
-        )
+        assert stderr.startswith(f"rules: cannot write {str(tmp_path / 'no' / 'x.json')!r}")
 
 
 def _send(frame: Callable[[dict[str, Any]], str]) -> Reply:
@@ -193,6 +217,11 @@ FAILURES: list[tuple[str, Reply, str]] = [
         "retry after 1700 (ms since epoch)",
     ),
     (
+        "429, retryAfter not an integer",
+        _send(lambda r: error(r, 429, -1003, "Too much request weight used.", retryAfter="soon")),
+        "Binance error -1003: Too much request weight used. (status 429)\n",
+    ),
+    (
         "418",
         _send(lambda r: error(r, 418, -1003, "Way too much request weight used; IP banned.")),
         "Binance error -1003: Way too much request weight used; IP banned. (status 418)",
@@ -220,13 +249,29 @@ FAILURES: list[tuple[str, Reply, str]] = [
         "result with a bad symbol",
         _send(lambda r: ok(r, {"serverTime": 1, "symbols": [{"symbol": 7}]})),
         "the result is not an exchangeInfo: $.symbols[0].symbol: expected a string, "
-        "got integer 7 (and 4 more problems)\n",
+        "got integer 7 (and 3 more problems)\n",
     ),
 ]
 
 
 class TestFetchFailures:
     """Every failure: exit 2, one line on stderr, the old output file intact, no temp file."""
+
+    def test_redirect(self, tmp_path: Path) -> None:
+        out = tmp_path / "info.json"
+        out.write_bytes(OLD)
+        with WsServer() as target, WsServer(redirect=(307, target.url)) as server:
+            code, stdout, stderr = cli(
+                "fetch", "--url", server.url, "--timeout", "0.3", "--output", str(out)
+            )
+        assert (code, stdout) == (2, "")
+        assert stderr == (
+            f"rules: the server answered the WebSocket handshake with a redirect "
+            f"(HTTP 307 to {target.url!r}); redirects are not followed: "
+            f"use the final URL ({server.url})\n"
+        )
+        assert target.connections == 0
+        assert out.read_bytes() == OLD
 
     @pytest.mark.parametrize(
         ("reply", "message"), [f[1:] for f in FAILURES], ids=[f[0] for f in FAILURES]
@@ -239,7 +284,7 @@ class TestFetchFailures:
                 "fetch", "--url", server.url, "--timeout", "0.3", "--output", str(out)
             )
         assert (code, stdout) == (2, "")
-        assert stderr.startswith(f"rules fetch: error: {message}")
+        assert stderr.startswith(f"rules: {message}")
         assert stderr.count("\n") == 1
         assert stderr.endswith("\n")
         assert "Traceback" not in stderr
@@ -254,7 +299,7 @@ class TestFetchFailures:
         assert (code, stdout, stderr) == (
             2,
             "",
-            f"rules fetch: error: connection refused ({url})\n",
+            f"rules: connection refused ({url})\n",
         )
         assert out.read_bytes() == OLD
         assert sorted(p.name for p in tmp_path.iterdir()) == ["info.json"]
@@ -305,7 +350,7 @@ class TestFetchTls:
             assert json.loads(out.read_text())["serverTime"] == 1_700_000_000_000
         else:
             assert (code, stdout) == (2, "")
-            assert stderr.startswith(f"rules fetch: error: {message}")
+            assert stderr.startswith(f"rules: {message}")
             assert stderr.count("\n") == 1
             assert out.read_bytes() == OLD
             assert server.requests == []
@@ -337,7 +382,7 @@ class TestPingAndTime:
         assert (code, stdout, stderr) == (
             2,
             "",
-            f"rules {command}: error: connection refused ({url})\n",
+            f"rules: connection refused ({url})\n",
         )
 
     def test_time_error_envelope(self) -> None:
@@ -348,7 +393,7 @@ class TestPingAndTime:
             code, _, stderr = cli("time", "--url", server.url)
         assert (code, stderr) == (
             2,
-            "rules time: error: Binance error -1000: Blocked by WAF. (status 403)\n",
+            "rules: Binance error -1000: Blocked by WAF. (status 403)\n",
         )
 
 
@@ -384,8 +429,5 @@ class TestSubprocess:
             )
         assert failed.returncode == 2
         assert failed.stdout == ""
-        assert (
-            failed.stderr
-            == "rules fetch: error: Binance error -1121: Invalid symbol. (status 400)\n"
-        )
+        assert failed.stderr == "rules: Binance error -1121: Invalid symbol. (status 400)\n"
         assert out.read_bytes() == before

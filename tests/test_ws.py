@@ -29,6 +29,7 @@ from rules.errors import (
 )
 from rules.ws import (
     DEFAULT_URL,
+    MAX_TIMEOUT,
     Client,
     RateLimitStatus,
     Response,
@@ -83,6 +84,11 @@ class TestBuildRequest:
     def test_refuses_non_json(self) -> None:
         with pytest.raises(ValueError, match="parameters are not JSON"):
             build_request("time", {"x": float("nan")})
+
+    def test_refuses_text_that_cannot_be_sent(self) -> None:
+        # An undecodable byte in argv becomes a lone surrogate; UTF-8 cannot encode it.
+        with pytest.raises(ValueError, match=r"parameters are not JSON: .*surrogates not allowed"):
+            build_request("exchangeInfo", {"symbol": "BTC\udcff"})
 
     def test_refuses_empty_method(self) -> None:
         with pytest.raises(ValueError, match="expected a method name, not ''"):
@@ -254,6 +260,41 @@ class TestParseResponse:
         assert raised.value.retry_after is None
         assert str(raised.value) == "Binance error -1003: m (status 429)"
 
+    @pytest.mark.parametrize("status", [429, 418])
+    @pytest.mark.parametrize(
+        "fields",
+        [
+            {"error": {"code": -1003, "msg": "m", "data": {"retryAfter": "1659146400000"}}},
+            {"error": {"code": -1003, "msg": "m", "data": {"retryAfter": 1.6591464e12}}},
+            {"error": {"code": -1003, "msg": "m", "data": {"retryAfter": True}}},
+            {"error": {"code": -1003, "msg": "m", "data": {"retryAfter": None}}},
+            {"error": {"code": -1003, "msg": "m", "data": {"retryAfter": {}}}},
+            {"error": {"code": -1003, "msg": "m", "data": "soon"}},
+            {"error": {"code": -1003, "msg": "m"}, "retryAfter": "later"},
+        ],
+        ids=["string", "float", "bool", "null", "object", "data not an object", "top level"],
+    )
+    def test_retry_after_not_an_integer_is_still_a_rate_limit(
+        self, status: int, fields: dict[str, Any]
+    ) -> None:
+        with pytest.raises(RateLimitedError) as raised:
+            parse_response(envelope(status=status, **fields), request_id="r1")
+        assert type(raised.value) is (IpBannedError if status == 418 else RateLimitedError)
+        assert (raised.value.status, raised.value.code, raised.value.retry_after) == (
+            status,
+            -1003,
+            None,
+        )
+        assert str(raised.value) == f"Binance error -1003: m (status {status})"
+
+    def test_retry_after_integer_wins_over_one_that_is_not(self) -> None:
+        text = envelope(
+            status=429, error={"code": -1003, "msg": "m", "data": {"retryAfter": "x"}}, retryAfter=7
+        )
+        with pytest.raises(RateLimitedError) as raised:
+            parse_response(text, request_id="r1")
+        assert raised.value.retry_after == 7
+
     def test_banned(self) -> None:
         text = envelope(
             status=418,
@@ -288,10 +329,6 @@ class TestParseResponse:
             ('{"id":[1],"status":200,"result":{}}', "id is not a string or an integer"),
             ('{"id":"r1","status":200,"result":{},"rateLimits":{}}', "rateLimits is not a list"),
             ('{"id":"r1","status":200,"result":{},"rateLimits":[{}]}', "rateLimits entry without"),
-            (
-                '{"id":"r1","status":429,"error":{"code":-1003,"msg":"m","data":{"retryAfter":"1"}}}',
-                "retryAfter is not an integer",
-            ),
         ],
     )
     def test_malformed(self, text: str, reason: str) -> None:
@@ -356,10 +393,39 @@ class TestClientArguments:
         with pytest.raises(ValueError, match="expected a ws:// or wss:// URL"):
             Client(url)
 
-    @pytest.mark.parametrize("timeout", [0, -1.0, float("nan")])
+    @pytest.mark.parametrize(
+        "timeout",
+        [
+            0,
+            -1.0,
+            float("nan"),
+            float("inf"),
+            1e12,
+            1e300,
+            MAX_TIMEOUT + 0.001,
+            pytest.param(10**400, id="10**400"),
+        ],
+    )
     def test_bad_timeout(self, timeout: float) -> None:
-        with pytest.raises(ValueError, match="timeout must be positive"):
+        with pytest.raises(
+            ValueError, match=r"timeout must be more than 0 and at most 86400 seconds \(one day\)"
+        ):
             Client(timeout=timeout)
+
+    @pytest.mark.parametrize("timeout", ["10", True, None])
+    def test_timeout_not_a_number(self, timeout: Any) -> None:
+        with pytest.raises(TypeError, match="timeout must be a number of seconds"):
+            Client(timeout=timeout)
+
+    def test_longest_timeout(self) -> None:
+        assert MAX_TIMEOUT == 86_400.0
+        assert Client(timeout=MAX_TIMEOUT).timeout == MAX_TIMEOUT
+        assert Client(timeout=1).timeout == 1.0
+
+    def test_fetch_checks_the_timeout_before_sending(self, server: WsServer) -> None:
+        with pytest.raises(ValueError, match="timeout must be more than 0"):
+            fetch(server.url, timeout=float("inf"))
+        assert server.connections == 0
 
     def test_no_option_turns_verification_off(self) -> None:
         unverified = ssl.create_default_context()
@@ -392,6 +458,11 @@ def scripted(reply: Any, **kwargs: Any) -> WsServer:
 @pytestmark_server
 class TestSuccess:
     """ping, time and exchangeInfo with each parameter, several on one connection."""
+
+    def test_longest_timeout_connects(self, server: WsServer) -> None:
+        with Client(server.url, timeout=MAX_TIMEOUT) as client:
+            assert client.ping().result == {}
+            assert client.time().server_time == 1_700_000_000_000
 
     def test_ping(self, server: WsServer) -> None:
         with Client(server.url, timeout=TIMEOUT) as client:
@@ -683,6 +754,55 @@ class TestFailures:
             assert client.ping().result == {}
         assert server.connections == 2
 
+    @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+    def test_redirect_is_refused(self, status: int) -> None:
+        with WsServer() as target, WsServer(redirect=(status, target.url)) as server:
+            with (
+                Client(server.url, timeout=TIMEOUT) as client,
+                pytest.raises(FetchConnectionError) as raised,
+            ):
+                client.ping()
+            assert target.connections == 0
+        assert server.connections == 0
+        assert str(raised.value) == (
+            f"the server answered the WebSocket handshake with a redirect "
+            f"(HTTP {status} to {target.url!r}); redirects are not followed: "
+            f"use the final URL ({server.url})"
+        )
+
+    def test_redirect_without_location_is_refused(self) -> None:
+        with (
+            WsServer(reject_handshake=302) as server,
+            Client(server.url, timeout=TIMEOUT) as client,
+            pytest.raises(FetchConnectionError, match=r"with a redirect \(HTTP 302\); redirects"),
+        ):
+            client.ping()
+
+    def test_an_unexpected_transport_exception_becomes_a_fetch_error(
+        self, server: WsServer
+    ) -> None:
+        # Nothing known raises one today; _translate is the net under the transport.
+        with Client(server.url, timeout=TIMEOUT) as client:
+            client.ping()
+            assert client._ws is not None
+            with pytest.raises(FetchError) as raised, client._translate():
+                raise OverflowError("timestamp out of range for platform time_t")
+            assert client._ws is None  # the connection in an unknown state is dropped
+            assert client.ping().result == {}  # and the next request opens a new one
+        assert type(raised.value) is FetchError
+        assert str(raised.value) == (
+            "unexpected failure: OverflowError: timestamp out of range for platform time_t "
+            f"({server.url})"
+        )
+        assert server.connections == 2
+
+    def test_keyboard_interrupt_is_not_translated(self, server: WsServer) -> None:
+        with Client(server.url, timeout=TIMEOUT) as client:
+            client.ping()
+            with pytest.raises(KeyboardInterrupt), client._translate():
+                raise KeyboardInterrupt
+            assert client._ws is None
+
     def test_every_failure_is_a_fetch_or_api_error(self) -> None:
         assert issubclass(FetchTimeoutError, FetchError)
         assert issubclass(FetchTlsError, FetchConnectionError)
@@ -760,3 +880,64 @@ class TestTls:
             Client(server.url, timeout=1, ssl_context=context) as client,
         ):
             assert client.ping().status == 200
+
+    @pytest.mark.parametrize(
+        "change", ["verify_mode", "check_hostname", "both"], ids=["CERT_NONE", "no host", "both"]
+    )
+    def test_context_changed_after_the_client_is_refused(self, ca: trustme.CA, change: str) -> None:
+        context = ssl.create_default_context()  # does not trust the test CA
+        with _tls_server(ca, "127.0.0.1") as server:
+            client = Client(server.url, timeout=1, ssl_context=context)
+            context.check_hostname = False
+            if change != "check_hostname":
+                context.verify_mode = ssl.CERT_NONE
+            with client, pytest.raises(ValueError, match="must verify") as raised:
+                client.ping()
+        assert str(raised.value) == (
+            "ssl_context must verify certificates and host names "
+            "(verify_mode=CERT_REQUIRED, check_hostname=True) "
+            "(it was changed after the Client was made)"
+        )
+        assert server.connections == 0
+        assert server.requests == []
+
+    def test_context_is_checked_before_every_connection(self, ca: trustme.CA) -> None:
+        context = ssl.create_default_context()
+        ca.configure_trust(context)
+        with (
+            _tls_server(ca, "127.0.0.1") as server,
+            Client(server.url, timeout=1, ssl_context=context) as client,
+        ):
+            assert client.ping().status == 200
+            client.close()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            with pytest.raises(ValueError, match="changed after the Client was made"):
+                client.ping()
+            context.verify_mode = ssl.CERT_REQUIRED  # restored: verifying again is fine
+            context.check_hostname = True
+            assert client.ping().status == 200
+        assert server.connections == 2
+
+    def test_wss_redirect_to_plain_ws_is_refused(
+        self, ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1").configure_cert(context)
+        with (
+            WsServer() as plain,
+            WsServer(ssl_context=context, redirect=(301, plain.url)) as server,
+        ):
+            assert (server.url[:6], plain.url[:5]) == ("wss://", "ws://")
+            with (
+                Client(server.url, timeout=1) as client,
+                pytest.raises(FetchConnectionError) as raised,
+            ):
+                client.ping()
+            assert plain.connections == 0
+            assert plain.requests == []
+        assert not isinstance(raised.value, FetchTlsError)
+        assert "with a redirect (HTTP 301 to 'ws://127.0.0.1:" in str(raised.value)
+        assert "redirects are not followed" in str(raised.value)
