@@ -37,6 +37,32 @@ _COUNTS = {
 CONTEXT_KEYS = frozenset({*_PRICES, *_COUNTS, "permissions"})
 
 
+def _check_price(_: object, field: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, Decimal):
+        raise TypeError(
+            f"Context.{field.name}: expected a Decimal or None, got {value!r} "
+            "(Context.from_mapping reads strings and numbers)"
+        )
+    if not value.is_finite() or value < 0:
+        raise ValueError(
+            f"Context.{field.name}: expected a finite, non-negative decimal, got {value!r}"
+        )
+
+
+def _check_count(_: object, field: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and (type(value) is not int or value < 0):
+        raise ValueError(f"Context.{field.name}: expected a non-negative integer, got {value!r}")
+
+
+def _check_permissions(_: object, field: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not (
+        isinstance(value, frozenset) and all(isinstance(p, str) for p in value)
+    ):
+        raise TypeError(f"Context.{field.name}: expected a frozenset of strings, got {value!r}")
+
+
 @attrs.frozen
 class Context:
     """Market and account state for one check, all optional and explicit.
@@ -59,19 +85,21 @@ class Context:
             then permissions are neither checked nor listed as unchecked (D19).
     """
 
-    avg_price: Decimal | None = None
-    reference_price: Decimal | None = None
-    last_price: Decimal | None = None
-    open_orders: int | None = None
-    open_algo_orders: int | None = None
-    open_iceberg_orders: int | None = None
-    open_order_lists: int | None = None
-    exchange_open_orders: int | None = None
-    exchange_open_algo_orders: int | None = None
-    exchange_open_iceberg_orders: int | None = None
-    exchange_open_order_lists: int | None = None
-    base_position: Decimal | None = None
-    permissions: frozenset[str] | None = None
+    # Each value is checked as the context is built, so that a bad one is a
+    # clear error here, never a TypeError from deep inside a check.
+    avg_price: Decimal | None = attrs.field(default=None, validator=_check_price)
+    reference_price: Decimal | None = attrs.field(default=None, validator=_check_price)
+    last_price: Decimal | None = attrs.field(default=None, validator=_check_price)
+    open_orders: int | None = attrs.field(default=None, validator=_check_count)
+    open_algo_orders: int | None = attrs.field(default=None, validator=_check_count)
+    open_iceberg_orders: int | None = attrs.field(default=None, validator=_check_count)
+    open_order_lists: int | None = attrs.field(default=None, validator=_check_count)
+    exchange_open_orders: int | None = attrs.field(default=None, validator=_check_count)
+    exchange_open_algo_orders: int | None = attrs.field(default=None, validator=_check_count)
+    exchange_open_iceberg_orders: int | None = attrs.field(default=None, validator=_check_count)
+    exchange_open_order_lists: int | None = attrs.field(default=None, validator=_check_count)
+    base_position: Decimal | None = attrs.field(default=None, validator=_check_price)
+    permissions: frozenset[str] | None = attrs.field(default=None, validator=_check_permissions)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Context:
@@ -95,13 +123,13 @@ class Context:
             if raw is None:
                 continue
             if key in _PRICES:
-                values[_PRICES[key]] = _decimal(key, raw)
+                values[_PRICES[key]] = _decimal(f"context.{key}", raw)
             elif key in _COUNTS:
                 if type(raw) is not int or raw < 0:
                     raise ValueError(f"context.{key}: expected a non-negative integer, got {raw!r}")
                 values[_COUNTS[key]] = raw
             elif key == "permissions":
-                values["permissions"] = _permissions(raw)
+                values["permissions"] = _permissions("context.permissions", raw)
             else:
                 known = ", ".join(sorted(CONTEXT_KEYS))
                 raise ValueError(f"context: unknown key {key!r} (known: {known})")
@@ -119,27 +147,35 @@ class Context:
         return out
 
 
-def _decimal(key: str, raw: object) -> Decimal:
+def _decimal(where: str, raw: object) -> Decimal:
+    # Prices and positions: a plain decimal string, an int, a Decimal, or a
+    # float read as the decimal its repr shows (never Decimal(float)); finite
+    # and not negative.
+    value: Decimal
     if isinstance(raw, str):
         try:
-            return parse_plain_decimal(raw)
+            value = parse_plain_decimal(raw)
         except ValueError:
-            raise ValueError(f"context.{key}: expected a decimal string, got {raw!r}") from None
-    if isinstance(raw, bool):
-        raise ValueError(f"context.{key}: expected a decimal, got {raw!r}")
-    if isinstance(raw, int):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        raw = Decimal(repr(raw))  # the decimal the float's repr shows, never Decimal(float)
-    if isinstance(raw, Decimal) and raw.is_finite():
-        return raw
-    raise ValueError(f"context.{key}: expected a finite decimal, got {raw!r}")
+            raise ValueError(f"{where}: expected a decimal string, got {raw!r}") from None
+    elif isinstance(raw, bool):
+        raise ValueError(f"{where}: expected a decimal, got {raw!r}")
+    elif isinstance(raw, int):
+        value = Decimal(raw)
+    elif isinstance(raw, float):
+        value = Decimal(repr(raw))
+    elif isinstance(raw, Decimal):
+        value = raw
+    else:
+        raise ValueError(f"{where}: expected a decimal, got {raw!r}")
+    if not value.is_finite() or value < 0:
+        raise ValueError(f"{where}: expected a finite, non-negative decimal, got {raw!r}")
+    return value
 
 
-def _permissions(raw: object) -> frozenset[str]:
+def _permissions(where: str, raw: object) -> frozenset[str]:
     if isinstance(raw, str) or not isinstance(raw, Iterable):
-        raise ValueError(f"context.permissions: expected a list of strings, got {raw!r}")
+        raise ValueError(f"{where}: expected a list of strings, got {raw!r}")
     items = list(raw)
     if not all(isinstance(p, str) for p in items):
-        raise ValueError(f"context.permissions: expected a list of strings, got {raw!r}")
+        raise ValueError(f"{where}: expected a list of strings, got {raw!r}")
     return frozenset(items)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -60,7 +61,10 @@ class TestFromMapping:
             ({"avgPrce": "1"}, "context: unknown key 'avgPrce'"),
             ({"avgPrice": "1e5"}, "context.avgPrice: expected a decimal string, got '1e5'"),
             ({"avgPrice": True}, "context.avgPrice: expected a decimal, got True"),
-            ({"avgPrice": float("nan")}, "context.avgPrice: expected a finite decimal"),
+            (
+                {"avgPrice": float("nan")},
+                "context.avgPrice: expected a finite, non-negative decimal",
+            ),
             ({"openOrders": -1}, "context.openOrders: expected a non-negative integer, got -1"),
             ({"openOrders": "3"}, "context.openOrders: expected a non-negative integer"),
             ({"permissions": "SPOT"}, "context.permissions: expected a list of strings"),
@@ -74,3 +78,31 @@ class TestFromMapping:
     def test_not_a_mapping(self) -> None:
         with pytest.raises(ValueError, match="expected a JSON object"):
             Context.from_mapping([])  # type: ignore[arg-type]
+
+
+class TestDirectConstruction:
+    """A Context built in Python is checked as it is built: a clear error, never one deep inside."""
+
+    @pytest.mark.parametrize(
+        ("kwargs", "error", "message"),
+        [
+            ({"avg_price": 100.0}, TypeError, "Context.avg_price: expected a Decimal or None"),
+            ({"avg_price": "100"}, TypeError, "Context.avg_price: expected a Decimal or None"),
+            ({"base_position": Decimal("-1")}, ValueError, "Context.base_position: expected a"),
+            ({"last_price": Decimal("NaN")}, ValueError, "Context.last_price: expected a finite"),
+            ({"open_orders": -1}, ValueError, "Context.open_orders: expected a non-negative"),
+            ({"open_orders": True}, ValueError, "Context.open_orders: expected a non-negative"),
+            ({"permissions": ["SPOT"]}, TypeError, "Context.permissions: expected a frozenset"),
+            ({"permissions": frozenset({1})}, TypeError, "Context.permissions: expected a frozen"),
+        ],
+    )
+    def test_bad_values(self, kwargs: dict[str, Any], error: type[Exception], message: str) -> None:
+        with pytest.raises(error, match="^" + re.escape(message)):
+            Context(**kwargs)
+
+    def test_good_values(self) -> None:
+        context = Context(avg_price=Decimal("1.5"), open_orders=0, permissions=frozenset({"SPOT"}))
+        assert context.avg_price == Decimal("1.5")
+        assert context == Context.from_mapping(
+            {"avgPrice": "1.5", "openOrders": 0, "permissions": ["SPOT"]}
+        )
