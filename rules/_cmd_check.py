@@ -71,7 +71,7 @@ def register(subparsers: Any) -> None:
 
 
 def _fail(streams: Streams, message: str) -> int:
-    streams.stderr.write(f"rules check: {message}\n")
+    streams.stderr.write(f"rules: {message}\n")
     return EXIT_ERROR
 
 
@@ -185,7 +185,7 @@ def _run_json(info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams)
         if error is not None:
             out = verdict.to_json()
             out["error"] = f"line {number}: {error}"
-            streams.stderr.write(f"rules check: line {number}: {error}\n")
+            streams.stderr.write(f"rules: line {number}: {error}\n")
             write(dumps(out) + "\n")
             continue
         key = (

@@ -10,6 +10,7 @@ stderr, never a traceback).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import IO, Any, NoReturn
@@ -96,8 +97,21 @@ def run(argv: Sequence[str], *, streams: Streams) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``rules`` console script and of ``python -m rules``."""
-    return run(
-        sys.argv[1:] if argv is None else argv,
-        streams=Streams(sys.stdin, sys.stdout, sys.stderr),
-    )
+    """Entry point of the ``rules`` console script and of ``python -m rules``.
+
+    A reader that goes away (``rules check ... | head -1``) ends the run
+    quietly with exit 2: the output could not be written.
+    """
+    try:
+        code = run(
+            sys.argv[1:] if argv is None else argv,
+            streams=Streams(sys.stdin, sys.stdout, sys.stderr),
+        )
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # What is still buffered can go nowhere: point stdout at /dev/null so
+        # that Python's own flush at exit does not fail (and print) again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERROR
+    return code

@@ -44,6 +44,30 @@ class TestShell:
         assert done.stdout.startswith("BTCUSDT  TRADING  BTC/USDT\n")
         assert done.stderr == ""
 
+    def test_a_reader_that_goes_away_gets_no_traceback(self, tmp_path: Path) -> None:
+        line = (
+            '{"symbol":"BTCUSDT","side":"BUY","type":"LIMIT","timeInForce":"GTC",'
+            '"price":"64000.01","quantity":"0.00150"}\n'
+        )
+        orders = tmp_path / "orders.jsonl"
+        orders.write_text(line * 50_000)
+        with orders.open() as stdin:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "rules", "check"],
+                stdin=stdin,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            assert proc.stdout is not None
+            assert proc.stderr is not None
+            first = proc.stdout.readline()
+            proc.stdout.close()  # like `| head -1`
+            err = proc.stderr.read()
+            proc.stderr.close()
+            code = proc.wait(timeout=60)
+        assert first.startswith(b'{"accepted": true')
+        assert (code, err) == (2, b"")
+
 
 class TestShow:
     """``rules show``: a summary of a symbol's rules."""

@@ -127,7 +127,7 @@ class TestJsonLines:
             {"code": -1135, "msg": "Invalid JSON Request", "filterType": None}
         ]
         assert first["error"].startswith("line 1: ")
-        assert err.startswith("rules check: line 1: ")
+        assert err.startswith("rules: line 1: ")
         assert len(out) == 2  # the run went on
 
 
@@ -184,7 +184,7 @@ class TestErrors:
         path = make(tmp_path)  # type: ignore[operator]
         code, out, err = check("--exchange-info", str(path), stdin=lines(GOOD))
         assert (code, out) == (2, [])
-        assert err.startswith(f"rules check: {message}")
+        assert err.startswith(f"rules: {message}")
         assert err.count("\n") == 1
 
     def test_bad_context_file(self, snapshot: str, tmp_path: Path) -> None:
@@ -192,7 +192,7 @@ class TestErrors:
         path.write_text('{"avgPrice": "abc"}')
         code, _, err = check("--exchange-info", snapshot, "--context", str(path))
         assert code == 2
-        assert err == "rules check: context.avgPrice: expected a decimal string, got 'abc'\n"
+        assert err == "rules: context.avgPrice: expected a decimal string, got 'abc'\n"
 
     def test_usage_error(self) -> None:
         code, _, err = check("--format", "xml")
