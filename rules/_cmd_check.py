@@ -142,9 +142,12 @@ def _judge(
     """The verdict of one input line, its params, and an error detail for a bad line."""
     try:
         obj = _loads(line)
-    except (json.JSONDecodeError, RecursionError) as error:
-        detail = error.msg if isinstance(error, json.JSONDecodeError) else "nested too deeply"
-        return _bad(), None, f"not valid JSON: {detail}"
+    except json.JSONDecodeError as error:
+        return _bad(), None, f"not valid JSON: {error.msg}"
+    except RecursionError:
+        return _bad(), None, "not valid JSON: nested too deeply"
+    except ValueError as error:  # e.g. an integer longer than Python converts (4300 digits)
+        return _bad(), None, f"not valid JSON: {error}"
     if not isinstance(obj, dict):
         return _bad(), None, "expected a JSON object"
     params: Any = obj

@@ -116,6 +116,8 @@ class TestJsonLines:
             "[1, 2]",
             '{"params": {}, "context": 3}',
             '{"params": {}, "context": {"avgPrice": "x"}}',
+            '{"symbol": "BTCUSDT", "quantity": ' + "1" * 5000 + "}",  # past Python's int limit
+            "[" * 100_000,
         ],
     )
     def test_malformed_line_gets_its_own_verdict(self, snapshot: str, line: str) -> None:
