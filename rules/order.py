@@ -222,7 +222,7 @@ def read_decimal(value: object) -> Decimal | None:
         # The decimal the float's repr shows; never Decimal(float) (STYLE.md §2.3).
         value = Decimal(repr(value))
     elif kind is not Decimal:
-        return None  # bool, None, lists, objects...
+        return _read_subclass(value)  # numpy.float64, str and int subclasses; else None
     decimal: Decimal = value  # type: ignore[assignment]
     if not decimal.is_finite() or decimal.is_signed():
         return None
@@ -230,6 +230,23 @@ def read_decimal(value: object) -> Decimal | None:
     if (decimal and decimal.adjusted() >= 20) or decimal.as_tuple().exponent < -20:  # type: ignore[operator]
         return None
     return decimal
+
+
+def _read_subclass(value: object) -> Decimal | None:
+    # A subclass of str, int or float (numpy.float64 is a float) is read as its
+    # base type's value, never through its own repr (numpy 2 writes
+    # "np.float64(0.1)"); bool, an int subclass, is not a number here.
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        return read_decimal(str.__str__(value))
+    if isinstance(value, int):
+        return read_decimal(int(value))
+    if isinstance(value, float):
+        return read_decimal(float(value))
+    if isinstance(value, Decimal):
+        return read_decimal(Decimal(value))
+    return None  # None, lists, objects...
 
 
 def read_int(value: object) -> int | None:

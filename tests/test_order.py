@@ -9,6 +9,19 @@ import pytest
 from rules.order import Order, parse_order, read_decimal, read_int, read_order
 
 
+class _Float(float):
+    def __repr__(self) -> str:
+        return f"np.float64({float(self)!r})"  # as numpy 2 writes it
+
+
+class _Str(str):
+    __slots__ = ()
+
+
+class _Int(int):
+    pass
+
+
 class TestReadDecimal:
     """A DECIMAL parameter: digits, an optional fraction, at most 20 + 20 digits."""
 
@@ -25,6 +38,9 @@ class TestReadDecimal:
             (8.12e-06, Decimal("0.00000812")),
             (Decimal("1E+3"), Decimal("1000")),
             (Decimal("0.10"), Decimal("0.10")),
+            (_Float(0.1), Decimal("0.1")),  # a float subclass such as numpy.float64
+            (_Str("1.50"), Decimal("1.50")),
+            (_Int(7), Decimal(7)),
         ],
     )
     def test_legal(self, value: object, expected: Decimal) -> None:
