@@ -57,6 +57,7 @@ _SIDES: Final = frozenset({"BUY", "SELL"})
 _TIME_IN_FORCE: Final = frozenset({"GTC", "IOC", "FOK"})
 _PEG_PRICE_TYPES: Final = frozenset({"PRIMARY_PEG", "MARKET_PEG"})
 _PEG_OFFSET_TYPES: Final = frozenset({"PRICE_LEVEL"})
+_PEG_OFFSET_MAX: Final = 100  # ws-place: pegOffsetValue "(max: 100)"
 #: The type-specific parameters of D04, wire name -> ParsedOrder attribute.
 PERMISSIONS: Final = "PERMISSIONS"
 
@@ -443,6 +444,20 @@ def _check_peg(
                 f"pegOffsetType {offset_type!r} is not PRICE_LEVEL",
             )
         )
+    if offset_value is not None and offset_value > _PEG_OFFSET_MAX:
+        # ws-place: pegOffsetValue "(max: 100)"; errors.md -1102 has the words.
+        out.append(
+            Violation(
+                -1102,
+                f"'pegOffsetValue' contains unexpected value. Cannot be greater than "
+                f"{_PEG_OFFSET_MAX}.",
+                None,
+                "pegOffsetValue",
+                offset_value,
+                _PEG_OFFSET_MAX,
+                f"pegOffsetValue {offset_value} is above {_PEG_OFFSET_MAX}",
+            )
+        )
     if (offset_type is None) != (offset_value is None):
         out.append(
             Violation(
@@ -490,6 +505,19 @@ def _check_peg(
                 "pegInstructionsAllowed is false",
                 "pegPriceType",
                 peg,
+            )
+        )
+    tif = order.time_in_force
+    if kind.name == "LIMIT" and peg == "PRIMARY_PEG" and tif is not None and tif != "GTC":
+        # faq-pegged_orders: "With pegPriceType=PRIMARY_PEG only timeInForce=GTC is
+        # allowed"; no code is given, so the combination error, as for D06.
+        out.append(
+            rejected(
+                "Unsupported order combination",
+                f"a PRIMARY_PEG LIMIT order must be GTC, not {tif}",
+                "timeInForce",
+                tif,
+                "GTC",
             )
         )
     if kind.name == "LIMIT_MAKER" and peg == "MARKET_PEG":

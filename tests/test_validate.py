@@ -389,6 +389,31 @@ class TestPegs:
                 INFO,
                 [(-1211, "Invalid pegOffsetType.")],
             ),
+            (  # ws-place: pegOffsetValue "(max: 100)"
+                without(
+                    pegPriceType="PRIMARY_PEG", pegOffsetType="PRICE_LEVEL", pegOffsetValue=101
+                ),
+                INFO,
+                [
+                    (
+                        -1102,
+                        "'pegOffsetValue' contains unexpected value. Cannot be greater than 100.",
+                    )
+                ],
+            ),
+            (
+                without(
+                    pegPriceType="PRIMARY_PEG", pegOffsetType="PRICE_LEVEL", pegOffsetValue=100
+                ),
+                INFO,
+                [],
+            ),
+            (  # faq-pegged_orders: with PRIMARY_PEG only timeInForce=GTC
+                without(pegPriceType="PRIMARY_PEG", timeInForce="IOC"),
+                INFO,
+                [(-2010, "Unsupported order combination")],
+            ),
+            (without(pegPriceType="MARKET_PEG", timeInForce="IOC"), INFO, []),
         ],
     )
     def test_peg_errors(
