@@ -14,11 +14,17 @@ from hypothesis.errors import InvalidArgument
 import rules.testing
 from rules.models import SymbolInfo
 from rules.testing import (
+    contexts_from_symbol,
     exchange_infos,
     filters,
     grid_decimals,
+    lot_size_filters,
     markets,
+    notional_filters,
     orders_from_symbol,
+    percent_price_by_side_filters,
+    price_filters,
+    raw_exchange_infos,
     server_times,
     step_sizes,
     symbol_infos,
@@ -92,9 +98,40 @@ class TestInvalidArguments:
         with pytest.raises(InvalidArgument, match="cannot be larger"):
             server_times(min_value=2, max_value=1)
 
-    def test_sizes(self) -> None:
-        with pytest.raises(InvalidArgument, match="cannot be larger"):
-            exchange_infos(min_size=3, max_size=1)
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"min_size": 3, "max_size": 1}, "cannot be larger"),
+            ({"min_size": None}, "min_size=None must be an integer"),
+            ({"min_size": -1}, "must be at least 0"),
+            ({"max_size": -1}, "must be at least 0"),
+            ({"max_size": True}, "must be an integer"),
+            ({"max_size": 2.0}, "must be an integer"),
+            ({"allow_keyed": "yes"}, "must be a bool"),
+        ],
+    )
+    def test_sizes(self, kwargs: dict[str, object], message: str) -> None:
+        # max_size=None is valid (no bound); min_size=None once raised TypeError.
+        for strategy in (exchange_infos, raw_exchange_infos):
+            with pytest.raises(InvalidArgument, match=message):
+                strategy(**kwargs)  # type: ignore[arg-type]
+        exchange_infos(min_size=2, max_size=None)
+
+    def test_bool_options(self) -> None:
+        for strategy in (price_filters, lot_size_filters, notional_filters):
+            with pytest.raises(InvalidArgument, match="allow_disabled=1 must be a bool"):
+                strategy(allow_disabled=1)  # type: ignore[arg-type]
+        with pytest.raises(InvalidArgument, match="must be a bool or None"):
+            percent_price_by_side_filters(symmetric="yes")  # type: ignore[arg-type]
+
+    def test_wrong_object_types(self) -> None:
+        symbol = SymbolInfo("X", "A", "B", (), status="TRADING")
+        with pytest.raises(InvalidArgument, match="must be an ExchangeInfo"):
+            orders_from_symbol(symbol, info={"symbols": []})  # type: ignore[arg-type]
+        with pytest.raises(InvalidArgument, match="must be a Context"):
+            orders_from_symbol(symbol, context={})  # type: ignore[arg-type]
+        with pytest.raises(InvalidArgument, match="must be an ExchangeInfo"):
+            contexts_from_symbol(symbol, info=[])  # type: ignore[arg-type]
 
     def test_strategy_arguments(self) -> None:
         with pytest.raises(InvalidArgument, match="must be a Hypothesis strategy"):
@@ -105,6 +142,8 @@ class TestInvalidArguments:
             symbol_infos(required_filters={"NOPE"})
         with pytest.raises(InvalidArgument, match="unknown filter_types"):
             filters(filter_types=["NOPE"])
+        with pytest.raises(InvalidArgument, match="must be a collection of names"):
+            filters(filter_types="PRICE_FILTER")
 
     def test_unbreakable_rule(self) -> None:
         symbol = SymbolInfo("X", "A", "B", (), status="TRADING")
@@ -115,6 +154,12 @@ class TestInvalidArguments:
         symbol = SymbolInfo("X", "A", "B", (), status="BREAK")
         with pytest.raises(InvalidArgument, match="accepts no order"):
             find(orders_from_symbol(symbol), lambda _: True)
+
+    def test_symbol_without_status_trades(self) -> None:
+        # D01: no status means the status is not checked; such a symbol (old
+        # snapshots) once raised "None: it accepts no order".
+        symbol = SymbolInfo("X", "A", "B", (), status=None)
+        assert find(orders_from_symbol(symbol), lambda _: True).symbol == "X"
 
     def test_missing_filter_cannot_be_broken(self) -> None:
         symbol = SymbolInfo("X", "A", "B", (), status="TRADING")

@@ -106,21 +106,26 @@ _ROUNDING = Context(prec=60)
 
 
 def _floor_to(value: Decimal, step: Decimal) -> Decimal:
-    return value.quantize(step, rounding=ROUND_FLOOR, context=_ROUNDING) if step < 1 else value
+    # value rounded down to a multiple of step (a power of ten at most 1).
+    return value.quantize(step, rounding=ROUND_FLOOR, context=_ROUNDING)
 
 
 def _round_value(value: Decimal, exponent: int, rounding: str) -> Decimal:
     # value rounded to a multiple of 10**exponent in the given direction.
     scaled = value.scaleb(-exponent).quantize(Decimal(1), rounding=rounding, context=_ROUNDING)
+    if exponent >= 0:  # "1000", not "1E+3"
+        return _ROUNDING.multiply(scaled, Decimal(10**exponent))
     return scaled.scaleb(exponent)
 
 
 def _maximum(draw: Draw, at_least: Decimal, unit: Decimal) -> Decimal:
-    # A maximum >= at_least: an odd real one, or a round one on the unit's grid.
+    # A maximum >= at_least: a round one on the unit's grid (the simplest), or an
+    # odd real one. Both choices are drawn whatever the level, so that a smaller
+    # level never means fewer choices (Hypothesis shrinks shorter sequences first).
+    use_odd, exponent = draw(st.booleans()), draw(st.integers(1, 4))
     odd = [m for m in ODD_MAXIMA if m >= at_least and CONTEXT.remainder(m, unit) == 0]
-    if odd and draw(st.booleans()):
+    if odd and use_odd:
         return with_places(draw(st.sampled_from(odd)), min(8, max(2, places(unit))))
-    exponent = draw(st.integers(1, 4))
     level = _round_value(at_least, at_least.adjusted() + exponent, ROUND_CEILING)
     return with_places(level if level >= at_least else at_least, places(unit))
 
@@ -149,10 +154,11 @@ def price_filter_for(draw: Draw, p: Profile, *, allow_disabled: bool = True) -> 
         min_price = _off_grid(on_grid(p.tick, draw(st.integers(0, int(top / p.tick) - 1))), p.tick)
     else:
         min_price = zero
-    max_price = (
-        zero if allow_disabled and draw(st.integers(0, 9)) == 0 else _maximum(draw, ceiling, p.tick)
-    )
-    tick = zero if allow_disabled and draw(st.integers(0, 14)) == 0 else p.tick
+    # The disabled (0) variants come last, so that shrinking leaves the rule enabled.
+    max_price = _maximum(draw, ceiling, p.tick)
+    if allow_disabled and draw(st.integers(0, 9)) == 9:
+        max_price = zero
+    tick = zero if allow_disabled and draw(st.integers(0, 14)) == 14 else p.tick
     return PriceFilter(min_price, max_price, tick)
 
 
@@ -185,7 +191,7 @@ def market_lot_size_for(draw: Draw, p: Profile) -> MarketLotSizeFilter:
     fraction = on_grid(Decimal("0.00000001"), draw(st.integers(0, 10**8 - 1)))
     whole = CONTEXT.multiply(p.quantity, Decimal(draw(st.integers(2, 1000))))
     max_qty = CONTEXT.add(whole, fraction)
-    if draw(st.integers(0, 3)):
+    if draw(st.integers(0, 3)) < 3:  # the real shape first
         return MarketLotSizeFilter(zero, max_qty, zero)
     return MarketLotSizeFilter(p.step, _maximum(draw, whole, p.step), p.step)
 
@@ -204,7 +210,7 @@ def notional_for(draw: Draw, p: Profile, *, allow_disabled: bool = True) -> Noti
     """NOTIONAL whose band contains price × quantity for prices within 10× of ``p.price``."""
     low = _small_notional(draw, p)
     high = _maximum(draw, CONTEXT.multiply(p.notional, Decimal(1000)), Decimal("0.00000001"))
-    if allow_disabled and draw(st.integers(0, 9)) == 0:
+    if allow_disabled and draw(st.integers(0, 9)) == 9:
         high = with_places(ZERO, 8)
     return NotionalFilter(
         low,
@@ -219,7 +225,7 @@ def notional_for(draw: Draw, p: Profile, *, allow_disabled: bool = True) -> Noti
 def min_notional_for(draw: Draw, p: Profile) -> MinNotionalFilter:
     """MIN_NOTIONAL, in its 2018 form (no ``applyToMarket``) or its later one."""
     low = _small_notional(draw, p)
-    if draw(st.booleans()):
+    if not draw(st.booleans()):  # the 2018 form first
         return MinNotionalFilter(low)
     return MinNotionalFilter(low, draw(st.booleans()), draw(st.sampled_from((5, 1, 0))))
 
@@ -242,7 +248,7 @@ def percent_price_by_side_filters_(
 ) -> PercentPriceBySideFilter:
     """PERCENT_PRICE_BY_SIDE, symmetric as every real one, or not (filters.md allows it)."""
     bid_up, bid_down = _multipliers(draw)
-    same = draw(st.booleans()) if symmetric is None else symmetric
+    same = not draw(st.booleans()) if symmetric is None else symmetric  # symmetric first
     ask_up, ask_down = (bid_up, bid_down) if same else _multipliers(draw)
     return PercentPriceBySideFilter(
         bid_up, bid_down, ask_up, ask_down, draw(st.none() | st.sampled_from((5, 1, 0)))
@@ -262,7 +268,7 @@ def max_position_for(draw: Draw, p: Profile) -> MaxPositionFilter:
 @st.composite
 def trailing_delta_filters_(draw: Draw) -> TrailingDeltaFilter:
     """TRAILING_DELTA: the real 10/2000/10/2000, or other ordered bounds."""
-    if draw(st.booleans()):
+    if not draw(st.booleans()):
         return TrailingDeltaFilter(10, 2000, 10, 2000)
     a_lo, a_hi = sorted(draw(st.lists(st.integers(1, 5000), min_size=2, max_size=2)))
     b_lo, b_hi = sorted(draw(st.lists(st.integers(1, 5000), min_size=2, max_size=2)))

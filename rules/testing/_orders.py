@@ -283,7 +283,7 @@ def _exchange_filter(info: ExchangeInfo | None, cls: type[Any]) -> Any:
 
 def _check_symbol(plan: _Plan) -> None:
     symbol, context, info = plan.symbol, plan.context, plan.info
-    if symbol.status != "TRADING":
+    if symbol.status is not None and symbol.status != "TRADING":  # no status: not checked (D01)
         raise InvalidArgument(f"{symbol.symbol} is {symbol.status}: it accepts no order (D01)")
     if info is not None and symbol.symbol not in info:
         raise InvalidArgument(f"{symbol.symbol} is not a symbol of info")
@@ -397,8 +397,14 @@ def _build(
     pf = symbol.filter(PriceFilter)
     fallback = pf.min_price * 10 if pf is not None and pf.min_price else Decimal(1)
     price_anchor = _anchor(market_prices, fallback)
+    # The shape (timeInForce, iceberg chance, quoteOrderQty chance) is drawn the
+    # same way for every type, whether it uses it or not: a MARKET order needs
+    # no price, and would otherwise be a shorter, so simpler, choice sequence
+    # than a LIMIT one. So the simplest order is the first pair: a LIMIT BUY.
+    time_in_force = draw(st.sampled_from(("GTC", "IOC", "FOK")))
+    iceberg_chance = draw(st.integers(0, 4))
     if order_type in WITH_TIF:
-        values["time_in_force"] = draw(st.sampled_from(("GTC", "IOC", "FOK")))
+        values["time_in_force"] = time_in_force
     price: Decimal | None = None
     if order_type in PRICED:
         price = _solve(draw, plan.price_cons(side), _cap(price_anchor), _target(breaking, "price"))
@@ -422,9 +428,10 @@ def _build(
             return None
     lot = symbol.filter(LotSizeFilter)
     qty_anchor = _anchor([], lot.min_qty * 10 if lot is not None and lot.min_qty else Decimal(1))
+    quote_chance = draw(st.integers(0, 3)) if order_type == "MARKET" else 0  # stands for a price
     use_quote = (
         order_type == "MARKET" and symbol.quote_order_qty_market_allowed is not False
-        and breaking in (None, "MIN_NOTIONAL", "NOTIONAL") and draw(st.integers(0, 3)) == 0
+        and breaking in (None, "MIN_NOTIONAL", "NOTIONAL") and quote_chance == 3
     )  # fmt: skip
     if use_quote:
         quote = _solve(draw, plan.quote_cons(), _cap(Fraction(10)), breaking)
@@ -441,7 +448,7 @@ def _build(
         return None
     values["quantity"] = quantity
     wants_iceberg = breaking == "ICEBERG_PARTS" or (
-        breaking is None and order_type in ICEBERG_TYPES and draw(st.integers(0, 4)) == 0
+        breaking is None and order_type in ICEBERG_TYPES and iceberg_chance == 4
     )
     if wants_iceberg and order_type in ICEBERG_TYPES and _iceberg_possible(plan):
         iceberg = _iceberg(draw, plan, order_type, quantity, breaking)
@@ -473,7 +480,7 @@ def _trailing(
     if plan.symbol.allow_trailing_stop is False:
         return None
     td = plan.symbol.filter(TrailingDeltaFilter)
-    if breaking != "TRAILING_DELTA" and draw(st.booleans()):
+    if breaking != "TRAILING_DELTA" and not draw(st.booleans()):  # none first
         return None
     if td is None:
         return None if breaking == "TRAILING_DELTA" else draw(st.integers(10, 2000))
@@ -527,7 +534,7 @@ def orders_from_symbol(
     ``info.serverTime`` (D17).
 
     Args:
-        symbol: a TRADING symbol.
+        symbol: a TRADING symbol, or one without ``status`` (not checked, D01).
         info: the snapshot holding ``symbol`` (its serverTime and exchange filters);
             ``None`` means today's rules and no exchange filters.
         context: the market and account context the order will be checked with;
@@ -536,15 +543,24 @@ def orders_from_symbol(
             the order breaks that rule, and only that one.
         order_types: the order types to draw from (default: all the symbol allows).
 
-    Shrinks toward a LIMIT BUY at the lowest valid price and quantity.
+    Shrinks toward a LIMIT BUY, GTC, at the lowest valid price and quantity,
+    with no iceberg and no STP mode; when LIMIT is not allowed, toward a MARKET
+    BUY of the lowest valid quantity. (Every type draws the same shape of
+    choices, so that a MARKET order, which needs no price, does not shrink
+    ahead of a LIMIT one; the extras are drawn at the high end of their chance.)
 
     Raises:
-        InvalidArgument: ``breaking`` is not breakable; at draw time, the symbol
-            is not TRADING, the context leaves no room for an order, or no order
-            type can pass (or break ``breaking`` alone) here.
+        InvalidArgument: ``breaking`` is not breakable, or ``info``/``context``
+            have the wrong type; at draw time, the symbol has a status other than
+            TRADING, the context leaves no room for an order, or no order type can
+            pass (or break ``breaking`` alone) here.
     """
     if not isinstance(symbol, SymbolInfo):
         raise InvalidArgument(f"symbol={symbol!r} must be a SymbolInfo")
+    if info is not None and not isinstance(info, ExchangeInfo):
+        raise InvalidArgument(f"info={info!r} must be an ExchangeInfo or None")
+    if context is not None and not isinstance(context, Context):
+        raise InvalidArgument(f"context={context!r} must be a Context or None")
     if breaking is not None and breaking not in BREAKABLE:
         raise InvalidArgument(f"breaking={breaking!r} is not one of {BREAKABLE}")
     if order_types is not None and (

@@ -54,12 +54,22 @@ def check_strategy(name: str, value: object) -> None:
         raise InvalidArgument(f"{name}={value!r} must be a Hypothesis strategy")
 
 
+def check_bool(name: str, value: object, *, allow_none: bool = False) -> None:
+    """Raise :class:`InvalidArgument` unless ``value`` is a bool (or ``None`` when allowed)."""
+    if not isinstance(value, bool) and not (allow_none and value is None):
+        expected = "a bool or None" if allow_none else "a bool"
+        raise InvalidArgument(f"{name}={value!r} must be {expected}")
+
+
 def check_size(min_size: int, max_size: int | None) -> None:
-    """Validate a ``min_size``/``max_size`` pair as Hypothesis does."""
-    for name, value in (("min_size", min_size), ("max_size", max_size)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+    """Validate ``min_size``/``max_size`` as Hypothesis does (``max_size=None``: no bound)."""
+    given: list[tuple[str, object]] = [("min_size", min_size)]
+    if max_size is not None:
+        given.append(("max_size", max_size))
+    for name, value in given:
+        if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidArgument(f"{name}={value!r} must be an integer")
-        if value is not None and value < 0:
+        if value < 0:
             raise InvalidArgument(f"{name}={value!r} must be at least 0")
     if max_size is not None and min_size > max_size:
         raise InvalidArgument(f"min_size={min_size} cannot be larger than max_size={max_size}")
@@ -81,7 +91,9 @@ def with_places(value: Decimal, n: int) -> Decimal:
 
 def power_of_ten(exponent: int, written_places: int = 0) -> Decimal:
     """``10**exponent`` written with at least ``written_places`` places (``(0, 2)`` → ``1.00``)."""
-    return with_places(Decimal(1).scaleb(exponent), max(written_places, -exponent, 0))
+    # 10**1 is written "10", not "1E+1" as scaleb would: shrunk examples stay readable.
+    value = Decimal(10**exponent) if exponent >= 0 else Decimal(1).scaleb(exponent)
+    return with_places(value, max(written_places, -exponent, 0))
 
 
 def on_grid(step: Decimal, k: int, origin: Decimal = ZERO) -> Decimal:

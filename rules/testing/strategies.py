@@ -56,6 +56,7 @@ from rules.permissions import required_permission_sets
 from rules.testing import _filters as f
 from rules.testing._values import (
     Span,
+    check_bool,
     check_size,
     check_strategy,
     draw_in,
@@ -116,7 +117,8 @@ def step_sizes(
     Every real ``tickSize``/``stepSize`` is a power of ten (FINDINGS.md §3); its
     string has either its own places or 8, or the 2 places of its asset.
 
-    Shrinks toward 1 (or the bound nearest to it), written with its fewest places.
+    Shrinks toward 1, or the power of ten nearest to it when 1 is out of bounds
+    (the smaller one on a tie), written with its fewest places (``10``, not ``10.00``).
 
     Raises:
         InvalidArgument: a bound is not positive, ``min_value > max_value``, or
@@ -140,8 +142,11 @@ def price_filters(*, allow_disabled: bool = True) -> st.SearchStrategy[PriceFilt
     on or off the grid, maxima round or next to int64 limits, and (with
     ``allow_disabled``) 0 for any of the three, which disables that rule.
 
-    Shrinks toward a tick of 1 with ``minPrice`` equal to the tick.
+    Shrinks toward an enabled filter with a tick of 1, ``minPrice`` equal to the
+    tick and a round ``maxPrice``: ``PriceFilter(1, 1000, 1)``. The disabled
+    variants are drawn last, so they shrink away.
     """
+    check_bool("allow_disabled", allow_disabled)
     return f.profiles().flatmap(lambda p: f.price_filter_for(p, allow_disabled=allow_disabled))
 
 
@@ -149,8 +154,10 @@ def lot_size_filters(*, allow_disabled: bool = True) -> st.SearchStrategy[LotSiz
     """``LOT_SIZE``: ``minQty`` equal to the step (as on every real symbol), a multiple of
     it, off the grid, or (``allow_disabled``) 0; ``maxQty`` round or int64-sized.
 
-    Shrinks toward a step of 1 with ``minQty`` equal to the step.
+    Shrinks toward a step of 1, ``minQty`` equal to the step and a round ``maxQty``:
+    ``LotSizeFilter(1, 100, 1)``.
     """
+    check_bool("allow_disabled", allow_disabled)
     return f.profiles().flatmap(lambda p: f.lot_size_for(p, allow_disabled=allow_disabled))
 
 
@@ -159,7 +166,8 @@ def market_lot_size_filters() -> st.SearchStrategy[MarketLotSizeFilter]:
     (written ``"0.00000000"``, ``"0.00"``...) with a computed non-round ``maxQty``;
     sometimes a regular step.
 
-    Shrinks toward the real shape with the smallest maximum.
+    Shrinks toward the real shape with the smallest maximum:
+    ``MarketLotSizeFilter(0, 2, 0)``.
     """
     return f.profiles().flatmap(f.market_lot_size_for)
 
@@ -177,20 +185,26 @@ def percent_price_by_side_filters(
 
     Shrinks toward 5/0.2 on both sides.
     """
+    check_bool("symmetric", symmetric, allow_none=True)
     return f.percent_price_by_side_filters_(symmetric=symmetric)
 
 
 def min_notional_filters() -> st.SearchStrategy[MinNotionalFilter]:
     """``MIN_NOTIONAL``, in its 2018 form (no ``applyToMarket``) or its later one.
 
-    Shrinks toward the 2018 form.
+    Shrinks toward the 2018 form with a minimum of 1: ``MinNotionalFilter(1)``.
     """
     return f.profiles().flatmap(f.min_notional_for)
 
 
 def notional_filters(*, allow_disabled: bool = True) -> st.SearchStrategy[NotionalFilter]:
     """``NOTIONAL`` with any ``apply*ToMarket`` flags; with ``allow_disabled`` a
-    ``maxNotional`` of 0 (no upper bound, D12). Shrinks toward flags false."""
+    ``maxNotional`` of 0 (no upper bound, D12).
+
+    Shrinks toward an enabled band from 1 to 100000, flags false and no
+    ``avgPriceMins``: ``NotionalFilter(1, False, 100000, False)``.
+    """
+    check_bool("allow_disabled", allow_disabled)
     return f.profiles().flatmap(lambda p: f.notional_for(p, allow_disabled=allow_disabled))
 
 
@@ -262,7 +276,10 @@ def max_asset_filters() -> st.SearchStrategy[MaxAssetFilter]:
 
 
 def unknown_filters() -> st.SearchStrategy[UnknownFilter]:
-    """Filters of a type this library does not know (kept whole, listed unchecked: D25)."""
+    """Filters of a type this library does not know (kept whole, listed unchecked: D25).
+
+    Shrinks toward a bare ``{"filterType": "T_PLUS_SELL"}``.
+    """
     return f.unknown_filters_()
 
 
@@ -294,12 +311,26 @@ assert set(_BY_CLASS) >= set(FILTER_CLASSES.values())
 
 def filters(*, filter_types: Collection[str] | None = None) -> st.SearchStrategy[Filter]:
     """Any filter, or any of the given ``filter_types`` (Binance names; ``"UNKNOWN"``
-    for a type the library does not know). Shrinks toward ``PRICE_FILTER``.
+    for a type the library does not know).
+
+    Shrinks toward a filter of the type drawn with the fewest choices, at its
+    simplest: Hypothesis counts a shorter choice sequence as simpler, so with
+    every type that is ``MaxNumOrderAmendsFilter(10)`` (one real value, and
+    listed first), not a PRICE_FILTER (a whole price and quantity profile).
+    With one type, toward that type's own target; list the simplest of several
+    first. (Between several many-choice types, such as PRICE_FILTER and
+    LOT_SIZE, Hypothesis' shrinker may stop short of either minimum.)
 
     Raises:
         InvalidArgument: ``filter_types`` is empty or names an unknown type.
     """
-    names = [*FILTER_CLASSES, "UNKNOWN"] if filter_types is None else list(filter_types)
+    if isinstance(filter_types, str):
+        raise InvalidArgument(f"filter_types={filter_types!r} must be a collection of names")
+    # The simplest type first: the shrinker reaches branch 0 directly, where a
+    # lower branch of equal length is found only sometimes.
+    simplest = "MAX_NUM_ORDER_AMENDS"
+    everything = [simplest, *(n for n in FILTER_CLASSES if n != simplest), "UNKNOWN"]
+    names = everything if filter_types is None else list(filter_types)
     if not names:
         raise InvalidArgument("filter_types must name at least one filterType")
     bad = [n for n in names if n not in FILTER_CLASSES and n != "UNKNOWN"]
@@ -335,14 +366,19 @@ def _base_assets(draw: Draw) -> str:
 
 @st.composite
 def _symbol_filters(draw: Draw, p: f.Profile, required: frozenset[str]) -> tuple[Filter, ...]:
+    # Shrinking: a rarer variant sits at the high end of each chance, so a
+    # filter shrinks toward absent. PRICE_FILTER and LOT_SIZE are drawn even when
+    # dropped (1 in 10), so that the simplest symbol keeps both (a shorter choice
+    # sequence is simpler to Hypothesis).
     def want(name: str, weight: int) -> bool:
-        return name in required or draw(st.integers(0, 9)) < weight
+        return name in required or draw(st.integers(0, 9)) >= 10 - weight
 
     found: list[Filter] = []
-    if want("PRICE_FILTER", 9):
-        found.append(draw(f.price_filter_for(p)))
-    if want("LOT_SIZE", 9):
-        found.append(draw(f.lot_size_for(p)))
+    for name, strategy in (("PRICE_FILTER", f.price_filter_for(p)),
+                           ("LOT_SIZE", f.lot_size_for(p))):  # fmt: skip
+        usual = draw(strategy)
+        if name in required or draw(st.integers(0, 9)) < 9:
+            found.append(usual)
     if want("MARKET_LOT_SIZE", 7):
         found.append(draw(f.market_lot_size_for(p)))
     modern = draw(st.booleans())  # 2022-06 on: NOTIONAL and PERCENT_PRICE_BY_SIDE
@@ -368,14 +404,14 @@ def _symbol_filters(draw: Draw, p: f.Profile, required: frozenset[str]) -> tuple
     ):
         if want(cls.filter_type, 6 if cls is not MaxNumIcebergOrdersFilter else 1):
             found.append(draw(f.COUNT_FILTERS[cls]))
-    if draw(st.integers(0, 19)) == 0:
+    if draw(st.integers(0, 19)) == 19:
         found.append(draw(f.unknown_filters_()))
     return tuple(draw(st.permutations(found)))
 
 
 @st.composite
 def _permission_fields(draw: Draw) -> dict[str, Any]:
-    era = draw(st.sampled_from(("sets", "list", "flags", "none")))
+    era = draw(st.sampled_from(("none", "sets", "list", "flags")))  # simplest first
     spot, margin = draw(st.booleans()), draw(st.booleans())
     fields: dict[str, Any] = {"is_spot_trading_allowed": spot, "is_margin_trading_allowed": margin}
     names = st.lists(st.sampled_from(_PERMISSIONS), min_size=1, max_size=4, unique=True).map(tuple)
@@ -467,7 +503,10 @@ def symbol_infos(
             shrinking toward ``TRADING``.
         required_filters: filterTypes every symbol carries (``{"NOTIONAL"}``).
 
-    Shrinks toward a TRADING symbol with few filters and a tick and step of 1.
+    Shrinks toward a TRADING ``AAUSDT`` with no optional field and only the
+    simplest PRICE_FILTER and LOT_SIZE (``PriceFilter(1, 1000, 1)``,
+    ``LotSizeFilter(1, 100, 1)``), plus ``required_filters`` at their simplest:
+    every other filter shrinks away.
 
     Raises:
         InvalidArgument: ``statuses`` is not a strategy, or ``required_filters``
@@ -512,15 +551,13 @@ def _exchange_infos(
     draw: Draw,
     symbols: st.SearchStrategy[SymbolInfo],
     min_size: int,
-    max_size: int,
+    max_size: int | None,
     times: st.SearchStrategy[int],
     allow_keyed: bool,
 ) -> ExchangeInfo:
     found = draw(
         st.lists(symbols, min_size=min_size, max_size=max_size, unique_by=lambda s: s.symbol)
     )
-    if allow_keyed and found and draw(st.integers(0, 9)) == 0:
-        return ExchangeInfo(tuple(found), keyed_by_symbol=True)
     exchange_filters = draw(
         st.just(())
         | st.lists(
@@ -536,7 +573,7 @@ def _exchange_infos(
         ).flatmap(lambda classes: st.tuples(*(f.COUNT_FILTERS[c] for c in classes)))
     )
     sors = draw(st.none() | st.just((Sor("BTC", ("BTCUSDT", "BTCUSDC")),)))
-    return ExchangeInfo(
+    info = ExchangeInfo(
         symbols=tuple(found),
         timezone=draw(st.none() | st.just("UTC")),
         server_time=draw(times),
@@ -546,6 +583,11 @@ def _exchange_infos(
         exchange_filters=tuple(exchange_filters),
         sors=sors,
     )
+    # Keyed last, after every other draw: an early return would be a shorter,
+    # so simpler, choice sequence, and snapshots would shrink toward it.
+    if allow_keyed and found and draw(st.integers(0, 9)) == 9:
+        return ExchangeInfo(tuple(found), keyed_by_symbol=True)
+    return info
 
 
 def exchange_infos(
@@ -563,21 +605,25 @@ def exchange_infos(
     Args:
         symbols: the symbols (default :func:`symbol_infos`).
         min_size: the fewest symbols.
-        max_size: the most symbols.
+        max_size: the most symbols; ``None`` for no bound (Hypothesis then keeps
+            lists short by itself: about ``min_size + 5`` symbols on average).
         server_times: the ``serverTime`` (default :func:`server_times`: today's rules).
         allow_keyed: whether keyed-by-symbol snapshots (no serverTime) are generated.
 
-    Shrinks toward a snapshot with ``min_size`` symbols, each shrinking as its strategy does.
+    Shrinks toward a snapshot with ``min_size`` symbols, each shrinking as its
+    strategy does, the ``serverTime`` shrinking as its strategy does, no rate
+    limits, exchange filters, timezone or ``sors``, and not keyed by symbol.
 
     Raises:
         InvalidArgument: a bad size, or an argument that should be a strategy is not.
     """
     check_size(min_size, max_size)
+    check_bool("allow_keyed", allow_keyed)
     symbols = symbol_infos() if symbols is None else symbols
     check_strategy("symbols", symbols)
     times = globals()["server_times"]() if server_times is None else server_times
     check_strategy("server_times", times)
-    return _exchange_infos(symbols, min_size, max_size or min_size, times, allow_keyed)
+    return _exchange_infos(symbols, min_size, max_size, times, allow_keyed)
 
 
 def raw_exchange_infos(
@@ -707,6 +753,8 @@ def contexts_from_symbol(
     """
     if not isinstance(symbol, SymbolInfo):
         raise InvalidArgument(f"symbol={symbol!r} must be a SymbolInfo")
+    if info is not None and not isinstance(info, ExchangeInfo):
+        raise InvalidArgument(f"info={info!r} must be an ExchangeInfo or None")
     return context_for(symbol, info, None)
 
 

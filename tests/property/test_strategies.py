@@ -3,34 +3,91 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from hypothesis import given
+import attrs
+import pytest
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
+from rules._frozen import FrozenJson
 from rules.context import Context
 from rules.models import (
     FILTER_CLASSES,
     ExchangeInfo,
+    ExchangeMaxNumAlgoOrdersFilter,
+    ExchangeMaxNumIcebergOrdersFilter,
+    ExchangeMaxNumOrderListsFilter,
+    ExchangeMaxNumOrdersFilter,
+    IcebergPartsFilter,
     LotSizeFilter,
     MarketLotSizeFilter,
+    MaxAssetFilter,
+    MaxNumAlgoOrdersFilter,
+    MaxNumIcebergOrdersFilter,
+    MaxNumOrderAmendsFilter,
+    MaxNumOrderListsFilter,
+    MaxNumOrdersFilter,
+    MaxPositionFilter,
+    MinNotionalFilter,
+    NotionalFilter,
+    PercentPriceBySideFilter,
+    PercentPriceFilter,
     PriceFilter,
     SymbolInfo,
+    TrailingDeltaFilter,
+    UnknownFilter,
 )
+from rules.order import Order
 from rules.permissions import required_permission_sets
 from rules.testing import (
+    contexts,
     contexts_from_symbol,
     exchange_infos,
+    exchange_max_num_algo_orders_filters,
+    exchange_max_num_iceberg_orders_filters,
+    exchange_max_num_order_lists_filters,
+    exchange_max_num_orders_filters,
+    filters,
     grid_decimals,
+    iceberg_parts_filters,
     lot_size_filters,
     market_lot_size_filters,
     markets,
+    max_asset_filters,
+    max_num_algo_orders_filters,
+    max_num_iceberg_orders_filters,
+    max_num_order_amends_filters,
+    max_num_order_lists_filters,
+    max_num_orders_filters,
+    max_position_filters,
+    min_notional_filters,
+    notional_filters,
+    orders_from_symbol,
+    percent_price_by_side_filters,
+    percent_price_filters,
     price_filters,
     raw_exchange_infos,
     server_times,
     step_sizes,
     symbol_infos,
+    trailing_delta_filters,
+    unknown_filters,
 )
 from rules.testing.strategies import MODERN_MS, Market
+from rules.validate import evaluate
+
+#: Cheap symbols with ten distinct names, so that snapshot sizes are quick to explore.
+NAMED_SYMBOLS = st.sampled_from([SymbolInfo(f"S{i}USDT", f"S{i}", "USDT", ()) for i in range(10)])
+
+
+def _symbols_of(info: ExchangeInfo | dict[str, Any]) -> list[object]:
+    return list(info["symbols"] if isinstance(info, dict) else info.symbols)
+
+
+def _minimal(strategy: st.SearchStrategy[Any], condition: Any = lambda _: True) -> Any:
+    """The value Hypothesis shrinks to: what each docstring's "Shrinks toward" promises."""
+    return find(strategy, condition, settings=settings(database=None))
 
 
 class TestGridDecimals:
@@ -124,9 +181,148 @@ class TestExchangeInfos:
         walk(raw)
         assert "symbols" in raw
 
+    def test_max_size_none_is_unbounded(self) -> None:
+        # max_size=None once gave exactly min_size symbols (`max_size or min_size`).
+        for strategy in (exchange_infos, raw_exchange_infos):
+            many = strategy(symbols=NAMED_SYMBOLS, min_size=1, max_size=None, allow_keyed=False)
+            assert len(_symbols_of(_minimal(many, lambda i: len(_symbols_of(i)) > 4))) == 5
+            assert len(_symbols_of(_minimal(many, lambda i: len(_symbols_of(i)) < 3))) == 1
+
+    @given(exchange_infos(symbols=NAMED_SYMBOLS, min_size=2, max_size=None))
+    def test_max_size_none_keeps_min_size(self, info: ExchangeInfo) -> None:
+        assert len(info.symbols) >= 2
+
     @given(server_times(min_value=5, max_value=9))
     def test_server_times_bounds(self, t: int) -> None:
         assert 5 <= t <= 9
+
+
+D = Decimal
+#: The simplest symbol, as symbol_infos() documents it.
+SIMPLEST_SYMBOL = SymbolInfo(
+    "AAUSDT", "AA", "USDT", (PriceFilter(D(1), D(1000), D(1)), LotSizeFilter(D(1), D(100), D(1))),
+    status="TRADING",
+)  # fmt: skip
+#: A symbol that allows every order type and every extra: a LIMIT BUY must still come first.
+EVERYTHING_ALLOWED = SymbolInfo(
+    "BTCUSDT", "BTC", "USDT",
+    (
+        PriceFilter(D("0.01"), D("1000000"), D("0.01")),
+        LotSizeFilter(D("0.00001"), D("9000"), D("0.00001")),
+        MarketLotSizeFilter(D("0"), D("120"), D("0")),
+        IcebergPartsFilter(10),
+        TrailingDeltaFilter(10, 2000, 10, 2000),
+    ),
+    status="TRADING", iceberg_allowed=True, quote_order_qty_market_allowed=True,
+    allow_trailing_stop=True, allowed_self_trade_prevention_modes=("EXPIRE_TAKER", "NONE"),
+)  # fmt: skip
+LIMIT_BUY = Order(symbol="BTCUSDT", side="BUY", type="LIMIT", time_in_force="GTC",
+                  price=D("0.01"), quantity=D("0.00001"))  # fmt: skip
+MARKET_BUY = Order(symbol="BTCUSDT", side="BUY", type="MARKET", quantity=D("0.00001"))
+
+
+class TestShrinking:
+    """Each strategy shrinks to what its docstring (and docs/testing.md) says.
+
+    ``find(strategy, lambda x: True)`` is Hypothesis' simplest value. Hypothesis
+    counts a shorter choice sequence as simpler before it compares choices, so
+    a branch that draws less wins whatever the order of a ``sampled_from``: these
+    pins caught documented targets that were not the real ones.
+    """
+
+    @pytest.mark.parametrize(
+        ("strategy", "expected"),
+        [
+            (grid_decimals(step="0.5", min_value="0.3", max_value=10), D("0.5")),
+            (step_sizes(), D(1)),
+            (step_sizes(min_value=10, max_value=1000), D(10)),
+            (step_sizes(max_value="0.01"), D("0.01")),
+            (server_times(), MODERN_MS),
+            (price_filters(), PriceFilter(D(1), D(1000), D(1))),
+            (price_filters(allow_disabled=False), PriceFilter(D(1), D(1000), D(1))),
+            (lot_size_filters(), LotSizeFilter(D(1), D(100), D(1))),
+            (market_lot_size_filters(), MarketLotSizeFilter(D(0), D(2), D(0))),
+            (percent_price_filters(), PercentPriceFilter(D(5), D("0.2"))),
+            (percent_price_by_side_filters(),
+             PercentPriceBySideFilter(D(5), D("0.2"), D(5), D("0.2"))),
+            (min_notional_filters(), MinNotionalFilter(D(1))),
+            (notional_filters(), NotionalFilter(D(1), False, D(100000), False)),
+            (max_position_filters(), MaxPositionFilter(D("92233720368.54775807"))),
+            (trailing_delta_filters(), TrailingDeltaFilter(10, 2000, 10, 2000)),
+            (iceberg_parts_filters(), IcebergPartsFilter(10)),
+            (max_num_orders_filters(), MaxNumOrdersFilter(200)),
+            (max_num_algo_orders_filters(), MaxNumAlgoOrdersFilter(5)),
+            (max_num_iceberg_orders_filters(), MaxNumIcebergOrdersFilter(5)),
+            (max_num_order_amends_filters(), MaxNumOrderAmendsFilter(10)),
+            (max_num_order_lists_filters(), MaxNumOrderListsFilter(20)),
+            (exchange_max_num_orders_filters(), ExchangeMaxNumOrdersFilter(1000)),
+            (exchange_max_num_algo_orders_filters(), ExchangeMaxNumAlgoOrdersFilter(200)),
+            (exchange_max_num_iceberg_orders_filters(), ExchangeMaxNumIcebergOrdersFilter(10000)),
+            (exchange_max_num_order_lists_filters(), ExchangeMaxNumOrderListsFilter(20)),
+            (max_asset_filters(), MaxAssetFilter("USDC", D("0.00000001"))),
+            (unknown_filters(),
+             UnknownFilter("T_PLUS_SELL", FrozenJson({"filterType": "T_PLUS_SELL"}))),
+            (filters(), MaxNumOrderAmendsFilter(10)),
+            (filters(filter_types=["PRICE_FILTER"]), PriceFilter(D(1), D(1000), D(1))),
+            (contexts(), Context()),
+            (contexts_from_symbol(SIMPLEST_SYMBOL), Context()),
+            (orders_from_symbol(EVERYTHING_ALLOWED), LIMIT_BUY),
+            (orders_from_symbol(EVERYTHING_ALLOWED,
+                                order_types={"MARKET", "LIMIT_MAKER", "STOP_LOSS"}), MARKET_BUY),
+        ],
+        ids=lambda x: type(x).__name__ if not isinstance(x, st.SearchStrategy) else "",
+    )  # fmt: skip
+    def test_minimal_example(self, strategy: st.SearchStrategy[Any], expected: object) -> None:
+        assert _minimal(strategy) == expected
+
+    def test_round_values_are_written_plainly(self) -> None:
+        # Shrunk examples are read by people: 10 and 1000, not 1E+1 and 1E+3.
+        assert str(_minimal(step_sizes(min_value=10, max_value=1000))) == "10"
+        assert str(_minimal(price_filters()).max_price) == "1000"
+
+    def test_symbol_infos(self) -> None:
+        assert _minimal(symbol_infos()) == SIMPLEST_SYMBOL
+        with_notional = _minimal(symbol_infos(required_filters={"NOTIONAL"}))
+        assert with_notional.filters == (
+            *SIMPLEST_SYMBOL.filters,
+            NotionalFilter(D(1), False, D(100000), False),
+        )
+
+    def test_exchange_infos(self) -> None:
+        # Cheap symbols: shrinking whole symbol_infos() away takes seconds each.
+        empty = ExchangeInfo((), server_time=MODERN_MS, exchange_filters=())
+        assert _minimal(exchange_infos(symbols=NAMED_SYMBOLS)) == empty
+        assert _minimal(raw_exchange_infos(symbols=NAMED_SYMBOLS)) == {
+            "symbols": [], "serverTime": MODERN_MS, "exchangeFilters": []
+        }  # fmt: skip
+        one = _minimal(exchange_infos(symbols=NAMED_SYMBOLS, min_size=1))
+        assert one == attrs.evolve(empty, symbols=one.symbols)  # not keyed by symbol
+        assert len(one.symbols) == 1
+
+    def test_markets_and_their_orders(self) -> None:
+        market = _minimal(markets())
+        assert market.info.symbols == (SIMPLEST_SYMBOL,)
+        assert market.symbol == SIMPLEST_SYMBOL
+        assert market.context == Context()
+        order = _minimal(orders_from_symbol(market.symbol, info=market.info))
+        assert order == Order(symbol="AAUSDT", side="BUY", type="LIMIT", time_in_force="GTC",
+                              price=D(1), quantity=D(1))  # fmt: skip
+
+    def test_lowest_valid_price_and_quantity(self) -> None:
+        # "the lowest valid price and quantity": one step lower is rejected.
+        order = _minimal(orders_from_symbol(EVERYTHING_ALLOWED))
+        info = ExchangeInfo((EVERYTHING_ALLOWED,), server_time=MODERN_MS)
+        assert evaluate(info, order).accepted
+        assert order.price is not None
+        assert order.quantity is not None
+        lower_price = Order(**{**_fields(order), "price": order.price - D("0.01")})
+        lower_quantity = Order(**{**_fields(order), "quantity": order.quantity - D("0.00001")})
+        assert not evaluate(info, lower_price).accepted
+        assert not evaluate(info, lower_quantity).accepted
+
+
+def _fields(order: Order) -> dict[str, Any]:
+    return attrs.asdict(order, recurse=False)
 
 
 class TestContexts:
