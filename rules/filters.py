@@ -833,156 +833,81 @@ def _count(filter_type: str, maximum: int, open_now: int | None, what: str, key:
     return None
 
 
-def check_max_num_orders(
-    f: MaxNumOrdersFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
-) -> Outcome:
-    """MAX_NUM_ORDERS: ``openOrders + 1 <= maxNumOrders`` (D15)."""
-    return _count(
-        f.filter_type, f.max_num_orders, context.open_orders, "maxNumOrders", "openOrders"
-    )
+Check = Callable[[Any, ParsedOrder, OrderKind, OrderContext, Era], Outcome]
 
 
-@folds(check_max_num_orders)
-def _fold_max_num_orders(
-    f: MaxNumOrdersFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
-) -> bool:
-    if f.max_num_orders:
-        bounds.counters.append(("open_orders", f.max_num_orders))
-    return True
+def _counter(name: str, maximum: str, what: str, open_attr: str, key: str, counts: str) -> Check:
+    """The check (and its fold) of one open-order counter filter (D15).
+
+    ``counts`` says which orders the filter counts: ``"every"`` order,
+    ``"algo"`` orders (STOP_LOSS(_LIMIT), TAKE_PROFIT(_LIMIT)), or ``"iceberg"``
+    orders (``icebergQty > 0``, D08). ``maximum`` is the filter's field,
+    ``open_attr`` the context's count of what is open now.
+    """
+
+    def check(
+        f: Any, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+    ) -> Outcome:
+        if (counts == "algo" and not kind.algo) or (counts == "iceberg" and not order.iceberg_qty):
+            return None
+        return _count(f.filter_type, getattr(f, maximum), getattr(context, open_attr), what, key)
+
+    @folds(check)
+    def fold(f: Any, kind: OrderKind, era: Era, bounds: AcceptBounds) -> bool:
+        # The simple shape has no icebergQty: an iceberg counter never concerns it.
+        limit = getattr(f, maximum)
+        if limit and (counts == "every" or (counts == "algo" and kind.algo)):
+            bounds.counters.append((open_attr, limit))
+        return True
+
+    check.__name__ = check.__qualname__ = name
+    check.__doc__ = f"{what}: ``{key} + 1 <= {what}`` for {counts} order(s) (D15)."
+    return check
 
 
-def check_max_num_algo_orders(
-    f: MaxNumAlgoOrdersFilter,
-    order: ParsedOrder,
-    kind: OrderKind,
-    context: OrderContext,
-    era: Era,
-) -> Outcome:
-    """MAX_NUM_ALGO_ORDERS: for STOP_LOSS(_LIMIT)/TAKE_PROFIT(_LIMIT) orders (D15)."""
-    if not kind.algo:
-        return None
-    return _count(
-        f.filter_type,
-        f.max_num_algo_orders,
-        context.open_algo_orders,
-        "maxNumAlgoOrders",
-        "openAlgoOrders",
-    )
-
-
-@folds(check_max_num_algo_orders)
-def _fold_max_num_algo_orders(
-    f: MaxNumAlgoOrdersFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
-) -> bool:
-    if kind.algo and f.max_num_algo_orders:
-        bounds.counters.append(("open_algo_orders", f.max_num_algo_orders))
-    return True
-
-
-def check_max_num_iceberg_orders(
-    f: MaxNumIcebergOrdersFilter,
-    order: ParsedOrder,
-    kind: OrderKind,
-    context: OrderContext,
-    era: Era,
-) -> Outcome:
-    """MAX_NUM_ICEBERG_ORDERS: for orders with ``icebergQty > 0`` (D08, D15)."""
-    if not order.iceberg_qty:
-        return None
-    return _count(
-        f.filter_type,
-        f.max_num_iceberg_orders,
-        context.open_iceberg_orders,
-        "maxNumIcebergOrders",
-        "openIcebergOrders",
-    )
-
-
-@folds(check_max_num_iceberg_orders)
-def _fold_max_num_iceberg_orders(
-    f: MaxNumIcebergOrdersFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
-) -> bool:
-    return True  # the simple shape has no icebergQty
-
-
-def check_exchange_max_num_orders(
-    f: ExchangeMaxNumOrdersFilter,
-    order: ParsedOrder,
-    kind: OrderKind,
-    context: OrderContext,
-    era: Era,
-) -> Outcome:
-    """EXCHANGE_MAX_NUM_ORDERS: ``exchangeOpenOrders + 1 <= maxNumOrders`` (D15)."""
-    return _count(
-        f.filter_type,
-        f.max_num_orders,
-        context.exchange_open_orders,
-        "maxNumOrders",
-        "exchangeOpenOrders",
-    )
-
-
-@folds(check_exchange_max_num_orders)
-def _fold_exchange_max_num_orders(
-    f: ExchangeMaxNumOrdersFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
-) -> bool:
-    if f.max_num_orders:
-        bounds.counters.append(("exchange_open_orders", f.max_num_orders))
-    return True
-
-
-def check_exchange_max_num_algo_orders(
-    f: ExchangeMaxNumAlgoOrdersFilter,
-    order: ParsedOrder,
-    kind: OrderKind,
-    context: OrderContext,
-    era: Era,
-) -> Outcome:
-    """EXCHANGE_MAX_NUM_ALGO_ORDERS: algo orders on the whole exchange (D15)."""
-    if not kind.algo:
-        return None
-    return _count(
-        f.filter_type,
-        f.max_num_algo_orders,
-        context.exchange_open_algo_orders,
-        "maxNumAlgoOrders",
-        "exchangeOpenAlgoOrders",
-    )
-
-
-@folds(check_exchange_max_num_algo_orders)
-def _fold_exchange_max_num_algo_orders(
-    f: ExchangeMaxNumAlgoOrdersFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
-) -> bool:
-    if kind.algo and f.max_num_algo_orders:
-        bounds.counters.append(("exchange_open_algo_orders", f.max_num_algo_orders))
-    return True
-
-
-def check_exchange_max_num_iceberg_orders(
-    f: ExchangeMaxNumIcebergOrdersFilter,
-    order: ParsedOrder,
-    kind: OrderKind,
-    context: OrderContext,
-    era: Era,
-) -> Outcome:
-    """EXCHANGE_MAX_NUM_ICEBERG_ORDERS: iceberg orders on the whole exchange (D08, D15)."""
-    if not order.iceberg_qty:
-        return None
-    return _count(
-        f.filter_type,
-        f.max_num_iceberg_orders,
-        context.exchange_open_iceberg_orders,
-        "maxNumIcebergOrders",
-        "exchangeOpenIcebergOrders",
-    )
-
-
-@folds(check_exchange_max_num_iceberg_orders)
-def _fold_exchange_max_num_iceberg_orders(
-    f: ExchangeMaxNumIcebergOrdersFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
-) -> bool:
-    return True  # the simple shape has no icebergQty
+check_max_num_orders = _counter(
+    "check_max_num_orders", "max_num_orders", "maxNumOrders", "open_orders", "openOrders", "every"
+)
+check_max_num_algo_orders = _counter(
+    "check_max_num_algo_orders",
+    "max_num_algo_orders",
+    "maxNumAlgoOrders",
+    "open_algo_orders",
+    "openAlgoOrders",
+    "algo",
+)
+check_max_num_iceberg_orders = _counter(
+    "check_max_num_iceberg_orders",
+    "max_num_iceberg_orders",
+    "maxNumIcebergOrders",
+    "open_iceberg_orders",
+    "openIcebergOrders",
+    "iceberg",
+)
+check_exchange_max_num_orders = _counter(
+    "check_exchange_max_num_orders",
+    "max_num_orders",
+    "maxNumOrders",
+    "exchange_open_orders",
+    "exchangeOpenOrders",
+    "every",
+)
+check_exchange_max_num_algo_orders = _counter(
+    "check_exchange_max_num_algo_orders",
+    "max_num_algo_orders",
+    "maxNumAlgoOrders",
+    "exchange_open_algo_orders",
+    "exchangeOpenAlgoOrders",
+    "algo",
+)
+check_exchange_max_num_iceberg_orders = _counter(
+    "check_exchange_max_num_iceberg_orders",
+    "max_num_iceberg_orders",
+    "maxNumIcebergOrders",
+    "exchange_open_iceberg_orders",
+    "exchangeOpenIcebergOrders",
+    "iceberg",
+)
 
 
 # --------------------------------------------------------------------------- the rest
@@ -1006,8 +931,6 @@ def check_unknown(
     """A filterType this version does not know is never passed: it is unchecked (D25)."""
     return UNCHECKED  # no fold: an order it concerns is never accepted outright
 
-
-Check = Callable[[Any, ParsedOrder, OrderKind, OrderContext, Era], Outcome]
 
 #: Filter class -> its check. The one place that says which filters are checked.
 FILTER_CHECKS: Final[dict[type, Check]] = {
