@@ -1,11 +1,21 @@
 """One small pure check per filter type, found through one table: :data:`FILTER_CHECKS`.
 
+The checks' vocabulary lives in three private modules, split off by concept
+(STYLE.md §2.1) and re-exported here, so ``from rules.filters import ...`` still
+finds every name: the rule eras and the market price (``_eras``: :class:`Era`,
+D17; :func:`market_price`, D18), the order types (``_kinds``: :class:`OrderKind`,
+:data:`ORDER_KINDS`) and the fast path's folds (``_folds``: :class:`AcceptBounds`,
+:data:`FOLDS`, :func:`folds`).
+
 Rules this module keeps (STYLE.md §2.1, like h11's ``_state.py``):
 
-1. Dependency direction: ``_decimal``, ``rounding``, ``models``, ``filters``,
-   ``validate`` and ``permissions`` import nothing from ``load``, ``ws``, ``cli``
-   or ``testing``; ``websocket`` and ``hypothesis`` are imported only inside
-   ``ws.py`` and ``testing/``.
+1. Dependency direction: ``_decimal``, ``rounding``, ``models``, ``_eras``,
+   ``_kinds``, ``_folds``, ``filters``, ``validate`` and ``permissions`` import
+   nothing from ``load``, ``ws``, ``cli`` or ``testing``; ``websocket`` and
+   ``hypothesis`` are imported only inside ``ws.py`` and ``testing/``.
+   Within the checker, imports point one way: ``_eras`` and ``_kinds`` ->
+   ``_folds`` -> ``filters`` -> ``_fastpath`` -> ``validate``; none of
+   ``_eras``, ``_kinds`` or ``_folds`` imports ``filters``.
 2. No I/O, no clock, no global state: what changes over time (prices, open
    orders, the rule era) is an explicit argument.
 3. :data:`FILTER_CHECKS` is the single place that says which filters are
@@ -18,10 +28,11 @@ Rules this module keeps (STYLE.md §2.1, like h11's ``_state.py``):
    thread's (STYLE.md §2.3); the grid rule is ``x % step == 0`` (D35).
 5. A 0 bound or step disables that part of the rule, in every filter (D12).
 6. Speed (validate.py's fast path): a check may have a *fold*, written right
-   below it and registered with :func:`folds`, that states the same rule as
-   bounds an order of the simple shape (see :class:`AcceptBounds`) must lie
-   within to pass. A filter whose check has no fold, or whose fold declines,
-   sends every order of its symbol down the general path; the property test
+   below it and registered with :func:`~rules._folds.folds`, that states the
+   same rule as bounds an order of the simple shape (see
+   :class:`~rules._folds.AcceptBounds`) must lie within to pass. A filter whose
+   check has no fold, or whose fold declines, sends every order of its symbol
+   down the general path; the property test
    ``tests/property/test_fastpath_properties.py`` proves both paths agree.
 """
 
@@ -31,9 +42,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Final
 
-import attrs
-
 from rules._decimal import CONTEXT, UNBOUNDED, is_multiple
+from rules._eras import REFERENCE_PRICE_MS, STEP_FROM_ZERO_MS, TICK_FROM_ZERO_MS, Era, market_price
+from rules._folds import FOLDS, AcceptBounds, folds, grid_from_zero
+from rules._kinds import ORDER_KINDS, OrderKind
 from rules.context import Context as OrderContext
 from rules.models import (
     ExchangeMaxNumAlgoOrdersFilter,
@@ -58,13 +70,16 @@ from rules.models import (
     TrailingDeltaFilter,
     UnknownFilter,
 )
-from rules.order import PARAMS, ParsedOrder
+from rules.order import ParsedOrder
 from rules.violations import Violation, explain_bound, filter_failure
 
 __all__ = [
     "FILTER_CHECKS",
     "FOLDS",
     "ORDER_KINDS",
+    "REFERENCE_PRICE_MS",
+    "STEP_FROM_ZERO_MS",
+    "TICK_FROM_ZERO_MS",
     "UNCHECKED",
     "AcceptBounds",
     "Era",
@@ -91,297 +106,8 @@ UNCHECKED: Final = _Unchecked()
 
 Outcome = Violation | _Unchecked | None
 
-#: An upper bound that is never reached (comparisons with it are exact, no context).
-INFINITY: Final = Decimal("Infinity")
-_ZERO: Final = Decimal(0)
-
-
-class AcceptBounds:
-    """What an order of the simple shape must satisfy to pass a symbol's filters.
-
-    The simple shape is what validate.py's fast path handles: a priced,
-    non-market type without a stop (LIMIT, LIMIT_MAKER) sent with ``price`` and
-    ``quantity`` only, no ``stopPrice``, ``icebergQty``, ``trailingDelta``,
-    ``quoteOrderQty`` or peg, a BUY or SELL side, in an era whose grids start
-    at zero. Folds (:data:`FOLDS`) narrow these bounds, each from its own filter:
-
-    - ``price`` within ``[price_low, price_high]`` and on ``price_step``'s grid;
-    - ``quantity`` likewise;
-    - ``price × quantity`` within ``[notional_low, notional_high]``;
-    - ``price`` within every band of ``bands``: ``(avgPriceMins, bid up, bid down,
-      ask up, ask down)``, times the market price of the context (D13, D18);
-    - for every ``(attribute, maximum)`` of ``counters``, the context's count
-      given and ``count + 1 <= maximum`` (D15).
-
-    All bounds are inclusive, as in the checks; a 0 limit is never folded in
-    (D12), so ``INFINITY`` stands for "no upper bound". A second grid on the same
-    value is not folded (``False``): that symbol takes the general path.
-    """
-
-    __slots__ = (
-        "bands",
-        "counters",
-        "notional_high",
-        "notional_low",
-        "price_high",
-        "price_low",
-        "price_step",
-        "quantity_high",
-        "quantity_low",
-        "quantity_step",
-    )
-
-    def __init__(self) -> None:
-        self.price_low = self.quantity_low = self.notional_low = _ZERO
-        self.price_high = self.quantity_high = self.notional_high = INFINITY
-        self.price_step: Decimal | None = None
-        self.quantity_step: Decimal | None = None
-        self.bands: list[tuple[int | None, Decimal, Decimal, Decimal, Decimal]] = []
-        self.counters: list[tuple[str, int]] = []
-
-    def price(self, low: Decimal, high: Decimal, step: Decimal) -> bool:
-        """Fold ``low <= price <= high`` (0: no bound) and ``price % step == 0`` (0: none)."""
-        self.price_low, self.price_high = _narrow(self.price_low, self.price_high, low, high)
-        if step:
-            if self.price_step is not None:
-                return False
-            self.price_step = step
-        return True
-
-    def quantity(self, low: Decimal, high: Decimal, step: Decimal) -> bool:
-        """Fold ``low <= quantity <= high`` (0: no bound) and ``quantity % step == 0``."""
-        self.quantity_low, self.quantity_high = _narrow(
-            self.quantity_low, self.quantity_high, low, high
-        )
-        if step:
-            if self.quantity_step is not None:
-                return False
-            self.quantity_step = step
-        return True
-
-    def notional(self, low: Decimal | None, high: Decimal | None) -> bool:
-        """Fold ``low <= price × quantity <= high`` (``None`` or 0: no bound)."""
-        self.notional_low, self.notional_high = _narrow(
-            self.notional_low, self.notional_high, low or _ZERO, high or _ZERO
-        )
-        return True
-
-
-def _grid_from_zero(low: Decimal, step: Decimal) -> bool:
-    """Whether the old grid ``(x - low) % step == 0`` (D17) is the grid ``x % step == 0``.
-
-    It is when ``low`` is itself on the grid (or there is no grid): then ``x - low``
-    and ``x`` differ by a multiple of ``step``.
-    """
-    return is_multiple(low, step)
-
-
-def _narrow(
-    low: Decimal, high: Decimal, new_low: Decimal, new_high: Decimal
-) -> tuple[Decimal, Decimal]:
-    # Comparisons only: exact, no context needed. A 0 upper bound is "none" (D12).
-    return max(low, new_low), (min(high, new_high) if new_high else high)
-
-
-Fold = Callable[[Any, "OrderKind", "Era", AcceptBounds], bool]
-
-#: Check -> its fold, for the checks that have one (see :func:`folds`).
-FOLDS: Final[dict[Callable[..., Outcome], Fold]] = {}
-
-
-def folds(check: Callable[..., Outcome]) -> Callable[[Fold], Fold]:
-    """Register the decorated function as the fold of ``check``.
-
-    A fold ``fold(filter, kind, era, bounds) -> bool`` adds to ``bounds`` what
-    ``check`` demands of an order of the simple shape (:class:`AcceptBounds`)
-    of type ``kind`` for it to return ``None`` (pass, nothing unchecked), and
-    returns ``True``; or returns ``False`` when it cannot say it as bounds.
-    """
-
-    def register(fold: Fold) -> Fold:
-        FOLDS[check] = fold
-        return fold
-
-    return register
-
-
-# --------------------------------------------------------------------------- rule eras (D17)
-
-#: 2022-02-24 00:00 UTC: PRICE_FILTER's grid became ``price % tickSize`` (changelog).
-TICK_FROM_ZERO_MS: Final = 1645660800000
-#: 2023-03-13 00:00 UTC: LOT_SIZE/MARKET_LOT_SIZE's grid became ``qty % stepSize``;
-#: the new error messages (D19) too.
-STEP_FROM_ZERO_MS: Final = 1678665600000
-#: 2026-05-08 00:00 UTC: the reference price replaces the average price when non-null (D18).
-REFERENCE_PRICE_MS: Final = 1778198400000
-
-
-@attrs.frozen
-class Era:
-    """Which version of the rules a snapshot is judged by (D17).
-
-    Attributes:
-        tick_from_min: PRICE_FILTER's grid is ``(price - minPrice) % tickSize``.
-        step_from_min: the lot-size grids are ``(qty - minQty) % stepSize``.
-        reference_price: a non-null ``referencePrice`` is the market price (D18).
-        new_messages: the 2023-03-13 error messages apply (D19).
-    """
-
-    tick_from_min: bool = False
-    step_from_min: bool = False
-    reference_price: bool = True
-    new_messages: bool = True
-
-    @classmethod
-    def at(cls, server_time: int | None) -> Era:
-        """The era of a snapshot taken at ``server_time`` (ms); ``None`` is today's rules.
-
-        >>> Era.at(1622505600000)  # 2021-06-01
-        Era(tick_from_min=True, step_from_min=True, reference_price=False, new_messages=False)
-        """
-        if server_time is None:
-            return cls()
-        return cls(
-            tick_from_min=server_time < TICK_FROM_ZERO_MS,
-            step_from_min=server_time < STEP_FROM_ZERO_MS,
-            reference_price=server_time >= REFERENCE_PRICE_MS,
-            new_messages=server_time >= STEP_FROM_ZERO_MS,
-        )
-
-
-# --------------------------------------------------------------------------- order types
-
-
-@attrs.frozen
-class OrderKind:
-    """What the checker needs to know about one order ``type`` (ws-place, D04, D10).
-
-    Attributes:
-        name: the ``type`` value.
-        takes: the type-specific parameters it takes; others get ``-1106`` (D04).
-        mandatory: the mandatory parameters; a tuple of two is an either/or group (D03).
-        priced: it has a limit ``price`` (LIMIT, LIMIT_MAKER, *_LIMIT).
-        market: it executes as a MARKET order (MARKET, STOP_LOSS, TAKE_PROFIT; D10).
-        algo: it counts in MAX_NUM_ALGO_ORDERS (filters.md).
-        above_side: for stop types, the side whose ``trailingDelta`` is checked
-            against the ``...AboveDelta`` bounds (D34); ``None`` otherwise.
-        disabled_message: the ``-2010`` message when the symbol lacks the type (D02).
-    """
-
-    name: str
-    takes: frozenset[str]
-    mandatory: tuple[tuple[str, ...], ...]
-    priced: bool
-    market: bool
-    algo: bool
-    above_side: str | None
-    disabled_message: str
-    #: Derived: the D04 parameters it does not take, as (wire name, attribute) pairs.
-    not_taken: tuple[tuple[str, str], ...] = attrs.field(init=False)
-    #: Derived: ``mandatory`` as (wire names, attributes) pairs.
-    mandatory_attrs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = attrs.field(init=False)
-
-    def __attrs_post_init__(self) -> None:
-        specific = (
-            "timeInForce",
-            "price",
-            "quantity",
-            "quoteOrderQty",
-            "stopPrice",
-            "trailingDelta",
-            "icebergQty",
-        )
-        not_taken = tuple((w, _ATTRS[w]) for w in specific if w not in self.takes)
-        object.__setattr__(self, "not_taken", not_taken)
-        groups = tuple((g, tuple(_ATTRS[w] for w in g)) for g in self.mandatory)
-        object.__setattr__(self, "mandatory_attrs", groups)
-
-
-_ATTRS: Final = {wire: attr for wire, (attr, _) in PARAMS.items()}
-
-
-def _kind(
-    name: str, takes: str, mandatory: str, *, above: str | None = None, message: str
-) -> OrderKind:
-    groups = tuple(tuple(group.split("|")) for group in mandatory.split())
-    return OrderKind(
-        name=name,
-        takes=frozenset(takes.split()),
-        mandatory=groups,
-        priced="price" in takes.split(),
-        market=name in ("MARKET", "STOP_LOSS", "TAKE_PROFIT"),
-        algo=name.startswith(("STOP_LOSS", "TAKE_PROFIT")),
-        above_side=above,
-        disabled_message=message,
-    )
-
-
-_UNSUPPORTED: Final = "Unsupported order combination"
-
-#: Every order type of enums.md, with what it takes and needs (ws-place; D02, D04).
-ORDER_KINDS: Final[dict[str, OrderKind]] = {
-    k.name: k
-    for k in (
-        _kind(
-            "LIMIT",
-            "timeInForce price quantity icebergQty",
-            "timeInForce price quantity",
-            message=_UNSUPPORTED,
-        ),
-        _kind("LIMIT_MAKER", "price quantity icebergQty", "price quantity", message=_UNSUPPORTED),
-        _kind(
-            "MARKET",
-            "quantity quoteOrderQty",
-            "quantity|quoteOrderQty",
-            message="Market orders are not supported for this symbol.",
-        ),
-        _kind(
-            "STOP_LOSS",
-            "quantity stopPrice trailingDelta",
-            "quantity stopPrice|trailingDelta",
-            above="BUY",
-            message="Stop loss orders are not supported for this symbol.",
-        ),
-        _kind(
-            "STOP_LOSS_LIMIT",
-            "timeInForce price quantity stopPrice trailingDelta icebergQty",
-            "timeInForce price quantity stopPrice|trailingDelta",
-            above="BUY",
-            message="Stop loss limit orders are not supported for this symbol.",
-        ),
-        _kind(
-            "TAKE_PROFIT",
-            "quantity stopPrice trailingDelta",
-            "quantity stopPrice|trailingDelta",
-            above="SELL",
-            message="Take profit orders are not supported for this symbol.",
-        ),
-        _kind(
-            "TAKE_PROFIT_LIMIT",
-            "timeInForce price quantity stopPrice trailingDelta icebergQty",
-            "timeInForce price quantity stopPrice|trailingDelta",
-            above="SELL",
-            message="Take profit limit orders are not supported for this symbol.",
-        ),
-    )
-}
-
 
 # --------------------------------------------------------------------------- shared helpers
-
-
-def market_price(avg_price_mins: int | None, context: OrderContext, era: Era) -> Decimal | None:
-    """The "average of previous trade prices" a filter uses, from the context (D18).
-
-    The reference price when the era has one and it is non-null; else the last
-    price if ``avgPriceMins`` is 0; else the average price. ``None`` when the
-    context lacks that value (the filter is then unchecked).
-    """
-    if era.reference_price and context.reference_price is not None:
-        return context.reference_price
-    if avg_price_mins == 0:
-        return context.last_price
-    return context.avg_price
 
 
 def _off_range(
@@ -473,7 +199,7 @@ def check_price_filter(
 @folds(check_price_filter)
 def _fold_price_filter(f: PriceFilter, kind: OrderKind, era: Era, bounds: AcceptBounds) -> bool:
     # The simple shape has a price, no stopPrice and no peg.
-    if era.tick_from_min and not _grid_from_zero(f.min_price, f.tick_size):
+    if era.tick_from_min and not grid_from_zero(f.min_price, f.tick_size):
         return False  # the (price - minPrice) grid of D17 stays on the general path
     return bounds.price(f.min_price, f.max_price, f.tick_size)
 
@@ -624,7 +350,7 @@ def check_lot_size(
 @folds(check_lot_size)
 def _fold_lot_size(f: LotSizeFilter, kind: OrderKind, era: Era, bounds: AcceptBounds) -> bool:
     # The simple shape has a quantity and no icebergQty.
-    if era.step_from_min and not _grid_from_zero(f.min_qty, f.step_size):
+    if era.step_from_min and not grid_from_zero(f.min_qty, f.step_size):
         return False  # the (quantity - minQty) grid of D17 stays on the general path
     return bounds.quantity(f.min_qty, f.max_qty, f.step_size)
 
@@ -658,7 +384,7 @@ def _fold_market_lot_size(
 ) -> bool:
     if not kind.market:
         return True
-    if era.step_from_min and not _grid_from_zero(f.min_qty, f.step_size):
+    if era.step_from_min and not grid_from_zero(f.min_qty, f.step_size):
         return False
     return bounds.quantity(f.min_qty, f.max_qty, f.step_size)
 
