@@ -1,0 +1,98 @@
+"""The fixer's bound arithmetic: each side of a rule as the grid point to move to.
+
+A :class:`Bound` is one rule on one value, ``value × times >= limit`` (built by
+:func:`at_least`) or ``<= limit`` (:func:`at_most`), together with the nearest
+grid point that keeps it. Whether a value keeps the rule is decided on the rule
+itself, exactly, so that a value that passes is never moved. Arithmetic goes
+through :data:`rules._decimal.CONTEXT`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Final
+
+import attrs
+
+from rules._decimal import CONTEXT
+from rules.rounding import Grid
+
+__all__ = ["Bound", "at_least", "at_most", "feasible", "precision_grid"]
+
+_ZERO: Final = Decimal(0)
+
+
+@attrs.frozen
+class Bound:
+    """One side of a rule: ``value × times >= limit`` (a low bound) or ``<= limit`` (high).
+
+    ``value`` is the nearest grid point that keeps the rule: where the fixer moves
+    to. Whether the current value keeps it is decided on ``limit`` itself, exactly,
+    so that a value that passes is never moved. ``strict`` makes it ``>``/``<``.
+    """
+
+    value: Decimal
+    filter_type: str | None
+    text: str
+    limit: Decimal | None = None
+    times: Decimal = Decimal(1)
+    strict: bool = False
+    #: The value's own range ([minQty, maxQty], a positive quantity): the fixer
+    #: always moves into it; other low bounds (a notional) need ``allow_increase``.
+    own_range: bool = False
+
+    def keeps_low(self, value: Decimal) -> bool:
+        if self.limit is None:
+            return value >= self.value
+        product = CONTEXT.multiply(value, self.times)
+        return product > self.limit if self.strict else product >= self.limit
+
+    def keeps_high(self, value: Decimal) -> bool:
+        if self.limit is None:
+            return value <= self.value
+        product = CONTEXT.multiply(value, self.times)
+        return product < self.limit if self.strict else product <= self.limit
+
+
+def at_least(
+    work: Grid, limit: Decimal, filter_type: str | None, text: str, *,
+    times: Decimal = Decimal(1), strict: bool = False, own_range: bool = False,
+) -> Bound:  # fmt: skip
+    """The rule ``x × times >= limit`` (``>`` if strict), moving to its least grid point."""
+    value = work.first_at_least(limit, times=times)
+    if strict and CONTEXT.multiply(value, times) == limit:
+        value = CONTEXT.add(value, work.step)
+    return Bound(value, filter_type, text, limit, times, strict, own_range)
+
+
+def at_most(
+    work: Grid, limit: Decimal, filter_type: str | None, text: str, *,
+    times: Decimal = Decimal(1), strict: bool = False,
+) -> Bound:  # fmt: skip
+    """The rule ``x × times <= limit`` (``<`` if strict), moving to its greatest grid point."""
+    value = work.last_at_most(limit, times=times)
+    if strict and CONTEXT.multiply(value, times) == limit:
+        value = CONTEXT.subtract(value, work.step)
+    return Bound(value, filter_type, text, limit, times, strict)
+
+
+def precision_grid(places: int | None) -> Grid:
+    # 8 places when the snapshot does not say: every Binance asset has at most 8.
+    return Grid(Decimal(1).scaleb(-(8 if places is None else places)))
+
+
+def feasible(
+    grid: Grid, low: Bound | None, high: Bound | None
+) -> tuple[Decimal | None, Decimal | None]:
+    """The least and greatest passing grid points (> 0); ``None``: no such bound.
+
+    Without a grid (tick 0) there is no least positive price: the least is the
+    minimum bound if it is positive, else ``None``.
+    """
+    if not grid.step:
+        first = low.value if low is not None and low.value > 0 else None
+        return first, high.value if high is not None else None
+    positive = CONTEXT.add(grid.last_at_most(_ZERO), grid.step)
+    first = max(grid.first_at_least(low.value), positive) if low is not None else positive
+    last = grid.last_at_most(high.value) if high is not None else None
+    return first, last

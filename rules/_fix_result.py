@@ -1,0 +1,89 @@
+"""What the fixer answers: a :class:`Proposal` (an order the checker accepts, or
+why none exists) made of the :class:`Change` values that got it there.
+
+Both are re-exported by :mod:`rules.fix` and :mod:`rules`; :func:`show` is how
+the fixer writes a decimal for people, in a change and in a reason.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from rules._decimal import CONTEXT
+from rules._frozen import FrozenJson, thaw
+from rules.violations import Violation
+
+__all__ = ["Change", "Proposal", "show"]
+
+
+@attrs.frozen
+class Change:
+    """One value the fixer moved, and why.
+
+    Attributes:
+        field: the ``order.place`` parameter (``"price"``, ``"quantity"``, ...).
+        old: the value as sent.
+        new: the value proposed.
+        filter_type: the filter that made it move, when one did
+            (``"PRICE_FILTER"``, ``"NOTIONAL"``, ...).
+        why: one line for people.
+    """
+
+    field: str
+    old: Decimal
+    new: Decimal
+    filter_type: str | None
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.field} {show(self.old)} -> {show(self.new)}: {self.why}"
+
+
+@attrs.frozen
+class Proposal:
+    """What :func:`propose` answers: an order the checker accepts, or why none exists.
+
+    Attributes:
+        order: the ``order.place`` params to send (every parameter as given,
+            the numbers as plain decimal strings on the symbol's grid), or
+            ``None`` when no passing order exists.
+        changes: what moved and why (empty when the order already passed).
+        reason: why no passing order exists, or ``None`` when there is one.
+        violations: the checker's violations that stand in the way (empty
+            when there is an order).
+        unchecked: rules the checker could not evaluate for lack of context
+            (D18, D15, ...): the order passed everything else, not these.
+    """
+
+    order: FrozenJson | None
+    changes: tuple[Change, ...] = ()
+    reason: str | None = None
+    violations: tuple[Violation, ...] = ()
+    unchecked: tuple[str, ...] = ()
+
+    @property
+    def accepted(self) -> bool:
+        """Whether there is an order to send."""
+        return self.order is not None
+
+    def __bool__(self) -> bool:
+        return self.accepted
+
+    def params(self) -> dict[str, Any]:
+        """The proposed params as a plain ``dict``, ready to send.
+
+        Raises:
+            ValueError: there is no order (read :attr:`reason`).
+        """
+        if self.order is None:
+            raise ValueError(f"no passing order: {self.reason}")
+        result: dict[str, Any] = thaw(self.order)
+        return result
+
+
+def show(value: Decimal) -> str:
+    # For people: plain, without trailing zeros ("0.01000000" reads "0.01").
+    return format(CONTEXT.normalize(value), "f")
