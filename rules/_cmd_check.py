@@ -7,8 +7,8 @@ Each input line is an ``order.place`` params object, or
 line's own context overrides key by key. Each output line is
 ``{"accepted", "violations": [{"code", "msg", "filterType"}], "unchecked"}``, in
 input order. A malformed line gets its own verdict (``-1135 "Invalid JSON
-Request"``, with an ``"error"`` detail) and the run goes on; blank lines are
-skipped. Exit 0 when every order is accepted, 1 when any is rejected, 2 on a
+Request"``, with an ``"error"`` detail) and the run goes on; so does a blank
+line, so that output line N is always the verdict of input line N. Exit 0 when every order is accepted, 1 when any is rejected, 2 on a
 usage or load error (one line on stderr). ``--format text`` prints a report
 for people instead.
 """
@@ -51,9 +51,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--exchange-info",
         metavar="PATH",
-        default=str(EXAMPLE_EXCHANGE_INFO),
+        required=True,
         help="exchangeInfo snapshot: the result object or a whole WebSocket response "
-        "(default: the bundled example)",
+        f"(the bundled example is {EXAMPLE_EXCHANGE_INFO})",
     )
     parser.add_argument(
         "--context",
@@ -140,6 +140,9 @@ def _judge(
     contexts: dict[str, Context],
 ) -> tuple[Verdict, Mapping[str, Any] | None, str | None]:
     """The verdict of one input line, its params, and an error detail for a bad line."""
+    if not line.strip():
+        # One output line per input line: a blank one gets its own error verdict.
+        return _bad(), None, "empty line, expected a JSON object"
     try:
         obj = _loads(line)
     except json.JSONDecodeError as error:
@@ -152,8 +155,15 @@ def _judge(
         return _bad(), None, "expected a JSON object"
     params: Any = obj
     context = default_context
-    if "params" in obj and isinstance(obj["params"], dict):
+    if "params" in obj:
+        # {"params": {...}, "context": {...}}: nothing else, so that a typo
+        # ("contxt") is an error rather than a context silently dropped.
         params = obj["params"]
+        if not isinstance(params, dict):
+            return _bad(), None, "params is not a JSON object"
+        extra = sorted(set(obj) - {"params", "context"})
+        if extra:
+            return _bad(), params, f"unknown key {extra[0]!r} beside params (known: context)"
         own = obj.get("context")
         if own is not None:
             if not isinstance(own, dict):
@@ -178,8 +188,6 @@ def _run_json(info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams)
     dumps = json.dumps
     rejected = False
     for number, line in enumerate(streams.stdin, 1):
-        if not line.strip():
-            continue
         verdict, _, error = _judge(info, line, defaults, default_context, contexts)
         if verdict is ACCEPTED:
             write(_ACCEPTED_LINE)
@@ -222,8 +230,6 @@ def _run_text(info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams)
     out: IO[str] = streams.stdout
     counts = {"accepted": 0, "rejected": 0}
     for number, line in enumerate(streams.stdin, 1):
-        if not line.strip():
-            continue
         verdict, params, error = _judge(info, line, defaults, default_context, contexts)
         status = "accepted" if verdict.accepted else "REJECTED"
         counts["accepted" if verdict.accepted else "rejected"] += 1

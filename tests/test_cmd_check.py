@@ -233,3 +233,34 @@ def test_bundled_example() -> None:
     orders = [x for x in EXAMPLE_ORDERS.read_text().splitlines() if x.strip()]
     assert len(out) == len(orders)
     assert all(isinstance(json.loads(x)["accepted"], bool) for x in out)
+
+
+class TestLineShapes:
+    """Output line N is the verdict of input line N; wrapped lines take only params and context."""
+
+    def test_a_blank_line_gets_its_own_verdict(self, snapshot: str) -> None:
+        code, out, err = check("--exchange-info", snapshot, stdin=lines(GOOD) + "\n" + lines(GOOD))
+        assert code == 1
+        assert len(out) == 3
+        assert json.loads(out[0])["accepted"] is True
+        assert json.loads(out[1])["error"] == "line 2: empty line, expected a JSON object"
+        assert json.loads(out[2])["accepted"] is True
+        assert err == "rules: line 2: empty line, expected a JSON object\n"
+
+    @pytest.mark.parametrize(
+        ("line", "error"),
+        [
+            ({"params": GOOD, "contxt": {}}, "unknown key 'contxt' beside params (known: context)"),
+            ({"params": None}, "params is not a JSON object"),
+            ({"params": [GOOD]}, "params is not a JSON object"),
+        ],
+    )
+    def test_wrapped_lines(self, snapshot: str, line: object, error: str) -> None:
+        code, out, _ = check("--exchange-info", snapshot, stdin=lines(line))
+        assert code == 1
+        assert json.loads(out[0])["error"] == f"line 1: {error}"
+
+    def test_exchange_info_is_required(self) -> None:
+        code, out, err = check(stdin=lines(GOOD))
+        assert (code, out) == (2, [])
+        assert "the following arguments are required: --exchange-info" in err
