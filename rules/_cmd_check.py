@@ -8,9 +8,10 @@ line's own context overrides key by key. Each output line is
 ``{"accepted", "violations": [{"code", "msg", "filterType"}], "unchecked"}``, in
 input order. A malformed line gets its own verdict (``-1135 "Invalid JSON
 Request"``, with an ``"error"`` detail) and the run goes on; so does a blank
-line, so that output line N is always the verdict of input line N. Exit 0 when every order is accepted, 1 when any is rejected, 2 on a
-usage or load error (one line on stderr). ``--format text`` prints a report
-for people instead.
+line, so that output line N is always the verdict of input line N. Exit 0
+when every order is accepted, 1 when any is rejected, 2 on a usage or load
+error (one line on stderr). ``--format text`` prints a report for people
+instead.
 """
 
 from __future__ import annotations
