@@ -7,6 +7,7 @@ instead of being passed (D15, D16, D18). Every field is optional.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -37,13 +38,36 @@ _COUNTS = {
 CONTEXT_KEYS = frozenset({*_PRICES, *_COUNTS, "permissions"})
 
 
+def _to_decimal(value: object) -> object:
+    # What reads cleanly as a number becomes a Decimal (a float as its repr,
+    # never Decimal(float)); anything else is left for _check_price to refuse.
+    if isinstance(value, str):
+        try:
+            return parse_plain_decimal(value)
+        except ValueError:
+            return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    return value
+
+
+def _to_permissions(value: object) -> object:
+    # Any collection of strings (a list, as the account API returns it).
+    if value is None or isinstance(value, frozenset | str) or not isinstance(value, Iterable):
+        return value
+    items = list(value)
+    return frozenset(items) if all(isinstance(p, str) for p in items) else value
+
+
 def _check_price(_: object, field: attrs.Attribute[Any], value: Any) -> None:
     if value is None:
         return
     if not isinstance(value, Decimal):
         raise TypeError(
-            f"Context.{field.name}: expected a Decimal or None, got {value!r} "
-            "(Context.from_mapping reads strings and numbers)"
+            f"Context.{field.name}: expected a decimal (a Decimal, a plain decimal string, "
+            f"an int or a float) or None, got {value!r}"
         )
     if not value.is_finite() or value < 0:
         raise ValueError(
@@ -60,7 +84,7 @@ def _check_permissions(_: object, field: attrs.Attribute[Any], value: Any) -> No
     if value is not None and not (
         isinstance(value, frozenset) and all(isinstance(p, str) for p in value)
     ):
-        raise TypeError(f"Context.{field.name}: expected a frozenset of strings, got {value!r}")
+        raise TypeError(f"Context.{field.name}: expected a collection of strings, got {value!r}")
 
 
 @attrs.frozen
@@ -87,9 +111,15 @@ class Context:
 
     # Each value is checked as the context is built, so that a bad one is a
     # clear error here, never a TypeError from deep inside a check.
-    avg_price: Decimal | None = attrs.field(default=None, validator=_check_price)
-    reference_price: Decimal | None = attrs.field(default=None, validator=_check_price)
-    last_price: Decimal | None = attrs.field(default=None, validator=_check_price)
+    avg_price: Decimal | None = attrs.field(
+        default=None, converter=_to_decimal, validator=_check_price
+    )
+    reference_price: Decimal | None = attrs.field(
+        default=None, converter=_to_decimal, validator=_check_price
+    )
+    last_price: Decimal | None = attrs.field(
+        default=None, converter=_to_decimal, validator=_check_price
+    )
     open_orders: int | None = attrs.field(default=None, validator=_check_count)
     open_algo_orders: int | None = attrs.field(default=None, validator=_check_count)
     open_iceberg_orders: int | None = attrs.field(default=None, validator=_check_count)
@@ -98,8 +128,12 @@ class Context:
     exchange_open_algo_orders: int | None = attrs.field(default=None, validator=_check_count)
     exchange_open_iceberg_orders: int | None = attrs.field(default=None, validator=_check_count)
     exchange_open_order_lists: int | None = attrs.field(default=None, validator=_check_count)
-    base_position: Decimal | None = attrs.field(default=None, validator=_check_price)
-    permissions: frozenset[str] | None = attrs.field(default=None, validator=_check_permissions)
+    base_position: Decimal | None = attrs.field(
+        default=None, converter=_to_decimal, validator=_check_price
+    )
+    permissions: frozenset[str] | None = attrs.field(
+        default=None, converter=_to_permissions, validator=_check_permissions
+    )
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Context:
@@ -131,8 +165,7 @@ class Context:
             elif key == "permissions":
                 values["permissions"] = _permissions("context.permissions", raw)
             else:
-                known = ", ".join(sorted(CONTEXT_KEYS))
-                raise ValueError(f"context: unknown key {key!r} (known: {known})")
+                raise ValueError(f"context: unknown key {key!r}{_did_you_mean(key)}")
         return cls(**values)
 
     def to_mapping(self) -> dict[str, Any]:
@@ -145,6 +178,17 @@ class Context:
         if self.permissions is not None:
             out["permissions"] = sorted(self.permissions)
         return out
+
+
+def _did_you_mean(key: object) -> str:
+    if isinstance(key, str):
+        folded = {k.lower(): k for k in CONTEXT_KEYS}
+        close = folded.get(key.lower()) or next(
+            iter(difflib.get_close_matches(key, sorted(CONTEXT_KEYS), n=1)), None
+        )
+        if close is not None:
+            return f" (did you mean {close!r}?)"
+    return f" (known: {', '.join(sorted(CONTEXT_KEYS))})"
 
 
 def _decimal(where: str, raw: object) -> Decimal:

@@ -557,7 +557,9 @@ def _read(order: Mapping[str, object] | Order) -> ParsedOrder:
 
 
 def evaluate(
-    info: ExchangeInfo, order: Mapping[str, object] | Order, context: Context | None = None
+    info: ExchangeInfo,
+    order: Mapping[str, object] | Order,
+    context: Context | Mapping[str, Any] | None = None,
 ) -> Verdict:
     """Judge one order against a snapshot's rules, as Binance would.
 
@@ -565,7 +567,9 @@ def evaluate(
         info: the ``exchangeInfo`` snapshot; its ``serverTime`` picks the rule era (D17).
         order: the ``order.place`` params (values: ``str``, ``int``, ``Decimal``,
             ``float`` read as its ``repr``) or an :class:`~rules.order.Order`.
-        context: market prices and account state; ``None`` is an empty context.
+        context: market prices and account state: a :class:`~rules.context.Context`,
+            or its JSON form (camelCase keys, read by ``Context.from_mapping``);
+            ``None`` is an empty context.
 
     Returns:
         The verdict: ``accepted``, every violation, and the rules that apply but
@@ -583,6 +587,8 @@ def evaluate(
     """
     if context is None:
         context = _EMPTY_CONTEXT
+    elif context.__class__ is not Context:
+        context = _as_context(context)
     if type(order) is dict:
         # _accepted_fast, inlined: this is the whole cost of an accepted order.
         info_plan = _PLANS.get(id(info))
@@ -597,6 +603,14 @@ def evaluate(
     return _general_verdict(info, order, context)
 
 
+def _as_context(context: object) -> Context:
+    if isinstance(context, Context):
+        return context
+    if isinstance(context, Mapping):
+        return Context.from_mapping(context)
+    raise TypeError(f"context: expected a Context, a mapping or None, got {context!r}")
+
+
 def _general_verdict(
     info: ExchangeInfo, order: Mapping[str, object] | Order, context: Context
 ) -> Verdict:
@@ -608,18 +622,24 @@ def _general_verdict(
 
 
 def iter_violations(
-    info: ExchangeInfo, order: Mapping[str, object] | Order, context: Context | None = None
+    info: ExchangeInfo,
+    order: Mapping[str, object] | Order,
+    context: Context | Mapping[str, Any] | None = None,
 ) -> Iterator[Violation]:
     """Every violation of the order (see :func:`evaluate`); ``unchecked`` is not included."""
     yield from evaluate(info, order, context).violations
 
 
 def is_valid(
-    info: ExchangeInfo, order: Mapping[str, object] | Order, context: Context | None = None
+    info: ExchangeInfo,
+    order: Mapping[str, object] | Order,
+    context: Context | Mapping[str, Any] | None = None,
 ) -> bool:
     """Whether the order has no violation (D27: unchecked rules do not reject)."""
     if context is None:
         context = _EMPTY_CONTEXT
+    elif context.__class__ is not Context:
+        context = _as_context(context)
     if type(order) is dict and _accepted_fast(info, order, context):
         return True
     out, _ = _evaluate(info, _read(order), context)
@@ -627,7 +647,9 @@ def is_valid(
 
 
 def check(
-    info: ExchangeInfo, order: Mapping[str, object] | Order, context: Context | None = None
+    info: ExchangeInfo,
+    order: Mapping[str, object] | Order,
+    context: Context | Mapping[str, Any] | None = None,
 ) -> None:
     """Return quietly if Binance would accept the order; raise otherwise.
 

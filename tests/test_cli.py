@@ -53,7 +53,14 @@ class TestShell:
         orders.write_text(line * 50_000)
         with orders.open() as stdin:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "rules", "check"],
+                [
+                    sys.executable,
+                    "-m",
+                    "rules",
+                    "check",
+                    "--exchange-info",
+                    str(EXAMPLE_EXCHANGE_INFO),
+                ],
                 stdin=stdin,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,

@@ -86,23 +86,50 @@ class TestDirectConstruction:
     @pytest.mark.parametrize(
         ("kwargs", "error", "message"),
         [
-            ({"avg_price": 100.0}, TypeError, "Context.avg_price: expected a Decimal or None"),
-            ({"avg_price": "100"}, TypeError, "Context.avg_price: expected a Decimal or None"),
+            ({"avg_price": "abc"}, TypeError, "Context.avg_price: expected a decimal (a Decimal,"),
+            ({"avg_price": True}, TypeError, "Context.avg_price: expected a decimal (a Decimal,"),
+            ({"avg_price": [1]}, TypeError, "Context.avg_price: expected a decimal (a Decimal,"),
             ({"base_position": Decimal("-1")}, ValueError, "Context.base_position: expected a"),
+            ({"last_price": -1}, ValueError, "Context.last_price: expected a finite, non-negative"),
             ({"last_price": Decimal("NaN")}, ValueError, "Context.last_price: expected a finite"),
             ({"open_orders": -1}, ValueError, "Context.open_orders: expected a non-negative"),
             ({"open_orders": True}, ValueError, "Context.open_orders: expected a non-negative"),
-            ({"permissions": ["SPOT"]}, TypeError, "Context.permissions: expected a frozenset"),
-            ({"permissions": frozenset({1})}, TypeError, "Context.permissions: expected a frozen"),
+            ({"permissions": "SPOT"}, TypeError, "Context.permissions: expected a collection of"),
+            ({"permissions": [1]}, TypeError, "Context.permissions: expected a collection of"),
         ],
     )
     def test_bad_values(self, kwargs: dict[str, Any], error: type[Exception], message: str) -> None:
         with pytest.raises(error, match="^" + re.escape(message)):
             Context(**kwargs)
 
-    def test_good_values(self) -> None:
-        context = Context(avg_price=Decimal("1.5"), open_orders=0, permissions=frozenset({"SPOT"}))
-        assert context.avg_price == Decimal("1.5")
-        assert context == Context.from_mapping(
-            {"avgPrice": "1.5", "openOrders": 0, "permissions": ["SPOT"]}
-        )
+    @pytest.mark.parametrize(
+        ("kwargs", "expected"),
+        [
+            ({"avg_price": Decimal("1.5")}, {"avgPrice": "1.5"}),
+            ({"avg_price": "1.50"}, {"avgPrice": "1.50"}),
+            ({"avg_price": 0.1}, {"avgPrice": "0.1"}),  # the float's repr, never Decimal(0.1)
+            ({"avg_price": 7}, {"avgPrice": "7"}),
+            ({"permissions": ["SPOT", "MARGIN"]}, {"permissions": ["MARGIN", "SPOT"]}),
+            ({"permissions": ("SPOT",)}, {"permissions": ["SPOT"]}),
+        ],
+    )
+    def test_good_values(self, kwargs: dict[str, Any], expected: dict[str, Any]) -> None:
+        context = Context(**kwargs)
+        assert context.to_mapping() == expected
+        assert context == Context.from_mapping(expected)
+
+
+class TestDidYouMean:
+    """An unknown context key names the key it probably meant."""
+
+    @pytest.mark.parametrize(
+        ("key", "hint"),
+        [("avgprice", "did you mean 'avgPrice'?"), ("openOrder", "did you mean 'openOrders'?")],
+    )
+    def test_close_keys(self, key: str, hint: str) -> None:
+        with pytest.raises(ValueError, match=re.escape(f"unknown key {key!r} ({hint})")):
+            Context.from_mapping({key: 1})
+
+    def test_far_keys_list_every_key(self) -> None:
+        with pytest.raises(ValueError, match=r"unknown key 'zzz' \(known: avgPrice, basePosition"):
+            Context.from_mapping({"zzz": 1})

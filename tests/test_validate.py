@@ -433,6 +433,24 @@ class TestApi:
         assert list(iter_violations(INFO, LIMIT)) == []
         check(INFO, LIMIT)
 
+    def test_a_mapping_context_is_read_as_json(self) -> None:
+        # The same context given as its JSON form, as propose() takes it too.
+        order = without(price="100")
+        as_json = {"permissions": ["MARGIN"]}
+        as_object = Context.from_mapping(as_json)
+        assert evaluate(INFO, order, as_json) == evaluate(INFO, order, as_object)
+        assert not evaluate(INFO, order, as_json).accepted
+        assert is_valid(INFO, order, as_json) is False
+        assert [v.code for v in iter_violations(INFO, order, as_json)] == [-2010]
+        with pytest.raises(OrderRejected):
+            check(INFO, order, as_json)
+
+    def test_a_context_of_another_kind_is_refused(self) -> None:
+        with pytest.raises(TypeError, match="context: expected a Context, a mapping or None"):
+            evaluate(INFO, LIMIT, 5)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="did you mean 'avgPrice'"):
+            evaluate(INFO, LIMIT, {"avgprice": "1"})
+
     def test_rejected(self) -> None:
         order = without(price="10.005", quantity="0.0005")
         assert not is_valid(INFO, order)
