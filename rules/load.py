@@ -64,6 +64,9 @@ def _unwrap(obj: Any, source: str | None) -> Mapping[str, Any]:
         raise LoadError([f"$: expected an exchangeInfo object, got {describe(obj)}"], source=source)
     if "symbols" in obj:
         return obj
+    if type(obj.get("code")) is int and "msg" in obj:
+        # The REST error body: {"code": -1121, "msg": "Invalid symbol."}.
+        raise ApiError(obj["code"], str(obj["msg"]))
     if "error" in obj:
         error = obj["error"]
         if isinstance(error, Mapping) and type(error.get("code")) is int:

@@ -473,7 +473,10 @@ class ExchangeInfo:
 
         Raises:
             UnknownSymbolError: no symbol has that name (it is also a ``KeyError``).
+            TypeError: ``name`` is not a ``str`` (a :class:`SymbolInfo`, say).
         """
+        if not isinstance(name, str):
+            raise TypeError(f"expected a symbol name (str), got {name!r}")
         index = self._index
         if not index and self.symbols:
             for s in reversed(self.symbols):  # a repeated name finds its first entry

@@ -88,6 +88,19 @@ class Verdict:
     def __bool__(self) -> bool:
         return self.accepted
 
+    @property
+    def certain(self) -> bool:
+        """Accepted, and every rule that applies could be evaluated (``unchecked`` is empty).
+
+        ``accepted`` alone says no rule was broken (D27); a bot that must not
+        send an order some rule could not judge (no market price for the
+        percent band, no open-order count) sends only when ``certain``.
+
+        >>> Verdict(True, (), ("PERCENT_PRICE_BY_SIDE",)).certain
+        False
+        """
+        return self.accepted and not self.unchecked
+
 
 ACCEPTED: Final = Verdict(True)
 

@@ -357,6 +357,12 @@ class TestSources:
         )
         assert str(caught.value) == "Binance error -1121: Invalid symbol. (status 400)"
 
+    def test_rest_error_body_raises_api_error(self) -> None:
+        with pytest.raises(ApiError) as caught:
+            loads('{"code": -1003, "msg": "Too many requests; current limit is 6000."}')
+        assert (caught.value.code, caught.value.status) == (-1003, None)
+        assert caught.value.msg == "Too many requests; current limit is 6000."
+
     def test_select_symbols(self) -> None:
         info = loads(_info(_symbol(), _symbol(symbol="ETHUSDT")), symbols=["ETHUSDT"])
         assert [s.symbol for s in info] == ["ETHUSDT"]

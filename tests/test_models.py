@@ -91,6 +91,11 @@ class TestExchangeInfo:
         assert len(info) == 2
         assert 5 not in info
 
+    def test_a_name_must_be_a_string(self) -> None:
+        info = models.ExchangeInfo((_symbol(),))
+        with pytest.raises(TypeError, match=r"expected a symbol name \(str\), got SymbolInfo\("):
+            info[_symbol()]  # type: ignore[index]
+
     def test_unknown_symbol(self) -> None:
         info = models.ExchangeInfo(())
         with pytest.raises(rules.UnknownSymbolError) as caught:
