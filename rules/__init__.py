@@ -65,6 +65,7 @@ from rules.permissions import (
 from rules.rounding import (
     Grid,
     RoundMode,
+    format_on_step,
     price_grid,
     quantity_grid,
     round_price,
@@ -138,6 +139,7 @@ __all__ = [
     "dumps",
     "evaluate",
     "evaluate_permissions",
+    "format_on_step",
     "is_valid",
     "iter_violations",
     "load_path",

@@ -13,6 +13,8 @@ Rules this module keeps:
    :func:`quantity_grid` are the one place that says so; the order checker uses
    them too. The era boundaries themselves live in :class:`rules.filters.Era`.
 5. Rounding never clamps: bounds are the fixer's business (:mod:`rules.fix`).
+6. A value goes back to the wire through :func:`format_on_step`: a plain
+   decimal string with the grid's places, never exponent notation.
 
 The modes are named like ``whenever``'s (``floor``, ``ceil``, ``half_even``, ...),
 because :mod:`decimal`'s names mislead: ``ROUND_DOWN`` rounds toward zero and
@@ -36,7 +38,7 @@ from typing import Final, Literal, get_args
 
 import attrs
 
-from rules._decimal import CONTEXT, is_multiple
+from rules._decimal import CONTEXT, is_multiple, to_plain_string_on_step
 from rules.filters import Era
 from rules.models import LotSizeFilter, MarketLotSizeFilter, PriceFilter, SymbolInfo
 
@@ -45,6 +47,7 @@ __all__ = [
     "ROUND_MODES",
     "Grid",
     "RoundMode",
+    "format_on_step",
     "price_grid",
     "quantity_grid",
     "round_price",
@@ -426,3 +429,43 @@ def round_quantity(
             f"{symbol.symbol}: no quantity is on both the LOT_SIZE and the MARKET_LOT_SIZE grid"
         )
     return grid.round(quantity, mode)
+
+
+# --------------------------------------------------------------------------- the wire
+
+
+def format_on_step(value: Decimal, step: Decimal) -> str:
+    """The wire form of ``value`` on a grid of ``step``: a plain decimal string, never ``1E-8``.
+
+    The places are those of ``step`` without its trailing zeros (``0.01000000``
+    gives 2), or more if ``value`` needs them (an old-era grid offset by
+    ``minPrice``, D17); a zero ``step`` keeps the places ``value`` needs. It
+    formats, it does not round: the digits of ``value`` never change, so round
+    first (:func:`round_to_step`, :func:`round_price`, :func:`round_quantity`).
+    This is how :func:`rules.propose` writes every number it moves.
+
+    Args:
+        value: the number to write, usually already on the grid.
+        step: the grid's spacing (``tickSize``, ``stepSize``); 0 for no grid.
+
+    Returns:
+        The string to send as ``price``, ``quantity``, ...
+
+    Raises:
+        TypeError: ``value`` or ``step`` is not a ``Decimal``.
+        ValueError: a non-finite number or a negative ``step``.
+
+    >>> format_on_step(Decimal("30000"), Decimal("0.01000000"))
+    '30000.00'
+    >>> format_on_step(Decimal("1E-8"), Decimal("0.00000001"))
+    '0.00000001'
+    >>> format_on_step(Decimal("0.0034"), Decimal("0.00001"))
+    '0.00340'
+    >>> format_on_step(Decimal("1.234"), Decimal("0.01"))  # not rounded: round first
+    '1.234'
+    """
+    _check_decimal("value", value)
+    _check_decimal("step", step)
+    if step < 0:
+        raise ValueError(f"step: expected a step >= 0, got {step!r}")
+    return to_plain_string_on_step(value, step)

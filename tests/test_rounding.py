@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import Decimal, Inexact
 
@@ -18,6 +19,7 @@ from rules.rounding import (
     ROUND_MODES,
     Grid,
     RoundMode,
+    format_on_step,
     price_grid,
     quantity_grid,
     round_price,
@@ -272,3 +274,50 @@ class TestWireString:
 
     def test_value_places_are_never_dropped(self) -> None:
         assert to_plain_string_on_step(D("1.234"), D("0.01")) == "1.234"
+
+
+class TestFormatOnStep:
+    """format_on_step: the public wire formatter, the private helper behind a checked door."""
+
+    @pytest.mark.parametrize(
+        ("value", "step", "expected"),
+        [
+            ("30000", "0.01000000", "30000.00"),
+            ("0.0034", "0.00001000", "0.00340"),
+            ("1E-8", "0.00000001", "0.00000001"),
+            ("2E+3", "10", "2000"),
+            ("1.50", "0", "1.5"),
+            ("1.234", "0.01", "1.234"),  # formats, never rounds
+            ("-0.5", "0.1", "-0.5"),
+        ],
+    )
+    def test_format(self, value: str, step: str, expected: str) -> None:
+        assert format_on_step(D(value), D(step)) == expected
+        assert format_on_step(D(value), D(step)) == to_plain_string_on_step(D(value), D(step))
+
+    def test_exported_from_rules(self) -> None:
+        import rules
+
+        assert rules.format_on_step is format_on_step
+        assert "format_on_step" in rules.__all__
+
+    @pytest.mark.parametrize(
+        ("value", "step", "error", "message"),
+        [
+            (1.5, D("0.1"), TypeError, "value: expected a Decimal, got float 1.5"),
+            (D("1.5"), "0.1", TypeError, "step: expected a Decimal, got str '0.1'"),
+            (D("NaN"), D("0.1"), ValueError, "value: expected a finite Decimal"),
+            (D("1.5"), D("-0.1"), ValueError, "step: expected a step >= 0"),
+        ],
+    )
+    def test_refuses(
+        self, value: object, step: object, error: type[Exception], message: str
+    ) -> None:
+        with pytest.raises(error, match=re.escape(message)):
+            format_on_step(value, step)  # type: ignore[arg-type]
+
+    def test_rounded_then_formatted_is_on_the_grid(self) -> None:
+        step = D("0.00001000")
+        text = format_on_step(round_to_step(D("0.0034012345"), step, "floor"), step)
+        assert text == "0.00340"
+        assert D(text) % step == 0
