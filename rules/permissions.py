@@ -305,6 +305,8 @@ def symbols_matching_permissions(
     >>> [s.symbol for s in symbols_matching_permissions(info, "TRD_GRP_004")]
     ['X']
     """
+    if isinstance(permissions, bytes):
+        raise TypeError(f"permissions must be a str or a collection of str, not {permissions!r}")
     wanted = frozenset((permissions,) if isinstance(permissions, str) else permissions)
     result = []
     for symbol in info.symbols:

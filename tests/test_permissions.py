@@ -351,6 +351,10 @@ class TestCannotTell:
 class TestArguments:
     """The account argument: any iterable of names, never a bare string."""
 
+    def test_bytes_for_the_query_parameter_is_a_type_error(self) -> None:
+        with pytest.raises(TypeError, match="must be a str or a collection of str"):
+            symbols_matching_permissions(vector_info(), b"SPOT")  # type: ignore[arg-type]
+
     @pytest.mark.parametrize("account", ["SPOT", b"SPOT"])
     def test_string_account_is_a_type_error(self, account: Any) -> None:
         with pytest.raises(TypeError, match=r"must be an iterable of names such as \['SPOT'\]"):
