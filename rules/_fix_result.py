@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from rules._decimal import CONTEXT
+from rules._decimal import CONTEXT, to_plain_string
 from rules._frozen import FrozenJson, thaw
 from rules.violations import Violation
 
@@ -25,8 +25,11 @@ class Change:
 
     Attributes:
         field: the ``order.place`` parameter (``"price"``, ``"quantity"``, ...).
-        old: the value as sent.
-        new: the value proposed.
+        old: the value before this move: as sent (with its own places) for a
+            field's first change, else the ``new`` of the change before.
+        new: the value proposed, with the places it is sent with: the last
+            change of a field is exactly what :meth:`Proposal.params` holds
+            (``format(change.new, "f") == proposal.params()[change.field]``).
         filter_type: the filter that made it move, when one did
             (``"PRICE_FILTER"``, ``"NOTIONAL"``, ...).
         why: one line for people.
@@ -39,7 +42,10 @@ class Change:
     why: str
 
     def __str__(self) -> str:
-        return f"{self.field} {show(self.old)} -> {show(self.new)}: {self.why}"
+        # Both as plain strings with their own places: "new" as it goes on the wire.
+        return (
+            f"{self.field} {to_plain_string(self.old)} -> {to_plain_string(self.new)}: {self.why}"
+        )
 
 
 @attrs.frozen
@@ -47,9 +53,12 @@ class Proposal:
     """What :func:`propose` answers: an order the checker accepts, or why none exists.
 
     Attributes:
-        order: the ``order.place`` params to send (every parameter as given,
-            the numbers as plain decimal strings on the symbol's grid), or
-            ``None`` when no passing order exists.
+        order: the ``order.place`` params to send, or ``None`` when no
+            passing order exists. Every parameter is as given, except the
+            numbers: one the fixer moved is a plain decimal string with the
+            grid's places (:func:`~rules.rounding.format_on_step`), with a
+            :class:`Change` for it; one it did not move is left as sent (a
+            string byte for byte, a number as its plain decimal string).
         changes: what moved and why (empty when the order already passed).
         reason: why no passing order exists, or ``None`` when there is one.
         violations: the checker's violations that stand in the way (empty

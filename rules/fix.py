@@ -38,20 +38,21 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
-from rules._decimal import CONTEXT, to_plain_string_on_step
+import attrs
+
+from rules._decimal import CONTEXT, to_plain_string
 from rules._fix_result import Change, Proposal
 from rules._fixer import Fixer, NoOrder, quote_places
 from rules._frozen import FrozenJson
 from rules.context import Context
 from rules.filters import ORDER_KINDS
-from rules.models import ExchangeInfo, LotSizeFilter, PriceFilter, SymbolInfo
+from rules.models import ExchangeInfo, SymbolInfo
 from rules.order import Order, ParsedOrder, read_order
+from rules.rounding import format_on_step
 from rules.validate import evaluate
 from rules.violations import Verdict, Violation
 
 __all__ = ["Change", "Proposal", "propose"]
-
-_ZERO: Final = Decimal(0)
 
 
 def propose(
@@ -121,47 +122,60 @@ is 0.00017 (pass allow_increase=True to raise it)
     if symbol is None or kind is None or parsed.problems:
         return _verdict_only(original, params)
     if original.accepted and _quote_fits(symbol, parsed.quote_order_qty):
-        # Nothing to move (the common case): only the wire form of the numbers.
-        tick, step = _steps(symbol)
-        same = dict(params)
-        for wire, attr, grid_step in _NUMBERS:
-            value = getattr(parsed, attr)
-            if value is not None and wire in same:
-                same[wire] = to_plain_string_on_step(
-                    value, tick if grid_step == "tick" else (step if grid_step == "step" else _ZERO)
-                )
-        return Proposal(FrozenJson(same), unchecked=original.unchecked)
+        # Nothing to move (the common case): every number as sent.
+        return Proposal(FrozenJson(_as_sent(params, parsed)), unchecked=original.unchecked)
     fixer = Fixer(info, symbol, parsed, kind, ctx, allow_increase, allow_worse_price)
     try:
         values = fixer.run()
     except NoOrder as no:
         return Proposal(None, reason=no.reason, violations=original.violations)
-    new = dict(params)
+    new = _as_sent(params, parsed)
+    moved = {change.field for change in fixer.changes}
     for wire, (value, step) in values.items():
-        new[wire] = to_plain_string_on_step(value, step)
+        if wire in moved or value != getattr(parsed, _ATTRIBUTES[wire]):
+            new[wire] = format_on_step(value, step)
     verdict = evaluate(info, new, ctx)
     if not verdict.accepted:
         return _rejected(verdict)
-    return Proposal(FrozenJson(new), tuple(fixer.changes), unchecked=verdict.unchecked)
-
-
-#: The numbers of an order: wire name, ParsedOrder attribute, which grid formats it.
-_NUMBERS: Final = (
-    ("price", "price", "tick"),
-    ("stopPrice", "stop_price", "tick"),
-    ("quantity", "quantity", "step"),
-    ("icebergQty", "iceberg_qty", "step"),
-    ("quoteOrderQty", "quote_order_qty", "none"),
-)
-
-
-def _steps(symbol: SymbolInfo) -> tuple[Decimal, Decimal]:
-    """The symbol's tickSize and LOT_SIZE stepSize (0 when absent): the wire's places."""
-    price_filter, lot = symbol.filter(PriceFilter), symbol.filter(LotSizeFilter)
-    return (
-        price_filter.tick_size if price_filter is not None else _ZERO,
-        lot.step_size if lot is not None else _ZERO,
+    steps = {wire: step for wire, (_, step) in values.items()}
+    return Proposal(
+        FrozenJson(new), _on_the_wire(fixer.changes, steps), unchecked=verdict.unchecked
     )
+
+
+#: The numbers of an order: wire name -> ParsedOrder attribute.
+_ATTRIBUTES: Final = {
+    "price": "price",
+    "stopPrice": "stop_price",
+    "quantity": "quantity",
+    "icebergQty": "iceberg_qty",
+    "quoteOrderQty": "quote_order_qty",
+}
+
+
+def _as_sent(params: Mapping[str, object], parsed: ParsedOrder) -> dict[str, object]:
+    """The params with every number as sent: a string stays as it is, byte for byte;
+    a number (``int``, ``Decimal``, a float read as its ``repr``) becomes its plain
+    decimal string, with the same digits and places (never ``1E-8``)."""
+    out = dict(params)
+    for wire, attr in _ATTRIBUTES.items():
+        value = getattr(parsed, attr)
+        if value is not None and wire in out and not isinstance(out[wire], str):
+            out[wire] = to_plain_string(value)
+    return out
+
+
+def _on_the_wire(changes: list[Change], steps: Mapping[str, Decimal]) -> tuple[Change, ...]:
+    """The changes with each ``new`` as it is sent (the grid's places, as
+    :func:`~rules.rounding.format_on_step` writes it), and each ``old`` as sent
+    (a field's first change) or as the change before it left it."""
+    out: list[Change] = []
+    last: dict[str, Decimal] = {}
+    for change in changes:
+        new = Decimal(format_on_step(change.new, steps[change.field]))
+        out.append(attrs.evolve(change, old=last.get(change.field, change.old), new=new))
+        last[change.field] = new
+    return tuple(out)
 
 
 def _quote_fits(symbol: SymbolInfo, quote: Decimal | None) -> bool:

@@ -79,19 +79,19 @@ def accepted(proposal: Proposal, context: Context | None = AT_100) -> dict[str, 
 
 
 class TestAlreadyAccepted:
-    """An order that passes comes back unchanged, formatted for the wire."""
+    """An order that passes comes back unchanged: every number as sent, as a plain string."""
 
     def test_no_changes(self) -> None:
         proposal = propose(INFO, limit("BUY", "100.00", "0.5"), AT_100)
         assert proposal.accepted
         assert bool(proposal)
         assert proposal.changes == ()
-        assert accepted(proposal) == limit("BUY", "100.00", "0.500")
+        assert accepted(proposal) == limit("BUY", "100.00", "0.5")
 
     def test_numbers_become_plain_strings(self) -> None:
         order = limit("BUY", D("1E+2"), 0.5)  # type: ignore[arg-type]
         params = accepted(propose(INFO, order, AT_100))
-        assert (params["price"], params["quantity"]) == ("100.00", "0.500")
+        assert (params["price"], params["quantity"]) == ("100", "0.5")
 
     def test_typed_order_and_mapping_context(self) -> None:
         order = Order(symbol="BTCUSDT", side="SELL", type="LIMIT", time_in_force="GTC",
@@ -128,7 +128,7 @@ class TestPrice:
         proposal = propose(INFO, limit("BUY", "100000.5", "0.001"), context)
         assert accepted(proposal, context)["price"] == "100000.00"
         assert str(proposal.changes[0]) == (
-            "price 100000.5 -> 100000: lowered to PRICE_FILTER maxPrice 100000"
+            "price 100000.5 -> 100000.00: lowered to PRICE_FILTER maxPrice 100000"
         )
 
     def test_buy_below_band_would_worsen_the_limit(self) -> None:
@@ -185,7 +185,7 @@ class TestPrice:
         proposal = propose(INFO, order, AT_100)
         assert accepted(proposal)["stopPrice"] == "96.00"  # half_even: the tie goes to 96.00
         assert str(proposal.changes[-1]) == (
-            "stopPrice 96.005 -> 96: rounded to the nearest tickSize 0.01"
+            "stopPrice 96.005 -> 96.00: rounded to the nearest tickSize 0.01"
         )
 
     def test_stop_price_out_of_bounds_is_not_moved(self) -> None:
@@ -272,7 +272,7 @@ class TestQuantity:
 
     def test_market_without_price_cannot_reach_the_notional(self) -> None:
         proposal = propose(INFO, market("SELL", quantity="0.05"), allow_increase=True)
-        assert proposal.params()["quantity"] == "0.050"
+        assert proposal.params()["quantity"] == "0.05"  # not moved: as sent
         assert proposal.unchecked == ("NOTIONAL",)
 
 
@@ -304,7 +304,7 @@ class TestIceberg:
     def test_parts(self) -> None:
         proposal = propose(INFO, limit("BUY", "100", "1", icebergQty="0.05"), AT_100)
         params = accepted(proposal)
-        assert (params["quantity"], params["icebergQty"]) == ("1.000", "0.100")
+        assert (params["quantity"], params["icebergQty"]) == ("1", "0.100")  # quantity as sent
         assert proposal.changes[0].filter_type == "ICEBERG_PARTS"
 
     def test_equal_to_quantity_D07(self) -> None:
@@ -399,3 +399,74 @@ class TestStopPriceNearBound:
         proposal = propose(info, order)
         assert proposal.params()["stopPrice"] == "0.6"  # 0.4 is nearer (half_even) but below 0.5
         assert evaluate(info, proposal.params()).accepted
+
+
+NUMBERS = ("price", "stopPrice", "quantity", "icebergQty", "quoteOrderQty")
+
+
+class TestWireConsistency:
+    """A Change shows its ``new`` as it is sent; a number without a Change is left as sent."""
+
+    def test_change_new_is_the_wire_value(self) -> None:
+        proposal = propose(INFO, limit("BUY", "100", "0.5004321"), AT_100)
+        params = accepted(proposal)
+        assert params["quantity"] == "0.500"
+        (change,) = proposal.changes
+        assert str(change) == "quantity 0.5004321 -> 0.500: rounded down to stepSize 0.001"
+        assert format(change.new, "f") == params["quantity"]
+        assert change.new == D("0.5")  # the same number, with the wire's places
+
+    def test_chained_changes_show_the_wire_value_in_between(self) -> None:
+        proposal = propose(INFO, limit("BUY", "100", "0.0504"), AT_100, allow_increase=True)
+        assert accepted(proposal)["quantity"] == "0.100"
+        assert [str(c).split(":")[0] for c in proposal.changes] == [
+            "quantity 0.0504 -> 0.050",
+            "quantity 0.050 -> 0.100",
+        ]
+
+    def test_iceberg_fix_leaves_quantity_as_sent(self) -> None:
+        proposal = propose(INFO, limit("BUY", "100", "1.5", icebergQty="0.05"), AT_100)
+        params = accepted(proposal)
+        assert params["quantity"] == "1.5"
+        assert [c.field for c in proposal.changes] == ["icebergQty"]
+        assert params["icebergQty"] == format(proposal.changes[-1].new, "f") == "0.150"
+
+    def test_unmoved_numbers_that_are_not_strings_become_plain_strings(self) -> None:
+        order = limit("BUY", 100, D("5E-1"), icebergQty=D("0.04"))  # type: ignore[arg-type]
+        params = accepted(propose(INFO, order, AT_100))
+        assert (params["price"], params["quantity"]) == ("100", "0.5")
+        assert params["icebergQty"] == "0.050"  # moved: ICEBERG_PARTS, with the step's places
+
+    @pytest.mark.parametrize(
+        ("order", "flags"),
+        [
+            (limit("BUY", "100.019", "0.5000000"), {}),
+            (limit("SELL", "100.011", "1.50"), {}),
+            (limit("BUY", "100.00", "1.5", icebergQty="0.05"), {}),
+            (limit("BUY", "100", "1", icebergQty="1"), {}),
+            (limit("BUY", "100", "0.0504"), {"allow_increase": True}),
+            (limit("BUY", "130", "0.5"), {}),
+            (limit("BUY", "70", "0.5"), {"allow_worse_price": True}),
+            (limit("SELL", "95", "0.5", type="STOP_LOSS_LIMIT", stopPrice="96.005"), {}),
+            (market("SELL", quantity="60.00001"), {}),
+            (market("BUY", quoteOrderQty="25.123456789"), {}),
+            (market("BUY", quoteOrderQty="9.50"), {"allow_increase": True}),
+        ],
+    )
+    def test_every_rewritten_number_has_a_change(
+        self, order: dict[str, Any], flags: dict[str, bool]
+    ) -> None:
+        proposal = propose(INFO, order, AT_100, **flags)
+        params = accepted(proposal)
+        changed = {c.field for c in proposal.changes}
+        assert changed  # each case moves something
+        for field in NUMBERS:
+            if field not in order:
+                continue
+            if field in changed:
+                last = [c for c in proposal.changes if c.field == field][-1]
+                assert params[field] == format(last.new, "f")
+                first = next(c for c in proposal.changes if c.field == field)
+                assert format(first.old, "f") == order[field]  # as sent, with its places
+            else:
+                assert params[field] == order[field]  # left as sent, byte for byte
