@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rules._cmd_check import _line_context
+from rules._lines import line_context as _line_context
 from rules.cli import Streams, run
 from rules.context import Context
 from rules.examples import EXAMPLE_EXCHANGE_INFO, EXAMPLE_ORDERS
