@@ -65,7 +65,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command (see each ``rules/_cmd_*.py``)."""
-    from rules import _cmd_check, _cmd_fetch, _cmd_show
+    from rules import _cmd_check, _cmd_fetch, _cmd_fix, _cmd_show
 
     parser = _Parser(
         prog="rules",
@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(
         title="commands", dest="command", required=True, parser_class=_Parser
     )
-    for module in (_cmd_check, _cmd_show, _cmd_fetch):
+    for module in (_cmd_check, _cmd_fix, _cmd_show, _cmd_fetch):
         module.register(subparsers)
     return parser
 
