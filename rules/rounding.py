@@ -103,6 +103,13 @@ def _check_decimal(name: str, value: object) -> Decimal:
     return value
 
 
+def _check_mode(mode: object) -> None:
+    if mode not in DECIMAL_ROUNDING:
+        raise ValueError(
+            f"unknown rounding mode {mode!r}; expected one of {', '.join(ROUND_MODES)}"
+        )
+
+
 def round_to_step(
     value: Decimal, step: Decimal, mode: RoundMode, *, origin: Decimal | None = None
 ) -> Decimal:
@@ -145,10 +152,7 @@ half_floor, half_ceil, half_trunc, half_expand, half_even
     _check_decimal("step", step)
     if origin is not None:
         _check_decimal("origin", origin)
-    if mode not in DECIMAL_ROUNDING:
-        raise ValueError(
-            f"unknown rounding mode {mode!r}; expected one of {', '.join(ROUND_MODES)}"
-        )
+    _check_mode(mode)
     if step < 0:
         raise ValueError(f"step: expected a step >= 0, got {step!r}")
     if not step:
@@ -384,6 +388,7 @@ def round_price(
     >>> round_price(info["BTCUSDT"], Decimal("30000.0151"), "floor")
     Decimal('30000.01000000')
     """
+    _check_mode(mode)  # always: with no PRICE_FILTER too
     price_filter = symbol.filter(PriceFilter)
     if price_filter is None:
         _check_decimal("price", price)
@@ -423,6 +428,7 @@ def round_quantity(
     >>> round_quantity(info["BTCUSDT"], Decimal("0.123456789"), "floor")
     Decimal('0.12345000')
     """
+    _check_mode(mode)  # always: whatever the grid
     grid = symbol_quantity_grid(symbol, server_time=server_time, market=market)
     if grid is None:
         raise ValueError(

@@ -253,6 +253,18 @@ class TestSymbolRounding:
         assert round_price(bare, D("1.234"), "floor") == D("1.234")
         assert round_quantity(bare, D("1.234"), "floor") == D("1.234")
 
+    def test_unknown_mode_is_refused_without_filters_too(self) -> None:
+        # The mode is checked first, always: not only when there is a grid to round on.
+        sym = self.GRID_2021["BIGSTEPUSDT"]
+        bare = attrs.evolve(sym, filters=())
+        for symbol in (sym, bare):
+            with pytest.raises(ValueError, match="unknown rounding mode 'sideways'"):
+                round_price(symbol, D("1.23"), "sideways")  # type: ignore[arg-type]
+            with pytest.raises(ValueError, match="unknown rounding mode 'sideways'"):
+                round_quantity(symbol, D("1.23"), "sideways")  # type: ignore[arg-type]
+            with pytest.raises(ValueError, match="unknown rounding mode 'sideways'"):
+                round_quantity(symbol, D("1.23"), "sideways", market=True)  # type: ignore[arg-type]
+
 
 class TestWireString:
     """to_plain_string_on_step: plain decimals with the grid's places, never exponents."""
