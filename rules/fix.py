@@ -47,8 +47,9 @@ from rules._frozen import FrozenJson
 from rules.context import Context
 from rules.filters import ORDER_KINDS
 from rules.models import ExchangeInfo, SymbolInfo
-from rules.order import Order, ParsedOrder, read_order
+from rules.order import Order, ParsedOrder
 from rules.rounding import format_on_step
+from rules.validate import _read as read_params
 from rules.validate import evaluate
 from rules.violations import Verdict, Violation
 
@@ -108,19 +109,21 @@ is 0.00017 (pass allow_increase=True to raise it)
     >>> propose(info, tiny, allow_increase=True).params()["quantity"]
     '0.00017'
     """
-    params: dict[str, object] = dict(order.to_params() if isinstance(order, Order) else order)
     if context is None:
         ctx = Context()
     elif isinstance(context, Context):
         ctx = context
     else:
         ctx = Context.from_mapping(context)
-    parsed = read_order(params)
+    # Read exactly as the checker reads: anything but a mapping or an Order (None,
+    # a number, a string, a list of pairs) is its -1102, answered as a reason.
+    parsed = read_params(order)
+    original = evaluate(info, order, ctx)
     symbol = _symbol(info, parsed)
     kind = ORDER_KINDS.get(parsed.type) if isinstance(parsed.type, str) else None
-    original = evaluate(info, params, ctx)
     if symbol is None or kind is None or parsed.problems:
-        return _verdict_only(original, params)
+        return _verdict_only(original, order)
+    params: dict[str, object] = dict(order.to_params() if isinstance(order, Order) else order)
     if original.accepted and _quote_fits(symbol, parsed.quote_order_qty):
         # Nothing to move (the common case): every number as sent.
         return Proposal(FrozenJson(_as_sent(params, parsed)), unchecked=original.unchecked)
@@ -193,9 +196,11 @@ def _symbol(info: ExchangeInfo, parsed: ParsedOrder) -> SymbolInfo | None:
     return info.symbol(parsed.symbol) if parsed.symbol in info else None
 
 
-def _verdict_only(verdict: Verdict, params: Mapping[str, object]) -> Proposal:
-    # Nothing the fixer can move: an unknown symbol or type, or unreadable values.
+def _verdict_only(verdict: Verdict, order: Mapping[str, object] | Order) -> Proposal:
+    # Nothing the fixer can move: an unknown symbol or type, unreadable values, or
+    # no params at all (not a mapping).
     if verdict.accepted:  # pragma: no cover - a readable symbol and type are needed to pass
+        params = order.to_params() if isinstance(order, Order) else order
         return Proposal(FrozenJson(params), unchecked=verdict.unchecked)
     return _rejected(verdict)
 

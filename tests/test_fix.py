@@ -470,3 +470,22 @@ class TestWireConsistency:
                 assert format(first.old, "f") == order[field]  # as sent, with its places
             else:
                 assert params[field] == order[field]  # left as sent, byte for byte
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [None, 5, "BTCUSDT", b"BTCUSDT", [("symbol", "BTCUSDT"), ("side", "BUY")], []],
+    ids=["None", "int", "str", "bytes", "pairs", "empty-list"],
+)
+def test_not_a_mapping_is_read_as_the_checker_reads_it(junk: Any) -> None:
+    # The checker answers -1102 for anything that is not params; so does the fixer,
+    # as a reason with the same violations (a list of pairs is not params either).
+    verdict = evaluate(INFO, junk, AT_100)
+    assert not verdict.accepted
+    proposal = propose(INFO, junk, AT_100)
+    assert not proposal.accepted
+    assert proposal.order is None
+    assert proposal.violations == verdict.violations
+    assert [v.code for v in proposal.violations] == [-1102]
+    assert proposal.reason is not None
+    assert "-1102" in proposal.reason
