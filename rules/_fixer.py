@@ -338,8 +338,13 @@ class Fixer:
                 highs.append(at_most(work, lot.max_qty, name, f"{name} maxQty {show(lot.max_qty)}"))
         self._position_bound(work, highs)
         self._notional_bounds(work, price, lows, highs)
-        if self.kind.priced:  # D37: "Price * QTY is zero or less." for a 0 quantity
-            positive = "a positive quantity (D37)"
+        # A positive quantity is never floored to 0, an order that trades nothing (for a
+        # priced order, any 0 is D37's "Price * QTY is zero or less."): the range's least
+        # value is positive. A MARKET 0 the checker accepts is left as sent.
+        if self.kind.priced or quantity > 0:
+            positive = "a positive quantity " + (
+                "(D37)" if self.kind.priced else "(an order that trades nothing is never proposed)"
+            )
             lows.append(at_least(work, _ZERO, None, positive, strict=True, own_range=True))
         new = grid.round(quantity, "floor") if grid.step else quantity
         self._change(
@@ -457,6 +462,11 @@ class Fixer:
             if notional.max_notional and notional.apply_max_to_market:
                 text = f"NOTIONAL maxNotional {show(notional.max_notional)}"
                 highs.append(at_most(work, notional.max_notional, "NOTIONAL", text))
+        # A positive quoteOrderQty is never floored to 0, an order that trades nothing:
+        # it goes up to the least positive one with allow_increase, else a reason.
+        if quote > 0:
+            positive = "a positive quoteOrderQty (an order that trades nothing is never proposed)"
+            lows.append(at_least(work, _ZERO, None, positive, strict=True))
         new = grid.round(quote, "floor") if grid.step else quote
         self._change(
             "quoteOrderQty", quote, new, None,

@@ -489,3 +489,52 @@ def test_not_a_mapping_is_read_as_the_checker_reads_it(junk: Any) -> None:
     assert [v.code for v in proposal.violations] == [-1102]
     assert proposal.reason is not None
     assert "-1102" in proposal.reason
+
+
+class TestNeverTradesNothing:
+    """A positive amount floored to 0 goes up to the least positive grid point (never '0')."""
+
+    INFO = _info(
+        _symbol(
+            "XYZUSD",
+            {"filterType": "LOT_SIZE", "minQty": "0", "maxQty": "100", "stepSize": "0.1"},
+            quoteAssetPrecision=2,
+            quoteOrderQtyMarketAllowed=True,
+        )
+    )
+
+    def _proposed(self, *, allow_increase: bool = False, **amount: str) -> Proposal:
+        order = {"symbol": "XYZUSD", "side": "BUY", "type": "MARKET", **amount}
+        proposal = propose(self.INFO, order, allow_increase=allow_increase)
+        assert proposal.reason is None, proposal.reason
+        assert evaluate(self.INFO, proposal.params()).accepted
+        return proposal
+
+    @pytest.mark.parametrize("sent", ["0.05", "0.09"])
+    def test_quantity(self, sent: str) -> None:
+        proposal = self._proposed(quantity=sent)
+        assert proposal.params()["quantity"] == "0.1"
+        assert D(proposal.params()["quantity"]) > 0
+        assert proposal.changes[-1].why == (
+            "raised to a positive quantity (an order that trades nothing is never proposed)"
+        )
+
+    @pytest.mark.parametrize("sent", ["0.001", "0.009"])
+    def test_quote_order_qty(self, sent: str) -> None:
+        # More than asked only with allow_increase (quoteOrderQty has no minimum of its own).
+        proposal = self._proposed(quoteOrderQty=sent, allow_increase=True)
+        assert proposal.params()["quoteOrderQty"] == "0.01"
+        assert proposal.changes[-1].why == (
+            "raised to a positive quoteOrderQty (an order that trades nothing is never proposed)"
+            " (allow_increase)"
+        )
+        order = {"symbol": "XYZUSD", "side": "BUY", "type": "MARKET", "quoteOrderQty": sent}
+        refused = propose(self.INFO, order)
+        assert refused.order is None
+        assert refused.reason is not None
+        assert "the least passing quoteOrderQty is 0.01" in refused.reason
+
+    def test_positive_amounts_are_left_alone(self) -> None:
+        assert self._proposed(quantity="0.3").params()["quantity"] == "0.3"
+        assert self._proposed(quoteOrderQty="0.05").params()["quoteOrderQty"] == "0.05"
+        assert self._proposed(quantity="0.3").changes == ()

@@ -209,7 +209,13 @@ class TestNeverAgainstTheTrader:
                         assert CONTEXT.subtract(raised.new, grid.step) < lot.min_qty
                     assert raised.why.startswith(f"raised to {lot.filter_type} minQty ")
                 else:
-                    assert raised.why == "raised to a positive quantity (D37)"
+                    priced = order["type"] not in ("MARKET", "STOP_LOSS", "TAKE_PROFIT")
+                    assert raised.why == (
+                        "raised to a positive quantity (D37)"
+                        if priced
+                        else "raised to a positive quantity "
+                        "(an order that trades nothing is never proposed)"
+                    )
 
     @given(market_orders())
     def test_nearest_price_and_quantity(self, market_order: tuple[Market, dict[str, Any]]) -> None:
