@@ -14,12 +14,14 @@ from typing import Final
 
 import attrs
 
-from rules._decimal import CONTEXT
+from rules._decimal import CONTEXT, UNBOUNDED
 from rules.rounding import Grid
 
-__all__ = ["Bound", "at_least", "at_most", "feasible", "precision_grid"]
+__all__ = ["WIRE_GRID", "Bound", "at_least", "at_most", "feasible", "on_the_wire", "precision_grid"]
 
 _ZERO: Final = Decimal(0)
+#: What can be sent at all (D29): at most 20 fraction digits, so a multiple of 1E-20.
+WIRE_GRID: Final = Grid(Decimal("1E-20"))
 
 
 @attrs.frozen
@@ -81,17 +83,33 @@ def precision_grid(places: int | None) -> Grid:
     return Grid(Decimal(1).scaleb(-(8 if places is None else places)))
 
 
+def on_the_wire(grid: Grid) -> Grid | None:
+    """The points of ``grid`` that can be sent (D29: at most 20 fraction digits), or
+    ``None`` when there is none; a zero step (no grid, D12) gives the 20-place grid."""
+    if grid.step and all(_places(d) <= 20 for d in (grid.step, grid.origin)):
+        return grid  # every point already has at most 20 places: kept as it is
+    return grid.intersect(WIRE_GRID)
+
+
+def _places(value: Decimal) -> int:
+    return max(0, -int(value.normalize(UNBOUNDED).as_tuple().exponent))
+
+
 def feasible(
-    grid: Grid, low: Bound | None, high: Bound | None
+    grid: Grid, low: Bound | None, high: Bound | None, *, least_positive: bool = True
 ) -> tuple[Decimal | None, Decimal | None]:
     """The least and greatest passing grid points (> 0); ``None``: no such bound.
 
-    Without a grid (tick 0) there is no least positive price: the least is the
-    minimum bound if it is positive, else ``None``.
+    Without a tick (``least_positive=False``: only D29's 20 places) there is no
+    least positive price to move to: the least is the minimum bound's first grid
+    point if the minimum is positive, else ``None``.
     """
     if not grid.step:
         first = low.value if low is not None and low.value > 0 else None
         return first, high.value if high is not None else None
+    if not least_positive:
+        first = grid.first_at_least(low.value) if low is not None and low.value > 0 else None
+        return first, grid.last_at_most(high.value) if high is not None else None
     positive = CONTEXT.add(grid.last_at_most(_ZERO), grid.step)
     first = max(grid.first_at_least(low.value), positive) if low is not None else positive
     last = grid.last_at_most(high.value) if high is not None else None

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Final
 
 from rules._decimal import CONTEXT
-from rules._fix_bounds import Bound, at_least, at_most, feasible, precision_grid
+from rules._fix_bounds import Bound, at_least, at_most, feasible, on_the_wire, precision_grid
 from rules._fix_result import Change, show
 from rules.context import Context
 from rules.filters import Era, OrderKind, market_price
@@ -43,6 +43,16 @@ class NoOrder(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def _grid_name(ticks: Grid, grid: Grid, name: str = "tickSize") -> str:
+    """The grid a value was moved onto, for people: the tick's (step's), or, when
+    D29's 20 places cut it, what is left of it."""
+    if grid.step == ticks.step:
+        return f"{name} {show(ticks.step)}"
+    if not ticks.step:
+        return "20 decimal places (D29: at most 20 fraction digits)"
+    return f"the multiples of {name} {show(ticks.step)} with at most 20 decimal places (D29)"
 
 
 def quote_places(symbol: SymbolInfo) -> int | None:
@@ -101,6 +111,16 @@ class Fixer:
                 quote = self._quote_order_qty(quote)
             out["quoteOrderQty"] = (quote, _ZERO)
         return out
+
+    def _sendable(self, grid: Grid, field: str, name: str) -> Grid:
+        """The points of ``grid`` with at most 20 places (D29), the only ones that can be sent."""
+        wire = on_the_wire(grid)
+        if wire is None:
+            raise NoOrder(
+                f"no {field} passes: no multiple of {name} has at most 20 decimal places "
+                "(D29: more is -1100 Illegal characters)"
+            )
+        return wire
 
     def _change(
         self, field: str, old: Decimal, new: Decimal, filter_type: str | None, why: str
@@ -177,16 +197,19 @@ class Fixer:
         return "lastPrice" if avg_price_mins == 0 else "avgPrice"
 
     def _price(self, price: Decimal, price_filter: PriceFilter | None) -> Decimal:
-        grid = price_grid(price_filter, self.server_time) if price_filter else Grid(_ZERO)
+        ticks = price_grid(price_filter, self.server_time) if price_filter else Grid(_ZERO)
+        tick = f"tickSize {show(ticks.step)}"
+        grid = self._sendable(ticks, "price", tick)
         lows, highs = self._price_bounds(price_filter)
         low = max(lows, key=lambda b: b.value, default=None)
         high = min(highs, key=lambda b: b.value, default=None)
-        first, last = feasible(grid, low, high)
-        tick = f"tickSize {show(grid.step)}"
+        first, last = feasible(grid, low, high, least_positive=bool(ticks.step))
+        zero_tick = tick
+        tick = _grid_name(ticks, grid)
         if first is not None and last is not None and first > last:
             assert low is not None
             assert high is not None
-            between = f"there is no multiple of {tick}" if grid.step else "there is no price"
+            between = f"there is no multiple of {tick}" if ticks.step else "there is no price"
             raise NoOrder(f"no price passes: between {low.text} and {high.text} {between}")
         side = "BUY" if self.order.side == "BUY" else "SELL"
         if side == "BUY":
@@ -204,7 +227,7 @@ class Fixer:
         if new <= 0:  # only without a tick and a minimum: there is no least positive price
             raise NoOrder(
                 f"{side} price {show(price)} is not positive (D37: Price * QTY is zero or less.), "
-                f"and with {tick} and no minPrice there is no least price to move to"
+                f"and with {zero_tick} and no minPrice there is no least price to move to"
             )
         self._change("price", price, new, *self._price_why(price, target, new, low, high, tick))
         return new
@@ -259,7 +282,8 @@ class Fixer:
             )
         if not price_filter.tick_size:
             return stop
-        grid = price_grid(price_filter, self.server_time)
+        ticks = price_grid(price_filter, self.server_time)
+        grid = self._sendable(ticks, "stopPrice", f"tickSize {show(ticks.step)}")
         new = grid.round(stop, "half_even")
         if outside(new):  # the nearest tick is across a bound: take the other neighbour
             new = grid.round(stop, "ceil" if new < stop else "floor")
@@ -268,9 +292,12 @@ class Fixer:
                 f"no stopPrice passes near {show(stop)}: no multiple of tickSize "
                 f"{show(price_filter.tick_size)} lies between minPrice and maxPrice there"
             )
-        tick = show(price_filter.tick_size)
         self._change(
-            "stopPrice", stop, new, "PRICE_FILTER", f"rounded to the nearest tickSize {tick}"
+            "stopPrice",
+            stop,
+            new,
+            "PRICE_FILTER",
+            f"rounded to the nearest {_grid_name(ticks, grid)}",
         )
         return new
 
@@ -317,6 +344,10 @@ class Fixer:
             raise NoOrder(
                 "no quantity passes: no value is on both the LOT_SIZE and the MARKET_LOT_SIZE grid"
             )
+        steps = grid
+        grid = (
+            self._sendable(grid, "quantity", f"stepSize {show(grid.step)}") if grid.step else grid
+        )
         # A zero step (D12) still needs some grid to move on: the base asset's
         # precision (more places would be -1111 "too much precision").
         work = grid if grid.step else precision_grid(self.symbol.base_asset_precision)
@@ -348,8 +379,9 @@ class Fixer:
             lows.append(at_least(work, _ZERO, None, positive, strict=True, own_range=True))
         new = grid.round(quantity, "floor") if grid.step else quantity
         self._change(
-            "quantity", quantity, new, "LOT_SIZE", f"rounded down to stepSize {show(grid.step)}"
-        )
+            "quantity", quantity, new, "LOT_SIZE",
+            f"rounded down to {_grid_name(steps, grid, 'stepSize')}",
+        )  # fmt: skip
         return self._settle(
             "quantity", quantity, new, lows, highs, raise_ok=self.allow_increase,
             raise_why="raised by whole steps to reach {bound} (allow_increase)",
@@ -414,7 +446,9 @@ class Fixer:
                 )
 
     def _iceberg(self, iceberg: Decimal, quantity: Decimal, lot: LotSizeFilter | None) -> Decimal:
-        grid = quantity_grid(lot, self.server_time) if lot is not None else Grid(_ZERO)
+        steps = quantity_grid(lot, self.server_time) if lot is not None else Grid(_ZERO)
+        name = f"stepSize {show(steps.step)}"
+        grid = self._sendable(steps, "icebergQty", name) if steps.step else steps
         work = grid if grid.step else precision_grid(self.symbol.base_asset_precision)
         lows = [at_least(work, _ZERO, None, "icebergQty > 0", strict=True)]
         highs = [at_most(work, quantity, None, f"icebergQty < quantity {show(quantity)} (D07)",
@@ -433,8 +467,9 @@ class Fixer:
             lows.append(at_least(work, quantity, "ICEBERG_PARTS", text, times=Decimal(parts.limit)))
         new = grid.round(iceberg, "floor") if grid.step else iceberg
         self._change(
-            "icebergQty", iceberg, new, "LOT_SIZE", f"rounded down to stepSize {show(grid.step)}"
-        )
+            "icebergQty", iceberg, new, "LOT_SIZE",
+            f"rounded down to {_grid_name(steps, grid, 'stepSize')}",
+        )  # fmt: skip
         # icebergQty changes how much of the order shows, never how much trades:
         # it may move up without allow_increase.
         return self._settle(

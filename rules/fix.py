@@ -125,8 +125,11 @@ is 0.00017 (pass allow_increase=True to raise it)
         return _verdict_only(original, order)
     params: dict[str, object] = dict(order.to_params() if isinstance(order, Order) else order)
     if original.accepted and _quote_fits(symbol, parsed.quote_order_qty):
-        # Nothing to move (the common case): every number as sent.
-        return Proposal(FrozenJson(_as_sent(params, parsed)), unchecked=original.unchecked)
+        # Nothing to move (the common case): every number as sent, re-checked when
+        # a number had to be written out (the proposal is always what the checker accepts).
+        sent = _as_sent(params, parsed)
+        if sent == params or evaluate(info, sent, ctx).accepted:
+            return Proposal(FrozenJson(sent), unchecked=original.unchecked)
     fixer = Fixer(info, symbol, parsed, kind, ctx, allow_increase, allow_worse_price)
     try:
         values = fixer.run()

@@ -38,7 +38,7 @@ from typing import Final, Literal, get_args
 
 import attrs
 
-from rules._decimal import CONTEXT, is_multiple, to_plain_string_on_step
+from rules._decimal import CONTEXT, UNBOUNDED, is_multiple
 from rules.filters import Era
 from rules.models import LotSizeFilter, MarketLotSizeFilter, PriceFilter, SymbolInfo
 
@@ -92,6 +92,8 @@ DECIMAL_ROUNDING: Final[dict[RoundMode, str | None]] = {
 
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
+#: D29: a number on the wire has at most 20 fraction digits.
+MAX_WIRE_PLACES: Final = 20
 
 
 def _check_decimal(name: str, value: object) -> Decimal:
@@ -444,8 +446,9 @@ def format_on_step(value: Decimal, step: Decimal) -> str:
     """The wire form of ``value`` on a grid of ``step``: a plain decimal string, never ``1E-8``.
 
     The places are those of ``step`` without its trailing zeros (``0.01000000``
-    gives 2), or more if ``value`` needs them (an old-era grid offset by
-    ``minPrice``, D17); a zero ``step`` keeps the places ``value`` needs. It
+    gives 2) but never more than 20 (D29: more fraction digits are -1100), or
+    more if ``value`` needs them (an old-era grid offset by ``minPrice``, D17);
+    a zero ``step`` keeps the places ``value`` needs. It
     formats, it does not round: the digits of ``value`` never change, so round
     first (:func:`round_to_step`, :func:`round_price`, :func:`round_quantity`).
     This is how :func:`rules.propose` writes every number it moves.
@@ -474,4 +477,8 @@ def format_on_step(value: Decimal, step: Decimal) -> str:
     _check_decimal("step", step)
     if step < 0:
         raise ValueError(f"step: expected a step >= 0, got {step!r}")
-    return to_plain_string_on_step(value, step)
+    # Padding stops at D29's 20 places: a step with more never pads past what can
+    # be sent. Exact at any length (UNBOUNDED): the digits of value never change.
+    needed = _places(value.normalize(UNBOUNDED))
+    places = max(needed, min(_places(step.normalize(UNBOUNDED)), MAX_WIRE_PLACES))
+    return format(value.quantize(Decimal(1).scaleb(-places), context=UNBOUNDED), "f")

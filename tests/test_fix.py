@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -538,3 +538,69 @@ class TestNeverTradesNothing:
         assert self._proposed(quantity="0.3").params()["quantity"] == "0.3"
         assert self._proposed(quoteOrderQty="0.05").params()["quoteOrderQty"] == "0.05"
         assert self._proposed(quantity="0.3").changes == ()
+
+
+class TestAtMostTwentyPlaces:
+    """D29: a number on the wire has at most 20 fraction digits; every proposal is one
+    the checker accepts, whatever the tick, the step or the band asks for."""
+
+    T21 = "0." + "0" * 20 + "1"  # 21 places
+    BAND: ClassVar = {"filterType": "PERCENT_PRICE", "multiplierUp": "1.23456789",
+                      "multiplierDown": "0.2", "avgPriceMins": 5}  # fmt: skip
+    CONTEXT = Context(avg_price=D("0.12345678901234567"))
+
+    def _info(self, tick: str, step: str, *extra: dict[str, Any], **kw: Any) -> ExchangeInfo:
+        price = {"filterType": "PRICE_FILTER", "minPrice": "0", "maxPrice": "0", "tickSize": tick}
+        lot = {"filterType": "LOT_SIZE", "minQty": "0", "maxQty": "0", "stepSize": step}
+        return _info(_symbol("BTCUSDT", price, lot, *extra), **kw)
+
+    def _accepted(self, info: ExchangeInfo, order: dict[str, Any]) -> dict[str, Any]:
+        proposal = propose(info, order, self.CONTEXT)
+        assert proposal.reason is None, proposal.reason
+        params = proposal.params()
+        assert evaluate(info, params, self.CONTEXT).accepted, params
+        for field in ("price", "quantity", "stopPrice", "icebergQty"):
+            if field in params:
+                assert len(params[field].partition(".")[2]) <= 20, params
+        for change in proposal.changes:
+            assert len(format(change.new, "f").partition(".")[2]) <= 20
+        return params
+
+    @pytest.mark.parametrize(
+        ("price", "quantity", "expected"),
+        [("1", "1", ("1", "1")), ("1.5", "1.5", ("1.5", "1")), ("1.5", "1", ("1.5", "1"))],
+    )
+    def test_tick_with_21_places(
+        self, price: str, quantity: str, expected: tuple[str, str]
+    ) -> None:
+        params = self._accepted(self._info(self.T21, "1"), limit("BUY", price, quantity))
+        assert (params["price"], params["quantity"]) == expected
+
+    def test_tick_with_21_places_and_a_band(self) -> None:
+        params = self._accepted(self._info(self.T21, "1", self.BAND), limit("BUY", "1", "1"))
+        assert params["price"] == "0.15241578751714677776"  # 0.1524157875171467777625363 floored
+
+    def test_step_with_21_places(self) -> None:
+        params = self._accepted(self._info("0.01", self.T21), limit("BUY", "1", "1.5"))
+        assert params["quantity"] == "1.5"
+        twenty = "1." + "0" * 19 + "5"  # on the 21-place step and 20 places long
+        params = self._accepted(self._info("0.01", self.T21), limit("BUY", "1", twenty))
+        assert params["quantity"] == twenty
+        iceberg = limit("BUY", "1", "2", icebergQty="1.5")
+        assert self._accepted(self._info("0.01", self.T21), iceberg)["icebergQty"] == "1.5"
+
+    def test_no_tick_and_a_band_D12(self) -> None:
+        # The band's edge, avgPrice × multiplierUp, has 25 places: floored to 20 (a BUY).
+        params = self._accepted(self._info("0", "1", self.BAND), limit("BUY", "1", "1"))
+        assert params["price"] == "0.15241578751714677776"
+        sell = self._accepted(self._info("0", "1", self.BAND), limit("SELL", "0.01", "1"))
+        assert sell["price"] == "0.024691357802469134"
+
+    def test_a_grid_with_no_sendable_point_is_a_reason(self) -> None:
+        # Old era (D17): ticks 1E-21 + k·2E-21, all odd multiples of 1E-21: none has 20 places.
+        price = {"filterType": "PRICE_FILTER", "minPrice": "0." + "0" * 20 + "1",
+                 "maxPrice": "0", "tickSize": "0." + "0" * 20 + "2"}  # fmt: skip
+        info = _info(_symbol("BTCUSDT", price, LOT), server_time=1622505600000)
+        proposal = propose(info, limit("BUY", "1.5", "1"))
+        assert proposal.order is None
+        assert proposal.reason is not None

@@ -301,11 +301,22 @@ class TestFormatOnStep:
             ("1.50", "0", "1.5"),
             ("1.234", "0.01", "1.234"),  # formats, never rounds
             ("-0.5", "0.1", "-0.5"),
+            # D29: padding stops at 20 places, whatever the step
+            ("1", "0." + "0" * 20 + "1", "1." + "0" * 19 + "0"),
+            ("1.5", "1E-46", "1.5" + "0" * 19),
         ],
     )
     def test_format(self, value: str, step: str, expected: str) -> None:
         assert format_on_step(D(value), D(step)) == expected
-        assert format_on_step(D(value), D(step)) == to_plain_string_on_step(D(value), D(step))
+        if len(expected.partition(".")[2]) < 20:
+            assert format_on_step(D(value), D(step)) == to_plain_string_on_step(D(value), D(step))
+
+    @pytest.mark.parametrize("step", ["0." + "0" * 20 + "1", "1E-46", "3E-25"])
+    def test_never_pads_past_20_places_D29(self, step: str) -> None:
+        for value in ("0", "1", "1.5", "12345678901234567890.12345678901234567891"):
+            text = format_on_step(D(value), D(step))
+            assert D(text) == D(value)
+            assert len(text.partition(".")[2]) == max(20, len(value.partition(".")[2]))
 
     def test_exported_from_rules(self) -> None:
         import rules
