@@ -2,8 +2,10 @@
 
 Rules this module keeps:
 
-1. Every result is exact: arithmetic goes through :data:`rules._decimal.CONTEXT`,
-   never a float and never the thread's decimal context. No I/O.
+1. Every result is exact, at any length: arithmetic goes through
+   :data:`rules._decimal.UNBOUNDED` (a grid of 1E-46 under a 20-digit value
+   needs more than :data:`~rules._decimal.CONTEXT`'s 60 digits), never a float
+   and never the thread's decimal context. No I/O.
 2. A rounded value lies on the grid and rounding it again changes nothing.
 3. A zero step disables the grid (D12): the value comes back unchanged.
 4. The grid is the one the exchange used at the snapshot's ``serverTime`` (D17,
@@ -38,7 +40,7 @@ from typing import Final, Literal, get_args
 
 import attrs
 
-from rules._decimal import CONTEXT, UNBOUNDED, is_multiple
+from rules._decimal import UNBOUNDED, is_multiple
 from rules.filters import Era
 from rules.models import LotSizeFilter, MarketLotSizeFilter, PriceFilter, SymbolInfo
 
@@ -136,7 +138,10 @@ def round_to_step(
     Raises:
         TypeError: ``value``, ``step`` or ``origin`` is not a ``Decimal``.
         ValueError: a non-finite number, a negative ``step``, or an unknown ``mode``.
-        decimal.Inexact: the exact result needs more than 60 digits.
+
+    Exact at any length: a value of any number of digits on a step of any number
+    of places (``12345678901234567890.12345678901234567891`` on ``1E-46``) is
+    rounded without a rounding error and without raising.
 
     >>> round_to_step(Decimal("30000.015"), Decimal("0.01"), "half_even")
     Decimal('30000.02')
@@ -160,15 +165,15 @@ half_floor, half_ceil, half_trunc, half_expand, half_even
     if not step:
         return value
     base = _ZERO if origin is None else origin
-    offset = CONTEXT.subtract(value, base)
+    offset = UNBOUNDED.subtract(value, base)
     # Decimal's integer division truncates toward zero; both results are exact.
-    quotient, remainder = CONTEXT.divmod(offset, step)
+    quotient, remainder = UNBOUNDED.divmod(offset, step)
     if not remainder:
         return value
-    low = quotient if remainder > 0 else CONTEXT.subtract(quotient, 1)
-    above_low = remainder if remainder > 0 else CONTEXT.add(remainder, step)
-    index = CONTEXT.add(low, _choose(mode, value, above_low, step, low))
-    return CONTEXT.fma(index, step, base)
+    low = quotient if remainder > 0 else UNBOUNDED.subtract(quotient, 1)
+    above_low = remainder if remainder > 0 else UNBOUNDED.add(remainder, step)
+    index = UNBOUNDED.add(low, _choose(mode, value, above_low, step, low))
+    return UNBOUNDED.fma(index, step, base)
 
 
 def _choose(
@@ -184,7 +189,7 @@ def _choose(
         return 0 if positive else 1
     if mode == "expand":
         return 1 if positive else 0
-    twice = CONTEXT.multiply(above_low, 2)
+    twice = UNBOUNDED.multiply(above_low, 2)
     if twice < step:
         return 0
     if twice > step:
@@ -198,7 +203,7 @@ def _choose(
         return 0 if positive else 1
     if mode == "half_expand":
         return 1 if positive else 0
-    return 0 if CONTEXT.remainder(low, 2) == 0 else 1  # half_even
+    return 0 if UNBOUNDED.remainder(low, 2) == 0 else 1  # half_even
 
 
 # --------------------------------------------------------------------------- grids
@@ -259,13 +264,13 @@ class Grid:
         if self.step <= 0 or times <= 0:
             raise ValueError(f"expected a positive step and factor, got {self.step!r}, {times!r}")
         # x = origin + k·step and x·times >= bound  ⇔  k >= (bound - origin·times) / (step·times)
-        numerator = CONTEXT.subtract(bound, CONTEXT.multiply(self.origin, times))
-        quotient, remainder = CONTEXT.divmod(numerator, CONTEXT.multiply(self.step, times))
+        numerator = UNBOUNDED.subtract(bound, UNBOUNDED.multiply(self.origin, times))
+        quotient, remainder = UNBOUNDED.divmod(numerator, UNBOUNDED.multiply(self.step, times))
         if ceiling and remainder > 0:
-            quotient = CONTEXT.add(quotient, 1)
+            quotient = UNBOUNDED.add(quotient, 1)
         elif not ceiling and remainder < 0:
-            quotient = CONTEXT.subtract(quotient, 1)
-        return CONTEXT.fma(quotient, self.step, self.origin)
+            quotient = UNBOUNDED.subtract(quotient, 1)
+        return UNBOUNDED.fma(quotient, self.step, self.origin)
 
     def intersect(self, other: Grid) -> Grid | None:
         """The values on both grids, as one grid, or ``None`` when no value is on both.
@@ -304,11 +309,11 @@ def _places(value: Decimal) -> int:
 
 
 def _scaled(value: Decimal, scale: int) -> int:
-    return int(CONTEXT.multiply(value, scale))
+    return int(UNBOUNDED.multiply(value, scale))
 
 
 def _unscaled(value: int, places: int) -> Decimal:
-    return CONTEXT.scaleb(Decimal(value), -places)
+    return UNBOUNDED.scaleb(Decimal(value), -places)
 
 
 def price_grid(price_filter: PriceFilter, server_time: int | None = None) -> Grid:

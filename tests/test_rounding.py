@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import Decimal, Inexact
+from decimal import Decimal
 
 import attrs
 import pytest
 
-from rules._decimal import to_plain_string_on_step
+from rules._decimal import UNBOUNDED, to_plain_string_on_step
 from rules.filters import STEP_FROM_ZERO_MS as STEP_GRID_FROM_MS
 from rules.filters import TICK_FROM_ZERO_MS as TICK_GRID_FROM_MS
 from rules.load import load_path
@@ -113,9 +113,36 @@ class TestRoundToStep:
         assert round_to_step(value, D("0.00000001"), "floor") == D("92233720368.54775807")
         assert round_to_step(value, D("0.00000001"), "ceil") == D("92233720368.54775808")
 
-    def test_too_many_digits_raise_instead_of_rounding_silently(self) -> None:
-        with pytest.raises(Inexact):
-            round_to_step(D("1" + "0" * 70 + ".5"), D("0.1"), "floor", origin=D("0.05"))
+    def test_too_many_digits_are_exact_never_rounded_silently(self) -> None:
+        # Once Inexact (more than CONTEXT's 60 digits); now exact at any length.
+        value = D("1" + "0" * 70 + ".5")
+        floor = round_to_step(value, D("0.1"), "floor", origin=D("0.05"))
+        assert floor == D("1" + "0" * 70 + ".45")
+        assert round_to_step(value, D("0.1"), "ceil", origin=D("0.05")) == D("1" + "0" * 70 + ".55")
+
+    LONG = "12345678901234567890.12345678901234567891"
+
+    @pytest.mark.parametrize("mode", ROUND_MODES)
+    def test_long_value_on_a_long_step_is_returned_unchanged(self, mode: RoundMode) -> None:
+        value = D(self.LONG)
+        assert round_to_step(value, D("1E-46"), mode) is value
+        big = D("1000000000000000")
+        assert round_to_step(big, D("1E-46"), mode) is big
+
+    def test_long_value_off_a_long_step_is_exact(self) -> None:
+        value = D(self.LONG + "5")  # 21 places, on 1E-46: still on the grid
+        assert round_to_step(value, D("1E-46"), "floor") is value
+        step = D("7E-46")
+        assert not Grid(step).contains(value)
+        floor = round_to_step(value, step, "floor")
+        ceil = round_to_step(value, step, "ceil")
+        assert floor <= value <= ceil
+        assert UNBOUNDED.subtract(ceil, floor) == step
+        assert Grid(step).contains(floor)
+        assert Grid(step).contains(ceil)
+        assert round_to_step(D(self.LONG), D("1E-19"), "floor") == D(self.LONG[:-1])
+        assert round_to_step(D(self.LONG), D("1E-19"), "ceil") == D(self.LONG[:-3] + "90")
+        assert Grid(D("1E-46")).first_at_least(D(self.LONG), times=D(self.LONG)) >= 0
 
     def test_unknown_mode(self) -> None:
         message = "unknown rounding mode 'down'; expected one of floor, ceil,"
