@@ -4,7 +4,8 @@ A :class:`Bound` is one rule on one value, ``value × times >= limit`` (built by
 :func:`at_least`) or ``<= limit`` (:func:`at_most`), together with the nearest
 grid point that keeps it. Whether a value keeps the rule is decided on the rule
 itself, exactly, so that a value that passes is never moved. Arithmetic goes
-through :data:`rules._decimal.CONTEXT`.
+through :data:`rules._decimal.UNBOUNDED`: exact at any length (a 20.20-digit
+quantity times a 20.20-digit price needs more than 60 digits).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Final
 
 import attrs
 
-from rules._decimal import CONTEXT, UNBOUNDED
+from rules._decimal import UNBOUNDED
 from rules.rounding import Grid
 
 __all__ = ["WIRE_GRID", "Bound", "at_least", "at_most", "feasible", "on_the_wire", "precision_grid"]
@@ -46,13 +47,13 @@ class Bound:
     def keeps_low(self, value: Decimal) -> bool:
         if self.limit is None:
             return value >= self.value
-        product = CONTEXT.multiply(value, self.times)
+        product = UNBOUNDED.multiply(value, self.times)
         return product > self.limit if self.strict else product >= self.limit
 
     def keeps_high(self, value: Decimal) -> bool:
         if self.limit is None:
             return value <= self.value
-        product = CONTEXT.multiply(value, self.times)
+        product = UNBOUNDED.multiply(value, self.times)
         return product < self.limit if self.strict else product <= self.limit
 
 
@@ -62,8 +63,8 @@ def at_least(
 ) -> Bound:  # fmt: skip
     """The rule ``x × times >= limit`` (``>`` if strict), moving to its least grid point."""
     value = work.first_at_least(limit, times=times)
-    if strict and CONTEXT.multiply(value, times) == limit:
-        value = CONTEXT.add(value, work.step)
+    if strict and UNBOUNDED.multiply(value, times) == limit:
+        value = UNBOUNDED.add(value, work.step)
     return Bound(value, filter_type, text, limit, times, strict, own_range)
 
 
@@ -73,8 +74,8 @@ def at_most(
 ) -> Bound:  # fmt: skip
     """The rule ``x × times <= limit`` (``<`` if strict), moving to its greatest grid point."""
     value = work.last_at_most(limit, times=times)
-    if strict and CONTEXT.multiply(value, times) == limit:
-        value = CONTEXT.subtract(value, work.step)
+    if strict and UNBOUNDED.multiply(value, times) == limit:
+        value = UNBOUNDED.subtract(value, work.step)
     return Bound(value, filter_type, text, limit, times, strict)
 
 
@@ -110,7 +111,7 @@ def feasible(
     if not least_positive:
         first = grid.first_at_least(low.value) if low is not None and low.value > 0 else None
         return first, grid.last_at_most(high.value) if high is not None else None
-    positive = CONTEXT.add(grid.last_at_most(_ZERO), grid.step)
+    positive = UNBOUNDED.add(grid.last_at_most(_ZERO), grid.step)
     first = max(grid.first_at_least(low.value), positive) if low is not None else positive
     last = grid.last_at_most(high.value) if high is not None else None
     return first, last

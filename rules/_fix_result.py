@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from rules._decimal import CONTEXT, to_plain_string
+from rules._decimal import UNBOUNDED, to_plain_string
 from rules._frozen import FrozenJson, thaw
 from rules.violations import Violation
 
@@ -95,4 +95,4 @@ class Proposal:
 
 def show(value: Decimal) -> str:
     # For people: plain, without trailing zeros ("0.01000000" reads "0.01").
-    return format(CONTEXT.normalize(value), "f")
+    return format(UNBOUNDED.normalize(value), "f")

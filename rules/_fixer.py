@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Final
 
-from rules._decimal import CONTEXT
+from rules._decimal import UNBOUNDED
 from rules._fix_bounds import Bound, at_least, at_most, feasible, on_the_wire, precision_grid
 from rules._fix_result import Change, show
 from rules.context import Context
@@ -171,7 +171,7 @@ class Fixer:
                 continue  # D18: the checker lists the band as unchecked
             name = f"{band.filter_type} band ({self._price_name(band.avg_price_mins)} "
             if up:
-                high = CONTEXT.multiply(reference, up)
+                high = UNBOUNDED.multiply(reference, up)
                 highs.append(
                     Bound(
                         high,
@@ -180,7 +180,7 @@ class Fixer:
                     )
                 )
             if down:
-                low = CONTEXT.multiply(reference, down)
+                low = UNBOUNDED.multiply(reference, down)
                 lows.append(
                     Bound(
                         low,
@@ -398,7 +398,7 @@ class Fixer:
             or position is None
         ):
             return
-        room = CONTEXT.subtract(position_filter.max_position, position)
+        room = UNBOUNDED.subtract(position_filter.max_position, position)
         text = (
             f"MAX_POSITION maxPosition {show(position_filter.max_position)} "
             f"- basePosition {show(position)}"

@@ -40,7 +40,7 @@ from typing import Any, Final
 
 import attrs
 
-from rules._decimal import CONTEXT, to_plain_string
+from rules._decimal import UNBOUNDED, to_plain_string
 from rules._fix_result import Change, Proposal
 from rules._fixer import Fixer, NoOrder, quote_places
 from rules._frozen import FrozenJson
@@ -189,7 +189,7 @@ def _quote_fits(symbol: SymbolInfo, quote: Decimal | None) -> bool:
     places = quote_places(symbol)
     if quote is None or places is None:
         return True
-    exponent = CONTEXT.normalize(quote).as_tuple().exponent
+    exponent = UNBOUNDED.normalize(quote).as_tuple().exponent
     return isinstance(exponent, int) and -exponent <= places
 
 

@@ -604,3 +604,65 @@ class TestAtMostTwentyPlaces:
         proposal = propose(info, limit("BUY", "1.5", "1"))
         assert proposal.order is None
         assert proposal.reason is not None
+
+
+class TestLongValuesNeverRaise:
+    """propose answers for every order the checker can judge: 20.20-digit values on 1E-46
+    and 1E-20 grids need more than 60 digits, and are handled exactly (no exception)."""
+
+    BIG = "12345678901234567890.12345678901234567891"
+    T20 = "0." + "0" * 19 + "1"
+    T46 = "0." + "0" * 45 + "1"
+
+    def _info(self, tick: str, step: str) -> ExchangeInfo:
+        return _info(
+            _symbol(
+                "BTCUSDT",
+                {"filterType": "PRICE_FILTER", "minPrice": "0", "maxPrice": "0", "tickSize": tick},
+                {"filterType": "LOT_SIZE", "minQty": "0", "maxQty": "0", "stepSize": step},
+                {"filterType": "NOTIONAL", "minNotional": "1", "applyMinToMarket": True,
+                 "maxNotional": "9000000", "applyMaxToMarket": True, "avgPriceMins": 5},
+                {"filterType": "PERCENT_PRICE", "multiplierUp": "1.23456789",
+                 "multiplierDown": "0.2", "avgPriceMins": 5},
+            )
+        )  # fmt: skip
+
+    def test_on_a_46_place_tick(self) -> None:
+        info = _info(
+            _symbol(
+                "BTCUSDT",
+                {"filterType": "PRICE_FILTER", "minPrice": "0", "maxPrice": "0",
+                 "tickSize": self.T46},
+                {"filterType": "LOT_SIZE", "minQty": "0", "maxQty": "0",
+                 "stepSize": "0.00000001"},
+            )
+        )  # fmt: skip
+        on_grid = limit("BUY", self.BIG, "1")
+        assert propose(info, on_grid).params() == on_grid  # nothing to move
+        proposal = propose(info, limit("BUY", self.BIG, "1.000000001"))
+        assert proposal.params()["price"] == self.BIG
+        assert proposal.params()["quantity"] == "1.00000000"
+
+    def test_product_of_two_long_values(self) -> None:
+        info = self._info(self.T20, self.T20)
+        proposal = propose(info, limit("BUY", self.BIG, self.BIG))
+        params = proposal.params()
+        assert evaluate(info, params).accepted
+        assert params["price"] == self.BIG
+        assert D(params["quantity"]) * D(self.BIG) <= 9000000
+
+    @pytest.mark.parametrize("tick", ["0", T20, T46, "0." + "0" * 20 + "3"])
+    @pytest.mark.parametrize("side", ["BUY", "SELL"])
+    @pytest.mark.parametrize("avg", ["0.12345678901234567", BIG])
+    def test_always_an_answer(self, tick: str, side: str, avg: str) -> None:
+        info = self._info(tick, tick)
+        context = Context(avg_price=D(avg))
+        for price, quantity in [(self.BIG, self.BIG), ("1.5", self.BIG), (self.BIG, "0.3")]:
+            for flags in (False, True):
+                order = limit(side, price, quantity, icebergQty=quantity)
+                proposal = propose(
+                    info, order, context, allow_increase=flags, allow_worse_price=flags
+                )
+                assert (proposal.order is None) == (proposal.reason is not None)
+                if proposal.order is not None:
+                    assert evaluate(info, proposal.params(), context).accepted
