@@ -45,14 +45,26 @@ class NoOrder(Exception):
         self.reason = reason
 
 
+def _binding(bound: Bound) -> tuple[Decimal, Decimal, bool]:
+    """Which low bound to name when several move to the same point: the greatest
+    value, then the greatest limit (the minimum that binds), then a filter's own
+    limit over a derived one (``icebergQty > 0``)."""
+    return (
+        bound.value,
+        bound.limit if bound.limit is not None else bound.value,
+        bool(bound.filter_type),
+    )
+
+
 def _grid_name(ticks: Grid, grid: Grid, name: str = "tickSize") -> str:
     """The grid a value was moved onto, for people: the tick's (step's), or, when
     D29's 20 places cut it, what is left of it."""
+    named = name if " " in name else f"{name} {show(ticks.step)}"
     if grid.step == ticks.step:
-        return f"{name} {show(ticks.step)}"
+        return named
     if not ticks.step:
         return "20 decimal places (D29: at most 20 fraction digits)"
-    return f"the multiples of {name} {show(ticks.step)} with at most 20 decimal places (D29)"
+    return f"the points of {named} with at most 20 decimal places (D29)"
 
 
 def quote_places(symbol: SymbolInfo) -> int | None:
@@ -322,7 +334,7 @@ class Fixer:
             new = high.value
         if all(b.keeps_low(new) for b in lows):
             return new
-        low = max(lows, key=lambda b: b.value)
+        low = max(lows, key=_binding)
         if high is not None and low.value > high.value:
             raise NoOrder(
                 f"no {field} passes: {low.text} needs at least {show(low.value)}, "
@@ -345,9 +357,8 @@ class Fixer:
                 "no quantity passes: no value is on both the LOT_SIZE and the MARKET_LOT_SIZE grid"
             )
         steps = grid
-        grid = (
-            self._sendable(grid, "quantity", f"stepSize {show(grid.step)}") if grid.step else grid
-        )
+        step_name, step_filter = self._step_name(steps)
+        grid = self._sendable(grid, "quantity", step_name) if grid.step else grid
         # A zero step (D12) still needs some grid to move on: the base asset's
         # precision (more places would be -1111 "too much precision").
         work = grid if grid.step else precision_grid(self.symbol.base_asset_precision)
@@ -377,16 +388,50 @@ class Fixer:
                 "(D37)" if self.kind.priced else "(an order that trades nothing is never proposed)"
             )
             lows.append(at_least(work, _ZERO, None, positive, strict=True, own_range=True))
-        new = grid.round(quantity, "floor") if grid.step else quantity
+        new = self._floor(quantity, grid, work, lows)
         self._change(
-            "quantity", quantity, new, "LOT_SIZE",
-            f"rounded down to {_grid_name(steps, grid, 'stepSize')}",
+            "quantity", quantity, new, step_filter,
+            f"rounded down to {_grid_name(steps, grid, step_name)}",
         )  # fmt: skip
         return self._settle(
             "quantity", quantity, new, lows, highs, raise_ok=self.allow_increase,
             raise_why="raised by whole steps to reach {bound} (allow_increase)",
             hint=" (pass allow_increase=True to raise it)",
         )  # fmt: skip
+
+    def _step_name(self, grid: Grid) -> tuple[str, str]:
+        """What a quantity's grid is, for people, and the filter it comes from: the
+        LOT_SIZE step, the MARKET_LOT_SIZE step, or (a MARKET-type order, D10) the
+        common grid of both, which no filter states."""
+        lot = self.symbol.filter(LotSizeFilter)
+        lot_step = lot.step_size if lot is not None else _ZERO
+        market_lot = self.symbol.filter(MarketLotSizeFilter) if self.kind.market else None
+        market_step = market_lot.step_size if market_lot is not None else _ZERO
+        if not market_step:
+            return f"stepSize {show(grid.step)}", "LOT_SIZE"
+        if not lot_step:
+            return f"MARKET_LOT_SIZE stepSize {show(market_step)}", "MARKET_LOT_SIZE"
+        if grid.step == lot_step and grid.step == market_step:
+            return f"stepSize {show(grid.step)}", "LOT_SIZE"
+        return (
+            f"the common grid of LOT_SIZE stepSize {show(lot_step)} and MARKET_LOT_SIZE "
+            f"stepSize {show(market_step)} (multiples of {show(grid.step)}"
+            + (f" from {show(grid.origin)})" if grid.origin else ")"),
+            "LOT_SIZE",
+        )
+
+    @staticmethod
+    def _floor(value: Decimal, grid: Grid, work: Grid, lows: list[Bound]) -> Decimal:
+        """``value`` rounded down onto ``grid``, but never below 0: a grid offset by
+        minQty (the old era, D17) has no point between 0 and minQty, and the value is
+        then left for the low bounds to raise onto the grid's least point >= 0."""
+        if not grid.step:
+            return value
+        new = grid.round(value, "floor")
+        if new >= 0 or value < 0:
+            return new
+        lows.append(at_least(work, _ZERO, None, "the grid's least point >= 0", own_range=True))
+        return value
 
     def _position_bound(self, work: Grid, highs: list[Bound]) -> None:
         position_filter = self.symbol.filter(MaxPositionFilter)
@@ -465,10 +510,10 @@ class Fixer:
         if parts is not None and parts.limit:
             text = f"ICEBERG_PARTS limit {parts.limit} (CEIL(quantity / icebergQty), D14)"
             lows.append(at_least(work, quantity, "ICEBERG_PARTS", text, times=Decimal(parts.limit)))
-        new = grid.round(iceberg, "floor") if grid.step else iceberg
+        new = self._floor(iceberg, grid, work, lows)
         self._change(
             "icebergQty", iceberg, new, "LOT_SIZE",
-            f"rounded down to {_grid_name(steps, grid, 'stepSize')}",
+            f"rounded down to {_grid_name(steps, grid, name)}",
         )  # fmt: skip
         # icebergQty changes how much of the order shows, never how much trades:
         # it may move up without allow_increase.

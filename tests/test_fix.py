@@ -666,3 +666,85 @@ class TestLongValuesNeverRaise:
                 assert (proposal.order is None) == (proposal.reason is not None)
                 if proposal.order is not None:
                     assert evaluate(info, proposal.params(), context).accepted
+
+
+class TestExplanations:
+    """What a change says is what happened: no negative value, the grid that was used,
+    the minimum that binds."""
+
+    OLD_GRID = _info(
+        _symbol(
+            "BTCUSDT",
+            {"filterType": "PRICE_FILTER", "minPrice": "0.5", "maxPrice": "100", "tickSize": "0.2"},
+            {"filterType": "LOT_SIZE", "minQty": "0.15", "maxQty": "100", "stepSize": "0.5"},
+        ),
+        server_time=1622505600000,  # 2021-06-01: the step grid starts at minQty (D17)
+    )
+
+    @staticmethod
+    def _texts(proposal: Proposal) -> list[str]:
+        return [str(change) for change in proposal.changes] + [proposal.reason or ""]
+
+    @pytest.mark.parametrize("quantity", ["0.1", "0", "0.149"])
+    def test_old_grid_never_goes_negative(self, quantity: str) -> None:
+        proposal = propose(self.OLD_GRID, limit("BUY", "2.5", quantity))
+        assert not any("-0." in text for text in self._texts(proposal)), self._texts(proposal)
+        assert proposal.params()["quantity"] == "0.15"
+        assert evaluate(self.OLD_GRID, proposal.params()).accepted
+        last = proposal.changes[-1]
+        assert (last.field, last.filter_type) == ("quantity", "LOT_SIZE")
+        assert last.why == "raised to LOT_SIZE minQty 0.15"
+        assert all(change.new >= 0 for change in proposal.changes)
+
+    def test_old_grid_with_a_notional_reason(self) -> None:
+        notional = {"filterType": "NOTIONAL", "minNotional": "5", "applyMinToMarket": True,
+                    "maxNotional": "0", "applyMaxToMarket": True, "avgPriceMins": 5}  # fmt: skip
+        info = _info(
+            _symbol(
+                "BTCUSDT",
+                {"filterType": "PRICE_FILTER", "minPrice": "0.5", "maxPrice": "100",
+                 "tickSize": "0.2"},
+                {"filterType": "LOT_SIZE", "minQty": "0.15", "maxQty": "100", "stepSize": "0.5"},
+                notional,
+            ),
+            server_time=1622505600000,
+        )  # fmt: skip
+        proposal = propose(info, limit("BUY", "2.6", "0.1"))
+        assert proposal.reason is not None
+        assert "-0.35" not in proposal.reason
+        raised = propose(info, limit("BUY", "2.6", "0.1"), allow_increase=True)
+        assert not any("-0." in text for text in self._texts(raised))
+        assert raised.params()["quantity"] == "2.15"
+
+    def test_market_common_grid_and_binding_minimum(self) -> None:
+        info = _info(
+            _symbol(
+                "BTCUSDT",
+                {"filterType": "LOT_SIZE", "minQty": "0.1", "maxQty": "100", "stepSize": "0.1"},
+                {"filterType": "MARKET_LOT_SIZE", "minQty": "0.25", "maxQty": "50",
+                 "stepSize": "0.25"},
+            )
+        )  # fmt: skip
+        proposal = propose(info, market("SELL", quantity="0.2"))
+        assert proposal.params()["quantity"] == "0.5"
+        rounded, raised = proposal.changes
+        assert "stepSize 0.5" not in rounded.why
+        assert rounded.why.startswith(
+            "rounded down to the common grid of LOT_SIZE stepSize 0.1 and "
+            "MARKET_LOT_SIZE stepSize 0.25"
+        )
+        assert (raised.filter_type, raised.why) == (
+            "MARKET_LOT_SIZE",
+            "raised to MARKET_LOT_SIZE minQty 0.25",
+        )
+        on_step = propose(info, market("SELL", quantity="1.7")).changes
+        assert [c.why for c in on_step] == [rounded.why]
+        assert on_step[0].new == D("1.5")
+
+    def test_iceberg_names_the_filter_minimum_on_a_tie(self) -> None:
+        info = _info(_symbol("BTCUSDT", PRICE, LOT))
+        proposal = propose(info, limit("BUY", "100", "1", icebergQty="0.0001"))
+        assert proposal.params()["icebergQty"] == "0.001"
+        last = proposal.changes[-1]
+        assert last.filter_type == "LOT_SIZE"
+        assert last.why == "raised to satisfy LOT_SIZE minQty 0.001 (what shows, not what trades)"
