@@ -47,9 +47,8 @@ from rules._frozen import FrozenJson
 from rules.context import Context
 from rules.filters import ORDER_KINDS
 from rules.models import ExchangeInfo, SymbolInfo
-from rules.order import Order, ParsedOrder
+from rules.order import Order, ParsedOrder, read_any
 from rules.rounding import format_on_step
-from rules.validate import _read as read_params
 from rules.validate import evaluate
 from rules.violations import Verdict, Violation
 
@@ -117,7 +116,7 @@ is 0.00017 (pass allow_increase=True to raise it)
         ctx = Context.from_mapping(context)
     # Read exactly as the checker reads: anything but a mapping or an Order (None,
     # a number, a string, a list of pairs) is its -1102, answered as a reason.
-    parsed = read_params(order)
+    parsed = read_any(order)
     original = evaluate(info, order, ctx)
     symbol = _symbol(info, parsed)
     kind = ORDER_KINDS.get(parsed.type) if isinstance(parsed.type, str) else None

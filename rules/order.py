@@ -26,7 +26,7 @@ import attrs
 from rules._decimal import to_plain_string
 from rules.violations import Violation, illegal_chars, mandatory_missing, param_empty
 
-__all__ = ["Order", "ParsedOrder", "parse_order", "read_order"]
+__all__ = ["Order", "ParsedOrder", "parse_order", "read_any", "read_order"]
 
 #: The legal range Binance quotes in ``-1100`` for a DECIMAL parameter (D29).
 DECIMAL_RANGE: Final = "^([0-9]{1,20})(\\.[0-9]{1,20})?$"
@@ -348,3 +348,14 @@ def parse_order(params: Mapping[str, object]) -> tuple[Order, tuple[Violation, .
     if parsed.symbol_problem is not None:
         problems.insert(0, parsed.symbol_problem)
     return parsed.to_order(), tuple(problems)
+
+
+def read_any(order: Mapping[str, object] | Order | object) -> ParsedOrder:
+    """Read what a caller passed as an order, as the checker and the fixer both do.
+
+    An :class:`Order` is read as typed; anything else as ``order.place`` params
+    (what is not a mapping gets ``-1102`` for ``symbol``). Never raises.
+    """
+    if isinstance(order, Order):
+        return read_typed_order(order)
+    return read_order(order)  # type: ignore[arg-type]

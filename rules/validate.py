@@ -37,7 +37,7 @@ from rules.context import Context
 from rules.errors import OrderRejected
 from rules.filters import FILTER_CHECKS, ORDER_KINDS, PRODUCT, UNCHECKED, Check, Era, OrderKind
 from rules.models import ExchangeInfo, Filter, SymbolInfo
-from rules.order import Order, ParsedOrder, read_order, read_typed_order
+from rules.order import Order, ParsedOrder, read_any
 from rules.permissions import evaluate_permissions
 from rules.violations import (
     ACCEPTED,
@@ -550,12 +550,6 @@ def _accepted_fast(info: ExchangeInfo, params: dict[str, Any], context: Context)
         return False  # an unhashable symbol, type, side or timeInForce: general path
 
 
-def _read(order: Mapping[str, object] | Order) -> ParsedOrder:
-    if isinstance(order, Order):
-        return read_typed_order(order)
-    return read_order(order)
-
-
 def evaluate(
     info: ExchangeInfo,
     order: Mapping[str, object] | Order,
@@ -615,7 +609,7 @@ def _general_verdict(
     info: ExchangeInfo, order: Mapping[str, object] | Order, context: Context
 ) -> Verdict:
     """:func:`evaluate` without the fast path (tests compare the two)."""
-    out, unchecked = _evaluate(info, _read(order), context)
+    out, unchecked = _evaluate(info, read_any(order), context)
     if not out and unchecked is None:
         return ACCEPTED
     return Verdict(not out, tuple(out), tuple(unchecked or ()))
@@ -642,7 +636,7 @@ def is_valid(
         context = _as_context(context)
     if type(order) is dict and _accepted_fast(info, order, context):
         return True
-    out, _ = _evaluate(info, _read(order), context)
+    out, _ = _evaluate(info, read_any(order), context)
     return not out
 
 
