@@ -7,6 +7,9 @@ How an order is built (never by asking the checker):
    interval and a grid, labelled with the filter's type.
 2. Values are drawn in order, price first, so that the notional filters become
    an interval on the quantity once the price is known (``minNotional / price``).
+   The price is drawn only where that interval holds a quantity on the step
+   (``minNotional / lastQty`` to ``maxNotional / firstQty``), so the quantity
+   is never looked for in vain.
 3. A valid value lies in every interval and on every grid. A value that breaks
    rule X lies outside one of X's intervals, or off its grid, and inside every
    other constraint on that value; every other value stays valid.
@@ -14,6 +17,12 @@ How an order is built (never by asking the checker):
    market price the context gives (average, reference, last), so the result
    does not depend on which one the checker picks (D18); a broken one is broken
    for all of them.
+5. Every range is computed exactly and drawn inside, never drawn and filtered:
+   a valid value starts at the lowest value every rule allows (for a quantity,
+   ``max(minQty, minNotional / price)`` rounded up to the step), and reaches
+   :data:`_REACH` times higher; a broken one lies within that factor of the
+   bound it breaks. Only the order types and sides that can be built at all
+   are drawn.
 """
 
 from __future__ import annotations
@@ -52,7 +61,7 @@ from rules.models import (
 from rules.order import Order
 from rules.permissions import required_permission_sets
 from rules.rounding import Grid, price_grid, quantity_grid
-from rules.testing._values import ZERO, Span, draw_in, grid_indices
+from rules.testing._values import ZERO, Span, draw_in, fine_step, grid_indices, on_grid
 
 Draw = Any
 
@@ -106,11 +115,40 @@ def _checked_prices(context: Context | None) -> bool:
     return context is not None and context.avg_price is not None and context.last_price is not None
 
 
-@attrs.frozen
+#: A constraint no value meets: what cannot be built is not drawn.
+_NOWHERE = _Con("ROOM", Span(Fraction(1), Fraction(0)))
+
+
+@attrs.frozen(repr=False)
 class _Plan:
     symbol: SymbolInfo
     info: ExchangeInfo | None
     context: Context | None
+
+    def __repr__(self) -> str:
+        # Hypothesis writes the strategy's repr into errors and notes, with
+        # this plan in it: a whole snapshot would weigh megabytes.
+        info = self.info
+        held = "None" if info is None else (
+            f"<ExchangeInfo: {len(info.symbols)} symbols, serverTime={info.server_time}>"
+        )  # fmt: skip
+        return f"_Plan(symbol={self.symbol.symbol!r}, info={held}, context={self.context!r})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # Hypothesis' pretty printer would otherwise walk the attrs fields.
+        printer.text(repr(self))
+
+    def price_fallback(self) -> Fraction:
+        """A sensible price level when no rule bounds the price from below."""
+        market = _market_prices(self.context)
+        if market:
+            return Fraction(market[0])
+        pf = self.symbol.filter(PriceFilter)
+        return Fraction(pf.min_price * 10 if pf is not None and pf.min_price else Decimal(1))
+
+    def quantity_fallback(self) -> Fraction:
+        lot = self.symbol.filter(LotSizeFilter)
+        return Fraction(lot.min_qty * 10 if lot is not None and lot.min_qty else Decimal(1))
 
     @property
     def server_time(self) -> int | None:
@@ -200,17 +238,97 @@ class _Plan:
             return []
         return [_Con("MAX_POSITION", Span(None, Fraction(mp.max_position - context.base_position)))]
 
+    def iceberg_room(self, order_type: str) -> list[_Con]:
+        """To break ICEBERG_PARTS, room in the quantity for an icebergQty below quantity / limit."""
+        parts = self.symbol.filter(IcebergPartsFilter)
+        if parts is None:
+            return []
+        lot = self.lot_cons(order_type, iceberg=True)
+        grid = _grid_of(lot)
+        ends = None if grid is None else _ends(_meet(lot), grid)
+        if ends is None:
+            return [_NOWHERE]
+        return [_Con("ROOM", Span(ends[0] * parts.limit, None, lo_open=True))] if ends[0] else []
 
-def _anchor(values: list[Decimal], fallback: Decimal) -> Fraction:
-    return Fraction(values[0] if values else fallback)
+    def quantity_cons(
+        self, order_type: str, side: str, price: Decimal | None, breaking: str | None
+    ) -> list[_Con]:
+        cons = (
+            self.lot_cons(order_type) + self.notional_cons(order_type, price)
+            + self.position_cons(side)
+        )  # fmt: skip
+        if breaking == "ICEBERG_PARTS":
+            cons += self.iceberg_room(order_type)
+        return cons
+
+    def price_room(
+        self, order_type: str, side: str, breaking: str | None, low: bool = True
+    ) -> list[_Con]:
+        """Prices at which a quantity can be drawn as ``breaking`` asks (rule 2 of the module).
+
+        The quantity's own rules give its lowest and highest values on the step,
+        ``first`` and ``last``; a notional band then needs a price between
+        ``minNotional / last`` and ``maxNotional / first``. To break a notional
+        rule, the price is put below ``minNotional / first`` (``low``) or above
+        ``maxNotional / last``.
+        """
+        target = _target(breaking, "quantity")
+        static = self.lot_cons(order_type) + self.position_cons(side)
+        if breaking == "ICEBERG_PARTS":
+            static += self.iceberg_room(order_type)
+        if target == "MAX_POSITION":
+            cap = _meet([c for c in static if c.rule == target]).hi
+            static = [c for c in static if c.rule != target]
+            static.append(_Con("ROOM", Span(cap, None, lo_open=True)))
+        grid = _grid_of(static)
+        ends = None if grid is None else _ends(_meet(static), grid)
+        if ends is None:
+            return [_NOWHERE]
+        first, last = ends
+        out: list[_Con] = []
+        for nf in self.symbol.filters:
+            if not isinstance(nf, MinNotionalFilter | NotionalFilter):
+                continue
+            lo = Fraction(nf.min_notional)
+            hi = Fraction(nf.max_notional) if isinstance(nf, NotionalFilter) else Fraction(0)
+            if nf.filter_type == target:
+                if low and lo:
+                    out.append(_Con("ROOM", Span(None, lo / first if first else None,
+                                                 hi_open=True)))  # fmt: skip
+                elif not low and hi:
+                    out.append(_Con("ROOM", Span(hi / last, None, lo_open=True)))
+                else:
+                    return [_NOWHERE]
+                continue
+            if lo:
+                out.append(_Con("ROOM", Span(lo / last, None)))
+            if hi and first:
+                out.append(_Con("ROOM", Span(None, hi / first)))
+        return out
 
 
-def _cap(anchor: Fraction) -> Span:
-    # Values stay within a factor 10**4 of a sensible level, above 0, and under 10**20.
-    return Span(anchor / 10**4, min(anchor * 10**4, _FRACTION_LIMIT), lo_open=True)
-
-
+#: How far above the lowest allowed value (or below the bound broken) values reach.
+_REACH = 10**4
+#: Every value is above 0 and under 10**20 (D29: at most 20 integer digits).
+_POSITIVE = Span(Fraction(0), _FRACTION_LIMIT, lo_open=True)
 _NO_GRID = Grid(ZERO)
+
+
+def _empty(span: Span) -> bool:
+    if span.lo is None or span.hi is None:
+        return False
+    return span.lo > span.hi or (span.lo == span.hi and (span.lo_open or span.hi_open))
+
+
+def _window(span: Span, fallback: Fraction) -> Span:
+    """Where a valid value is drawn inside ``span``: from its lowest value to ``_REACH`` times it.
+
+    Without a positive lower bound, around ``fallback`` (a sensible level), under ``span.hi``.
+    """
+    if span.lo is not None and span.lo > 0:
+        return span.meet(Span(None, span.lo * _REACH))
+    anchor = fallback if span.hi is None else min(fallback, span.hi)
+    return span.meet(Span(anchor / _REACH, anchor * _REACH, lo_open=True))
 
 
 def _grid_of(cons: list[_Con]) -> Grid | None:
@@ -223,50 +341,95 @@ def _grid_of(cons: list[_Con]) -> Grid | None:
     return grid
 
 
-def _solve(draw: Draw, cons: list[_Con], cap: Span, target: str | None = None) -> Decimal | None:
-    """A value inside every constraint not from ``target``, and outside one from it."""
-    others = [c for c in cons if c.rule != target]
-    span = cap
-    for c in others:
+def _meet(cons: list[_Con]) -> Span:
+    span = _POSITIVE
+    for c in cons:
         span = span.meet(c.span)
+    return span
+
+
+def _indices(span: Span, grid: Grid) -> tuple[int, int, Decimal, Decimal] | None:
+    """The grid (or, with no step, the fine power of ten draw_in uses) points in ``span``."""
+    if _empty(span) or span.lo is None or span.hi is None:
+        return None
+    step, origin = (grid.step, grid.origin) if grid.step else (fine_step(span), ZERO)
+    found = grid_indices(span, step, origin)
+    return None if found is None else (*found, step, origin)
+
+
+def _ends(span: Span, grid: Grid) -> tuple[Fraction, Fraction] | None:
+    """The lowest and highest values of ``span`` on ``grid`` (its ends when there is no step)."""
+    if _empty(span) or span.lo is None or span.hi is None:
+        return None
+    if not grid.step:
+        return span.lo, span.hi
+    found = grid_indices(span, grid.step, grid.origin)
+    if found is None:
+        return None
+    s, o = Fraction(grid.step), Fraction(grid.origin)
+    return o + found[0] * s, o + found[1] * s
+
+
+#: Where to draw (span, grid) and, to break a grid, the grid to stay off.
+_Option = tuple[Span, Grid, Grid | None]
+
+
+def _options(cons: list[_Con], fallback: Fraction, target: str | None = None) -> list[_Option]:
+    """Where a value inside every constraint not from ``target``, and outside one from it, lies.
+
+    Computed exactly: every option returned holds a value to draw (rule 5).
+    """
+    others = [c for c in cons if c.rule != target]
+    span = _meet(others)
     grid = _grid_of(others)
-    if grid is None:
-        return None
-    if span.lo is None or span.hi is None or span.lo > span.hi:
-        return None
-    step, origin = grid.step, grid.origin
-    breaks = [c for c in cons if c.rule == target]
+    if grid is None or _empty(span):
+        return []
     if target is None:
-        return draw_in(draw, span, step, origin)
-    options: list[tuple[Span, Grid | None]] = []
-    feasible: list[tuple[Span, Grid, Grid | None]] = []
+        window = _window(span, fallback)
+        return [(window, grid, None)] if _indices(window, grid) is not None else []
+    breaks = [c for c in cons if c.rule == target]
+    candidates: list[tuple[Span, Grid | None]] = []
     # Outside the union of the rule's intervals (one per market price, rule 4 of
     # the module docstring), so that the rule fails whichever price is used.
     lows = [c.span.lo for c in breaks if c.span.lo is not None]
     highs = [c.span.hi for c in breaks if c.span.hi is not None]
     if lows and len(lows) == len(breaks):
-        options.append((span.meet(Span(None, min(lows), hi_open=True)), None))
+        below = span.meet(Span(None, min(lows), hi_open=True))
+        if not _empty(below) and below.hi is not None:  # just below the bound
+            candidates.append((below.meet(Span(below.hi / _REACH, None)), None))
     if highs and len(highs) == len(breaks):
-        options.append((span.meet(Span(max(highs), None, lo_open=True)), None))
-    options.extend((span, c.grid) for c in breaks if c.grid is not None)
-    for sub, off in options:
-        if sub.lo is None or sub.hi is None or sub.lo > sub.hi:
+        above = span.meet(Span(max(highs), None, lo_open=True))
+        if not _empty(above) and above.lo is not None:  # just above it
+            candidates.append((above.meet(Span(None, above.lo * _REACH)), None))
+    window = _window(span, fallback)
+    candidates.extend((window, c.grid) for c in breaks if c.grid is not None)
+    found: list[_Option] = []
+    for sub, off in candidates:
+        if off is None:
+            if _indices(sub, grid) is not None:
+                found.append((sub, grid, None))
             continue
-        if off is not None:
-            fine = Grid(off.step / 10, off.origin)
-            both = grid.intersect(fine)
-            if both is None or grid_indices(sub, both.step, both.origin) is None:
-                continue
-            feasible.append((sub, both, off))
-        else:
-            if step and grid_indices(sub, step, origin) is None:
-                continue
-            feasible.append((sub, grid, None))
-    if not feasible:
-        return None
-    sub, on, off = draw(st.sampled_from(feasible))
-    exclude = (lambda v: off.contains(v)) if off is not None else None
-    return draw_in(draw, sub, on.step, on.origin, exclude=exclude)
+        both = grid.intersect(Grid(off.step / 10, off.origin))
+        if both is None:
+            continue
+        points = _indices(sub, both)
+        if points is None:
+            continue
+        # Two neighbours are never both on ``off`` unless every point is (draw_in's
+        # exclude then finds a neighbour); look at the first two.
+        k_lo, k_hi, step, origin = points
+        if any(
+            not off.contains(on_grid(step, k, origin)) for k in range(k_lo, min(k_hi, k_lo + 1) + 1)
+        ):
+            found.append((sub, both, off))
+    return found
+
+
+def _solve(
+    draw: Draw, cons: list[_Con], fallback: Fraction, target: str | None = None
+) -> Decimal | None:
+    """A value inside every constraint not from ``target``, and outside one from it."""
+    return _draw_option(draw, _options(cons, fallback, target))
 
 
 def _count_full(limit_filter: Any, attr: str, open_now: int | None) -> bool:
@@ -381,22 +544,85 @@ def _orders(
             + (f"break {breaking} alone" if breaking else "pass")
             + " with this symbol and context"
         )
+    # Rule 5: only the pairs that can be built under this context are drawn.
+    pairs = [(t, s) for t, s in pairs if _possible(plan, t, s, breaking)]
+    if not pairs:
+        if breaking is not None:
+            reject()  # this rule's bounds leave no room here (see breakable_rules)
+        raise InvalidArgument(
+            f"no order of {plan.symbol.symbol} passes every rule under this context"
+        )
     order_type, side = draw(st.sampled_from(pairs))
     order = _build(draw, plan, order_type, side, breaking)
     if order is None:
-        reject()  # this draw found no value; another draw will
+        reject()  # not for a real symbol: only where a band is narrower than a step
     return order
+
+
+def _price_options(
+    plan: _Plan, order_type: str, side: str, breaking: str | None
+) -> list[tuple[bool, list[_Option]]]:
+    """For a priced order: per side of a broken notional rule, where the price lies."""
+    target = _target(breaking, "price")
+    sides = (
+        (True, False) if _target(breaking, "quantity") in ("MIN_NOTIONAL", "NOTIONAL") else (True,)
+    )
+    out = []
+    for low in sides:
+        cons = plan.price_cons(side) + plan.price_room(order_type, side, breaking, low)
+        options = _options(cons, plan.price_fallback(), target)
+        if options:
+            out.append((low, options))
+    return out
+
+
+def _stop_target(order_type: str, breaking: str | None) -> str | None:
+    # A stop order without a price breaks PRICE_FILTER through its stopPrice.
+    return "PRICE_FILTER" if breaking == "PRICE_FILTER" and order_type not in PRICED else None
+
+
+def _stop_possible(plan: _Plan, order_type: str, breaking: str | None) -> bool:
+    return bool(
+        _options(plan.stop_cons(), plan.price_fallback(), _stop_target(order_type, breaking))
+    )
+
+
+def _quote_possible(plan: _Plan, order_type: str, breaking: str | None) -> bool:
+    if not (
+        order_type == "MARKET" and plan.symbol.quote_order_qty_market_allowed is not False
+        and breaking in (None, "MIN_NOTIONAL", "NOTIONAL")
+    ):  # fmt: skip
+        return False
+    if breaking is not None and not _quote_breaks(plan, breaking):
+        return False
+    return bool(_options(plan.quote_cons(), Fraction(10), breaking))
+
+
+def _possible(plan: _Plan, order_type: str, side: str, breaking: str | None) -> bool:
+    """Whether :func:`_build` finds every value of this order type and side (exact, cheap)."""
+    if order_type in PRICED and not _price_options(plan, order_type, side, breaking):
+        return False
+    if order_type in STOPS:
+        stop_needed = plan.symbol.allow_trailing_stop is False or (
+            _stop_target(order_type, breaking) is not None
+        )
+        if stop_needed and not _stop_possible(plan, order_type, breaking):
+            return False
+    if order_type in PRICED:
+        return True
+    quantity = _options(
+        plan.quantity_cons(order_type, side, None, breaking),
+        plan.quantity_fallback(),
+        _target(breaking, "quantity"),
+    )
+    return bool(quantity) or _quote_possible(plan, order_type, breaking)
 
 
 def _build(
     draw: Draw, plan: _Plan, order_type: str, side: str, breaking: str | None
 ) -> Order | None:
-    symbol, context = plan.symbol, plan.context
+    symbol = plan.symbol
     values: dict[str, Any] = {"symbol": symbol.symbol, "side": side, "type": order_type}
-    market_prices = _market_prices(context)
-    pf = symbol.filter(PriceFilter)
-    fallback = pf.min_price * 10 if pf is not None and pf.min_price else Decimal(1)
-    price_anchor = _anchor(market_prices, fallback)
     # The shape (timeInForce, iceberg chance, quoteOrderQty chance) is drawn the
     # same way for every type, whether it uses it or not: a MARKET order needs
     # no price, and would otherwise be a shorter, so simpler, choice sequence
@@ -407,43 +633,39 @@ def _build(
         values["time_in_force"] = time_in_force
     price: Decimal | None = None
     if order_type in PRICED:
-        price = _solve(draw, plan.price_cons(side), _cap(price_anchor), _target(breaking, "price"))
+        found = _price_options(plan, order_type, side, breaking)
+        _, options = found[0] if len(found) == 1 else draw(st.sampled_from(found))
+        price = _draw_option(draw, options)
         if price is None:
             return None
         values["price"] = price
     if order_type in STOPS:
-        trailing = _trailing(draw, plan, order_type, side, breaking)
-        use_stop = trailing is None or draw(st.booleans())
-        if breaking == "PRICE_FILTER" and order_type not in PRICED:
+        stop_ok = _stop_possible(plan, order_type, breaking)
+        trailing = _trailing(draw, plan, order_type, side, breaking, required=not stop_ok)
+        use_stop = stop_ok and (trailing is None or draw(st.booleans()))
+        if _stop_target(order_type, breaking) is not None:
             use_stop = True
         if use_stop:
-            target = "PRICE_FILTER" if breaking == "PRICE_FILTER" and price is None else None
-            stop = _solve(draw, plan.stop_cons(), _cap(price_anchor), target)
+            stop = _solve(draw, plan.stop_cons(), plan.price_fallback(),
+                          _stop_target(order_type, breaking))  # fmt: skip
             if stop is None:
                 return None
             values["stop_price"] = stop
         if trailing is not None:
             values["trailing_delta"] = trailing
-        elif breaking == "TRAILING_DELTA":
+        elif breaking == "TRAILING_DELTA" or not use_stop:
             return None
-    lot = symbol.filter(LotSizeFilter)
-    qty_anchor = _anchor([], lot.min_qty * 10 if lot is not None and lot.min_qty else Decimal(1))
     quote_chance = draw(st.integers(0, 3)) if order_type == "MARKET" else 0  # stands for a price
-    use_quote = (
-        order_type == "MARKET" and symbol.quote_order_qty_market_allowed is not False
-        and breaking in (None, "MIN_NOTIONAL", "NOTIONAL") and quote_chance == 3
-    )  # fmt: skip
-    if use_quote:
-        quote = _solve(draw, plan.quote_cons(), _cap(Fraction(10)), breaking)
-        if quote is None or (breaking and not _quote_breaks(plan, breaking)):
+    cons = plan.quantity_cons(order_type, side, price, breaking)
+    target = _target(breaking, "quantity")
+    quantity_options = _options(cons, plan.quantity_fallback(), target)
+    if _quote_possible(plan, order_type, breaking) and (quote_chance == 3 or not quantity_options):
+        quote = _solve(draw, plan.quote_cons(), Fraction(10), breaking)
+        if quote is None:
             return None
         values["quote_order_qty"] = quote
         return _finish(draw, plan, values)
-    cons = (
-        plan.lot_cons(order_type) + plan.notional_cons(order_type, price)
-        + plan.position_cons(side)
-    )  # fmt: skip
-    quantity = _solve(draw, cons, _cap(qty_anchor), _target(breaking, "quantity"))
+    quantity = _draw_option(draw, quantity_options)
     if quantity is None:
         return None
     values["quantity"] = quantity
@@ -462,6 +684,14 @@ def _build(
     return _finish(draw, plan, values)
 
 
+def _draw_option(draw: Draw, options: list[_Option]) -> Decimal | None:
+    if not options:
+        return None
+    sub, on, off = options[0] if len(options) == 1 else draw(st.sampled_from(options))
+    exclude = (lambda v: off.contains(v)) if off is not None else None
+    return draw_in(draw, sub, on.step, on.origin, exclude=exclude)
+
+
 def _quote_breaks(plan: _Plan, rule: str) -> bool:
     return any(c.rule == rule for c in plan.quote_cons())
 
@@ -475,12 +705,19 @@ def _target(breaking: str | None, value: str) -> str | None:
 
 
 def _trailing(
-    draw: Draw, plan: _Plan, order_type: str, side: str, breaking: str | None
+    draw: Draw,
+    plan: _Plan,
+    order_type: str,
+    side: str,
+    breaking: str | None,
+    *,
+    required: bool = False,
 ) -> int | None:
     if plan.symbol.allow_trailing_stop is False:
         return None
     td = plan.symbol.filter(TrailingDeltaFilter)
-    if breaking != "TRAILING_DELTA" and not draw(st.booleans()):  # none first
+    wanted = draw(st.booleans())  # none first
+    if breaking != "TRAILING_DELTA" and not (wanted or required):
         return None
     if td is None:
         return None if breaking == "TRAILING_DELTA" else draw(st.integers(10, 2000))
@@ -505,7 +742,7 @@ def _iceberg(
     if parts is not None:  # D14: CEIL(quantity / icebergQty) <= limit
         cons.append(_Con("ICEBERG_PARTS", Span(Fraction(quantity) / parts.limit, None)))
     target = "ICEBERG_PARTS" if breaking == "ICEBERG_PARTS" else None
-    return _solve(draw, cons, _cap(Fraction(quantity)), target)
+    return _solve(draw, cons, Fraction(quantity), target)
 
 
 def _finish(draw: Draw, plan: _Plan, values: dict[str, Any]) -> Order:
@@ -573,19 +810,23 @@ def orders_from_symbol(
 def breakable_rules(
     symbol: SymbolInfo, *, info: ExchangeInfo | None = None, context: Context | None = None
 ) -> frozenset[str]:
-    """The rules of :data:`BREAKABLE` that :func:`orders_from_symbol` may break alone here.
+    """The rules of :data:`BREAKABLE` that :func:`orders_from_symbol` can break alone here.
 
-    A necessary condition, cheap to compute: the filter is present and applies to
-    some allowed order type under ``context``. A rule whose bounds leave no room
-    to break it alone (a disabled bound, a band wider than PRICE_FILTER) makes
-    the strategy reject draws, as ``assume`` does.
+    The filter is present, applies to some allowed order type under ``context``,
+    and its bounds leave room to break it alone: a rule with no such room (a
+    disabled bound, a ``MARKET_LOT_SIZE`` as wide as ``LOT_SIZE``, a percent band
+    wider than PRICE_FILTER around the context's prices) is left out. Computed
+    from the rules, as the orders are; :func:`orders_from_symbol` asked to break
+    a rule left out here rejects its draws, as ``assume`` does.
     """
     plan = _Plan(symbol, info, context)
     types = _types(plan, None)
     return frozenset(
         rule
         for rule in BREAKABLE
-        for t in types
-        for s in ("BUY", "SELL")
-        if _applies(plan, rule, t, s)
+        if any(
+            _applies(plan, rule, t, s) and _possible(plan, t, s, rule)
+            for t in types
+            for s in ("BUY", "SELL")
+        )
     )

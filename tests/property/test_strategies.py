@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from rules._frozen import FrozenJson
 from rules.context import Context
+from rules.load import load_path
 from rules.models import (
     FILTER_CLASSES,
     ExchangeInfo,
@@ -41,6 +43,7 @@ from rules.models import (
 from rules.order import Order
 from rules.permissions import required_permission_sets
 from rules.testing import (
+    breakable_rules,
     contexts,
     contexts_from_symbol,
     exchange_infos,
@@ -76,6 +79,7 @@ from rules.testing import (
 )
 from rules.testing.strategies import MODERN_MS, Market
 from rules.validate import evaluate
+from tests._shared import EXCHANGE_INFO
 
 #: Cheap symbols with ten distinct names, so that snapshot sizes are quick to explore.
 NAMED_SYMBOLS = st.sampled_from([SymbolInfo(f"S{i}USDT", f"S{i}", "USDT", ()) for i in range(10)])
@@ -343,3 +347,100 @@ class TestContexts:
         assert market.symbol.status == "TRADING"
         assert market.symbol in market.info.symbols
         assert market.info[market.symbol.symbol] == market.symbol
+
+
+@functools.cache
+def _snapshot(name: str) -> ExchangeInfo:
+    return load_path(EXCHANGE_INFO / name)
+
+
+#: Real symbols whose scales differ: a minimum notional of 590,000 SHIB or 20,000
+#: IDR, a two-place tick, a stablecoin's narrow band, a leveraged token's MAX_POSITION.
+REAL_SYMBOLS = [
+    ("spot-full-2023-08.json", "BTCUSDT"),
+    ("spot-full-2023-08.json", "ETHBTC"),
+    ("spot-full-2023-08.json", "SHIBUSDT"),
+    ("spot-full-2023-08.json", "BTTCUSDT"),
+    ("spot-full-2023-08.json", "USDCUSDT"),
+    ("spot-full-2023-08.json", "USDTIDRT"),
+    ("spot-full-2023-08.json", "BTCBIDR"),
+    ("spot-full-2021-08.json", "BTCUPUSDT"),
+    ("spot-9symbols-keyed-2025-11.json", "BTCUSDT"),
+]
+
+
+def _trading(name: str) -> list[SymbolInfo]:
+    return [s for s in _snapshot(name).symbols if s.status == "TRADING"]
+
+
+@st.composite
+def _real_case(
+    draw: st.DrawFn, snapshot: str, name: str, *, breaking: bool
+) -> tuple[Context, Order, str | None]:
+    # Named, not passed: Hypothesis writes the strategy's arguments into its notes.
+    info = _snapshot(snapshot)
+    symbol = info[name]
+    context = draw(contexts_from_symbol(symbol, info=info))
+    rule = None
+    if breaking:
+        rules = sorted(breakable_rules(symbol, info=info, context=context))
+        rule = draw(st.sampled_from(rules)) if rules else None
+    order = draw(orders_from_symbol(symbol, info=info, context=context, breaking=rule))
+    return context, order, rule
+
+
+def _check(info: ExchangeInfo, case: tuple[Context, Order, str | None]) -> None:
+    context, order, rule = case
+    verdict = evaluate(info, order, context)
+    if rule is None:
+        assert verdict.accepted, verdict.violations
+    else:
+        assert [v.filter_type for v in verdict.violations] == [rule]
+
+
+class TestRealSymbols:
+    """Orders for real symbols are drawn, not filtered: the health checks pass under the
+    default profile, whatever the scale (SHIBUSDT once filtered out 49 draws in 50:
+    its quantity was drawn around 10 SHIB, its minimum notional needs 590,000)."""
+
+    @pytest.mark.parametrize(("snapshot", "name"), REAL_SYMBOLS)
+    @pytest.mark.parametrize("breaking", [False, True], ids=["valid", "breaking"])
+    def test_orders_are_accepted_or_break_their_rule(
+        self, snapshot: str, name: str, breaking: bool
+    ) -> None:
+        info = _snapshot(snapshot)
+
+        @given(_real_case(snapshot, name, breaking=breaking))
+        def check(case: tuple[Context, Order, str | None]) -> None:
+            _check(info, case)
+
+        check()
+
+    @pytest.mark.parametrize("snapshot", ["spot-full-2023-08.json", "spot-full-2021-08.json"])
+    @pytest.mark.parametrize("breaking", [False, True], ids=["valid", "breaking"])
+    def test_any_trading_symbol(self, snapshot: str, breaking: bool) -> None:
+        info = _snapshot(snapshot)
+        names = st.sampled_from([s.symbol for s in _trading(snapshot)])
+
+        @given(names.flatmap(lambda name: _real_case(snapshot, name, breaking=breaking)))
+        def check(case: tuple[Context, Order, str | None]) -> None:
+            _check(info, case)
+
+        check()
+
+    def test_the_price_leaves_room_for_the_minimum_notional(self) -> None:
+        # At SHIB's price of 0.00000852 USDT, 5 USDT take 586,855 SHIB: the simplest
+        # LIMIT BUY is at the lowest price of the band and the least quantity there.
+        info = _snapshot("spot-full-2023-08.json")
+        context = Context(avg_price=D("0.00000852"))
+        order = _minimal(orders_from_symbol(info["SHIBUSDT"], info=info, context=context))
+        assert order.price == D("0.00000171")  # 0.2 × avgPrice, rounded up to the tick
+        assert order.quantity == D("2923977")  # 5 / price, rounded up to the step
+        assert evaluate(info, order, context).accepted
+        fewer = Order(**{**_fields(order), "quantity": order.quantity - 1})
+        assert [v.filter_type for v in evaluate(info, fewer, context).violations] == ["NOTIONAL"]
+
+    def test_repr_stays_short(self) -> None:
+        # Hypothesis writes the strategy into every error note: a whole snapshot weighed 2 MB.
+        info = _snapshot("spot-full-2023-08.json")
+        assert len(repr(orders_from_symbol(info["SHIBUSDT"], info=info))) < 300
