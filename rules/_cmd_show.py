@@ -8,7 +8,7 @@ from typing import Any
 
 from rules._converter import unstructure
 from rules.cli import EXIT_ERROR, EXIT_OK, Streams
-from rules.errors import RulesError
+from rules.errors import RulesError, UnknownSymbolError
 from rules.examples import EXAMPLE_EXCHANGE_INFO
 from rules.load import load_path
 from rules.models import SymbolInfo, UnknownFilter
@@ -34,9 +34,14 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     try:
         info = load_path(args.exchange_info, symbols=args.symbol or None)
     except RulesError as error:
-        streams.stderr.write(f"rules: {str(error).splitlines()[0]}\n")
+        message = str(error).splitlines()[0]
+        upper = [s.upper() for s in args.symbol]
+        if isinstance(error, UnknownSymbolError) and upper != args.symbol:
+            message += f" (symbol names are upper-case: {' '.join(upper)})"
+        streams.stderr.write(f"rules: {message}\n")
         return EXIT_ERROR
-    for symbol in info:
+    # In the order asked for (every symbol, in the snapshot's order, if none was).
+    for symbol in [info[name] for name in args.symbol] if args.symbol else info:
         streams.stdout.write(summary(symbol))
     return EXIT_OK
 

@@ -96,6 +96,19 @@ class TestShow:
     def test_unknown_symbol(self) -> None:
         assert call("show", "NOPE") == (2, "", "rules: unknown symbol 'NOPE'\n")
 
+    def test_lower_case_name_gets_a_hint(self) -> None:
+        assert call("show", "btcusdt") == (
+            2,
+            "",
+            "rules: unknown symbol 'btcusdt' (symbol names are upper-case: BTCUSDT)\n",
+        )
+
+    def test_symbols_in_the_order_asked(self) -> None:
+        code, out, _ = call("show", "SHIBUSDT", "BTCUSDT")
+        assert code == 0
+        heads = [line.split()[0] for line in out.splitlines() if not line.startswith(" ")]
+        assert heads == ["SHIBUSDT", "BTCUSDT"]
+
     def test_bad_file(self, tmp_path: Path) -> None:
         path = tmp_path / "x.json"
         path.write_text('{"symbols": [1]')
