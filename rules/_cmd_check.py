@@ -10,7 +10,8 @@ shared with ``rules fix``). Each output line is
 input order. A malformed line gets its own verdict (``-1135 "Invalid JSON
 Request"``, with an ``"error"`` detail) and the run goes on; so does a blank
 line, so that output line N is always the verdict of input line N. Exit 0
-when every order is accepted, 1 when any is rejected, 2 on a usage or load
+when every order is accepted, 1 when any is rejected (with ``--strict``, also
+when an accepted one left rules unchecked), 2 on a usage or load
 error (one line on stderr). ``--format text`` prints a report for people
 instead.
 """
@@ -50,6 +51,11 @@ def register(subparsers: Any) -> None:
         default="json",
         help="json: one verdict object a line (default); text: a report for people",
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 also when an accepted order has rules left unchecked (not certain)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -59,9 +65,9 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     except ValueError as error:
         streams.stderr.write(f"rules: {error}\n")
         return EXIT_ERROR
-    if args.format == "text":
-        return _run_text(info, defaults, streams)
-    return _run_json(info, defaults, streams)
+    run_lines = _run_text if args.format == "text" else _run_json
+    rejected, uncertain = run_lines(info, defaults, streams)
+    return EXIT_REJECTED if rejected or (args.strict and uncertain) else EXIT_OK
 
 
 def _judge(
@@ -82,20 +88,24 @@ def _bad() -> Verdict:
     return Verdict(False, (_INVALID_JSON,), ())
 
 
-def _run_json(info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams) -> int:
+def _run_json(
+    info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams
+) -> tuple[bool, bool]:
+    """Write one verdict a line; whether any was rejected, and any left rules unchecked."""
     default_context = Context.from_mapping(defaults)
     contexts: dict[str, Context] = {}
     # The output line of each verdict seen, by what to_json() shows of it.
     lines: dict[tuple[object, ...], str] = {}
     write = streams.stdout.write
     dumps = json.dumps
-    rejected = False
+    rejected = uncertain = False
     for number, line in enumerate(streams.stdin, 1):
         verdict, _, error = _judge(info, line, defaults, default_context, contexts)
         if verdict is ACCEPTED:
             write(_ACCEPTED_LINE)
             continue
         rejected = rejected or not verdict.accepted
+        uncertain = uncertain or bool(verdict.unchecked)
         if error is not None:
             out = verdict.to_json()
             out["error"] = f"line {number}: {error}"
@@ -114,14 +124,18 @@ def _run_json(info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams)
                 lines.clear()
             lines[key] = text
         write(text)
-    return EXIT_REJECTED if rejected else EXIT_OK
+    return rejected, uncertain
 
 
-def _run_text(info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams) -> int:
+def _run_text(
+    info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams
+) -> tuple[bool, bool]:
+    """A report for people; whether any order was rejected, and any left rules unchecked."""
     default_context = Context.from_mapping(defaults)
     contexts: dict[str, Context] = {}
     out: IO[str] = streams.stdout
     counts = {"accepted": 0, "rejected": 0}
+    uncertain = False
     for number, line in enumerate(streams.stdin, 1):
         verdict, params, error = _judge(info, line, defaults, default_context, contexts)
         status = "accepted" if verdict.accepted else "REJECTED"
@@ -137,8 +151,9 @@ def _run_text(info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams)
             if v.explanation and v.explanation != v.msg:
                 out.write(f"      {v.explanation}\n")
         if verdict.unchecked:
+            uncertain = True
             out.write(
                 f"  unchecked (context lacks what they need): {', '.join(verdict.unchecked)}\n"
             )
     out.write(f"{counts['accepted']} accepted, {counts['rejected']} rejected\n")
-    return EXIT_REJECTED if counts["rejected"] else EXIT_OK
+    return bool(counts["rejected"]), uncertain

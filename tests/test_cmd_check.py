@@ -264,3 +264,20 @@ class TestLineShapes:
         code, out, err = check(stdin=lines(GOOD))
         assert (code, out) == (2, [])
         assert "the following arguments are required: --exchange-info" in err
+
+
+class TestStrict:
+    """--strict: an accepted order with rules left unchecked is not good enough (exit 1)."""
+
+    @pytest.mark.parametrize("format_", ["json", "text"])
+    def test_unchecked_fails_only_with_strict(self, format_: str) -> None:
+        band = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+                "price": "64000.01", "quantity": "0.00150"}  # fmt: skip
+        args = ("--exchange-info", str(EXAMPLE_EXCHANGE_INFO), "--format", format_)
+        loose, out, _ = check(*args, stdin=lines(band))
+        strict, out_strict, _ = check(*args, "--strict", stdin=lines(band))
+        assert (loose, strict) == (0, 1)
+        assert out == out_strict
+        context = {"avgPrice": "64000", "openOrders": 0, "exchangeOpenOrders": 0}
+        certain, _, _ = check(*args, "--strict", stdin=lines({"params": band, "context": context}))
+        assert certain == 0
