@@ -23,15 +23,22 @@ import json
 from collections.abc import Mapping
 from typing import IO, Any, Final
 
-from rules._lines import CACHE_SIZE, add_input_arguments, describe, load_inputs, read_line
+from rules._lines import (
+    CACHE_SIZE,
+    INVALID_LINE,
+    add_input_arguments,
+    bad_line,
+    describe,
+    load_inputs,
+    read_line,
+)
 from rules.cli import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, Streams
 from rules.context import Context
 from rules.models import ExchangeInfo
 from rules.validate import evaluate
-from rules.violations import ACCEPTED, Verdict, Violation
+from rules.violations import ACCEPTED, Verdict
 
 _ACCEPTED_LINE: Final = '{"accepted": true, "violations": [], "unchecked": []}\n'
-_INVALID_JSON: Final = Violation(-1135, "Invalid JSON Request", explanation="")
 
 
 def register(subparsers: Any) -> None:
@@ -80,12 +87,8 @@ def _judge(
     """The verdict of one input line, its params, and an error detail for a bad line."""
     params, context, error = read_line(line, defaults, default_context, contexts)
     if error is not None or params is None:
-        return _bad(), params, error
+        return bad_line(), params, error
     return evaluate(info, params, context), params, None
-
-
-def _bad() -> Verdict:
-    return Verdict(False, (_INVALID_JSON,), ())
 
 
 def _run_json(
@@ -142,9 +145,9 @@ def _run_text(
         counts["accepted" if verdict.accepted else "rejected"] += 1
         out.write(f"line {number}: {status}  {describe(params)}".rstrip() + "\n")
         if error is not None:
-            out.write(f"  {_INVALID_JSON.code} {_INVALID_JSON.msg}: {error}\n")
+            out.write(f"  {INVALID_LINE.code} {INVALID_LINE.msg}: {error}\n")
         for v in verdict.violations:
-            if v is _INVALID_JSON:
+            if v is INVALID_LINE:
                 continue
             where = f" [{v.filter_type}]" if v.filter_type else ""
             out.write(f"  {v.code} {v.msg}{where}\n")

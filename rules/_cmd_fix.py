@@ -29,14 +29,19 @@ from decimal import Decimal
 from typing import IO, Any, Final
 
 from rules._decimal import to_plain_string
-from rules._lines import add_input_arguments, describe, load_inputs, read_line
+from rules._lines import (
+    INVALID_LINE,
+    add_input_arguments,
+    bad_line,
+    describe,
+    load_inputs,
+    read_line,
+)
 from rules.cli import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, Streams
 from rules.context import Context
 from rules.fix import Change, Proposal, propose
 from rules.validate import evaluate
-from rules.violations import Verdict, Violation
-
-_INVALID_JSON: Final = Violation(-1135, "Invalid JSON Request", explanation="")
+from rules.violations import Verdict
 
 
 def register(subparsers: Any) -> None:
@@ -87,7 +92,7 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
         if error is not None:
             detail = f"line {number}: {error}"
             streams.stderr.write(f"rules: {detail}\n")
-            verdict, proposal = _bad(), Proposal(None, reason=detail)
+            verdict, proposal = bad_line(), Proposal(None, reason=detail)
         else:
             assert params is not None
             verdict = evaluate(info, params, context)
@@ -121,10 +126,6 @@ def _reason(proposal: Proposal) -> str | None:
         for keyword, flag in _FLAGS:
             reason = reason.replace(f"pass {keyword}", f"pass {flag}")
     return reason
-
-
-def _bad() -> Verdict:
-    return Verdict(False, (_INVALID_JSON,), ())
 
 
 def _status(verdict: Verdict, proposal: Proposal) -> str:
@@ -174,7 +175,7 @@ def _write_text(
     out.write(f"line {number}: {status[_status(verdict, proposal)]}  {describe(params)}".rstrip())
     out.write("\n")
     if error is not None:
-        out.write(f"  {_INVALID_JSON.code} {_INVALID_JSON.msg}: {error}\n")
+        out.write(f"  {INVALID_LINE.code} {INVALID_LINE.msg}: {error}\n")
         return
     if not verdict.accepted:
         for v in verdict.violations:

@@ -26,10 +26,13 @@ from rules.errors import ApiError, RulesError
 from rules.examples import EXAMPLE_EXCHANGE_INFO
 from rules.load import load_path
 from rules.models import ExchangeInfo
+from rules.violations import Verdict, Violation
 
 __all__ = [
     "CACHE_SIZE",
+    "INVALID_LINE",
     "add_input_arguments",
+    "bad_line",
     "describe",
     "line_context",
     "load_inputs",
@@ -40,6 +43,13 @@ __all__ = [
 _DECODE: Final = json.JSONDecoder(parse_float=Decimal).decode
 #: How many distinct line contexts (and output lines) a command remembers per run.
 CACHE_SIZE: Final = 4096
+#: The violation of a line that cannot be read: Binance's answer to a malformed request.
+INVALID_LINE: Final = Violation(-1135, "Invalid JSON Request", explanation="")
+
+
+def bad_line() -> Verdict:
+    """The verdict of a line that cannot be read (its detail goes beside it)."""
+    return Verdict(False, (INVALID_LINE,), ())
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
