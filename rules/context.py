@@ -192,34 +192,18 @@ def _did_you_mean(key: object) -> str:
 
 
 def _decimal(where: str, raw: object) -> Decimal:
-    # Prices and positions: a plain decimal string, an int, a Decimal, or a
-    # float read as the decimal its repr shows (never Decimal(float)); finite
-    # and not negative.
-    value: Decimal
-    if isinstance(raw, str):
-        try:
-            value = parse_plain_decimal(raw)
-        except ValueError:
-            raise ValueError(f"{where}: expected a decimal string, got {raw!r}") from None
-    elif isinstance(raw, bool):
-        raise ValueError(f"{where}: expected a decimal, got {raw!r}")
-    elif isinstance(raw, int):
-        value = Decimal(raw)
-    elif isinstance(raw, float):
-        value = Decimal(repr(raw))
-    elif isinstance(raw, Decimal):
-        value = raw
-    else:
-        raise ValueError(f"{where}: expected a decimal, got {raw!r}")
+    # Prices and positions, read as _to_decimal reads them; finite and not negative.
+    value = _to_decimal(raw)
+    if not isinstance(value, Decimal):
+        kind = "a decimal string" if isinstance(raw, str) else "a decimal"
+        raise ValueError(f"{where}: expected {kind}, got {raw!r}")
     if not value.is_finite() or value < 0:
         raise ValueError(f"{where}: expected a finite, non-negative decimal, got {raw!r}")
     return value
 
 
 def _permissions(where: str, raw: object) -> frozenset[str]:
-    if isinstance(raw, str) or not isinstance(raw, Iterable):
+    value = _to_permissions(raw)
+    if not isinstance(value, frozenset) or not all(isinstance(p, str) for p in value):
         raise ValueError(f"{where}: expected a list of strings, got {raw!r}")
-    items = list(raw)
-    if not all(isinstance(p, str) for p in items):
-        raise ValueError(f"{where}: expected a list of strings, got {raw!r}")
-    return frozenset(items)
+    return value
