@@ -27,6 +27,7 @@ How an order is built (never by asking the checker):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from decimal import Decimal
 from fractions import Fraction
@@ -320,13 +321,22 @@ def _empty(span: Span) -> bool:
     return span.lo > span.hi or (span.lo == span.hi and (span.lo_open or span.hi_open))
 
 
-def _window(span: Span, fallback: Fraction) -> Span:
+def _window(span: Span, fallback: Fraction, grid: Grid | None = None) -> Span:
     """Where a valid value is drawn inside ``span``: from its lowest value to ``_REACH`` times it.
 
-    Without a positive lower bound, around ``fallback`` (a sensible level), under ``span.hi``.
+    The lowest value is the first point of ``grid`` in ``span`` (a lower bound far
+    below the first tick, as ``minNotional / maxQty`` can be, must not leave the
+    window without a point). Without a positive lower bound, around ``fallback``
+    (a sensible level), under ``span.hi``.
     """
     if span.lo is not None and span.lo > 0:
-        return span.meet(Span(None, span.lo * _REACH))
+        lowest = span.lo
+        if grid is not None and grid.step:
+            step, origin = Fraction(grid.step), Fraction(grid.origin)
+            k = (span.lo - origin) / step
+            first = math.floor(k) + 1 if span.lo_open and k == math.floor(k) else math.ceil(k)
+            lowest = max(lowest, origin + first * step)
+        return span.meet(Span(None, lowest * _REACH))
     anchor = fallback if span.hi is None else min(fallback, span.hi)
     return span.meet(Span(anchor / _REACH, anchor * _REACH, lo_open=True))
 
@@ -385,7 +395,7 @@ def _options(cons: list[_Con], fallback: Fraction, target: str | None = None) ->
     if grid is None or _empty(span):
         return []
     if target is None:
-        window = _window(span, fallback)
+        window = _window(span, fallback, grid)
         return [(window, grid, None)] if _indices(window, grid) is not None else []
     breaks = [c for c in cons if c.rule == target]
     candidates: list[tuple[Span, Grid | None]] = []
@@ -401,7 +411,7 @@ def _options(cons: list[_Con], fallback: Fraction, target: str | None = None) ->
         above = span.meet(Span(max(highs), None, lo_open=True))
         if not _empty(above) and above.lo is not None:  # just above it
             candidates.append((above.meet(Span(None, above.lo * _REACH)), None))
-    window = _window(span, fallback)
+    window = _window(span, fallback, grid)
     candidates.extend((window, c.grid) for c in breaks if c.grid is not None)
     found: list[_Option] = []
     for sub, off in candidates:

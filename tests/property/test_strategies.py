@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from rules._frozen import FrozenJson
 from rules.context import Context
-from rules.load import load_path
+from rules.load import load_path, loads
 from rules.models import (
     FILTER_CLASSES,
     ExchangeInfo,
@@ -444,3 +444,35 @@ class TestRealSymbols:
         # Hypothesis writes the strategy into every error note: a whole snapshot weighed 2 MB.
         info = _snapshot("spot-full-2023-08.json")
         assert len(repr(orders_from_symbol(info["SHIBUSDT"], info=info))) < 300
+
+
+_FAR_MINIMUM = loads(
+    {
+        "serverTime": 1678665600000,
+        "symbols": [
+            {
+                "symbol": "AAUSDT",
+                "status": "TRADING",
+                "baseAsset": "AA",
+                "quoteAsset": "USDT",
+                "orderTypes": ["LIMIT"],
+                "filters": [
+                    {"filterType": "PRICE_FILTER", "minPrice": "0", "maxPrice": "1000",
+                     "tickSize": "1"},
+                    {"filterType": "LOT_SIZE", "minQty": "1", "maxQty": "92233720368.00",
+                     "stepSize": "1"},
+                    {"filterType": "MIN_NOTIONAL", "minNotional": "1"},
+                ],
+            }
+        ],
+    }
+)  # fmt: skip
+
+
+class TestFarMinimum:
+    """A price whose lowest bound (minNotional / maxQty ~ 1e-11) lies far below the first tick."""
+
+    @given(orders_from_symbol(_FAR_MINIMUM["AAUSDT"], info=_FAR_MINIMUM, context=Context()))
+    def test_valid_orders_are_drawn_and_accepted(self, order: Order) -> None:
+        # Found by the ci profile: the window [1e-11, 1e-7] held no tick of 1.
+        assert evaluate(_FAR_MINIMUM, order).accepted
