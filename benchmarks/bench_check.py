@@ -26,11 +26,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from rules.cli import Streams, run
-from rules.context import Context
-from rules.load import load_path
-from rules.models import LotSizeFilter, NotionalFilter, PercentPriceBySideFilter, PriceFilter
-from rules.validate import evaluate
+from rules.checker.context import Context
+from rules.checker.evaluate import evaluate
+from rules.cli.main import Streams, run
+from rules.model.load import load_path
+from rules.model.models import LotSizeFilter, NotionalFilter, PercentPriceBySideFilter, PriceFilter
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "shared/data/exchange_info/spot-full-2023-08.json"
 PARAMS = {

@@ -3,9 +3,21 @@
 This module only re-exports the public names; see the modules for the details.
 """
 
-from rules.cache import Snapshot, SnapshotCache
-from rules.context import Context
-from rules.enums import OrderSide, OrderType, STPMode, SymbolStatus, TimeInForce
+from rules.checker.context import Context
+from rules.checker.evaluate import check, evaluate, is_valid, iter_violations
+from rules.checker.order import Order
+from rules.checker.permissions import (
+    EXCHANGE_INFO_DEFAULT_PERMISSIONS,
+    PermissionSets,
+    PermissionSource,
+    PermissionVerdict,
+    evaluate_permissions,
+    required_permission_sets,
+    symbols_matching_permissions,
+    tradable_symbols,
+)
+from rules.checker.violations import Verdict, Violation
+from rules.edge.cache import Snapshot, SnapshotCache
 from rules.errors import (
     ApiError,
     FetchConnectionError,
@@ -21,9 +33,20 @@ from rules.errors import (
     SnapshotNotFoundError,
     UnknownSymbolError,
 )
-from rules.fix import Change, Proposal, propose
-from rules.load import dump, dumps, load_path, loads
-from rules.models import (
+from rules.fixer.propose import Change, Proposal, propose
+from rules.fixer.rounding import (
+    Grid,
+    RoundMode,
+    format_on_step,
+    price_grid,
+    quantity_grid,
+    round_price,
+    round_quantity,
+    round_to_step,
+)
+from rules.model.enums import OrderSide, OrderType, STPMode, SymbolStatus, TimeInForce
+from rules.model.load import dump, dumps, load_path, loads
+from rules.model.models import (
     ExchangeInfo,
     ExchangeMaxNumAlgoOrdersFilter,
     ExchangeMaxNumIcebergOrdersFilter,
@@ -51,29 +74,6 @@ from rules.models import (
     TrailingDeltaFilter,
     UnknownFilter,
 )
-from rules.order import Order
-from rules.permissions import (
-    EXCHANGE_INFO_DEFAULT_PERMISSIONS,
-    PermissionSets,
-    PermissionSource,
-    PermissionVerdict,
-    evaluate_permissions,
-    required_permission_sets,
-    symbols_matching_permissions,
-    tradable_symbols,
-)
-from rules.rounding import (
-    Grid,
-    RoundMode,
-    format_on_step,
-    price_grid,
-    quantity_grid,
-    round_price,
-    round_quantity,
-    round_to_step,
-)
-from rules.validate import check, evaluate, is_valid, iter_violations
-from rules.violations import Verdict, Violation
 
 __all__ = [
     "EXCHANGE_INFO_DEFAULT_PERMISSIONS",

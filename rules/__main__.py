@@ -1,3 +1,3 @@
-from rules.cli import main
+from rules.cli.main import main
 
 raise SystemExit(main())

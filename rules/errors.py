@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rules.violations import Verdict
+    from rules.checker.violations import Verdict
 
 __all__ = [
     "ApiError",
@@ -159,7 +159,7 @@ class SnapshotNotFoundError(RulesError, LookupError):
 class OrderRejected(RulesError, ValueError):
     """Binance would reject the order; raised by :func:`rules.check`.
 
-    ``verdict`` is the whole :class:`~rules.violations.Verdict`, every violation
+    ``verdict`` is the whole :class:`~rules.checker.violations.Verdict`, every violation
     included; the message lists them, one a line.
     """
 

@@ -1,4 +1,4 @@
-"""rules.cache: atomic writes and the snapshot cache backtests read the rules from."""
+"""rules.edge.cache: atomic writes and the snapshot cache backtests read the rules from."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from rules.cache import Snapshot, SnapshotCache, atomic_write
+from rules.edge.cache import Snapshot, SnapshotCache, atomic_write
 from rules.errors import LoadError, SnapshotNotFoundError
 
 OLD = b'{"the": "old file"}\n'
@@ -272,7 +272,7 @@ class TestSave:
         assert cache.load_latest().server_time == snapshot.server_time
 
     def test_read_only_mapping(self, tmp_path: Path) -> None:
-        from rules._frozen import FrozenJson
+        from rules.model.frozen import FrozenJson
 
         snapshot = SnapshotCache(tmp_path).save(FrozenJson(json.loads(result(7, "BTCUSDT"))))
         assert json.loads(snapshot.read_text()) == json.loads(result(7, "BTCUSDT"))
@@ -370,7 +370,7 @@ class TestQueries:
 
 
 def _file_name(text: str) -> str:
-    """The name ``save`` gives ``text`` (the format rules/cache.py documents)."""
+    """The name ``save`` gives ``text`` (the format rules/edge/cache.py documents)."""
     server_time = json.loads(text)["serverTime"]
     return f"exchangeInfo-{server_time}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
 
@@ -436,7 +436,7 @@ class TestTwoProcesses:
         script = textwrap.dedent(
             """
             import json, sys
-            from rules.cache import SnapshotCache
+            from rules.edge.cache import SnapshotCache
             cache = SnapshotCache(sys.argv[1])
             me = sys.argv[2]
             for i in range(40):

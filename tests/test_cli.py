@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from rules.cli import Streams, run
+from rules.cli.main import Streams, run
 from rules.examples import EXAMPLE_EXCHANGE_INFO
 
 

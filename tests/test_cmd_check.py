@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from rules._lines import line_context as _line_context
-from rules.cli import Streams, run
-from rules.context import Context
+from rules.checker.context import Context
+from rules.cli.lines import line_context as _line_context
+from rules.cli.main import Streams, run
 from rules.examples import EXAMPLE_EXCHANGE_INFO, EXAMPLE_ORDERS
 
 SNAPSHOT = {

@@ -15,8 +15,8 @@ import pytest
 import trustme
 from websockets.sync.server import ServerConnection
 
-from rules.cli import Streams, run
-from rules.ws import DEFAULT_URL
+from rules.cli.main import Streams, run
+from rules.edge.ws import DEFAULT_URL
 from tests._wsserver import (
     FULL_SNAPSHOT,
     WsServer,
@@ -170,7 +170,7 @@ class TestFetch:
         assert "the following arguments are required: --output" in stderr
 
     def test_default_url(self) -> None:
-        from rules.cli import build_parser
+        from rules.cli.main import build_parser
 
         args = build_parser().parse_args(["fetch", "--output", "x"])
         assert args.url == DEFAULT_URL == "wss://ws-api.binance.com:443/ws-api/v3"

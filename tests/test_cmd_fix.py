@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from rules.cli import Streams, build_parser, run
+from rules.cli.main import Streams, build_parser, run
 from rules.examples import EXAMPLE_CONTEXT, EXAMPLE_EXCHANGE_INFO, EXAMPLE_ORDERS
 
 SNAPSHOT = {
@@ -241,7 +241,7 @@ class TestMalformedLines:
         assert err == "".join(f"rules: {e}\n" for e in self.ERRORS)
 
     def test_the_same_errors_as_rules_check(self, snapshot: str) -> None:
-        # One reader for both commands (rules._lines): the same detail for the same line.
+        # One reader for both commands (rules.cli.lines): the same detail for the same line.
         _, fixed, _ = fix("--exchange-info", snapshot, stdin=self.STDIN)
         _, checked, _ = check("--exchange-info", snapshot, stdin=self.STDIN)
         assert [json.loads(x).get("error") for x in fixed] == [

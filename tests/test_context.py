@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from rules.context import CONTEXT_KEYS, Context
+from rules.checker.context import CONTEXT_KEYS, Context
 
 
 class TestFromMapping:

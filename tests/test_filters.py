@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from rules.context import Context
-from rules.filters import (
+from rules.checker.context import Context
+from rules.checker.evaluate import evaluate
+from rules.checker.filters import (
     FILTER_CHECKS,
     ORDER_KINDS,
     REFERENCE_PRICE_MS,
@@ -25,10 +26,9 @@ from rules.filters import (
     check_price_filter,
     market_price,
 )
-from rules.load import loads
-from rules.models import FILTER_CLASSES, ExchangeInfo, PriceFilter, UnknownFilter
-from rules.order import read_order
-from rules.validate import evaluate
+from rules.checker.order import read_order
+from rules.model.load import loads
+from rules.model.models import FILTER_CLASSES, ExchangeInfo, PriceFilter, UnknownFilter
 
 NEW = 1700000000000  # 2023-11: today's grids
 OLD = 1622505600000  # 2021-06: grids offset from the minimum (D17)

@@ -1,4 +1,4 @@
-"""Tests for rules.fix: the nearest accepted order, or the reason none exists."""
+"""Tests for rules.fixer.propose: the nearest accepted order, or the reason none exists."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import Any, ClassVar
 
 import pytest
 
-from rules.context import Context
-from rules.fix import Change, Proposal, propose
-from rules.load import load_path, loads
-from rules.models import ExchangeInfo
-from rules.order import Order
-from rules.validate import evaluate
+from rules.checker.context import Context
+from rules.checker.evaluate import evaluate
+from rules.checker.order import Order
+from rules.fixer.propose import Change, Proposal, propose
+from rules.model.load import load_path, loads
+from rules.model.models import ExchangeInfo
 from tests._shared import EXCHANGE_INFO, VECTORS
 
 D = Decimal

@@ -28,7 +28,7 @@ from rules import (
     load_path,
     loads,
 )
-from rules._converter import describe
+from rules.model.converter import describe
 from tests._shared import EXCHANGE_INFO
 
 SNAPSHOTS = sorted(EXCHANGE_INFO.glob("*.json"))
@@ -536,7 +536,7 @@ class TestBadInput:
         assert [s.symbol for s in loads(data, symbols=["BTCUSDT"])] == ["BTCUSDT"]
 
     def test_keyed_loads_share_nothing_across_loads(self) -> None:
-        from rules import _converter
+        from rules.model import converter as _converter
 
         loads({"BTCUSDT": _symbol()})
         assert not _converter._DECIMALS

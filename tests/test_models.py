@@ -10,9 +10,9 @@ import attrs
 import pytest
 
 import rules
-from rules import models
-from rules._decimal import is_multiple, parse_plain_decimal, to_plain_string
-from rules._frozen import EMPTY, FrozenJson, freeze, thaw
+from rules.model import models
+from rules.model.frozen import EMPTY, FrozenJson, freeze, thaw
+from rules.model.numbers import is_multiple, parse_plain_decimal, to_plain_string
 
 
 class TestNamespace:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from rules.order import Order, parse_order, read_decimal, read_int, read_order
+from rules.checker.order import Order, parse_order, read_decimal, read_int, read_order
 
 
 class _Float(float):

@@ -1,4 +1,4 @@
-"""Tests of :mod:`rules.permissions`: the permission-set rule (D19, D20, D36) and its helpers."""
+"""Tests of :mod:`rules.checker.permissions`: the permission-set rule (D19, D20, D36)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 
 import rules
-from rules.load import load_path, loads
-from rules.models import ExchangeInfo, SymbolInfo
-from rules.permissions import (
+import rules.checker.permissions
+from rules.checker.permissions import (
     EXCHANGE_INFO_DEFAULT_PERMISSIONS,
     PermissionVerdict,
     evaluate_permissions,
@@ -22,6 +21,8 @@ from rules.permissions import (
     symbols_matching_permissions,
     tradable_symbols,
 )
+from rules.model.load import load_path, loads
+from rules.model.models import ExchangeInfo, SymbolInfo
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -390,7 +391,7 @@ class TestArguments:
         assert isinstance(a, PermissionVerdict)
 
     def test_doctests(self) -> None:
-        module = doctest.testmod(rules.permissions)
+        module = doctest.testmod(rules.checker.permissions)
         page = doctest.testfile(str(DOCS / "permissions.md"), module_relative=False)
         assert (module.failed, page.failed) == (0, 0)
         assert module.attempted >= 10
@@ -408,7 +409,7 @@ class TestArguments:
             "tradable_symbols",
         ):
             assert name in rules.__all__
-            assert getattr(rules, name) is getattr(rules.permissions, name)
+            assert getattr(rules, name) is getattr(rules.checker.permissions, name)
 
 
 @pytest.mark.slow

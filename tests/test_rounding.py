@@ -1,4 +1,4 @@
-"""Tests for rules.rounding: named modes, exact grids, eras (D12, D17, D35)."""
+"""Tests for rules.fixer.rounding: named modes, exact grids, eras (D12, D17, D35)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,9 @@ from decimal import Decimal
 import attrs
 import pytest
 
-from rules._decimal import UNBOUNDED, to_plain_string_on_step
-from rules.filters import STEP_FROM_ZERO_MS as STEP_GRID_FROM_MS
-from rules.filters import TICK_FROM_ZERO_MS as TICK_GRID_FROM_MS
-from rules.load import load_path
-from rules.models import LotSizeFilter, MarketLotSizeFilter, PriceFilter
-from rules.rounding import (
+from rules.checker.filters import STEP_FROM_ZERO_MS as STEP_GRID_FROM_MS
+from rules.checker.filters import TICK_FROM_ZERO_MS as TICK_GRID_FROM_MS
+from rules.fixer.rounding import (
     DECIMAL_ROUNDING,
     ROUND_MODES,
     Grid,
@@ -27,6 +24,9 @@ from rules.rounding import (
     round_to_step,
     symbol_quantity_grid,
 )
+from rules.model.load import load_path
+from rules.model.models import LotSizeFilter, MarketLotSizeFilter, PriceFilter
+from rules.model.numbers import UNBOUNDED, to_plain_string_on_step
 from tests._shared import EXCHANGE_INFO, VECTORS
 
 D = Decimal

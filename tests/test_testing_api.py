@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import rules.testing
-from rules.models import SymbolInfo
+from rules.model.models import SymbolInfo
 from rules.testing import (
     contexts_from_symbol,
     exchange_infos,
@@ -45,7 +45,7 @@ class TestImports:
         # alone makes st.from_type(SymbolInfo) work.
         code = (
             "import sys; from hypothesis import strategies as st; "
-            "from rules.models import SymbolInfo; "
+            "from rules.model.models import SymbolInfo; "
             "was = 'rules.testing' in sys.modules; import rules.testing as t; "
             "print(was, repr(st.from_type(SymbolInfo)) "
             "== repr(t.symbol_infos()))"

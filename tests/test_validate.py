@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 
 import rules
-from rules.context import Context
+from rules.checker.context import Context
+from rules.checker.evaluate import check, evaluate, is_valid, iter_violations
+from rules.checker.order import Order
+from rules.checker.violations import Verdict
 from rules.errors import OrderRejected, RulesError
-from rules.load import loads
-from rules.models import ExchangeInfo
-from rules.order import Order
-from rules.validate import check, evaluate, is_valid, iter_violations
-from rules.violations import Verdict
+from rules.model.load import loads
+from rules.model.models import ExchangeInfo
 
 SYMBOL: dict[str, Any] = {
     "symbol": "XY",

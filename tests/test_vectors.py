@@ -1,7 +1,7 @@
 """The public order-check vectors of ``shared/vectors`` (see its README), through both doors.
 
 Every case goes through :func:`rules.evaluate`; every file goes once through the
-command line (:func:`rules.cli.run` with in-memory streams). Compared, as the
+command line (:func:`rules.cli.main.run` with in-memory streams). Compared, as the
 README says: ``accepted``, the multiset of ``(code, filterType)`` and the set
 ``unchecked``; messages are compared for the codes whose wording is fixed.
 """
@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 
-from rules.cli import Streams, run
-from rules.context import Context
-from rules.load import load_path
-from rules.models import ExchangeInfo
-from rules.validate import evaluate
+from rules.checker.context import Context
+from rules.checker.evaluate import evaluate
+from rules.cli.main import Streams, run
+from rules.model.load import load_path
+from rules.model.models import ExchangeInfo
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 MANIFEST = json.loads((SHARED / "vectors" / "manifest.json").read_text())

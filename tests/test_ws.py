@@ -1,4 +1,4 @@
-"""rules.ws: the pure request builder and response parser, then the client against a real
+"""rules.edge.ws: the pure request builder and response parser, then the client against a real
 WebSocket server on 127.0.0.1 (``tests/_wsserver.py``; never Binance, never a mock)."""
 
 from __future__ import annotations
@@ -16,18 +16,7 @@ import pytest
 import trustme
 from websockets.sync.server import ServerConnection
 
-from rules.errors import (
-    ApiError,
-    FetchConnectionError,
-    FetchError,
-    FetchTimeoutError,
-    FetchTlsError,
-    IpBannedError,
-    MalformedFrameError,
-    RateLimitedError,
-    RulesError,
-)
-from rules.ws import (
+from rules.edge.ws import (
     DEFAULT_URL,
     MAX_TIMEOUT,
     Client,
@@ -38,6 +27,17 @@ from rules.ws import (
     exchange_info_params,
     fetch,
     parse_response,
+)
+from rules.errors import (
+    ApiError,
+    FetchConnectionError,
+    FetchError,
+    FetchTimeoutError,
+    FetchTlsError,
+    IpBannedError,
+    MalformedFrameError,
+    RateLimitedError,
+    RulesError,
 )
 from tests._wsserver import (
     FULL_SNAPSHOT,
@@ -375,8 +375,8 @@ class TestImports:
 
     def test_import_rules_does_not_import_websocket(self) -> None:
         code = (
-            "import sys, rules, rules.ws, rules.cache, rules.cli; "
-            "rules.cli.build_parser(); "
+            "import sys, rules, rules.edge.ws, rules.edge.cache, rules.cli.main; "
+            "rules.cli.main.build_parser(); "
             "print('websocket' in sys.modules)"
         )
         out = subprocess.run(

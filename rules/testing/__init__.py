@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from rules import models
-from rules.context import Context
+from rules.checker.context import Context
+from rules.model import models
 from rules.testing._orders import BREAKABLE, breakable_rules, orders_from_symbol
 from rules.testing.strategies import (
     _BY_CLASS,

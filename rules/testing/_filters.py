@@ -17,9 +17,8 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from rules._decimal import CONTEXT
-from rules._frozen import FrozenJson
-from rules.models import (
+from rules.model.frozen import FrozenJson
+from rules.model.models import (
     ExchangeMaxNumAlgoOrdersFilter,
     ExchangeMaxNumIcebergOrdersFilter,
     ExchangeMaxNumOrderListsFilter,
@@ -42,6 +41,7 @@ from rules.models import (
     TrailingDeltaFilter,
     UnknownFilter,
 )
+from rules.model.numbers import CONTEXT
 from rules.testing._values import ZERO, on_grid, places, power_of_ten, with_places
 
 Draw = Any  # hypothesis' draw function

@@ -15,9 +15,9 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from rules._decimal import CONTEXT
-from rules.context import Context
-from rules.models import (
+from rules.checker.context import Context
+from rules.checker.permissions import required_permission_sets
+from rules.model.models import (
     ExchangeInfo,
     ExchangeMaxNumAlgoOrdersFilter,
     ExchangeMaxNumIcebergOrdersFilter,
@@ -32,7 +32,7 @@ from rules.models import (
     PriceFilter,
     SymbolInfo,
 )
-from rules.permissions import required_permission_sets
+from rules.model.numbers import CONTEXT
 from rules.testing import _filters as f
 from rules.testing._numbers import grid_decimals
 from rules.testing._snapshots import _exchange_infos

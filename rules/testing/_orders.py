@@ -38,8 +38,11 @@ from hypothesis import reject
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from rules.context import Context
-from rules.models import (
+from rules.checker.context import Context
+from rules.checker.order import Order
+from rules.checker.permissions import required_permission_sets
+from rules.fixer.rounding import Grid, price_grid, quantity_grid
+from rules.model.models import (
     ExchangeInfo,
     ExchangeMaxNumAlgoOrdersFilter,
     ExchangeMaxNumIcebergOrdersFilter,
@@ -59,9 +62,6 @@ from rules.models import (
     SymbolInfo,
     TrailingDeltaFilter,
 )
-from rules.order import Order
-from rules.permissions import required_permission_sets
-from rules.rounding import Grid, price_grid, quantity_grid
 from rules.testing._values import ZERO, Span, draw_in, fine_step, grid_indices, on_grid
 
 Draw = Any

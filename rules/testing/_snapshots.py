@@ -10,8 +10,8 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from rules.load import dump
-from rules.models import (
+from rules.model.load import dump
+from rules.model.models import (
     ExchangeInfo,
     ExchangeMaxNumAlgoOrdersFilter,
     ExchangeMaxNumIcebergOrdersFilter,

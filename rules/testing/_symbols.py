@@ -13,8 +13,8 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from rules.enums import OrderType, STPMode, SymbolStatus
-from rules.models import (
+from rules.model.enums import OrderType, STPMode, SymbolStatus
+from rules.model.models import (
     Filter,
     IcebergPartsFilter,
     MaxNumAlgoOrdersFilter,

@@ -3,7 +3,7 @@
 Rules this module keeps:
 
 1. Every generated number is ``origin + k * step`` for a drawn integer ``k``:
-   exact by construction, computed through :data:`rules._decimal.CONTEXT`,
+   exact by construction, computed through :data:`rules.model.numbers.CONTEXT`,
    and shrinking toward the lowest allowed ``k``.
 2. Bounds are computed as :class:`~fractions.Fraction` (``minNotional / price``
    is rarely a finite decimal); only the values drawn are ``Decimal``.
@@ -23,7 +23,7 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from rules._decimal import CONTEXT
+from rules.model.numbers import CONTEXT
 
 ZERO = Decimal(0)
 

@@ -21,7 +21,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from rules.models import (
+from rules.model.models import (
     FILTER_CLASSES,
     ExchangeMaxNumAlgoOrdersFilter,
     ExchangeMaxNumIcebergOrdersFilter,

@@ -17,11 +17,11 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rules.context import Context
-from rules.load import load_path
-from rules.models import ExchangeInfo
-from rules.order import Order
-from rules.validate import evaluate, is_valid
+from rules.checker.context import Context
+from rules.checker.evaluate import evaluate, is_valid
+from rules.checker.order import Order
+from rules.model.load import load_path
+from rules.model.models import ExchangeInfo
 
 SNAPSHOTS = sorted(
     (Path(__file__).resolve().parents[3] / "shared" / "data" / "exchange_info").glob("*.json")

@@ -1,7 +1,7 @@
-"""The checker's fast path (rules/_fastpath.py) never disagrees with the general path.
+"""The checker's fast path (rules/checker/fastpath.py) never disagrees with the general path.
 
 The fast path restates the filters' rules as bounds (the folds next to each
-check in rules/filters.py). These tests are what keeps that restatement honest:
+check in rules/checker/filters.py). These tests are what keeps that restatement honest:
 over every real snapshot in ``shared/data/exchange_info``, orders built on and
 around each symbol's limits (grid points, one tick off, the exact bounds, the
 market-price bands' edges, the open-order limits, extra and malformed params)
@@ -22,12 +22,14 @@ import pytest
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
-from rules._decimal import CONTEXT
-from rules._fastpath import grid_pattern
-from rules.context import Context
-from rules.filters import FILTER_CHECKS, FOLDS, check_unknown
-from rules.load import load_path, loads
-from rules.models import (
+from rules.checker.context import Context
+from rules.checker.evaluate import _accepted_fast, _general_verdict, _plan, evaluate, is_valid
+from rules.checker.fastpath import grid_pattern
+from rules.checker.filters import FILTER_CHECKS, FOLDS, check_unknown
+from rules.checker.order import read_decimal
+from rules.checker.violations import ACCEPTED
+from rules.model.load import load_path, loads
+from rules.model.models import (
     ExchangeInfo,
     LotSizeFilter,
     MaxNumOrdersFilter,
@@ -36,9 +38,7 @@ from rules.models import (
     PriceFilter,
     SymbolInfo,
 )
-from rules.order import read_decimal
-from rules.validate import _accepted_fast, _general_verdict, _plan, evaluate, is_valid
-from rules.violations import ACCEPTED
+from rules.model.numbers import CONTEXT
 
 SNAPSHOTS = sorted(
     (Path(__file__).resolve().parents[3] / "shared" / "data" / "exchange_info").glob("*.json")

@@ -1,4 +1,4 @@
-"""Properties of rules.fix.propose: an accepted order or a reason, never worse, nearest, stable.
+"""Properties of rules.propose: an accepted order or a reason, never worse, nearest, stable.
 
 filters.md, PRICE_FILTER: "`price` % `tickSize` == 0"; LOT_SIZE: "`quantity` % `stepSize` == 0";
 NOTIONAL: "`price` * `quantity` >= `minNotional`". The fixer's promise: whatever it proposes
@@ -13,13 +13,13 @@ from typing import Any
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from rules._decimal import CONTEXT
-from rules.fix import Proposal, propose
-from rules.models import LotSizeFilter, MarketLotSizeFilter, PriceFilter
-from rules.rounding import price_grid, symbol_quantity_grid
+from rules.checker.evaluate import evaluate
+from rules.fixer.propose import Proposal, propose
+from rules.fixer.rounding import price_grid, symbol_quantity_grid
+from rules.model.models import LotSizeFilter, MarketLotSizeFilter, PriceFilter
+from rules.model.numbers import CONTEXT
 from rules.testing import markets
 from rules.testing.strategies import Market
-from rules.validate import evaluate
 
 #: Filters the fixer moves values for: after it, none of them may still fail.
 FIXED_BY_THE_FIXER = frozenset({

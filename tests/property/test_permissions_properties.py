@@ -1,4 +1,4 @@
-"""Properties of the permission rule (:mod:`rules.permissions`).
+"""Properties of the permission rule (:mod:`rules.checker.permissions`).
 
 The rule, after the exchangeInfo notes: with ``[["A"],["B","C"]]`` an account may
 place orders when it holds A, and B or C (an inclusive or: holding both B and C is fine).
@@ -11,8 +11,8 @@ from random import Random
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rules.models import SymbolInfo
-from rules.permissions import evaluate_permissions
+from rules.checker.permissions import evaluate_permissions
+from rules.model.models import SymbolInfo
 
 # A small alphabet makes overlaps between account and sets likely; "spot" checks
 # that names are case-sensitive, "TRD_GRP_777" that unknown names are just names.

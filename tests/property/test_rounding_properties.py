@@ -1,4 +1,4 @@
-"""Properties of rules.rounding: results land on the grid, rounding is idempotent and exact.
+"""Properties of rules.fixer.rounding: results land on the grid, rounding is idempotent and exact.
 
 filters.md, PRICE_FILTER: "`price` % `tickSize` == 0"; LOT_SIZE: "`quantity` % `stepSize` == 0";
 CHANGELOG 2022-02-24 / 2023-03-13: before them, the grids started at minPrice / minQty (D17, D35).
@@ -11,12 +11,10 @@ from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal, Inexact
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from rules._decimal import CONTEXT, to_plain_string_on_step
-from rules.context import Context
-from rules.filters import ORDER_KINDS, Era, check_lot_size, check_price_filter
-from rules.models import LotSizeFilter, PriceFilter
-from rules.order import ParsedOrder
-from rules.rounding import (
+from rules.checker.context import Context
+from rules.checker.filters import ORDER_KINDS, Era, check_lot_size, check_price_filter
+from rules.checker.order import ParsedOrder
+from rules.fixer.rounding import (
     DECIMAL_ROUNDING,
     ROUND_MODES,
     Grid,
@@ -25,6 +23,8 @@ from rules.rounding import (
     quantity_grid,
     round_to_step,
 )
+from rules.model.models import LotSizeFilter, PriceFilter
+from rules.model.numbers import CONTEXT, to_plain_string_on_step
 
 modes = st.sampled_from(ROUND_MODES)
 
@@ -136,7 +136,7 @@ class TestGridIntersection:
 class TestSameGridAsTheChecker:
     """round_price / round_quantity land where the checker's PRICE_FILTER / LOT_SIZE grid is (D35).
 
-    The checker and the rounding share the era boundaries (rules.filters.Era); this checks
+    The checker and the rounding share the era boundaries (rules.checker.filters.Era); this checks
     that they also agree on the grid itself, in every era.
     """
 

@@ -11,10 +11,13 @@ import pytest
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
-from rules._frozen import FrozenJson
-from rules.context import Context
-from rules.load import load_path, loads
-from rules.models import (
+from rules.checker.context import Context
+from rules.checker.evaluate import evaluate
+from rules.checker.order import Order
+from rules.checker.permissions import required_permission_sets
+from rules.model.frozen import FrozenJson
+from rules.model.load import load_path, loads
+from rules.model.models import (
     FILTER_CLASSES,
     ExchangeInfo,
     ExchangeMaxNumAlgoOrdersFilter,
@@ -40,8 +43,6 @@ from rules.models import (
     TrailingDeltaFilter,
     UnknownFilter,
 )
-from rules.order import Order
-from rules.permissions import required_permission_sets
 from rules.testing import (
     breakable_rules,
     contexts,
@@ -78,7 +79,6 @@ from rules.testing import (
     unknown_filters,
 )
 from rules.testing.strategies import MODERN_MS, Market
-from rules.validate import evaluate
 from tests._shared import EXCHANGE_INFO
 
 #: Cheap symbols with ten distinct names, so that snapshot sizes are quick to explore.

@@ -12,10 +12,11 @@ import attrs
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
-from rules.fix import propose
-from rules.load import dump, loads
-from rules.models import Filter, LotSizeFilter, PriceFilter
-from rules.rounding import ROUND_MODES, RoundMode, price_grid, quantity_grid, round_to_step
+from rules.checker.evaluate import evaluate
+from rules.fixer.propose import propose
+from rules.fixer.rounding import ROUND_MODES, RoundMode, price_grid, quantity_grid, round_to_step
+from rules.model.load import dump, loads
+from rules.model.models import Filter, LotSizeFilter, PriceFilter
 from rules.testing import (
     breakable_rules,
     exchange_infos,
@@ -29,7 +30,6 @@ from rules.testing import (
     symbol_infos,
 )
 from rules.testing.strategies import LAUNCH_MS, Market
-from rules.validate import evaluate
 
 ANY_ERA = server_times(min_value=LAUNCH_MS)
 

@@ -1,0 +1,134 @@
+"""The fast path's folds: each filter check's rule restated as bounds (:class:`AcceptBounds`).
+
+A check in :mod:`rules.checker.filters` may have a *fold*, written right below it and
+registered with :func:`folds` into :data:`FOLDS`; :mod:`rules.checker.fastpath` folds a
+symbol's filters into one :class:`AcceptBounds` per order type and compiles it.
+Re-exported by :mod:`rules.checker.filters`; see rule 6 at its top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Final
+
+from rules.checker.eras import Era
+from rules.checker.kinds import OrderKind
+from rules.model.numbers import is_multiple
+
+__all__ = ["FOLDS", "AcceptBounds", "Fold", "folds", "grid_from_zero"]
+
+#: An upper bound that is never reached (comparisons with it are exact, no context).
+INFINITY: Final = Decimal("Infinity")
+_ZERO: Final = Decimal(0)
+
+
+class AcceptBounds:
+    """What an order of the simple shape must satisfy to pass a symbol's filters.
+
+    The simple shape is what validate.py's fast path handles: a priced,
+    non-market type without a stop (LIMIT, LIMIT_MAKER) sent with ``price`` and
+    ``quantity`` only, no ``stopPrice``, ``icebergQty``, ``trailingDelta``,
+    ``quoteOrderQty`` or peg, a BUY or SELL side, in an era whose grids start
+    at zero. Folds (:data:`FOLDS`) narrow these bounds, each from its own filter:
+
+    - ``price`` within ``[price_low, price_high]`` and on ``price_step``'s grid;
+    - ``quantity`` likewise;
+    - ``price × quantity`` within ``[notional_low, notional_high]``;
+    - ``price`` within every band of ``bands``: ``(avgPriceMins, bid up, bid down,
+      ask up, ask down)``, times the market price of the context (D13, D18);
+    - for every ``(attribute, maximum)`` of ``counters``, the context's count
+      given and ``count + 1 <= maximum`` (D15).
+
+    All bounds are inclusive, as in the checks; a 0 limit is never folded in
+    (D12), so ``INFINITY`` stands for "no upper bound". A second grid on the same
+    value is not folded (``False``): that symbol takes the general path.
+    """
+
+    __slots__ = (
+        "bands",
+        "counters",
+        "notional_high",
+        "notional_low",
+        "price_high",
+        "price_low",
+        "price_step",
+        "quantity_high",
+        "quantity_low",
+        "quantity_step",
+    )
+
+    def __init__(self) -> None:
+        self.price_low = self.quantity_low = self.notional_low = _ZERO
+        self.price_high = self.quantity_high = self.notional_high = INFINITY
+        self.price_step: Decimal | None = None
+        self.quantity_step: Decimal | None = None
+        self.bands: list[tuple[int | None, Decimal, Decimal, Decimal, Decimal]] = []
+        self.counters: list[tuple[str, int]] = []
+
+    def price(self, low: Decimal, high: Decimal, step: Decimal) -> bool:
+        """Fold ``low <= price <= high`` (0: no bound) and ``price % step == 0`` (0: none)."""
+        self.price_low, self.price_high = _narrow(self.price_low, self.price_high, low, high)
+        if step:
+            if self.price_step is not None:
+                return False
+            self.price_step = step
+        return True
+
+    def quantity(self, low: Decimal, high: Decimal, step: Decimal) -> bool:
+        """Fold ``low <= quantity <= high`` (0: no bound) and ``quantity % step == 0``."""
+        self.quantity_low, self.quantity_high = _narrow(
+            self.quantity_low, self.quantity_high, low, high
+        )
+        if step:
+            if self.quantity_step is not None:
+                return False
+            self.quantity_step = step
+        return True
+
+    def notional(self, low: Decimal | None, high: Decimal | None) -> bool:
+        """Fold ``low <= price × quantity <= high`` (``None`` or 0: no bound)."""
+        self.notional_low, self.notional_high = _narrow(
+            self.notional_low, self.notional_high, low or _ZERO, high or _ZERO
+        )
+        return True
+
+
+def grid_from_zero(low: Decimal, step: Decimal) -> bool:
+    """Whether the old grid ``(x - low) % step == 0`` (D17) is the grid ``x % step == 0``.
+
+    It is when ``low`` is itself on the grid (or there is no grid): then ``x - low``
+    and ``x`` differ by a multiple of ``step``.
+    """
+    return is_multiple(low, step)
+
+
+def _narrow(
+    low: Decimal, high: Decimal, new_low: Decimal, new_high: Decimal
+) -> tuple[Decimal, Decimal]:
+    # Comparisons only: exact, no context needed. A 0 upper bound is "none" (D12).
+    return max(low, new_low), (min(high, new_high) if new_high else high)
+
+
+Fold = Callable[[Any, OrderKind, Era, AcceptBounds], bool]
+
+#: Check -> its fold, for the checks that have one (see :func:`folds`). A check
+#: (:data:`rules.checker.filters.Check`) is only a key here, so its type stays open: this
+#: module imports nothing from ``rules.checker.filters``.
+FOLDS: Final[dict[Callable[..., object], Fold]] = {}
+
+
+def folds(check: Callable[..., object]) -> Callable[[Fold], Fold]:
+    """Register the decorated function as the fold of ``check``.
+
+    A fold ``fold(filter, kind, era, bounds) -> bool`` adds to ``bounds`` what
+    ``check`` demands of an order of the simple shape (:class:`AcceptBounds`)
+    of type ``kind`` for it to return ``None`` (pass, nothing unchecked), and
+    returns ``True``; or returns ``False`` when it cannot say it as bounds.
+    """
+
+    def register(fold: Fold) -> Fold:
+        FOLDS[check] = fold
+        return fold
+
+    return register

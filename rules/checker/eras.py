@@ -1,0 +1,83 @@
+"""The rule eras (D17) and the market price a filter uses in each (D18).
+
+Binance changed some rules at known dates; a snapshot is judged by the rules of
+its ``serverTime``. :class:`Era` says which version applies, and
+:func:`market_price` picks the "average of previous trade prices" the
+PERCENT_PRICE, PERCENT_PRICE_BY_SIDE and notional filters compare against.
+Both are re-exported by :mod:`rules.checker.filters`; see the rules at its top.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Final
+
+import attrs
+
+from rules.checker.context import Context as OrderContext
+
+__all__ = [
+    "REFERENCE_PRICE_MS",
+    "STEP_FROM_ZERO_MS",
+    "TICK_FROM_ZERO_MS",
+    "Era",
+    "market_price",
+]
+
+#: 2022-02-24 00:00 UTC: PRICE_FILTER's grid became ``price % tickSize`` (changelog).
+TICK_FROM_ZERO_MS: Final = 1645660800000
+#: 2023-03-13 00:00 UTC: LOT_SIZE/MARKET_LOT_SIZE's grid became ``qty % stepSize``;
+#: the new error messages (D19) too.
+STEP_FROM_ZERO_MS: Final = 1678665600000
+#: 2026-05-08 00:00 UTC: the reference price replaces the average price when non-null (D18).
+REFERENCE_PRICE_MS: Final = 1778198400000
+
+
+@attrs.frozen
+class Era:
+    """Which version of the rules a snapshot is judged by (D17).
+
+    Attributes:
+        tick_from_min: PRICE_FILTER's grid is ``(price - minPrice) % tickSize``.
+        step_from_min: the lot-size grids are ``(qty - minQty) % stepSize``.
+        reference_price: a non-null ``referencePrice`` is the market price (D18).
+        new_messages: the 2023-03-13 error messages apply (D19).
+    """
+
+    tick_from_min: bool = False
+    step_from_min: bool = False
+    reference_price: bool = True
+    new_messages: bool = True
+
+    @classmethod
+    def at(cls, server_time: int | None) -> Era:
+        """The era of a snapshot taken at ``server_time`` (ms); ``None`` is today's rules.
+
+        >>> Era.at(1622505600000)  # 2021-06-01
+        Era(tick_from_min=True, step_from_min=True, reference_price=False, new_messages=False)
+        """
+        if server_time is None:
+            return cls()
+        return cls(
+            tick_from_min=server_time < TICK_FROM_ZERO_MS,
+            step_from_min=server_time < STEP_FROM_ZERO_MS,
+            reference_price=server_time >= REFERENCE_PRICE_MS,
+            new_messages=server_time >= STEP_FROM_ZERO_MS,
+        )
+
+
+# --------------------------------------------------------------------------- the market price (D18)
+
+
+def market_price(avg_price_mins: int | None, context: OrderContext, era: Era) -> Decimal | None:
+    """The "average of previous trade prices" a filter uses, from the context (D18).
+
+    The reference price when the era has one and it is non-null; else the last
+    price if ``avgPriceMins`` is 0; else the average price. ``None`` when the
+    context lacks that value (the filter is then unchecked).
+    """
+    if era.reference_price and context.reference_price is not None:
+        return context.reference_price
+    if avg_price_mins == 0:
+        return context.last_price
+    return context.avg_price

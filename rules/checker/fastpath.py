@@ -1,0 +1,240 @@
+"""The checker's fast path: "surely accepted" in about a microsecond, else "ask the general path".
+
+For each symbol and each order type of the *simple shape*
+(:class:`~rules.checker.bounds.AcceptBounds`: LIMIT or LIMIT_MAKER with ``price``
+and ``quantity`` as plain strings, a BUY or
+SELL side, no stop, iceberg, trailing delta, quote quantity, peg, STP mode or
+strategy), :func:`compile_fast_check` builds one small
+function from the symbol's filters. It answers ``True`` only when the general
+path (:func:`rules.checker.evaluate._evaluate`) would find no violation and nothing
+unchecked, so that :func:`rules.checker.evaluate.evaluate` may return ``ACCEPTED``
+outright. Anything else, including every rejection, returns ``False`` and the
+general path judges the order and explains it. The fast path therefore never
+builds a violation and never has to word one.
+
+Where the rules come from, so the two paths cannot drift apart unnoticed:
+
+- the filters: each filter's check in :data:`~rules.checker.filters.FILTER_CHECKS` has a
+  *fold*, written next to it, that states the same rule as bounds; a check
+  without a fold (an unknown filter, D25) or a fold that declines (an old-era
+  grid from a minimum off the grid, D17; an active MAX_POSITION) leaves the
+  symbol without a fast path;
+- the reading: a numeric string is taken only if it matches Binance's own
+  legal range :data:`rules.checker.order.DECIMAL_RANGE`, the set of strings
+  :func:`rules.checker.order.read_decimal` accepts; any other value (a number, a
+  ``Decimal``) takes the general path; a parameter other than the ones read
+  here is accepted only if the reader ignores it (not in
+  :data:`rules.checker.order.PARAMS`, and not ``""``);
+- ``tests/property/test_fastpath_properties.py`` generates many orders, most
+  near the boundaries of real snapshots' filters, and asserts that
+  :func:`rules.checker.evaluate.evaluate` gives exactly the general path's verdict.
+
+Arithmetic is the general path's own: :func:`rules.model.numbers.is_multiple` for
+grids (exact at any length) and ``PRODUCT.multiply`` for products (exact at
+``MAX_PREC``); everything else is a comparison, which is exact without a context.
+A grid of a power of ten (``0.01``, ``0.00001000``) is tested on the string
+instead, by the same pattern that reads it (:func:`grid_pattern`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any, Final
+
+from rules.checker.context import Context
+from rules.checker.filters import FOLDS, PRODUCT, AcceptBounds, Check, Era, OrderKind, market_price
+from rules.checker.order import DECIMAL_RANGE, PARAMS
+from rules.checker.permissions import evaluate_permissions
+from rules.model.models import Filter, SymbolInfo
+from rules.model.numbers import is_multiple
+
+__all__ = ["FastCheck", "compile_fast_check"]
+
+#: ``check(params, context)``: whether the general path would return ``ACCEPTED``.
+FastCheck = Callable[[dict[str, Any], Context], bool]
+
+_TIME_IN_FORCE: Final = frozenset({"GTC", "IOC", "FOK"})
+_ZERO: Final = Decimal(0)
+#: Parameters the reader reads but no rule checks (yet): a string of them is ignored.
+_READ_NOT_CHECKED: Final = frozenset({"newClientOrderId"})
+#: The strings read_decimal reads: Binance's own legal range for a DECIMAL (D29).
+_PLAIN: Final = DECIMAL_RANGE.removeprefix("^").removesuffix("$")
+#: Per side, the price interval every price rule allows: (lowest, highest).
+_SideBounds = dict[str, tuple[Decimal, Decimal]]
+
+
+def simple_shape(kind: OrderKind) -> bool:
+    """Whether ``kind`` is an order type of the simple shape (LIMIT, LIMIT_MAKER)."""
+    mandatory = {wire for group in kind.mandatory for wire in group}
+    return (
+        kind.priced
+        and not kind.market
+        and all(len(group) == 1 for group in kind.mandatory)
+        and {"price", "quantity"} <= mandatory <= {"timeInForce", "price", "quantity"}
+    )
+
+
+def fold_bounds(
+    checks: Iterable[tuple[Check, Filter]], kind: OrderKind, era: Era
+) -> AcceptBounds | None:
+    """Every filter's rule for ``kind`` as one set of bounds, or ``None`` if one cannot fold."""
+    bounds = AcceptBounds()
+    for check, f in checks:
+        fold = FOLDS.get(check)
+        if fold is None or not fold(f, kind, era, bounds):
+            return None
+    return bounds
+
+
+def compile_fast_check(
+    symbol: SymbolInfo, checks: Iterable[tuple[Check, Filter]], kind: OrderKind, era: Era
+) -> FastCheck | None:
+    """The fast check of ``kind`` orders on ``symbol``, or ``None`` if there is none.
+
+    The caller has already made sure the symbol is TRADING and has the type
+    enabled (D01, D02): the symbol-level rules that do not depend on the order.
+    """
+    if not simple_shape(kind):
+        return None
+    bounds = fold_bounds(checks, kind, era)
+    if bounds is None:
+        return None
+    needs_tif = any(group == ("timeInForce",) for group in kind.mandatory)
+    taken = frozenset(
+        {"symbol", "side", "type", "price", "quantity"} | ({"timeInForce"} if needs_tif else set())
+    )
+    size = len(taken)
+    quantity_low, quantity_high = bounds.quantity_low, bounds.quantity_high
+    notional_low, notional_high = bounds.notional_low, bounds.notional_high
+    # Both strings are read by one pattern, "price,quantity" (a comma is in
+    # neither); a power-of-ten grid is tested on the string (grid_pattern), any
+    # other step by an exact remainder.
+    price_pattern, tick = grid_pattern(bounds.price_step)
+    quantity_pattern, step = grid_pattern(bounds.quantity_step)
+    readable = re.compile(f"{price_pattern},{quantity_pattern}").fullmatch
+    # D37 wants price × quantity > 0; a positive minimum notional already says so.
+    positive_low = notional_low > 0
+    multiply = PRODUCT.multiply
+
+    def side_bounds(context: Context) -> _SideBounds | None:
+        """What the context allows, per side; ``None``: it decides nothing for sure."""
+        permissions = context.permissions
+        if (
+            permissions is not None
+            and evaluate_permissions(symbol, permissions).permitted is not True
+        ):
+            return None  # not permitted (D19) or not known (D36)
+        for attribute, maximum in bounds.counters:
+            count = getattr(context, attribute)
+            if count is None or count + 1 > maximum:
+                return None  # unchecked, or a violation (D15)
+        sides: _SideBounds = {}
+        for side in ("BUY", "SELL"):
+            low, high = bounds.price_low, bounds.price_high
+            for mins, bid_up, bid_down, ask_up, ask_down in bounds.bands:
+                reference = market_price(mins, context, era)
+                if reference is None:
+                    return None  # unchecked (D18)
+                up, down = (bid_up, bid_down) if side == "BUY" else (ask_up, ask_down)
+                if up:
+                    high = min(high, multiply(reference, up))
+                low = max(low, multiply(reference, down))
+            sides[side] = (low, high)
+        return sides
+
+    # The last context seen and what it allows, as one tuple so that a thread
+    # never reads one with the other's bounds. A Context is frozen: the same
+    # object always allows the same.
+    last: tuple[Context | None, _SideBounds | None] = (None, None)
+
+    def fast_check(params: dict[str, Any], context: Context) -> bool:
+        nonlocal last
+        seen = last
+        if seen[0] is not context:
+            seen = last = (context, side_bounds(context))
+        sides = seen[1]
+        if sides is None:
+            return False
+        if len(params) != size and not _only_ignored(params, taken):
+            return False
+        band = sides.get(params.get("side"))  # type: ignore[arg-type]
+        if band is None:
+            return False  # missing or invalid side
+        if needs_tif and params.get("timeInForce") not in _TIME_IN_FORCE:
+            return False
+        price_text, quantity_text = params.get("price"), params.get("quantity")
+        # Only strings read_decimal takes (a str subclass is not one).
+        if (
+            type(price_text) is not str
+            or type(quantity_text) is not str
+            or readable(f"{price_text},{quantity_text}") is None
+        ):
+            return False
+        price = Decimal(price_text)  # exact: a Decimal from a string never rounds
+        if price < band[0] or price > band[1]:
+            return False
+        if tick is not None and not is_multiple(price, tick):
+            return False
+        quantity = Decimal(quantity_text)
+        if quantity < quantity_low or quantity > quantity_high:
+            return False
+        if step is not None and not is_multiple(quantity, step):
+            return False
+        notional = multiply(price, quantity)
+        if positive_low:
+            return notional_low <= notional <= notional_high
+        return _ZERO < notional <= notional_high
+
+    return fast_check
+
+
+def grid_pattern(step: Decimal | None) -> tuple[str, Decimal | None]:
+    """A pattern for the strings to read, and the step left to test by remainder.
+
+    For a step of ``10**-k`` (``0 <= k <= 20``: ``1``, ``0.01``, ``0.00001000``) the
+    pattern takes exactly the strings :data:`~rules.checker.order.DECIMAL_RANGE` takes
+    whose value is a multiple of the step, and no step is left: ``x % 10**-k
+    == 0`` exactly when every digit after the k-th decimal place is 0, and a
+    fraction of at most 20 digits whose digits after the k-th are zeros is at
+    most k digits then at most ``20 - k`` zeros. For any other step, or none,
+    the pattern is DECIMAL_RANGE's own and the step is returned for
+    :func:`~rules.model.numbers.is_multiple`.
+    """
+    if step is not None:
+        # No arithmetic, so no context: the digits and exponent as written.
+        _, digits, exponent = step.as_tuple()
+        if isinstance(exponent, int) and digits[:1] == (1,) and not any(digits[1:]):
+            places = -(exponent + len(digits) - 1)  # 0.00001000 is 1000E-8: 5 places
+        else:
+            places = -1
+        # Up to 20 places, as DECIMAL_RANGE; a finer power of ten is left to
+        # is_multiple, like any other step.
+        if 0 <= places <= 20:
+            # Possessive quantifiers (``{m,n}+``, ``?+``) never give back what they
+            # took; here giving back could never help a match (what follows a run
+            # of digits is a dot, a comma or zeros that the run would have taken
+            # too), so they only spare the regex engine its backtracking.
+            fraction = f"[0-9]{{1,{places}}}+0{{0,{20 - places}}}+" if places else "0{1,20}+"
+            return rf"[0-9]{{1,20}}+(?:\.{fraction})?+", None
+    return _PLAIN, step
+
+
+def _only_ignored(params: dict[str, Any], taken: frozenset[str]) -> bool:
+    """Whether every param outside ``taken`` is one the checker ignores (order.py, D29).
+
+    ``null`` is "not sent"; a name outside :data:`~rules.checker.order.PARAMS` is ignored
+    unless it is ``""`` (``-1105`` whatever the parameter), and so is a
+    non-empty string ``newClientOrderId`` (read, never checked). A missing
+    ``taken`` param is found by its own test, so only the extras matter here.
+    """
+    for wire, value in params.items():
+        if wire in taken or value is None:
+            continue
+        if type(value) is str:
+            if not value or (wire in PARAMS and wire not in _READ_NOT_CHECKED):
+                return False
+        elif wire in PARAMS:
+            return False
+    return True

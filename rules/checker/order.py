@@ -1,0 +1,361 @@
+"""An order as the checker sees it: the params of a WebSocket ``order.place`` request.
+
+Two ways in:
+
+- a mapping of ``order.place`` params (``{"symbol": "BTCUSDT", "price": "30000.01", ...}``)
+  whose values may be strings, ints, :class:`~decimal.Decimal` or JSON numbers;
+- a typed :class:`Order` for Python users.
+
+Values are read exactly (D32): a JSON number is the decimal it spells (parse JSON
+with ``parse_float=Decimal``), a Python ``float`` is the decimal its ``repr`` shows
+(``0.1`` is ``Decimal("0.1")``), never ``Decimal(float)``. NaN, infinities, signs,
+exponents in strings, spaces and more than 20 integer or 20 fraction digits are
+malformed. Reading never raises: a value that cannot be read becomes a violation
+(``-1100``, or ``-1105`` for ``""``), as Binance would answer it (D29), and is
+then treated as not sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+
+from rules.checker.violations import Violation, illegal_chars, mandatory_missing, param_empty
+from rules.model.numbers import to_plain_string
+
+__all__ = ["Order", "ParsedOrder", "parse_order", "read_any", "read_order"]
+
+#: The legal range Binance quotes in ``-1100`` for a DECIMAL parameter (D29).
+DECIMAL_RANGE: Final = "^([0-9]{1,20})(\\.[0-9]{1,20})?$"
+#: The legal range quoted for an INT/LONG parameter.
+INT_RANGE: Final = "^-?([0-9]{1,20})$"
+
+_STR, _DEC, _INT = 0, 1, 2
+
+#: Every ``order.place`` parameter the checker reads: wire name -> (attribute, kind).
+#: Any other parameter (``apiKey``, ``timestamp``, ...) is ignored, except that
+#: ``""`` gets ``-1105`` whatever the parameter (D29).
+PARAMS: Final[dict[str, tuple[str, int]]] = {
+    "symbol": ("symbol", _STR),
+    "side": ("side", _STR),
+    "type": ("type", _STR),
+    "timeInForce": ("time_in_force", _STR),
+    "price": ("price", _DEC),
+    "quantity": ("quantity", _DEC),
+    "quoteOrderQty": ("quote_order_qty", _DEC),
+    "stopPrice": ("stop_price", _DEC),
+    "trailingDelta": ("trailing_delta", _INT),
+    "icebergQty": ("iceberg_qty", _DEC),
+    "selfTradePreventionMode": ("self_trade_prevention_mode", _STR),
+    "strategyId": ("strategy_id", _INT),
+    "strategyType": ("strategy_type", _INT),
+    "pegPriceType": ("peg_price_type", _STR),
+    "pegOffsetType": ("peg_offset_type", _STR),
+    "pegOffsetValue": ("peg_offset_value", _INT),
+    "newClientOrderId": ("new_client_order_id", _STR),
+}
+#: Wire name of each attribute (the inverse of :data:`PARAMS`).
+WIRE_NAMES: Final = {attr: wire for wire, (attr, _) in PARAMS.items()}
+
+_LIMIT = 10**20  # at most 20 integer digits (D29)
+
+
+@attrs.frozen(kw_only=True)
+class Order:
+    """An ``order.place`` request, typed; every field optional, as on the wire.
+
+    Numbers are :class:`~decimal.Decimal` (``trailing_delta``, ``strategy_*`` and
+    ``peg_offset_value`` are ``int``); enumerations are plain ``str`` so that a
+    value Binance would reject can still be represented and checked.
+
+    >>> Order(symbol="BTCUSDT", side="BUY", type="LIMIT", time_in_force="GTC",
+    ...       price=Decimal("30000.01"), quantity=Decimal("0.001")).to_params()["price"]
+    '30000.01'
+    """
+
+    symbol: str | None = None
+    side: str | None = None
+    type: str | None = None
+    time_in_force: str | None = None
+    price: Decimal | None = None
+    quantity: Decimal | None = None
+    quote_order_qty: Decimal | None = None
+    stop_price: Decimal | None = None
+    trailing_delta: int | None = None
+    iceberg_qty: Decimal | None = None
+    self_trade_prevention_mode: str | None = None
+    strategy_id: int | None = None
+    strategy_type: int | None = None
+    peg_price_type: str | None = None
+    peg_offset_type: str | None = None
+    peg_offset_value: int | None = None
+    new_client_order_id: str | None = None
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, object]) -> Order:
+        """The typed order of a params mapping; unreadable values are left out.
+
+        Use :func:`parse_order` to get the reading problems too.
+        """
+        return parse_order(params)[0]
+
+    def to_params(self) -> dict[str, str | int]:
+        """The ``order.place`` params, decimals as plain strings (never ``8.12e-06``)."""
+        out: dict[str, str | int] = {}
+        for attr, wire in WIRE_NAMES.items():
+            value = getattr(self, attr)
+            if value is None:
+                continue
+            out[wire] = to_plain_string(value) if isinstance(value, Decimal) else value
+        return out
+
+
+class ParsedOrder:
+    """An order read for checking: the values, and the problems found reading them.
+
+    A plain mutable slotted object, built once per check (an attrs instance of
+    this size costs about a microsecond to build, the whole budget of a check).
+    The checker drops a parameter from it once it has reported it (``-1106``).
+
+    Attributes:
+        problems: ``-1105``/``-1100`` violations found while reading, in order.
+        unreadable: wire names sent as ``""`` or malformed; they get no ``-1102``
+            of their own (D03, D29).
+        symbol_problem: the violation for a missing or empty ``symbol``, which
+            stops the check (D24).
+    """
+
+    __slots__ = (
+        "iceberg_qty",
+        "new_client_order_id",
+        "peg_offset_type",
+        "peg_offset_value",
+        "peg_price_type",
+        "price",
+        "problems",
+        "quantity",
+        "quote_order_qty",
+        "self_trade_prevention_mode",
+        "side",
+        "stop_price",
+        "strategy_id",
+        "strategy_type",
+        "symbol",
+        "symbol_problem",
+        "time_in_force",
+        "trailing_delta",
+        "type",
+        "unreadable",
+    )
+
+    symbol: str | None
+    side: str | None
+    type: str | None
+    time_in_force: str | None
+    price: Decimal | None
+    quantity: Decimal | None
+    quote_order_qty: Decimal | None
+    stop_price: Decimal | None
+    trailing_delta: int | None
+    iceberg_qty: Decimal | None
+    self_trade_prevention_mode: str | None
+    strategy_id: int | None
+    strategy_type: int | None
+    peg_price_type: str | None
+    peg_offset_type: str | None
+    peg_offset_value: int | None
+    new_client_order_id: str | None
+    problems: list[Violation] | None
+    unreadable: set[str] | None
+    symbol_problem: Violation | None
+
+    def __init__(self) -> None:
+        # One chained assignment: this runs once per check, on the hot path.
+        self.symbol = self.side = self.type = self.time_in_force = self.price = None
+        self.quantity = self.quote_order_qty = self.stop_price = self.iceberg_qty = None
+        self.trailing_delta = self.strategy_id = self.strategy_type = None
+        self.self_trade_prevention_mode = self.peg_price_type = self.peg_offset_type = None
+        self.peg_offset_value = self.new_client_order_id = None
+        self.problems = self.unreadable = self.symbol_problem = None
+
+    def _problem(self, wire: str, violation: Violation) -> None:
+        if self.problems is None:
+            self.problems = []
+            self.unreadable = set()
+        self.problems.append(violation)
+        assert self.unreadable is not None
+        self.unreadable.add(wire)
+
+    def to_order(self) -> Order:
+        """The typed :class:`Order` of what was read (unreadable values left out)."""
+        return Order(**{attr: getattr(self, attr) for attr in WIRE_NAMES})
+
+
+# --------------------------------------------------------------------------- reading values
+
+
+def read_decimal(value: object) -> Decimal | None:
+    """The exact decimal of a DECIMAL parameter, or ``None`` if it is malformed (D29, D32).
+
+    >>> read_decimal("30000.01"), read_decimal(0.1), read_decimal("1e5")
+    (Decimal('30000.01'), Decimal('0.1'), None)
+    """
+    kind = type(value)
+    if kind is str:
+        text: str = value  # type: ignore[assignment]
+        whole, dot, fraction = text.partition(".")
+        if (
+            whole.isdigit()
+            and whole.isascii()
+            and len(whole) <= 20
+            and (not dot or (fraction.isdigit() and fraction.isascii() and len(fraction) <= 20))
+        ):
+            return Decimal(text)
+        return None
+    if kind is int:
+        number: int = value  # type: ignore[assignment]
+        return Decimal(number) if 0 <= number < _LIMIT else None
+    if kind is float:
+        # The decimal the float's repr shows; never Decimal(float) (STYLE.md §2.3).
+        value = Decimal(repr(value))
+    elif kind is not Decimal:
+        return _read_subclass(value)  # numpy.float64, str and int subclasses; else None
+    decimal: Decimal = value  # type: ignore[assignment]
+    if not decimal.is_finite() or decimal.is_signed():
+        return None
+    # D29: at most 20 integer and 20 fraction digits, a zero included (0E-30).
+    if (decimal and decimal.adjusted() >= 20) or decimal.as_tuple().exponent < -20:  # type: ignore[operator]
+        return None
+    return decimal
+
+
+def _read_subclass(value: object) -> Decimal | None:
+    # A subclass of str, int or float (numpy.float64 is a float) is read as its
+    # base type's value, never through its own repr (numpy 2 writes
+    # "np.float64(0.1)"); bool, an int subclass, is not a number here.
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        return read_decimal(str.__str__(value))
+    if isinstance(value, int):
+        return read_decimal(int(value))
+    if isinstance(value, float):
+        return read_decimal(float(value))
+    if isinstance(value, Decimal):
+        return read_decimal(Decimal(value))
+    return None  # None, lists, objects...
+
+
+def read_int(value: object) -> int | None:
+    """The integer of an INT/LONG parameter, or ``None`` if it is malformed."""
+    kind = type(value)
+    if kind is int:
+        number: int = value  # type: ignore[assignment]
+        return number if -_LIMIT < number < _LIMIT else None
+    if kind is str:
+        text: str = value  # type: ignore[assignment]
+        digits = text[1:] if text.startswith("-") else text
+        if digits.isdigit() and digits.isascii() and len(digits) <= 20:
+            return int(text)
+        return None
+    if kind is float or kind is Decimal:
+        decimal = Decimal(repr(value)) if kind is float else value
+        assert isinstance(decimal, Decimal)
+        if decimal.is_finite() and decimal == decimal.to_integral_value():
+            result = int(decimal)
+            return result if -_LIMIT < result < _LIMIT else None
+    return None
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def read_order(params: Mapping[str, object]) -> ParsedOrder:
+    """Read an ``order.place`` params mapping; never raises (problems become violations).
+
+    ``null`` means "not sent"; ``""`` gets ``-1105`` and is then not sent; a
+    malformed number gets ``-1100`` and is then not sent (D29).
+    """
+    order = ParsedOrder()
+    if type(params) is not dict and not isinstance(params, Mapping):  # dict: the fast path
+        order.symbol_problem = _mandatory_symbol()
+        return order
+    specs = PARAMS
+    for wire, value in params.items():
+        if value is None:
+            continue
+        spec = specs.get(wire)
+        if value == "" and type(value) is str:
+            if wire == "symbol":
+                order.symbol_problem = param_empty("symbol")
+            else:
+                order._problem(wire, param_empty(wire))
+            continue
+        if spec is None:
+            continue
+        attr, kind = spec
+        if kind == _DEC:
+            number = read_decimal(value)
+            if number is None:
+                order._problem(wire, illegal_chars(wire, value, DECIMAL_RANGE))
+                continue
+            setattr(order, attr, number)
+        elif kind == _INT:
+            integer = read_int(value)
+            if integer is None:
+                order._problem(wire, illegal_chars(wire, value, INT_RANGE))
+                continue
+            setattr(order, attr, integer)
+        else:
+            # An enum sent as a number or a list is simply not a valid value:
+            # it gets the enum's own error (-1115/-1116/-1117) or -1121 for the symbol.
+            setattr(order, attr, value if type(value) is str else str(value))
+    if order.symbol is None and order.symbol_problem is None:
+        order.symbol_problem = _mandatory_symbol()
+    return order
+
+
+def _mandatory_symbol() -> Violation:
+    return mandatory_missing("symbol")
+
+
+def read_typed_order(order: Order) -> ParsedOrder:
+    """Read a typed :class:`Order` the way :func:`read_order` reads params.
+
+    The values are already typed, but they still have to be legal: a negative,
+    non-finite or over-long ``Decimal`` gets ``-1100`` and ``""`` gets ``-1105``.
+    """
+    params: dict[str, Any] = {}
+    for attr, wire in WIRE_NAMES.items():
+        value = getattr(order, attr)
+        if value is not None:
+            params[wire] = value
+    return read_order(params)
+
+
+def parse_order(params: Mapping[str, object]) -> tuple[Order, tuple[Violation, ...]]:
+    """The typed :class:`Order` of a params mapping, and the reading problems.
+
+    >>> order, problems = parse_order({"symbol": "BTCUSDT", "quantity": "1,5"})
+    >>> order.quantity is None, [p.code for p in problems]
+    (True, [-1100])
+    """
+    parsed = read_order(params)
+    problems = list(parsed.problems or ())
+    if parsed.symbol_problem is not None:
+        problems.insert(0, parsed.symbol_problem)
+    return parsed.to_order(), tuple(problems)
+
+
+def read_any(order: Mapping[str, object] | Order | object) -> ParsedOrder:
+    """Read what a caller passed as an order, as the checker and the fixer both do.
+
+    An :class:`Order` is read as typed; anything else as ``order.place`` params
+    (what is not a mapping gets ``-1102`` for ``symbol``). Never raises.
+    """
+    if isinstance(order, Order):
+        return read_typed_order(order)
+    return read_order(order)  # type: ignore[arg-type]

@@ -1,0 +1,217 @@
+"""What the order checker answers: :class:`Violation` values and the :class:`Verdict`.
+
+Violations are values, not exceptions (STYLE.md §2.4): each one carries the
+``code`` and ``msg`` Binance itself would return, the ``filterType`` when a filter
+failed, and, for people, the field, the offending value, the limit it broke and a
+one-line explanation. :func:`rules.checker.evaluate.check` is the one place that turns a
+rejected verdict into an exception (:class:`~rules.errors.OrderRejected`).
+
+This module also holds the messages, worded as ``errors.md`` words them, so that
+every check builds its violation through one of the small constructors below.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+
+__all__ = ["Verdict", "Violation"]
+
+#: ``-1013`` INVALID_MESSAGE: filter failures, a closed market (D01), an STP mode (D21).
+FILTER_FAILURE: Final = -1013
+#: ``-2010`` NEW_ORDER_REJECTED: the matching engine's messages (errors.md, last table).
+NEW_ORDER_REJECTED: Final = -2010
+
+
+@attrs.frozen
+class Violation:
+    """One rule the order breaks, as Binance would report it, plus details for people.
+
+    Attributes:
+        code: Binance's error code (``-1013``, ``-2010``, ``-1102``, ...).
+        msg: Binance's message for it (``"Filter failure: LOT_SIZE"``).
+        filter_type: the failing filter's ``filterType``, or ``None`` when the
+            rule is not a filter (a missing parameter, a closed market, ...).
+        field: the order parameter at fault (``"price"``), when there is one.
+        value: the offending value as read (a ``Decimal``, ``int`` or ``str``).
+        limit: the bound or step it broke, when there is one.
+        explanation: one line for people, e.g.
+            ``"price 30000.015 is not a multiple of tickSize 0.01"``.
+    """
+
+    code: int
+    msg: str
+    filter_type: str | None = None
+    field: str | None = None
+    value: object = None
+    limit: object = None
+    explanation: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The wire form the command line prints: ``{"code", "msg", "filterType"}``."""
+        return {"code": self.code, "msg": self.msg, "filterType": self.filter_type}
+
+    def __str__(self) -> str:
+        where = f" [{self.filter_type}]" if self.filter_type else ""
+        tail = f": {self.explanation}" if self.explanation and self.explanation != self.msg else ""
+        return f"{self.code} {self.msg}{where}{tail}"
+
+
+@attrs.frozen
+class Verdict:
+    """The answer for one order.
+
+    ``accepted`` is true exactly when ``violations`` is empty, whatever
+    ``unchecked`` holds (D27). ``unchecked`` names the rules (filterTypes, or
+    ``PERMISSIONS``, D36) that apply to the order but could not be evaluated
+    because the context lacked what they need: such a rule was not passed.
+    """
+
+    accepted: bool
+    violations: tuple[Violation, ...] = ()
+    unchecked: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The verdict as the command line prints it.
+
+        >>> Verdict(True).to_json()
+        {'accepted': True, 'violations': [], 'unchecked': []}
+        """
+        return {
+            "accepted": self.accepted,
+            "violations": [v.to_json() for v in self.violations],
+            "unchecked": list(self.unchecked),
+        }
+
+    def __bool__(self) -> bool:
+        return self.accepted
+
+    @property
+    def certain(self) -> bool:
+        """Accepted, and every rule that applies could be evaluated (``unchecked`` is empty).
+
+        ``accepted`` alone says no rule was broken (D27); a bot that must not
+        send an order some rule could not judge (no market price for the
+        percent band, no open-order count) sends only when ``certain``.
+
+        >>> Verdict(True, (), ("PERCENT_PRICE_BY_SIDE",)).certain
+        False
+        """
+        return self.accepted and not self.unchecked
+
+
+ACCEPTED: Final = Verdict(True)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+# --------------------------------------------------------------------------- constructors
+# One constructor per message family; messages are Binance's (errors.md), the
+# explanations ours.
+
+
+def filter_failure(
+    filter_type: str, field: str | None, value: object, limit: object, explanation: str
+) -> Violation:
+    """``-1013 "Filter failure: <filterType>"``."""
+    return Violation(
+        FILTER_FAILURE,
+        f"Filter failure: {filter_type}",
+        filter_type,
+        field,
+        value,
+        limit,
+        explanation,
+    )
+
+
+def rejected(
+    msg: str, explanation: str, field: str | None = None, value: object = None, limit: object = None
+) -> Violation:
+    """``-2010`` with one of the matching engine's messages (errors.md)."""
+    return Violation(NEW_ORDER_REJECTED, msg, None, field, value, limit, explanation)
+
+
+def illegal_chars(name: str, value: object, legal: str) -> Violation:
+    """``-1100``: a malformed value (D29)."""
+    return Violation(
+        -1100,
+        f"Illegal characters found in parameter '{name}'; legal range is '{legal}'.",
+        None,
+        name,
+        value,
+        legal,
+        f"{name} {value!r} is not a valid number (expected {legal})",
+    )
+
+
+def mandatory_missing(name: str) -> Violation:
+    """``-1102`` for one missing mandatory parameter (D03)."""
+    return Violation(
+        -1102,
+        f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed.",
+        None,
+        name,
+        None,
+        None,
+        f"{name} is mandatory here and was not sent",
+    )
+
+
+def either_missing(first: str, second: str) -> Violation:
+    """``-1102`` for an either/or group with neither member sent (D03)."""
+    return Violation(
+        -1102,
+        f"Param '{first}' or '{second}' must be sent, but both were empty/null!",
+        None,
+        first,
+        None,
+        None,
+        f"one of {first} or {second} must be sent",
+    )
+
+
+def param_empty(name: str) -> Violation:
+    """``-1105``: a parameter sent as ``""`` (D29)."""
+    return Violation(
+        -1105,
+        f"Parameter '{name}' was empty.",
+        None,
+        name,
+        "",
+        None,
+        f"{name} was sent as an empty string",
+    )
+
+
+def not_required(name: str, value: object, order_type: str) -> Violation:
+    """``-1106``: a parameter the order type does not take (D04, D05)."""
+    return Violation(
+        -1106,
+        f"Parameter '{name}' sent when not required.",
+        None,
+        name,
+        value,
+        None,
+        f"{name} is not taken by {order_type} orders",
+    )
+
+
+def explain_bound(name: str, value: object, relation: str, limit_name: str, limit: object) -> str:
+    """``"price 1.5 is above maxPrice 1"``: the one-line explanations of the filters.
+
+    The value is shown as given; the limit without the snapshot's trailing zeros.
+
+    >>> explain_bound("price", Decimal("30000.015"), "is not a multiple of", "tickSize",
+    ...               Decimal("0.01000000"))
+    'price 30000.015 is not a multiple of tickSize 0.01'
+    """
+    if isinstance(limit, Decimal):
+        limit = limit.normalize()
+    return f"{name} {_show(value)} {relation} {limit_name} {_show(limit)}"

@@ -1,0 +1,162 @@
+"""``rules check``: judge orders read as JSON Lines, one verdict a line.
+
+``python -m rules check --exchange-info PATH [--context PATH] < orders.jsonl > verdicts.jsonl``
+
+Each input line is an ``order.place`` params object, or
+``{"params": {...}, "context": {...}}``; ``--context`` gives defaults that a
+line's own context overrides key by key (the reading is :mod:`rules.cli.lines`,
+shared with ``rules fix``). Each output line is
+``{"accepted", "violations": [{"code", "msg", "filterType"}], "unchecked"}``, in
+input order. A malformed line gets its own verdict (``-1135 "Invalid JSON
+Request"``, with an ``"error"`` detail) and the run goes on; so does a blank
+line, so that output line N is always the verdict of input line N. Exit 0
+when every order is accepted, 1 when any is rejected (with ``--strict``, also
+when an accepted one left rules unchecked), 2 on a usage or load
+error (one line on stderr). ``--format text`` prints a report for people
+instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping
+from typing import IO, Any, Final
+
+from rules.checker.context import Context
+from rules.checker.evaluate import evaluate
+from rules.checker.violations import ACCEPTED, Verdict
+from rules.cli.lines import (
+    CACHE_SIZE,
+    INVALID_LINE,
+    add_input_arguments,
+    bad_line,
+    describe,
+    load_inputs,
+    read_line,
+)
+from rules.cli.streams import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, Streams
+from rules.model.models import ExchangeInfo
+
+_ACCEPTED_LINE: Final = '{"accepted": true, "violations": [], "unchecked": []}\n'
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="check orders (JSON Lines on stdin) against exchangeInfo rules",
+        description=(
+            "Read order.place params, one JSON object a line, from stdin and write "
+            "one verdict a line to stdout. Exit 0 if all are accepted, 1 if any is "
+            "rejected, 2 on a usage or load error."
+        ),
+    )
+    add_input_arguments(parser)
+    parser.add_argument(
+        "--format",
+        choices=("json", "text"),
+        default="json",
+        help="json: one verdict object a line (default); text: a report for people",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 also when an accepted order has rules left unchecked (not certain)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, streams: Streams) -> int:
+    try:
+        info, defaults = load_inputs(args)
+    except ValueError as error:
+        streams.stderr.write(f"rules: {error}\n")
+        return EXIT_ERROR
+    run_lines = _run_text if args.format == "text" else _run_json
+    rejected, uncertain = run_lines(info, defaults, streams)
+    return EXIT_REJECTED if rejected or (args.strict and uncertain) else EXIT_OK
+
+
+def _judge(
+    info: ExchangeInfo,
+    line: str,
+    defaults: Mapping[str, Any],
+    default_context: Context,
+    contexts: dict[str, Context],
+) -> tuple[Verdict, Mapping[str, Any] | None, str | None]:
+    """The verdict of one input line, its params, and an error detail for a bad line."""
+    params, context, error = read_line(line, defaults, default_context, contexts)
+    if error is not None or params is None:
+        return bad_line(), params, error
+    return evaluate(info, params, context), params, None
+
+
+def _run_json(
+    info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams
+) -> tuple[bool, bool]:
+    """Write one verdict a line; whether any was rejected, and any left rules unchecked."""
+    default_context = Context.from_mapping(defaults)
+    contexts: dict[str, Context] = {}
+    # The output line of each verdict seen, by what to_json() shows of it.
+    lines: dict[tuple[object, ...], str] = {}
+    write = streams.stdout.write
+    dumps = json.dumps
+    rejected = uncertain = False
+    for number, line in enumerate(streams.stdin, 1):
+        verdict, _, error = _judge(info, line, defaults, default_context, contexts)
+        if verdict is ACCEPTED:
+            write(_ACCEPTED_LINE)
+            continue
+        rejected = rejected or not verdict.accepted
+        uncertain = uncertain or bool(verdict.unchecked)
+        if error is not None:
+            out = verdict.to_json()
+            out["error"] = f"line {number}: {error}"
+            streams.stderr.write(f"rules: line {number}: {error}\n")
+            write(dumps(out) + "\n")
+            continue
+        key = (
+            verdict.accepted,
+            verdict.unchecked,
+            *[(v.code, v.msg, v.filter_type) for v in verdict.violations],
+        )
+        text = lines.get(key)
+        if text is None:
+            text = dumps(verdict.to_json()) + "\n"
+            if len(lines) >= CACHE_SIZE:
+                lines.clear()
+            lines[key] = text
+        write(text)
+    return rejected, uncertain
+
+
+def _run_text(
+    info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams
+) -> tuple[bool, bool]:
+    """A report for people; whether any order was rejected, and any left rules unchecked."""
+    default_context = Context.from_mapping(defaults)
+    contexts: dict[str, Context] = {}
+    out: IO[str] = streams.stdout
+    counts = {"accepted": 0, "rejected": 0}
+    uncertain = False
+    for number, line in enumerate(streams.stdin, 1):
+        verdict, params, error = _judge(info, line, defaults, default_context, contexts)
+        status = "accepted" if verdict.accepted else "REJECTED"
+        counts["accepted" if verdict.accepted else "rejected"] += 1
+        out.write(f"line {number}: {status}  {describe(params)}".rstrip() + "\n")
+        if error is not None:
+            out.write(f"  {INVALID_LINE.code} {INVALID_LINE.msg}: {error}\n")
+        for v in verdict.violations:
+            if v is INVALID_LINE:
+                continue
+            where = f" [{v.filter_type}]" if v.filter_type else ""
+            out.write(f"  {v.code} {v.msg}{where}\n")
+            if v.explanation and v.explanation != v.msg:
+                out.write(f"      {v.explanation}\n")
+        if verdict.unchecked:
+            uncertain = True
+            out.write(
+                f"  unchecked (context lacks what they need): {', '.join(verdict.unchecked)}\n"
+            )
+    out.write(f"{counts['accepted']} accepted, {counts['rejected']} rejected\n")
+    return bool(counts["rejected"]), uncertain

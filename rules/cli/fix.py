@@ -1,0 +1,193 @@
+"""``rules fix``: propose, for each order read as JSON Lines, the nearest one Binance accepts.
+
+``python -m rules fix --exchange-info PATH [--context PATH] [--allow-increase]
+[--allow-worse-price] < orders.jsonl > proposals.jsonl``
+
+The input is what ``rules check`` reads (:mod:`rules.cli.lines`: a params object
+or ``{"params", "context"}`` a line, ``--context`` defaults under a line's own
+context). Each output line is, in input order::
+
+    {"accepted": bool,     # the order as sent was already accepted
+     "params": {...},      # the order to send (wire strings), or null: none passes
+     "changes": [{"field", "old", "new", "filterType", "why"}],
+     "reason": str | null, # why no order passes
+     "violations": [{"code", "msg", "filterType"}],  # of the order as sent
+     "unchecked": [...]}   # rules the context could not decide, for the order to send
+
+A malformed line gets ``params`` null, the ``-1135 "Invalid JSON Request"``
+violation and an ``"error"`` detail (also on stderr), and the run goes on.
+Exit 0 when every line got a passing order, 1 when any did not, 2 on a usage
+or load error (one line on stderr). ``--format text`` prints a report for people.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import IO, Any, Final
+
+from rules.checker.context import Context
+from rules.checker.evaluate import evaluate
+from rules.checker.violations import Verdict
+from rules.cli.lines import (
+    INVALID_LINE,
+    add_input_arguments,
+    bad_line,
+    describe,
+    load_inputs,
+    read_line,
+)
+from rules.cli.streams import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, Streams
+from rules.fixer.propose import Change, Proposal, propose
+from rules.model.numbers import to_plain_string
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "fix",
+        help="propose the nearest accepted order for each order (JSON Lines on stdin)",
+        description=(
+            "Read order.place params, one JSON object a line, from stdin and write, one "
+            "a line to stdout, the nearest order the rules accept (or why none does). "
+            "Exit 0 if every line got a passing order, 1 if any did not, 2 on a usage "
+            "or load error."
+        ),
+    )
+    add_input_arguments(parser)
+    parser.add_argument(
+        "--allow-increase",
+        action="store_true",
+        help="let a quantity or quoteOrderQty grow by whole steps to the minimum notional",
+    )
+    parser.add_argument(
+        "--allow-worse-price",
+        action="store_true",
+        help="let a BUY price go up (a SELL price down) when no passing price is on "
+        "the trader's side of the limit",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("json", "text"),
+        default="json",
+        help="json: one proposal object a line (default); text: a report for people",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, streams: Streams) -> int:
+    try:
+        info, defaults = load_inputs(args)
+    except ValueError as problem:
+        streams.stderr.write(f"rules: {problem}\n")
+        return EXIT_ERROR
+    flags = {"allow_increase": args.allow_increase, "allow_worse_price": args.allow_worse_price}
+    default_context = Context.from_mapping(defaults)
+    contexts: dict[str, Context] = {}
+    text = args.format == "text"
+    counts = {"accepted": 0, "fixed": 0, "none": 0}
+    for number, line in enumerate(streams.stdin, 1):
+        params, context, error = read_line(line, defaults, default_context, contexts)
+        if error is not None:
+            detail = f"line {number}: {error}"
+            streams.stderr.write(f"rules: {detail}\n")
+            verdict, proposal = bad_line(), Proposal(None, reason=detail)
+        else:
+            assert params is not None
+            verdict = evaluate(info, params, context)
+            proposal = propose(info, params, context, **flags)
+        counts[_status(verdict, proposal)] += 1
+        if text:
+            _write_text(streams.stdout, number, params, verdict, proposal, error)
+        else:
+            out = _to_json(verdict, proposal)
+            if error is not None:
+                out["error"] = proposal.reason
+            streams.stdout.write(json.dumps(out, default=_plain) + "\n")
+    if text:
+        streams.stdout.write(
+            f"{counts['accepted']} accepted, {counts['fixed']} fixed, "
+            f"{counts['none']} without a passing order\n"
+        )
+    return EXIT_REJECTED if counts["none"] else EXIT_OK
+
+
+#: The library's hints, in the command's words.
+_FLAGS: Final = (
+    ("allow_increase=True", "--allow-increase"),
+    ("allow_worse_price=True", "--allow-worse-price"),
+)
+
+
+def _reason(proposal: Proposal) -> str | None:
+    reason = proposal.reason
+    if reason is not None:
+        for keyword, flag in _FLAGS:
+            reason = reason.replace(f"pass {keyword}", f"pass {flag}")
+    return reason
+
+
+def _status(verdict: Verdict, proposal: Proposal) -> str:
+    if not proposal.accepted:
+        return "none"
+    return "accepted" if verdict.accepted else "fixed"
+
+
+def _plain(value: object) -> str:
+    # A number the line gave as a JSON number (read as Decimal, D32) that no rule
+    # reads: written back as its plain decimal string, as the wire takes it.
+    if isinstance(value, Decimal):
+        return to_plain_string(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")  # pragma: no cover
+
+
+def _change_json(change: Change) -> dict[str, Any]:
+    return {
+        "field": change.field,
+        "old": to_plain_string(change.old),
+        "new": to_plain_string(change.new),
+        "filterType": change.filter_type,
+        "why": change.why,
+    }
+
+
+def _to_json(verdict: Verdict, proposal: Proposal) -> dict[str, Any]:
+    return {
+        "accepted": verdict.accepted,
+        "params": proposal.params() if proposal.accepted else None,
+        "changes": [_change_json(c) for c in proposal.changes],
+        "reason": _reason(proposal),
+        "violations": verdict.to_json()["violations"],
+        "unchecked": list(proposal.unchecked),
+    }
+
+
+def _write_text(
+    out: IO[str],
+    number: int,
+    params: Mapping[str, Any] | None,
+    verdict: Verdict,
+    proposal: Proposal,
+    error: str | None,
+) -> None:
+    status = {"accepted": "accepted", "fixed": "FIXED", "none": "NO ORDER"}
+    out.write(f"line {number}: {status[_status(verdict, proposal)]}  {describe(params)}".rstrip())
+    out.write("\n")
+    if error is not None:
+        out.write(f"  {INVALID_LINE.code} {INVALID_LINE.msg}: {error}\n")
+        return
+    if not verdict.accepted:
+        for v in verdict.violations:
+            where = f" [{v.filter_type}]" if v.filter_type else ""
+            out.write(f"  {v.code} {v.msg}{where}\n")
+    for change in proposal.changes:
+        out.write(f"  {change}\n")
+    if proposal.accepted:
+        if proposal.changes:
+            out.write(f"  send: {describe(proposal.params())}\n")
+        if proposal.unchecked:
+            unchecked = ", ".join(proposal.unchecked)
+            out.write(f"  unchecked (context lacks what they need): {unchecked}\n")
+    else:
+        out.write(f"  reason: {_reason(proposal)}\n")

@@ -1,0 +1,179 @@
+"""The order lines ``rules check`` and ``rules fix`` read: JSON Lines, one order a line.
+
+Both commands take ``--exchange-info PATH [--context PATH]`` and read stdin
+the same way, through this module:
+
+- each line is an ``order.place`` params object, or ``{"params": {...},
+  "context": {...}}`` with nothing else beside them (a typo such as
+  ``"contxt"`` is an error, not a context silently dropped);
+- ``--context`` gives defaults that a line's own context overrides key by key;
+- numbers are read as ``Decimal`` (D32), never as floats;
+- a line that cannot be read (blank, not JSON, not an object, a bad context)
+  gets an error detail instead of an order, and the run goes on, so that
+  output line N is always the answer for input line N.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Final
+
+from rules.checker.context import Context
+from rules.checker.violations import Verdict, Violation
+from rules.errors import ApiError, RulesError
+from rules.examples import EXAMPLE_EXCHANGE_INFO
+from rules.model.load import load_path
+from rules.model.models import ExchangeInfo
+
+__all__ = [
+    "CACHE_SIZE",
+    "INVALID_LINE",
+    "add_input_arguments",
+    "bad_line",
+    "describe",
+    "line_context",
+    "load_inputs",
+    "read_line",
+]
+
+#: ``json.loads(line, parse_float=Decimal)`` (D32) without a new decoder per line.
+_DECODE: Final = json.JSONDecoder(parse_float=Decimal).decode
+#: How many distinct line contexts (and output lines) a command remembers per run.
+CACHE_SIZE: Final = 4096
+#: The violation of a line that cannot be read: Binance's answer to a malformed request.
+INVALID_LINE: Final = Violation(-1135, "Invalid JSON Request", explanation="")
+
+
+def bad_line() -> Verdict:
+    """The verdict of a line that cannot be read (its detail goes beside it)."""
+    return Verdict(False, (INVALID_LINE,), ())
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--exchange-info PATH`` (required) and ``--context PATH``."""
+    parser.add_argument(
+        "--exchange-info",
+        metavar="PATH",
+        required=True,
+        help="exchangeInfo snapshot: the result object or a whole WebSocket response "
+        f"(the bundled example is {EXAMPLE_EXCHANGE_INFO})",
+    )
+    parser.add_argument(
+        "--context",
+        metavar="PATH",
+        help="JSON object of default context keys (avgPrice, openOrders, permissions, ...); "
+        "a line's own context overrides them key by key",
+    )
+
+
+def load_inputs(args: argparse.Namespace) -> tuple[ExchangeInfo, dict[str, Any]]:
+    """The snapshot of ``--exchange-info`` and the defaults of ``--context``.
+
+    Raises:
+        ValueError: either cannot be loaded; the message is one line for stderr.
+    """
+    try:
+        info = load_path(args.exchange_info)
+    except (RulesError, ApiError) as error:
+        raise ValueError(str(error).splitlines()[0]) from None
+    defaults: dict[str, Any] = {}
+    if args.context is not None:
+        defaults = _load_context(args.context)
+    return info, defaults
+
+
+def _load_context(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as file:
+            data = json.load(file, parse_float=Decimal)
+    except OSError as error:
+        raise ValueError(f"cannot read context file {path}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"context file {path} is not valid JSON: {error.msg}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"context file {path}: expected a JSON object")
+    Context.from_mapping(data)  # report a bad default once, up front
+    return data
+
+
+def _loads(line: str) -> Any:
+    if line.startswith("\ufeff"):
+        return json.loads(line, parse_float=Decimal)  # raises json's own BOM error
+    return _DECODE(line)  # what json.loads does for any other str
+
+
+def line_context(
+    own: dict[str, Any], defaults: Mapping[str, Any], contexts: dict[str, Context]
+) -> Context:
+    """The context of a line's own ``context`` object over the defaults, built once per value.
+
+    The key is the object's ``repr``: for decoded JSON (str, int, Decimal, bool,
+    None, lists, objects) equal reprs mean equal values of equal types in the
+    same order, so the cached Context is exactly the one this line would build
+    (``1`` and ``true``, or ``1.0`` and ``1.00``, stay apart). The fast path
+    then also reuses its per-context bounds, kept per Context object.
+    """
+    key = repr(own)
+    context = contexts.get(key)
+    if context is None:
+        context = Context.from_mapping({**defaults, **own})  # ValueError: not cached
+        if len(contexts) >= CACHE_SIZE:
+            contexts.clear()
+        contexts[key] = context
+    return context
+
+
+def read_line(
+    line: str,
+    defaults: Mapping[str, Any],
+    default_context: Context,
+    contexts: dict[str, Context],
+) -> tuple[dict[str, Any] | None, Context, str | None]:
+    """One input line: its params, its context, and an error detail when it cannot be read.
+
+    The params are ``None`` when the line has none to show; with an error they
+    may be there (a wrapped line whose context is bad) but are not to be judged.
+    """
+    if not line.strip():
+        return None, default_context, "empty line, expected a JSON object"
+    try:
+        obj = _loads(line)
+    except json.JSONDecodeError as error:
+        return None, default_context, f"not valid JSON: {error.msg}"
+    except RecursionError:
+        return None, default_context, "not valid JSON: nested too deeply"
+    except ValueError as error:  # e.g. an integer longer than Python converts (4300 digits)
+        return None, default_context, f"not valid JSON: {error}"
+    if not isinstance(obj, dict):
+        return None, default_context, "expected a JSON object"
+    if "params" not in obj:
+        return obj, default_context, None
+    params = obj["params"]
+    if not isinstance(params, dict):
+        return None, default_context, "params is not a JSON object"
+    extra = sorted(set(obj) - {"params", "context"})
+    if extra:
+        return params, default_context, f"unknown key {extra[0]!r} beside params (known: context)"
+    own = obj.get("context")
+    if own is None:
+        return params, default_context, None
+    if not isinstance(own, dict):
+        return params, default_context, "context is not a JSON object"
+    try:
+        return params, line_context(own, defaults, contexts), None
+    except ValueError as error:
+        return params, default_context, str(error)
+
+
+def describe(params: Mapping[str, Any] | None) -> str:
+    """An order in a few words, for the text reports: ``XY BUY LIMIT quantity=1 price=1``."""
+    if not params:
+        return ""
+    words = [str(params.get(k)) for k in ("symbol", "side", "type") if params.get(k) is not None]
+    for key in ("quantity", "quoteOrderQty", "price", "stopPrice"):
+        if params.get(key) is not None:
+            words.append(f"{key}={params[key]}")
+    return " ".join(words)

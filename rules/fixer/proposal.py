@@ -1,0 +1,98 @@
+"""What the fixer answers: a :class:`Proposal` (an order the checker accepts, or
+why none exists) made of the :class:`Change` values that got it there.
+
+Both are re-exported by :mod:`rules.fixer.propose` and :mod:`rules`; :func:`show` is how
+the fixer writes a decimal for people, in a change and in a reason.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from rules.checker.violations import Violation
+from rules.model.frozen import FrozenJson, thaw
+from rules.model.numbers import UNBOUNDED, to_plain_string
+
+__all__ = ["Change", "Proposal", "show"]
+
+
+@attrs.frozen
+class Change:
+    """One value the fixer moved, and why.
+
+    Attributes:
+        field: the ``order.place`` parameter (``"price"``, ``"quantity"``, ...).
+        old: the value before this move: as sent (with its own places) for a
+            field's first change, else the ``new`` of the change before.
+        new: the value proposed, with the places it is sent with: the last
+            change of a field is exactly what :meth:`Proposal.params` holds
+            (``format(change.new, "f") == proposal.params()[change.field]``).
+        filter_type: the filter that made it move, when one did
+            (``"PRICE_FILTER"``, ``"NOTIONAL"``, ...).
+        why: one line for people.
+    """
+
+    field: str
+    old: Decimal
+    new: Decimal
+    filter_type: str | None
+    why: str
+
+    def __str__(self) -> str:
+        # Both as plain strings with their own places: "new" as it goes on the wire.
+        return (
+            f"{self.field} {to_plain_string(self.old)} -> {to_plain_string(self.new)}: {self.why}"
+        )
+
+
+@attrs.frozen
+class Proposal:
+    """What :func:`propose` answers: an order the checker accepts, or why none exists.
+
+    Attributes:
+        order: the ``order.place`` params to send, or ``None`` when no
+            passing order exists. Every parameter is as given, except the
+            numbers: one the fixer moved is a plain decimal string with the
+            grid's places (:func:`~rules.fixer.rounding.format_on_step`), with a
+            :class:`Change` for it; one it did not move is left as sent (a
+            string byte for byte, a number as its plain decimal string).
+        changes: what moved and why (empty when the order already passed).
+        reason: why no passing order exists, or ``None`` when there is one.
+        violations: the checker's violations that stand in the way (empty
+            when there is an order).
+        unchecked: rules the checker could not evaluate for lack of context
+            (D18, D15, ...): the order passed everything else, not these.
+    """
+
+    order: FrozenJson | None
+    changes: tuple[Change, ...] = ()
+    reason: str | None = None
+    violations: tuple[Violation, ...] = ()
+    unchecked: tuple[str, ...] = ()
+
+    @property
+    def accepted(self) -> bool:
+        """Whether there is an order to send."""
+        return self.order is not None
+
+    def __bool__(self) -> bool:
+        return self.accepted
+
+    def params(self) -> dict[str, Any]:
+        """The proposed params as a plain ``dict``, ready to send.
+
+        Raises:
+            ValueError: there is no order (read :attr:`reason`).
+        """
+        if self.order is None:
+            raise ValueError(f"no passing order: {self.reason}")
+        result: dict[str, Any] = thaw(self.order)
+        return result
+
+
+def show(value: Decimal) -> str:
+    # For people: plain, without trailing zeros ("0.01000000" reads "0.01").
+    return format(UNBOUNDED.normalize(value), "f")

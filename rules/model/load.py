@@ -1,0 +1,239 @@
+"""Loading ``exchangeInfo``: JSON text, bytes, a parsed mapping or a file in; rule objects out.
+
+Pure: no network, and no file access except :func:`load_path`. It accepts
+
+- the REST body, which is also the WebSocket ``result`` object;
+- a whole WebSocket response ``{"id", "status", "result", "rateLimits"}``;
+- a snapshot keyed by symbol (``{"BTCUSDT": {...}, ...}``), as some tools cache it.
+
+An error envelope (``{"status": 400, "error": {"code", "msg"}}``) raises
+:class:`~rules.errors.ApiError` with Binance's code and message; anything else
+that is not an exchangeInfo raises one :class:`~rules.errors.LoadError` listing
+every problem with its JSON path. :func:`dump` gives back JSON equal to the input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from rules.errors import ApiError, LoadError, UnknownSymbolError
+from rules.model.converter import CONVERTER, clear_caches, describe, problems, unstructure
+from rules.model.models import ExchangeInfo, SymbolInfo
+
+__all__ = ["dump", "dumps", "load_path", "loads", "parse_json"]
+
+Source = str | bytes | bytearray | Mapping[str, Any]
+
+
+def parse_json(data: str | bytes | bytearray, *, source: str | None = None) -> Any:
+    """Parse JSON text as Binance sends it.
+
+    Raises:
+        LoadError: empty, truncated or otherwise not JSON.
+    """
+    if isinstance(data, bytes | bytearray):
+        try:
+            data = bytes(data).decode("utf-8-sig")  # a byte-order mark some editors add
+        except UnicodeDecodeError as error:
+            raise LoadError(
+                [f"$: not UTF-8 text ({error.reason} at byte {error.start})"], source=source
+            ) from None
+    data = data.removeprefix("\ufeff")
+    if not data.strip():
+        raise LoadError(["$: empty input, expected an exchangeInfo JSON object"], source=source)
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as error:
+        raise LoadError(
+            [f"$: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"],
+            source=source,
+        ) from None
+    except RecursionError:
+        raise LoadError(["$: not valid JSON: nested too deeply"], source=source) from None
+    except ValueError as error:  # e.g. an integer longer than Python converts (4300 digits)
+        raise LoadError([f"$: not valid JSON: {error}"], source=source) from None
+
+
+def _unwrap(obj: Any, source: str | None) -> Mapping[str, Any]:
+    if not isinstance(obj, Mapping):
+        raise LoadError([f"$: expected an exchangeInfo object, got {describe(obj)}"], source=source)
+    if "symbols" in obj:
+        return obj
+    if type(obj.get("code")) is int and "msg" in obj:
+        # The REST error body: {"code": -1121, "msg": "Invalid symbol."}.
+        raise ApiError(obj["code"], str(obj["msg"]))
+    if "error" in obj:
+        error = obj["error"]
+        if isinstance(error, Mapping) and type(error.get("code")) is int:
+            status = obj.get("status")
+            raise ApiError(
+                error["code"],
+                str(error.get("msg", "")),
+                status=status if type(status) is int else None,
+            )
+        raise LoadError([f"$.error: malformed error envelope: {describe(error)}"], source=source)
+    if "result" in obj:
+        result = obj["result"]
+        if isinstance(result, Mapping) and "symbols" in result:
+            return result
+        if not isinstance(result, Mapping):
+            raise LoadError(
+                [f"$.result: expected an exchangeInfo object, got {describe(result)}"],
+                source=source,
+            )
+        raise LoadError(["$.result.symbols: required field missing"], source=source)
+    return obj
+
+
+def _is_keyed(obj: Mapping[str, Any]) -> bool:
+    # {"BTCUSDT": {"symbol": ..., ...}, ...}: every value a symbol object.
+    return bool(obj) and all(isinstance(v, Mapping) and "symbol" in v for v in obj.values())
+
+
+def _structure(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo:
+    try:
+        with _no_cyclic_gc():
+            if "symbols" not in obj and _is_keyed(obj):
+                return _structure_keyed(obj, source)
+            return CONVERTER.structure(obj, ExchangeInfo)
+    except LoadError:
+        raise
+    except Exception as error:  # Invalid, KeyError and cattrs' error groups
+        raise LoadError(list(problems(error)), source=source) from None
+    finally:
+        # Equal decimals and filters are shared within one load only: the
+        # caches' keys hold strings of the input, which must not outlive it.
+        clear_caches()
+
+
+def _structure_keyed(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo:
+    symbols = []
+    found: list[str] = []
+    for key, value in obj.items():
+        path = f"$.{key}"
+        try:
+            symbols.append(CONVERTER.structure(value, SymbolInfo))
+        except Exception as error:
+            found.extend(problems(error, path))
+            continue
+        if value["symbol"] != key:  # the key is the name: a mismatch would be lost
+            found.append(
+                f"{path}.symbol: expected {key!r}, the key, got {describe(value['symbol'])}"
+            )
+    if found:
+        raise LoadError(found, source=source)
+    return ExchangeInfo(tuple(symbols), keyed_by_symbol=True)
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    # A full snapshot becomes ~25 000 objects on top of the ~300 000 of its
+    # parsed JSON; the cyclic collector would walk them all several times,
+    # though nothing built here can form a cycle (frozen objects, tuples,
+    # Decimals). Pausing it saves about a fifth of the load; its state is
+    # restored after, and reference counting frees memory as usual meanwhile.
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def loads(
+    data: Source, *, symbols: Iterable[str] | None = None, source: str | None = None
+) -> ExchangeInfo:
+    """Load an exchangeInfo from JSON text, bytes or an already parsed mapping.
+
+    Args:
+        data: the REST body / WebSocket ``result``, a whole WebSocket response,
+            or a snapshot keyed by symbol.
+        symbols: when given, only these symbols are turned into objects (the
+            rest is skipped, which is much faster on a full snapshot).
+        source: a name for the input (a file name) used in error messages.
+
+    Raises:
+        LoadError: the input is not a loadable exchangeInfo; ``problems`` lists
+            every problem with its JSON path.
+        ApiError: the input is a Binance error envelope.
+        UnknownSymbolError: a name in ``symbols`` is not in the snapshot.
+
+    >>> info = loads('{"serverTime": 1692000000000, "symbols": []}')
+    >>> info.server_time, len(info)
+    (1692000000000, 0)
+    >>> loads('{"symbols": [{"symbol": 7}]}')
+    Traceback (most recent call last):
+    ...
+    rules.errors.LoadError: cannot load exchangeInfo: 4 problems
+      $.symbols[0].symbol: expected a string, got integer 7
+      $.symbols[0].baseAsset: required field missing
+      $.symbols[0].quoteAsset: required field missing
+      $.symbols[0].filters: required field missing
+    """
+    obj = _unwrap(
+        parse_json(data, source=source) if isinstance(data, str | bytes | bytearray) else data,
+        source,
+    )
+    if symbols is not None:
+        if isinstance(symbols, str):
+            raise TypeError(f"symbols must be a collection of names, not the str {symbols!r}")
+        obj = _select(obj, frozenset(symbols))
+    return _structure(obj, source)
+
+
+def _select(obj: Mapping[str, Any], wanted: frozenset[str]) -> Mapping[str, Any]:
+    raw = obj.get("symbols")
+    if not isinstance(raw, list):
+        if "symbols" in obj or not _is_keyed(obj):
+            return obj  # the structuring reports what is wrong
+        picked = {k: v for k, v in obj.items() if k in wanted}
+        names: set[str] = set(picked)
+    else:
+        chosen = [
+            s
+            for s in raw
+            if isinstance(s, Mapping) and type(s.get("symbol")) is str and s["symbol"] in wanted
+        ]
+        picked = {**obj, "symbols": chosen}
+        names = {s["symbol"] for s in chosen}
+    for name in sorted(wanted - names):
+        raise UnknownSymbolError(name)
+    return picked
+
+
+def load_path(
+    path: str | os.PathLike[str], *, symbols: Iterable[str] | None = None
+) -> ExchangeInfo:
+    """Load an exchangeInfo snapshot from a file (see :func:`loads`).
+
+    Raises:
+        LoadError: the file cannot be read, or is not a loadable exchangeInfo.
+        ApiError: the file holds a Binance error envelope.
+    """
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as file:
+            data = file.read()
+    except OSError as error:
+        raise LoadError([f"cannot read file: {error.strerror}"], source=name) from None
+    return loads(data, symbols=symbols, source=name)
+
+
+def dump(info: ExchangeInfo) -> dict[str, Any]:
+    """The JSON value of ``info``: equal to what was loaded, unmodelled fields included."""
+    if info.keyed_by_symbol:
+        return {s.symbol: unstructure(s) for s in info.symbols}
+    result: dict[str, Any] = unstructure(info)
+    return result
+
+
+def dumps(info: ExchangeInfo, *, indent: int | None = None) -> str:
+    """:func:`dump` as JSON text."""
+    return json.dumps(dump(info), indent=indent, ensure_ascii=False)
