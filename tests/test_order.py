@@ -119,11 +119,11 @@ class TestReadOrder:
     def test_null_is_not_sent(self) -> None:
         parsed = read_order({"symbol": "BTCUSDT", "price": None})
         assert parsed.price is None
-        assert parsed.problems is None
+        assert parsed.problems == ()
 
     def test_unknown_parameters_are_ignored(self) -> None:
         parsed = read_order({"symbol": "BTCUSDT", "timestamp": 1, "recvWindow": "5000"})
-        assert parsed.problems is None
+        assert parsed.problems == ()
         assert parsed.symbol_problem is None
 
     @pytest.mark.parametrize(

@@ -196,7 +196,9 @@ def check_price_filter(
             era.tick_from_min,
         )
         if problem is not None:
-            return filter_failure(f.filter_type, name, value, problem[1], problem[0])
+            return filter_failure(
+                f.filter_type, field=name, value=value, limit=problem[1], explanation=problem[0]
+            )
     if not (f.min_price or f.max_price or f.tick_size):
         return None  # D12: every rule disabled, a pegged price cannot fail either
     return UNCHECKED if _pegged(kind, order) else None
@@ -236,11 +238,13 @@ def _percent_band(
         high = PRODUCT.multiply(reference, up)
         if price > high:
             why = f"price {price:f} is above {reference:f} × {up_name} {up:f} = {high:f}"
-            return filter_failure(filter_type, "price", price, high, why)
+            return filter_failure(
+                filter_type, field="price", value=price, limit=high, explanation=why
+            )
     low = PRODUCT.multiply(reference, down)
     if price < low:
         why = f"price {price:f} is below {reference:f} × {down_name} {down:f} = {low:f}"
-        return filter_failure(filter_type, "price", price, low, why)
+        return filter_failure(filter_type, field="price", value=price, limit=low, explanation=why)
     return UNCHECKED if order.peg_price_type is not None else None
 
 
@@ -349,7 +353,9 @@ def check_lot_size(
             era.step_from_min,
         )
         if problem is not None:
-            return filter_failure(f.filter_type, name, value, problem[1], problem[0])
+            return filter_failure(
+                f.filter_type, field=name, value=value, limit=problem[1], explanation=problem[0]
+            )
     return None
 
 
@@ -380,7 +386,9 @@ def check_market_lot_size(
         era.step_from_min,
     )
     if problem is not None:
-        return filter_failure(f.filter_type, "quantity", value, problem[1], problem[0])
+        return filter_failure(
+            f.filter_type, field="quantity", value=value, limit=problem[1], explanation=problem[0]
+        )
     return None
 
 
@@ -414,7 +422,9 @@ def check_min_notional(
     assert isinstance(notional, Decimal)
     if notional < f.min_notional:
         why = explain_bound("notional", notional, "is below", "minNotional", f.min_notional)
-        return filter_failure(f.filter_type, "notional", notional, f.min_notional, why)
+        return filter_failure(
+            f.filter_type, field="notional", value=notional, limit=f.min_notional, explanation=why
+        )
     return UNCHECKED if _pegged(kind, order) else None
 
 
@@ -446,10 +456,14 @@ def check_notional(
     assert isinstance(notional, Decimal)
     if low and notional < low:
         why = explain_bound("notional", notional, "is below", "minNotional", low)
-        return filter_failure(f.filter_type, "notional", notional, low, why)
+        return filter_failure(
+            f.filter_type, field="notional", value=notional, limit=low, explanation=why
+        )
     if high and notional > high:
         why = explain_bound("notional", notional, "is above", "maxNotional", high)
-        return filter_failure(f.filter_type, "notional", notional, high, why)
+        return filter_failure(
+            f.filter_type, field="notional", value=notional, limit=high, explanation=why
+        )
     return UNCHECKED if _pegged(kind, order) else None
 
 
@@ -481,7 +495,9 @@ def check_iceberg_parts(
             f"CEIL(quantity {quantity:f} / icebergQty {iceberg:f}) = {parts} parts,"
             f" above limit {f.limit}"
         )
-        return filter_failure(f.filter_type, "icebergQty", iceberg, f.limit, why)
+        return filter_failure(
+            f.filter_type, field="icebergQty", value=iceberg, limit=f.limit, explanation=why
+        )
     return None
 
 
@@ -512,7 +528,9 @@ def check_max_position(
             f"basePosition {position:f} + quantity {quantity:f} = {after:f} "
             f"is above maxPosition {f.max_position:f}"
         )
-        return filter_failure(f.filter_type, "quantity", quantity, f.max_position, why)
+        return filter_failure(
+            f.filter_type, field="quantity", value=quantity, limit=f.max_position, explanation=why
+        )
     return None
 
 
@@ -536,10 +554,14 @@ def check_trailing_delta(
         low, high, which = f.min_trailing_below_delta, f.max_trailing_below_delta, "Below"
     if delta < low:
         why = f"trailingDelta {delta} is below minTrailing{which}Delta {low}"
-        return filter_failure(f.filter_type, "trailingDelta", delta, low, why)
+        return filter_failure(
+            f.filter_type, field="trailingDelta", value=delta, limit=low, explanation=why
+        )
     if high and delta > high:
         why = f"trailingDelta {delta} is above maxTrailing{which}Delta {high}"
-        return filter_failure(f.filter_type, "trailingDelta", delta, high, why)
+        return filter_failure(
+            f.filter_type, field="trailingDelta", value=delta, limit=high, explanation=why
+        )
     return None
 
 
@@ -561,7 +583,9 @@ def _count(filter_type: str, maximum: int, open_now: int | None, what: str, key:
         return UNCHECKED
     if open_now + 1 > maximum:
         why = f"{key} {open_now} + this order is above {what} {maximum}"
-        return filter_failure(filter_type, None, open_now + 1, maximum, why)
+        return filter_failure(
+            filter_type, field=None, value=open_now + 1, limit=maximum, explanation=why
+        )
     return None
 
 

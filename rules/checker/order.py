@@ -116,9 +116,12 @@ class Order:
 class ParsedOrder:
     """An order read for checking: the values, and the problems found reading them.
 
-    A plain mutable slotted object, built once per check (an attrs instance of
-    this size costs about a microsecond to build, the whole budget of a check).
-    The checker drops a parameter from it once it has reported it (``-1106``).
+    Immutable once read (:func:`read_order` is its only builder): judging an
+    order never writes into it. Where a check decides that a parameter is to be
+    treated as not sent (a ``-1106`` parameter, an invalid side), it goes on with
+    :meth:`without`, a copy with those values dropped; the happy path copies
+    nothing. Values not sent read as ``None`` (class defaults), so building one
+    costs only the parameters that were sent.
 
     Attributes:
         problems: ``-1105``/``-1100`` violations found while reading, in order.
@@ -128,70 +131,68 @@ class ParsedOrder:
             stops the check (D24).
     """
 
-    __slots__ = (
-        "iceberg_qty",
-        "new_client_order_id",
-        "peg_offset_type",
-        "peg_offset_value",
-        "peg_price_type",
-        "price",
-        "problems",
-        "quantity",
-        "quote_order_qty",
-        "self_trade_prevention_mode",
-        "side",
-        "stop_price",
-        "strategy_id",
-        "strategy_type",
-        "symbol",
-        "symbol_problem",
-        "time_in_force",
-        "trailing_delta",
-        "type",
-        "unreadable",
-    )
+    symbol: str | None = None
+    side: str | None = None
+    type: str | None = None
+    time_in_force: str | None = None
+    price: Decimal | None = None
+    quantity: Decimal | None = None
+    quote_order_qty: Decimal | None = None
+    stop_price: Decimal | None = None
+    trailing_delta: int | None = None
+    iceberg_qty: Decimal | None = None
+    self_trade_prevention_mode: str | None = None
+    strategy_id: int | None = None
+    strategy_type: int | None = None
+    peg_price_type: str | None = None
+    peg_offset_type: str | None = None
+    peg_offset_value: int | None = None
+    new_client_order_id: str | None = None
+    problems: tuple[Violation, ...] = ()
+    unreadable: frozenset[str] = frozenset()
+    symbol_problem: Violation | None = None
 
-    symbol: str | None
-    side: str | None
-    type: str | None
-    time_in_force: str | None
-    price: Decimal | None
-    quantity: Decimal | None
-    quote_order_qty: Decimal | None
-    stop_price: Decimal | None
-    trailing_delta: int | None
-    iceberg_qty: Decimal | None
-    self_trade_prevention_mode: str | None
-    strategy_id: int | None
-    strategy_type: int | None
-    peg_price_type: str | None
-    peg_offset_type: str | None
-    peg_offset_value: int | None
-    new_client_order_id: str | None
-    problems: list[Violation] | None
-    unreadable: set[str] | None
-    symbol_problem: Violation | None
+    def __init__(self, **values: object) -> None:
+        """An order of these values (attribute names); :func:`read_order` reads params."""
+        unknown = values.keys() - _FIELDS
+        if unknown:
+            raise TypeError(f"ParsedOrder: unknown attribute(s) {sorted(unknown)}")
+        self.__dict__.update(values)
 
-    def __init__(self) -> None:
-        # One chained assignment: this runs once per check, on the hot path.
-        self.symbol = self.side = self.type = self.time_in_force = self.price = None
-        self.quantity = self.quote_order_qty = self.stop_price = self.iceberg_qty = None
-        self.trailing_delta = self.strategy_id = self.strategy_type = None
-        self.self_trade_prevention_mode = self.peg_price_type = self.peg_offset_type = None
-        self.peg_offset_value = self.new_client_order_id = None
-        self.problems = self.unreadable = self.symbol_problem = None
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a ParsedOrder is immutable (use without()): cannot set {name!r}")
 
-    def _problem(self, wire: str, violation: Violation) -> None:
-        if self.problems is None:
-            self.problems = []
-            self.unreadable = set()
-        self.problems.append(violation)
-        assert self.unreadable is not None
-        self.unreadable.add(wire)
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a ParsedOrder is immutable: cannot delete {name!r}")
+
+    def without(self, *attributes: str, unreadable: str | None = None) -> ParsedOrder:
+        """A copy with these attributes not sent (``None``).
+
+        ``unreadable`` adds a wire name to :attr:`unreadable` (a value reported
+        as invalid, so that it gets no ``-1102`` of its own either).
+        """
+        copy = object.__new__(ParsedOrder)
+        values = copy.__dict__
+        values.update(self.__dict__)
+        for name in attributes:
+            values[name] = None
+        if unreadable is not None:
+            values["unreadable"] = self.unreadable | {unreadable}
+        return copy
 
     def to_order(self) -> Order:
         """The typed :class:`Order` of what was read (unreadable values left out)."""
         return Order(**{attr: getattr(self, attr) for attr in WIRE_NAMES})
+
+    def __repr__(self) -> str:
+        return f"ParsedOrder({self.__dict__!r})"
+
+
+_FIELDS: Final = frozenset(
+    name
+    for name in vars(ParsedOrder)
+    if not name.startswith("_") and name not in ("without", "to_order")
+)
 
 
 # --------------------------------------------------------------------------- reading values
@@ -279,42 +280,54 @@ def read_order(params: Mapping[str, object]) -> ParsedOrder:
     ``null`` means "not sent"; ``""`` gets ``-1105`` and is then not sent; a
     malformed number gets ``-1100`` and is then not sent (D29).
     """
-    order = ParsedOrder()
+    order = object.__new__(ParsedOrder)
+    values = order.__dict__  # the builder's one way in: ParsedOrder refuses setattr
     if type(params) is not dict and not isinstance(params, Mapping):  # dict: the fast path
-        order.symbol_problem = _mandatory_symbol()
+        values["symbol_problem"] = _mandatory_symbol()
         return order
+    problems: list[Violation] | None = None
+    unreadable: set[str] | None = None
     specs = PARAMS
     for wire, value in params.items():
         if value is None:
             continue
         spec = specs.get(wire)
+        problem: Violation | None = None
         if value == "" and type(value) is str:
             if wire == "symbol":
-                order.symbol_problem = param_empty("symbol")
-            else:
-                order._problem(wire, param_empty(wire))
-            continue
-        if spec is None:
-            continue
-        attr, kind = spec
-        if kind == _DEC:
-            number = read_decimal(value)
-            if number is None:
-                order._problem(wire, illegal_chars(wire, value, DECIMAL_RANGE))
+                values["symbol_problem"] = param_empty("symbol")
                 continue
-            setattr(order, attr, number)
-        elif kind == _INT:
-            integer = read_int(value)
-            if integer is None:
-                order._problem(wire, illegal_chars(wire, value, INT_RANGE))
-                continue
-            setattr(order, attr, integer)
+            problem = param_empty(wire)
+        elif spec is None:
+            continue
         else:
-            # An enum sent as a number or a list is simply not a valid value:
-            # it gets the enum's own error (-1115/-1116/-1117) or -1121 for the symbol.
-            setattr(order, attr, value if type(value) is str else str(value))
+            attr, kind = spec
+            if kind == _DEC:
+                number = read_decimal(value)
+                if number is None:
+                    problem = illegal_chars(wire, value, DECIMAL_RANGE)
+                else:
+                    values[attr] = number
+            elif kind == _INT:
+                integer = read_int(value)
+                if integer is None:
+                    problem = illegal_chars(wire, value, INT_RANGE)
+                else:
+                    values[attr] = integer
+            else:
+                # An enum sent as a number or a list is simply not a valid value:
+                # it gets the enum's own error (-1115/-1116/-1117) or -1121 for the symbol.
+                values[attr] = value if type(value) is str else str(value)
+        if problem is not None:
+            if problems is None:
+                problems, unreadable = [], set()
+            problems.append(problem)
+            unreadable.add(wire)  # type: ignore[union-attr]
+    if problems is not None:
+        values["problems"] = tuple(problems)
+        values["unreadable"] = frozenset(unreadable or ())
     if order.symbol is None and order.symbol_problem is None:
-        order.symbol_problem = _mandatory_symbol()
+        values["symbol_problem"] = _mandatory_symbol()
     return order
 
 
@@ -344,7 +357,7 @@ def parse_order(params: Mapping[str, object]) -> tuple[Order, tuple[Violation, .
     (True, [-1100])
     """
     parsed = read_order(params)
-    problems = list(parsed.problems or ())
+    problems = list(parsed.problems)
     if parsed.symbol_problem is not None:
         problems.insert(0, parsed.symbol_problem)
     return parsed.to_order(), tuple(problems)

@@ -25,7 +25,7 @@ FILTER_FAILURE: Final = -1013
 NEW_ORDER_REJECTED: Final = -2010
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Violation:
     """One rule the order breaks, as Binance would report it, plus details for people.
 
@@ -117,89 +117,90 @@ def _show(value: object) -> str:
 
 
 def filter_failure(
-    filter_type: str, field: str | None, value: object, limit: object, explanation: str
+    filter_type: str, *, field: str | None, value: object, limit: object, explanation: str
 ) -> Violation:
     """``-1013 "Filter failure: <filterType>"``."""
     return Violation(
-        FILTER_FAILURE,
-        f"Filter failure: {filter_type}",
-        filter_type,
-        field,
-        value,
-        limit,
-        explanation,
+        code=FILTER_FAILURE,
+        msg=f"Filter failure: {filter_type}",
+        filter_type=filter_type,
+        field=field,
+        value=value,
+        limit=limit,
+        explanation=explanation,
     )
 
 
 def rejected(
-    msg: str, explanation: str, field: str | None = None, value: object = None, limit: object = None
+    msg: str,
+    *,
+    explanation: str,
+    field: str | None = None,
+    value: object = None,
+    limit: object = None,
 ) -> Violation:
     """``-2010`` with one of the matching engine's messages (errors.md)."""
-    return Violation(NEW_ORDER_REJECTED, msg, None, field, value, limit, explanation)
+    return Violation(
+        code=NEW_ORDER_REJECTED,
+        msg=msg,
+        field=field,
+        value=value,
+        limit=limit,
+        explanation=explanation,
+    )
 
 
 def illegal_chars(name: str, value: object, legal: str) -> Violation:
     """``-1100``: a malformed value (D29)."""
     return Violation(
-        -1100,
-        f"Illegal characters found in parameter '{name}'; legal range is '{legal}'.",
-        None,
-        name,
-        value,
-        legal,
-        f"{name} {value!r} is not a valid number (expected {legal})",
+        code=-1100,
+        msg=f"Illegal characters found in parameter '{name}'; legal range is '{legal}'.",
+        field=name,
+        value=value,
+        limit=legal,
+        explanation=f"{name} {value!r} is not a valid number (expected {legal})",
     )
 
 
 def mandatory_missing(name: str) -> Violation:
     """``-1102`` for one missing mandatory parameter (D03)."""
     return Violation(
-        -1102,
-        f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed.",
-        None,
-        name,
-        None,
-        None,
-        f"{name} is mandatory here and was not sent",
+        code=-1102,
+        msg=f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed.",
+        field=name,
+        explanation=f"{name} is mandatory here and was not sent",
     )
 
 
 def either_missing(first: str, second: str) -> Violation:
     """``-1102`` for an either/or group with neither member sent (D03)."""
     return Violation(
-        -1102,
-        f"Param '{first}' or '{second}' must be sent, but both were empty/null!",
-        None,
-        first,
-        None,
-        None,
-        f"one of {first} or {second} must be sent",
+        code=-1102,
+        msg=f"Param '{first}' or '{second}' must be sent, but both were empty/null!",
+        field=first,
+        explanation=f"one of {first} or {second} must be sent",
     )
 
 
 def param_empty(name: str) -> Violation:
     """``-1105``: a parameter sent as ``""`` (D29)."""
     return Violation(
-        -1105,
-        f"Parameter '{name}' was empty.",
-        None,
-        name,
-        "",
-        None,
-        f"{name} was sent as an empty string",
+        code=-1105,
+        msg=f"Parameter '{name}' was empty.",
+        field=name,
+        value="",
+        explanation=f"{name} was sent as an empty string",
     )
 
 
 def not_required(name: str, value: object, order_type: str) -> Violation:
     """``-1106``: a parameter the order type does not take (D04, D05)."""
     return Violation(
-        -1106,
-        f"Parameter '{name}' sent when not required.",
-        None,
-        name,
-        value,
-        None,
-        f"{name} is not taken by {order_type} orders",
+        code=-1106,
+        msg=f"Parameter '{name}' sent when not required.",
+        field=name,
+        value=value,
+        explanation=f"{name} is not taken by {order_type} orders",
     )
 
 

@@ -44,7 +44,7 @@ _DECODE: Final = json.JSONDecoder(parse_float=Decimal).decode
 #: How many distinct line contexts (and output lines) a command remembers per run.
 CACHE_SIZE: Final = 4096
 #: The violation of a line that cannot be read: Binance's answer to a malformed request.
-INVALID_LINE: Final = Violation(-1135, "Invalid JSON Request", explanation="")
+INVALID_LINE: Final = Violation(code=-1135, msg="Invalid JSON Request", explanation="")
 
 
 def bad_line() -> Verdict:

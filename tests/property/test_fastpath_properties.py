@@ -23,10 +23,11 @@ from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from rules.checker.context import Context
-from rules.checker.evaluate import _accepted_fast, _general_verdict, _plan, evaluate, is_valid
+from rules.checker.evaluate import _accepted_fast, _general_verdict, evaluate, is_valid
 from rules.checker.fastpath import grid_pattern
 from rules.checker.filters import FILTER_CHECKS, FOLDS, check_unknown
 from rules.checker.order import read_decimal
+from rules.checker.plans import plan_of as _plan
 from rules.checker.violations import ACCEPTED
 from rules.model.load import load_path, loads
 from rules.model.models import (

@@ -155,13 +155,11 @@ class TestSameGridAsTheChecker:
         price_filter = PriceFilter(minimum, Decimal(0), step)
         price = price_grid(price_filter, server_time).round(value, mode)
         assume(price >= minimum)
-        order = ParsedOrder()
-        order.price = price
+        order = ParsedOrder(price=price)
         kind = ORDER_KINDS["LIMIT"]
         assert check_price_filter(price_filter, order, kind, Context(), era) is None
         lot = LotSizeFilter(minimum, Decimal(0), step)
         quantity = quantity_grid(lot, server_time).round(value, mode)
         assume(quantity >= minimum)
-        order = ParsedOrder()
-        order.quantity = quantity
+        order = ParsedOrder(quantity=quantity)
         assert check_lot_size(lot, order, kind, Context(), era) is None

@@ -1,0 +1,112 @@
+"""Per-symbol plans: what judging an order on one symbol needs, compiled once.
+
+A :class:`SymbolPlan` holds a symbol's status, enabled order types, flags,
+filter checks (through :data:`~rules.checker.filters.FILTER_CHECKS`) and the
+fast checks of :mod:`rules.checker.fastpath`; an :class:`InfoPlan` holds a
+snapshot's era (D17) and its symbols' plans. :func:`plan_of` finds or builds
+the plan of a snapshot, kept while the snapshot lives.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Final
+
+from rules.checker.eras import Era
+from rules.checker.fastpath import FastCheck, compile_fast_check
+from rules.checker.filters import FILTER_CHECKS, Check
+from rules.checker.kinds import ORDER_KINDS
+from rules.model.models import ExchangeInfo, Filter, SymbolInfo
+
+__all__ = ["PLANS", "InfoPlan", "SymbolPlan", "plan_of"]
+
+#: At most this many names, symbols or not, are remembered per snapshot.
+MAX_NAMES: Final = 100_000
+
+
+class SymbolPlan:
+    """What checking an order on one symbol needs, computed once."""
+
+    __slots__ = (
+        "checks",
+        "fast",
+        "iceberg_allowed",
+        "info",
+        "order_types",
+        "peg_allowed",
+        "quote_order_qty_allowed",
+        "stp_modes",
+        "symbol",
+        "trading",
+        "trailing_allowed",
+    )
+
+    def __init__(
+        self, symbol: SymbolInfo, exchange_checks: tuple[tuple[Check, Filter], ...], era: Era
+    ):
+        self.symbol = symbol
+        # D01: any status but TRADING closes the market; no status field, no check.
+        self.trading = symbol.status is None or symbol.status == "TRADING"
+        self.order_types = None if symbol.order_types is None else frozenset(symbol.order_types)
+        modes = symbol.allowed_self_trade_prevention_modes
+        self.stp_modes = None if modes is None else frozenset(modes)
+        self.iceberg_allowed = symbol.iceberg_allowed
+        self.quote_order_qty_allowed = symbol.quote_order_qty_market_allowed
+        self.trailing_allowed = symbol.allow_trailing_stop
+        self.peg_allowed = symbol.peg_instructions_allowed
+        # Filters are found by type, never by position (FINDINGS.md §3); the
+        # table decides what each one does (FILTER_CHECKS).
+        own = tuple((FILTER_CHECKS[type(f)], f) for f in symbol.filters)
+        self.checks = own + exchange_checks
+        # Type -> fast check (rules.checker.fastpath), for the types of the simple shape
+        # that can be accepted at all: on a TRADING symbol that enables them (D01, D02).
+        self.fast: dict[str, FastCheck] = {}
+        if self.trading:
+            for name, kind in ORDER_KINDS.items():
+                if self.order_types is None or name in self.order_types:
+                    fast = compile_fast_check(symbol, self.checks, kind, era)
+                    if fast is not None:
+                        self.fast[name] = fast
+
+
+class InfoPlan:
+    """The plans of one ``ExchangeInfo``: its era (D17) and its symbols' plans."""
+
+    __slots__ = ("era", "exchange_checks", "info", "symbols")
+
+    def __init__(self, info: ExchangeInfo) -> None:
+        self.info = weakref.ref(info)
+        self.era = Era.at(info.server_time)
+        self.exchange_checks = tuple(
+            (FILTER_CHECKS[type(f)], f) for f in (info.exchange_filters or ())
+        )
+        self.symbols: dict[str, SymbolPlan | None] = {}
+
+    def symbol(self, info: ExchangeInfo, name: str) -> SymbolPlan | None:
+        try:
+            return self.symbols[name]
+        except KeyError:
+            pass
+        plan = SymbolPlan(info[name], self.exchange_checks, self.era) if name in info else None
+        if len(self.symbols) < MAX_NAMES:  # names that are not symbols are cached too, boundedly
+            self.symbols[name] = plan
+        return plan
+
+
+#: The plans of the snapshots in use, by ``id()``; an entry leaves with its snapshot.
+PLANS: dict[int, InfoPlan] = {}
+
+
+def plan_of(info: ExchangeInfo) -> InfoPlan:
+    """The plan of a snapshot, compiled on first use and kept while the snapshot lives."""
+    # Keyed by id(): hashing a big frozen ExchangeInfo by value would cost more
+    # than the whole check. The weak reference both verifies identity (an id
+    # can be reused once the object is gone) and removes the entry then.
+    key = id(info)
+    plan = PLANS.get(key)
+    if plan is not None and plan.info() is info:
+        return plan
+    plan = InfoPlan(info)
+    PLANS[key] = plan
+    weakref.finalize(info, PLANS.pop, key, None)
+    return plan
