@@ -14,18 +14,16 @@ from typing import Any
 import pytest
 
 from rules.checker.context import Context
-from rules.checker.evaluate import evaluate
-from rules.checker.filters import (
-    FILTER_CHECKS,
-    ORDER_KINDS,
+from rules.checker.eras import (
     REFERENCE_PRICE_MS,
     STEP_FROM_ZERO_MS,
     TICK_FROM_ZERO_MS,
-    UNCHECKED,
     Era,
-    check_price_filter,
     market_price,
 )
+from rules.checker.evaluate import evaluate
+from rules.checker.filters import FILTER_CHECKS, UNCHECKED, check_price_filter
+from rules.checker.kinds import ORDER_KINDS
 from rules.checker.order import read_order
 from rules.model.load import loads
 from rules.model.models import FILTER_CLASSES, ExchangeInfo, PriceFilter, UnknownFilter

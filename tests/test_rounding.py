@@ -9,8 +9,8 @@ from decimal import Decimal
 import attrs
 import pytest
 
-from rules.checker.filters import STEP_FROM_ZERO_MS as STEP_GRID_FROM_MS
-from rules.checker.filters import TICK_FROM_ZERO_MS as TICK_GRID_FROM_MS
+from rules.checker.eras import STEP_FROM_ZERO_MS as STEP_GRID_FROM_MS
+from rules.checker.eras import TICK_FROM_ZERO_MS as TICK_GRID_FROM_MS
 from rules.fixer.rounding import (
     DECIMAL_ROUNDING,
     ROUND_MODES,

@@ -31,8 +31,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
+from rules.checker.checks import UNCHECKED
 from rules.checker.context import Context
-from rules.checker.filters import UNCHECKED
 from rules.checker.order import Order, ParsedOrder, read_any
 from rules.checker.plans import PLANS, plan_of
 from rules.checker.request import check_parameters, check_symbol, check_type

@@ -43,8 +43,11 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, Final
 
+from rules.checker.bounds import FOLDS, AcceptBounds
+from rules.checker.checks import PRODUCT, Check
 from rules.checker.context import Context
-from rules.checker.filters import FOLDS, PRODUCT, AcceptBounds, Check, Era, OrderKind, market_price
+from rules.checker.eras import Era, market_price
+from rules.checker.kinds import OrderKind
 from rules.checker.order import DECIMAL_RANGE, PARAMS
 from rules.checker.permissions import evaluate_permissions
 from rules.model.models import Filter, SymbolInfo

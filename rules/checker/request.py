@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Final
 
+from rules.checker.checks import PRODUCT
 from rules.checker.context import Context
 from rules.checker.eras import Era
-from rules.checker.filters import PRODUCT
 from rules.checker.kinds import ORDER_KINDS, OrderKind
 from rules.checker.order import ParsedOrder
 from rules.checker.permissions import evaluate_permissions

@@ -12,7 +12,8 @@ from decimal import Decimal
 from typing import Final
 
 from rules.checker.context import Context
-from rules.checker.filters import Era, OrderKind, market_price
+from rules.checker.eras import Era, market_price
+from rules.checker.kinds import OrderKind
 from rules.checker.order import ParsedOrder
 from rules.fixer.limits import Bound, at_least, at_most, feasible, on_the_wire, precision_grid
 from rules.fixer.proposal import Change, show

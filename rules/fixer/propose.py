@@ -42,7 +42,7 @@ import attrs
 
 from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
-from rules.checker.filters import ORDER_KINDS
+from rules.checker.kinds import ORDER_KINDS
 from rules.checker.order import Order, ParsedOrder, read_any
 from rules.checker.violations import Verdict, Violation
 from rules.fixer.moves import Fixer, NoOrder, quote_places

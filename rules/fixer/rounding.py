@@ -40,7 +40,7 @@ from typing import Final, Literal, get_args
 
 import attrs
 
-from rules.checker.filters import Era
+from rules.checker.eras import Era
 from rules.model.models import LotSizeFilter, MarketLotSizeFilter, PriceFilter, SymbolInfo
 from rules.model.numbers import UNBOUNDED, is_multiple
 

@@ -22,10 +22,11 @@ import pytest
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
+from rules.checker.bounds import FOLDS
 from rules.checker.context import Context
 from rules.checker.evaluate import _accepted_fast, _general_verdict, evaluate, is_valid
 from rules.checker.fastpath import grid_pattern
-from rules.checker.filters import FILTER_CHECKS, FOLDS, check_unknown
+from rules.checker.filters import FILTER_CHECKS, check_unknown
 from rules.checker.order import read_decimal
 from rules.checker.plans import plan_of as _plan
 from rules.checker.violations import ACCEPTED

@@ -12,7 +12,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from rules.checker.context import Context
-from rules.checker.filters import ORDER_KINDS, Era, check_lot_size, check_price_filter
+from rules.checker.eras import Era
+from rules.checker.filters import check_lot_size, check_price_filter
+from rules.checker.kinds import ORDER_KINDS
 from rules.checker.order import ParsedOrder
 from rules.fixer.rounding import (
     DECIMAL_ROUNDING,

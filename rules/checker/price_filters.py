@@ -1,0 +1,191 @@
+"""The price filters: PRICE_FILTER, PERCENT_PRICE, PERCENT_PRICE_BY_SIDE (D13, D17, D18, D35).
+
+Each check registers itself with :func:`~rules.checker.checks.checks`; its
+fold (:func:`~rules.checker.bounds.folds`), right below it, restates the same
+rule as bounds for the fast path.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rules.checker.bounds import AcceptBounds, folds, grid_from_zero
+from rules.checker.checks import (
+    PRODUCT,
+    UNCHECKED,
+    Outcome,
+    checks,
+    is_pegged,
+    out_of_range,
+)
+from rules.checker.context import Context as OrderContext
+from rules.checker.eras import (
+    Era,
+    market_price,
+)
+from rules.checker.kinds import OrderKind
+from rules.checker.order import ParsedOrder
+from rules.checker.violations import filter_failure
+from rules.model.models import (
+    PercentPriceBySideFilter,
+    PercentPriceFilter,
+    PriceFilter,
+)
+
+# --------------------------------------------------------------------------- price filters
+
+
+@checks(PriceFilter)
+def check_price_filter(
+    f: PriceFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """PRICE_FILTER on ``price`` and ``stopPrice`` (D12, D13, D17, D35).
+
+    filters.md: ``price >= minPrice``, ``price <= maxPrice``, ``price % tickSize == 0``,
+    each rule disabled when its value is 0. One violation even if both fail (D23).
+    """
+    for name, value in (("price", order.price), ("stopPrice", order.stop_price)):
+        if value is None:
+            continue
+        problem = out_of_range(
+            name,
+            value,
+            f.min_price,
+            "minPrice",
+            f.max_price,
+            "maxPrice",
+            f.tick_size,
+            "tickSize",
+            era.tick_from_min,
+        )
+        if problem is not None:
+            return filter_failure(
+                f.filter_type, field=name, value=value, limit=problem[1], explanation=problem[0]
+            )
+    if not (f.min_price or f.max_price or f.tick_size):
+        return None  # D12: every rule disabled, a pegged price cannot fail either
+    return UNCHECKED if is_pegged(kind, order) else None
+
+
+@folds(check_price_filter)
+def _fold_price_filter(f: PriceFilter, kind: OrderKind, era: Era, bounds: AcceptBounds) -> bool:
+    # The simple shape has a price, no stopPrice and no peg.
+    if era.tick_from_min and not grid_from_zero(f.min_price, f.tick_size):
+        return False  # the (price - minPrice) grid of D17 stays on the general path
+    return bounds.price(f.min_price, f.max_price, f.tick_size)
+
+
+def _percent_band(
+    filter_type: str,
+    order: ParsedOrder,
+    kind: OrderKind,
+    context: OrderContext,
+    era: Era,
+    avg_price_mins: int | None,
+    up: Decimal,
+    up_name: str,
+    down: Decimal,
+    down_name: str,
+) -> Outcome:
+    if not kind.priced:
+        return None  # D13: only the limit price, so never MARKET-type orders
+    if not up and not down:
+        return None  # D12: both bounds disabled, nothing can fail
+    price = order.price
+    if price is None:
+        return UNCHECKED if order.peg_price_type is not None else None
+    reference = market_price(avg_price_mins, context, era)
+    if reference is None:
+        return UNCHECKED
+    if up:
+        high = PRODUCT.multiply(reference, up)
+        if price > high:
+            why = f"price {price:f} is above {reference:f} × {up_name} {up:f} = {high:f}"
+            return filter_failure(
+                filter_type, field="price", value=price, limit=high, explanation=why
+            )
+    low = PRODUCT.multiply(reference, down)
+    if price < low:
+        why = f"price {price:f} is below {reference:f} × {down_name} {down:f} = {low:f}"
+        return filter_failure(filter_type, field="price", value=price, limit=low, explanation=why)
+    return UNCHECKED if order.peg_price_type is not None else None
+
+
+@checks(PercentPriceFilter)
+def check_percent_price(
+    f: PercentPriceFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """PERCENT_PRICE: ``market × multiplierDown <= price <= market × multiplierUp`` (D13, D18)."""
+    return _percent_band(
+        f.filter_type,
+        order,
+        kind,
+        context,
+        era,
+        f.avg_price_mins,
+        f.multiplier_up,
+        "multiplierUp",
+        f.multiplier_down,
+        "multiplierDown",
+    )
+
+
+@checks(PercentPriceBySideFilter)
+def check_percent_price_by_side(
+    f: PercentPriceBySideFilter,
+    order: ParsedOrder,
+    kind: OrderKind,
+    context: OrderContext,
+    era: Era,
+) -> Outcome:
+    """PERCENT_PRICE_BY_SIDE: the bid band for BUY, the ask band for SELL (D13, D18)."""
+    if order.side == "BUY":
+        return _percent_band(
+            f.filter_type,
+            order,
+            kind,
+            context,
+            era,
+            f.avg_price_mins,
+            f.bid_multiplier_up,
+            "bidMultiplierUp",
+            f.bid_multiplier_down,
+            "bidMultiplierDown",
+        )
+    if order.side == "SELL":
+        return _percent_band(
+            f.filter_type,
+            order,
+            kind,
+            context,
+            era,
+            f.avg_price_mins,
+            f.ask_multiplier_up,
+            "askMultiplierUp",
+            f.ask_multiplier_down,
+            "askMultiplierDown",
+        )
+    return None  # no valid side: skipped silently (D24)
+
+
+@folds(check_percent_price)
+def _fold_percent_price(
+    f: PercentPriceFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    up, down = f.multiplier_up, f.multiplier_down
+    bounds.bands.append((f.avg_price_mins, up, down, up, down))
+    return True
+
+
+@folds(check_percent_price_by_side)
+def _fold_percent_price_by_side(
+    f: PercentPriceBySideFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    bid_up, bid_down, ask_up, ask_down = (
+        f.bid_multiplier_up,
+        f.bid_multiplier_down,
+        f.ask_multiplier_up,
+        f.ask_multiplier_down,
+    )
+    bounds.bands.append((f.avg_price_mins, bid_up, bid_down, ask_up, ask_down))
+    return True

@@ -1,0 +1,291 @@
+"""The quantity and notional filters: LOT_SIZE, MARKET_LOT_SIZE, MIN_NOTIONAL, NOTIONAL,
+ICEBERG_PARTS, MAX_POSITION and TRAILING_DELTA (D07-D16, D28, D34, D35).
+
+Each check registers itself with :func:`~rules.checker.checks.checks`; its
+fold (:func:`~rules.checker.bounds.folds`), right below it, restates the same
+rule as bounds for the fast path.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rules.checker.bounds import AcceptBounds, folds, grid_from_zero
+from rules.checker.checks import (
+    PRODUCT,
+    UNCHECKED,
+    Outcome,
+    checks,
+    is_pegged,
+    notional_of,
+    out_of_range,
+)
+from rules.checker.context import Context as OrderContext
+from rules.checker.eras import (
+    Era,
+)
+from rules.checker.kinds import OrderKind
+from rules.checker.order import ParsedOrder
+from rules.checker.violations import explain_bound, filter_failure
+from rules.model.models import (
+    IcebergPartsFilter,
+    LotSizeFilter,
+    MarketLotSizeFilter,
+    MaxPositionFilter,
+    MinNotionalFilter,
+    NotionalFilter,
+    TrailingDeltaFilter,
+)
+from rules.model.numbers import CONTEXT
+
+# --------------------------------------------------------------------------- quantity filters
+
+
+@checks(LotSizeFilter)
+def check_lot_size(
+    f: LotSizeFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """LOT_SIZE on ``quantity`` (every type, D09) and on ``icebergQty`` > 0 (D08).
+
+    filters.md: ``quantity >= minQty``, ``quantity <= maxQty``, ``quantity % stepSize == 0``.
+    A quoteOrderQty order has no quantity and is not checked (D11).
+    """
+    iceberg = order.iceberg_qty
+    for name, value in (("quantity", order.quantity), ("icebergQty", iceberg if iceberg else None)):
+        if value is None:
+            continue
+        problem = out_of_range(
+            name,
+            value,
+            f.min_qty,
+            "minQty",
+            f.max_qty,
+            "maxQty",
+            f.step_size,
+            "stepSize",
+            era.step_from_min,
+        )
+        if problem is not None:
+            return filter_failure(
+                f.filter_type, field=name, value=value, limit=problem[1], explanation=problem[0]
+            )
+    return None
+
+
+@folds(check_lot_size)
+def _fold_lot_size(f: LotSizeFilter, kind: OrderKind, era: Era, bounds: AcceptBounds) -> bool:
+    # The simple shape has a quantity and no icebergQty.
+    if era.step_from_min and not grid_from_zero(f.min_qty, f.step_size):
+        return False  # the (quantity - minQty) grid of D17 stays on the general path
+    return bounds.quantity(f.min_qty, f.max_qty, f.step_size)
+
+
+@checks(MarketLotSizeFilter)
+def check_market_lot_size(
+    f: MarketLotSizeFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """MARKET_LOT_SIZE on the ``quantity`` of MARKET, STOP_LOSS and TAKE_PROFIT orders (D10)."""
+    value = order.quantity
+    if not kind.market or value is None:
+        return None
+    problem = out_of_range(
+        "quantity",
+        value,
+        f.min_qty,
+        "minQty",
+        f.max_qty,
+        "maxQty",
+        f.step_size,
+        "stepSize",
+        era.step_from_min,
+    )
+    if problem is not None:
+        return filter_failure(
+            f.filter_type, field="quantity", value=value, limit=problem[1], explanation=problem[0]
+        )
+    return None
+
+
+@folds(check_market_lot_size)
+def _fold_market_lot_size(
+    f: MarketLotSizeFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    if not kind.market:
+        return True
+    if era.step_from_min and not grid_from_zero(f.min_qty, f.step_size):
+        return False
+    return bounds.quantity(f.min_qty, f.max_qty, f.step_size)
+
+
+# --------------------------------------------------------------------------- notional filters
+
+
+@checks(MinNotionalFilter)
+def check_min_notional(
+    f: MinNotionalFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """MIN_NOTIONAL: ``price × quantity >= minNotional`` (D10, D11, D28).
+
+    MARKET-type orders only when ``applyToMarket`` is true; the 2018 form without
+    the flag applies to priced orders only (D28).
+    """
+    if not f.min_notional or (kind.market and f.apply_to_market is not True):
+        return None
+    notional = notional_of(order, kind, context, era, f.avg_price_mins)
+    if notional is None or notional is UNCHECKED:
+        return notional
+    assert isinstance(notional, Decimal)
+    if notional < f.min_notional:
+        why = explain_bound("notional", notional, "is below", "minNotional", f.min_notional)
+        return filter_failure(
+            f.filter_type, field="notional", value=notional, limit=f.min_notional, explanation=why
+        )
+    return UNCHECKED if is_pegged(kind, order) else None
+
+
+@folds(check_min_notional)
+def _fold_min_notional(
+    f: MinNotionalFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    if not f.min_notional or (kind.market and f.apply_to_market is not True):
+        return True
+    if not kind.priced:
+        return False  # the notional then needs the market price: general path
+    return bounds.notional(f.min_notional, None)
+
+
+@checks(NotionalFilter)
+def check_notional(
+    f: NotionalFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """NOTIONAL: ``minNotional <= price × quantity <= maxNotional`` (D10, D11, D12).
+
+    For MARKET-type orders each bound applies only if its ``apply…ToMarket`` flag is true.
+    """
+    low = f.min_notional if (not kind.market or f.apply_min_to_market) else None
+    high = f.max_notional if (not kind.market or f.apply_max_to_market) else None
+    if not low and not high:
+        return None
+    notional = notional_of(order, kind, context, era, f.avg_price_mins)
+    if notional is None or notional is UNCHECKED:
+        return notional
+    assert isinstance(notional, Decimal)
+    if low and notional < low:
+        why = explain_bound("notional", notional, "is below", "minNotional", low)
+        return filter_failure(
+            f.filter_type, field="notional", value=notional, limit=low, explanation=why
+        )
+    if high and notional > high:
+        why = explain_bound("notional", notional, "is above", "maxNotional", high)
+        return filter_failure(
+            f.filter_type, field="notional", value=notional, limit=high, explanation=why
+        )
+    return UNCHECKED if is_pegged(kind, order) else None
+
+
+@folds(check_notional)
+def _fold_notional(f: NotionalFilter, kind: OrderKind, era: Era, bounds: AcceptBounds) -> bool:
+    low = f.min_notional if (not kind.market or f.apply_min_to_market) else None
+    high = f.max_notional if (not kind.market or f.apply_max_to_market) else None
+    if not low and not high:
+        return True
+    if not kind.priced:
+        return False  # the notional then needs the market price: general path
+    return bounds.notional(low, high)
+
+
+# --------------------------------------------------------------------------- iceberg, position
+
+
+@checks(IcebergPartsFilter)
+def check_iceberg_parts(
+    f: IcebergPartsFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """ICEBERG_PARTS: ``CEIL(quantity / icebergQty) <= limit`` (D14), exactly."""
+    iceberg, quantity = order.iceberg_qty, order.quantity
+    if not iceberg or quantity is None or not f.limit:
+        return None
+    whole, rest = CONTEXT.divmod(quantity, iceberg)
+    parts = int(whole) + (1 if rest else 0)
+    if parts > f.limit:
+        why = (
+            f"CEIL(quantity {quantity:f} / icebergQty {iceberg:f}) = {parts} parts,"
+            f" above limit {f.limit}"
+        )
+        return filter_failure(
+            f.filter_type, field="icebergQty", value=iceberg, limit=f.limit, explanation=why
+        )
+    return None
+
+
+@folds(check_iceberg_parts)
+def _fold_iceberg_parts(
+    f: IcebergPartsFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    return True  # the simple shape has no icebergQty
+
+
+@checks(MaxPositionFilter)
+def check_max_position(
+    f: MaxPositionFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """MAX_POSITION: a BUY fails when ``basePosition + quantity > maxPosition`` (D16, D11)."""
+    if order.side != "BUY" or not f.max_position:
+        return None
+    if order.quote_order_qty is not None:
+        return UNCHECKED  # D11: the bought quantity is unknown before execution
+    quantity = order.quantity
+    if quantity is None:
+        return None
+    position = context.base_position
+    if position is None:
+        return UNCHECKED
+    after = PRODUCT.add(position, quantity)
+    if after > f.max_position:
+        why = (
+            f"basePosition {position:f} + quantity {quantity:f} = {after:f} "
+            f"is above maxPosition {f.max_position:f}"
+        )
+        return filter_failure(
+            f.filter_type, field="quantity", value=quantity, limit=f.max_position, explanation=why
+        )
+    return None
+
+
+@folds(check_max_position)
+def _fold_max_position(
+    f: MaxPositionFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    return not f.max_position  # a live limit needs basePosition per order: general path
+
+
+@checks(TrailingDeltaFilter)
+def check_trailing_delta(
+    f: TrailingDeltaFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
+) -> Outcome:
+    """TRAILING_DELTA: ``trailingDelta`` within the above or below bounds (D34)."""
+    delta = order.trailing_delta
+    if delta is None or kind.above_side is None or order.side not in ("BUY", "SELL"):
+        return None
+    if order.side == kind.above_side:
+        low, high, which = f.min_trailing_above_delta, f.max_trailing_above_delta, "Above"
+    else:
+        low, high, which = f.min_trailing_below_delta, f.max_trailing_below_delta, "Below"
+    if delta < low:
+        why = f"trailingDelta {delta} is below minTrailing{which}Delta {low}"
+        return filter_failure(
+            f.filter_type, field="trailingDelta", value=delta, limit=low, explanation=why
+        )
+    if high and delta > high:
+        why = f"trailingDelta {delta} is above maxTrailing{which}Delta {high}"
+        return filter_failure(
+            f.filter_type, field="trailingDelta", value=delta, limit=high, explanation=why
+        )
+    return None
+
+
+@folds(check_trailing_delta)
+def _fold_trailing_delta(
+    f: TrailingDeltaFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
+) -> bool:
+    return True  # the simple shape has no trailingDelta
