@@ -1,0 +1,10 @@
+"""Fixing an order: the nearest one Binance accepts, or the reason none exists.
+
+Owns: rounding onto a symbol's grids with named modes (:mod:`~rules.fixer.rounding`),
+the bound arithmetic (:mod:`~rules.fixer.limits`), the moves
+(:mod:`~rules.fixer.moves`), the answer types (:mod:`~rules.fixer.proposal`) and
+:func:`~rules.fixer.propose.propose`.
+
+May import: :mod:`rules.checker` (every proposal is re-judged by the checker),
+:mod:`rules.model`, :mod:`rules.errors`. Pure.
+"""
