@@ -7,3 +7,4 @@ from pathlib import Path
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 EXCHANGE_INFO = SHARED / "data" / "exchange_info"
 VECTORS = SHARED / "vectors"
+REFERENCE = SHARED / "reference" / "binance-spot-api-docs"

@@ -13,6 +13,7 @@ import rules
 from rules.model import models
 from rules.model.frozen import EMPTY, FrozenJson, freeze, thaw
 from rules.model.numbers import is_multiple, parse_plain_decimal, to_plain_string
+from tests._shared import REFERENCE
 
 
 class TestNamespace:
@@ -22,7 +23,7 @@ class TestNamespace:
         for name in rules.__all__:
             assert hasattr(rules, name), name
         public_models = {n for n in models.__all__ if not n.startswith("_")}
-        assert public_models - {"SymbolFilter", "ExchangeFilter"} <= set(rules.__all__)
+        assert public_models - {"FILTER_CLASSES", "FILTER_SCOPES"} <= set(rules.__all__)
 
     def test_import_rules_imports_neither_websocket_nor_hypothesis(self) -> None:
         heavy = "('websocket', 'hypothesis')"
@@ -33,13 +34,17 @@ class TestNamespace:
         assert out.stdout.strip() == "[]"
 
     def test_every_filter_type_of_filters_md_is_modelled(self) -> None:
-        assert set(models.FILTER_CLASSES) == {
-            "PRICE_FILTER", "PERCENT_PRICE", "PERCENT_PRICE_BY_SIDE", "LOT_SIZE", "MIN_NOTIONAL",
-            "NOTIONAL", "ICEBERG_PARTS", "MARKET_LOT_SIZE", "MAX_NUM_ORDERS", "MAX_NUM_ALGO_ORDERS",
-            "MAX_NUM_ICEBERG_ORDERS", "MAX_POSITION", "TRAILING_DELTA", "MAX_NUM_ORDER_AMENDS",
-            "MAX_NUM_ORDER_LISTS", "EXCHANGE_MAX_NUM_ORDERS", "EXCHANGE_MAX_NUM_ALGO_ORDERS",
-            "EXCHANGE_MAX_NUM_ICEBERG_ORDERS", "EXCHANGE_MAX_NUM_ORDER_LISTS", "MAX_ASSET",
-        }  # fmt: skip
+        # The spec's own list: each "### NAME" heading under its "## ... filters" section.
+        expected: dict[str, str] = {}
+        scope = ""
+        for line in (REFERENCE / "filters.md").read_text().splitlines():
+            if line.startswith("## "):
+                scope = line[3:].split()[0].lower()
+            elif line.startswith("### "):
+                expected[line[4:].strip()] = scope
+        assert len(expected) == 20
+        assert expected == models.FILTER_SCOPES
+        assert set(models.FILTER_CLASSES) == set(expected)
 
     @pytest.mark.parametrize("cls", list(models.FILTER_CLASSES.values()))
     def test_filter_classes_are_frozen_and_slotted(self, cls: type) -> None:

@@ -19,7 +19,7 @@ Rules this module keeps:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import ClassVar, TypeVar, overload
 
@@ -29,7 +29,8 @@ from rules.errors import UnknownSymbolError
 from rules.model.frozen import EMPTY, FrozenJson
 
 __all__ = [
-    "ExchangeFilter",
+    "FILTER_CLASSES",
+    "FILTER_SCOPES",
     "ExchangeInfo",
     "ExchangeMaxNumAlgoOrdersFilter",
     "ExchangeMaxNumIcebergOrdersFilter",
@@ -53,7 +54,6 @@ __all__ = [
     "PriceFilter",
     "RateLimit",
     "Sor",
-    "SymbolFilter",
     "SymbolInfo",
     "TrailingDeltaFilter",
     "UnknownFilter",
@@ -65,9 +65,33 @@ def _extra() -> FrozenJson:
     return attrs.field(default=EMPTY, kw_only=True, repr=False)
 
 
+#: Every modelled filter class, by its Binance ``filterType``; filled by the
+#: decorator on each class below, so a new filter type is one class here.
+FILTER_CLASSES: dict[str, type[Filter]] = {}
+#: Where Binance puts each filterType (filters.md's three sections): ``"symbol"``
+#: (a symbol's ``filters``), ``"exchange"`` (``exchangeFilters``) or ``"asset"``
+#: (``myFilters``).
+FILTER_SCOPES: dict[str, str] = {}
+
+_T = TypeVar("_T", bound=type)
+
+
+def _registered(scope: str) -> Callable[[_T], _T]:
+    def register(cls: _T) -> _T:
+        name: str = cls.filter_type  # type: ignore[attr-defined]
+        if name in FILTER_CLASSES:
+            raise RuntimeError(f"two classes for filterType {name}")
+        FILTER_CLASSES[name] = cls
+        FILTER_SCOPES[name] = scope
+        return cls
+
+    return register
+
+
 # --------------------------------------------------------------------------- symbol filters
 
 
+@_registered("symbol")
 @attrs.frozen
 class PriceFilter:
     """``PRICE_FILTER``: bounds and tick of ``price`` and ``stopPrice``; 0 disables a rule."""
@@ -79,6 +103,7 @@ class PriceFilter:
     extra: FrozenJson = _extra()
 
 
+@_registered("symbol")
 @attrs.frozen
 class PercentPriceFilter:
     """``PERCENT_PRICE``: ``price`` within multipliers of the market price."""
@@ -90,6 +115,7 @@ class PercentPriceFilter:
     extra: FrozenJson = _extra()
 
 
+@_registered("symbol")
 @attrs.frozen
 class PercentPriceBySideFilter:
     """``PERCENT_PRICE_BY_SIDE``: like ``PERCENT_PRICE`` with a band per side."""
@@ -103,6 +129,7 @@ class PercentPriceBySideFilter:
     extra: FrozenJson = _extra()
 
 
+@_registered("symbol")
 @attrs.frozen
 class LotSizeFilter:
     """``LOT_SIZE``: bounds and step of ``quantity`` and ``icebergQty``."""
@@ -114,6 +141,7 @@ class LotSizeFilter:
     extra: FrozenJson = _extra()
 
 
+@_registered("symbol")
 @attrs.frozen
 class MinNotionalFilter:
     """``MIN_NOTIONAL``: ``price * quantity >= minNotional`` (2018 form: no ``applyToMarket``)."""
@@ -125,6 +153,7 @@ class MinNotionalFilter:
     extra: FrozenJson = _extra()
 
 
+@_registered("symbol")
 @attrs.frozen
 class NotionalFilter:
     """``NOTIONAL``: ``minNotional <= price * quantity <= maxNotional``."""
@@ -138,6 +167,7 @@ class NotionalFilter:
     extra: FrozenJson = _extra()
 
 
+@_registered("symbol")
 @attrs.frozen
 class IcebergPartsFilter:
     """``ICEBERG_PARTS``: at most ``limit`` parts, ``CEIL(quantity / icebergQty)``."""
@@ -147,6 +177,7 @@ class IcebergPartsFilter:
     extra: FrozenJson = _extra()
 
 
+@_registered("symbol")
 @attrs.frozen
 class MarketLotSizeFilter:
     """``MARKET_LOT_SIZE``: bounds and step of a MARKET order's ``quantity``."""
@@ -158,6 +189,7 @@ class MarketLotSizeFilter:
     extra: FrozenJson = _extra()
 
 
+@_registered("symbol")
 @attrs.frozen
 class MaxNumOrdersFilter:
     """``MAX_NUM_ORDERS``: open orders on the symbol, algo orders included."""
@@ -167,6 +199,7 @@ class MaxNumOrdersFilter:
     extra: FrozenJson = _extra()
 
 
+@_registered("symbol")
 @attrs.frozen
 class MaxNumAlgoOrdersFilter:
     """``MAX_NUM_ALGO_ORDERS``: open STOP_LOSS(_LIMIT)/TAKE_PROFIT(_LIMIT) orders on the symbol."""
@@ -176,6 +209,7 @@ class MaxNumAlgoOrdersFilter:
     extra: FrozenJson = _extra()
 
 
+@_registered("symbol")
 @attrs.frozen
 class MaxNumIcebergOrdersFilter:
     """``MAX_NUM_ICEBERG_ORDERS``: open orders with ``icebergQty > 0`` on the symbol."""
@@ -185,6 +219,7 @@ class MaxNumIcebergOrdersFilter:
     extra: FrozenJson = _extra()
 
 
+@_registered("symbol")
 @attrs.frozen
 class MaxPositionFilter:
     """``MAX_POSITION``: the account's base-asset position a BUY may reach."""
@@ -194,6 +229,7 @@ class MaxPositionFilter:
     extra: FrozenJson = _extra()
 
 
+@_registered("symbol")
 @attrs.frozen
 class TrailingDeltaFilter:
     """``TRAILING_DELTA``: bounds of ``trailingDelta`` (basis points) above and below."""
@@ -206,6 +242,7 @@ class TrailingDeltaFilter:
     extra: FrozenJson = _extra()
 
 
+@_registered("symbol")
 @attrs.frozen
 class MaxNumOrderAmendsFilter:
     """``MAX_NUM_ORDER_AMENDS``: amendments of one order (not checked by ``order.place``)."""
@@ -215,6 +252,7 @@ class MaxNumOrderAmendsFilter:
     extra: FrozenJson = _extra()
 
 
+@_registered("symbol")
 @attrs.frozen
 class MaxNumOrderListsFilter:
     """``MAX_NUM_ORDER_LISTS``: open order lists on the symbol."""
@@ -227,6 +265,7 @@ class MaxNumOrderListsFilter:
 # --------------------------------------------------------------------------- exchange filters
 
 
+@_registered("exchange")
 @attrs.frozen
 class ExchangeMaxNumOrdersFilter:
     """``EXCHANGE_MAX_NUM_ORDERS``: open orders on the whole exchange."""
@@ -236,6 +275,7 @@ class ExchangeMaxNumOrdersFilter:
     extra: FrozenJson = _extra()
 
 
+@_registered("exchange")
 @attrs.frozen
 class ExchangeMaxNumAlgoOrdersFilter:
     """``EXCHANGE_MAX_NUM_ALGO_ORDERS``: open algo orders on the whole exchange."""
@@ -245,6 +285,7 @@ class ExchangeMaxNumAlgoOrdersFilter:
     extra: FrozenJson = _extra()
 
 
+@_registered("exchange")
 @attrs.frozen
 class ExchangeMaxNumIcebergOrdersFilter:
     """``EXCHANGE_MAX_NUM_ICEBERG_ORDERS``: open iceberg orders on the whole exchange."""
@@ -254,6 +295,7 @@ class ExchangeMaxNumIcebergOrdersFilter:
     extra: FrozenJson = _extra()
 
 
+@_registered("exchange")
 @attrs.frozen
 class ExchangeMaxNumOrderListsFilter:
     """``EXCHANGE_MAX_NUM_ORDER_LISTS``: open order lists on the whole exchange."""
@@ -266,6 +308,7 @@ class ExchangeMaxNumOrderListsFilter:
 # --------------------------------------------------------------------------- asset filter
 
 
+@_registered("asset")
 @attrs.frozen
 class MaxAssetFilter:
     """``MAX_ASSET`` (from ``myFilters``): the most of ``asset`` one order may transact."""
@@ -288,7 +331,9 @@ class UnknownFilter:
     raw: FrozenJson
 
 
-SymbolFilter = (
+#: Any filter a symbol, the exchange or ``myFilters`` may carry (for the type
+#: checker: a new filter class is added here too, beside its definition).
+Filter = (
     PriceFilter
     | PercentPriceFilter
     | PercentPriceBySideFilter
@@ -304,42 +349,13 @@ SymbolFilter = (
     | TrailingDeltaFilter
     | MaxNumOrderAmendsFilter
     | MaxNumOrderListsFilter
-)
-ExchangeFilter = (
-    ExchangeMaxNumOrdersFilter
+    | ExchangeMaxNumOrdersFilter
     | ExchangeMaxNumAlgoOrdersFilter
     | ExchangeMaxNumIcebergOrdersFilter
     | ExchangeMaxNumOrderListsFilter
+    | MaxAssetFilter
+    | UnknownFilter
 )
-#: Any filter a symbol, the exchange or ``myFilters`` may carry.
-Filter = SymbolFilter | ExchangeFilter | MaxAssetFilter | UnknownFilter
-
-#: Every modelled filter class, by its Binance ``filterType``.
-FILTER_CLASSES: dict[str, type[Filter]] = {
-    cls.filter_type: cls
-    for cls in (
-        PriceFilter,
-        PercentPriceFilter,
-        PercentPriceBySideFilter,
-        LotSizeFilter,
-        MinNotionalFilter,
-        NotionalFilter,
-        IcebergPartsFilter,
-        MarketLotSizeFilter,
-        MaxNumOrdersFilter,
-        MaxNumAlgoOrdersFilter,
-        MaxNumIcebergOrdersFilter,
-        MaxPositionFilter,
-        TrailingDeltaFilter,
-        MaxNumOrderAmendsFilter,
-        MaxNumOrderListsFilter,
-        ExchangeMaxNumOrdersFilter,
-        ExchangeMaxNumAlgoOrdersFilter,
-        ExchangeMaxNumIcebergOrdersFilter,
-        ExchangeMaxNumOrderListsFilter,
-        MaxAssetFilter,
-    )
-}
 
 _F = TypeVar("_F", bound=Filter)
 

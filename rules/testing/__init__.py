@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from rules.checker.context import Context
 from rules.model import models
-from rules.testing._orders import BREAKABLE, breakable_rules, orders_from_symbol
+from rules.testing._order_plan import BREAKABLE
+from rules.testing._orders import breakable_rules, orders_from_symbol
 from rules.testing.strategies import (
     _BY_CLASS,
     _RATE_LIMITS,

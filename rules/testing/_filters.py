@@ -11,8 +11,9 @@ off the grid, maxima next to int64 limits, disabled (0) bounds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from hypothesis import strategies as st
@@ -69,6 +70,25 @@ ODD_MAXIMA = tuple(
 MULTIPLIERS = (("5", "0.2"), ("1.2", "0.8"), ("1.3", "0.7"), ("2", "0.5"), ("1.1", "0.9"))
 #: filterTypes a future Binance may add; the library must keep and list them (D25).
 UNKNOWN_FILTER_TYPES = ("T_PLUS_SELL", "MAX_ORDER_VALUE", "PRICE_BAND")
+
+
+#: Filter class -> the public strategy of its filters (``rules.testing.price_filters``,
+#: ...), registered by :func:`strategy_for` where each strategy is defined.
+BY_CLASS: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {}
+
+_S = TypeVar("_S", bound=Callable[..., st.SearchStrategy[Any]])
+
+
+def strategy_for(cls: type[Any]) -> Callable[[_S], _S]:
+    """Register the decorated function as the strategy of ``cls``'s filters."""
+
+    def register(strategy: _S) -> _S:
+        if cls in BY_CLASS:
+            raise RuntimeError(f"{cls.__name__} has two strategies")
+        BY_CLASS[cls] = strategy
+        return strategy
+
+    return register
 
 
 @attrs.frozen

@@ -15,6 +15,8 @@ from hypothesis.errors import InvalidArgument
 
 from rules.model.enums import OrderType, STPMode, SymbolStatus
 from rules.model.models import (
+    FILTER_CLASSES,
+    FILTER_SCOPES,
     Filter,
     IcebergPartsFilter,
     MaxNumAlgoOrdersFilter,
@@ -34,13 +36,9 @@ _BASE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _MODERN_TYPES = ("LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT")
 _PERMISSIONS = ("SPOT", "MARGIN", "LEVERAGED", "TRD_GRP_004", "TRD_GRP_005", "TRD_GRP_006")
 
-#: The filterTypes :func:`symbol_infos` may be asked to always include.
-SYMBOL_FILTER_TYPES = (
-    "PRICE_FILTER", "PERCENT_PRICE", "PERCENT_PRICE_BY_SIDE", "LOT_SIZE", "MIN_NOTIONAL",
-    "NOTIONAL", "ICEBERG_PARTS", "MARKET_LOT_SIZE", "MAX_NUM_ORDERS", "MAX_NUM_ALGO_ORDERS",
-    "MAX_NUM_ICEBERG_ORDERS", "MAX_POSITION", "TRAILING_DELTA", "MAX_NUM_ORDER_AMENDS",
-    "MAX_NUM_ORDER_LISTS",
-)  # fmt: skip
+#: The filterTypes :func:`symbol_infos` may be asked to always include: every
+#: symbol-level type the model knows (filters.md's "Symbol filters").
+SYMBOL_FILTER_TYPES = tuple(n for n, scope in FILTER_SCOPES.items() if scope == "symbol")
 
 
 @st.composite
@@ -48,6 +46,16 @@ def _base_assets(draw: Draw) -> str:
     # Names that start with digits ("1000SATS", "1INCH") exist: never split a symbol.
     prefix = draw(st.sampled_from(("", "", "1", "1000")))
     return str(prefix) + str(draw(st.text(_BASE_ALPHABET, min_size=2, max_size=5)))
+
+
+_HAND_TUNED = frozenset(
+    {
+        "PRICE_FILTER", "LOT_SIZE", "MARKET_LOT_SIZE", "NOTIONAL", "MIN_NOTIONAL",
+        "PERCENT_PRICE_BY_SIDE", "PERCENT_PRICE", "TRAILING_DELTA", "MAX_POSITION",
+        "ICEBERG_PARTS", "MAX_NUM_ORDERS", "MAX_NUM_ALGO_ORDERS", "MAX_NUM_ICEBERG_ORDERS",
+        "MAX_NUM_ORDER_AMENDS", "MAX_NUM_ORDER_LISTS",
+    }
+)  # fmt: skip
 
 
 @st.composite
@@ -90,6 +98,11 @@ def _symbol_filters(draw: Draw, p: f.Profile, required: frozenset[str]) -> tuple
     ):
         if want(cls.filter_type, 6 if cls is not MaxNumIcebergOrdersFilter else 1):
             found.append(draw(f.COUNT_FILTERS[cls]))
+    # A symbol filter type without a hand-tuned draw above (a type added to the
+    # model later) is drawn from its registered strategy.
+    for name in SYMBOL_FILTER_TYPES:
+        if name not in _HAND_TUNED and want(name, 6):
+            found.append(draw(f.BY_CLASS[FILTER_CLASSES[name]]()))
     if draw(st.integers(0, 19)) == 19:
         found.append(draw(f.unknown_filters_()))
     return tuple(draw(st.permutations(found)))

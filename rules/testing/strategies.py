@@ -16,7 +16,6 @@ contexts and markets (:mod:`rules.testing._markets`).
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -114,6 +113,7 @@ __all__ = [
 # --------------------------------------------------------------------------- filters
 
 
+@f.strategy_for(PriceFilter)
 def price_filters(*, allow_disabled: bool = True) -> st.SearchStrategy[PriceFilter]:
     """``PRICE_FILTER``: power-of-ten ticks written with their asset's places, minima
     on or off the grid, maxima round or next to int64 limits, and (with
@@ -127,6 +127,7 @@ def price_filters(*, allow_disabled: bool = True) -> st.SearchStrategy[PriceFilt
     return f.profiles().flatmap(lambda p: f.price_filter_for(p, allow_disabled=allow_disabled))
 
 
+@f.strategy_for(LotSizeFilter)
 def lot_size_filters(*, allow_disabled: bool = True) -> st.SearchStrategy[LotSizeFilter]:
     """``LOT_SIZE``: ``minQty`` equal to the step (as on every real symbol), a multiple of
     it, off the grid, or (``allow_disabled``) 0; ``maxQty`` round or int64-sized.
@@ -138,6 +139,7 @@ def lot_size_filters(*, allow_disabled: bool = True) -> st.SearchStrategy[LotSiz
     return f.profiles().flatmap(lambda p: f.lot_size_for(p, allow_disabled=allow_disabled))
 
 
+@f.strategy_for(MarketLotSizeFilter)
 def market_lot_size_filters() -> st.SearchStrategy[MarketLotSizeFilter]:
     """``MARKET_LOT_SIZE``: mostly the real shape, ``minQty`` and ``stepSize`` ``"0"``
     (written ``"0.00000000"``, ``"0.00"``...) with a computed non-round ``maxQty``;
@@ -149,11 +151,13 @@ def market_lot_size_filters() -> st.SearchStrategy[MarketLotSizeFilter]:
     return f.profiles().flatmap(f.market_lot_size_for)
 
 
+@f.strategy_for(PercentPriceFilter)
 def percent_price_filters() -> st.SearchStrategy[PercentPriceFilter]:
     """``PERCENT_PRICE`` with real multipliers; shrinks toward 5/0.2 and ``avgPriceMins`` absent."""
     return f.percent_price_filters_()
 
 
+@f.strategy_for(PercentPriceBySideFilter)
 def percent_price_by_side_filters(
     *, symmetric: bool | None = None
 ) -> st.SearchStrategy[PercentPriceBySideFilter]:
@@ -166,6 +170,7 @@ def percent_price_by_side_filters(
     return f.percent_price_by_side_filters_(symmetric=symmetric)
 
 
+@f.strategy_for(MinNotionalFilter)
 def min_notional_filters() -> st.SearchStrategy[MinNotionalFilter]:
     """``MIN_NOTIONAL``, in its 2018 form (no ``applyToMarket``) or its later one.
 
@@ -174,6 +179,7 @@ def min_notional_filters() -> st.SearchStrategy[MinNotionalFilter]:
     return f.profiles().flatmap(f.min_notional_for)
 
 
+@f.strategy_for(NotionalFilter)
 def notional_filters(*, allow_disabled: bool = True) -> st.SearchStrategy[NotionalFilter]:
     """``NOTIONAL`` with any ``apply*ToMarket`` flags; with ``allow_disabled`` a
     ``maxNotional`` of 0 (no upper bound, D12).
@@ -185,56 +191,67 @@ def notional_filters(*, allow_disabled: bool = True) -> st.SearchStrategy[Notion
     return f.profiles().flatmap(lambda p: f.notional_for(p, allow_disabled=allow_disabled))
 
 
+@f.strategy_for(MaxPositionFilter)
 def max_position_filters() -> st.SearchStrategy[MaxPositionFilter]:
     """``MAX_POSITION``, including LUNCBUSD's ``92233720368.54775807`` (shrinks toward it)."""
     return f.profiles().flatmap(f.max_position_for)
 
 
+@f.strategy_for(TrailingDeltaFilter)
 def trailing_delta_filters() -> st.SearchStrategy[TrailingDeltaFilter]:
     """``TRAILING_DELTA``: the real 10/2000/10/2000 (shrinks to it) or other ordered bounds."""
     return f.trailing_delta_filters_()
 
 
+@f.strategy_for(IcebergPartsFilter)
 def iceberg_parts_filters() -> st.SearchStrategy[IcebergPartsFilter]:
     """``ICEBERG_PARTS``: 10, 25, 50, 100 (the real history; shrinks to 10) or any limit."""
     return f.COUNT_FILTERS[IcebergPartsFilter]
 
 
+@f.strategy_for(MaxNumOrdersFilter)
 def max_num_orders_filters() -> st.SearchStrategy[MaxNumOrdersFilter]:
     """``MAX_NUM_ORDERS``; shrinks toward the real 200."""
     return f.COUNT_FILTERS[MaxNumOrdersFilter]
 
 
+@f.strategy_for(MaxNumAlgoOrdersFilter)
 def max_num_algo_orders_filters() -> st.SearchStrategy[MaxNumAlgoOrdersFilter]:
     """``MAX_NUM_ALGO_ORDERS``; shrinks toward the real 5."""
     return f.COUNT_FILTERS[MaxNumAlgoOrdersFilter]
 
 
+@f.strategy_for(MaxNumIcebergOrdersFilter)
 def max_num_iceberg_orders_filters() -> st.SearchStrategy[MaxNumIcebergOrdersFilter]:
     """``MAX_NUM_ICEBERG_ORDERS``; shrinks toward 5."""
     return f.COUNT_FILTERS[MaxNumIcebergOrdersFilter]
 
 
+@f.strategy_for(MaxNumOrderAmendsFilter)
 def max_num_order_amends_filters() -> st.SearchStrategy[MaxNumOrderAmendsFilter]:
     """``MAX_NUM_ORDER_AMENDS``; shrinks toward the real 10."""
     return f.COUNT_FILTERS[MaxNumOrderAmendsFilter]
 
 
+@f.strategy_for(MaxNumOrderListsFilter)
 def max_num_order_lists_filters() -> st.SearchStrategy[MaxNumOrderListsFilter]:
     """``MAX_NUM_ORDER_LISTS``; shrinks toward the real 20."""
     return f.COUNT_FILTERS[MaxNumOrderListsFilter]
 
 
+@f.strategy_for(ExchangeMaxNumOrdersFilter)
 def exchange_max_num_orders_filters() -> st.SearchStrategy[ExchangeMaxNumOrdersFilter]:
     """``EXCHANGE_MAX_NUM_ORDERS``; shrinks toward 1000."""
     return f.COUNT_FILTERS[ExchangeMaxNumOrdersFilter]
 
 
+@f.strategy_for(ExchangeMaxNumAlgoOrdersFilter)
 def exchange_max_num_algo_orders_filters() -> st.SearchStrategy[ExchangeMaxNumAlgoOrdersFilter]:
     """``EXCHANGE_MAX_NUM_ALGO_ORDERS``; shrinks toward 200."""
     return f.COUNT_FILTERS[ExchangeMaxNumAlgoOrdersFilter]
 
 
+@f.strategy_for(ExchangeMaxNumIcebergOrdersFilter)
 def exchange_max_num_iceberg_orders_filters() -> st.SearchStrategy[
     ExchangeMaxNumIcebergOrdersFilter
 ]:
@@ -242,16 +259,19 @@ def exchange_max_num_iceberg_orders_filters() -> st.SearchStrategy[
     return f.COUNT_FILTERS[ExchangeMaxNumIcebergOrdersFilter]
 
 
+@f.strategy_for(ExchangeMaxNumOrderListsFilter)
 def exchange_max_num_order_lists_filters() -> st.SearchStrategy[ExchangeMaxNumOrderListsFilter]:
     """``EXCHANGE_MAX_NUM_ORDER_LISTS``; shrinks toward 20."""
     return f.COUNT_FILTERS[ExchangeMaxNumOrderListsFilter]
 
 
+@f.strategy_for(MaxAssetFilter)
 def max_asset_filters() -> st.SearchStrategy[MaxAssetFilter]:
     """``MAX_ASSET`` (``myFilters``); shrinks toward USDC with the smallest limit."""
     return f.max_asset_filters_()
 
 
+@f.strategy_for(UnknownFilter)
 def unknown_filters() -> st.SearchStrategy[UnknownFilter]:
     """Filters of a type this library does not know (kept whole, listed unchecked: D25).
 
@@ -260,29 +280,8 @@ def unknown_filters() -> st.SearchStrategy[UnknownFilter]:
     return f.unknown_filters_()
 
 
-_BY_CLASS: dict[type[Any], Any] = {
-    PriceFilter: price_filters,
-    PercentPriceFilter: percent_price_filters,
-    PercentPriceBySideFilter: percent_price_by_side_filters,
-    LotSizeFilter: lot_size_filters,
-    MinNotionalFilter: min_notional_filters,
-    NotionalFilter: notional_filters,
-    IcebergPartsFilter: iceberg_parts_filters,
-    MarketLotSizeFilter: market_lot_size_filters,
-    MaxNumOrdersFilter: max_num_orders_filters,
-    MaxNumAlgoOrdersFilter: max_num_algo_orders_filters,
-    MaxNumIcebergOrdersFilter: max_num_iceberg_orders_filters,
-    MaxPositionFilter: max_position_filters,
-    TrailingDeltaFilter: trailing_delta_filters,
-    MaxNumOrderAmendsFilter: max_num_order_amends_filters,
-    MaxNumOrderListsFilter: max_num_order_lists_filters,
-    ExchangeMaxNumOrdersFilter: exchange_max_num_orders_filters,
-    ExchangeMaxNumAlgoOrdersFilter: exchange_max_num_algo_orders_filters,
-    ExchangeMaxNumIcebergOrdersFilter: exchange_max_num_iceberg_orders_filters,
-    ExchangeMaxNumOrderListsFilter: exchange_max_num_order_lists_filters,
-    MaxAssetFilter: max_asset_filters,
-    UnknownFilter: unknown_filters,
-}
+_BY_CLASS = f.BY_CLASS
+# Every modelled filter type has its strategy (each registered below its definition).
 assert set(_BY_CLASS) >= set(FILTER_CLASSES.values())
 
 
