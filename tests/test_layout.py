@@ -146,4 +146,5 @@ def test_each_filter_type_has_its_check_strategy_and_page(name: str) -> None:
     assert cls in FILTER_CHECKS
     assert cls in BY_CLASS
     assert (ROOT / "docs" / "filters" / f"{name.lower()}.md").exists()
-    assert UnknownFilter in FILTER_CHECKS and UnknownFilter in BY_CLASS
+    assert UnknownFilter in FILTER_CHECKS
+    assert UnknownFilter in BY_CLASS
