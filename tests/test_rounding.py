@@ -153,9 +153,15 @@ class TestRoundToStep:
         with pytest.raises(ValueError, match=r"step: expected a step >= 0, got Decimal\('-1'\)"):
             round_to_step(D("1.5"), D(-1), "floor")
 
-    def test_float_is_refused(self) -> None:
-        with pytest.raises(TypeError, match=r"value: expected a Decimal, got float 0\.1"):
-            round_to_step(0.1, D("0.01"), "floor")  # type: ignore[arg-type]
+    def test_float_is_read_as_its_repr(self) -> None:
+        # Issue 16: the helpers take what evaluate takes; a float is the decimal
+        # its repr shows (0.1 is 0.1, never Decimal(0.1) = 0.1000000000000000055...).
+        assert round_to_step(0.1, D("0.01"), "floor") == D("0.10")
+        assert round_to_step(0.29, D("0.01"), "floor") == D("0.29")  # Decimal(0.29) is below
+
+    def test_list_is_refused(self) -> None:
+        with pytest.raises(TypeError, match=r"value: expected a number .*got list \[1\]"):
+            round_to_step([1], D("0.01"), "floor")  # type: ignore[arg-type]
 
     @pytest.mark.parametrize("bad", ["NaN", "Infinity", "-Infinity"])
     def test_non_finite_is_refused(self, bad: str) -> None:
@@ -354,8 +360,10 @@ class TestFormatOnStep:
     @pytest.mark.parametrize(
         ("value", "step", "error", "message"),
         [
-            (1.5, D("0.1"), TypeError, "value: expected a Decimal, got float 1.5"),
-            (D("1.5"), "0.1", TypeError, "step: expected a Decimal, got str '0.1'"),
+            (None, D("0.1"), TypeError, "value: expected a number (Decimal, str, int, float"),
+            (True, D("0.1"), TypeError, "value: expected a number (Decimal, str, int, float"),
+            (D("1.5"), "0.1e1", ValueError, "step: expected a plain decimal number"),
+            ("1.5", "", ValueError, "step: expected a plain decimal number"),
             (D("NaN"), D("0.1"), ValueError, "value: expected a finite Decimal"),
             (D("1.5"), D("-0.1"), ValueError, "step: expected a step >= 0"),
         ],

@@ -247,7 +247,25 @@ def _read_subclass(value: object) -> Decimal | None:
         return read_decimal(float(value))
     if isinstance(value, Decimal):
         return read_decimal(Decimal(value))
+    if type(value).__module__ == "numpy":
+        return _read_numpy(value)
     return None  # None, lists, objects...
+
+
+def _read_numpy(value: Any) -> Decimal | None:
+    # numpy.float32, numpy.int64, ... subclass neither float nor int (numpy is
+    # never imported here: duck-typed on the scalar's dtype). An integer is its
+    # int; a float the decimal numpy's str shows (the shortest that reads back as
+    # the same value at its precision: float32(0.1) is 0.1), as a float is its repr.
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if kind in ("i", "u"):
+        return read_decimal(int(value))
+    if kind == "f":
+        try:
+            return read_decimal(Decimal(str(value)))
+        except ArithmeticError:  # pragma: no cover - numpy writes every float Decimal reads
+            return None
+    return None  # numpy.bool_, datetime64, complex, arrays...
 
 
 def read_int(value: object) -> int | None:

@@ -41,6 +41,7 @@ from typing import Final, Literal, get_args
 import attrs
 
 from rules.checker.eras import Era
+from rules.checker.order import read_decimal
 from rules.model.models import LotSizeFilter, MarketLotSizeFilter, PriceFilter, SymbolInfo
 from rules.model.numbers import UNBOUNDED, is_multiple
 
@@ -48,10 +49,13 @@ __all__ = [
     "DECIMAL_ROUNDING",
     "ROUND_MODES",
     "Grid",
+    "Number",
     "RoundMode",
     "format_on_step",
     "price_grid",
+    "price_to_wire",
     "quantity_grid",
+    "quantity_to_wire",
     "round_price",
     "round_quantity",
     "round_to_step",
@@ -98,13 +102,53 @@ _ONE: Final = Decimal(1)
 MAX_WIRE_PLACES: Final = 20
 
 
+#: What the helpers take for a number, as :func:`rules.evaluate` takes a price:
+#: a ``Decimal`` (any length), a plain decimal ``str`` (``"29400.1234"``, a leading
+#: minus allowed), an ``int``, a ``float`` read as its ``repr`` (``0.1`` is
+#: ``Decimal("0.1")``), or a numpy scalar (``numpy.float32(0.1)`` is ``0.1``).
+#: Strings and numbers follow D29: at most 20 integer and 20 fraction digits.
+Number = Decimal | str | int | float
+
+
 def _check_decimal(name: str, value: object) -> Decimal:
-    # Floats are never converted silently (STYLE.md §2.3).
-    if not isinstance(value, Decimal):
-        raise TypeError(f"{name}: expected a Decimal, got {type(value).__name__} {value!r}")
-    if not value.is_finite():
-        raise ValueError(f"{name}: expected a finite Decimal, got {value!r}")
-    return value
+    """``value`` as an exact ``Decimal``, read as :func:`rules.evaluate` reads a price.
+
+    A ``Decimal`` is taken as it is, at any length; a ``str``, ``int``, ``float``
+    (the decimal its ``repr`` shows, never ``Decimal(float)``) or numpy scalar is
+    read by :func:`rules.checker.order.read_decimal`, the checker's own reading
+    (D29, D32), except that a leading minus is allowed (rounding is defined on the
+    whole number line). Never a silent conversion (STYLE.md §2.3).
+    """
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{name}: expected a finite Decimal, got {value!r}")
+        return value
+    numeric = isinstance(value, str | int | float) or type(value).__module__ == "numpy"
+    if isinstance(value, bool) or not numeric:
+        raise TypeError(
+            f"{name}: expected a number (Decimal, str, int, float or numpy scalar), "
+            f"got {type(value).__name__} {value!r}"
+        )
+    if isinstance(value, str):
+        negative = value.startswith("-")
+        number = read_decimal(value[1:] if negative else value)
+    else:
+        negative = _below_zero(value)
+        number = read_decimal(-value if negative else value)  # type: ignore[operator]
+    if number is None:
+        raise ValueError(
+            f"{name}: expected a plain decimal number with at most 20 integer and 20 "
+            f"fraction digits (as an order parameter, D29), got {value!r}; pass a "
+            "Decimal for longer values"
+        )
+    return -number if negative else number
+
+
+def _below_zero(value: object) -> bool:
+    try:
+        return bool(value < 0)  # type: ignore[operator]
+    except TypeError:  # pragma: no cover - every numpy scalar read as a number compares
+        return False
 
 
 def _check_mode(mode: object) -> None:
@@ -115,7 +159,7 @@ def _check_mode(mode: object) -> None:
 
 
 def round_to_step(
-    value: Decimal, step: Decimal, mode: RoundMode, *, origin: Decimal | None = None
+    value: Number, step: Number, mode: RoundMode, *, origin: Number | None = None
 ) -> Decimal:
     """Round ``value`` onto the grid ``origin + k * step`` (``k`` an integer), exactly.
 
@@ -136,8 +180,9 @@ def round_to_step(
         The grid point chosen by ``mode``.
 
     Raises:
-        TypeError: ``value``, ``step`` or ``origin`` is not a ``Decimal``.
-        ValueError: a non-finite number, a negative ``step``, or an unknown ``mode``.
+        TypeError: ``value``, ``step`` or ``origin`` is not a number (see :data:`Number`).
+        ValueError: a number that cannot be read (``"1e5"``, NaN), a negative
+            ``step``, or an unknown ``mode``.
 
     Exact at any length: a value of any number of digits on a step of any number
     of places (``12345678901234567890.12345678901234567891`` on ``1E-46``) is
@@ -155,10 +200,10 @@ def round_to_step(
     ValueError: unknown rounding mode 'sideways'; expected one of floor, ceil, trunc, expand, \
 half_floor, half_ceil, half_trunc, half_expand, half_even
     """
-    _check_decimal("value", value)
-    _check_decimal("step", step)
+    value = _check_decimal("value", value)
+    step = _check_decimal("step", step)
     if origin is not None:
-        _check_decimal("origin", origin)
+        origin = _check_decimal("origin", origin)
     _check_mode(mode)
     if step < 0:
         raise ValueError(f"step: expected a step >= 0, got {step!r}")
@@ -227,7 +272,7 @@ class Grid:
         """Whether ``value`` is on the grid (D35's formula, exact); always true for step 0."""
         return is_multiple(value, self.step, self.origin)
 
-    def round(self, value: Decimal, mode: RoundMode) -> Decimal:
+    def round(self, value: Number, mode: RoundMode) -> Decimal:
         """:func:`round_to_step` onto this grid.
 
         Raises:
@@ -370,7 +415,7 @@ def symbol_quantity_grid(
 
 
 def round_price(
-    symbol: SymbolInfo, price: Decimal, mode: RoundMode, *, server_time: int | None = None
+    symbol: SymbolInfo, price: Number, mode: RoundMode, *, server_time: int | None = None
 ) -> Decimal:
     """Round ``price`` onto the symbol's PRICE_FILTER tick grid (not into its bounds).
 
@@ -384,8 +429,8 @@ def round_price(
             which picks the era's grid (D17); ``None`` means today's rules.
 
     Raises:
-        TypeError: ``price`` is not a ``Decimal``.
-        ValueError: an unknown ``mode`` or a non-finite ``price``.
+        TypeError: ``price`` is not a number (see :data:`Number`).
+        ValueError: an unknown ``mode`` or a ``price`` that cannot be read.
 
     >>> from rules.model.load import loads
     >>> info = loads('{"symbols": [{"symbol": "BTCUSDT", "status": "TRADING", '
@@ -396,16 +441,16 @@ def round_price(
     Decimal('30000.01000000')
     """
     _check_mode(mode)  # always: with no PRICE_FILTER too
+    price = _check_decimal("price", price)
     price_filter = symbol.filter(PriceFilter)
     if price_filter is None:
-        _check_decimal("price", price)
         return price
     return price_grid(price_filter, server_time).round(price, mode)
 
 
 def round_quantity(
     symbol: SymbolInfo,
-    quantity: Decimal,
+    quantity: Number,
     mode: RoundMode,
     *,
     server_time: int | None = None,
@@ -423,8 +468,8 @@ def round_quantity(
             steps are 0, so this rarely changes anything.
 
     Raises:
-        TypeError: ``quantity`` is not a ``Decimal``.
-        ValueError: an unknown ``mode``, a non-finite ``quantity``, or (``market``)
+        TypeError: ``quantity`` is not a number (see :data:`Number`).
+        ValueError: an unknown ``mode``, a ``quantity`` that cannot be read, or (``market``)
             LOT_SIZE's and MARKET_LOT_SIZE's grids have no value in common.
 
     >>> from rules.model.load import loads
@@ -436,6 +481,7 @@ def round_quantity(
     Decimal('0.12345000')
     """
     _check_mode(mode)  # always: whatever the grid
+    quantity = _check_decimal("quantity", quantity)
     grid = symbol_quantity_grid(symbol, server_time=server_time, market=market)
     if grid is None:
         raise ValueError(
@@ -447,7 +493,7 @@ def round_quantity(
 # --------------------------------------------------------------------------- the wire
 
 
-def format_on_step(value: Decimal, step: Decimal) -> str:
+def format_on_step(value: Number, step: Number) -> str:
     """The wire form of ``value`` on a grid of ``step``: a plain decimal string, never ``1E-8``.
 
     The places are those of ``step`` without its trailing zeros (``0.01000000``
@@ -466,8 +512,8 @@ def format_on_step(value: Decimal, step: Decimal) -> str:
         The string to send as ``price``, ``quantity``, ...
 
     Raises:
-        TypeError: ``value`` or ``step`` is not a ``Decimal``.
-        ValueError: a non-finite number or a negative ``step``.
+        TypeError: ``value`` or ``step`` is not a number (see :data:`Number`).
+        ValueError: a number that cannot be read or a negative ``step``.
 
     >>> format_on_step(Decimal("30000"), Decimal("0.01000000"))
     '30000.00'
@@ -478,8 +524,8 @@ def format_on_step(value: Decimal, step: Decimal) -> str:
     >>> format_on_step(Decimal("1.234"), Decimal("0.01"))  # not rounded: round first
     '1.234'
     """
-    _check_decimal("value", value)
-    _check_decimal("step", step)
+    value = _check_decimal("value", value)
+    step = _check_decimal("step", step)
     if step < 0:
         raise ValueError(f"step: expected a step >= 0, got {step!r}")
     # Padding stops at D29's 20 places: a step with more never pads past what can
@@ -487,3 +533,79 @@ def format_on_step(value: Decimal, step: Decimal) -> str:
     needed = _places(value.normalize(UNBOUNDED))
     places = max(needed, min(_places(step.normalize(UNBOUNDED)), MAX_WIRE_PLACES))
     return format(value.quantize(Decimal(1).scaleb(-places), context=UNBOUNDED), "f")
+
+
+def price_to_wire(
+    symbol: SymbolInfo, price: Number, mode: RoundMode, *, server_time: int | None = None
+) -> str:
+    """The ``price`` string to send: rounded onto the symbol's tick with ``mode``, written plain.
+
+    One call for :func:`round_price` then :func:`format_on_step` (ccxt's
+    ``price_to_precision``, with the rounding named): exact, with the tick's
+    places, never in exponent form. It rounds onto the grid, it does not clamp
+    into ``minPrice``/``maxPrice`` (that is :func:`rules.propose`'s job).
+
+    Args:
+        symbol: the symbol (``info["BTCUSDT"]``).
+        price: any :data:`Number` (``"29400.1234"``, ``29400.1234``, a ``Decimal``).
+        mode: the :data:`RoundMode` (a BUY limit usually wants ``floor``, a SELL ``ceil``).
+        server_time: the snapshot's ``serverTime`` (D17); ``None``: today's rules.
+
+    Raises:
+        TypeError: ``price`` is not a number.
+        ValueError: an unknown ``mode`` or a ``price`` that cannot be read.
+
+    >>> from rules.model.load import loads
+    >>> info = loads('{"symbols": [{"symbol": "BTCUSDT", "status": "TRADING", '
+    ...   '"baseAsset": "BTC", "quoteAsset": "USDT", "filters": [{"filterType": '
+    ...   '"PRICE_FILTER", "minPrice": "0.01", "maxPrice": "1000000.00", '
+    ...   '"tickSize": "0.01000000"}]}]}')
+    >>> price_to_wire(info["BTCUSDT"], "29400.1234", "floor")
+    '29400.12'
+    >>> price_to_wire(info["BTCUSDT"], 29400.1, "ceil")
+    '29400.10'
+    """
+    rounded = round_price(symbol, price, mode, server_time=server_time)
+    price_filter = symbol.filter(PriceFilter)
+    return format_on_step(rounded, price_filter.tick_size if price_filter else _ZERO)
+
+
+def quantity_to_wire(
+    symbol: SymbolInfo,
+    quantity: Number,
+    mode: RoundMode,
+    *,
+    server_time: int | None = None,
+    market: bool = False,
+) -> str:
+    """The ``quantity`` string to send: rounded onto the symbol's step with ``mode``, written plain.
+
+    One call for :func:`round_quantity` then :func:`format_on_step` (ccxt's
+    ``amount_to_precision``, with the rounding named): exact, with the step's
+    places, never in exponent form; not clamped into ``minQty``/``maxQty``.
+
+    Args:
+        symbol: the symbol (``info["BTCUSDT"]``).
+        quantity: any :data:`Number`.
+        mode: the :data:`RoundMode`; ``floor`` never trades more than asked.
+        server_time: the snapshot's ``serverTime`` (D17); ``None``: today's rules.
+        market: a MARKET, STOP_LOSS or TAKE_PROFIT quantity, also on
+            MARKET_LOT_SIZE's grid (D09, D10).
+
+    Raises:
+        TypeError: ``quantity`` is not a number.
+        ValueError: an unknown ``mode``, a ``quantity`` that cannot be read, or
+            (``market``) no value is on both grids.
+
+    >>> from rules.model.load import loads
+    >>> info = loads('{"symbols": [{"symbol": "BTCUSDT", "status": "TRADING", '
+    ...   '"baseAsset": "BTC", "quoteAsset": "USDT", "filters": [{"filterType": '
+    ...   '"LOT_SIZE", "minQty": "0.00001000", "maxQty": "9000.00000000", '
+    ...   '"stepSize": "0.00001000"}]}]}')
+    >>> quantity_to_wire(info["BTCUSDT"], 1.23456789e-3, "floor")
+    '0.00123'
+    """
+    rounded = round_quantity(symbol, quantity, mode, server_time=server_time, market=market)
+    grid = symbol_quantity_grid(symbol, server_time=server_time, market=market)
+    assert grid is not None  # round_quantity raised otherwise
+    return format_on_step(rounded, grid.step)
