@@ -46,6 +46,7 @@ from rules.fixer.rounding import (
     round_quantity,
     round_to_step,
 )
+from rules.model.diff import RuleChange, diff
 from rules.model.enums import OrderSide, OrderType, STPMode, SymbolStatus, TimeInForce
 from rules.model.load import dump, dumps, load_path, loads
 from rules.model.models import (
@@ -122,6 +123,7 @@ __all__ = [
     "RateLimit",
     "RateLimitedError",
     "RoundMode",
+    "RuleChange",
     "RulesError",
     "STPMode",
     "Snapshot",
@@ -137,6 +139,7 @@ __all__ = [
     "Verdict",
     "Violation",
     "check",
+    "diff",
     "dump",
     "dumps",
     "evaluate",
