@@ -167,6 +167,7 @@ class TestRealSnapshots:
         assert removed == old_names - new_names
         for c in changes:
             if c.kind == "status":
+                assert c.symbol is not None
                 assert old[c.symbol].status == c.old != c.new == new[c.symbol].status
 
     def test_command_text_and_json(self) -> None:
