@@ -77,12 +77,15 @@ class ApiError(RulesError):
 class UnknownSymbolError(RulesError, KeyError):
     """The exchangeInfo has no symbol of that name."""
 
-    def __init__(self, symbol: str) -> None:
+    def __init__(self, symbol: str, *, hint: str | None = None) -> None:
         self.symbol = symbol
+        #: What was probably meant, or why the name is unknown (``"did you mean 'BTCUSDT'?"``).
+        self.hint = hint
         super().__init__(symbol)
 
     def __str__(self) -> str:
-        return f"unknown symbol {self.symbol!r}"
+        tail = f" ({self.hint})" if self.hint else ""
+        return f"unknown symbol {self.symbol!r}{tail}"
 
 
 class RateLimitedError(ApiError):
