@@ -96,12 +96,24 @@ class TestShow:
     def test_unknown_symbol(self) -> None:
         assert call("show", "NOPE") == (2, "", "rules: unknown symbol 'NOPE'\n")
 
-    def test_lower_case_name_gets_a_hint(self) -> None:
-        assert call("show", "btcusdt") == (
+    def test_any_case_is_accepted(self) -> None:
+        # Issue 16: btcusdt is BTCUSDT (it used to be exit 2 with a hint).
+        code, out, err = call("show", "btcusdt", "EthBtc")
+        assert (code, err) == (0, "")
+        heads = [line.split()[0] for line in out.splitlines() if not line.startswith(" ")]
+        assert heads == ["BTCUSDT", "ETHBTC"]
+        assert out == call("show", "BTCUSDT", "ETHBTC")[1]
+
+    def test_a_ccxt_pair_gets_the_name_meant(self) -> None:
+        assert call("show", "BTC/USDT") == (
             2,
             "",
-            "rules: unknown symbol 'btcusdt' (symbol names are upper-case: BTCUSDT)\n",
+            "rules: unknown symbol 'BTC/USDT' (did you mean 'BTCUSDT'? Binance names have "
+            "no '/': rules.interop.ccxt maps ccxt symbols)\n",
         )
+
+    def test_a_lower_case_unknown_name_is_unknown(self) -> None:
+        assert call("show", "btcusdt", "nope") == (2, "", "rules: unknown symbol 'NOPE'\n")
 
     def test_symbols_in_the_order_asked(self) -> None:
         code, out, _ = call("show", "SHIBUSDT", "BTCUSDT")

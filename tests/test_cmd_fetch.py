@@ -49,7 +49,7 @@ class TestFetch:
         with WsServer() as server:
             code, stdout, stderr = cli("fetch", "--url", server.url, "--output", str(out))
         assert (code, stderr) == (0, "")
-        assert stdout == f"wrote 1 symbols (2023-11-14T22:13:20.000+00:00) to {out}\n"
+        assert stdout == f"wrote 1 symbol (2023-11-14T22:13:20.000+00:00) to {out}\n"
         assert json.loads(out.read_text())["symbols"][0]["symbol"] == "BTCUSDT"
         assert server.requests[0]["method"] == "exchangeInfo"
         assert "params" not in server.requests[0]

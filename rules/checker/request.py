@@ -162,7 +162,15 @@ def check_type(
         order = order.without(*dropped)
     # D05: MARKET with both quantity and quoteOrderQty.
     if order.quote_order_qty is not None and order.quantity is not None:
-        out.append(not_required("quoteOrderQty", order.quote_order_qty, name))
+        out.append(
+            Violation(
+                code=-1106,
+                msg="Parameter 'quoteOrderQty' sent when not required.",
+                field="quoteOrderQty",
+                value=order.quote_order_qty,
+                explanation=f"a {name} order takes quantity or quoteOrderQty, not both: both were sent",
+            )
+        )
         order = order.without("quote_order_qty")
     unreadable = order.unreadable
     # D33: timeInForce value.

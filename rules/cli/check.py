@@ -13,7 +13,8 @@ line, so that output line N is always the verdict of input line N. Exit 0
 when every order is accepted, 1 when any is rejected (with ``--strict``, also
 when an accepted one left rules unchecked), 2 on a usage or load
 error (one line on stderr). ``--format text`` prints a report for people
-instead.
+instead; ``--explain`` adds each violation's ``explanation``, ``field``,
+``value`` and ``limit`` to the JSON.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import IO, Any, Final
 
 from rules.checker.context import Context
@@ -37,6 +39,7 @@ from rules.cli.lines import (
 )
 from rules.cli.streams import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, Streams
 from rules.model.models import ExchangeInfo
+from rules.model.numbers import to_plain_string
 
 _ACCEPTED_LINE: Final = '{"accepted": true, "violations": [], "unchecked": []}\n'
 
@@ -59,6 +62,14 @@ def register(subparsers: Any) -> None:
         help="json: one verdict object a line (default); text: a report for people",
     )
     parser.add_argument(
+        "--explain",
+        action="store_true",
+        help=(
+            "json: add each violation's explanation, field, value and limit "
+            "(values as plain decimal strings)"
+        ),
+    )
+    parser.add_argument(
         "--strict",
         action="store_true",
         help="exit 1 also when an accepted order has rules left unchecked (not certain)",
@@ -72,8 +83,10 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     except ValueError as error:
         streams.stderr.write(f"rules: {error}\n")
         return EXIT_ERROR
-    run_lines = _run_text if args.format == "text" else _run_json
-    rejected, uncertain = run_lines(info, defaults, streams)
+    if args.format == "text":
+        rejected, uncertain = _run_text(info, defaults, streams)
+    else:
+        rejected, uncertain = _run_json(info, defaults, streams, explain=args.explain)
     return EXIT_REJECTED if rejected or (args.strict and uncertain) else EXIT_OK
 
 
@@ -92,7 +105,7 @@ def _judge(
 
 
 def _run_json(
-    info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams
+    info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams, *, explain: bool = False
 ) -> tuple[bool, bool]:
     """Write one verdict a line; whether any was rejected, and any left rules unchecked."""
     default_context = Context.from_mapping(defaults)
@@ -115,6 +128,9 @@ def _run_json(
             streams.stderr.write(f"rules: line {number}: {error}\n")
             write(dumps(out) + "\n")
             continue
+        if explain:
+            write(dumps(explained(verdict)) + "\n")
+            continue
         key = (
             verdict.accepted,
             verdict.unchecked,
@@ -128,6 +144,45 @@ def _run_json(
             lines[key] = text
         write(text)
     return rejected, uncertain
+
+
+def explained(verdict: Verdict) -> dict[str, Any]:
+    """``verdict.to_json()`` with each violation's ``explanation``, ``field``, ``value``
+    and ``limit`` (``--explain``); decimals as plain strings, never ``1E-8``.
+
+    >>> from decimal import Decimal
+    >>> from rules.checker.violations import Violation
+    >>> v = Violation(-1013, "Filter failure: PRICE_FILTER", "PRICE_FILTER", "price",
+    ...               Decimal("30000.015"), Decimal("0.01000000"),
+    ...               "price 30000.015 is not a multiple of tickSize 0.01")
+    >>> explained(Verdict(False, (v,)))["violations"][0]  # doctest: +NORMALIZE_WHITESPACE
+    {'code': -1013, 'msg': 'Filter failure: PRICE_FILTER', 'filterType': 'PRICE_FILTER',
+     'explanation': 'price 30000.015 is not a multiple of tickSize 0.01', 'field': 'price',
+     'value': '30000.015', 'limit': '0.01000000'}
+    """
+    out = verdict.to_json()
+    out["violations"] = [
+        {
+            **v.to_json(),
+            "explanation": v.explanation,
+            "field": v.field,
+            "value": _json_value(v.value),
+            "limit": _json_value(v.limit),
+        }
+        for v in verdict.violations
+    ]
+    return out
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return to_plain_string(value)
+    if isinstance(value, tuple | list | frozenset | set):
+        items = sorted(value) if isinstance(value, frozenset | set) else value
+        return [_json_value(v) for v in items]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
 
 
 def _run_text(

@@ -144,7 +144,10 @@ def run_fetch(args: argparse.Namespace, streams: Streams) -> int:
     except (OSError, ValueError) as error:
         return _fail(streams, f"cannot write {args.output!r}: {error}")
     when = _utc(info.server_time) if info.server_time is not None else "no serverTime"
-    streams.stdout.write(f"wrote {len(info)} symbols ({when}) to {args.output}\n")
+    count = len(info)
+    streams.stdout.write(
+        f"wrote {count} {'symbol' if count == 1 else 'symbols'} ({when}) to {args.output}\n"
+    )
     return EXIT_OK
 
 

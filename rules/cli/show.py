@@ -31,19 +31,36 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, streams: Streams) -> int:
+    names: list[str] = args.symbol
     try:
-        info = load_path(args.exchange_info, symbols=args.symbol or None)
+        try:
+            info = load_path(args.exchange_info, symbols=names or None)
+        except UnknownSymbolError:
+            # Any case is accepted (Binance's names are upper-case): btcusdt is BTCUSDT.
+            upper = [name.upper() for name in names]
+            if upper == names:
+                raise
+            info = load_path(args.exchange_info, symbols=upper)
+            names = upper
     except RulesError as error:
-        message = str(error).splitlines()[0]
-        upper = [s.upper() for s in args.symbol]
-        if isinstance(error, UnknownSymbolError) and upper != args.symbol:
-            message += f" (symbol names are upper-case: {' '.join(upper)})"
-        streams.stderr.write(f"rules: {message}\n")
+        streams.stderr.write(f"rules: {_message(error, args.exchange_info)}\n")
         return EXIT_ERROR
     # In the order asked for (every symbol, in the snapshot's order, if none was).
-    for symbol in [info[name] for name in args.symbol] if args.symbol else info:
+    for symbol in [info[name] for name in names] if names else info:
         streams.stdout.write(summary(symbol))
     return EXIT_OK
+
+
+def _message(error: RulesError, path: str) -> str:
+    """One line; for an unknown name, the symbol probably meant (``BTC/USDT``: ``BTCUSDT``)."""
+    if isinstance(error, UnknownSymbolError) and error.hint is None:
+        try:
+            load_path(path).symbol(error.symbol)
+        except UnknownSymbolError as hinted:
+            return str(hinted)
+        except RulesError:  # pragma: no cover - the file loaded a moment ago
+            pass
+    return str(error).splitlines()[0]
 
 
 def summary(symbol: SymbolInfo) -> str:

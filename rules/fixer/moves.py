@@ -30,6 +30,7 @@ from rules.model.models import (
     PercentPriceFilter,
     PriceFilter,
     SymbolInfo,
+    TrailingDeltaFilter,
 )
 from rules.model.numbers import UNBOUNDED
 
@@ -123,7 +124,38 @@ class Fixer:
             if self.kind.name == "MARKET" and order.quantity is None:
                 quote = self._quote_order_qty(quote)
             out["quoteOrderQty"] = (quote, _ZERO)
+        if order.trailing_delta is not None:
+            delta = self._trailing_delta(order.trailing_delta)
+            out["trailingDelta"] = (Decimal(delta), Decimal(1))
         return out
+
+    def _trailing_delta(self, delta: int) -> int:
+        """TRAILING_DELTA: the nearest ``trailingDelta`` within the side's bounds (D34).
+
+        Which bounds apply is the checker's rule
+        (:func:`rules.checker.filters.check_trailing_delta`): the "above" ones when
+        the order's side is the type's ``above_side``.
+        """
+        f = self.symbol.filter(TrailingDeltaFilter)
+        side = self.order.side
+        if f is None or self.kind.above_side is None or side not in ("BUY", "SELL"):
+            return delta
+        if side == self.kind.above_side:
+            low, high, which = f.min_trailing_above_delta, f.max_trailing_above_delta, "Above"
+        else:
+            low, high, which = f.min_trailing_below_delta, f.max_trailing_below_delta, "Below"
+        if high and low > high:
+            raise NoOrder(
+                f"no trailingDelta passes: minTrailing{which}Delta {low} is above "
+                f"maxTrailing{which}Delta {high}"
+            )
+        new, why = delta, ""
+        if delta < low:
+            new, why = low, f"raised to minTrailing{which}Delta {low}"
+        elif high and delta > high:
+            new, why = high, f"lowered to maxTrailing{which}Delta {high}"
+        self._change("trailingDelta", Decimal(delta), Decimal(new), "TRAILING_DELTA", why)
+        return new
 
     def _sendable(self, grid: Grid, field: str, name: str) -> Grid:
         """The points of ``grid`` with at most 20 places (D29), the only ones that can be sent."""

@@ -18,6 +18,8 @@ little as possible and never against the trader, until the checker accepts it:
    ``allow_increase``).
 5. ``icebergQty`` goes onto the step and into LOT_SIZE and ICEBERG_PARTS; it
    changes how much of the order shows, never how much trades.
+6. ``trailingDelta`` goes to the nearest value within TRAILING_DELTA's bounds
+   for the order's side (D34).
 
 The result is then judged by :func:`rules.checker.evaluate.evaluate`: a proposal is
 returned only if the checker accepts it. Anything the fixer does not move (a
@@ -137,7 +139,10 @@ is 0.00017 (pass allow_increase=True to raise it)
     new = _as_sent(params, parsed)
     moved = {change.field for change in fixer.changes}
     for wire, (value, step) in values.items():
-        if wire in moved or value != getattr(parsed, _ATTRIBUTES[wire]):
+        if wire == "trailingDelta":  # an integer (BIPS), sent as an int when moved
+            if wire in moved:
+                new[wire] = int(value)
+        elif wire in moved or value != getattr(parsed, _ATTRIBUTES[wire]):
             new[wire] = format_on_step(value, step)
     verdict = evaluate(info, new, ctx)
     if not verdict.accepted:

@@ -19,7 +19,7 @@ Rules this module keeps:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import ClassVar, TypeVar, overload
 
@@ -488,7 +488,8 @@ class ExchangeInfo:
         """The symbol called ``name`` (case-sensitive, as Binance spells it).
 
         Raises:
-            UnknownSymbolError: no symbol has that name (it is also a ``KeyError``).
+            UnknownSymbolError: no symbol has that name (it is also a ``KeyError``);
+                its message names the symbol probably meant, if one is.
             TypeError: ``name`` is not a ``str`` (a :class:`SymbolInfo`, say).
         """
         if not isinstance(name, str):
@@ -500,7 +501,7 @@ class ExchangeInfo:
         try:
             return index[name]
         except KeyError:
-            raise UnknownSymbolError(name) from None
+            raise UnknownSymbolError(name, hint=_hint(index, name)) from None
 
     def __getitem__(self, name: str) -> SymbolInfo:
         return self.symbol(name)
@@ -523,3 +524,24 @@ class ExchangeInfo:
     def exchange_filter(self, kind: type[_F] | str) -> _F | Filter | None:
         """The exchange filter of that class or ``filterType`` name, or ``None``."""
         return _find(self.exchange_filters or (), kind)
+
+
+def _hint(index: Mapping[str, SymbolInfo], name: str) -> str | None:
+    """Which symbol ``name`` probably meant: another case, or a ccxt-style pair.
+
+    >>> index = {"BTCUSDT": None}
+    >>> _hint(index, "btcusdt")
+    "did you mean 'BTCUSDT'? symbol names are case-sensitive"
+    >>> _hint(index, "BTC/USDT")
+    "did you mean 'BTCUSDT'? Binance names have no '/': rules.interop.ccxt maps ccxt symbols"
+    """
+    upper = name.upper()
+    if upper != name and upper in index:
+        return f"did you mean {upper!r}? symbol names are case-sensitive"
+    joined = upper.replace("/", "")
+    if joined != upper and joined in index:
+        return (
+            f"did you mean {joined!r}? Binance names have no '/': "
+            "rules.interop.ccxt maps ccxt symbols"
+        )
+    return None
