@@ -5,7 +5,9 @@ from __future__ import annotations
 import doctest
 import importlib
 import pkgutil
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +25,46 @@ def test_doc_page(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = doctest.testfile(str(page), module_relative=False, optionflags=FLAGS, verbose=False)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+# Every ```python block of a guide that is not a doctest runs as a program, unless the
+# line before it says why not: <!-- not run: REASON --> (the network, a fragment).
+_BLOCK = re.compile(r"(?:<!-- not run: (?P<reason>[^>]+) -->\n)?^```python\n(?P<code>.*?)^```", re.M | re.S)
+BLOCKS = [
+    (page, number, match)
+    for page in sorted((ROOT / "docs").rglob("*.md"))
+    for number, match in enumerate(_BLOCK.finditer(page.read_text()), 1)
+    if ">>>" not in match["code"]
+]
+
+
+@pytest.mark.parametrize(
+    ("page", "number", "block"),
+    BLOCKS,
+    ids=[f"{p.relative_to(ROOT)}#{n}" for p, n, _ in BLOCKS],
+)
+def test_doc_program(
+    page: Path, number: int, block: re.Match[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if block["reason"]:
+        # Not run, and it says why; it must still be valid Python.
+        compile(block["code"], f"{page.name}#{number}", "exec")
+        return
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, Any] = {"__name__": f"docs_{page.stem}_{number}"}
+    exec(compile(block["code"], f"{page.name}#{number}", "exec"), namespace)
+    # A block that defines tests (docs/testing.md) has them run too.
+    tests = [f for name, f in namespace.items() if name.startswith("test_") and callable(f)]
+    for test in tests:
+        test()
+
+
+def test_every_python_example_runs() -> None:
+    # Every Python block is either a doctest page's (run above) or a program block.
+    for page in (ROOT / "docs").rglob("*.md"):
+        for match in _BLOCK.finditer(page.read_text()):
+            assert ">>>" not in match["code"] or page in PAGES
+    assert BLOCKS
 
 
 MODULES = sorted(

@@ -1,6 +1,7 @@
 """Hypothesis strategies for testing code that trades on Binance Spot.
 
-Install with ``pip install binance-rules[testing]``. Importing this module
+Install the ``testing`` extra (from a checkout: ``pip install '.[testing]'``;
+the package is not on an index yet, see ``docs/installing.md``). Importing this module
 imports Hypothesis and registers a strategy for every rule object, so that
 ``st.from_type(SymbolInfo)`` and ``st.builds(...)`` with rule-typed arguments
 just work; ``import rules`` alone never imports Hypothesis.
