@@ -29,7 +29,9 @@ def test_doc_page(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 # Every ```python block of a guide that is not a doctest runs as a program, unless the
 # line before it says why not: <!-- not run: REASON --> (the network, a fragment).
-_BLOCK = re.compile(r"(?:<!-- not run: (?P<reason>[^>]+) -->\n)?^```python\n(?P<code>.*?)^```", re.M | re.S)
+_BLOCK = re.compile(
+    r"(?:<!-- not run: (?P<reason>[^>]+) -->\n)?^```python\n(?P<code>.*?)^```", re.M | re.S
+)
 BLOCKS = [
     (page, number, match)
     for page in sorted((ROOT / "docs").rglob("*.md"))
