@@ -179,3 +179,12 @@ def test_floats_read_as_evaluate_reads_them(value: float) -> None:
     text = format_on_step(value, D(0))
     assert "e" not in text.lower()
     assert D(text) == expected
+
+
+def test_grid_takes_numbers_too() -> None:
+    grid = rules.Grid(D("0.2"), origin=D("0.5"))
+    assert grid.contains("1.1")
+    assert not grid.contains(1.0)
+    assert grid.round(1.0, "floor") == D("0.9")
+    with pytest.raises(TypeError, match="value: expected a number"):
+        grid.contains(None)  # type: ignore[arg-type]

@@ -268,9 +268,13 @@ class Grid:
     step: Decimal
     origin: Decimal = _ZERO
 
-    def contains(self, value: Decimal) -> bool:
-        """Whether ``value`` is on the grid (D35's formula, exact); always true for step 0."""
-        return is_multiple(value, self.step, self.origin)
+    def contains(self, value: Number) -> bool:
+        """Whether ``value`` is on the grid (D35's formula, exact); always true for step 0.
+
+        Raises:
+            TypeError, ValueError: ``value`` is not a number that can be read (:data:`Number`).
+        """
+        return is_multiple(_check_decimal("value", value), self.step, self.origin)
 
     def round(self, value: Number, mode: RoundMode) -> Decimal:
         """:func:`round_to_step` onto this grid.
