@@ -55,7 +55,7 @@ class TestMarketWithBoth:
             (-1106, "Parameter 'quoteOrderQty' sent when not required.", "quoteOrderQty", 100)
         ]
         assert verdict.violations[0].explanation == (
-            "a MARKET order takes quantity or quoteOrderQty, not both: both were sent"
+            "a MARKET order takes quantity or quoteOrderQty, not both: both sent"
         )
 
     def test_another_type_keeps_its_own_explanation(self) -> None:

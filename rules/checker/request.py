@@ -168,7 +168,7 @@ def check_type(
                 msg="Parameter 'quoteOrderQty' sent when not required.",
                 field="quoteOrderQty",
                 value=order.quote_order_qty,
-                explanation=f"a {name} order takes quantity or quoteOrderQty, not both: both were sent",
+                explanation=f"a {name} order takes quantity or quoteOrderQty, not both: both sent",
             )
         )
         order = order.without("quote_order_qty")

@@ -152,9 +152,9 @@ def explained(verdict: Verdict) -> dict[str, Any]:
 
     >>> from decimal import Decimal
     >>> from rules.checker.violations import Violation
-    >>> v = Violation(-1013, "Filter failure: PRICE_FILTER", "PRICE_FILTER", "price",
-    ...               Decimal("30000.015"), Decimal("0.01000000"),
-    ...               "price 30000.015 is not a multiple of tickSize 0.01")
+    >>> v = Violation(code=-1013, msg="Filter failure: PRICE_FILTER", filter_type="PRICE_FILTER",
+    ...               field="price", value=Decimal("30000.015"), limit=Decimal("0.01000000"),
+    ...               explanation="price 30000.015 is not a multiple of tickSize 0.01")
     >>> explained(Verdict(False, (v,)))["violations"][0]  # doctest: +NORMALIZE_WHITESPACE
     {'code': -1013, 'msg': 'Filter failure: PRICE_FILTER', 'filterType': 'PRICE_FILTER',
      'explanation': 'price 30000.015 is not a multiple of tickSize 0.01', 'field': 'price',

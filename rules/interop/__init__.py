@@ -1,9 +1,9 @@
-"""Adapters from other libraries' order shapes to Binance ``order.place`` params.
+"""Interop: other libraries' order shapes as Binance ``order.place`` params.
 
-Pure, like the core: no I/O, and none of those libraries is imported (an adapter
-reads plain values). Modules here may import :mod:`rules.errors`,
-:mod:`rules.model` and :mod:`rules.checker` only; nothing in the core imports them.
+Owns: the adapter from ccxt's unified orders (:mod:`~rules.interop.ccxt`: what
+ccxt and freqtrade users hold), so that they can check an order before sending it.
 
-- :mod:`rules.interop.ccxt`: ccxt's unified ``create_order`` arguments (what
-  ccxt and freqtrade users hold), so that they can check an order before sending it.
+May import: :mod:`rules.checker`, :mod:`rules.model`, :mod:`rules.errors` and the
+standard library; never the libraries it adapts (an adapter reads plain values),
+:mod:`rules.edge` or :mod:`rules.cli`. Nothing in the core imports it. Pure: no I/O.
 """
