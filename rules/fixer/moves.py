@@ -133,7 +133,7 @@ class Fixer:
         """TRAILING_DELTA: the nearest ``trailingDelta`` within the side's bounds (D34).
 
         Which bounds apply is the checker's rule
-        (:func:`rules.checker.filters.check_trailing_delta`): the "above" ones when
+        (:func:`rules.checker.quantity_filters.check_trailing_delta`): the "above" ones when
         the order's side is the type's ``above_side``.
         """
         f = self.symbol.filter(TrailingDeltaFilter)
