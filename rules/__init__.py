@@ -39,13 +39,12 @@ from rules.fixer.rounding import (
     RoundMode,
     format_on_step,
     price_grid,
-    price_to_wire,
     quantity_grid,
-    quantity_to_wire,
     round_price,
     round_quantity,
     round_to_step,
 )
+from rules.fixer.wire import price_to_wire, quantity_to_wire
 from rules.model.diff import RuleChange, diff
 from rules.model.enums import OrderSide, OrderType, STPMode, SymbolStatus, TimeInForce
 from rules.model.load import dump, dumps, load_path, loads

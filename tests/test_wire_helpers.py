@@ -12,14 +12,8 @@ from hypothesis import strategies as st
 
 import rules
 from rules.checker.order import read_decimal
-from rules.fixer.rounding import (
-    format_on_step,
-    price_to_wire,
-    quantity_to_wire,
-    round_price,
-    round_quantity,
-    round_to_step,
-)
+from rules.fixer.rounding import format_on_step, round_price, round_quantity, round_to_step
+from rules.fixer.wire import price_to_wire, quantity_to_wire
 
 D = Decimal
 INFO = rules.load_path("rules/examples/exchange_info.json")

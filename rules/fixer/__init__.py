@@ -1,6 +1,7 @@
 """Fixing an order: the nearest one Binance accepts, or the reason none exists.
 
-Owns: rounding onto a symbol's grids with named modes (:mod:`~rules.fixer.rounding`),
+Owns: rounding onto a symbol's grids with named modes (:mod:`~rules.fixer.rounding`)
+and the wire string in one call (:mod:`~rules.fixer.wire`),
 the bound arithmetic (:mod:`~rules.fixer.limits`), the moves
 (:mod:`~rules.fixer.moves`), the answer types (:mod:`~rules.fixer.proposal`) and
 :func:`~rules.fixer.propose.propose`.
