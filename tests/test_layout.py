@@ -27,6 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "checker": {"errors", "model"},
     "fixer": {"errors", "model", "checker"},
     "edge": {"errors", "model"},
+    "interop": {"errors", "model", "checker"},
     "cli": {"errors", "examples", "model", "checker", "fixer", "edge", "cli"},
     "testing": {"errors", "model", "checker", "fixer", "testing"},
 }
