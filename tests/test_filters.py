@@ -107,7 +107,7 @@ class TestPriceFilter:
         [
             ("0.01", []),
             ("1000", []),
-            ("0.00", ["-2010", "PRICE_FILTER"]),  # D37 price × qty is 0; below min
+            ("0.00", ["-1013", "PRICE_FILTER"]),  # D37 price × qty is 0 (-1013); below min
             ("0.009", ["PRICE_FILTER"]),
             ("1000.01", ["PRICE_FILTER"]),
             ("30.015", ["PRICE_FILTER"]),
@@ -208,7 +208,7 @@ class TestLotSize:
             ("0.0005", ["LOT_SIZE"]),
             ("100.001", ["LOT_SIZE"]),
             ("1.0005", ["LOT_SIZE"]),
-            ("0", ["-2010", "LOT_SIZE"]),  # D37
+            ("0", ["-1013", "LOT_SIZE"]),  # D37 (-1013, real answers)
         ],
     )
     def test_limit_quantity(self, quantity: str, expected: list[str]) -> None:

@@ -291,6 +291,10 @@ class TestRule:
                 (("SPOT", "MARGIN"),),
             ),
             ({"isSpotTradingAllowed": False, "isMarginTradingAllowed": False}, "flags", ((),)),
+            # D19 as written: the flags present form the OR-set, one flag alone too.
+            ({"isSpotTradingAllowed": True}, "flags", (("SPOT",),)),
+            ({"isMarginTradingAllowed": True}, "flags", (("MARGIN",),)),
+            ({"isSpotTradingAllowed": False}, "flags", ((),)),
         ],
     )
     def test_source_and_required(
@@ -330,12 +334,6 @@ class TestCannotTell:
                 {},
                 "cannot tell: the symbol has no permissionSets, permissions or trading flags",
                 id="2018-no-data",
-            ),
-            pytest.param(
-                {"isSpotTradingAllowed": True},
-                "cannot tell: the symbol has no permissionSets or permissions and only one of"
-                " isSpotTradingAllowed and isMarginTradingAllowed",
-                id="one-flag",
             ),
         ],
     )

@@ -224,12 +224,12 @@ class TestSymbolLevel:
             "quantity": "1",
             "stopPrice": "10",
         }
-        assert codes(order) == [(-2010, message)]
+        assert codes(order) == [(-1013, message)]  # D02: real answers carry -1013
 
     def test_limit_maker_not_enabled(self) -> None:
         info = snapshot(orderTypes=["LIMIT"])
         order = without(type="LIMIT_MAKER", timeInForce=...)
-        assert codes(order, info) == [(-2010, "Unsupported order combination")]
+        assert codes(order, info) == [(-1013, "Unsupported order combination")]  # D02
 
     def test_no_order_types_field_forbids_nothing(self) -> None:
         body = {k: v for k, v in SYMBOL.items() if k != "orderTypes"}
@@ -254,7 +254,7 @@ class TestSymbolLevel:
             (
                 "quoteOrderQtyMarketAllowed",
                 {"symbol": "XY", "side": "BUY", "type": "MARKET", "quoteOrderQty": "10"},
-                "Quote order qty market orders are not support for this symbol.",
+                "Quote order qty market orders are not supported for this symbol.",  # D22
             ),
             (
                 "allowTrailingStop",
@@ -264,7 +264,9 @@ class TestSymbolLevel:
         ],
     )
     def test_flags(self, flag: str, order: dict[str, Any], message: str) -> None:
-        assert codes(order, snapshot(**{flag: False})) == [(-2010, message)]
+        # D22: the quote flag's real answers carry -1013; the others keep errors.md's -2010.
+        code = -1013 if flag == "quoteOrderQtyMarketAllowed" else -2010
+        assert codes(order, snapshot(**{flag: False})) == [(code, message)]
         assert codes(order, snapshot(**{flag: True})) == []
 
     def test_iceberg_rules(self) -> None:
@@ -277,7 +279,7 @@ class TestSymbolLevel:
     def test_price_times_quantity_zero(self) -> None:
         """D37, beside the failing filter."""
         assert codes(without(price="0")) == [
-            (-2010, "Price * QTY is zero or less."),
+            (-1013, "Price * QTY is zero or less."),  # real answers carry -1013
             (-1013, "Filter failure: PRICE_FILTER"),
         ]
 
@@ -298,9 +300,9 @@ class TestSymbolLevel:
                 {},
                 ["MARGIN"],
                 1600000000000,
-                [(-2010, "This action is disabled on this account.")],
+                [(-2010, "This action disabled is on this account.")],
                 (),
-            ),  # D19 by era
+            ),  # D19 by era, the text of real answers (sic)
             ({"permissionSets": [], "permissions": []}, ["SPOT"], None, [], ("PERMISSIONS",)),
             (
                 {"permissionSets": [["SPOT"], []]},

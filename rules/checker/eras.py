@@ -17,6 +17,7 @@ import attrs
 from rules.checker.context import Context as OrderContext
 
 __all__ = [
+    "PRECISION_MESSAGE_MS",
     "REFERENCE_PRICE_MS",
     "STEP_FROM_ZERO_MS",
     "TICK_FROM_ZERO_MS",
@@ -29,6 +30,8 @@ TICK_FROM_ZERO_MS: Final = 1645660800000
 #: 2023-03-13 00:00 UTC: LOT_SIZE/MARKET_LOT_SIZE's grid became ``qty % stepSize``;
 #: the new error messages (D19) too.
 STEP_FROM_ZERO_MS: Final = 1678665600000
+#: 2023-12-04 00:00 UTC: -1111's message became "Parameter '%s' has too much precision." (D38).
+PRECISION_MESSAGE_MS: Final = 1701648000000
 #: 2026-05-08 00:00 UTC: the reference price replaces the average price when non-null (D18).
 REFERENCE_PRICE_MS: Final = 1778198400000
 
@@ -42,19 +45,21 @@ class Era:
         step_from_min: the lot-size grids are ``(qty - minQty) % stepSize``.
         reference_price: a non-null ``referencePrice`` is the market price (D18).
         new_messages: the 2023-03-13 error messages apply (D19).
+        precision_message: -1111 names the parameter (2023-12-04, D38).
     """
 
     tick_from_min: bool = False
     step_from_min: bool = False
     reference_price: bool = True
     new_messages: bool = True
+    precision_message: bool = True
 
     @classmethod
     def at(cls, server_time: int | None) -> Era:
         """The era of a snapshot taken at ``server_time`` (ms); ``None`` is today's rules.
 
         >>> Era.at(1622505600000)  # 2021-06-01
-        Era(tick_from_min=True, step_from_min=True, reference_price=False, new_messages=False)
+        Era(tick_from_min=True, step_from_min=True, reference_price=False, new_messages=False, precision_message=False)
         """
         if server_time is None:
             return cls()
@@ -63,6 +68,7 @@ class Era:
             step_from_min=server_time < STEP_FROM_ZERO_MS,
             reference_price=server_time >= REFERENCE_PRICE_MS,
             new_messages=server_time >= STEP_FROM_ZERO_MS,
+            precision_message=server_time >= PRECISION_MESSAGE_MS,
         )
 
 

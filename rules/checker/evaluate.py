@@ -8,8 +8,12 @@
 The order is the params of an ``order.place`` request (a mapping) or an
 :class:`~rules.checker.order.Order`; the changing state is an explicit
 :class:`~rules.checker.context.Context`, never fetched. Every rule the order breaks is
-listed (Binance answers with the first one only), in this order: reading
-problems, parameters, the symbol, the order type, the flags, the filters.
+listed (Binance answers with the first one only), in the order Binance meets
+them (D53), so that ``violations[0]`` is Binance's answer: by stage (an unread
+parameter ``-1104``; the other request errors, 11xx and 12xx; the API's
+``-1013`` rejections: order type, Price * QTY, quote flag, symbol status, STP
+mode, then the filters in exchangeInfo order; the matching engine's ``-2010``),
+and within a stage in the order the checks run.
 
 How the checks follow one another (D24): a missing, empty or unknown ``symbol``
 stops everything; without a valid ``type`` only the symbol-level checks
@@ -35,8 +39,8 @@ from rules.checker.checks import UNCHECKED
 from rules.checker.context import Context
 from rules.checker.order import Order, ParsedOrder, read_any
 from rules.checker.plans import PLANS, plan_of
-from rules.checker.request import check_parameters, check_symbol, check_type
-from rules.checker.violations import ACCEPTED, Verdict, Violation
+from rules.checker.request import check_parameters, check_precision, check_symbol, check_type
+from rules.checker.violations import ACCEPTED, Verdict, Violation, stage_of
 from rules.errors import OrderRejected
 from rules.model.models import ExchangeInfo
 
@@ -51,12 +55,17 @@ _EMPTY_CONTEXT: Final = Context()
 def _evaluate(
     info: ExchangeInfo, order: ParsedOrder, context: Context
 ) -> tuple[list[Violation], list[str] | None]:
+    out: list[Violation] = []
+    unread = order.unread_problem()
+    if unread is not None:
+        out.append(unread)  # D52: judged whatever the symbol (D24)
     if order.symbol_problem is not None:
-        return [order.symbol_problem], None  # D24: nothing else is checked
+        out.append(order.symbol_problem)
+        return out, None  # D24: nothing else is checked
     info_plan = plan_of(info)
     plan = info_plan.symbol(info, order.symbol)  # type: ignore[arg-type]
     if plan is None:
-        return [
+        out.append(
             Violation(
                 code=-1121,
                 msg="Invalid symbol.",
@@ -64,15 +73,17 @@ def _evaluate(
                 value=order.symbol,
                 explanation=f"no symbol {order.symbol!r} in the exchangeInfo",
             )
-        ], None
+        )
+        return out, None
     era = info_plan.era
-    out: list[Violation] = list(order.problems)
+    out.extend(order.problems)
     order, kind = check_parameters(order, out)
+    if kind is not None:
+        order = check_type(order, kind, plan, out)
+        check_precision(order, plan, era, out)
     unchecked = check_symbol(order, plan, era, context, out)
     if kind is None:
-        return out, unchecked  # D24: no valid type, symbol-level checks only
-
-    order = check_type(order, kind, plan, out)
+        return _by_stage(out), unchecked  # D24: no valid type, symbol-level checks only
 
     # --- the filters, through the one table (filters.FILTER_CHECKS)
     seen: set[str] | None = None
@@ -93,7 +104,19 @@ def _evaluate(
             continue  # D23: one violation per filterType
         seen.add(outcome.filter_type)  # type: ignore[arg-type]
         out.append(outcome)
-    return out, unchecked
+    return _by_stage(out), unchecked
+
+
+def _by_stage(out: list[Violation]) -> list[Violation]:
+    """The violations in the order Binance meets them (D53): by stage, and within a
+    stage in the order the checks appended them (a stable sort)."""
+    if len(out) > 1:
+        out.sort(key=_stage)
+    return out
+
+
+def _stage(violation: Violation) -> int:
+    return stage_of(violation.code)
 
 
 # --------------------------------------------------------------------------- public API

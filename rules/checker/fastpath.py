@@ -22,9 +22,11 @@ Where the rules come from, so the two paths cannot drift apart unnoticed:
 - the reading: a numeric string is taken only if it matches Binance's own
   legal range :data:`rules.checker.order.DECIMAL_RANGE`, the set of strings
   :func:`rules.checker.order.read_decimal` accepts; any other value (a number, a
-  ``Decimal``) takes the general path; a parameter other than the ones read
-  here is accepted only if the reader ignores it (not in
-  :data:`rules.checker.order.PARAMS`, and not ``""``);
+  ``Decimal``) takes the general path, and so does one with more decimals than
+  its asset's precision (``-1111``, D38); a parameter other than the ones read
+  here is accepted only if order.place reads it and no rule judges it
+  (``newClientOrderId``, ``timestamp``, ...; not ``""``): any other name gets
+  ``-1104`` (D52);
 - ``tests/property/test_fastpath_properties.py`` generates many orders, most
   near the boundaries of real snapshots' filters, and asserts that
   :func:`rules.checker.evaluate.evaluate` gives exactly the general path's verdict.
@@ -48,7 +50,7 @@ from rules.checker.checks import PRODUCT, Check
 from rules.checker.context import Context
 from rules.checker.eras import Era, market_price
 from rules.checker.kinds import OrderKind
-from rules.checker.order import DECIMAL_RANGE, PARAMS
+from rules.checker.order import READ_NOT_JUDGED
 from rules.checker.permissions import evaluate_permissions
 from rules.model.models import Filter, SymbolInfo
 from rules.model.numbers import is_multiple
@@ -62,8 +64,6 @@ _TIME_IN_FORCE: Final = frozenset({"GTC", "IOC", "FOK"})
 _ZERO: Final = Decimal(0)
 #: Parameters the reader reads but no rule checks (yet): a string of them is ignored.
 _READ_NOT_CHECKED: Final = frozenset({"newClientOrderId"})
-#: The strings read_decimal reads: Binance's own legal range for a DECIMAL (D29).
-_PLAIN: Final = DECIMAL_RANGE.removeprefix("^").removesuffix("$")
 #: Per side, the price interval every price rule allows: (lowest, highest).
 _SideBounds = dict[str, tuple[Decimal, Decimal]]
 
@@ -114,8 +114,12 @@ def compile_fast_check(
     # Both strings are read by one pattern, "price,quantity" (a comma is in
     # neither); a power-of-ten grid is tested on the string (grid_pattern), any
     # other step by an exact remainder.
-    price_pattern, tick = grid_pattern(bounds.price_step)
-    quantity_pattern, step = grid_pattern(bounds.quantity_step)
+    # D38, D39: no more decimals (as sent) than the asset's precision, else -1111.
+    quote_places = symbol.quote_asset_precision
+    if quote_places is None:
+        quote_places = symbol.quote_precision
+    price_pattern, tick = grid_pattern(bounds.price_step, _most(quote_places))
+    quantity_pattern, step = grid_pattern(bounds.quantity_step, _most(symbol.base_asset_precision))
     readable = re.compile(f"{price_pattern},{quantity_pattern}").fullmatch
     # D37 wants price × quantity > 0; a positive minimum notional already says so.
     positive_low = notional_low > 0
@@ -193,18 +197,27 @@ def compile_fast_check(
     return fast_check
 
 
-def grid_pattern(step: Decimal | None) -> tuple[str, Decimal | None]:
+def _most(precision: int | None) -> int:
+    # The most decimals a value may be sent with: the precision (D38), within
+    # DECIMAL_RANGE's 20 (no field, or a wider one: 20).
+    return 20 if precision is None or precision > 20 else max(precision, 0)
+
+
+def grid_pattern(step: Decimal | None, most: int = 20) -> tuple[str, Decimal | None]:
     """A pattern for the strings to read, and the step left to test by remainder.
 
-    For a step of ``10**-k`` (``0 <= k <= 20``: ``1``, ``0.01``, ``0.00001000``) the
-    pattern takes exactly the strings :data:`~rules.checker.order.DECIMAL_RANGE` takes
-    whose value is a multiple of the step, and no step is left: ``x % 10**-k
-    == 0`` exactly when every digit after the k-th decimal place is 0, and a
-    fraction of at most 20 digits whose digits after the k-th are zeros is at
-    most k digits then at most ``20 - k`` zeros. For any other step, or none,
-    the pattern is DECIMAL_RANGE's own and the step is returned for
+    The pattern takes exactly the strings :data:`~rules.checker.order.DECIMAL_RANGE`
+    takes that have at most ``most`` decimals as written (the asset's precision,
+    D38; trailing zeros count, D39) and, for a step of ``10**-k`` (``0 <= k <=
+    20``: ``1``, ``0.01``, ``0.00001000``), whose value is a multiple of the
+    step; then no step is left: ``x % 10**-k == 0`` exactly when every digit
+    after the k-th decimal place is 0, so a fraction of at most ``most`` digits
+    is at most k digits then at most ``most - k`` zeros (when ``k >= most``
+    every such fraction is on the grid). For any other step, or none, the
+    fraction is any ``1..most`` digits and the step is returned for
     :func:`~rules.model.numbers.is_multiple`.
     """
+    integer = "[0-9]{1,20}+"
     if step is not None:
         # No arithmetic, so no context: the digits and exponent as written.
         _, digits, exponent = step.as_tuple()
@@ -219,25 +232,33 @@ def grid_pattern(step: Decimal | None) -> tuple[str, Decimal | None]:
             # took; here giving back could never help a match (what follows a run
             # of digits is a dot, a comma or zeros that the run would have taken
             # too), so they only spare the regex engine its backtracking.
-            fraction = f"[0-9]{{1,{places}}}+0{{0,{20 - places}}}+" if places else "0{1,20}+"
-            return rf"[0-9]{{1,20}}+(?:\.{fraction})?+", None
-    return _PLAIN, step
+            if places >= most:
+                fraction = f"[0-9]{{1,{most}}}+" if most else ""
+            elif places:
+                fraction = f"[0-9]{{1,{places}}}+0{{0,{most - places}}}+"
+            else:
+                fraction = f"0{{1,{most}}}+"
+            return integer + (rf"(?:\.{fraction})?+" if fraction else ""), None
+    fraction = f"[0-9]{{1,{most}}}+" if most else ""
+    return integer + (rf"(?:\.{fraction})?+" if fraction else ""), step
 
 
 def _only_ignored(params: dict[str, Any], taken: frozenset[str]) -> bool:
-    """Whether every param outside ``taken`` is one the checker ignores (order.py, D29).
+    """Whether every param outside ``taken`` is one the checker reads and never judges.
 
-    ``null`` is "not sent"; a name outside :data:`~rules.checker.order.PARAMS` is ignored
-    unless it is ``""`` (``-1105`` whatever the parameter), and so is a
-    non-empty string ``newClientOrderId`` (read, never checked). A missing
-    ``taken`` param is found by its own test, so only the extras matter here.
+    ``null`` is "not sent"; a name order.place does not read gets ``-1104``
+    (D52), so it declines; of the names it reads, only a non-empty
+    ``newClientOrderId`` string and the :data:`~rules.checker.order.READ_NOT_JUDGED`
+    names (``timestamp``, ``recvWindow``, ...) are never judged (``""`` gets
+    ``-1105``, D29). A missing ``taken`` param is found by its own test, so
+    only the extras matter here.
     """
     for wire, value in params.items():
         if wire in taken or value is None:
             continue
-        if type(value) is str:
-            if not value or (wire in PARAMS and wire not in _READ_NOT_CHECKED):
+        if wire in READ_NOT_JUDGED:
+            if value == "" and type(value) is str:
                 return False
-        elif wire in PARAMS:
+        elif wire not in _READ_NOT_CHECKED or type(value) is not str or not value:
             return False
     return True

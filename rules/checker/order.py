@@ -23,10 +23,16 @@ from typing import Any, Final
 
 import attrs
 
-from rules.checker.violations import Violation, illegal_chars, mandatory_missing, param_empty
+from rules.checker.violations import (
+    Violation,
+    illegal_chars,
+    mandatory_missing,
+    param_empty,
+    unread_parameters,
+)
 from rules.model.numbers import to_plain_string
 
-__all__ = ["Order", "ParsedOrder", "parse_order", "read_any", "read_order"]
+__all__ = ["READ", "Order", "ParsedOrder", "parse_order", "read_any", "read_order"]
 
 #: The legal range Binance quotes in ``-1100`` for a DECIMAL parameter (D29).
 DECIMAL_RANGE: Final = "^([0-9]{1,20})(\\.[0-9]{1,20})?$"
@@ -36,8 +42,8 @@ INT_RANGE: Final = "^-?([0-9]{1,20})$"
 _STR, _DEC, _INT = 0, 1, 2
 
 #: Every ``order.place`` parameter the checker reads: wire name -> (attribute, kind).
-#: Any other parameter (``apiKey``, ``timestamp``, ...) is ignored, except that
-#: ``""`` gets ``-1105`` whatever the parameter (D29).
+#: The other names order.place reads are :data:`READ_NOT_JUDGED`; any name in
+#: neither is not read by Binance and gets ``-1104`` (D52).
 PARAMS: Final[dict[str, tuple[str, int]]] = {
     "symbol": ("symbol", _STR),
     "side": ("side", _STR),
@@ -57,6 +63,15 @@ PARAMS: Final[dict[str, tuple[str, int]]] = {
     "pegOffsetValue": ("peg_offset_value", _INT),
     "newClientOrderId": ("new_client_order_id", _STR),
 }
+#: The names ``order.place`` reads (D52) that no rule judges: its
+#: ``newOrderRespType`` and the SIGNED request's ``apiKey``, ``signature``,
+#: ``timestamp``, ``recvWindow``. Only ``""`` matters on them (``-1105``, D29).
+READ_NOT_JUDGED: Final = frozenset(
+    {"newOrderRespType", "apiKey", "signature", "timestamp", "recvWindow"}
+)
+#: Every name ``order.place`` reads (ws-place's table and the SIGNED parameters,
+#: D52); a name outside it is unread: one ``-1104`` for the request.
+READ: Final = frozenset(PARAMS) | READ_NOT_JUDGED
 #: Wire name of each attribute (the inverse of :data:`PARAMS`).
 WIRE_NAMES: Final = {attr: wire for wire, (attr, _) in PARAMS.items()}
 
@@ -129,6 +144,10 @@ class ParsedOrder:
             of their own (D03, D29).
         symbol_problem: the violation for a missing or empty ``symbol``, which
             stops the check (D24).
+        unread: the names sent that ``order.place`` does not read (D52), in the
+            order sent; they are otherwise ignored.
+        sent: how many names were sent (a ``null`` value is not sent, D29); set
+            only when ``unread`` is not empty (the ``S`` of ``-1104``).
     """
 
     symbol: str | None = None
@@ -151,6 +170,8 @@ class ParsedOrder:
     problems: tuple[Violation, ...] = ()
     unreadable: frozenset[str] = frozenset()
     symbol_problem: Violation | None = None
+    unread: tuple[str, ...] = ()
+    sent: int = 0
 
     def __init__(self, **values: object) -> None:
         """An order of these values (attribute names); :func:`read_order` reads params."""
@@ -179,6 +200,12 @@ class ParsedOrder:
         if unreadable is not None:
             values["unreadable"] = self.unreadable | {unreadable}
         return copy
+
+    def unread_problem(self) -> Violation | None:
+        """The ``-1104`` of the names ``order.place`` does not read (D52), if any."""
+        if not self.unread:
+            return None
+        return unread_parameters(self.unread, self.sent)
 
     def to_order(self) -> Order:
         """The typed :class:`Order` of what was read (unreadable values left out)."""
@@ -296,7 +323,9 @@ def read_order(params: Mapping[str, object]) -> ParsedOrder:
     """Read an ``order.place`` params mapping; never raises (problems become violations).
 
     ``null`` means "not sent"; ``""`` gets ``-1105`` and is then not sent; a
-    malformed number gets ``-1100`` and is then not sent (D29).
+    malformed number gets ``-1100`` and is then not sent (D29). A name
+    ``order.place`` does not read is kept in ``unread`` (``-1104``, D52), ``""``
+    included, and otherwise ignored.
     """
     order = object.__new__(ParsedOrder)
     values = order.__dict__  # the builder's one way in: ParsedOrder refuses setattr
@@ -305,12 +334,19 @@ def read_order(params: Mapping[str, object]) -> ParsedOrder:
         return order
     problems: list[Violation] | None = None
     unreadable: set[str] | None = None
+    unread: list[str] | None = None
     specs = PARAMS
     for wire, value in params.items():
         if value is None:
             continue
         spec = specs.get(wire)
         problem: Violation | None = None
+        if spec is None and wire not in READ_NOT_JUDGED:
+            # D52: a name order.place does not read ("" included): -1104, then ignored.
+            if unread is None:
+                unread = []
+            unread.append(str(wire))
+            continue
         if value == "" and type(value) is str:
             if wire == "symbol":
                 values["symbol_problem"] = param_empty("symbol")
@@ -344,6 +380,9 @@ def read_order(params: Mapping[str, object]) -> ParsedOrder:
     if problems is not None:
         values["problems"] = tuple(problems)
         values["unreadable"] = frozenset(unreadable or ())
+    if unread is not None:
+        values["unread"] = tuple(unread)
+        values["sent"] = sum(1 for value in params.values() if value is not None)
     if order.symbol is None and order.symbol_problem is None:
         values["symbol_problem"] = _mandatory_symbol()
     return order
@@ -378,6 +417,9 @@ def parse_order(params: Mapping[str, object]) -> tuple[Order, tuple[Violation, .
     problems = list(parsed.problems)
     if parsed.symbol_problem is not None:
         problems.insert(0, parsed.symbol_problem)
+    unread = parsed.unread_problem()
+    if unread is not None:
+        problems.insert(0, unread)  # D53: -1104 comes first
     return parsed.to_order(), tuple(problems)
 
 

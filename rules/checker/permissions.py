@@ -72,10 +72,11 @@ def _requirement(symbol: SymbolInfo) -> tuple[PermissionSource, PermissionSets] 
     if symbol.permissions:
         return "permissions", (symbol.permissions,)
     if symbol.permission_sets is None and symbol.permissions is None:
-        # D20: the flags speak only for a symbol with neither list field (2019
-        # snapshots, which always carry both flags); both false → an empty set.
+        # D19/D20: the flags speak only for a symbol with neither list field (2019
+        # snapshots); the flags present form the OR-set (one flag alone too);
+        # all present flags false → an empty set (D36).
         spot, margin = symbol.is_spot_trading_allowed, symbol.is_margin_trading_allowed
-        if spot is not None and margin is not None:
+        if spot is not None or margin is not None:
             return "flags", ((("SPOT",) if spot else ()) + (("MARGIN",) if margin else ()),)
     return None
 
@@ -200,12 +201,8 @@ class PermissionVerdict:
     def _why_unknown(self) -> str:
         s = self.symbol
         if s.permission_sets is None and s.permissions is None:
-            if s.is_spot_trading_allowed is None and s.is_margin_trading_allowed is None:
-                return "the symbol has no permissionSets, permissions or trading flags"
-            return (
-                "the symbol has no permissionSets or permissions and only one of"
-                " isSpotTradingAllowed and isMarginTradingAllowed"
-            )
+            # With a flag present the flags decide (D19), so there is none here.
+            return "the symbol has no permissionSets, permissions or trading flags"
         fields = " and ".join(
             f"{name} is {'empty' if value == () else 'absent'}"
             for name, value in (

@@ -28,6 +28,7 @@ class SymbolPlan:
     """What checking an order on one symbol needs, computed once."""
 
     __slots__ = (
+        "base_places",
         "checks",
         "fast",
         "iceberg_allowed",
@@ -35,6 +36,8 @@ class SymbolPlan:
         "order_types",
         "peg_allowed",
         "quote_order_qty_allowed",
+        "quote_places",
+        "quote_places_name",
         "stp_modes",
         "symbol",
         "trading",
@@ -54,6 +57,14 @@ class SymbolPlan:
         self.quote_order_qty_allowed = symbol.quote_order_qty_market_allowed
         self.trailing_allowed = symbol.allow_trailing_stop
         self.peg_allowed = symbol.peg_instructions_allowed
+        # D38: -1111's bounds; quoteAssetPrecision, else its older duplicate.
+        self.base_places = symbol.base_asset_precision
+        if symbol.quote_asset_precision is not None:
+            self.quote_places: int | None = symbol.quote_asset_precision
+            self.quote_places_name = "quoteAssetPrecision"
+        else:
+            self.quote_places = symbol.quote_precision
+            self.quote_places_name = "quotePrecision"
         # Filters are found by type, never by position (FINDINGS.md §3); the
         # table decides what each one does (FILTER_CHECKS).
         own = tuple((FILTER_CHECKS[type(f)], f) for f in symbol.filters)

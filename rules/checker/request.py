@@ -1,7 +1,8 @@
 """The request's own rules: parameters, the symbol, the order type and its flags.
 
 What Binance checks before any filter (D01-D07, D19, D21, D22, D24, D29-D31,
-D33, D37). Each check appends to the caller's list of violations and returns
+D33, D37, D38). Each check appends in its own order; :mod:`rules.checker.evaluate`
+then lists the violations by stage (D53). Each check appends to the caller's list of violations and returns
 what the next checks judge: the parsed order is never written to; a parameter
 reported here and then treated as not sent travels as a new
 :class:`~rules.checker.order.ParsedOrder` (:meth:`~rules.checker.order.ParsedOrder.without`).
@@ -9,6 +10,7 @@ reported here and then treated as not sent travels as a new
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Final
 
 from rules.checker.checks import PRODUCT
@@ -25,9 +27,17 @@ from rules.checker.violations import (
     mandatory_missing,
     not_required,
     rejected,
+    too_precise,
 )
 
-__all__ = ["PERMISSIONS", "check_parameters", "check_symbol", "check_type"]
+__all__ = [
+    "PERMISSIONS",
+    "check_parameters",
+    "check_precision",
+    "check_symbol",
+    "check_type",
+    "places",
+]
 
 #: The name ``unchecked`` gives the permission rule when the snapshot cannot tell (D36).
 PERMISSIONS: Final = "PERMISSIONS"
@@ -117,7 +127,7 @@ def check_symbol(
             msg = (
                 "This symbol is not permitted for this account."
                 if era.new_messages
-                else "This action is disabled on this account."
+                else "This action disabled is on this account."  # sic: real answers (D19)
             )  # D19, by era (D17)
             out.append(
                 rejected(
@@ -200,7 +210,7 @@ def check_type(
             w in unreadable for w in group
         ):
             out.append(either_missing(*group))
-    # D02: the type must be enabled on the symbol.
+    # D02: the type must be enabled on the symbol; real answers carry -1013.
     if plan.order_types is not None and name not in plan.order_types:
         out.append(
             rejected(
@@ -209,6 +219,19 @@ def check_type(
                 field="type",
                 value=name,
                 limit=tuple(sorted(plan.order_types)),
+                code=FILTER_FAILURE,
+            )
+        )
+    # D37: a price and a quantity whose product is zero or less; real answers carry -1013.
+    price, quantity = order.price, order.quantity
+    if price is not None and quantity is not None and PRODUCT.multiply(price, quantity) <= 0:
+        out.append(
+            rejected(
+                "Price * QTY is zero or less.",
+                explanation=f"price {price:f} × quantity {quantity:f} is not above 0",
+                field="price",
+                value=price,
+                code=FILTER_FAILURE,
             )
         )
     # D22: feature flags; absent means nothing is forbidden.
@@ -223,12 +246,14 @@ def check_type(
             )
         )
     if order.quote_order_qty is not None and plan.quote_order_qty_allowed is False:
+        # D22: real answers carry -1013 and read "supported" (errors.md: "not support").
         out.append(
             rejected(
-                "Quote order qty market orders are not support for this symbol.",  # sic, errors.md
+                "Quote order qty market orders are not supported for this symbol.",
                 explanation="quoteOrderQtyMarketAllowed is false",
                 field="quoteOrderQty",
                 value=order.quote_order_qty,
+                code=FILTER_FAILURE,
             )
         )
     if order.trailing_delta is not None and plan.trailing_allowed is False:
@@ -264,18 +289,45 @@ def check_type(
                     limit=quantity,
                 )
             )
-    # D37: a price and a quantity whose product is zero or less.
-    price, quantity = order.price, order.quantity
-    if price is not None and quantity is not None and PRODUCT.multiply(price, quantity) <= 0:
-        out.append(
-            rejected(
-                "Price * QTY is zero or less.",
-                explanation=f"price {price:f} × quantity {quantity:f} is not above 0",
-                field="price",
-                value=price,
-            )
-        )
     return order
+
+
+#: D38: the parameters -1111 bounds, each with the precision that bounds it:
+#: quantities by baseAssetPrecision, prices and quote amounts by the quote's.
+_BASE_PLACES: Final = (("quantity", "quantity"), ("icebergQty", "iceberg_qty"))
+_QUOTE_PLACES: Final = (
+    ("price", "price"),
+    ("stopPrice", "stop_price"),
+    ("quoteOrderQty", "quote_order_qty"),
+)
+
+
+def places(value: Decimal) -> int:
+    """The decimals of a value as sent (D39: trailing zeros count).
+
+    >>> places(Decimal("0.10000000")), places(Decimal("100")), places(Decimal("1E+2"))
+    (8, 0, 0)
+    """
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def check_precision(order: ParsedOrder, plan: SymbolPlan, era: Era, out: list[Violation]) -> None:
+    """``-1111`` for each parameter with more decimals than its asset's precision (D38, D39).
+
+    Run on the order the filters judge (a ``-1106`` parameter is not checked); the
+    value is still judged by the filters. A symbol without the field is not checked.
+    """
+    for limit_name, most, table in (
+        ("baseAssetPrecision", plan.base_places, _BASE_PLACES),
+        (plan.quote_places_name, plan.quote_places, _QUOTE_PLACES),
+    ):
+        if most is None:
+            continue
+        for wire, attr in table:
+            value = getattr(order, attr)
+            if value is not None and places(value) > most:
+                out.append(too_precise(wire, value, most, limit_name, era.precision_message))
 
 
 def _check_peg(
@@ -330,16 +382,6 @@ def _check_peg(
             )
         )
         return order.without("peg_price_type"), False
-    if not kind.priced:
-        out.append(
-            rejected(
-                "This order type may not use pegged price.",
-                explanation=f"{kind.name} orders cannot be pegged",
-                field="pegPriceType",
-                value=peg,
-            )
-        )
-        return order.without("peg_price_type"), False
     if plan.peg_allowed is False:
         out.append(
             rejected(
@@ -349,6 +391,17 @@ def _check_peg(
                 value=peg,
             )
         )
+    if not kind.priced:
+        # D23/D31: a MARKET-type order breaks this rule beside the symbol's flag.
+        out.append(
+            rejected(
+                "This order type may not use pegged price.",
+                explanation=f"{kind.name} orders cannot be pegged",
+                field="pegPriceType",
+                value=peg,
+            )
+        )
+        return order.without("peg_price_type"), False
     tif = order.time_in_force
     if kind.name == "LIMIT" and peg == "PRIMARY_PEG" and tif is not None and tif != "GTC":
         # faq-pegged_orders: "With pegPriceType=PRIMARY_PEG only timeInForce=GTC is

@@ -17,12 +17,38 @@ from typing import Any, Final
 
 import attrs
 
-__all__ = ["Verdict", "Violation"]
+__all__ = ["STAGES", "Verdict", "Violation", "stage_of"]
 
-#: ``-1013`` INVALID_MESSAGE: filter failures, a closed market (D01), an STP mode (D21).
+#: ``-1013`` INVALID_MESSAGE: the API's rejections: filter failures, a closed market
+#: (D01), an order type the symbol lacks (D02), the quote-qty flag (D22), an STP mode
+#: (D21), "Price * QTY is zero or less." (D37).
 FILTER_FAILURE: Final = -1013
 #: ``-2010`` NEW_ORDER_REJECTED: the matching engine's messages (errors.md, last table).
 NEW_ORDER_REJECTED: Final = -2010
+#: ``-1104`` UNREAD_PARAMETERS: names the method does not read (D52).
+UNREAD_PARAMETERS: Final = -1104
+
+#: The stages in which Binance meets the rules (D53), in order: an unknown method,
+#: the parameters the method does not read, the other request errors (11xx, 12xx),
+#: the API's rejections (-1013), the matching engine's (-2010, -2038).
+STAGES: Final = ("method", "unread", "request", "api", "engine")
+
+
+def stage_of(code: int) -> int:
+    """The stage (index into :data:`STAGES`) in which Binance meets a violation of ``code`` (D53).
+
+    >>> [stage_of(c) for c in (-1020, -1104, -1102, -1111, -1013, -2010, -2038)]
+    [0, 1, 2, 2, 3, 4, 4]
+    """
+    if code == -1020:
+        return 0
+    if code == UNREAD_PARAMETERS:
+        return 1
+    if code == FILTER_FAILURE:
+        return 3
+    if code <= -2000:
+        return 4
+    return 2
 
 
 @attrs.frozen(kw_only=True)
@@ -49,6 +75,11 @@ class Violation:
     limit: object = None
     explanation: str = ""
 
+    @property
+    def stage(self) -> int:
+        """The stage in which Binance meets this violation (D53, :func:`stage_of`)."""
+        return stage_of(self.code)
+
     def to_json(self) -> dict[str, Any]:
         """The wire form the command line prints: ``{"code", "msg", "filterType"}``."""
         return {"code": self.code, "msg": self.msg, "filterType": self.filter_type}
@@ -67,6 +98,9 @@ class Verdict:
     ``unchecked`` holds (D27). ``unchecked`` names the rules (filterTypes, or
     ``PERMISSIONS``, D36) that apply to the order but could not be evaluated
     because the context lacked what they need: such a rule was not passed.
+
+    ``violations`` are listed in the order Binance meets them (D53): Binance
+    answers with one error, and that is ``violations[0]`` (:attr:`first`).
     """
 
     accepted: bool
@@ -87,6 +121,15 @@ class Verdict:
 
     def __bool__(self) -> bool:
         return self.accepted
+
+    @property
+    def first(self) -> Violation | None:
+        """What Binance would answer: the first violation (D53), or ``None`` when accepted.
+
+        >>> Verdict(False, (Violation(code=-1104, msg="m"), Violation(code=-1013, msg="n"))).first.code
+        -1104
+        """
+        return self.violations[0] if self.violations else None
 
     @property
     def certain(self) -> bool:
@@ -138,10 +181,12 @@ def rejected(
     field: str | None = None,
     value: object = None,
     limit: object = None,
+    code: int = NEW_ORDER_REJECTED,
 ) -> Violation:
-    """``-2010`` with one of the matching engine's messages (errors.md)."""
+    """``-2010`` with one of the matching engine's messages (errors.md), or the same
+    message with ``code=-1013`` where real answers show the API rejects it (D02, D22, D37)."""
     return Violation(
-        code=NEW_ORDER_REJECTED,
+        code=code,
         msg=msg,
         field=field,
         value=value,
@@ -201,6 +246,40 @@ def not_required(name: str, value: object, order_type: str) -> Violation:
         field=name,
         value=value,
         explanation=f"{name} is not taken by {order_type} orders",
+    )
+
+
+def unread_parameters(unread: tuple[str, ...], sent: int) -> Violation:
+    """``-1104``: names the method does not read (D52); ``sent`` counts the names sent.
+
+    >>> unread_parameters(("avgPrice",), 7).msg
+    "Not all sent parameters were read; read '6' parameter(s) but was sent '7'."
+    """
+    names = ", ".join(unread)
+    return Violation(
+        code=UNREAD_PARAMETERS,
+        msg=f"Not all sent parameters were read; read '{sent - len(unread)}' parameter(s) "
+        f"but was sent '{sent}'.",
+        field=unread[0],
+        value=unread,
+        explanation=f"order.place does not read {names}",
+    )
+
+
+def too_precise(name: str, value: object, places: int, limit_name: str, new_messages: bool) -> Violation:
+    """``-1111``: more decimals than the asset's precision (D38, D39); message by era."""
+    msg = (
+        f"Parameter '{name}' has too much precision."
+        if new_messages
+        else "Precision is over the maximum defined for this asset."
+    )
+    return Violation(
+        code=-1111,
+        msg=msg,
+        field=name,
+        value=value,
+        limit=places,
+        explanation=f"{name} {_show(value)} has more than {places} decimals ({limit_name} {places})",
     )
 
 
