@@ -34,6 +34,19 @@ class _Con:
     grid: Grid | None = None
 
 
+#: The label of the precision constraint (-1111, D38): never a rule to break.
+PRECISION = "PRECISION"
+
+
+def _precision(places: int | None) -> list[_Con]:
+    """D38: the values sendable with at most ``places`` decimals are the grid of
+    ``10**-places`` (``_finish`` in :mod:`rules.testing._orders` writes them with at
+    most that many, D39)."""
+    if places is None or places < 0:
+        return []
+    return [_Con(PRECISION, grid=Grid(Decimal(1).scaleb(-places)))]
+
+
 def _bounds(rule: str, lo: Decimal, hi: Decimal, grid: Grid | None = None) -> _Con:
     # A 0 bound is disabled (D12); so is a 0 step (Grid admits everything then).
     return _Con(

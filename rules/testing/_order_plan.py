@@ -46,6 +46,7 @@ from rules.testing._constraints import (
     _grid_of,
     _market_prices,
     _meet,
+    _precision,
 )
 from rules.testing._values import ZERO, Span
 
@@ -76,6 +77,12 @@ def _target(breaking: str | None, value: str) -> str | None:
 
 
 @attrs.frozen(repr=False)
+def quote_places(symbol: SymbolInfo) -> int | None:
+    """The precision of prices and quote amounts (D38): quoteAssetPrecision, else quotePrecision."""
+    places = symbol.quote_asset_precision
+    return symbol.quote_precision if places is None else places
+
+
 class _Plan:
     symbol: SymbolInfo
     info: ExchangeInfo | None
@@ -129,17 +136,19 @@ class _Plan:
                 else:
                     continue
                 out.append(_Con(pp.filter_type, Span(m * Fraction(down), m * Fraction(up))))
+        out.extend(_precision(quote_places(self.symbol)))
         return out
 
     def stop_cons(self) -> list[_Con]:
+        out = _precision(quote_places(self.symbol))
         pf = self.symbol.filter(PriceFilter)
-        if pf is None:
-            return []
-        return [_bounds("PRICE_FILTER", pf.min_price, pf.max_price,
-                        price_grid(pf, self.server_time))]  # fmt: skip
+        if pf is not None:
+            out.append(_bounds("PRICE_FILTER", pf.min_price, pf.max_price,
+                               price_grid(pf, self.server_time)))  # fmt: skip
+        return out
 
     def lot_cons(self, order_type: str, *, iceberg: bool = False) -> list[_Con]:
-        out: list[_Con] = []
+        out = _precision(self.symbol.base_asset_precision)
         lot = self.symbol.filter(LotSizeFilter)
         if lot is not None:  # D09: every quantity, and icebergQty
             out.append(_bounds("LOT_SIZE", lot.min_qty, lot.max_qty,
@@ -175,7 +184,7 @@ class _Plan:
 
     def quote_cons(self) -> list[_Con]:
         """Constraints on ``quoteOrderQty``: the notional filters applied to MARKET (D11)."""
-        out: list[_Con] = []
+        out = _precision(quote_places(self.symbol))
         for nf in self.symbol.filters:
             if isinstance(nf, MinNotionalFilter) and nf.apply_to_market:
                 out.append(_bounds(nf.filter_type, nf.min_notional, ZERO))

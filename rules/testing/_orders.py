@@ -27,6 +27,7 @@ How an order is built (never by asking the checker):
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Collection
 from decimal import Decimal
 from fractions import Fraction
@@ -59,6 +60,7 @@ from rules.testing._order_plan import (
     _Plan,
     _target,
     _types,
+    quote_places,
 )
 from rules.testing._values import Span
 
@@ -265,7 +267,29 @@ def _iceberg(
     return _solve(draw, cons, Fraction(quantity), target)
 
 
+#: The numbers of an order and the precision that bounds each (D38).
+_BASE_VALUES = ("quantity", "iceberg_qty")
+_QUOTE_VALUES = ("price", "stop_price", "quote_order_qty")
+_WIDE = decimal.Context(prec=80)
+
+
 def _finish(draw: Draw, plan: _Plan, values: dict[str, Any]) -> Order:
+    # D38, D39: every number is on its precision's grid (_precision); written
+    # with no more decimals than that precision, trailing zeros included.
+    for names, places in (
+        (_BASE_VALUES, plan.symbol.base_asset_precision),
+        (_QUOTE_VALUES, quote_places(plan.symbol)),
+    ):
+        if places is None or places < 0:
+            continue
+        unit = Decimal(1).scaleb(-places)
+        for name in names:
+            value = values.get(name)
+            if isinstance(value, Decimal) and value.as_tuple().exponent < -places:  # type: ignore[operator]
+                written = _WIDE.quantize(value, unit)
+                if written != value:  # pragma: no cover - _precision keeps values on the grid
+                    raise AssertionError(f"{name} {value} is off the {unit} grid")
+                values[name] = written
     modes = plan.symbol.allowed_self_trade_prevention_modes
     if modes and draw(st.booleans()):
         values["self_trade_prevention_mode"] = draw(st.sampled_from(modes))

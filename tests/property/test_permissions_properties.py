@@ -63,9 +63,12 @@ def brute_force(symbol: SymbolInfo, account: frozenset[str]) -> tuple[bool | Non
     elif (
         symbol.permission_sets is None
         and symbol.permissions is None
-        and symbol.is_spot_trading_allowed is not None
-        and symbol.is_margin_trading_allowed is not None
+        and (
+            symbol.is_spot_trading_allowed is not None
+            or symbol.is_margin_trading_allowed is not None
+        )
     ):
+        # D19 as written: the flags present form the OR-set (one alone too).
         names = []
         if symbol.is_spot_trading_allowed:
             names.append("SPOT")

@@ -8,11 +8,15 @@ alone, and one more filter can only add reasons to reject.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import attrs
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 from rules.checker.evaluate import evaluate
+from rules.checker.order import READ, Order
+from rules.checker.request import places
 from rules.fixer.propose import propose
 from rules.fixer.rounding import ROUND_MODES, RoundMode, price_grid, quantity_grid, round_to_step
 from rules.model.load import dump, loads
@@ -99,6 +103,22 @@ class TestOrders:
         note(f"{verdict}")
         assert verdict.accepted
         assert verdict.violations == ()
+        # D38, D39, D52 stated on their own: only names order.place reads, and no
+        # number with more decimals (as written) than its asset's precision.
+        params = order.to_params() if isinstance(order, Order) else dict(order)  # type: ignore[call-overload]
+        assert set(params) <= READ
+        symbol = market.info[params["symbol"]]
+        quote = symbol.quote_asset_precision
+        quote = symbol.quote_precision if quote is None else quote
+        for name, most in (
+            ("quantity", symbol.base_asset_precision),
+            ("icebergQty", symbol.base_asset_precision),
+            ("price", quote),
+            ("stopPrice", quote),
+            ("quoteOrderQty", quote),
+        ):
+            if name in params and most is not None:
+                assert places(Decimal(str(params[name]))) <= most, (name, params[name], most)
 
     @given(market_orders(breaking=True))
     def test_broken_rule_alone(self, case: tuple[Market, object, str]) -> None:
