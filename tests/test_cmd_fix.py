@@ -179,9 +179,16 @@ class TestJsonLines:
         line += '"context": {"avgPrice": "100"}}\n'
         code, out, _ = fix("--exchange-info", snapshot, stdin=line)
         assert code == 0
-        params = json.loads(out[0])["params"]
+        result = json.loads(out[0])
+        params = result["params"]
         assert (params["price"], params["quantity"]) == ("100.01", "0.5")
-        assert (params["recvWindow"], params["note"]) == (5000, "1.50")  # D32: never a float
+        assert params["recvWindow"] == 5000  # read by order.place (D52), never judged
+        # "note" is not read by order.place (-1104, D52): removed as a named change,
+        # its value as sent (D32: never a float).
+        assert "note" not in params
+        removed = result["changes"][0]
+        assert (removed["field"], removed["old"], removed["new"]) == ("note", "1.50", None)
+        assert "-1104" in removed["why"]
 
 
 class TestContext:

@@ -9,7 +9,7 @@ context). Each output line is, in input order::
 
     {"accepted": bool,     # the order as sent was already accepted
      "params": {...},      # the order to send (wire strings), or null: none passes
-     "changes": [{"field", "old", "new", "filterType", "why"}],
+     "changes": [{"field", "old", "new", "filterType", "why"}],  # new null: removed (-1104)
      "reason": str | null, # why no order passes
      "violations": [{"code", "msg", "filterType"}],  # of the order as sent
      "unchecked": [...]}   # rules the context could not decide, for the order to send
@@ -40,6 +40,7 @@ from rules.cli.lines import (
     read_line,
 )
 from rules.cli.streams import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, Streams
+from rules.fixer.proposal import wire_value
 from rules.fixer.propose import Change, Proposal, propose
 from rules.model.numbers import to_plain_string
 
@@ -145,8 +146,8 @@ def _plain(value: object) -> str:
 def _change_json(change: Change) -> dict[str, Any]:
     return {
         "field": change.field,
-        "old": to_plain_string(change.old),
-        "new": to_plain_string(change.new),
+        "old": wire_value(change.old),
+        "new": None if change.new is None else to_plain_string(change.new),
         "filterType": change.filter_type,
         "why": change.why,
     }

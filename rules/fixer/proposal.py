@@ -16,7 +16,7 @@ from rules.checker.violations import Violation
 from rules.model.frozen import FrozenJson, thaw
 from rules.model.numbers import UNBOUNDED, to_plain_string
 
-__all__ = ["Change", "Proposal", "show"]
+__all__ = ["Change", "Proposal", "show", "wire_value"]
 
 
 @attrs.frozen
@@ -27,25 +27,40 @@ class Change:
         field: the ``order.place`` parameter (``"price"``, ``"quantity"``, ...).
         old: the value before this move: as sent (with its own places) for a
             field's first change, else the ``new`` of the change before.
+            For a removed parameter, its value as sent (any JSON value).
         new: the value proposed, with the places it is sent with: the last
             change of a field is exactly what :meth:`Proposal.params` holds
             (``format(change.new, "f") == proposal.params()[change.field]``).
+            ``None`` when the parameter is removed: a name ``order.place``
+            does not read (``-1104``, D52) is never dropped silently.
         filter_type: the filter that made it move, when one did
             (``"PRICE_FILTER"``, ``"NOTIONAL"``, ...).
         why: one line for people.
     """
 
     field: str
-    old: Decimal
-    new: Decimal
+    old: Any
+    new: Decimal | None
     filter_type: str | None
     why: str
 
+    @property
+    def removed(self) -> bool:
+        """Whether the parameter is removed (``new`` is ``None``), not moved."""
+        return self.new is None
+
     def __str__(self) -> str:
         # Both as plain strings with their own places: "new" as it goes on the wire.
+        if self.new is None:
+            return f"{self.field} {wire_value(self.old)} removed: {self.why}"
         return (
             f"{self.field} {to_plain_string(self.old)} -> {to_plain_string(self.new)}: {self.why}"
         )
+
+
+def wire_value(value: object) -> object:
+    """A sent value as JSON shows it: a ``Decimal`` as its plain string, the rest as is."""
+    return to_plain_string(value) if isinstance(value, Decimal) else value
 
 
 @attrs.frozen

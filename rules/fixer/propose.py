@@ -36,6 +36,7 @@ arithmetic they use in :mod:`rules.fixer.limits`.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
@@ -45,14 +46,15 @@ import attrs
 from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
 from rules.checker.kinds import ORDER_KINDS
-from rules.checker.order import Order, ParsedOrder, read_any
+from rules.checker.order import READ, Order, ParsedOrder, read_any
 from rules.checker.violations import Verdict, Violation
 from rules.fixer.moves import Fixer, NoOrder, quote_places
 from rules.fixer.proposal import Change, Proposal
-from rules.fixer.rounding import format_on_step
+from rules.checker.request import places
+from rules.fixer.rounding import format_on_step, round_to_step
 from rules.model.frozen import FrozenJson
 from rules.model.models import ExchangeInfo, SymbolInfo
-from rules.model.numbers import UNBOUNDED, to_plain_string
+from rules.model.numbers import UNBOUNDED, is_multiple, to_plain_string
 
 __all__ = ["Change", "Proposal", "propose"]
 
@@ -125,6 +127,19 @@ is 0.00017 (pass allow_increase=True to raise it)
     if symbol is None or kind is None or parsed.problems:
         return _verdict_only(original, order)
     params: dict[str, object] = dict(order.to_params() if isinstance(order, Order) else order)
+    # D52: a name order.place does not read is removed, as a named change (never silently).
+    removals = tuple(
+        Change(
+            field=name,
+            old=params.pop(name),
+            new=None,
+            filter_type=None,
+            why="order.place does not read it (-1104 Not all sent parameters were read, D52)"
+            + _did_you_mean(name),
+        )
+        for name in parsed.unread
+        if name in params
+    )
     if original.accepted and _quote_fits(symbol, parsed.quote_order_qty):
         # Nothing to move (the common case): every number as sent, re-checked when
         # a number had to be written out (the proposal is always what the checker accepts).
@@ -144,13 +159,68 @@ is 0.00017 (pass allow_increase=True to raise it)
                 new[wire] = int(value)
         elif wire in moved or value != getattr(parsed, _ATTRIBUTES[wire]):
             new[wire] = format_on_step(value, step)
+    steps = {wire: step for wire, (_, step) in values.items()}
+    changes = _on_the_wire(fixer.changes, steps)
+    changes += _trim_precision(new, values, symbol, parsed, changes)
     verdict = evaluate(info, new, ctx)
     if not verdict.accepted:
         return _rejected(verdict)
-    steps = {wire: step for wire, (_, step) in values.items()}
-    return Proposal(
-        FrozenJson(new), _on_the_wire(fixer.changes, steps), unchecked=verdict.unchecked
-    )
+    return Proposal(FrozenJson(new), removals + changes, unchecked=verdict.unchecked)
+
+
+def _did_you_mean(name: str) -> str:
+    close = difflib.get_close_matches(name, sorted(READ), n=1, cutoff=0.8)
+    folded = [known for known in READ if known.lower() == name.lower()]
+    guess = folded[0] if folded else close[0] if close else None
+    return "" if guess is None else f"; did you mean {guess!r}?"
+
+
+#: D38: the precision that bounds each number: ``True`` for the base asset's.
+_BASE: Final = {"quantity": True, "icebergQty": True, "price": False, "stopPrice": False,
+                "quoteOrderQty": False}  # fmt: skip
+
+
+def _trim_precision(
+    new: dict[str, object],
+    values: Mapping[str, tuple[Decimal, Decimal]],
+    symbol: SymbolInfo,
+    parsed: ParsedOrder,
+    changes: tuple[Change, ...],
+) -> tuple[Change, ...]:
+    """Write every number with no more decimals than its asset's precision (-1111, D38, D39).
+
+    A value on the precision's grid loses only its excess trailing zeros (written with
+    the grid's places, as the fixer writes a moved value, when those are few enough);
+    one off it is rounded onto it, never against the trader: a quantity down, a BUY
+    price down and a SELL price up. Each is a :class:`Change` naming -1111.
+    """
+    out: list[Change] = []
+    last = {change.field: change.new for change in changes}
+    for wire, (value, step) in values.items():
+        text = new.get(wire)
+        if not isinstance(text, str):
+            continue
+        base = _BASE[wire]
+        most = symbol.base_asset_precision if base else quote_places(symbol)
+        if most is None or places(Decimal(text)) <= most:
+            continue
+        unit = Decimal(1).scaleb(-most)
+        name = "baseAssetPrecision" if base else "quoteAssetPrecision"
+        if is_multiple(value, unit):
+            fits = step and places(UNBOUNDED.normalize(step)) <= most
+            written = format_on_step(value, step if fits else unit)
+            why = f"written with at most {most} decimals ({name} {most}; -1111, D38, D39)"
+        else:
+            down = base or wire == "stopPrice" or parsed.side != "SELL"
+            written = format_on_step(round_to_step(value, unit, "floor" if down else "ceil"), unit)
+            why = (
+                f"rounded {'down' if down else 'up'} to {most} decimals "
+                f"({name} {most}; -1111, D38)"
+            )
+        old = last.get(wire)
+        out.append(Change(wire, value if old is None else old, Decimal(written), None, why))
+        new[wire] = written
+    return tuple(out)
 
 
 #: The numbers of an order: wire name -> ParsedOrder attribute.
