@@ -214,6 +214,7 @@ class TestText:
             "line 1: accepted  XY BUY LIMIT quantity=1 price=1",
             "  unchecked (context lacks what they need): MAX_NUM_ORDERS",
             "line 2: REJECTED  XY BUY LIMIT quantity=1 price=1.001",
+            "  Binance would answer: -1013 Filter failure: PRICE_FILTER",
             "  -1013 Filter failure: PRICE_FILTER [PRICE_FILTER]",
             "      price 1.001 is not a multiple of tickSize 0.01",
             "  unchecked (context lacks what they need): MAX_NUM_ORDERS",
@@ -221,6 +222,21 @@ class TestText:
             "  -1135 Invalid JSON Request: not valid JSON: Expecting value",
             "1 accepted, 2 rejected",
         ]
+
+
+def test_report_shows_binance_answer_first(snapshot: str) -> None:
+    """D53: with several violations, the one Binance answers is shown first, then all in order."""
+    order = {**BAD, "avgPrice": "1", "quantity": "0"}  # 6 params + avgPrice: -1104, D37, filters
+    code, out, _ = check("--exchange-info", snapshot, "--format", "text", stdin=lines(order))
+    assert code == 1
+    assert out[1] == (
+        "  Binance would answer: -1104 Not all sent parameters were read; "
+        "read '6' parameter(s) but was sent '7'."
+    )
+    assert out[2] == "  every rule broken, in the order Binance meets them:"
+    assert out[3].startswith("  -1104 ")
+    codes = [int(x.split()[0]) for x in out[3:] if x.startswith("  -")]
+    assert codes[0] == -1104 and -1013 in codes
 
 
 def test_bundled_example() -> None:

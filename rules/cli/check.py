@@ -201,6 +201,12 @@ def _run_text(
         out.write(f"line {number}: {status}  {describe(params)}".rstrip() + "\n")
         if error is not None:
             out.write(f"  {INVALID_LINE.code} {INVALID_LINE.msg}: {error}\n")
+        first = verdict.first
+        if first is not None and first is not INVALID_LINE:
+            # D53: Binance answers one error, the first of the stages; then every rule broken.
+            out.write(f"  Binance would answer: {first.code} {first.msg}\n")
+            if len(verdict.violations) > 1:
+                out.write("  every rule broken, in the order Binance meets them:\n")
         for v in verdict.violations:
             if v is INVALID_LINE:
                 continue
