@@ -23,6 +23,7 @@ _PRICES = {
     "referencePrice": "reference_price",
     "lastPrice": "last_price",
     "basePosition": "base_position",
+    "origQty": "orig_qty",
 }
 _COUNTS = {
     "openOrders": "open_orders",
@@ -33,6 +34,7 @@ _COUNTS = {
     "exchangeOpenAlgoOrders": "exchange_open_algo_orders",
     "exchangeOpenIcebergOrders": "exchange_open_iceberg_orders",
     "exchangeOpenOrderLists": "exchange_open_order_lists",
+    "orderAmendCount": "order_amend_count",
 }
 #: The camelCase keys :meth:`Context.from_mapping` understands.
 CONTEXT_KEYS = frozenset({*_PRICES, *_COUNTS, "permissions"})
@@ -107,6 +109,10 @@ class Context:
         base_position: free + locked base asset + open BUY quantity (MAX_POSITION, D16).
         permissions: the account's permissions; ``None`` means "not given", and
             then permissions are neither checked nor listed as unchecked (D19).
+        orig_qty: the quantity of the order an ``order.amend.keepPriority``
+            changes (``origQty``, D44); not used by ``order.place``.
+        order_amend_count: how many times that order was amended
+            (``orderAmendCount``, D44); not used by ``order.place``.
     """
 
     # Each value is checked as the context is built, so that a bad one is a
@@ -134,6 +140,10 @@ class Context:
     permissions: frozenset[str] | None = attrs.field(
         default=None, converter=_to_permissions, validator=_check_permissions
     )
+    orig_qty: Decimal | None = attrs.field(
+        default=None, converter=_to_decimal, validator=_check_price
+    )
+    order_amend_count: int | None = attrs.field(default=None, validator=_check_count)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Context:

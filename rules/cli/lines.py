@@ -4,8 +4,10 @@ Both commands take ``--exchange-info PATH [--context PATH]`` and read stdin
 the same way, through this module:
 
 - each line is an ``order.place`` params object, or ``{"params": {...},
-  "context": {...}}`` with nothing else beside them (a typo such as
-  ``"contxt"`` is an error, not a context silently dropped);
+  "context": {...}}`` with nothing else beside them but ``"method":
+  "order.place"`` (D40; another method is an error for now, not judged as an
+  order.place; a typo such as ``"contxt"`` is an error, not a context
+  silently dropped);
 - ``--context`` gives defaults that a line's own context overrides key by key;
 - numbers are read as ``Decimal`` (D32), never as floats;
 - a line that cannot be read (blank, not JSON, not an object, a bad context)
@@ -31,6 +33,7 @@ from rules.model.models import ExchangeInfo
 __all__ = [
     "CACHE_SIZE",
     "INVALID_LINE",
+    "PLACE_METHODS",
     "add_input_arguments",
     "bad_line",
     "describe",
@@ -41,6 +44,11 @@ __all__ = [
 
 #: ``json.loads(line, parse_float=Decimal)`` (D32) without a new decoder per line.
 _DECODE: Final = json.JSONDecoder(parse_float=Decimal).decode
+#: The ``method`` values a line may name (D40): none or ``null`` is ``order.place``,
+#: and a ``v3/`` prefix is read as the plain name. Other methods (order lists,
+#: amendments, SOR) are not judged yet: such a line is an error, never judged as
+#: something else.
+PLACE_METHODS: Final = (None, "order.place", "v3/order.place")
 #: How many distinct line contexts (and output lines) a command remembers per run.
 CACHE_SIZE: Final = 4096
 #: The violation of a line that cannot be read: Binance's answer to a malformed request.
@@ -154,9 +162,19 @@ def read_line(
     params = obj["params"]
     if not isinstance(params, dict):
         return None, default_context, "params is not a JSON object"
-    extra = sorted(set(obj) - {"params", "context"})
+    extra = sorted(set(obj) - {"params", "context", "method"})
     if extra:
-        return params, default_context, f"unknown key {extra[0]!r} beside params (known: context)"
+        return (
+            params,
+            default_context,
+            f"unknown key {extra[0]!r} beside params (known: context, method)",
+        )
+    method = obj.get("method")
+    if method not in PLACE_METHODS:
+        return params, default_context, (
+            f"method {method!r} is not judged yet: only order.place (D40; a line without "
+            "method, or with null, is order.place)"
+        )
     own = obj.get("context")
     if own is None:
         return params, default_context, None

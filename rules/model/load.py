@@ -111,6 +111,31 @@ def _structure(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo:
         clear_caches()
 
 
+def _no_repeated_symbol(
+    obj: Mapping[str, Any], wanted: frozenset[str] | None, source: str | None
+) -> None:
+    """A name listed twice is ambiguous (which copy's rules apply?): a load error
+    naming both positions, never the first copy silently winning. With ``wanted``,
+    only those names matter."""
+    raw = obj.get("symbols")
+    if not isinstance(raw, list):
+        return  # keyed by name (no repeat possible) or malformed (the structuring says so)
+    first: dict[str, int] = {}
+    found: list[str] = []
+    for position, entry in enumerate(raw):
+        name = entry.get("symbol") if isinstance(entry, Mapping) else None
+        if type(name) is not str or (wanted is not None and name not in wanted):
+            continue
+        seen = first.setdefault(name, position)
+        if seen != position:
+            found.append(
+                f"$.symbols[{position}].symbol: {name!r} is listed twice, first at "
+                f"$.symbols[{seen}] (ambiguous: which copy's rules apply?)"
+            )
+    if found:
+        raise LoadError(found, source=source)
+
+
 def _structure_keyed(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo:
     symbols = []
     found: list[str] = []
@@ -161,7 +186,8 @@ def loads(
 
     Raises:
         LoadError: the input is not a loadable exchangeInfo; ``problems`` lists
-            every problem with its JSON path.
+            every problem with its JSON path (a symbol listed twice is one:
+            which copy's rules apply is ambiguous).
         ApiError: the input is a Binance error envelope.
         UnknownSymbolError: a name in ``symbols`` is not in the snapshot.
 
@@ -181,10 +207,14 @@ def loads(
         parse_json(data, source=source) if isinstance(data, str | bytes | bytearray) else data,
         source,
     )
+    wanted: frozenset[str] | None = None
     if symbols is not None:
         if isinstance(symbols, str):
             raise TypeError(f"symbols must be a collection of names, not the str {symbols!r}")
-        obj = _select(obj, frozenset(symbols))
+        wanted = frozenset(symbols)
+    _no_repeated_symbol(obj, wanted, source)
+    if wanted is not None:
+        obj = _select(obj, wanted)
     return _structure(obj, source)
 
 
