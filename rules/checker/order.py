@@ -17,6 +17,7 @@ then treated as not sent.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
@@ -205,7 +206,7 @@ class ParsedOrder:
         """The ``-1104`` of the names ``order.place`` does not read (D52), if any."""
         if not self.unread:
             return None
-        return unread_parameters(self.unread, self.sent)
+        return unread_parameters(self.unread, self.sent, _guesses(self.unread))
 
     def to_order(self) -> Order:
         """The typed :class:`Order` of what was read (unreadable values left out)."""
@@ -213,6 +214,17 @@ class ParsedOrder:
 
     def __repr__(self) -> str:
         return f"ParsedOrder({self.__dict__!r})"
+
+
+def _guesses(unread: tuple[str, ...]) -> dict[str, str]:
+    """The name order.place reads that each unread name most likely meant (for people)."""
+    out: dict[str, str] = {}
+    for name in unread:
+        folded = [known for known in READ if known.lower() == name.lower()]
+        close = folded or difflib.get_close_matches(name, sorted(READ), n=1, cutoff=0.8)
+        if close:
+            out[name] = close[0]
+    return out
 
 
 _FIELDS: Final = frozenset(

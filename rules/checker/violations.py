@@ -249,13 +249,22 @@ def not_required(name: str, value: object, order_type: str) -> Violation:
     )
 
 
-def unread_parameters(unread: tuple[str, ...], sent: int) -> Violation:
-    """``-1104``: names the method does not read (D52); ``sent`` counts the names sent.
+def unread_parameters(
+    unread: tuple[str, ...], sent: int, guesses: dict[str, str] | None = None
+) -> Violation:
+    """``-1104``: names the method does not read (D52); ``sent`` counts the names sent;
+    ``guesses`` maps a name to the one it likely meant (said in the explanation).
 
     >>> unread_parameters(("avgPrice",), 7).msg
     "Not all sent parameters were read; read '6' parameter(s) but was sent '7'."
+    >>> unread_parameters(("timeInforce",), 6, {"timeInforce": "timeInForce"}).explanation
+    "order.place does not read timeInforce (did you mean 'timeInForce'?)"
     """
-    names = ", ".join(unread)
+    guesses = guesses or {}
+    names = ", ".join(
+        f"{name} (did you mean {guesses[name]!r}?)" if name in guesses else name
+        for name in unread
+    )
     return Violation(
         code=UNREAD_PARAMETERS,
         msg=f"Not all sent parameters were read; read '{sent - len(unread)}' parameter(s) "

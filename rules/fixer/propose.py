@@ -164,7 +164,8 @@ is 0.00017 (pass allow_increase=True to raise it)
     changes += _trim_precision(new, values, symbol, parsed, changes)
     verdict = evaluate(info, new, ctx)
     if not verdict.accepted:
-        return _rejected(verdict)
+        # With removals, the order as sent says more (its -1104 names them; D53: first).
+        return _rejected(original if removals else verdict)
     return Proposal(FrozenJson(new), removals + changes, unchecked=verdict.unchecked)
 
 
