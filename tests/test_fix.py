@@ -694,7 +694,7 @@ class TestExplanations:
         last = proposal.changes[-1]
         assert (last.field, last.filter_type) == ("quantity", "LOT_SIZE")
         assert last.why == "raised to LOT_SIZE minQty 0.15"
-        assert all(change.new >= 0 for change in proposal.changes)
+        assert all(change.new is not None and change.new >= 0 for change in proposal.changes)
 
     def test_old_grid_with_a_notional_reason(self) -> None:
         notional = {"filterType": "NOTIONAL", "minNotional": "5", "applyMinToMarket": True,

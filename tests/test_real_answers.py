@@ -12,6 +12,7 @@ answers one error, ``verdict.first`` (D53). The order lists among the answers
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,13 +21,19 @@ from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
 from rules.checker.violations import Verdict
 from rules.model.load import load_path
-from rules.model.models import ExchangeInfo
+from rules.model.models import ExchangeInfo, PriceFilter
 from tests._shared import EXCHANGE_INFO
 
 
 @functools.cache
 def snapshot(name: str) -> ExchangeInfo:
     return load_path(EXCHANGE_INFO / f"{name}.json")
+
+
+def min_price(info: ExchangeInfo, symbol: str) -> Decimal:
+    price_filter = info[symbol].filter(PriceFilter)
+    assert price_filter is not None
+    return price_filter.min_price
 
 
 def answer(name: str, params: dict[str, Any], **context: Any) -> Verdict:
@@ -49,7 +56,8 @@ class TestOrderTypeNotEnabled:
     @pytest.mark.parametrize(
         ("where", "name", "symbol", "order_type", "message"),
         [
-            ("python-binance #166 (2018-02)", "spot-full-2018-02", "BNBBTC", "STOP_LOSS", STOP_LOSS),
+            ("python-binance #166 (2018-02)", "spot-full-2018-02", "BNBBTC", "STOP_LOSS",
+             STOP_LOSS),
             ("php-binance-api #86 (2018-03)", "spot-full-2018-02", "BNBBTC", "TAKE_PROFIT",
              TAKE_PROFIT),
             ("node-binance-api #200 (2020-05)", "spot-full-2020-10", "BTCUSDT", "STOP_LOSS",
@@ -65,7 +73,7 @@ class TestOrderTypeNotEnabled:
         info = snapshot(name)
         assert order_type not in (info[symbol].order_types or ()), where
         params = {"symbol": symbol, "side": "SELL", "type": order_type, "quantity": "1",
-                  "stopPrice": str(info[symbol].filters[0].min_price * 100)}  # type: ignore[attr-defined]  # fmt: skip
+                  "stopPrice": str(min_price(info, symbol) * 100)}  # fmt: skip
         verdict = answer(name, params)
         assert first(verdict) == (-1013, message), where
 
@@ -115,7 +123,7 @@ class TestPermissions:
     )  # fmt: skip
     def test_code_and_message(self, where: str, name: str, symbol: str, message: str) -> None:
         info = snapshot(name)
-        price = info[symbol].filters[0].min_price * 1000  # type: ignore[attr-defined]
+        price = min_price(info, symbol) * 1000
         params = {"symbol": symbol, "side": "BUY", "type": "MARKET", "quantity": "1000"}
         verdict = answer(name, params, permissions=["TRD_GRP_NONE"], avgPrice=str(price))
         assert first(verdict) == (-2010, message), where
@@ -131,7 +139,8 @@ class TestPrecision:
                   "price": "0.00018150460000000002", "quantity": "4.40760"}  # fmt: skip
         verdict = answer("spot-full-2018-08", params)
         assert first(verdict) == (-1111, "Precision is over the maximum defined for this asset.")
-        assert verdict.first is not None and verdict.first.field == "price"
+        assert verdict.first is not None
+        assert verdict.first.field == "price"
         assert [v.filter_type for v in verdict.violations[1:]] == [
             "PRICE_FILTER",
             "LOT_SIZE",
@@ -199,7 +208,8 @@ class TestUnreadParameters:
         """``created`` among ccxt's parameters: 9 of 10 read."""
         params = {"timestamp": 1617000000000, "recvWindow": 5000, "symbol": "IOTABTC",
                   "type": "LIMIT", "side": "BUY", "quantity": "100", "price": "0.00002500",
-                  "timeInForce": "GTC", "created": 1617000000000, "signature": "0" * 64}  # fmt: skip
+                  "timeInForce": "GTC", "created": 1617000000000,
+                  "signature": "0" * 64}  # fmt: skip
         verdict = answer("spot-full-2021-04", params)
         assert first(verdict) == (
             -1104,
@@ -217,9 +227,7 @@ class TestUnreadParameters:
             -1104,
             "Not all sent parameters were read; read '8' parameter(s) but was sent '9'.",
         )
-        assert [(v.code, v.field) for v in verdict.violations[1:]] == [
-            (-1102, "stopPrice")
-        ]
+        assert [(v.code, v.field) for v in verdict.violations[1:]] == [(-1102, "stopPrice")]
 
 
 class TestFilterOrder:

@@ -35,9 +35,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 MANIFEST = json.loads((SHARED / "vectors-next" / "manifest.json").read_text())
 #: The order.place files; the ``methods-`` ones wait for issue 13 (see above).
 FILES = {
-    entry["name"]: entry
-    for entry in MANIFEST["files"]
-    if not entry["name"].startswith("methods-")
+    entry["name"]: entry for entry in MANIFEST["files"] if not entry["name"].startswith("methods-")
 }
 
 

@@ -59,7 +59,8 @@ class Era:
         """The era of a snapshot taken at ``server_time`` (ms); ``None`` is today's rules.
 
         >>> Era.at(1622505600000)  # 2021-06-01
-        Era(tick_from_min=True, step_from_min=True, reference_price=False, new_messages=False, precision_message=False)
+        Era(tick_from_min=True, step_from_min=True, reference_price=False, new_messages=False, \
+precision_message=False)
         """
         if server_time is None:
             return cls()

@@ -1,8 +1,8 @@
 """The request's own rules: parameters, the symbol, the order type and its flags.
 
 What Binance checks before any filter (D01-D07, D19, D21, D22, D24, D29-D31,
-D33, D37, D38). Each check appends in its own order; :mod:`rules.checker.evaluate`
-then lists the violations by stage (D53). Each check appends to the caller's list of violations and returns
+D33, D37, D38). Each check appends to the caller's list of violations, in its
+own order (:mod:`rules.checker.evaluate` then lists them by stage, D53), and returns
 what the next checks judge: the parsed order is never written to; a parameter
 reported here and then treated as not sent travels as a new
 :class:`~rules.checker.order.ParsedOrder` (:meth:`~rules.checker.order.ParsedOrder.without`).

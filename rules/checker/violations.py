@@ -126,7 +126,8 @@ class Verdict:
     def first(self) -> Violation | None:
         """What Binance would answer: the first violation (D53), or ``None`` when accepted.
 
-        >>> Verdict(False, (Violation(code=-1104, msg="m"), Violation(code=-1013, msg="n"))).first.code
+        >>> unread, closed = Violation(code=-1104, msg="m"), Violation(code=-1013, msg="n")
+        >>> Verdict(False, (unread, closed)).first.code
         -1104
         """
         return self.violations[0] if self.violations else None
@@ -262,8 +263,7 @@ def unread_parameters(
     """
     guesses = guesses or {}
     names = ", ".join(
-        f"{name} (did you mean {guesses[name]!r}?)" if name in guesses else name
-        for name in unread
+        f"{name} (did you mean {guesses[name]!r}?)" if name in guesses else name for name in unread
     )
     return Violation(
         code=UNREAD_PARAMETERS,
@@ -275,7 +275,9 @@ def unread_parameters(
     )
 
 
-def too_precise(name: str, value: object, places: int, limit_name: str, new_messages: bool) -> Violation:
+def too_precise(
+    name: str, value: object, places: int, limit_name: str, new_messages: bool
+) -> Violation:
     """``-1111``: more decimals than the asset's precision (D38, D39); message by era."""
     msg = (
         f"Parameter '{name}' has too much precision."
@@ -288,7 +290,8 @@ def too_precise(name: str, value: object, places: int, limit_name: str, new_mess
         field=name,
         value=value,
         limit=places,
-        explanation=f"{name} {_show(value)} has more than {places} decimals ({limit_name} {places})",
+        explanation=f"{name} {_show(value)} has more than {places} decimals "
+        f"({limit_name} {places})",
     )
 
 

@@ -171,9 +171,13 @@ def read_line(
         )
     method = obj.get("method")
     if method not in PLACE_METHODS:
-        return params, default_context, (
-            f"method {method!r} is not judged yet: only order.place (D40; a line without "
-            "method, or with null, is order.place)"
+        return (
+            params,
+            default_context,
+            (
+                f"method {method!r} is not judged yet: only order.place (D40; a line without "
+                "method, or with null, is order.place)"
+            ),
         )
     own = obj.get("context")
     if own is None:

@@ -47,10 +47,10 @@ from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
 from rules.checker.kinds import ORDER_KINDS
 from rules.checker.order import READ, Order, ParsedOrder, read_any
+from rules.checker.request import places
 from rules.checker.violations import Verdict, Violation
 from rules.fixer.moves import Fixer, NoOrder, quote_places
 from rules.fixer.proposal import Change, Proposal
-from rules.checker.request import places
 from rules.fixer.rounding import format_on_step, round_to_step
 from rules.model.frozen import FrozenJson
 from rules.model.models import ExchangeInfo, SymbolInfo
@@ -215,8 +215,7 @@ def _trim_precision(
             down = base or wire == "stopPrice" or parsed.side != "SELL"
             written = format_on_step(round_to_step(value, unit, "floor" if down else "ceil"), unit)
             why = (
-                f"rounded {'down' if down else 'up'} to {most} decimals "
-                f"({name} {most}; -1111, D38)"
+                f"rounded {'down' if down else 'up'} to {most} decimals ({name} {most}; -1111, D38)"
             )
         old = last.get(wire)
         out.append(Change(wire, value if old is None else old, Decimal(written), None, why))
@@ -253,6 +252,7 @@ def _on_the_wire(changes: list[Change], steps: Mapping[str, Decimal]) -> tuple[C
     out: list[Change] = []
     last: dict[str, Decimal] = {}
     for change in changes:
+        assert change.new is not None  # the fixer moves numbers; removals are apart
         new = Decimal(format_on_step(change.new, steps[change.field]))
         out.append(attrs.evolve(change, old=last.get(change.field, change.old), new=new))
         last[change.field] = new

@@ -107,7 +107,7 @@ class TestOrders:
         # number with more decimals (as written) than its asset's precision.
         params = order.to_params() if isinstance(order, Order) else dict(order)  # type: ignore[call-overload]
         assert set(params) <= READ
-        symbol = market.info[params["symbol"]]
+        symbol = market.info[str(params["symbol"])]
         quote = symbol.quote_asset_precision
         quote = symbol.quote_precision if quote is None else quote
         for name, most in (
