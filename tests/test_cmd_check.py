@@ -267,7 +267,7 @@ class TestLineShapes:
     @pytest.mark.parametrize(
         ("line", "error"),
         [
-            ({"params": GOOD, "contxt": {}}, "unknown key 'contxt' beside params (known: context)"),
+            ({"params": GOOD, "contxt": {}}, "unknown key 'contxt' beside params (known: context, method)"),
             ({"params": None}, "params is not a JSON object"),
             ({"params": [GOOD]}, "params is not a JSON object"),
         ],

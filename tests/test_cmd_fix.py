@@ -226,7 +226,7 @@ class TestMalformedLines:
         "line 3: not valid JSON: Expecting value",
         "line 4: params is not a JSON object",
         "line 5: context.avgPrice: expected a decimal string, got 'x'",
-        "line 6: unknown key 'contxt' beside params (known: context)",
+        "line 6: unknown key 'contxt' beside params (known: context, method)",
     )
 
     def test_each_gets_a_line(self, snapshot: str) -> None:

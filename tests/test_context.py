@@ -29,6 +29,8 @@ class TestFromMapping:
             "exchangeOpenOrderLists": 8,
             "basePosition": 0.1,
             "permissions": ["SPOT", "TRD_GRP_004"],
+            "origQty": "2.5",
+            "orderAmendCount": 9,
         }
         assert set(data) == CONTEXT_KEYS
         context = Context.from_mapping(data)
@@ -46,6 +48,8 @@ class TestFromMapping:
             exchange_open_order_lists=8,
             base_position=Decimal("0.1"),
             permissions=frozenset({"SPOT", "TRD_GRP_004"}),
+            orig_qty=Decimal("2.5"),
+            order_amend_count=9,
         )
         assert Context.from_mapping(context.to_mapping()) == context
 

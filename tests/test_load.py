@@ -542,9 +542,15 @@ class TestBadInput:
         assert not _converter._DECIMALS
         assert not _converter._SHARED_FILTERS
 
-    def test_a_repeated_name_finds_its_first_entry(self) -> None:
-        info = loads(_info(_symbol(status="BREAK"), _symbol()))
-        assert info["BTCUSDT"] is info.symbols[0]
+    def test_a_repeated_name_is_ambiguous(self) -> None:
+        """Which copy's rules apply cannot be told: a load error naming both (issue 12),
+        never the first copy silently winning."""
+        with pytest.raises(LoadError) as caught:
+            loads(_info(_symbol(status="BREAK"), _symbol()))
+        assert caught.value.problems == (
+            "$.symbols[1].symbol: 'BTCUSDT' is listed twice, first at $.symbols[0] "
+            "(ambiguous: which copy's rules apply?)",
+        )
 
     def test_no_cattrs_error_escapes(self) -> None:
         with pytest.raises(LoadError) as caught:

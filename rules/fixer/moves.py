@@ -158,14 +158,26 @@ class Fixer:
         return new
 
     def _sendable(self, grid: Grid, field: str, name: str) -> Grid:
-        """The points of ``grid`` with at most 20 places (D29), the only ones that can be sent."""
+        """The points of ``grid`` that can be sent: at most 20 places (D29), and no more
+        than the asset's precision (D38: more is -1111), when the snapshot gives it."""
         wire = on_the_wire(grid)
         if wire is None:
             raise NoOrder(
                 f"no {field} passes: no multiple of {name} has at most 20 decimal places "
                 "(D29: more is -1100 Illegal characters)"
             )
-        return wire
+        base = field in ("quantity", "icebergQty")
+        places = self.symbol.base_asset_precision if base else quote_places(self.symbol)
+        if places is None:
+            return wire
+        sendable = wire.intersect(precision_grid(places))
+        if sendable is None:
+            precision = "baseAssetPrecision" if base else "quoteAssetPrecision"
+            raise NoOrder(
+                f"no {field} passes: no multiple of {name} has at most {places} decimal places "
+                f"({precision} {places}; more is -1111 too much precision)"
+            )
+        return sendable
 
     def _change(
         self, field: str, old: Decimal, new: Decimal, filter_type: str | None, why: str
