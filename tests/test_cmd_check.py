@@ -267,7 +267,10 @@ class TestLineShapes:
     @pytest.mark.parametrize(
         ("line", "error"),
         [
-            ({"params": GOOD, "contxt": {}}, "unknown key 'contxt' beside params (known: context, method)"),
+            (
+                {"params": GOOD, "contxt": {}},
+                "unknown key 'contxt' beside params (known: context, method)",
+            ),
             ({"params": None}, "params is not a JSON object"),
             ({"params": [GOOD]}, "params is not a JSON object"),
         ],

@@ -160,8 +160,7 @@ is 0.00017 (pass allow_increase=True to raise it)
         elif wire in moved or value != getattr(parsed, _ATTRIBUTES[wire]):
             new[wire] = format_on_step(value, step)
     steps = {wire: step for wire, (_, step) in values.items()}
-    changes = _on_the_wire(fixer.changes, steps)
-    changes += _trim_precision(new, values, symbol, parsed, changes)
+    changes = _trim_precision(new, values, symbol, parsed, _on_the_wire(fixer.changes, steps))
     verdict = evaluate(info, new, ctx)
     if not verdict.accepted:
         # With removals, the order as sent says more (its -1104 names them; D53: first).
@@ -193,10 +192,12 @@ def _trim_precision(
     A value on the precision's grid loses only its excess trailing zeros (written with
     the grid's places, as the fixer writes a moved value, when those are few enough);
     one off it is rounded onto it, never against the trader: a quantity down, a BUY
-    price down and a SELL price up. Each is a :class:`Change` naming -1111.
+    price down and a SELL price up. Each is a :class:`Change` naming -1111; a value the
+    fixer moved onto such a point is only written with fewer places (its change's
+    ``new``). Returns ``changes`` with those.
     """
-    out: list[Change] = []
-    last = {change.field: change.new for change in changes}
+    out = list(changes)
+    last = {change.field: i for i, change in enumerate(changes)}
     for wire, (value, step) in values.items():
         text = new.get(wire)
         if not isinstance(text, str):
@@ -217,9 +218,13 @@ def _trim_precision(
             why = (
                 f"rounded {'down' if down else 'up'} to {most} decimals ({name} {most}; -1111, D38)"
             )
-        old = last.get(wire)
-        out.append(Change(wire, value if old is None else old, Decimal(written), None, why))
         new[wire] = written
+        moved = last.get(wire)
+        if moved is not None and Decimal(written) == out[moved].new:
+            out[moved] = attrs.evolve(out[moved], new=Decimal(written))  # the same value
+        else:
+            old = value if moved is None else out[moved].new
+            out.append(Change(wire, old, Decimal(written), None, why))
     return tuple(out)
 
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from rules.checker.evaluate import evaluate
 from rules.fixer.propose import Proposal, propose
+from rules.fixer.limits import precision_grid
 from rules.fixer.rounding import price_grid, symbol_quantity_grid
 from rules.model.models import LotSizeFilter, MarketLotSizeFilter, PriceFilter
 from rules.model.numbers import CONTEXT
@@ -204,6 +205,10 @@ class TestNeverAgainstTheTrader:
                         market=order["type"] in ("MARKET", "STOP_LOSS", "TAKE_PROFIT"),
                     )
                     assert grid is not None
+                    if market.symbol.base_asset_precision is not None:
+                        # only values within the base precision can be sent (-1111, D38)
+                        grid = grid.intersect(precision_grid(market.symbol.base_asset_precision))
+                        assert grid is not None
                     assert raised.new >= lot.min_qty
                     if grid.step:
                         assert CONTEXT.subtract(raised.new, grid.step) < lot.min_qty
