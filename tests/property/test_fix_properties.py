@@ -14,8 +14,8 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from rules.checker.evaluate import evaluate
-from rules.fixer.propose import Proposal, propose
 from rules.fixer.limits import precision_grid
+from rules.fixer.propose import Proposal, propose
 from rules.fixer.rounding import price_grid, symbol_quantity_grid
 from rules.model.models import LotSizeFilter, MarketLotSizeFilter, PriceFilter
 from rules.model.numbers import CONTEXT
