@@ -76,13 +76,13 @@ def _target(breaking: str | None, value: str) -> str | None:
     return breaking if breaking in on_quantity else None
 
 
-@attrs.frozen(repr=False)
 def quote_places(symbol: SymbolInfo) -> int | None:
     """The precision of prices and quote amounts (D38): quoteAssetPrecision, else quotePrecision."""
     places = symbol.quote_asset_precision
     return symbol.quote_precision if places is None else places
 
 
+@attrs.frozen(repr=False)
 class _Plan:
     symbol: SymbolInfo
     info: ExchangeInfo | None
