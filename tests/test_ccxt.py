@@ -246,7 +246,7 @@ class TestCcxtDocumentedExamples:
         verdict = rules.evaluate(_real(), stop_market, {"avgPrice": "80"})
         # LTCUSDT's orderTypes lack STOP_LOSS in 2023: Binance's own answer.
         assert [(v.code, v.msg) for v in verdict.violations] == [
-            (-2010, "Stop loss orders are not supported for this symbol.")
+            (-1013, "Stop loss orders are not supported for this symbol.")  # D02: real answers
         ]
         # create_order('LTC/USDT', 'limit', 'buy', 0.5, 70, {'stopPrice': 50})
         stop_limit = order_params(_real(), "LTC/USDT", "limit", "buy", 0.5, 70, {"stopPrice": 50})

@@ -162,6 +162,16 @@ class TestCheckExplain:
         assert json.loads(out) == {
             "accepted": False,
             "violations": [
+                {  # 9 decimals on a quote precision of 8: -1111, Binance's answer (D38, D53)
+                    "code": -1111,
+                    "msg": "Parameter 'price' has too much precision.",
+                    "filterType": None,
+                    "explanation": "price 0.000012345 has more than 8 decimals "
+                    "(quoteAssetPrecision 8)",
+                    "field": "price",
+                    "value": "0.000012345",
+                    "limit": 8,
+                },
                 {
                     "code": -1013,
                     "msg": "Filter failure: PRICE_FILTER",
@@ -170,7 +180,7 @@ class TestCheckExplain:
                     "field": "price",
                     "value": "0.000012345",
                     "limit": "0.00000001",  # 1E-8 in the snapshot's Decimal: never in exponent form
-                }
+                },
             ],
             "unchecked": ["PERCENT_PRICE_BY_SIDE", "MAX_NUM_ORDERS", "EXCHANGE_MAX_NUM_ORDERS"],
         }
@@ -178,7 +188,8 @@ class TestCheckExplain:
     def test_without_explain_the_output_is_unchanged(self) -> None:
         _, out, _ = call(self.LINE, "check", "--exchange-info", "rules/examples/exchange_info.json")
         assert json.loads(out)["violations"] == [
-            {"code": -1013, "msg": "Filter failure: PRICE_FILTER", "filterType": "PRICE_FILTER"}
+            {"code": -1111, "msg": "Parameter 'price' has too much precision.", "filterType": None},
+            {"code": -1013, "msg": "Filter failure: PRICE_FILTER", "filterType": "PRICE_FILTER"},
         ]
 
     def test_an_accepted_order_and_a_list_limit(self) -> None:
