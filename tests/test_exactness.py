@@ -293,7 +293,10 @@ class TestFixer:
         sell = {**LIMIT, "side": "SELL", "price": "10.00001", "quantity": "1.0009"}
         proposal = propose(info, sell)
         assert (proposal.params()["price"], proposal.params()["quantity"]) == ("10.0001", "1.000")
-        assert [c.why.split()[1] for c in proposal.changes] == ["up", "down"]  # never against
+        whys = {c.field: c.why for c in proposal.changes}
+        assert set(whys) == {"price", "quantity"}
+        assert "up" in whys["price"]  # a SELL price only goes up
+        assert whys["quantity"].startswith("rounded down to 3 decimals")  # never trades more
 
     def test_removes_unread_parameters_by_name(self) -> None:
         proposal = propose(INFO, {**LIMIT, "avgPrice": "10", "timeinforce": "GTC"})

@@ -60,13 +60,16 @@ def _binding(bound: Bound) -> tuple[Decimal, Decimal, bool]:
 
 def _grid_name(ticks: Grid, grid: Grid, name: str = "tickSize") -> str:
     """The grid a value was moved onto, for people: the tick's (step's), or, when
-    D29's 20 places cut it, what is left of it."""
+    the asset's precision (D38) or D29's 20 places cut it, what is left of it."""
     named = name if " " in name else f"{name} {show(ticks.step)}"
     if grid.step == ticks.step:
         return named
-    if not ticks.step:
-        return "20 decimal places (D29: at most 20 fraction digits)"
-    return f"the points of {named} with at most 20 decimal places (D29)"
+    places = max(0, -int(UNBOUNDED.normalize(grid.step).as_tuple().exponent))
+    if places < 20:
+        why = f"{places} decimal places (the asset's precision; more is -1111, D38)"
+    else:
+        why = "20 decimal places (D29: at most 20 fraction digits)"
+    return why if not ticks.step else f"the points of {named} with at most {why}"
 
 
 def quote_places(symbol: SymbolInfo) -> int | None:

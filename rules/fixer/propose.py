@@ -194,9 +194,11 @@ def _trim_precision(
     one off it is rounded onto it, never against the trader: a quantity down, a BUY
     price down and a SELL price up. Each is a :class:`Change` naming -1111; a value the
     fixer moved onto such a point is only written with fewer places (its change's
-    ``new``). Returns ``changes`` with those.
+    ``new``). Returns ``changes`` with those: a trim of a value the fixer did not move
+    comes first, as Binance meets -1111 before the filters (D53).
     """
     out = list(changes)
+    trims: list[Change] = []
     last = {change.field: i for i, change in enumerate(changes)}
     for wire, (value, step) in values.items():
         text = new.get(wire)
@@ -222,10 +224,11 @@ def _trim_precision(
         moved = last.get(wire)
         if moved is not None and Decimal(written) == out[moved].new:
             out[moved] = attrs.evolve(out[moved], new=Decimal(written))  # the same value
+        elif moved is None:
+            trims.append(Change(wire, value, Decimal(written), None, why))
         else:
-            old = value if moved is None else out[moved].new
-            out.append(Change(wire, old, Decimal(written), None, why))
-    return tuple(out)
+            out.append(Change(wire, out[moved].new, Decimal(written), None, why))
+    return tuple(trims + out)
 
 
 #: The numbers of an order: wire name -> ParsedOrder attribute.

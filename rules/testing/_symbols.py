@@ -8,6 +8,7 @@ shares.
 from __future__ import annotations
 
 from collections.abc import Collection
+from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
@@ -19,11 +20,14 @@ from rules.model.models import (
     FILTER_SCOPES,
     Filter,
     IcebergPartsFilter,
+    LotSizeFilter,
+    MarketLotSizeFilter,
     MaxNumAlgoOrdersFilter,
     MaxNumIcebergOrdersFilter,
     MaxNumOrderAmendsFilter,
     MaxNumOrderListsFilter,
     MaxNumOrdersFilter,
+    PriceFilter,
     SymbolInfo,
 )
 from rules.testing import _filters as f
@@ -147,15 +151,21 @@ def symbol_for(
         st.none()
         | st.lists(st.sampled_from(tuple(x.value for x in STPMode)), min_size=1, unique=True)
     )
+    filters = draw(_symbol_filters(p, required))
+    # As on Binance, an asset's precision holds its grids (D38: more decimals are
+    # -1111): at least the places of the quantity (price) filters' steps and bounds.
+    base_needs = _places_of(filters, (LotSizeFilter, MarketLotSizeFilter),
+                            ("step_size", "min_qty", "max_qty"))  # fmt: skip
+    quote_needs = _places_of(filters, (PriceFilter,), ("tick_size", "min_price", "max_price"))
     return SymbolInfo(
         symbol=name or base + quote,
         status=draw(statuses),
         base_asset=base,
         quote_asset=quote,
-        filters=draw(_symbol_filters(p, required)),
-        base_asset_precision=draw(st.none() | st.sampled_from((8, 2, 1))),
-        quote_precision=draw(st.none() | st.sampled_from((8, 2))),
-        quote_asset_precision=draw(st.none() | st.sampled_from((8, 2))),
+        filters=filters,
+        base_asset_precision=draw(st.none() | _precisions((8, 2, 1), base_needs)),
+        quote_precision=draw(st.none() | _precisions((8, 2), quote_needs)),
+        quote_asset_precision=draw(st.none() | _precisions((8, 2), quote_needs)),
         order_types=order_types,
         iceberg_allowed=draw(optional),
         oco_allowed=draw(optional),
@@ -167,6 +177,28 @@ def symbol_for(
         allowed_self_trade_prevention_modes=None if stp is None else tuple(stp),
         **draw(_permission_fields()),
     )
+
+
+def _places_of(
+    filters: Collection[object], kinds: tuple[type, ...], fields: tuple[str, ...]
+) -> int:
+    """The most decimal places the given fields of the given filters need."""
+    most = 0
+    for f_ in filters:
+        if isinstance(f_, kinds):
+            for field in fields:
+                value = getattr(f_, field)
+                if isinstance(value, Decimal) and value:
+                    exponent = value.normalize().as_tuple().exponent
+                    if isinstance(exponent, int):
+                        most = max(most, -exponent)
+    return most
+
+
+def _precisions(usual: tuple[int, ...], needs: int) -> st.SearchStrategy[int]:
+    """A precision among the usual ones that holds ``needs`` places, else ``needs`` itself."""
+    fitting = tuple(p for p in usual if p >= needs)
+    return st.sampled_from(fitting or (min(needs, 20),))
 
 
 def _check_required(required_filters: Collection[str]) -> frozenset[str]:
