@@ -173,6 +173,11 @@ class Client:
         """The ``rateLimits`` of the last response, error responses included."""
         return self._rate_limits
 
+    @property
+    def connected(self) -> bool:
+        """Whether a connection is open (the next request reuses it)."""
+        return self._ws is not None
+
     def __enter__(self) -> Self:
         return self
 
