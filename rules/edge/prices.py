@@ -116,11 +116,15 @@ class MarketPrices:
         when = self.fetched.get(kind)
         return None if when is None else max(0.0, now - when)
 
+    def price(self, kind: PriceKind) -> Decimal | None:
+        """The price of ``kind`` (``avgPrice``: :attr:`avg_price`, ...)."""
+        value: Decimal | None = getattr(self, _FIELD[kind])
+        return value
+
     def with_price(self, kind: PriceKind, price: Decimal | None, *, at: float) -> MarketPrices:
         """A copy holding ``price`` for ``kind``, fetched at ``at``."""
-        return attrs.evolve(
-            self, **{_FIELD[kind]: price}, fetched={**self.fetched, kind: at}
-        )
+        changes: dict[str, Any] = {_FIELD[kind]: price, "fetched": {**self.fetched, kind: at}}
+        return attrs.evolve(self, **changes)
 
 
 def context_from_prices(prices: MarketPrices | None, **account: Any) -> Context:
@@ -177,7 +181,7 @@ def price_kinds(wanted: Iterable[str] | None) -> tuple[PriceKind, ...]:
     for kind in dict.fromkeys(wanted):
         if kind not in _FIELD:
             raise ValueError(f"expected price kinds among {', '.join(PRICE_KINDS)}, not {kind!r}")
-        kinds.append(kind)  # type: ignore[arg-type] # checked just above
+        kinds.append(kind)
     if not kinds:
         raise ValueError("kinds must name at least one price kind")
     return tuple(kinds)
