@@ -132,8 +132,10 @@ class WsServer:
         clock_ms: Callable[[], int] | None = None,
         reject_handshake: int | None = None,
         redirect: tuple[int, str] | None = None,
+        port: int = 0,
     ) -> None:
         self.reply = reply
+        self.bind_port = port  # 0: an ephemeral port
         self.reject_handshake = reject_handshake
         self.redirect = redirect
         self.ssl_context = ssl_context
@@ -183,7 +185,7 @@ class WsServer:
         self._server = serve(
             self._handle,
             "127.0.0.1",
-            0,
+            self.bind_port,
             ssl=self.ssl_context,
             compression=None,
             ping_interval=None,

@@ -118,6 +118,7 @@ class WeightBudget:
         self._windows: dict[tuple[str, int], _Window] = {
             _DEFAULT_WINDOW: _Window(60.0, _DEFAULT_LIMIT, 0.0)
         }
+        self._assumed = True  # until Binance reports its windows
         #: The highest count Binance reported.
         self.highest_reported = 0
 
@@ -131,10 +132,16 @@ class WeightBudget:
             window.used += weight
 
     def observe(self, limits: Iterable[RateLimitStatus], *, now: float) -> None:
-        """Take Binance's counts from a response's ``rateLimits`` (``REQUEST_WEIGHT`` only)."""
+        """Take Binance's counts from a response's ``rateLimits`` (``REQUEST_WEIGHT`` only).
+
+        The windows Binance reports replace the assumed one (1 minute).
+        """
         for limit in limits:
             if limit.rate_limit_type != "REQUEST_WEIGHT":
                 continue
+            if self._assumed:
+                self._assumed = False
+                self._windows.clear()
             unit = _UNIT_SECONDS.get(limit.interval)
             if unit is None or limit.interval_num <= 0:
                 continue
