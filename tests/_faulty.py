@@ -192,7 +192,8 @@ class Exchange(WsServer):
                 until = int((time.time() + self.retry_after) * 1000) / 1000  # as sent, in ms
                 self.not_before = until
                 msg = "Too many requests." if status == 429 else "Way too much request weight used."
-                frame = json.loads(error(request, status, -1003, msg, retryAfter=round(until * 1000)))
+                retry = round(until * 1000)
+                frame = json.loads(error(request, status, -1003, msg, retryAfter=retry))
                 frame["rateLimits"] = self._limits(count)
                 conn.send(json.dumps(frame))
                 if status == 418:
@@ -254,9 +255,10 @@ class Reader(threading.Thread):
                 time.sleep(0.001)
                 continue
             self._ready = True
-            info = snapshot.info
+            info: object = snapshot.info
             if not isinstance(info, ExchangeInfo) or info.server_time is None:
                 self.problems.append(f"not a complete snapshot: {info!r:.80}")
+                continue
             if snapshot is not last:  # the full check once per snapshot
                 last = snapshot
                 key = rules_key(info)

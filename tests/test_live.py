@@ -237,9 +237,7 @@ class TestFaults:
         assert session.stats.faults >= 3
         assert exchange.malformed == 0
 
-    def test_server_shutdown_event(
-        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
-    ) -> None:
+    def test_server_shutdown_event(self, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
         caplog.set_level(logging.INFO, logger="rules.edge.live")
         with Exchange() as exchange:
             session, reader = scenario(
@@ -258,9 +256,7 @@ class TestFaults:
         assert 44 <= exchange.highest_weight <= 66
         assert session.stats.highest_weight <= 66
 
-    def test_renews_old_connections(
-        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
-    ) -> None:
+    def test_renews_old_connections(self, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
         caplog.set_level(logging.INFO, logger="rules.edge.live")
         with Exchange() as exchange:
             session, _ = scenario(exchange, tmp_path, 1.2, max_connection_age=0.3)
@@ -321,3 +317,181 @@ class TestChanges:
             assert age is not None
             assert age >= time.time() - START_MS / 1000 - 60
         assert len(recorded(tmp_path)) == 1
+
+
+class TestPrices:
+    """Market prices on demand, cached for ``price_ttl``, and contexts built from them."""
+
+    def test_context_from_live_prices(self) -> None:
+        with Exchange() as exchange, session_for(exchange.url, None, price_ttl=30.0) as session:
+            assert session.wait_ready(3)
+            context = session.context("BTCUSDT", open_orders=3, permissions=["SPOT"])
+            assert context.avg_price == Decimal("101.50")
+            assert context.reference_price == Decimal("100.00")
+            assert context.last_price == Decimal("102.25")
+            assert context.open_orders == 3
+            assert context.permissions == frozenset({"SPOT"})
+            sent = exchange.requests_of("avgPrice")
+            again = session.context("BTCUSDT")  # within the TTL: nothing is asked
+            assert again.avg_price == Decimal("101.50")
+            assert exchange.requests_of("avgPrice") == sent == 1
+
+    def test_a_context_judges_an_order(self) -> None:
+        from rules import evaluate
+
+        with Exchange() as exchange, session_for(exchange.url, None) as session:
+            assert session.wait_ready(3)
+            context = session.context("BTCUSDT", kinds=["avgPrice"])
+            assert context.last_price is None
+            assert exchange.requests_of("ticker.price") == 0
+            order = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT",
+                     "timeInForce": "GTC", "price": "101.505", "quantity": "1"}  # fmt: skip
+            verdict = evaluate(session.info, order, context)
+            assert [v.filter_type for v in verdict.violations] == ["PRICE_FILTER"]
+
+    def test_the_ttl_expires(self) -> None:
+        with Exchange() as exchange, session_for(exchange.url, None, price_ttl=0.2) as session:
+            assert session.wait_ready(3)
+            session.prices("BTCUSDT", kinds=["avgPrice"])
+            time.sleep(0.3)
+            session.prices("BTCUSDT", kinds=["avgPrice"])
+            assert exchange.requests_of("avgPrice") == 2
+
+    @pytest.mark.parametrize(("answer", "expected"), [(None, None), ("never", None)])
+    def test_no_reference_price(self, answer: str | None, expected: Decimal | None) -> None:
+        with Exchange() as exchange, session_for(exchange.url, None) as session:
+            exchange.reference_price = answer
+            assert session.wait_ready(3)
+            prices = session.prices("BTCUSDT", kinds=["referencePrice"])
+            assert prices.reference_price is expected
+            assert "referencePrice" in prices.fetched
+
+    def test_wait_zero_never_blocks_and_still_fetches(self) -> None:
+        with Exchange() as exchange, session_for(exchange.url, None) as session:
+            assert session.wait_ready(3)
+            exchange.price_delay = 0.3
+            start = time.perf_counter()
+            prices = session.prices("BTCUSDT", kinds=["avgPrice"], wait=0)
+            assert time.perf_counter() - start < 0.05
+            assert prices.avg_price is None
+            deadline = time.monotonic() + 3
+            while session.cached_prices("BTCUSDT").avg_price is None:
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+
+    def test_while_disconnected_a_price_call_returns_within_its_wait(self) -> None:
+        port = closed_port()
+        with session_for(f"ws://127.0.0.1:{port}/ws-api/v3", None) as session:
+            start = time.perf_counter()
+            context = session.context("BTCUSDT", wait=0.3)
+            assert 0.25 < time.perf_counter() - start < 1.0
+            assert (context.avg_price, context.reference_price, context.last_price) == (
+                None,
+                None,
+                None,
+            )
+
+    def test_unknown_symbol_asks_nothing(self) -> None:
+        with Exchange() as exchange, session_for(exchange.url, None) as session:
+            assert session.wait_ready(3)
+            with pytest.raises(UnknownSymbolError):
+                session.context("NOPEUSDT")
+            assert exchange.requests_of("avgPrice") == 0
+
+    def test_old_prices_stay_out_of_a_context(self) -> None:
+        now = [time.time()]
+        with (
+            Exchange() as exchange,
+            session_for(exchange.url, None, clock=lambda: now[0], price_ttl=100.0) as session,
+        ):
+            assert session.wait_ready(3)
+            assert session.context("BTCUSDT", max_age=10).avg_price == Decimal("101.50")
+            now[0] += 11  # the price is now 11 s old, and still within the TTL
+            assert session.context("BTCUSDT", max_age=10, wait=0).avg_price is None
+            assert session.context("BTCUSDT", max_age=20, wait=0).avg_price == Decimal("101.50")
+
+    @pytest.mark.parametrize(
+        ("account", "message"),
+        [
+            ({"avg_price": "1"}, "prices come from the session"),
+            ({"open_order": 1}, "Context has no field 'open_order'"),
+        ],
+    )
+    def test_bad_account_fields(self, account: dict[str, Any], message: str) -> None:
+        session = session_for("ws://127.0.0.1:9/ws-api/v3", None)
+        with pytest.raises(TypeError, match=message):
+            session.context("BTCUSDT", wait=0, **account)
+
+
+class TestAsyncio:
+    """The ``*_async`` calls wait in a thread: the event loop keeps running."""
+
+    def test_the_loop_is_never_blocked(self) -> None:
+        with Exchange() as exchange:
+            exchange.price_delay = 0.2
+            session = session_for(exchange.url, None)
+
+            async def main() -> tuple[Any, float, float]:
+                gaps: list[float] = []
+
+                async def heartbeat() -> None:
+                    last = time.monotonic()
+                    while True:
+                        await asyncio.sleep(0.005)
+                        now = time.monotonic()
+                        gaps.append(now - last)
+                        last = now
+
+                async with session:
+                    beat = asyncio.create_task(heartbeat())
+                    assert await session.wait_ready_async(3)
+                    start = time.monotonic()
+                    context = await session.context_async("BTCUSDT", open_orders=1)
+                    took = time.monotonic() - start
+                    assert await session.refresh_async(3)
+                    beat.cancel()
+                return context, took, max(gaps)
+
+            context, took, gap = asyncio.run(main())
+        assert context.avg_price == Decimal("101.50")
+        assert took >= 0.4  # two delayed prices were awaited ...
+        assert gap < 0.15  # ... while the loop went on
+
+
+class TestArguments:
+    """Misuse is refused when the session is made, before any thread or request."""
+
+    @pytest.mark.parametrize(
+        ("options", "error", "message"),
+        [
+            ({"interval": 0}, ValueError, "interval must be a finite number of seconds"),
+            ({"interval": float("nan")}, ValueError, "interval"),
+            ({"interval": "60"}, TypeError, "interval must be a number"),
+            ({"price_ttl": -1}, ValueError, "price_ttl"),
+            ({"weight_budget": 10}, ValueError, "weight_budget must be at least 22"),
+            ({"weight_budget": 100.0}, TypeError, "weight_budget must be an integer"),
+            ({"backoff": 2.0, "max_backoff": 1.0}, ValueError, "max_backoff"),
+            ({"symbols": ["A"], "permissions": ["SPOT"]}, ValueError, "only one of"),
+            ({"timeout": 0}, ValueError, "timeout"),
+        ],
+    )
+    def test_refused(self, options: dict[str, Any], error: type[Exception], message: str) -> None:
+        with pytest.raises(error, match=message):
+            Session("ws://127.0.0.1:9/ws-api/v3", **options)
+
+    def test_bad_url(self) -> None:
+        with pytest.raises(ValueError, match="ws:// or wss://"):
+            Session("http://example.invalid/")
+
+    def test_a_closed_session_does_not_start_again(self) -> None:
+        session = Session("ws://127.0.0.1:9/ws-api/v3")
+        session.close()
+        with pytest.raises(RuntimeError, match="closed"):
+            session.start()
+
+    def test_no_snapshot_yet(self) -> None:
+        session = Session("ws://127.0.0.1:9/ws-api/v3")
+        assert session.snapshot is None
+        assert session.age is None
+        with pytest.raises(SnapshotNotFoundError, match="wait_ready"):
+            session.info  # noqa: B018
