@@ -77,7 +77,7 @@ class TestRecorder:
         blocker = tmp_path / "file"
         blocker.write_text("not a directory")
         recorder = Recorder(SnapshotCache(blocker / "cache"))
-        with pytest.raises(FileExistsError):  # the cache's directory is a file
+        with pytest.raises(NotADirectoryError):  # the cache lies under a file
             recorder.offer(text(1), loads(text(1)))
         assert recorder.last_key is None
         recorder.cache = SnapshotCache(tmp_path / "cache")
