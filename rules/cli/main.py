@@ -15,13 +15,13 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Final, NoReturn
 
-from rules.cli import check, diff, fetch, fix, show
+from rules.cli import check, diff, fetch, fix, show, watch
 from rules.cli.streams import EXIT_ERROR, EXIT_OK, Streams
 
 __all__ = ["Streams", "build_parser", "main", "run"]
 
 #: The commands, in the order ``rules --help`` lists them; each exposes ``register(subparsers)``.
-COMMANDS: Final = (check, fix, show, diff, fetch)
+COMMANDS: Final = (check, fix, show, diff, fetch, watch)
 
 Handler = Callable[[argparse.Namespace, Streams], int]
 
