@@ -1,7 +1,11 @@
 """rules: will Binance Spot accept this order? Exact answers, with Binance's own error codes.
 
 This module only re-exports the public names; see the modules for the details.
+:class:`Session` (:mod:`rules.edge.live`) is loaded on first use, so that ``import rules``
+starts no thread machinery and loads no logging.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from rules.checker.context import Context
 from rules.checker.evaluate import check, evaluate, is_valid, iter_violations
@@ -77,6 +81,18 @@ from rules.model.models import (
     UnknownFilter,
 )
 
+if TYPE_CHECKING:
+    from rules.edge.live import Session
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Session":
+        from rules.edge.live import Session
+
+        return Session
+    raise AttributeError(f"module 'rules' has no attribute {name!r}")
+
+
 __all__ = [
     "EXCHANGE_INFO_DEFAULT_PERMISSIONS",
     "ApiError",
@@ -125,6 +141,7 @@ __all__ = [
     "RuleChange",
     "RulesError",
     "STPMode",
+    "Session",
     "Snapshot",
     "SnapshotCache",
     "SnapshotNotFoundError",

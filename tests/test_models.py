@@ -33,6 +33,23 @@ class TestNamespace:
         )
         assert out.stdout.strip() == "[]"
 
+    def test_import_rules_loads_no_live_session_machinery(self) -> None:
+        # The live session (threads, logging, asyncio for its *_async calls) loads on
+        # first use of rules.Session; even then websocket waits for the first request.
+        heavy = (
+            "('websocket', 'hypothesis', 'rules.edge.live', 'rules.edge.worker', 'asyncio', "
+            "'concurrent.futures', 'logging', 'queue')"
+        )
+        code = (
+            f"import rules, sys; print(sorted(m for m in {heavy} if m in sys.modules)); "
+            "s = rules.Session('ws://127.0.0.1:9/ws-api/v3'); "
+            "print(sorted(m for m in ('websocket', 'asyncio') if m in sys.modules))"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert out.stdout == "[]\n[]\n"
+
     def test_every_filter_type_of_filters_md_is_modelled(self) -> None:
         # The spec's own list: each "### NAME" heading under its "## ... filters" section.
         expected: dict[str, str] = {}

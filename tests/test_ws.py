@@ -375,7 +375,7 @@ class TestImports:
 
     def test_import_rules_does_not_import_websocket(self) -> None:
         code = (
-            "import sys, rules, rules.edge.ws, rules.edge.cache, rules.cli.main; "
+            "import sys, rules, rules.edge.ws, rules.edge.cache, rules.edge.live, rules.cli.main; "
             "rules.cli.main.build_parser(); "
             "print('websocket' in sys.modules)"
         )

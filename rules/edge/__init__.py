@@ -2,9 +2,21 @@
 
 Owns: the Binance WebSocket API protocol, pure frames in and out
 (:mod:`~rules.edge.protocol`), the client over ``websocket-client``
-(:mod:`~rules.edge.ws`, which imports ``websocket`` only when used), and the
-directory of snapshots for backtests (:mod:`~rules.edge.cache`).
+(:mod:`~rules.edge.ws`, which imports ``websocket`` only when used), the
+directory of snapshots for backtests (:mod:`~rules.edge.cache`), and the live
+session that keeps the rules and market prices current (:mod:`~rules.edge.live`,
+loaded by ``rules.Session`` on first use), with its parts:
+
+- :mod:`~rules.edge.worker`: the session's background thread, the one owner of the
+  connection;
+- :mod:`~rules.edge.pacing`: backoff, ``retryAfter`` and the weight budget (pure);
+- :mod:`~rules.edge.prices`: the ``avgPrice``, ``referencePrice`` and ``ticker.price``
+  results (pure);
+- :mod:`~rules.edge.record`: one cache file per change of the rules.
 
 May import: :mod:`rules.model`, :mod:`rules.errors` and the standard library;
-never :mod:`rules.checker`, :mod:`rules.fixer` or :mod:`rules.cli`.
+never :mod:`rules.checker`, :mod:`rules.fixer` or :mod:`rules.cli`, with one
+exception: :func:`rules.edge.prices.context_from_prices` builds a
+:class:`rules.checker.context.Context` (a value, no checking logic) for the
+session's callers, importing it when called.
 """
