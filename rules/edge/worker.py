@@ -179,11 +179,14 @@ class Worker:
             return None
 
     def _due(self) -> Job | None:
+        # A refresh asked for goes first, and so does one overdue by a whole interval
+        # (the first one included); then the prices callers wait for; then a refresh due.
+        late = time.monotonic() - self.next_refresh
+        if self.refresh_asked > self.refresh_done or late >= self.interval:
+            return REFRESH
         if self.wanted:
             return next(iter(self.wanted))
-        if self.refresh_asked > self.refresh_done or time.monotonic() >= self.next_refresh:
-            return REFRESH
-        return None
+        return REFRESH if late >= 0 else None
 
     def _note(self, **counts: Any) -> None:
         with self.cond:
