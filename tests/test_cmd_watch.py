@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
@@ -17,6 +19,14 @@ from tests._faulty import Exchange, base_rules, halted, key_of
 from tests._wsserver import closed_port
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def _bounded() -> Iterator[None]:
+    """Each test is bounded in time: a hang prints every thread's stack and ends the run."""
+    faulthandler.dump_traceback_later(60, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 def cli(*argv: str) -> tuple[int, str, str]:

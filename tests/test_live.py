@@ -11,10 +11,11 @@ timeouts and backoffs are short, so that each test takes a few seconds at most.
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,15 @@ from tests._faulty import (
 from tests._wsserver import closed_port
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def _bounded() -> Iterator[None]:
+    """Each test is bounded in time: a hang prints every thread's stack and ends the run."""
+    faulthandler.dump_traceback_later(60, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
+
 
 VERSIONS = [
     base_rules(),
