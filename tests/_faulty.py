@@ -190,12 +190,12 @@ class Exchange(WsServer):
             if self.rate_limits:
                 status = self.rate_limits.pop(0)
                 until = int((time.time() + self.retry_after) * 1000) / 1000  # as sent, in ms
-                self.not_before = until
                 msg = "Too many requests." if status == 429 else "Way too much request weight used."
                 retry = round(until * 1000)
                 frame = json.loads(error(request, status, -1003, msg, retryAfter=retry))
                 frame["rateLimits"] = self._limits(count)
-                conn.send(json.dumps(frame))
+                conn.send(json.dumps(frame))  # raises if the connection is gone ...
+                self.not_before = until  # ... so this holds only once it went out
                 if status == 418:
                     conn.close(1008, "banned")  # Binance disconnects a banned IP
                 return
