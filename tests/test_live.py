@@ -477,6 +477,7 @@ class TestArguments:
             ({"interval": 0}, ValueError, "interval must be a finite number of seconds"),
             ({"interval": float("nan")}, ValueError, "interval"),
             ({"interval": "60"}, TypeError, "interval must be a number"),
+            ({"interval": 10**400}, ValueError, "interval must be a finite number"),
             ({"price_ttl": -1}, ValueError, "price_ttl"),
             ({"weight_budget": 10}, ValueError, "weight_budget must be at least 22"),
             ({"weight_budget": 100.0}, TypeError, "weight_budget must be an integer"),

@@ -65,7 +65,10 @@ DEFAULT_MAX_CONNECTION_AGE: Final = 23 * 3600.0
 def _seconds(name: str, value: object, *, zero: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"{name} must be a number of seconds, not {value!r}")
-    seconds = float(value)
+    try:
+        seconds = float(value)
+    except OverflowError:  # an int too large for a float
+        seconds = math.inf
     if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not zero):
         bound = "0 or more" if zero else "more than 0"
         raise ValueError(f"{name} must be a finite number of seconds, {bound}, not {value!r}")
