@@ -290,6 +290,9 @@ class TestChanges:
                     assert session.refresh(wait=3)
                     assert session.snapshot is not None
                     assert session.snapshot.rules_key == key_of(version)
+                    deadline = time.monotonic() + 2  # let the reader see it too
+                    while reader.seen[-1:] != [key_of(version)] and time.monotonic() < deadline:
+                        time.sleep(0.005)
                     if version is VERSIONS[1]:
                         assert session.info["BTCUSDT"].status == "HALT"
                     if version is VERSIONS[2]:
