@@ -33,6 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from rules.checker.context import Context
 from rules.edge.cache import SnapshotCache
 from rules.edge.live import Session
 from rules.edge.record import rules_key
@@ -124,7 +125,8 @@ def caller(session: Session, stop: threading.Event, rng: random.Random, out: lis
     while not stop.is_set():
         start = time.perf_counter()
         try:
-            session.context(rng.choice(["BTCUSDT", "ETHBTC"]), wait=0.5, open_orders=1)
+            prices = session.prices(rng.choice(["BTCUSDT", "ETHBTC"]), wait=0.5)
+            Context.from_prices(prices, open_orders=1)
         except Exception as error:  # a soak notes every failure, and goes on
             print(f"caller: {type(error).__name__}: {error}", file=sys.stderr)
         out.append(time.perf_counter() - start)

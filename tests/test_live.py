@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from rules.checker.context import Context
 from rules.edge.cache import SnapshotCache
 from rules.edge.live import Session
 from rules.edge.record import rules_key
@@ -333,19 +334,21 @@ class TestChanges:
 
 
 class TestPrices:
-    """Market prices on demand, cached for ``price_ttl``, and contexts built from them."""
+    """Market prices on demand, cached for ``price_ttl``; contexts from them."""
 
     def test_context_from_live_prices(self) -> None:
         with Exchange() as exchange, session_for(exchange.url, None, price_ttl=30.0) as session:
             assert session.wait_ready(3)
-            context = session.context("BTCUSDT", open_orders=3, permissions=["SPOT"])
+            context = Context.from_prices(
+                session.prices("BTCUSDT"), open_orders=3, permissions=["SPOT"]
+            )
             assert context.avg_price == Decimal("101.50")
             assert context.reference_price == Decimal("100.00")
             assert context.last_price == Decimal("102.25")
             assert context.open_orders == 3
             assert context.permissions == frozenset({"SPOT"})
             sent = exchange.requests_of("avgPrice")
-            again = session.context("BTCUSDT")  # within the TTL: nothing is asked
+            again = session.prices("BTCUSDT")  # within the TTL: nothing is asked
             assert again.avg_price == Decimal("101.50")
             assert exchange.requests_of("avgPrice") == sent == 1
 
@@ -354,7 +357,7 @@ class TestPrices:
 
         with Exchange() as exchange, session_for(exchange.url, None) as session:
             assert session.wait_ready(3)
-            context = session.context("BTCUSDT", kinds=["avgPrice"])
+            context = Context.from_prices(session.prices("BTCUSDT", kinds=["avgPrice"]))
             assert context.last_price is None
             assert exchange.requests_of("ticker.price") == 0
             order = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT",
@@ -396,9 +399,9 @@ class TestPrices:
         port = closed_port()
         with session_for(f"ws://127.0.0.1:{port}/ws-api/v3", None) as session:
             start = time.perf_counter()
-            context = session.context("BTCUSDT", wait=0.3)
+            prices = session.prices("BTCUSDT", wait=0.3)
             assert 0.25 < time.perf_counter() - start < 2.0
-            assert (context.avg_price, context.reference_price, context.last_price) == (
+            assert (prices.avg_price, prices.reference_price, prices.last_price) == (
                 None,
                 None,
                 None,
@@ -408,7 +411,7 @@ class TestPrices:
         with Exchange() as exchange, session_for(exchange.url, None) as session:
             assert session.wait_ready(3)
             with pytest.raises(UnknownSymbolError):
-                session.context("NOPEUSDT")
+                session.prices("NOPEUSDT")
             assert exchange.requests_of("avgPrice") == 0
 
     def test_old_prices_stay_out_of_a_context(self) -> None:
@@ -418,22 +421,31 @@ class TestPrices:
             session_for(exchange.url, None, clock=lambda: now[0], price_ttl=100.0) as session,
         ):
             assert session.wait_ready(3)
-            assert session.context("BTCUSDT", max_age=10).avg_price == Decimal("101.50")
+            assert session.prices("BTCUSDT", max_age=10).avg_price == Decimal("101.50")
             now[0] += 11  # the price is now 11 s old, and still within the TTL
-            assert session.context("BTCUSDT", max_age=10, wait=0).avg_price is None
-            assert session.context("BTCUSDT", max_age=20, wait=0).avg_price == Decimal("101.50")
+            assert session.prices("BTCUSDT", max_age=10, wait=0).avg_price is None
+            assert session.prices("BTCUSDT", max_age=20, wait=0).avg_price == Decimal("101.50")
+            assert session.cached_prices("BTCUSDT").avg_price == Decimal("101.50")
 
     @pytest.mark.parametrize(
         ("account", "message"),
         [
-            ({"avg_price": "1"}, "prices come from the session"),
+            ({"avg_price": "1"}, "prices come from the prices argument"),
             ({"open_order": 1}, "Context has no field 'open_order'"),
         ],
     )
     def test_bad_account_fields(self, account: dict[str, Any], message: str) -> None:
-        session = session_for("ws://127.0.0.1:9/ws-api/v3", None)
         with pytest.raises(TypeError, match=message):
-            session.context("BTCUSDT", wait=0, **account)
+            Context.from_prices(None, **account)
+
+    def test_bad_arguments(self) -> None:
+        session = session_for("ws://127.0.0.1:9/ws-api/v3", None)
+        with pytest.raises(ValueError, match="max_age"):
+            session.prices("BTCUSDT", wait=0, max_age=-1)
+        with pytest.raises(ValueError, match="price kinds"):
+            session.prices("BTCUSDT", wait=0, kinds=["bookTicker"])  # type: ignore[list-item]
+        with pytest.raises(TypeError, match="symbol"):
+            session.prices("", wait=0)
 
 
 class TestAsyncio:
@@ -459,7 +471,8 @@ class TestAsyncio:
                     beat = asyncio.create_task(heartbeat())
                     assert await session.wait_ready_async(3)
                     start = time.monotonic()
-                    context = await session.context_async("BTCUSDT", open_orders=1)
+                    prices = await session.prices_async("BTCUSDT")
+                    context = Context.from_prices(prices, open_orders=1)
                     took = time.monotonic() - start
                     assert await session.refresh_async(3)
                     beat.cancel()

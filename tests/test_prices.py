@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from rules.checker.context import Context
 from rules.edge.prices import (
     PRICE_KINDS,
     MarketPrices,
     PriceKind,
-    context_from_prices,
     parse_price,
     price_kinds,
 )
@@ -76,20 +76,22 @@ class TestKinds:
             price_kinds(wanted)
 
 
-class TestContext:
-    def test_prices_and_account(self) -> None:
+class TestMarketPrices:
+    def test_ages_and_within(self) -> None:
         prices = MarketPrices("X").with_price("avgPrice", Decimal("5"), at=1.0)
         prices = prices.with_price("ticker.price", Decimal("6"), at=2.0)
-        context = context_from_prices(prices, open_orders=2, base_position="0.5")
+        assert prices.age("avgPrice", now=4.0) == 3.0
+        assert prices.age("referencePrice", now=4.0) is None
+        recent = prices.within(2.5, now=4.0)
+        assert (recent.avg_price, recent.last_price) == (None, Decimal("6"))
+        assert set(recent.fetched) == {"ticker.price"}
+
+    def test_a_context_from_them(self) -> None:
+        prices = MarketPrices("X").with_price("avgPrice", Decimal("5"), at=1.0)
+        context = Context.from_prices(prices, open_orders=2, base_position="0.5")
         assert (context.avg_price, context.last_price, context.reference_price) == (
             Decimal("5"),
-            Decimal("6"),
+            None,
             None,
         )
         assert context.base_position == Decimal("0.5")
-        assert prices.age("avgPrice", now=4.0) == 3.0
-        assert prices.age("referencePrice", now=4.0) is None
-
-    def test_bad_values_are_contexts_errors(self) -> None:
-        with pytest.raises(ValueError, match="open_orders"):
-            context_from_prices(None, open_orders=-1)

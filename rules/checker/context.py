@@ -178,6 +178,41 @@ class Context:
                 raise ValueError(f"context: unknown key {key!r}{_did_you_mean(key)}")
         return cls(**values)
 
+    @classmethod
+    def from_prices(cls, prices: object, /, **account: Any) -> Context:
+        """A context from market prices plus what the caller knows of the account.
+
+        ``prices`` is anything with ``avg_price``, ``reference_price`` and ``last_price``
+        attributes, ``None`` for a missing one: a
+        :class:`~rules.edge.prices.MarketPrices` from :meth:`rules.Session.prices`
+        (the live prices), or ``None`` for none. ``account`` gives the other fields
+        (``open_orders=3``, ``base_position="0.5"``, ``permissions={"SPOT"}``). A price
+        that is ``None`` stays out, and the rules that need it come back ``unchecked``
+        (D18).
+
+        >>> from types import SimpleNamespace
+        >>> live = SimpleNamespace(avg_price="100.5", reference_price=None, last_price=None)
+        >>> c = Context.from_prices(live, open_orders=3)
+        >>> c.avg_price, c.last_price, c.open_orders
+        (Decimal('100.5'), None, 3)
+
+        Raises:
+            TypeError: ``account`` names a price (prices come from ``prices``) or a
+                field this class does not have.
+            ValueError: a value the context refuses, named in the message.
+        """
+        priced = sorted({"avg_price", "reference_price", "last_price"}.intersection(account))
+        if priced:
+            raise TypeError(f"prices come from the prices argument, not: {', '.join(priced)}")
+        unknown = sorted(set(account) - {a.name for a in attrs.fields(cls)})
+        if unknown:
+            raise TypeError(f"Context has no field {', '.join(map(repr, unknown))}")
+        values = {
+            name: getattr(prices, name, None)
+            for name in ("avg_price", "reference_price", "last_price")
+        }
+        return cls(**values, **account)
+
     def to_mapping(self) -> dict[str, Any]:
         """The JSON form (camelCase keys; decimals as plain strings; ``None`` left out)."""
         out: dict[str, Any] = {}

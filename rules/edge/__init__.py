@@ -15,8 +15,6 @@ loaded by ``rules.Session`` on first use), with its parts:
 - :mod:`~rules.edge.record`: one cache file per change of the rules.
 
 May import: :mod:`rules.model`, :mod:`rules.errors` and the standard library;
-never :mod:`rules.checker`, :mod:`rules.fixer` or :mod:`rules.cli`, with one
-exception: :func:`rules.edge.prices.context_from_prices` builds a
-:class:`rules.checker.context.Context` (a value, no checking logic) for the
-session's callers, importing it when called.
+never :mod:`rules.checker`, :mod:`rules.fixer` or :mod:`rules.cli` (the session's
+prices become a context through :meth:`rules.Context.from_prices`, on the checker's side).
 """

@@ -4,8 +4,8 @@ Rules this module obeys:
 
 1. **Reads never wait.** :attr:`Session.info`, :attr:`Session.snapshot`, :attr:`Session.age`
    and :attr:`Session.stats` read what is there; no read does I/O. Only the calls that
-   take a ``wait`` (:meth:`Session.prices`, :meth:`Session.context`, :meth:`Session.refresh`,
-   :meth:`Session.wait_ready`) may wait, and never longer than asked.
+   take a ``wait`` (:meth:`Session.prices`, :meth:`Session.refresh`, :meth:`Session.wait_ready`)
+   may wait, and never longer than asked.
 2. **One worker owns the connection.** A background thread holds the one
    :class:`~rules.edge.ws.Client` (websocket-client, public methods only, no API key)
    and sends every request; callers hand it work and are woken when it is done.
@@ -23,9 +23,9 @@ Rules this module obeys:
 5. **Every change is recorded once**, when a cache is given (:mod:`rules.edge.record`).
 6. It logs through :mod:`logging` (logger ``rules.edge.live``) and never prints.
 
-The edge imports nothing of the checker but the :class:`~rules.checker.context.Context`
-value, in :func:`~rules.edge.prices.context_from_prices`. Asyncio callers use the
-``*_async`` methods, which wait in a worker thread, never on the event loop.
+The edge imports nothing of the checker: :meth:`rules.Context.from_prices` makes a
+context from what :meth:`Session.prices` returns. Asyncio callers use the ``*_async``
+methods, which wait in a worker thread, never on the event loop.
 """
 
 from __future__ import annotations
@@ -36,13 +36,13 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Final, Self
 
 import attrs
 
 from rules.edge.cache import SnapshotCache
 from rules.edge.pacing import CONNECT_WEIGHT, WEIGHTS, Backoff, Pacer
-from rules.edge.prices import MarketPrices, PriceKind, context_from_prices, price_kinds
+from rules.edge.prices import MarketPrices, PriceKind, price_kinds
 from rules.edge.protocol import DEFAULT_TIMEOUT, DEFAULT_URL, exchange_info_params
 from rules.edge.record import Recorder
 from rules.edge.worker import NAP, Job, LiveSnapshot, SessionStats, Worker
@@ -53,7 +53,6 @@ if TYPE_CHECKING:
     import ssl
     from types import TracebackType
 
-    from rules.checker.context import Context
     from rules.model.models import ExchangeInfo
 
 __all__ = ["LiveSnapshot", "Session", "SessionStats"]
@@ -91,10 +90,9 @@ class Session:
         symbols: only these symbols (``exchangeInfo``'s ``symbols``); default all.
         permissions: only symbols with these permissions; not with ``symbols``.
         price_ttl: seconds a fetched price is served without asking again.
-        price_wait: seconds :meth:`prices` and :meth:`context` wait for a fresh price
-            by default.
-        price_max_age: the oldest price :meth:`context` puts in a context; an older one
-            is left out, and the rules needing it come back ``unchecked``.
+        price_wait: seconds :meth:`prices` waits for a fresh price by default.
+        price_max_age: the oldest price :meth:`prices` returns; an older one is left
+            out, and the rules needing it come back ``unchecked``.
         weight_budget: the most ``REQUEST_WEIGHT`` per window the session lets the IP
             reach (Binance's limit is 6000 a minute; the count includes other clients
             of the IP); at least 22, one ``exchangeInfo`` on a new connection.
@@ -115,7 +113,8 @@ class Session:
 
         with Session(interval=60, cache="rules-history") as session:
             session.wait_ready(10)
-            context = session.context("BTCUSDT", open_orders=3)
+            prices = session.prices("BTCUSDT")
+            context = rules.Context.from_prices(prices, open_orders=3)
             verdict = rules.evaluate(session.info, order, context)
     """
 
@@ -314,25 +313,34 @@ class Session:
         *,
         kinds: Iterable[PriceKind] | None = None,
         wait: float | None = None,
+        max_age: float | None = None,
     ) -> MarketPrices:
         """The market prices of ``symbol``, fetched if older than ``price_ttl``.
+
+        :meth:`rules.Context.from_prices` makes the context of an order from them::
+
+            context = rules.Context.from_prices(session.prices("BTCUSDT"), open_orders=3)
 
         Args:
             symbol: the symbol; if the current snapshot does not list it, nothing is asked.
             kinds: which of ``avgPrice``, ``referencePrice``, ``ticker.price`` (default all).
             wait: seconds to wait for fresh prices (default ``price_wait``; 0: never wait,
                 the fetch still happens in the background).
+            max_age: the oldest price returned (default ``price_max_age``): an older one,
+                or one not fetched in time, is ``None``, so the rules that need it come
+                back ``unchecked`` rather than judged on an old price.
 
         Returns:
-            The prices as they are after the wait: fresh ones, or older ones (see their
-            ``fetched`` times) when the exchange could not be asked in time.
+            The prices of ``kinds`` after the wait, each no older than ``max_age``.
 
         Raises:
             UnknownSymbolError: the current snapshot has no such symbol.
-            ValueError: an unknown kind.
+            ValueError: an unknown kind, a bad ``wait`` or ``max_age``.
+            TypeError: ``symbol`` is not a non-empty string.
         """
         wanted = price_kinds(kinds)
         limit = self.price_wait if wait is None else _seconds("wait", wait, zero=True)
+        oldest = self.price_max_age if max_age is None else _seconds("max_age", max_age, zero=True)
         snapshot = self._w.snapshot
         _check_symbol(symbol)
         if snapshot is not None and symbol not in snapshot.info:
@@ -358,40 +366,12 @@ class Session:
                 if not stale or left <= 0 or self._w.stopping:
                     break
                 self._w.cond.wait(min(left, NAP))
-            return current
-
-    def context(
-        self,
-        symbol: str,
-        *,
-        kinds: Iterable[PriceKind] | None = None,
-        wait: float | None = None,
-        max_age: float | None = None,
-        **account: Any,
-    ) -> Context:
-        """A :class:`~rules.checker.context.Context` for an order on ``symbol``.
-
-        The prices come from :meth:`prices` (same ``kinds`` and ``wait``); one older than
-        ``max_age`` (default ``price_max_age``) is left out, so the rules that need it
-        are ``unchecked`` rather than judged on an old price. ``account`` gives the other
-        fields (``open_orders=3``, ``permissions={"SPOT"}``, ``base_position=...``).
-
-        Raises:
-            TypeError: ``account`` names a price or an unknown field.
-            ValueError: a value ``Context`` refuses.
-            UnknownSymbolError: as :meth:`prices`.
-        """
-        context_from_prices(None, **account)  # refuse bad arguments before any wait
-        oldest = self.price_max_age if max_age is None else _seconds("max_age", max_age, zero=True)
-        chosen = price_kinds(kinds)
-        prices = self.prices(symbol, kinds=chosen, wait=wait)
-        now = self._clock()
-        kept = MarketPrices(symbol)
-        for kind in chosen:
-            age = prices.age(kind, now=now)
-            if age is not None and age <= oldest:
-                kept = kept.with_price(kind, prices.price(kind), at=prices.fetched[kind])
-        return context_from_prices(kept, **account)
+        chosen = MarketPrices(symbol)
+        for kind in wanted:
+            when = current.fetched.get(kind)
+            if when is not None:
+                chosen = chosen.with_price(kind, current.price(kind), at=when)
+        return chosen.within(oldest, now=self._clock())
 
     async def wait_ready_async(self, timeout: float, *, max_age: float | None = None) -> bool:
         """:meth:`wait_ready`, waiting in a worker thread (the event loop runs on)."""
@@ -411,27 +391,12 @@ class Session:
         *,
         kinds: Iterable[PriceKind] | None = None,
         wait: float | None = None,
+        max_age: float | None = None,
     ) -> MarketPrices:
         """:meth:`prices`, waiting in a worker thread."""
         import asyncio
 
-        return await asyncio.to_thread(self.prices, symbol, kinds=kinds, wait=wait)
-
-    async def context_async(
-        self,
-        symbol: str,
-        *,
-        kinds: Iterable[PriceKind] | None = None,
-        wait: float | None = None,
-        max_age: float | None = None,
-        **account: Any,
-    ) -> Context:
-        """:meth:`context`, waiting in a worker thread."""
-        import asyncio
-
-        return await asyncio.to_thread(
-            lambda: self.context(symbol, kinds=kinds, wait=wait, max_age=max_age, **account)
-        )
+        return await asyncio.to_thread(self.prices, symbol, kinds=kinds, wait=wait, max_age=max_age)
 
     def _fresh(self, prices: MarketPrices, kind: PriceKind, now: float) -> bool:
         age = prices.age(kind, now=now)

@@ -1,5 +1,7 @@
 """Market prices for a check's context: ``avgPrice``, ``referencePrice``, ``ticker.price``.
 
+:meth:`rules.Context.from_prices` turns a :class:`MarketPrices` into a context.
+
 Pure: the results of the three WebSocket API requests in, values out; no I/O
 (:mod:`rules.edge.live` sends the requests and caches the answers). Each kind maps
 onto one field of :class:`~rules.checker.context.Context` (D18 says which one a
@@ -22,21 +24,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import Any, Final, Literal
 
 import attrs
 
 from rules.errors import MalformedFrameError
 from rules.model.numbers import parse_plain_decimal
 
-if TYPE_CHECKING:
-    from rules.checker.context import Context
-
 __all__ = [
     "PRICE_KINDS",
     "MarketPrices",
     "PriceKind",
-    "context_from_prices",
     "parse_price",
     "price_kinds",
 ]
@@ -121,47 +119,18 @@ class MarketPrices:
         value: Decimal | None = getattr(self, _FIELD[kind])
         return value
 
+    def within(self, max_age: float, *, now: float) -> MarketPrices:
+        """A copy without the prices older than ``max_age`` seconds (or never fetched)."""
+        kept = MarketPrices(self.symbol)
+        for kind, when in self.fetched.items():
+            if now - when <= max_age:
+                kept = kept.with_price(kind, self.price(kind), at=when)  # type: ignore[arg-type]
+        return kept
+
     def with_price(self, kind: PriceKind, price: Decimal | None, *, at: float) -> MarketPrices:
         """A copy holding ``price`` for ``kind``, fetched at ``at``."""
         changes: dict[str, Any] = {_FIELD[kind]: price, "fetched": {**self.fetched, kind: at}}
         return attrs.evolve(self, **changes)
-
-
-def context_from_prices(prices: MarketPrices | None, **account: Any) -> Context:
-    """A :class:`~rules.checker.context.Context` from market prices plus what the caller knows.
-
-    ``account`` takes the other fields of ``Context`` (``open_orders``, ``base_position``,
-    ``permissions``, ...); a price missing from ``prices`` stays ``None``, and the rules
-    that need it are listed as ``unchecked`` in the verdict (D18).
-
-    Raises:
-        TypeError: ``account`` names a price field or a field ``Context`` does not have.
-        ValueError: a value ``Context`` refuses.
-
-    >>> p = MarketPrices("BTCUSDT", avg_price=Decimal("100.5"))
-    >>> c = context_from_prices(p, open_orders=3)
-    >>> c.avg_price, c.last_price, c.open_orders
-    (Decimal('100.5'), None, 3)
-    """
-    # The edge imports nothing of the checker but this value class, and only here:
-    # a Context is data the caller hands to the checker, not checking logic.
-    from rules.checker.context import Context
-
-    priced = sorted(_PRICE_FIELDS.intersection(account))
-    if priced:
-        raise TypeError(f"prices come from the session, not from arguments: {', '.join(priced)}")
-    known = {a.name for a in attrs.fields(Context)}
-    unknown = sorted(set(account) - known)
-    if unknown:
-        raise TypeError(f"Context has no field {', '.join(map(repr, unknown))}")
-    values: dict[str, Any] = {}
-    if prices is not None:
-        values = {
-            "avg_price": prices.avg_price,
-            "reference_price": prices.reference_price,
-            "last_price": prices.last_price,
-        }
-    return Context(**values, **account)
 
 
 def price_kinds(wanted: Iterable[str] | None) -> tuple[PriceKind, ...]:
