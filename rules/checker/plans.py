@@ -9,8 +9,8 @@ the plan of a snapshot, kept while the snapshot lives.
 
 from __future__ import annotations
 
+import threading
 import weakref
-from typing import Final
 
 from rules.checker.eras import Era
 from rules.checker.fastpath import FastCheck, compile_fast_check
@@ -20,8 +20,6 @@ from rules.model.models import ExchangeInfo, Filter, SymbolInfo
 
 __all__ = ["PLANS", "InfoPlan", "SymbolPlan", "plan_of"]
 
-#: At most this many names, symbols or not, are remembered per snapshot.
-MAX_NAMES: Final = 100_000
 
 
 class SymbolPlan:
@@ -91,21 +89,28 @@ class InfoPlan:
         self.exchange_checks = tuple(
             (FILTER_CHECKS[type(f)], f) for f in (info.exchange_filters or ())
         )
-        self.symbols: dict[str, SymbolPlan | None] = {}
+        # Only symbols of the snapshot: at most one plan per symbol, whatever the input.
+        self.symbols: dict[str, SymbolPlan] = {}
 
     def symbol(self, info: ExchangeInfo, name: str) -> SymbolPlan | None:
-        try:
-            return self.symbols[name]
-        except KeyError:
-            pass
-        plan = SymbolPlan(info[name], self.exchange_checks, self.era) if name in info else None
-        if len(self.symbols) < MAX_NAMES:  # names that are not symbols are cached too, boundedly
-            self.symbols[name] = plan
+        plan = self.symbols.get(name)
+        if plan is not None:
+            return plan
+        if name not in info:
+            # Never cached: a name from the input is unbounded (20,000 names of 50 KB
+            # were a gigabyte), and a negative answer remembered could outlive a wrong
+            # lookup (threads: docs/design.md).
+            return None
+        # Built whole, then published in one assignment; two threads may both build
+        # it, and either result is the same plan.
+        plan = SymbolPlan(info[name], self.exchange_checks, self.era)
+        self.symbols[name] = plan
         return plan
 
 
 #: The plans of the snapshots in use, by ``id()``; an entry leaves with its snapshot.
 PLANS: dict[int, InfoPlan] = {}
+_LOCK = threading.Lock()
 
 
 def plan_of(info: ExchangeInfo) -> InfoPlan:
@@ -117,7 +122,11 @@ def plan_of(info: ExchangeInfo) -> InfoPlan:
     plan = PLANS.get(key)
     if plan is not None and plan.info() is info:
         return plan
-    plan = InfoPlan(info)
-    PLANS[key] = plan
-    weakref.finalize(info, PLANS.pop, key, None)
+    with _LOCK:  # one plan and one finalizer per snapshot, under threads too
+        plan = PLANS.get(key)
+        if plan is not None and plan.info() is info:
+            return plan
+        plan = InfoPlan(info)
+        PLANS[key] = plan
+        weakref.finalize(info, PLANS.pop, key, None)
     return plan

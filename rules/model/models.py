@@ -480,8 +480,10 @@ class ExchangeInfo:
     sors: tuple[Sor, ...] | None = None
     extra: FrozenJson = _extra()
     keyed_by_symbol: bool = attrs.field(default=False, kw_only=True, repr=False)
-    _index: dict[str, SymbolInfo] = attrs.field(
-        init=False, factory=dict, eq=False, hash=False, repr=False
+    # Built whole on first use, then published in one assignment: a thread never sees
+    # it half-filled (docs/design.md, "Threads"). None until then.
+    _index: dict[str, SymbolInfo] | None = attrs.field(
+        init=False, default=None, eq=False, hash=False, repr=False
     )
 
     def symbol(self, name: str) -> SymbolInfo:
@@ -495,9 +497,10 @@ class ExchangeInfo:
         if not isinstance(name, str):
             raise TypeError(f"expected a symbol name (str), got {name!r}")
         index = self._index
-        if not index and self.symbols:
-            for s in reversed(self.symbols):  # a repeated name finds its first entry
-                index[s.symbol] = s
+        if index is None:
+            # a repeated name finds its first entry; filled before it is published
+            index = {s.symbol: s for s in reversed(self.symbols)}
+            object.__setattr__(self, "_index", index)
         try:
             return index[name]
         except KeyError:
