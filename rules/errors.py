@@ -23,10 +23,32 @@ __all__ = [
     "MalformedFrameError",
     "OrderRejected",
     "RateLimitedError",
+    "ResponseTooLargeError",
     "RulesError",
     "SnapshotNotFoundError",
     "UnknownSymbolError",
+    "redact_url",
 ]
+
+
+def redact_url(url: str) -> str:
+    """The URL with any ``user:password@`` replaced by ``***@``, fit to print.
+
+    >>> redact_url("wss://bot:s3cret@example.com:9443/ws-api/v3")
+    'wss://***@example.com:9443/ws-api/v3'
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    end = len(rest)
+    for stop in "/?#":
+        index = rest.find(stop)
+        if index != -1:
+            end = min(end, index)
+    authority = rest[:end]
+    if "@" not in authority:
+        return url
+    return f"{scheme}://***@{authority.rpartition('@')[2]}{rest[end:]}"
 
 
 class RulesError(Exception):
@@ -132,7 +154,7 @@ class FetchError(RulesError):
         super().__init__(message)
 
     def __str__(self) -> str:
-        return f"{self.message} ({self.url})" if self.url else self.message
+        return f"{self.message} ({redact_url(self.url)})" if self.url else self.message
 
 
 class FetchTimeoutError(FetchError, TimeoutError):
@@ -148,6 +170,14 @@ class FetchTlsError(FetchConnectionError):
 
     Trust a private CA through the standard ``SSL_CERT_FILE`` environment variable;
     verification is never turned off.
+    """
+
+
+class ResponseTooLargeError(FetchError):
+    """The server sent more than the client accepts: a handshake answer or a message.
+
+    The limits are :class:`rules.edge.ws.Client`'s ``max_header_size`` and
+    ``max_message_size``; reading stops as soon as one is passed.
     """
 
 

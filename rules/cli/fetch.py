@@ -14,6 +14,7 @@ from typing import Any
 
 from rules.cli.streams import EXIT_ERROR, EXIT_OK, Streams
 from rules.edge.ws import (
+    DEFAULT_MAX_MESSAGE_SIZE,
     DEFAULT_TIMEOUT,
     DEFAULT_URL,
     MAX_TIMEOUT,
@@ -21,7 +22,7 @@ from rules.edge.ws import (
     Client,
     exchange_info_params,
 )
-from rules.errors import LoadError, RulesError
+from rules.errors import LoadError, RulesError, redact_url
 
 
 def register(subparsers: Any) -> None:
@@ -34,7 +35,7 @@ def register(subparsers: Any) -> None:
             "object to PATH atomically (an existing file is replaced only on success)."
         ),
     )
-    _add_url(fetch)
+    _add_common(fetch)
     fetch.add_argument(
         "--symbol",
         metavar="S",
@@ -54,23 +55,13 @@ def register(subparsers: Any) -> None:
         choices=SYMBOL_STATUSES,
         help=f"only symbols in this status ({', '.join(SYMBOL_STATUSES)}); not with --symbol",
     )
-    fetch.add_argument(
-        "--timeout",
-        metavar="SECONDS",
-        type=_seconds,
-        default=DEFAULT_TIMEOUT,
-        help=(
-            f"give up after this many seconds (default: {DEFAULT_TIMEOUT:g}; "
-            f"at most {MAX_TIMEOUT:g}, one day)"
-        ),
-    )
     fetch.add_argument("--output", metavar="PATH", required=True, help="file to write")
     fetch.set_defaults(handler=run_fetch)
 
     ping = subparsers.add_parser(
         "ping", help="check that the WebSocket API answers", description="Send ping."
     )
-    _add_url(ping)
+    _add_common(ping)
     ping.set_defaults(handler=run_ping)
 
     time = subparsers.add_parser(
@@ -81,14 +72,44 @@ def register(subparsers: Any) -> None:
             "(a clock that is off gets -1021 on every signed order)."
         ),
     )
-    _add_url(time)
+    _add_common(time)
     time.set_defaults(handler=run_time)
 
 
-def _add_url(parser: argparse.ArgumentParser) -> None:
+def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--url", default=DEFAULT_URL, help=f"WebSocket API endpoint (default: {DEFAULT_URL})"
     )
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        help=(
+            f"give up after this many seconds, all of the request included "
+            f"(default: {DEFAULT_TIMEOUT:g}; at most {MAX_TIMEOUT:g}, one day)"
+        ),
+    )
+    parser.add_argument(
+        "--max-message-size",
+        metavar="BYTES",
+        type=_bytes,
+        default=DEFAULT_MAX_MESSAGE_SIZE,
+        help=(
+            f"refuse a reply larger than this (default: {DEFAULT_MAX_MESSAGE_SIZE} bytes, "
+            f"32 MiB; at least 1024)"
+        ),
+    )
+
+
+def _client(args: argparse.Namespace) -> Client:
+    return Client(args.url, timeout=args.timeout, max_message_size=args.max_message_size)
+
+
+def _bytes(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 19) or int(text) < 1024:
+        raise argparse.ArgumentTypeError(f"not a number of bytes of at least 1024: {text!r}")
+    return int(text)
 
 
 def _seconds(text: str) -> float:
@@ -128,13 +149,13 @@ def run_fetch(args: argparse.Namespace, streams: Streams) -> int:
             permissions=args.permissions,
             symbol_status=args.symbol_status,
         )
-        client = Client(args.url, timeout=args.timeout)
+        client = _client(args)
     except (ValueError, TypeError) as error:
         return _fail(streams, error)
     try:
         with client:
             response = client.request("exchangeInfo", params)
-        info = loads(response.result_text, source=args.url)
+        info = loads(response.result_text, source=redact_url(args.url))
     except LoadError as error:
         return _fail(streams, _not_exchange_info(error))
     except (RulesError, ValueError) as error:  # ValueError: a parameter that cannot be sent
@@ -154,18 +175,18 @@ def run_fetch(args: argparse.Namespace, streams: Streams) -> int:
 def run_ping(args: argparse.Namespace, streams: Streams) -> int:
     """Send ``ping``."""
     try:
-        with Client(args.url) as client:
+        with _client(args) as client:
             client.ping()
     except (ValueError, RulesError) as error:
         return _fail(streams, error)
-    streams.stdout.write(f"ok: {args.url} answered ping\n")
+    streams.stdout.write(f"ok: {redact_url(args.url)} answered ping\n")
     return EXIT_OK
 
 
 def run_time(args: argparse.Namespace, streams: Streams) -> int:
     """Send ``time`` and print the server time and the local clock's offset."""
     try:
-        with Client(args.url) as client:
+        with _client(args) as client:
             now = client.time()
     except (ValueError, RulesError) as error:
         return _fail(streams, error)

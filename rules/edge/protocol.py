@@ -34,6 +34,7 @@ from rules.errors import (
 __all__ = [
     "DEFAULT_TIMEOUT",
     "DEFAULT_URL",
+    "MAX_SERVER_TIME",
     "MAX_TIMEOUT",
     "SYMBOL_STATUSES",
     "RateLimitStatus",
@@ -54,6 +55,9 @@ DEFAULT_TIMEOUT: Final = 10.0
 
 MAX_TIMEOUT: Final = 86_400.0
 """The longest timeout accepted, in seconds (one day); longer ones are refused."""
+
+MAX_SERVER_TIME: Final = 253_402_300_799_999
+"""The latest ``serverTime`` accepted: 9999-12-31T23:59:59.999Z, in ms since the epoch."""
 
 SYMBOL_STATUSES: Final = ("TRADING", "HALT", "BREAK")
 """The values ``exchangeInfo`` accepts for ``symbolStatus``."""
@@ -453,7 +457,8 @@ def clock_offset(response: Response, *, sent: float, received: float) -> ServerT
         received: local time (ms since epoch) when the response arrived.
 
     Raises:
-        MalformedFrameError: the result has no integer ``serverTime``.
+        MalformedFrameError: the result has no integer ``serverTime``, or one out of
+            range (below 0 or after :data:`MAX_SERVER_TIME`).
 
     >>> r = Response("1", 200, {"serverTime": 1_000_600}, '{"serverTime":1000600}')
     >>> clock_offset(r, sent=1_000_000.0, received=1_000_200.0)
@@ -462,7 +467,14 @@ def clock_offset(response: Response, *, sent: float, received: float) -> ServerT
     result = response.result
     server = result.get("serverTime") if isinstance(result, dict) else None
     if type(server) is not int:
-        raise MalformedFrameError(f"the time result has no integer serverTime: {result!r}")
+        raise MalformedFrameError(
+            f"the time result has no integer serverTime: {_excerpt(response.result_text)}"
+        )
+    if not 0 <= server <= MAX_SERVER_TIME:  # compared, never printed: it may be huge
+        raise MalformedFrameError(
+            f"the time result's serverTime is out of range (0 to {MAX_SERVER_TIME}, "
+            f"the year 9999): {_excerpt(response.result_text)}"
+        )
     midpoint = (sent + received) / 2
     return ServerTime(
         server_time=server,

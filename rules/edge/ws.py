@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 from rules.edge.protocol import (
     DEFAULT_TIMEOUT,
     DEFAULT_URL,
+    MAX_SERVER_TIME,
     MAX_TIMEOUT,
     SYMBOL_STATUSES,
     RateLimitStatus,
@@ -51,6 +52,14 @@ from rules.edge.protocol import (
     exchange_info_params,
     parse_response,
 )
+from rules.edge.transport import (
+    DEFAULT_MAX_HEADER_SIZE,
+    DEFAULT_MAX_MESSAGE_SIZE,
+    BoundedSocket,
+    check_size,
+    open_socket,
+    remaining,
+)
 from rules.errors import (
     ApiError,
     FetchConnectionError,
@@ -58,6 +67,8 @@ from rules.errors import (
     FetchTimeoutError,
     FetchTlsError,
     MalformedFrameError,
+    ResponseTooLargeError,
+    redact_url,
 )
 
 if TYPE_CHECKING:
@@ -66,14 +77,18 @@ if TYPE_CHECKING:
     from rules.model.models import ExchangeInfo
 
 __all__ = [
+    "DEFAULT_MAX_HEADER_SIZE",
+    "DEFAULT_MAX_MESSAGE_SIZE",
     "DEFAULT_TIMEOUT",
     "DEFAULT_URL",
+    "MAX_SERVER_TIME",
     "MAX_TIMEOUT",
     "SYMBOL_STATUSES",
     "Client",
     "RateLimitStatus",
     "Request",
     "Response",
+    "ResponseTooLargeError",
     "ServerTime",
     "build_request",
     "clock_offset",
@@ -89,7 +104,7 @@ __all__ = [
 def _check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("ws", "wss") or not parts.hostname:
-        raise ValueError(f"expected a ws:// or wss:// URL, not {url!r}")
+        raise ValueError(f"expected a ws:// or wss:// URL, not {redact_url(url)!r}")
     return url
 
 
@@ -119,7 +134,7 @@ def _check_context(context: ssl.SSLContext, *, changed: bool = False) -> ssl.SSL
 
 
 def _redirect_refused(status: int, location: object) -> str:
-    target = f" to {location!r}" if isinstance(location, str) else ""
+    target = f" to {redact_url(location)!r}" if isinstance(location, str) else ""
     return (
         f"the server answered the WebSocket handshake with a redirect (HTTP {status}{target}); "
         f"redirects are not followed: use the final URL"
@@ -135,8 +150,13 @@ class Client:
     Args:
         url: ``wss://`` (or, for tests and proxies, ``ws://``) endpoint. Redirects are
             not followed.
-        timeout: seconds each request may take, connecting included: more than 0 and
-            at most :data:`MAX_TIMEOUT` (one day).
+        timeout: seconds each request may take, all of it: connecting, TLS, the
+            WebSocket handshake and every frame of the reply (one deadline, not a
+            timeout per read). More than 0 and at most :data:`MAX_TIMEOUT` (one day).
+        max_message_size: the largest message accepted, in bytes (default 32 MiB);
+            a larger one is refused with :class:`ResponseTooLargeError` as it arrives.
+        max_header_size: the largest WebSocket handshake answer accepted, in bytes
+            (default 64 KiB).
         ssl_context: the TLS settings for ``wss://``; by default
             :func:`ssl.create_default_context`, which trusts the system store or the
             file ``SSL_CERT_FILE`` names. A context that does not verify certificates
@@ -145,8 +165,9 @@ class Client:
 
     Raises:
         ValueError: the URL is not ``ws://`` or ``wss://``, the timeout is not more than
-            0 and at most :data:`MAX_TIMEOUT`, or the context does not verify.
-        TypeError: the timeout is not a number.
+            0 and at most :data:`MAX_TIMEOUT`, a size is under 1024 bytes, or the
+            context does not verify.
+        TypeError: the timeout is not a number, or a size not an ``int``.
 
     Example (needs the network, so not a doctest)::
 
@@ -161,11 +182,16 @@ class Client:
         *,
         timeout: float = DEFAULT_TIMEOUT,
         ssl_context: ssl.SSLContext | None = None,
+        max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+        max_header_size: int = DEFAULT_MAX_HEADER_SIZE,
     ) -> None:
         self.url = _check_url(url)
         self.timeout = _check_timeout(timeout)
+        self.max_message_size = check_size("max_message_size", max_message_size)
+        self.max_header_size = check_size("max_header_size", max_header_size)
         self._ssl_context = None if ssl_context is None else _check_context(ssl_context)
         self._ws: Any = None
+        self._sock: BoundedSocket | None = None
         self._rate_limits: tuple[RateLimitStatus, ...] = ()
 
     @property
@@ -192,13 +218,17 @@ class Client:
     def close(self) -> None:
         """Close the connection, if open (a clean WebSocket close, briefly awaited)."""
         ws, self._ws = self._ws, None
+        sock, self._sock = self._sock, None
         if ws is not None:
+            if sock is not None:  # the clean close has its own short deadline
+                sock.deadline = time.monotonic() + min(self.timeout, 1.0)
             with contextlib.suppress(Exception):
                 ws.close(timeout=min(self.timeout, 1.0))
             ws.shutdown()
 
     def _abort(self) -> None:
         ws, self._ws = self._ws, None
+        self._sock = None
         if ws is not None:
             ws.shutdown()
 
@@ -288,6 +318,8 @@ class Client:
             _check_context(self._ssl_context, changed=True)
         with self._translate():
             ws = self._connection(deadline)
+            assert self._sock is not None
+            self._sock.deadline = deadline  # a reused connection: this request's deadline
             sent = time.time() * 1000
             ws.send(request.text)
             while True:
@@ -304,40 +336,46 @@ class Client:
             return self._ws
         import websocket  # only the shell needs the transport
 
-        sslopt: dict[str, Any] = {"context": self._ssl_context or ssl.create_default_context()}
+        context = self._ssl_context or ssl.create_default_context()
         ws: Any = websocket.WebSocket(
-            sslopt=sslopt,
             enable_multithread=False,
             # UTF-8 is checked by bytes.decode in _parse_envelope, at C speed.
             skip_utf8_validation=True,
         )
-        ws.settimeout(self._remaining(deadline))
+        # Our own socket (rules.edge.transport): TCP and TLS by the deadline, then every
+        # read and write of websocket-client within it, and a byte budget per phase.
+        sock = open_socket(self.url, deadline, self.timeout, context)
+        sock.expect(self.max_header_size, "the WebSocket handshake answer")
         try:
             # websocket-client follows up to 3 redirects by default, to any URL, wss://
             # to plain ws:// included; redirect_limit=0 makes a 3xx answer an error.
-            ws.connect(self.url, redirect_limit=0)
+            ws.connect(self.url, redirect_limit=0, socket=sock)
         except websocket.WebSocketException:
+            sock.close()
             answer = getattr(ws, "handshake_response", None)
             status = getattr(answer, "status", None)
             if isinstance(status, int) and 300 <= status < 400:
                 location = getattr(answer, "headers", {}).get("location")
                 raise FetchConnectionError(_redirect_refused(status, location)) from None
             raise
+        except BaseException:
+            sock.close()
+            raise
+        self._sock = sock
         self._ws = ws
         return ws
 
     def _remaining(self, deadline: float) -> float:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise FetchTimeoutError(f"no reply within {self.timeout:g} s")
-        return remaining
+        return remaining(deadline, self.timeout)
 
     def _receive(self, ws: Any, deadline: float) -> str | bytes:
         """The next data frame; control frames come back here so the deadline holds."""
         from websocket import ABNF
 
         while True:
-            ws.settimeout(self._remaining(deadline))
+            self._remaining(deadline)
+            assert self._sock is not None
+            self._sock.expect(self.max_message_size, "a message from the server")
             # control_frame=True: websocket-client answers a ping with a pong, then
             # returns it instead of waiting on, so pings cannot extend the timeout.
             opcode, frame = ws.recv_data_frame(control_frame=True)
@@ -438,6 +476,7 @@ def fetch(
     permissions: str | Sequence[str] | None = None,
     show_permission_sets: bool | None = None,
     symbol_status: str | None = None,
+    max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
 ) -> ExchangeInfo:
     """Fetch the live ``exchangeInfo`` and load it into rule objects.
 
@@ -456,7 +495,9 @@ def fetch(
     """
     from rules.model.load import loads  # keeps this module light to import
 
-    with Client(url, timeout=timeout, ssl_context=ssl_context) as client:
+    with Client(
+        url, timeout=timeout, ssl_context=ssl_context, max_message_size=max_message_size
+    ) as client:
         response = client.exchange_info(
             symbol=symbol,
             symbols=symbols,
@@ -464,4 +505,4 @@ def fetch(
             show_permission_sets=show_permission_sets,
             symbol_status=symbol_status,
         )
-    return loads(response.result_text, source=url)
+    return loads(response.result_text, source=redact_url(url))
