@@ -164,11 +164,20 @@ class TestCaches:
         alone = [check("--exchange-info", snapshot, stdin=lines(o))[1][0] for o in orders]
         assert out == alone
 
-    def test_byte_order_mark_is_json_s_own_error(self, snapshot: str) -> None:
+    def test_byte_order_mark_before_the_first_line_is_skipped(self, snapshot: str) -> None:
+        # As the loader skips one (issue 17): it marks the stream, not the line.
         code, out, _ = check("--exchange-info", snapshot, stdin="\ufeff" + lines(GOOD))
+        assert code == 0
+        assert json.loads(out[0])["accepted"] is True
+
+    def test_byte_order_mark_on_a_later_line_is_json_s_own_error(self, snapshot: str) -> None:
+        code, out, _ = check(
+            "--exchange-info", snapshot, stdin=lines(GOOD) + "\ufeff" + lines(GOOD)
+        )
         assert code == 1
-        assert json.loads(out[0])["error"] == (
-            "line 1: not valid JSON: Unexpected UTF-8 BOM (decode using utf-8-sig)"
+        assert json.loads(out[0])["accepted"] is True
+        assert json.loads(out[1])["error"] == (
+            "line 2: not valid JSON: Unexpected UTF-8 BOM (decode using utf-8-sig)"
         )
 
 

@@ -34,6 +34,7 @@ from rules.cli.lines import (
     add_input_arguments,
     bad_line,
     describe,
+    input_lines,
     load_inputs,
     read_line,
 )
@@ -101,7 +102,10 @@ def _judge(
     params, context, error = read_line(line, defaults, default_context, contexts)
     if error is not None or params is None:
         return bad_line(), params, error
-    return evaluate(info, params, context), params, None
+    try:
+        return evaluate(info, params, context), params, None
+    except Exception as problem:  # the net: a line never ends the run (issue 17)
+        return bad_line(), None, f"cannot judge this line: {type(problem).__name__}"
 
 
 def _run_json(
@@ -115,7 +119,7 @@ def _run_json(
     write = streams.stdout.write
     dumps = json.dumps
     rejected = uncertain = False
-    for number, line in enumerate(streams.stdin, 1):
+    for number, line in enumerate(input_lines(streams.stdin), 1):
         verdict, _, error = _judge(info, line, defaults, default_context, contexts)
         if verdict is ACCEPTED:
             write(_ACCEPTED_LINE)
@@ -194,7 +198,7 @@ def _run_text(
     out: IO[str] = streams.stdout
     counts = {"accepted": 0, "rejected": 0}
     uncertain = False
-    for number, line in enumerate(streams.stdin, 1):
+    for number, line in enumerate(input_lines(streams.stdin), 1):
         verdict, params, error = _judge(info, line, defaults, default_context, contexts)
         status = "accepted" if verdict.accepted else "REJECTED"
         counts["accepted" if verdict.accepted else "rejected"] += 1

@@ -36,6 +36,7 @@ from rules.cli.lines import (
     add_input_arguments,
     bad_line,
     describe,
+    input_lines,
     load_inputs,
     read_line,
 )
@@ -88,7 +89,7 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     contexts: dict[str, Context] = {}
     text = args.format == "text"
     counts = {"accepted": 0, "fixed": 0, "none": 0}
-    for number, line in enumerate(streams.stdin, 1):
+    for number, line in enumerate(input_lines(streams.stdin), 1):
         params, context, error = read_line(line, defaults, default_context, contexts)
         if error is not None:
             detail = f"line {number}: {error}"
@@ -96,8 +97,14 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
             verdict, proposal = bad_line(), Proposal(None, reason=detail)
         else:
             assert params is not None
-            verdict = evaluate(info, params, context)
-            proposal = propose(info, params, context, **flags)
+            try:
+                verdict = evaluate(info, params, context)
+                proposal = propose(info, params, context, **flags)
+            except Exception as problem:  # the net: a line never ends the run (issue 17)
+                error = f"cannot fix this line: {type(problem).__name__}"
+                detail = f"line {number}: {error}"
+                streams.stderr.write(f"rules: {detail}\n")
+                params, verdict, proposal = None, bad_line(), Proposal(None, reason=detail)
         counts[_status(verdict, proposal)] += 1
         if text:
             _write_text(streams.stdout, number, params, verdict, proposal, error)

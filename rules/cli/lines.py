@@ -10,16 +10,19 @@ the same way, through this module:
   silently dropped);
 - ``--context`` gives defaults that a line's own context overrides key by key;
 - numbers are read as ``Decimal`` (D32), never as floats;
-- a line that cannot be read (blank, not JSON, not an object, a bad context)
-  gets an error detail instead of an order, and the run goes on, so that
-  output line N is always the answer for input line N.
+- a line that cannot be read (blank, not JSON, not an object, a bad context,
+  not UTF-8, longer than :data:`MAX_LINE` characters, nested deeper than
+  :data:`MAX_DEPTH`, a number out of any range) gets an error detail instead of
+  an order, and the run goes on, so that output line N is always the answer for
+  input line N; a byte order mark before the first line is skipped, as the
+  loader skips one.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
@@ -37,18 +40,92 @@ __all__ = [
     "add_input_arguments",
     "bad_line",
     "describe",
+    "input_lines",
     "line_context",
     "load_inputs",
     "read_line",
 ]
 
+#: The longest input line read, in characters; a longer one is an error line.
+MAX_LINE: Final = 1024 * 1024
+#: The deepest nesting of arrays and objects a line may have (order params are flat).
+MAX_DEPTH: Final = 32
+
+
+def _json_decimal(text: str) -> Decimal | str:
+    # D32: a JSON number is the decimal it spells. One whose exponent is beyond what
+    # Decimal holds (1e99999999999999999999) stays its text, which no rule reads as
+    # a number: it gets -1100 like any malformed value, never an exception.
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return text
+
+
 #: ``json.loads(line, parse_float=Decimal)`` (D32) without a new decoder per line.
-_DECODE: Final = json.JSONDecoder(parse_float=Decimal).decode
+_DECODE: Final = json.JSONDecoder(parse_float=_json_decimal).decode
 #: The ``method`` values a line may name (D40): none or ``null`` is ``order.place``,
 #: and a ``v3/`` prefix is read as the plain name. Other methods (order lists,
 #: amendments, SOR) are not judged yet: such a line is an error, never judged as
 #: something else.
 PLACE_METHODS: Final = (None, "order.place", "v3/order.place")
+
+
+class _Unreadable(str):
+    """An input line that cannot be read at all; the string is the reason."""
+
+    __slots__ = ()
+
+
+def input_lines(stream: Iterable[str]) -> Iterator[str]:
+    """The lines of ``stream``, one per input line whatever it holds.
+
+    A byte order mark before the first line is dropped. A line that is not UTF-8
+    (decoded with ``surrogateescape``) or longer than :data:`MAX_LINE` characters
+    comes out as a reason :func:`read_line` reports, so the run goes on.
+    """
+    first = True
+    readline = getattr(stream, "readline", None)
+    lines: Iterable[str] = iter(lambda: readline(MAX_LINE + 1), "") if readline else stream
+    skipping = False
+    for line in lines:
+        if skipping:  # the rest of a line too long, already reported
+            skipping = not line.endswith("\n")
+            continue
+        if first:
+            first = False
+            if line.startswith("\ufeff"):
+                line = line[1:]
+        if len(line) > MAX_LINE:
+            skipping = not line.endswith("\n")
+            yield _Unreadable(f"line longer than {MAX_LINE} characters")
+            continue
+        if not line.isascii():
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:  # a byte that is not UTF-8, kept as a surrogate
+                yield _Unreadable("not UTF-8 text")
+                continue
+        yield line
+
+
+def _depth(value: Any) -> int:
+    """How deeply arrays and objects nest in a parsed JSON value (iterative)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        elif not isinstance(item, list):
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((child, depth + 1) for child in item)
+    return deepest
+
+
 #: How many distinct line contexts (and output lines) a command remembers per run.
 CACHE_SIZE: Final = 4096
 #: The violation of a line that cannot be read: Binance's answer to a malformed request.
@@ -93,16 +170,34 @@ def load_inputs(args: argparse.Namespace) -> tuple[ExchangeInfo, dict[str, Any]]
     return info, defaults
 
 
+#: The largest ``--context`` file read, in bytes.
+MAX_CONTEXT_FILE: Final = 1024 * 1024
+
+
 def _load_context(path: str) -> dict[str, Any]:
     try:
-        with open(path, encoding="utf-8") as file:
-            data = json.load(file, parse_float=Decimal)
+        with open(path, "rb") as file:
+            raw = file.read(MAX_CONTEXT_FILE + 1)
     except OSError as error:
         raise ValueError(f"cannot read context file {path}: {error.strerror}") from None
+    if len(raw) > MAX_CONTEXT_FILE:
+        raise ValueError(f"context file {path} is larger than {MAX_CONTEXT_FILE} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"context file {path} is not UTF-8 text (byte {error.start})") from None
+    try:
+        data = _DECODE(text)
     except json.JSONDecodeError as error:
         raise ValueError(f"context file {path} is not valid JSON: {error.msg}") from None
+    except RecursionError:
+        raise ValueError(f"context file {path} is not valid JSON: nested too deeply") from None
+    except ValueError as error:  # an integer longer than Python converts
+        raise ValueError(f"context file {path} is not valid JSON: {error}") from None
     if not isinstance(data, dict):
         raise ValueError(f"context file {path}: expected a JSON object")
+    if _depth(data) > MAX_DEPTH:
+        raise ValueError(f"context file {path}: nested more than {MAX_DEPTH} levels deep")
     Context.from_mapping(data)  # report a bad default once, up front
     return data
 
@@ -110,7 +205,7 @@ def _load_context(path: str) -> dict[str, Any]:
 def _loads(line: str) -> Any:
     if line.startswith("\ufeff"):
         return json.loads(line, parse_float=Decimal)  # raises json's own BOM error
-    return _DECODE(line)  # what json.loads does for any other str
+    return _DECODE(line)  # what json.loads does for any other str (a huge exponent kept)
 
 
 def line_context(
@@ -145,6 +240,8 @@ def read_line(
     The params are ``None`` when the line has none to show; with an error they
     may be there (a wrapped line whose context is bad) but are not to be judged.
     """
+    if type(line) is _Unreadable:
+        return None, default_context, str(line)
     if not line.strip():
         return None, default_context, "empty line, expected a JSON object"
     try:
@@ -157,6 +254,9 @@ def read_line(
         return None, default_context, f"not valid JSON: {error}"
     if not isinstance(obj, dict):
         return None, default_context, "expected a JSON object"
+    # Cheap first: fewer brackets than the limit cannot nest deeper than it.
+    if line.count("[") + line.count("{") > MAX_DEPTH and _depth(obj) > MAX_DEPTH:
+        return None, default_context, f"nested more than {MAX_DEPTH} levels deep"
     if "params" not in obj:
         return obj, default_context, None
     params = obj["params"]

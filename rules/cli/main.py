@@ -90,6 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     A reader that goes away (``rules check ... | head -1``) ends the run
     quietly with exit 2: the output could not be written.
     """
+    # JSON Lines are UTF-8 whatever the locale says; a byte that is not UTF-8 is kept
+    # as a surrogate, so that its line gets an error verdict and the run goes on.
+    reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(encoding="utf-8", errors="surrogateescape")
     try:
         code = run(
             sys.argv[1:] if argv is None else argv,
