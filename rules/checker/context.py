@@ -14,7 +14,13 @@ from typing import Any
 
 import attrs
 
-from rules.model.numbers import parse_plain_decimal
+from rules.model.numbers import (
+    MAX_INTEGER_DIGITS,
+    MAX_PLACES,
+    bounded_repr,
+    in_range,
+    parse_plain_decimal,
+)
 
 __all__ = ["Context"]
 
@@ -36,6 +42,8 @@ _COUNTS = {
     "exchangeOpenOrderLists": "exchange_open_order_lists",
     "orderAmendCount": "order_amend_count",
 }
+#: The largest count accepted (a Java long, as Binance's counters are).
+MAX_COUNT = 2**63 - 1
 #: The camelCase keys :meth:`Context.from_mapping` understands.
 CONTEXT_KEYS = frozenset({*_PRICES, *_COUNTS, "permissions"})
 
@@ -69,24 +77,38 @@ def _check_price(_: object, field: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, Decimal):
         raise TypeError(
             f"Context.{field.name}: expected a decimal (a Decimal, a plain decimal string, "
-            f"an int or a float) or None, got {value!r}"
+            f"an int or a float) or None, got {bounded_repr(value)}"
         )
     if not value.is_finite() or value < 0:
         raise ValueError(
-            f"Context.{field.name}: expected a finite, non-negative decimal, got {value!r}"
+            f"Context.{field.name}: expected a finite, non-negative decimal, "
+            f"got {bounded_repr(value)}"
+        )
+    if not in_range(value):  # before any arithmetic: 1e425000000 is 425 MB of digits
+        raise ValueError(
+            f"Context.{field.name}: out of range (at most {MAX_INTEGER_DIGITS} integer digits "
+            f"and {MAX_PLACES} places), got {bounded_repr(value)}"
         )
 
 
 def _check_count(_: object, field: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and (type(value) is not int or value < 0):
-        raise ValueError(f"Context.{field.name}: expected a non-negative integer, got {value!r}")
+        raise ValueError(
+            f"Context.{field.name}: expected a non-negative integer, got {bounded_repr(value)}"
+        )
+    if value is not None and value > MAX_COUNT:
+        raise ValueError(
+            f"Context.{field.name}: out of range (at most {MAX_COUNT}), got {bounded_repr(value)}"
+        )
 
 
 def _check_permissions(_: object, field: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and not (
         isinstance(value, frozenset) and all(isinstance(p, str) for p in value)
     ):
-        raise TypeError(f"Context.{field.name}: expected a collection of strings, got {value!r}")
+        raise TypeError(
+            f"Context.{field.name}: expected a collection of strings, got {bounded_repr(value)}"
+        )
 
 
 @attrs.frozen
@@ -170,12 +192,19 @@ class Context:
                 values[_PRICES[key]] = _decimal(f"context.{key}", raw)
             elif key in _COUNTS:
                 if type(raw) is not int or raw < 0:
-                    raise ValueError(f"context.{key}: expected a non-negative integer, got {raw!r}")
+                    raise ValueError(
+                        f"context.{key}: expected a non-negative integer, got {bounded_repr(raw)}"
+                    )
+                if raw > MAX_COUNT:
+                    raise ValueError(
+                        f"context.{key}: out of range (at most {MAX_COUNT}), "
+                        f"got {bounded_repr(raw)}"
+                    )
                 values[_COUNTS[key]] = raw
             elif key == "permissions":
                 values["permissions"] = _permissions("context.permissions", raw)
             else:
-                raise ValueError(f"context: unknown key {key!r}{_did_you_mean(key)}")
+                raise ValueError(f"context: unknown key {bounded_repr(key)}{_did_you_mean(key)}")
         return cls(**values)
 
     @classmethod
@@ -241,14 +270,21 @@ def _decimal(where: str, raw: object) -> Decimal:
     value = _to_decimal(raw)
     if not isinstance(value, Decimal):
         kind = "a decimal string" if isinstance(raw, str) else "a decimal"
-        raise ValueError(f"{where}: expected {kind}, got {raw!r}")
+        raise ValueError(f"{where}: expected {kind}, got {bounded_repr(raw)}")
     if not value.is_finite() or value < 0:
-        raise ValueError(f"{where}: expected a finite, non-negative decimal, got {raw!r}")
+        raise ValueError(
+            f"{where}: expected a finite, non-negative decimal, got {bounded_repr(raw)}"
+        )
+    if not in_range(value):  # before any arithmetic: 1e425000000 is 425 MB of digits
+        raise ValueError(
+            f"{where}: out of range (at most {MAX_INTEGER_DIGITS} integer digits and "
+            f"{MAX_PLACES} places), got {bounded_repr(raw)}"
+        )
     return value
 
 
 def _permissions(where: str, raw: object) -> frozenset[str]:
     value = _to_permissions(raw)
     if not isinstance(value, frozenset) or not all(isinstance(p, str) for p in value):
-        raise ValueError(f"{where}: expected a list of strings, got {raw!r}")
+        raise ValueError(f"{where}: expected a list of strings, got {bounded_repr(raw)}")
     return value

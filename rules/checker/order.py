@@ -31,7 +31,7 @@ from rules.checker.violations import (
     param_empty,
     unread_parameters,
 )
-from rules.model.numbers import to_plain_string
+from rules.model.numbers import bounded_repr, to_plain_string
 
 __all__ = ["READ", "Order", "ParsedOrder", "parse_order", "read_any", "read_order"]
 
@@ -322,9 +322,13 @@ def read_int(value: object) -> int | None:
     if kind is float or kind is Decimal:
         decimal = Decimal(repr(value)) if kind is float else value
         assert isinstance(decimal, Decimal)
-        if decimal.is_finite() and decimal == decimal.to_integral_value():
-            result = int(decimal)
-            return result if -_LIMIT < result < _LIMIT else None
+        # The magnitude first, in O(1): int(Decimal("1e1000000")) takes half a minute.
+        if (
+            decimal.is_finite()
+            and (not decimal or decimal.adjusted() < 20)
+            and decimal == decimal.to_integral_value()
+        ):
+            return int(decimal)  # |decimal| < 10**20, as the check on ints asks
     return None
 
 
@@ -383,7 +387,7 @@ def read_order(params: Mapping[str, object]) -> ParsedOrder:
             else:
                 # An enum sent as a number or a list is simply not a valid value:
                 # it gets the enum's own error (-1115/-1116/-1117) or -1121 for the symbol.
-                values[attr] = value if type(value) is str else str(value)
+                values[attr] = value if type(value) is str else _text(value)
         if problem is not None:
             if problems is None:
                 problems, unreadable = [], set()
@@ -398,6 +402,14 @@ def read_order(params: Mapping[str, object]) -> ParsedOrder:
     if order.symbol is None and order.symbol_problem is None:
         values["symbol_problem"] = _mandatory_symbol()
     return order
+
+
+def _text(value: object) -> str:
+    # str(), except where it cannot: an int past Python's 4300 digits, a deep list.
+    try:
+        return str(value)
+    except (ValueError, RecursionError):
+        return bounded_repr(value)
 
 
 def _mandatory_symbol() -> Violation:

@@ -17,6 +17,8 @@ from typing import Any, Final
 
 import attrs
 
+from rules.model.numbers import bounded_repr
+
 __all__ = ["STAGES", "Verdict", "Violation", "stage_of"]
 
 #: ``-1013`` INVALID_MESSAGE: the API's rejections: filter failures, a closed market
@@ -204,7 +206,7 @@ def illegal_chars(name: str, value: object, legal: str) -> Violation:
         field=name,
         value=value,
         limit=legal,
-        explanation=f"{name} {value!r} is not a valid number (expected {legal})",
+        explanation=f"{name} {bounded_repr(value)} is not a valid number (expected {legal})",
     )
 
 

@@ -15,6 +15,7 @@ Rules this module keeps (STYLE.md §2.3):
 from __future__ import annotations
 
 import re
+import reprlib
 from decimal import (
     MAX_EMAX,
     MAX_PREC,
@@ -29,7 +30,11 @@ from decimal import (
 
 __all__ = [
     "CONTEXT",
+    "MAX_INTEGER_DIGITS",
+    "MAX_PLACES",
     "UNBOUNDED",
+    "bounded_repr",
+    "in_range",
     "is_multiple",
     "parse_plain_decimal",
     "to_plain_string",
@@ -50,6 +55,59 @@ UNBOUNDED = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidO
 # an optional fraction, no exponent, no sign other than an optional minus.
 # (Leading zeros are refused too: they would not survive a round trip.)
 _PLAIN = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+
+
+#: Outside numbers are bounded before any arithmetic, formatting or ``int()``: at most
+#: this many integer digits (D29's 20, ``10**20`` excluded) ...
+MAX_INTEGER_DIGITS = 20
+#: ... and at most this many places (twice D29's 20: room for any price Binance
+#: could compute, while ``1e-425000000`` never reaches arithmetic).
+MAX_PLACES = 40
+
+
+def in_range(value: Decimal) -> bool:
+    """Whether a finite ``value`` has at most :data:`MAX_INTEGER_DIGITS` integer digits
+    and :data:`MAX_PLACES` places; O(1), whatever the exponent.
+
+    >>> in_range(Decimal("64210.55")), in_range(Decimal("1e20")), in_range(Decimal("1e-41"))
+    (True, False, False)
+    """
+    if not value.is_finite():
+        return False
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if exponent < -MAX_PLACES:
+        # Trailing zeros do not count: 1.000...0 (50 places) is 1, in range.
+        value = value.normalize(UNBOUNDED)
+        exponent = value.as_tuple().exponent
+        assert isinstance(exponent, int)
+        if exponent < -MAX_PLACES:
+            return False
+    return not value or value.adjusted() < MAX_INTEGER_DIGITS
+
+
+class _BoundedRepr(reprlib.Repr):
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 1000:  # repr() refuses past 4300 digits; it is slow before
+            return f"<an integer of about {int(x.bit_length() * 0.30103) + 1} digits>"
+        return super().repr_int(x, level)
+
+
+_REPR = _BoundedRepr()
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = 120
+_REPR.maxlevel = 4
+
+
+def bounded_repr(value: object) -> str:
+    """``repr(value)`` for messages: at most ~120 characters, and it never raises.
+
+    >>> bounded_repr("BTCUSDT"), bounded_repr(10**5000)
+    ("'BTCUSDT'", '<an integer of about 5001 digits>')
+    """
+    try:
+        return _REPR.repr(value)
+    except Exception:
+        return f"<a {type(value).__name__}>"
 
 
 def parse_plain_decimal(text: str) -> Decimal:
