@@ -30,6 +30,7 @@ from rules.errors import (
     MalformedFrameError,
     RateLimitedError,
 )
+from rules.model.numbers import MAX_TIMESTAMP_MS
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -56,7 +57,7 @@ DEFAULT_TIMEOUT: Final = 10.0
 MAX_TIMEOUT: Final = 86_400.0
 """The longest timeout accepted, in seconds (one day); longer ones are refused."""
 
-MAX_SERVER_TIME: Final = 253_402_300_799_999
+MAX_SERVER_TIME: Final = MAX_TIMESTAMP_MS
 """The latest ``serverTime`` accepted: 9999-12-31T23:59:59.999Z, in ms since the epoch."""
 
 SYMBOL_STATUSES: Final = ("TRADING", "HALT", "BREAK")

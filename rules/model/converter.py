@@ -34,7 +34,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from rules.model import models
 from rules.model.frozen import FrozenJson, thaw
-from rules.model.numbers import parse_plain_decimal, to_plain_string
+from rules.model.numbers import bounded_repr, parse_plain_decimal, to_plain_string
 
 __all__ = ["CONVERTER", "Invalid", "problems", "structure", "unstructure"]
 
@@ -58,7 +58,7 @@ def describe(value: object) -> str:
     if isinstance(value, bool):
         return f"boolean {'true' if value else 'false'}"
     if isinstance(value, int):
-        return f"integer {value}"
+        return f"integer {bounded_repr(value)}"
     if isinstance(value, float):
         return f"float {value!r}"
     if isinstance(value, str):
@@ -87,6 +87,10 @@ def _decimal(value: object, _: object) -> Decimal:
             parsed = parse_plain_decimal(value)
         except ValueError:
             raise Invalid(f"expected a decimal string, got {describe(value)}") from None
+        if parsed.is_signed():
+            # Every price, quantity, step and bound of exchangeInfo is non-negative; a
+            # negative tick or step would only fail later, deep inside the fixer.
+            raise Invalid(f"expected a non-negative decimal, got {describe(value)}")
         _DECIMALS[value] = parsed
         return parsed
     raise Invalid(f"expected a decimal string, got {describe(value)}")
@@ -98,9 +102,15 @@ def _str(value: object, _: object) -> str:
     raise Invalid(f"expected a string, got {describe(value)}")
 
 
+#: Every integer of exchangeInfo (counts, precisions, limits, ms) fits a Java long.
+MAX_INT = 2**63 - 1
+
+
 def _int(value: object, _: object) -> int:
     if type(value) is int:
-        return value
+        if 0 <= value <= MAX_INT:
+            return value
+        raise Invalid(f"expected an integer from 0 to 2**63-1, got {describe(value)}")
     raise Invalid(f"expected an integer, got {describe(value)}")
 
 
@@ -130,7 +140,7 @@ def _optional_factory(t: Any, conv: cattrs.Converter) -> Callable[[object, objec
     if inner in (str, int, bool):
         # The hot path of a load: the scalar check inline, errors from the full hook.
         def structure_scalar(value: object, _: object, exact: type = inner) -> object:
-            if type(value) is exact:
+            if type(value) is exact and (exact is not int or 0 <= value <= MAX_INT):  # type: ignore[operator]
                 return value
             if value is None:
                 raise Invalid(f"expected {_expected(inner)}, got null")

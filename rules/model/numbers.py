@@ -32,6 +32,7 @@ __all__ = [
     "CONTEXT",
     "MAX_INTEGER_DIGITS",
     "MAX_PLACES",
+    "MAX_TIMESTAMP_MS",
     "UNBOUNDED",
     "bounded_repr",
     "in_range",
@@ -63,6 +64,11 @@ MAX_INTEGER_DIGITS = 20
 #: ... and at most this many places (twice D29's 20: room for any price Binance
 #: could compute, while ``1e-425000000`` never reaches arithmetic).
 MAX_PLACES = 40
+
+
+#: The latest instant accepted from outside, in ms since the epoch:
+#: 9999-12-31T23:59:59.999Z, the last one :mod:`datetime` can show.
+MAX_TIMESTAMP_MS = 253_402_300_799_999
 
 
 def in_range(value: Decimal) -> bool:
