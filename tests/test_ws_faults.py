@@ -8,19 +8,23 @@ and under 100 MB of memory (the child's peak resident size, VmHWM).
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from websockets.sync.server import ServerConnection
 
 from rules.edge.ws import Client
 from rules.errors import FetchTimeoutError, MalformedFrameError
 from tests import _rawserver as raw
 from tests._rawserver import RawServer, Scenario
+from tests._wsserver import WsServer, exchange_info, ok_raw
 
 pytestmark = [
     pytest.mark.slow,
@@ -181,3 +185,56 @@ class TestCredentialsAreNeverPrinted:
         with pytest.raises(ValueError, match=r"\*\*\*@") as raised:
             Client("http://bot:s3cret@example.com/")
         assert "s3cret" not in str(raised.value)
+
+
+class TestServerTimeOutOfRange:
+    """serverTime 2**80 or 4,000 digits: exit 2, one line, the output file untouched."""
+
+    @staticmethod
+    def _reply(server_time: str) -> Any:
+        def reply(server: WsServer, conn: ServerConnection, request: dict[str, Any]) -> None:
+            if request["method"] == "time":
+                conn.send(ok_raw(request, f'{{"serverTime": {server_time}}}'))
+            else:
+                info = json.dumps(exchange_info()).replace(
+                    '"serverTime": 1700000000000', f'"serverTime": {server_time}'
+                )
+                conn.send(ok_raw(request, info))
+
+        return reply
+
+    @pytest.mark.parametrize(
+        "server_time", [str(2**80), "9" * 4000, "-1"], ids=["2**80", "4000 digits", "-1"]
+    )
+    @pytest.mark.parametrize("command", ["time", "fetch"])
+    def test_exit_2_and_nothing_written(
+        self, command: str, server_time: str, tmp_path: Path
+    ) -> None:
+        output = tmp_path / "info.json"
+        output.write_text("before\n")
+        extra = ["--output", str(output)] if command == "fetch" else []
+        with WsServer(self._reply(server_time)) as server:
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "rules",
+                    command,
+                    "--url",
+                    server.url,
+                    "--timeout",
+                    "5",
+                    *extra,
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=60,
+            )
+        assert result.returncode == 2
+        assert result.stderr.startswith("rules: ")
+        assert result.stderr.count("\n") == 1
+        assert "serverTime" in result.stderr
+        assert len(result.stderr) < 400
+        assert output.read_text() == "before\n"
