@@ -9,7 +9,9 @@ Rules this module obeys:
    flushed to disk, then renamed over the target. A crash or an error leaves either the
    old file or the new one, never a half-written file, and removes the temporary file
    (a hard crash may leave one behind; its name starts with ``.`` and ends in ``.tmp``,
-   and listings ignore it).
+   and listings ignore it). The next write cleans such leftovers up: a temporary file
+   whose writer (the process id in its name) is gone and that has not changed for
+   :data:`STALE_AFTER` seconds, or that has not changed for :data:`ABANDONED_AFTER`.
 3. Two processes may save at once: each writes its own temporary file, and two snapshots
    with the same name have the same content, so the rename is harmless either way.
 4. "The snapshot in force at time T" is the latest one whose ``serverTime`` is ``<= T``.
@@ -32,6 +34,7 @@ import json
 import os
 import re
 import secrets
+import time
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -44,9 +47,67 @@ from rules.errors import LoadError, SnapshotNotFoundError
 if TYPE_CHECKING:
     from rules.model.models import ExchangeInfo
 
-__all__ = ["Snapshot", "SnapshotCache", "atomic_write"]
+__all__ = [
+    "ABANDONED_AFTER",
+    "STALE_AFTER",
+    "Snapshot",
+    "SnapshotCache",
+    "atomic_write",
+    "remove_stale_temps",
+]
 
 _NAME: Final = re.compile(r"exchangeInfo-(\d+)-([0-9a-f]{16})\.json")
+#: A temporary file: ``.<target>.<pid>-<random>.tmp`` (older ones: ``.<target>.<random>.tmp``).
+_TEMP: Final = re.compile(r"\.(.+)\.(?:(\d+)-)?[0-9a-f]{12}\.tmp")
+
+#: Seconds without change after which a temporary file of a dead writer is removed.
+STALE_AFTER: Final = 10.0
+#: Seconds without change after which any temporary file is removed (another host's).
+ABANDONED_AFTER: Final = 3600.0
+
+
+def remove_stale_temps(directory: str | os.PathLike[str], target: str | None = None) -> int:
+    """Remove the leftover temporary files of writes that died; how many were removed.
+
+    Only files named as :func:`atomic_write` names them (of ``target``, when given)
+    are considered, and only stale ones: the writer whose process id the name holds
+    is not running on this machine and the file has not changed for
+    :data:`STALE_AFTER` seconds, or the file has not changed for
+    :data:`ABANDONED_AFTER` seconds. A write in progress is never touched.
+    """
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return 0
+    now = time.time()
+    removed = 0
+    for name in names:
+        match = _TEMP.fullmatch(name)
+        if match is None or (target is not None and match[1] != target):
+            continue
+        path = Path(directory) / name
+        try:
+            age = now - path.stat().st_mtime
+        except OSError:
+            continue  # already gone
+        dead = match[2] is not None and not _running(int(match[2]))
+        if (dead and age > STALE_AFTER) or age > ABANDONED_AFTER:
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError, ValueError):
+        return True  # not ours to signal (EPERM), or not a pid: assume alive
+    return True
 
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
@@ -55,7 +116,8 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
     The temporary file is created in the target's directory (so the rename stays on one
     file system) with the permissions a new file would get, or those of the file it
     replaces; it is flushed and fsynced before the rename, and removed on any failure
-    (``KeyboardInterrupt`` included).
+    (``KeyboardInterrupt`` included). Leftovers of this target's earlier writes that
+    died (``kill -9``, a power cut) are removed first (:func:`remove_stale_temps`).
 
     Raises:
         OSError: the directory does not exist or is not writable, the disk is full, ...
@@ -65,6 +127,7 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     directory = target.parent
+    remove_stale_temps(directory, target.name)
     temp, fd = _create_temp(directory, target.name)
     try:
         if hasattr(os, "fchmod"):  # keep the mode of the file replaced
@@ -84,7 +147,7 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
 
 def _create_temp(directory: Path, name: str) -> tuple[Path, int]:
     while True:
-        temp = directory / f".{name}.{secrets.token_hex(6)}.tmp"
+        temp = directory / f".{name}.{os.getpid()}-{secrets.token_hex(6)}.tmp"
         try:
             # 0o666 minus the umask: the mode any new file would get.
             return temp, os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -180,6 +243,7 @@ class SnapshotCache:
         path = self.directory / f"exchangeInfo-{server_time}-{digest}.json"
         if not path.exists():
             self.directory.mkdir(parents=True, exist_ok=True)
+            remove_stale_temps(self.directory)  # of any snapshot, not only this one
             atomic_write(path, payload)
         return Snapshot(server_time, path)
 
