@@ -10,13 +10,15 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, Decimal, Inexact
 from typing import Any
 
-from hypothesis import given, note
+from hypothesis import example, given, note
 from hypothesis import strategies as st
 
+from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
 from rules.fixer.limits import precision_grid
 from rules.fixer.propose import Proposal, propose
 from rules.fixer.rounding import price_grid, symbol_quantity_grid
+from rules.model.load import loads
 from rules.model.models import LotSizeFilter, MarketLotSizeFilter, PriceFilter
 from rules.model.numbers import CONTEXT
 from rules.testing import markets
@@ -111,6 +113,42 @@ def _propose(market: Market, order: dict[str, Any], **flags: bool) -> Proposal:
 flags = st.fixed_dictionaries({"allow_increase": st.booleans(), "allow_worse_price": st.booleans()})
 
 
+def _quote_precision_case() -> tuple[Market, dict[str, Any]]:
+    info = loads(
+        {
+            "serverTime": 1780000000000,
+            "symbols": [
+                {
+                    "symbol": "XY",
+                    "status": "TRADING",
+                    "baseAsset": "X",
+                    "quoteAsset": "Y",
+                    "baseAssetPrecision": 8,
+                    "quotePrecision": 2,
+                    "quoteAssetPrecision": 2,
+                    "orderTypes": ["LIMIT", "MARKET"],
+                    "quoteOrderQtyMarketAllowed": True,
+                    "filters": [
+                        {
+                            "filterType": "NOTIONAL",
+                            "minNotional": "0",
+                            "applyMinToMarket": True,
+                            "maxNotional": "0.001",
+                            "applyMaxToMarket": True,
+                            "avgPriceMins": 5,
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    order = {"symbol": "XY", "side": "BUY", "type": "MARKET", "quoteOrderQty": "0.0000000300000000"}
+    return Market(info, info["XY"], Context(avg_price=Decimal(1))), order
+
+
+_QUOTE_PRECISION_CASE = _quote_precision_case()
+
+
 class TestAcceptedOrReason:
     """The fixer's result is always accepted by the checker, or comes with a reason."""
 
@@ -140,6 +178,15 @@ class TestAcceptedOrReason:
                 assert unreadable or not failing & FIXED_BY_THE_FIXER
 
     @given(market_orders())
+    # Found on a clean-clone CI run (issue 17): the checker accepts a quoteOrderQty
+    # finer than quoteAssetPrecision 2, under a maxNotional of 0.001, and the fixer
+    # finds no passing quoteOrderQty without naming -1111. D38 (-1111, the exactness
+    # issue) settles it in the checker; until then the example is expected to fail,
+    # and strict: once D38 lands it passes, and this xfail must become a plain example.
+    @example(_QUOTE_PRECISION_CASE).xfail(
+        reason="D38 -1111 for quoteOrderQty is not modelled by the checker yet",
+        raises=AssertionError,
+    )
     def test_an_accepted_order_is_left_alone(
         self, market_order: tuple[Market, dict[str, Any]]
     ) -> None:
