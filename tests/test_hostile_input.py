@@ -288,3 +288,44 @@ class TestSnapshots:
         assert len(load_path(path, max_size=path.stat().st_size)) == 1
         with pytest.raises(LoadError, match="larger than 100 bytes"):
             load_path(path, max_size=100)
+
+
+# ----------------------------------------------------------------------------- memory
+
+
+_PEAK = """
+import os, runpy
+try:
+    runpy.run_module("rules", run_name="__main__", alter_sys=True)
+finally:
+    with open("/proc/self/status") as status, open(os.environ["PEAK_FILE"], "w") as out:
+        out.write(next(line for line in status if line.startswith("VmHWM:")))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_unknown_symbol_names_are_not_remembered(tmp_path: Path) -> None:
+    # 3,000 lines with 20 KB names (60 MB): every name used to be cached per snapshot.
+    name = "N" * 20_000
+    orders = "".join(
+        json.dumps({"symbol": f"{i}{name}", "side": "BUY", "type": "LIMIT"}) + "\n"
+        for i in range(3000)
+    )
+    peak_file = tmp_path / "peak"
+    result = subprocess.run(
+        [sys.executable, "-c", _PEAK, "check", "--exchange-info", INFO],
+        cwd=ROOT,
+        input=orders,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "PEAK_FILE": str(peak_file)},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    verdicts = result.stdout.splitlines()
+    assert len(verdicts) == 3000
+    assert {json.loads(v)["violations"][0]["code"] for v in verdicts} == {-1121}
+    peak_mb = int(peak_file.read_text().split()[1]) / 1024
+    assert peak_mb < 50

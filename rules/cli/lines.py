@@ -46,6 +46,8 @@ __all__ = [
     "read_line",
 ]
 
+#: The longest context (its repr) remembered: 4096 of them stay under 16 MiB.
+_CACHED_KEY: Final = 4096
 #: The longest input line read, in characters; a longer one is an error line.
 MAX_LINE: Final = 1024 * 1024
 #: The deepest nesting of arrays and objects a line may have (order params are flat).
@@ -223,9 +225,10 @@ def line_context(
     context = contexts.get(key)
     if context is None:
         context = Context.from_mapping({**defaults, **own})  # ValueError: not cached
-        if len(contexts) >= CACHE_SIZE:
-            contexts.clear()
-        contexts[key] = context
+        if len(key) <= _CACHED_KEY:  # bounded in bytes too, not only in entries
+            if len(contexts) >= CACHE_SIZE:
+                contexts.clear()
+            contexts[key] = context
     return context
 
 
