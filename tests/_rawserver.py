@@ -159,3 +159,26 @@ def huge_frame(conn: socket.socket, stop: threading.Event) -> None:
     conn.sendall(handshake_answer(read_handshake(conn)))
     conn.sendall(frame_header(0x1, 500 * 1000 * 1000))
     pour(conn, b" " * MIB, stop, limit=500 * MIB)
+
+
+def slow_relay(port: int, every: float = 0.2) -> Scenario:
+    """Relay to ``127.0.0.1:port``: the client's bytes at once, the server's one at a time.
+
+    In front of a TLS server, this dribbles the TLS handshake itself.
+    """
+
+    def relay(conn: socket.socket, stop: threading.Event) -> None:
+        with socket.create_connection(("127.0.0.1", port)) as upstream:
+
+            def forward() -> None:
+                with contextlib.suppress(OSError):
+                    while data := conn.recv(4096):
+                        upstream.sendall(data)
+
+            threading.Thread(target=forward, daemon=True).start()
+            while data := upstream.recv(4096):
+                dribble(conn, data, stop, every)
+                if stop.is_set():
+                    return
+
+    return relay

@@ -238,3 +238,28 @@ class TestServerTimeOutOfRange:
         assert "serverTime" in result.stderr
         assert len(result.stderr) < 400
         assert output.read_text() == "before\n"
+
+
+def test_a_dribbled_tls_handshake_is_cut_off_at_the_timeout() -> None:
+    import ssl
+
+    import trustme
+
+    ca = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    ca.configure_trust(client_context)
+    with WsServer(ssl_context=server_context) as tls:
+        with Client(tls.url, timeout=5, ssl_context=client_context) as direct:
+            assert direct.ping().result == {}  # the server itself answers
+        with (
+            RawServer(raw.slow_relay(tls.port)) as relay,
+            Client(
+                relay.url.replace("ws://", "wss://"), timeout=1.0, ssl_context=client_context
+            ) as client,
+        ):
+            started = time.monotonic()
+            with pytest.raises(FetchTimeoutError, match=r"no reply within 1 s"):
+                client.ping()
+            assert time.monotonic() - started < 2.0
