@@ -21,7 +21,6 @@ from rules.model.models import ExchangeInfo, Filter, SymbolInfo
 __all__ = ["PLANS", "InfoPlan", "SymbolPlan", "plan_of"]
 
 
-
 class SymbolPlan:
     """What checking an order on one symbol needs, computed once."""
 
