@@ -2,10 +2,12 @@
 
 Owns: the Binance WebSocket API protocol, pure frames in and out
 (:mod:`~rules.edge.protocol`), the client over ``websocket-client``
-(:mod:`~rules.edge.ws`, which imports ``websocket`` only when used), the
-directory of snapshots for backtests (:mod:`~rules.edge.cache`), and the live
-session that keeps the rules and market prices current (:mod:`~rules.edge.live`,
-loaded by ``rules.Session`` on first use), with its parts:
+(:mod:`~rules.edge.ws`, which imports ``websocket`` only when used), the socket
+under it with one deadline per request and bounded reads
+(:mod:`~rules.edge.transport`), the directory of snapshots for backtests
+(:mod:`~rules.edge.cache`), and the live session that keeps the rules and market
+prices current (:mod:`~rules.edge.live`, loaded by ``rules.Session`` on first
+use), with its parts:
 
 - :mod:`~rules.edge.worker`: the session's background thread, the one owner of the
   connection;
