@@ -329,3 +329,21 @@ def test_unknown_symbol_names_are_not_remembered(tmp_path: Path) -> None:
     assert {json.loads(v)["violations"][0]["code"] for v in verdicts} == {-1121}
     peak_mb = int(peak_file.read_text().split()[1]) / 1024
     assert peak_mb < 50
+
+
+@pytest.mark.parametrize("retry_after", [2**80, -1, int("9" * 4000)], ids=["2**80", "-1", "4000"])
+def test_a_retry_after_out_of_range_is_ignored(retry_after: int) -> None:
+    from rules.edge.protocol import parse_response
+    from rules.errors import RateLimitedError
+
+    text = json.dumps(
+        {
+            "id": "1",
+            "status": 429,
+            "error": {"code": -1003, "msg": "Too many requests.", "data": {"retryAfter": 0}},
+        }
+    ).replace('"retryAfter": 0', f'"retryAfter": {retry_after}')
+    with pytest.raises(RateLimitedError) as raised:
+        parse_response(text, request_id="1")
+    assert raised.value.retry_after is None
+    assert len(str(raised.value)) < 200

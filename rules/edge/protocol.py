@@ -363,7 +363,10 @@ def _error(status: int, error: Any, members: Mapping[str, tuple[Any, int, int]])
         data.get("retryAfter") if isinstance(data, dict) else None,
         members["retryAfter"][0] if "retryAfter" in members else None,
     )
-    retry_after = next((c for c in candidates if type(c) is int), None)
+    # An instant out of range (negative, after the year 9999) is ignored the same way.
+    retry_after = next(
+        (c for c in candidates if type(c) is int and 0 <= c <= MAX_TIMESTAMP_MS), None
+    )
     kind = IpBannedError if status == 418 else RateLimitedError
     return kind(code, msg, status=status, retry_after=retry_after)
 
