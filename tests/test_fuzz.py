@@ -126,12 +126,26 @@ _FUZZ = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter
 
 
 @_FUZZ
-@given(st.lists(order_lines(), min_size=1, max_size=6), st.sampled_from(["check", "fix"]))
-def test_order_lines(lines: list[str], command: str) -> None:
+@given(
+    st.lists(order_lines(), min_size=1, max_size=6),
+    st.sampled_from(["check", "fix"]),
+    st.sampled_from(["json", "text"]),
+)
+def test_order_lines(lines: list[str], command: str, form: str) -> None:
     code, out, err = _run(
-        command, "--exchange-info", str(EXAMPLE_EXCHANGE_INFO), stdin="\n".join(lines) + "\n"
+        command,
+        "--exchange-info",
+        str(EXAMPLE_EXCHANGE_INFO),
+        "--format",
+        form,
+        stdin="\n".join(lines) + "\n",
     )
-    _assert_contract(code, out, err, len(lines))
+    if form == "json":
+        _assert_contract(code, out, err, len(lines))
+    else:  # a report for people: every line numbered, then the totals
+        assert code in (0, 1)
+        assert "Traceback" not in err
+        assert f"line {len(lines)}: " in out
 
 
 @_FUZZ
