@@ -182,3 +182,12 @@ def slow_relay(port: int, every: float = 0.2) -> Scenario:
                     return
 
     return relay
+
+
+def pinged_fragments(conn: socket.socket, stop: threading.Event) -> None:
+    """A text message whose fragments never end, a ping between each two."""
+    conn.sendall(handshake_answer(read_handshake(conn)))
+    chunk = b" " * MIB
+    ping = frame_header(0x9, 0)
+    conn.sendall(frame_header(0x1, len(chunk), fin=False) + chunk + ping)
+    pour(conn, frame_header(0x0, len(chunk), fin=False) + chunk + ping, stop, limit=1024 * MIB)

@@ -84,6 +84,7 @@ def _run(server: RawServer, *args: str) -> tuple[int, float, float, str, str]:
         (raw.header_flood, "the WebSocket handshake answer is larger than 65536 bytes"),
         (raw.endless_message, "a message from the server is larger than 33554432 bytes"),
         (raw.huge_frame, "a message from the server is larger than 33554432 bytes"),
+        (raw.pinged_fragments, "a message from the server is larger than 33554432 bytes"),
     ],
     ids=lambda v: getattr(v, "__name__", ""),
 )

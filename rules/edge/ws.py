@@ -372,10 +372,12 @@ class Client:
         """The next data frame; control frames come back here so the deadline holds."""
         from websocket import ABNF
 
+        # One budget for the message and the control frames around it: a ping between
+        # two fragments must not start a new budget while the fragments pile up.
+        assert self._sock is not None
+        self._sock.expect(self.max_message_size, "a message from the server")
         while True:
             self._remaining(deadline)
-            assert self._sock is not None
-            self._sock.expect(self.max_message_size, "a message from the server")
             # control_frame=True: websocket-client answers a ping with a pong, then
             # returns it instead of waiting on, so pings cannot extend the timeout.
             opcode, frame = ws.recv_data_frame(control_frame=True)
