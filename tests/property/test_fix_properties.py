@@ -180,13 +180,9 @@ class TestAcceptedOrReason:
     @given(market_orders())
     # Found on a clean-clone CI run (issue 17): the checker accepts a quoteOrderQty
     # finer than quoteAssetPrecision 2, under a maxNotional of 0.001, and the fixer
-    # finds no passing quoteOrderQty without naming -1111. D38 (-1111, the exactness
-    # issue) settles it in the checker; until then the example is expected to fail,
-    # and strict: once D38 lands it passes, and this xfail must become a plain example.
-    @example(_QUOTE_PRECISION_CASE).xfail(
-        reason="D38 -1111 for quoteOrderQty is not modelled by the checker yet",
-        raises=AssertionError,
-    )
+    # finds no passing quoteOrderQty without naming -1111. The checker now rejects it
+    # with -1111 (D38/D53); kept as an explicit example, so that every run checks it.
+    @example(_QUOTE_PRECISION_CASE)
     def test_an_accepted_order_is_left_alone(
         self, market_order: tuple[Market, dict[str, Any]]
     ) -> None:
