@@ -76,10 +76,14 @@ def register(subparsers: Any) -> None:
     time.set_defaults(handler=run_time)
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
+def _add_url(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--url", default=DEFAULT_URL, help=f"WebSocket API endpoint (default: {DEFAULT_URL})"
     )
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    _add_url(parser)
     parser.add_argument(
         "--timeout",
         metavar="SECONDS",
