@@ -76,7 +76,7 @@ class TestFetch:
         out = tmp_path / "info.json"
         with WsServer() as server:
             code, _, stderr = cli(
-                "fetch", "--url", server.url, *args, "--timeout", "1", "--output", str(out)
+                "fetch", "--url", server.url, *args, "--timeout", "10", "--output", str(out)
             )
         assert (code, stderr) == (0, "")
         assert server.requests[0]["params"] == params
@@ -343,7 +343,7 @@ class TestFetchTls:
         out.write_bytes(OLD)
         with _tls_server(ca, host) as server:
             code, stdout, stderr = cli(
-                "fetch", "--url", server.url, "--timeout", "1", "--output", str(out)
+                "fetch", "--url", server.url, "--timeout", "10", "--output", str(out)
             )
         if message is None:
             assert (code, stderr) == (0, "")

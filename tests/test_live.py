@@ -383,7 +383,8 @@ class TestPrices:
             assert "referencePrice" in prices.fetched
 
     def test_wait_zero_never_blocks_and_still_fetches(self) -> None:
-        with Exchange() as exchange, session_for(exchange.url, None) as session:
+        # A request deadline well above the server's delay: the fetch must succeed.
+        with Exchange() as exchange, session_for(exchange.url, None, timeout=3.0) as session:
             assert session.wait_ready(3)
             exchange.price_delay = 0.35  # under the 0.5 s deadline of the whole request
             start = time.perf_counter()
