@@ -1,0 +1,81 @@
+"""The benchmarks' realistic workload is what it claims to be (benchmarks/workload.py).
+
+The benchmark figures mean something only if the generated orders are the mix
+they are said to be: valid ones accepted, broken ones rejected once the
+context lets the broken rule be checked, full contexts leaving nothing
+unchecked, and the bare Decimal baseline agreeing with the checker on the
+four filters it applies.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from rules.checker.evaluate import evaluate
+from rules.model.load import loads
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import workload
+
+pytestmark = pytest.mark.slow
+
+#: Rules the baseline does not apply (parameters, flags, counters, iceberg parts).
+OUTSIDE_BASELINE = {
+    "missing parameter",
+    "bad side",
+    "timeInForce not allowed",
+    "ICEBERG_PARTS",
+    "MAX_NUM_ORDERS",
+}
+
+
+@pytest.fixture(scope="module")
+def cases_and_info() -> tuple[list[workload.Case], object, dict[str, object]]:
+    raw = workload.load_raw()
+    return workload.generate(3_000, seed=5, raw=raw), loads(json.dumps(raw)), raw
+
+
+def test_the_mix_is_the_advertised_mix(
+    cases_and_info: tuple[list[workload.Case], object, dict[str, object]],
+) -> None:
+    cases, _, raw = cases_and_info
+    symbols: list[dict[str, str]] = raw["symbols"]  # type: ignore[assignment]
+    trading = sum(1 for s in symbols if s["status"] == "TRADING")
+    assert len({c.params["symbol"] for c in cases}) == min(len(cases), trading)
+    assert set(Counter(c.kind for c in cases)) == set(workload.KINDS)
+    shapes = Counter(c.shape for c in cases)
+    assert shapes == {shape: len(cases) // 3 for shape in workload.SHAPES}
+    broken = sum(c.breaks is not None for c in cases) / len(cases)
+    assert 0.35 <= broken <= 0.45
+    assert workload.generate(50, seed=5, raw=raw) == cases[:50]  # seeded: the same orders
+
+
+def test_the_checker_sees_what_each_order_was_built_to_be(
+    cases_and_info: tuple[list[workload.Case], object, dict[str, object]],
+) -> None:
+    cases, info, _ = cases_and_info
+    base = workload.baseline(cases_and_info[2])
+    for case in cases:
+        verdict = evaluate(info, case.params, case.context)  # type: ignore[arg-type]
+        where = (case.kind, case.shape, case.breaks, case.params, case.context)
+        if case.breaks is None:
+            assert verdict.accepted, (where, verdict)
+            assert base(case.params, case.context), where
+        if case.shape == "full":
+            # MAX_POSITION cannot know the base quantity a quoteOrderQty buys.
+            allowed = {"MAX_POSITION"} if "quoteOrderQty" in case.params else set()
+            assert set(verdict.unchecked) <= allowed, (where, verdict)
+            assert verdict.accepted == (case.breaks is None), (where, verdict)
+            if case.breaks not in OUTSIDE_BASELINE:
+                assert base(case.params, case.context) == verdict.accepted, (where, verdict)
+        line = json.loads(case.line())
+        assert line == (
+            case.params
+            if case.context is None
+            else {"params": case.params, "context": case.context}
+        )
