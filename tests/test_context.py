@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
 from rules.checker.context import CONTEXT_KEYS, Context
@@ -137,3 +139,116 @@ class TestDidYouMean:
     def test_far_keys_list_every_key(self) -> None:
         with pytest.raises(ValueError, match=r"unknown key 'zzz' \(known: avgPrice, basePosition"):
             Context.from_mapping({"zzz": 1})
+
+
+#: Every field of each kind, in declaration order, with its camelCase key.
+PRICE_FIELDS = {
+    "avg_price": "avgPrice",
+    "reference_price": "referencePrice",
+    "last_price": "lastPrice",
+    "base_position": "basePosition",
+}
+COUNT_FIELDS = {
+    "open_orders": "openOrders",
+    "open_algo_orders": "openAlgoOrders",
+    "open_iceberg_orders": "openIcebergOrders",
+    "open_order_lists": "openOrderLists",
+    "exchange_open_orders": "exchangeOpenOrders",
+    "exchange_open_algo_orders": "exchangeOpenAlgoOrders",
+    "exchange_open_iceberg_orders": "exchangeOpenIcebergOrders",
+    "exchange_open_order_lists": "exchangeOpenOrderLists",
+}
+
+
+class TestEveryField:
+    """Both ways of building a context (written by hand for speed) treat every field alike."""
+
+    def test_the_tables_name_every_field(self) -> None:
+        names = [a.name for a in attrs.fields(Context)]
+        assert names == [*list(PRICE_FIELDS)[:3], *COUNT_FIELDS, "base_position", "permissions"]
+
+    @pytest.mark.parametrize("name", PRICE_FIELDS)
+    @pytest.mark.parametrize(
+        ("value", "error", "message"),
+        [
+            ("-1", ValueError, "expected a finite, non-negative decimal, got Decimal('-1')"),
+            ("1e5", TypeError, "expected a decimal (a Decimal, a plain decimal string"),
+            (Decimal("-0.1"), ValueError, "expected a finite, non-negative decimal"),
+            (Decimal("Infinity"), ValueError, "expected a finite, non-negative decimal"),
+            (False, TypeError, "expected a decimal (a Decimal, a plain decimal string"),
+        ],
+    )
+    def test_a_bad_price_names_its_field(
+        self, name: str, value: Any, error: type[Exception], message: str
+    ) -> None:
+        with pytest.raises(error, match="^" + re.escape(f"Context.{name}: {message}")):
+            Context(**{name: value})
+
+    @pytest.mark.parametrize("name", COUNT_FIELDS)
+    @pytest.mark.parametrize("value", [-1, True, 1.0, "2", Decimal(2)])
+    def test_a_bad_count_names_its_field(self, name: str, value: Any) -> None:
+        message = f"Context.{name}: expected a non-negative integer, got {value!r}"
+        with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+            Context(**{name: value})
+        key = COUNT_FIELDS[name]
+        with pytest.raises(ValueError, match="^" + re.escape(f"context.{key}: expected a")):
+            Context.from_mapping({key: value})
+
+    @pytest.mark.parametrize("name", PRICE_FIELDS)
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            ("0", Decimal("0")),
+            ("-0", Decimal("-0")),  # a zero, not a negative value: taken as before
+            ("29100.50", Decimal("29100.50")),
+            (Decimal("1E+3"), Decimal("1E+3")),
+            (3, Decimal(3)),
+            (0.5, Decimal("0.5")),
+        ],
+    )
+    def test_a_good_price_in_every_field(self, name: str, value: Any, expected: Decimal) -> None:
+        direct = Context(**{name: value})
+        mapped = Context.from_mapping({PRICE_FIELDS[name]: value})
+        for context in (direct, mapped):
+            got = getattr(context, name)
+            assert type(got) is Decimal
+            assert str(got) == str(expected)  # the same places, not only an equal value
+        assert direct == mapped
+        assert hash(direct) == hash(mapped)
+        others = {a.name for a in attrs.fields(Context)} - {name}
+        assert all(getattr(direct, other) is None for other in others)
+
+    def test_a_full_context_both_ways(self) -> None:
+        snake: dict[str, Any] = {name: str(i) for i, name in enumerate(PRICE_FIELDS)}
+        snake |= {name: i for i, name in enumerate(COUNT_FIELDS)}
+        snake["permissions"] = ["SPOT"]
+        camel = {PRICE_FIELDS.get(k) or COUNT_FIELDS.get(k) or k: v for k, v in snake.items()}
+        direct = Context(**snake)
+        assert direct == Context.from_mapping(camel)
+        assert direct.to_mapping() == camel
+        assert repr(direct).startswith("Context(avg_price=Decimal('0'), reference_price=")
+
+
+class TestValueSemantics:
+    """A context is a frozen value: equal by fields, hashable, copied by evolve, picklable."""
+
+    def test_frozen(self) -> None:
+        context = Context(avg_price="1")
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            context.avg_price = Decimal(2)  # type: ignore[misc]
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            Context.from_mapping({"avgPrice": "1"}).open_orders = 1  # type: ignore[misc]
+
+    def test_evolve_checks_the_new_value(self) -> None:
+        context = Context.from_mapping({"avgPrice": "1", "openOrders": 2})
+        assert attrs.evolve(context, open_orders=3) == Context(avg_price="1", open_orders=3)
+        with pytest.raises(ValueError, match=r"Context\.open_orders: expected a non-negative"):
+            attrs.evolve(context, open_orders=-3)
+
+    def test_pickle_and_equality(self) -> None:
+        context = Context.from_mapping({"avgPrice": "1.5", "permissions": ["SPOT"]})
+        again = pickle.loads(pickle.dumps(context))
+        assert again == context
+        assert hash(again) == hash(context)
+        assert Context() == Context.from_mapping({})
+        assert Context(open_orders=1) != Context(open_algo_orders=1)

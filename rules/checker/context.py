@@ -7,16 +7,16 @@ instead of being passed (D15, D16, D18). Every field is optional.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from rules.model.numbers import (
     MAX_INTEGER_DIGITS,
     MAX_PLACES,
+    PLAIN_DECIMAL,
     bounded_repr,
     in_range,
     parse_plain_decimal,
@@ -44,13 +44,20 @@ _COUNTS = {
 }
 #: The largest count accepted (a Java long, as Binance's counters are).
 MAX_COUNT = 2**63 - 1
+#: A plain decimal string this short is within in_range's bounds (20 integer
+#: digits, 40 places) without looking further.
+_SHORT = MAX_INTEGER_DIGITS
 #: The camelCase keys :meth:`Context.from_mapping` understands.
 CONTEXT_KEYS = frozenset({*_PRICES, *_COUNTS, "permissions"})
+#: Setting a field of a frozen (slotted) class, as attrs' own __init__ does.
+_set = object.__setattr__
+#: What parse_plain_decimal reads, for the checks inlined on the hot paths.
+_PLAIN: Final = PLAIN_DECIMAL
 
 
 def _to_decimal(value: object) -> object:
     # What reads cleanly as a number becomes a Decimal (a float as its repr,
-    # never Decimal(float)); anything else is left for _check_price to refuse.
+    # never Decimal(float)); anything else is left for _price to refuse.
     if isinstance(value, str):
         try:
             return parse_plain_decimal(value)
@@ -71,47 +78,53 @@ def _to_permissions(value: object) -> object:
     return frozenset(items) if all(isinstance(p, str) for p in items) else value
 
 
-def _check_price(_: object, field: attrs.Attribute[Any], value: Any) -> None:
-    if value is None:
-        return
+def _price(name: str, raw: object) -> Decimal:
+    """A price field of ``Context(...)``: converted as :func:`_to_decimal`, then checked."""
+    if raw.__class__ is Decimal:
+        if raw.is_finite() and raw >= 0 and in_range(raw):
+            return raw
+    elif type(raw) is str and len(raw) <= _SHORT and _PLAIN.fullmatch(raw) and raw[0] != "-":
+        return Decimal(raw)  # the common case, checked by the pattern: finite, not negative
+    value = _to_decimal(raw)
     if not isinstance(value, Decimal):
         raise TypeError(
-            f"Context.{field.name}: expected a decimal (a Decimal, a plain decimal string, "
+            f"Context.{name}: expected a decimal (a Decimal, a plain decimal string, "
             f"an int or a float) or None, got {bounded_repr(value)}"
         )
     if not value.is_finite() or value < 0:
         raise ValueError(
-            f"Context.{field.name}: expected a finite, non-negative decimal, "
-            f"got {bounded_repr(value)}"
+            f"Context.{name}: expected a finite, non-negative decimal, got {bounded_repr(value)}"
         )
     if not in_range(value):  # before any arithmetic: 1e425000000 is 425 MB of digits
         raise ValueError(
-            f"Context.{field.name}: out of range (at most {MAX_INTEGER_DIGITS} integer digits "
+            f"Context.{name}: out of range (at most {MAX_INTEGER_DIGITS} integer digits "
             f"and {MAX_PLACES} places), got {bounded_repr(value)}"
         )
+    return value
 
 
-def _check_count(_: object, field: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and (type(value) is not int or value < 0):
+def _count(name: str, value: object) -> int:
+    if type(value) is not int or value < 0:
         raise ValueError(
-            f"Context.{field.name}: expected a non-negative integer, got {bounded_repr(value)}"
+            f"Context.{name}: expected a non-negative integer, got {bounded_repr(value)}"
         )
-    if value is not None and value > MAX_COUNT:
+    if value > MAX_COUNT:
         raise ValueError(
-            f"Context.{field.name}: out of range (at most {MAX_COUNT}), got {bounded_repr(value)}"
+            f"Context.{name}: out of range (at most {MAX_COUNT}), got {bounded_repr(value)}"
         )
+    return value
 
 
-def _check_permissions(_: object, field: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and not (
-        isinstance(value, frozenset) and all(isinstance(p, str) for p in value)
-    ):
+def _permission_set(name: str, raw: object) -> frozenset[str]:
+    value = _to_permissions(raw)
+    if not (isinstance(value, frozenset) and all(isinstance(p, str) for p in value)):
         raise TypeError(
-            f"Context.{field.name}: expected a collection of strings, got {bounded_repr(value)}"
+            f"Context.{name}: expected a collection of strings, got {bounded_repr(value)}"
         )
+    return value
 
 
-@attrs.frozen
+@attrs.frozen(init=False, slots=False)
 class Context:
     """Market and account state for one check, all optional and explicit.
 
@@ -137,35 +150,118 @@ class Context:
             (``orderAmendCount``, D44); not used by ``order.place``.
     """
 
+    avg_price: Decimal | None = None
+    reference_price: Decimal | None = None
+    last_price: Decimal | None = None
+    open_orders: int | None = None
+    open_algo_orders: int | None = None
+    open_iceberg_orders: int | None = None
+    open_order_lists: int | None = None
+    exchange_open_orders: int | None = None
+    exchange_open_algo_orders: int | None = None
+    exchange_open_iceberg_orders: int | None = None
+    exchange_open_order_lists: int | None = None
+    base_position: Decimal | None = None
+    permissions: frozenset[str] | None = None
+    orig_qty: Decimal | None = None
+    order_amend_count: int | None = None
+
     # Each value is checked as the context is built, so that a bad one is a
-    # clear error here, never a TypeError from deep inside a check.
-    avg_price: Decimal | None = attrs.field(
-        default=None, converter=_to_decimal, validator=_check_price
-    )
-    reference_price: Decimal | None = attrs.field(
-        default=None, converter=_to_decimal, validator=_check_price
-    )
-    last_price: Decimal | None = attrs.field(
-        default=None, converter=_to_decimal, validator=_check_price
-    )
-    open_orders: int | None = attrs.field(default=None, validator=_check_count)
-    open_algo_orders: int | None = attrs.field(default=None, validator=_check_count)
-    open_iceberg_orders: int | None = attrs.field(default=None, validator=_check_count)
-    open_order_lists: int | None = attrs.field(default=None, validator=_check_count)
-    exchange_open_orders: int | None = attrs.field(default=None, validator=_check_count)
-    exchange_open_algo_orders: int | None = attrs.field(default=None, validator=_check_count)
-    exchange_open_iceberg_orders: int | None = attrs.field(default=None, validator=_check_count)
-    exchange_open_order_lists: int | None = attrs.field(default=None, validator=_check_count)
-    base_position: Decimal | None = attrs.field(
-        default=None, converter=_to_decimal, validator=_check_price
-    )
-    permissions: frozenset[str] | None = attrs.field(
-        default=None, converter=_to_permissions, validator=_check_permissions
-    )
-    orig_qty: Decimal | None = attrs.field(
-        default=None, converter=_to_decimal, validator=_check_price
-    )
-    order_amend_count: int | None = attrs.field(default=None, validator=_check_count)
+    # clear error here, never a TypeError from deep inside a check. A price is
+    # a Decimal, a plain decimal string, an int or a float (read as its repr);
+    # a count an int; permissions any collection of strings. Written by hand
+    # rather than generated from per-field converters and validators, and the
+    # values given kept in one small __dict__ set at once rather than in 15
+    # slots set one by one: a context per order is normal (issue 11), and this
+    # makes a field left at None cost one test. A new field goes here too, in
+    # declaration order (tests/test_context.py checks it).
+    def __init__(
+        self,
+        avg_price: Decimal | str | float | None = None,
+        reference_price: Decimal | str | float | None = None,
+        last_price: Decimal | str | float | None = None,
+        open_orders: int | None = None,
+        open_algo_orders: int | None = None,
+        open_iceberg_orders: int | None = None,
+        open_order_lists: int | None = None,
+        exchange_open_orders: int | None = None,
+        exchange_open_algo_orders: int | None = None,
+        exchange_open_iceberg_orders: int | None = None,
+        exchange_open_order_lists: int | None = None,
+        base_position: Decimal | str | float | None = None,
+        permissions: Iterable[str] | None = None,
+        orig_qty: Decimal | str | float | None = None,
+        order_amend_count: int | None = None,
+    ) -> None:
+        if avg_price is not None and avg_price.__class__ is not Decimal:
+            avg_price = _price("avg_price", avg_price)
+        elif avg_price is not None and (not avg_price.is_finite() or avg_price < 0):
+            _price("avg_price", avg_price)
+        if reference_price is not None:
+            reference_price = _price("reference_price", reference_price)
+        if last_price is not None:
+            last_price = _price("last_price", last_price)
+        if open_orders is not None and (
+            open_orders.__class__ is not int or not 0 <= open_orders <= MAX_COUNT
+        ):
+            _count("open_orders", open_orders)
+        if open_algo_orders is not None:
+            _count("open_algo_orders", open_algo_orders)
+        if open_iceberg_orders is not None:
+            _count("open_iceberg_orders", open_iceberg_orders)
+        if open_order_lists is not None:
+            _count("open_order_lists", open_order_lists)
+        if exchange_open_orders is not None:
+            _count("exchange_open_orders", exchange_open_orders)
+        if exchange_open_algo_orders is not None:
+            _count("exchange_open_algo_orders", exchange_open_algo_orders)
+        if exchange_open_iceberg_orders is not None:
+            _count("exchange_open_iceberg_orders", exchange_open_iceberg_orders)
+        if exchange_open_order_lists is not None:
+            _count("exchange_open_order_lists", exchange_open_order_lists)
+        if base_position is not None:
+            base_position = _price("base_position", base_position)
+        if permissions is not None:
+            permissions = _permission_set("permissions", permissions)
+        if orig_qty is not None:
+            orig_qty = _price("orig_qty", orig_qty)
+        if order_amend_count is not None:
+            _count("order_amend_count", order_amend_count)
+        # Only the values given are stored: a field not in the instance's dict
+        # reads as the class's None (set below the class), and a small dict is
+        # several times cheaper to make than one of 15 entries.
+        fields: dict[str, Any] = {}
+        if avg_price is not None:
+            fields["avg_price"] = avg_price
+        if reference_price is not None:
+            fields["reference_price"] = reference_price
+        if last_price is not None:
+            fields["last_price"] = last_price
+        if open_orders is not None:
+            fields["open_orders"] = open_orders
+        if open_algo_orders is not None:
+            fields["open_algo_orders"] = open_algo_orders
+        if open_iceberg_orders is not None:
+            fields["open_iceberg_orders"] = open_iceberg_orders
+        if open_order_lists is not None:
+            fields["open_order_lists"] = open_order_lists
+        if exchange_open_orders is not None:
+            fields["exchange_open_orders"] = exchange_open_orders
+        if exchange_open_algo_orders is not None:
+            fields["exchange_open_algo_orders"] = exchange_open_algo_orders
+        if exchange_open_iceberg_orders is not None:
+            fields["exchange_open_iceberg_orders"] = exchange_open_iceberg_orders
+        if exchange_open_order_lists is not None:
+            fields["exchange_open_order_lists"] = exchange_open_order_lists
+        if base_position is not None:
+            fields["base_position"] = base_position
+        if permissions is not None:
+            fields["permissions"] = permissions
+        if orig_qty is not None:
+            fields["orig_qty"] = orig_qty
+        if order_amend_count is not None:
+            fields["order_amend_count"] = order_amend_count
+        _set(self, "__dict__", fields)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Context:
@@ -188,9 +284,20 @@ class Context:
         for key, raw in data.items():
             if raw is None:
                 continue
-            if key in _PRICES:
-                values[_PRICES[key]] = _decimal(f"context.{key}", raw)
-            elif key in _COUNTS:
+            name = _PRICES.get(key)
+            if name is not None:
+                if (
+                    raw.__class__ is str
+                    and len(raw) <= _SHORT
+                    and _PLAIN.fullmatch(raw)
+                    and raw[0] != "-"
+                ):
+                    values[name] = Decimal(raw)  # the common case: a plain decimal string
+                else:
+                    values[name] = _decimal(f"context.{key}", raw)
+                continue
+            name = _COUNTS.get(key)
+            if name is not None:
                 if type(raw) is not int or raw < 0:
                     raise ValueError(
                         f"context.{key}: expected a non-negative integer, got {bounded_repr(raw)}"
@@ -200,12 +307,16 @@ class Context:
                         f"context.{key}: out of range (at most {MAX_COUNT}), "
                         f"got {bounded_repr(raw)}"
                     )
-                values[_COUNTS[key]] = raw
+                values[name] = raw
             elif key == "permissions":
                 values["permissions"] = _permissions("context.permissions", raw)
             else:
                 raise ValueError(f"context: unknown key {bounded_repr(key)}{_did_you_mean(key)}")
-        return cls(**values)
+        # Every value is already what Context(...) would make of it: its checks
+        # are skipped (they would pass), and the given values are the fields.
+        self = object.__new__(cls)
+        _set(self, "__dict__", values)
+        return self
 
     @classmethod
     def from_prices(cls, prices: object, /, **account: Any) -> Context:
@@ -254,7 +365,16 @@ class Context:
         return out
 
 
+# What a field not given reads as: the class's None (attrs removes the class
+# attributes it turns into fields; an instance keeps only the values given).
+for _field in attrs.fields(Context):
+    setattr(Context, _field.name, None)
+del _field
+
+
 def _did_you_mean(key: object) -> str:
+    import difflib  # only an error message needs it: not imported with the checker
+
     if isinstance(key, str):
         folded = {k.lower(): k for k in CONTEXT_KEYS}
         close = folded.get(key.lower()) or next(

@@ -33,6 +33,7 @@ __all__ = [
     "MAX_INTEGER_DIGITS",
     "MAX_PLACES",
     "MAX_TIMESTAMP_MS",
+    "PLAIN_DECIMAL",
     "UNBOUNDED",
     "bounded_repr",
     "in_range",
@@ -55,7 +56,8 @@ UNBOUNDED = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidO
 # Binance writes every price and quantity as a plain decimal string: digits,
 # an optional fraction, no exponent, no sign other than an optional minus.
 # (Leading zeros are refused too: they would not survive a round trip.)
-_PLAIN = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_PLAIN = PLAIN_DECIMAL
 
 
 #: Outside numbers are bounded before any arithmetic, formatting or ``int()``: at most
