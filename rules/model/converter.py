@@ -217,13 +217,41 @@ def _wire_fields(cls: type) -> list[tuple[str, str]]:
     return [(a.name, camel(a.name)) for a in attrs.fields(cls) if a.name not in _INTERNAL]
 
 
-@attrs.frozen
 class _Plan:
-    """How one class is structured: two generated functions and the keys it knows."""
+    """How one class is structured: two generated functions and the keys it knows.
 
-    fast: Callable[[Any, Any], Any]
-    detailed: Callable[[Any, Any], Any]
-    known: frozenset[str]
+    Both functions come from the same configuration: the plain one is the
+    fast path of a good snapshot; only when it fails is the input structured
+    again with detailed validation, to report every problem with its path
+    (rule 4). That one is generated on the first failure, not at import: a
+    good snapshot never needs it (issue 11: half of building the converter).
+    """
+
+    __slots__ = ("_detailed", "cls", "conv", "fast", "known", "overrides")
+
+    def __init__(self, cls: Any, conv: cattrs.Converter) -> None:
+        wire = _wire_fields(cls)
+        self.cls = cls
+        self.conv = conv
+        self.known = frozenset(key for _, key in wire) | (
+            {"filterType"} if hasattr(cls, "filter_type") else set()
+        )
+        self.overrides: dict[str, Any] = {
+            **{name: override(rename=key) for name, key in wire},
+            **{a.name: override(omit=True) for a in attrs.fields(cls) if a.name in _INTERNAL},
+        }
+        self.fast: Callable[[Any, Any], Any] = make_dict_structure_fn(
+            cls, conv, _cattrs_detailed_validation=False, **self.overrides
+        )
+        self._detailed: Callable[[Any, Any], Any] | None = None
+
+    @property
+    def detailed(self) -> Callable[[Any, Any], Any]:
+        if self._detailed is None:
+            self._detailed = make_dict_structure_fn(
+                self.cls, self.conv, _cattrs_detailed_validation=True, **self.overrides
+            )
+        return self._detailed
 
     def structure(self, value: Mapping[str, Any], cls: Any) -> Any:
         try:
@@ -237,23 +265,7 @@ class _Plan:
 
 
 def _plan(cls: Any, conv: cattrs.Converter) -> _Plan:
-    wire = _wire_fields(cls)
-    known = frozenset(key for _, key in wire) | (
-        {"filterType"} if hasattr(cls, "filter_type") else set()
-    )
-    overrides: dict[str, Any] = {
-        **{name: override(rename=key) for name, key in wire},
-        **{a.name: override(omit=True) for a in attrs.fields(cls) if a.name in _INTERNAL},
-    }
-    # Two generated functions from the same configuration: the plain one is
-    # the fast path of a good snapshot; only when it fails is the input
-    # structured again with detailed validation, to report every problem
-    # with its path (rule 4).
-    return _Plan(
-        fast=make_dict_structure_fn(cls, conv, _cattrs_detailed_validation=False, **overrides),
-        detailed=make_dict_structure_fn(cls, conv, _cattrs_detailed_validation=True, **overrides),
-        known=known,
-    )
+    return _Plan(cls, conv)
 
 
 def _class_hook(cls: Any, plan: _Plan) -> Callable[[object, object], Any]:

@@ -1,0 +1,91 @@
+"""``import rules`` loads its public names on first use (PEP 562), and loses none of them."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import rules
+
+INIT = Path(rules.__file__)
+
+
+def _type_checking_imports() -> dict[str, str]:
+    """The names imported under ``if TYPE_CHECKING:`` in rules/__init__.py, and their modules."""
+    tree = ast.parse(INIT.read_text(encoding="utf-8"))
+    (block,) = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name)
+        if node.test.id == "TYPE_CHECKING"
+    ]
+    found: dict[str, str] = {}
+    for node in block.body:
+        assert isinstance(node, ast.ImportFrom)
+        assert node.module is not None
+        for alias in node.names:
+            found[alias.name] = node.module
+    return found
+
+
+def test_the_table_the_type_imports_and_all_agree() -> None:
+    sources = rules._SOURCES
+    assert set(sources) == set(rules.__all__)
+    assert _type_checking_imports() == sources
+
+
+@pytest.mark.parametrize("name", sorted(rules.__all__))
+def test_every_name_is_its_modules_object(name: str) -> None:
+    value = getattr(rules, name)
+    assert value is getattr(importlib.import_module(rules._SOURCES[name]), name)
+    assert name in dir(rules)
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="module 'rules' has no attribute 'evaluat'"):
+        rules.evaluat  # type: ignore[attr-defined]  # noqa: B018
+    with pytest.raises(ImportError):
+        exec("from rules import evaluat", {})
+
+
+def _fresh(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=INIT.parents[1],
+    )
+    return done.stdout.strip()
+
+
+def test_import_rules_imports_no_subpackage_and_no_dependency() -> None:
+    code = (
+        "import sys, rules; print(sorted(m for m in sys.modules"
+        " if m.startswith(('rules.', 'attr', 'cattrs', 'websocket', 'hypothesis'))))"
+    )
+    assert _fresh(code) == "[]"
+
+
+def test_what_each_use_imports() -> None:
+    # The checker needs neither the loader's converter (cattrs) nor the edge;
+    # using every public name still never imports websocket or hypothesis.
+    code = (
+        "import sys, rules; rules.evaluate; rules.Context;"
+        " print('cattrs' in sys.modules, 'rules.edge.cache' in sys.modules,"
+        " 'rules.fixer.propose' in sys.modules);"
+        " [getattr(rules, n) for n in rules.__all__];"
+        " print(sorted(m for m in ('websocket', 'hypothesis') if m in sys.modules))"
+    )
+    assert _fresh(code).splitlines() == ["False False False", "[]"]
+
+
+def test_star_import_gives_every_name() -> None:
+    namespace: dict[str, object] = {}
+    exec("from rules import *", namespace)
+    assert set(rules.__all__) <= set(namespace)
