@@ -1,12 +1,14 @@
 """Speed of the order checker, next to bare baselines, in one run so the ratios mean something.
 
-    python benchmarks/bench_check.py [--quick] [--only single,mix,cli] [--seed N]
+    python benchmarks/bench_check.py [--quick] [--only single,context,mix,cli] [--seed N]
 
 1. ``single``: one LIMIT order given as string params on the 2023-08 BTCUSDT
    rules, the micro benchmark of the fast path:
    - baseline: parse the strings with ``Decimal`` and apply only PRICE_FILTER,
      LOT_SIZE, NOTIONAL and PERCENT_PRICE_BY_SIDE;
    - full: :func:`rules.evaluate` (every check, a Verdict out).
+   ``context``: building a :class:`rules.Context` per order (from a mapping or
+   directly), next to parsing the price into a small dict.
 2. ``mix``: the realistic workload of :mod:`workload` (every order type over
    every TRADING symbol of 2023-08, ~40% breaking a rule, contexts none /
    avgPrice only / full passed as dicts), :func:`rules.evaluate` next to
@@ -18,10 +20,12 @@
    ``json.dumps`` per line); also the best case of 100k identical accepted
    LIMIT lines. Target: at least 0.7x the bare loop on the realistic lines.
 
-Run from the checkout (it reads ../shared). Method: the machine is shared and
-noisy, so each pair is timed *interleaved* (baseline, rules, baseline, rules,
-...) and each side keeps its best round; the median of the per-round ratios
-is printed too, being robust to load that drifts during the run. See README.md.
+Run from the checkout, as ``PYTHONPATH=. python benchmarks/bench_check.py``, so
+that the checkout's ``rules`` is measured (the first line says which); it reads
+../shared. Method: the machine is shared and noisy, so each pair is timed
+*interleaved* (baseline, rules, baseline, rules, ...) and each side keeps its
+best round; the median of the per-round ratios is printed too, being robust to
+load that drifts during the run. See README.md.
 """
 
 from __future__ import annotations
@@ -36,10 +40,12 @@ import timeit
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import workload
 
+import rules
 from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
 from rules.cli.main import Streams, run
@@ -118,6 +124,36 @@ def bench_single(quick: bool) -> None:
         f" rules.evaluate {fast * 1e6:.2f} µs, ratio {fast / base:.2f}x"
         f" (median of rounds {median:.2f}x)"
     )
+
+
+# --------------------------------------------------------------------------- contexts
+
+
+def bench_context(quick: bool) -> None:
+    """A context per order: building one, next to parsing its price into a small dict."""
+    full = {"avgPrice": "29100.5", "openOrders": 3, "openAlgoOrders": 1, "basePosition": "0"}
+    price = Decimal("29100.5")
+    variants: dict[str, Callable[[], object]] = {
+        'Context.from_mapping({"avgPrice": "29100.5"})': lambda: Context.from_mapping(
+            {"avgPrice": "29100.5"}
+        ),
+        "Context.from_mapping(4 keys, full)": lambda: Context.from_mapping(full),
+        'Context(avg_price="29100.5")': lambda: Context(avg_price="29100.5"),
+        "Context(avg_price=Decimal(...))": lambda: Context(avg_price=price),
+    }
+
+    def baseline() -> object:
+        return {"avg_price": Decimal("29100.5")}
+
+    print('contexts, next to {"avg_price": Decimal("29100.5")} (baseline):')
+    for label, fn in variants.items():
+        base, ctx, median = interleaved(
+            baseline, fn, number=20_000 if not quick else 5_000, rounds=15 if not quick else 5
+        )
+        print(
+            f"  {label:46} {ctx * 1e6:5.2f} µs, baseline {base * 1e6:5.2f} µs:"
+            f" {ctx / base:5.2f}x (median of rounds {median:5.2f}x)"
+        )
 
 
 # --------------------------------------------------------------------------- 2. the mix
@@ -252,12 +288,15 @@ def bench_cli(count: int, rounds: int, seed: int) -> None:
 def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller workloads, fewer rounds")
-    parser.add_argument("--only", default="single,mix,cli", help="comma-separated sections")
+    parser.add_argument("--only", default="single,context,mix,cli", help="comma-separated sections")
     parser.add_argument("--seed", type=int, default=11, help="the workload's seed")
     args = parser.parse_args(argv)
     sections = set(args.only.split(","))
+    print(f"rules from {Path(rules.__file__).parent}")
     if "single" in sections:
         bench_single(args.quick)
+    if "context" in sections:
+        bench_context(args.quick)
     if "mix" in sections:
         bench_mix(15_000 if args.quick else 60_000, 3 if args.quick else 5, args.seed)
     if "cli" in sections:

@@ -3,8 +3,10 @@
     python benchmarks/bench_load.py [PATH]
 
 Prints the best-of-N time of each, their ratio, and the memory held by the
-result of each (tracemalloc). Targets (issue 3): a full eager load at most 3x
-``json.loads``; one symbol's rules at most 1.3x.
+result of each (tracemalloc). Targets: a full eager load at most 3x ``json.loads``
+(issue 3; issue 11 asks 2x); one symbol's rules at most 1.3x (issue 11: 1.2x). Run from
+the checkout as ``PYTHONPATH=. python benchmarks/bench_load.py`` so that the checkout's
+``rules`` is measured (the first line says which).
 """
 
 from __future__ import annotations
@@ -64,11 +66,12 @@ def main(argv: list[str]) -> int:
         lambda: rules.loads(data, symbols=[name])[name],
     )
 
+    print(f"rules from {Path(rules.__file__).parent}")
     print(f"{path.name}: {len(data) / 1e6:.1f} MB, {len(first['symbols'])} symbols")
     rows = [
         ("json.loads", baseline, ""),
-        ("rules.loads, all symbols", full, "target <= 3x"),
-        ("rules.loads, one symbol", one, "target <= 1.3x"),
+        ("rules.loads, all symbols", full, "target <= 2x (issue 11)"),
+        ("rules.loads, one symbol", one, "target <= 1.2x (issue 11)"),
     ]
     for label, seconds, note in rows:
         print(f"  {label:26} {seconds * 1e3:7.1f} ms  {seconds / baseline:5.2f}x  {note}")
