@@ -15,6 +15,7 @@ Run from the checkout: the checkout's ``rules`` is the one imported.
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -37,17 +38,25 @@ LINES = {
 
 
 def main(argv: list[str]) -> int:
-    rounds = 7 if "--quick" in argv else 21
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="7 rounds instead of 21")
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="the checkout whose rules to import (default: this)"
+    )
+    args = parser.parse_args(argv)
+    rounds = 7 if args.quick else 21
+    root = args.root.resolve()
+    env = {**os.environ, "PYTHONPATH": str(root)}
     best = dict.fromkeys(LINES, float("inf"))
     for _ in range(rounds):
         for label, code in LINES.items():
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT)
+            subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=root)
             best[label] = min(best[label], time.perf_counter() - start)
     empty = best["python -c pass"]
     net_base = best["import attrs, cattrs"] - empty
     gross_base = best["import attrs, cattrs"]
+    print(f"rules from {root / 'rules'}")
     print(f"fresh interpreters, best of {rounds} each (Python {sys.version.split()[0]}):")
     print(f"  {'':32} {'gross':>8} {'ratio':>6}  {'net':>8} {'ratio':>6}")
     for label, seconds in best.items():

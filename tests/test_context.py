@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import pickle
 import re
 from decimal import Decimal
@@ -166,6 +167,13 @@ class TestEveryField:
     def test_the_tables_name_every_field(self) -> None:
         names = [a.name for a in attrs.fields(Context)]
         assert names == [*list(PRICE_FIELDS)[:3], *COUNT_FIELDS, "base_position", "permissions"]
+
+    def test_the_hand_written_init_takes_every_field_in_order(self) -> None:
+        # Context.__init__ is written by hand (attrs does not generate it): a
+        # field added to the class must be added there too, checked and stored.
+        parameters = list(inspect.signature(Context.__init__).parameters.values())[1:]
+        assert [p.name for p in parameters] == [a.name for a in attrs.fields(Context)]
+        assert all(p.default is None for p in parameters)
 
     @pytest.mark.parametrize("name", PRICE_FIELDS)
     @pytest.mark.parametrize(
