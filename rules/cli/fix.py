@@ -26,7 +26,7 @@ import argparse
 import json
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import IO, Any, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
@@ -42,8 +42,10 @@ from rules.cli.lines import (
 )
 from rules.cli.streams import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, Streams
 from rules.fixer.proposal import wire_value
-from rules.fixer.propose import Change, Proposal, propose
 from rules.model.numbers import to_plain_string
+
+if TYPE_CHECKING:
+    from rules.fixer.propose import Change, Proposal
 
 
 def register(subparsers: Any) -> None:
@@ -79,6 +81,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, streams: Streams) -> int:
+    # The fixer is imported by this command only, not by every run of the CLI.
+    from rules.fixer.propose import Proposal, propose
+
     try:
         info, defaults = load_inputs(args)
     except ValueError as problem:
