@@ -89,3 +89,17 @@ def test_star_import_gives_every_name() -> None:
     namespace: dict[str, object] = {}
     exec("from rules import *", namespace)
     assert set(rules.__all__) <= set(namespace)
+
+
+def test_the_subpackages_a_bare_import_reached_are_still_reached() -> None:
+    code = (
+        "import rules; print(rules.errors.RateLimitedError.__name__,"
+        " rules.model.models.SymbolInfo.__name__, rules.checker.evaluate.evaluate.__name__,"
+        " rules.fixer.rounding.round_price.__name__, rules.edge.cache.SnapshotCache.__name__)"
+    )
+    assert _fresh(code) == "RateLimitedError SymbolInfo evaluate round_price SnapshotCache"
+    assert {"checker", "edge", "errors", "fixer", "model"} <= set(dir(rules))
+    # rules.testing (Hypothesis) was not reached by a bare import before either.
+    assert _fresh(
+        "import rules, sys; print(hasattr(rules, 'testing'), 'hypothesis' in sys.modules)"
+    ) == ("False False")
