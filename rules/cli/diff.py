@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rules.cli.streams import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, Streams
-from rules.edge.cache import SnapshotCache
 from rules.errors import RulesError
 from rules.model.diff import RuleChange, diff
 from rules.model.load import load_path
@@ -85,6 +84,8 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
 def _load(where: str, cache: str | None) -> ExchangeInfo:
     if cache is None:
         return load_path(where)
+    from rules.edge.cache import SnapshotCache  # only with --cache, not with every command
+
     snapshots = SnapshotCache(cache)
     if where == "latest":
         return snapshots.load_latest()
