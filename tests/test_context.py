@@ -148,6 +148,7 @@ PRICE_FIELDS = {
     "reference_price": "referencePrice",
     "last_price": "lastPrice",
     "base_position": "basePosition",
+    "orig_qty": "origQty",
 }
 COUNT_FIELDS = {
     "open_orders": "openOrders",
@@ -158,6 +159,7 @@ COUNT_FIELDS = {
     "exchange_open_algo_orders": "exchangeOpenAlgoOrders",
     "exchange_open_iceberg_orders": "exchangeOpenIcebergOrders",
     "exchange_open_order_lists": "exchangeOpenOrderLists",
+    "order_amend_count": "orderAmendCount",
 }
 
 
@@ -166,7 +168,16 @@ class TestEveryField:
 
     def test_the_tables_name_every_field(self) -> None:
         names = [a.name for a in attrs.fields(Context)]
-        assert names == [*list(PRICE_FIELDS)[:3], *COUNT_FIELDS, "base_position", "permissions"]
+        counts = list(COUNT_FIELDS)[:-1]
+        assert names == [
+            *list(PRICE_FIELDS)[:3],
+            *counts,
+            "base_position",
+            "permissions",
+            "orig_qty",
+            "order_amend_count",
+        ]
+        assert set(names) == {*PRICE_FIELDS, *COUNT_FIELDS, "permissions"}
 
     def test_the_hand_written_init_takes_every_field_in_order(self) -> None:
         # Context.__init__ is written by hand (attrs does not generate it): a
