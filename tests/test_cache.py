@@ -16,6 +16,7 @@ import pytest
 
 from rules.edge.cache import Snapshot, SnapshotCache, atomic_write
 from rules.errors import LoadError, SnapshotNotFoundError
+from rules.model.models import ExchangeInfo
 
 OLD = b'{"the": "old file"}\n'
 
@@ -458,3 +459,136 @@ class TestTwoProcesses:
             body = json.loads(snapshot.read_text())
             assert body["serverTime"] == snapshot.server_time
             assert len(body["pad"]) == 200_000
+
+
+def _settle(directory: Path) -> None:
+    """Date the directory's last change well back, as a directory untouched for a while."""
+    past = os.stat(directory).st_mtime_ns - 10 * 10**9
+    os.utime(directory, ns=(past, past))
+
+
+class TestIndex:
+    """Lookups are binary searches over a listing kept while the directory is unchanged."""
+
+    @pytest.fixture
+    def cache(self, tmp_path: Path) -> SnapshotCache:
+        cache = SnapshotCache(tmp_path, max_loaded=2)
+        for server_time in (1_000, 2_000, 3_000, 4_000):
+            cache.save(result(server_time, "BTCUSDT"))
+        _settle(tmp_path)
+        return cache
+
+    def test_a_settled_directory_is_listed_once(
+        self, cache: SnapshotCache, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        calls: list[object] = []
+        real = os.listdir
+
+        def listdir(directory: Path) -> list[str]:
+            calls.append(directory)
+            return real(directory)
+
+        monkeypatch.setattr(os, "listdir", listdir)
+        assert [cache.at(t).server_time for t in (1_500, 2_500, 3_999, 10**13)] == [
+            1_000,
+            2_000,
+            3_000,
+            4_000,
+        ]
+        assert cache.latest().server_time == 4_000
+        assert len(calls) <= 1
+
+    def test_a_change_is_seen(self, cache: SnapshotCache, tmp_path: Path) -> None:
+        assert cache.at(10**13).server_time == 4_000
+        cache.save(result(5_000, "BTCUSDT"))
+        assert cache.at(10**13).server_time == 5_000
+        _settle(tmp_path)
+        assert cache.at(10**13).server_time == 5_000
+        (tmp_path / cache.at(10**13).path.name).unlink()
+        assert cache.at(10**13).server_time == 4_000
+
+    def test_a_recent_change_is_listed_again(
+        self, cache: SnapshotCache, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # A file added within the same tick of a coarse clock leaves the mtime as it
+        # was: a directory changed less than 2 s before its listing is listed again.
+        now = os.stat(tmp_path).st_mtime_ns + 10 * 10**9
+        os.utime(tmp_path, ns=(now, now))
+        assert cache.at(10**13).server_time == 4_000
+        text = result(6_000, "BTCUSDT")
+        (tmp_path / _file_name(text)).write_text(text)
+        os.utime(tmp_path, ns=(now, now))  # as if the clock had not moved
+        assert cache.at(10**13).server_time == 6_000
+
+    def test_in_force_is_the_timeline(self, tmp_path: Path) -> None:
+        cache = SnapshotCache(tmp_path)
+        first = cache.save(result(50, "BTCUSDT"))
+        full = cache.save(TestSameServerTime.FULL)
+        cache.save(_sorting(TestSameServerTime.FULL, "ETHBTC", last=True))
+        assert cache.in_force() == [first, full]
+        assert [cache.at(s.server_time) for s in cache.in_force()] == [first, full]
+
+    def test_loaded_snapshots_are_memoised_boundedly(
+        self, cache: SnapshotCache, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        loads: list[Path] = []
+        real = Snapshot.load
+
+        def load(snapshot: Snapshot) -> ExchangeInfo:
+            loads.append(snapshot.path)
+            return real(snapshot)
+
+        monkeypatch.setattr(Snapshot, "load", load)
+        first = cache.load_at(1_000)
+        assert cache.load_at(1_999) is first
+        assert cache.load(cache.at(1_000)) is first
+        assert len(loads) == 1
+        cache.load_at(2_000)
+        cache.load_at(3_000)  # max_loaded=2: the 1_000 snapshot is dropped
+        assert cache.load_at(1_000) is not first
+        assert len(loads) == 4
+
+    def test_nothing_memoised_with_max_loaded_0(self, tmp_path: Path) -> None:
+        cache = SnapshotCache(tmp_path, max_loaded=0)
+        cache.save(result(1, "BTCUSDT"))
+        assert cache.load_at(1) is not cache.load_at(1)
+
+    @pytest.mark.parametrize("bad", [-1, 1.5, True, "3"])
+    def test_bad_max_loaded(self, tmp_path: Path, bad: object) -> None:
+        with pytest.raises(ValueError, match="max_loaded: expected a non-negative integer"):
+            SnapshotCache(tmp_path, max_loaded=bad)  # type: ignore[arg-type]
+
+    def test_pickles_as_its_directory(self, cache: SnapshotCache) -> None:
+        import pickle
+
+        cache.load_at(1_000)
+        copy = pickle.loads(pickle.dumps(cache))
+        assert copy == cache
+        assert copy.max_loaded == 2
+        assert copy.at(2_500) == cache.at(2_500)
+
+
+class TestNotFound:
+    """The cache's not-found error says what it looks for."""
+
+    def test_empty_says_the_file_names(self, tmp_path: Path) -> None:
+        with pytest.raises(SnapshotNotFoundError) as raised:
+            SnapshotCache(tmp_path).at(10**13)
+        assert str(raised.value) == (
+            f"no snapshot in {str(tmp_path)!r}: the cache looks for files named "
+            "exchangeInfo-<serverTime>-<16 hex digits of sha256>.json, as SnapshotCache.save "
+            "and 'rules fetch --cache DIR' write them"
+        )
+
+    def test_names_the_files_it_does_not_take(self, tmp_path: Path) -> None:
+        (tmp_path / "btc.json").write_text(result(5, "BTCUSDT"))
+        (tmp_path / "eth.json").write_text(result(6, "ETHBTC"))
+        with pytest.raises(SnapshotNotFoundError) as raised:
+            SnapshotCache(tmp_path).latest()
+        message = str(raised.value)
+        assert "'btc.json' and 1 more in it are not named so" in message
+        assert f"SnapshotCache({str(tmp_path)!r}).save(Path(file).read_bytes())" in message
+
+    def test_absent_directory(self, tmp_path: Path) -> None:
+        with pytest.raises(SnapshotNotFoundError, match=r"\(the directory does not exist\)$"):
+            SnapshotCache(tmp_path / "absent").latest()

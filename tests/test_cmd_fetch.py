@@ -169,6 +169,38 @@ class TestFetch:
         assert code == 2
         assert "the following arguments are required: --output" in stderr
 
+    def test_cache(self, tmp_path: Path) -> None:
+        from rules.edge.cache import SnapshotCache
+
+        cache = SnapshotCache(tmp_path / "snapshots")
+        with WsServer() as server:
+            code, stdout, stderr = cli(
+                "fetch", "--url", server.url, "--cache", str(cache.directory)
+            )
+            assert (code, stderr) == (0, "")
+            saved = cache.latest()
+            assert stdout == (f"saved 1 symbol (2023-11-14T22:13:20.000+00:00) to {saved.path}\n")
+            assert saved.server_time == 1700000000000
+            assert cache.load_at(saved.server_time)["BTCUSDT"].symbol == "BTCUSDT"
+            # Again, with --output too: the same snapshot is one file; the output is written.
+            out = tmp_path / "info.json"
+            code, stdout, _ = cli(
+                "fetch", "--url", server.url, "--cache", str(cache.directory), "--output", str(out)
+            )
+        assert code == 0
+        assert stdout.splitlines()[1] == f"wrote 1 symbol (2023-11-14T22:13:20.000+00:00) to {out}"
+        assert cache.snapshots() == [saved]
+        assert saved.read_text() + "\n" == out.read_text()
+
+    def test_cache_that_cannot_be_written(self, tmp_path: Path) -> None:
+        (tmp_path / "file").write_text("not a directory")
+        with WsServer() as server:
+            code, stdout, stderr = cli(
+                "fetch", "--url", server.url, "--cache", str(tmp_path / "file" / "sub")
+            )
+        assert (code, stdout) == (2, "")
+        assert stderr.startswith("rules: cannot save in the cache ")
+
     def test_default_url(self) -> None:
         from rules.cli.main import build_parser
 

@@ -55,8 +55,16 @@ def register(subparsers: Any) -> None:
         choices=SYMBOL_STATUSES,
         help=f"only symbols in this status ({', '.join(SYMBOL_STATUSES)}); not with --symbol",
     )
-    fetch.add_argument("--output", metavar="PATH", required=True, help="file to write")
-    fetch.set_defaults(handler=run_fetch)
+    fetch.add_argument("--output", metavar="PATH", help="file to write")
+    fetch.add_argument(
+        "--cache",
+        metavar="DIR",
+        help=(
+            "save into this snapshot cache (rules.edge.cache.SnapshotCache), as "
+            "exchangeInfo-<serverTime>-<hash>.json; with or instead of --output"
+        ),
+    )
+    fetch.set_defaults(handler=run_fetch, usage=fetch.format_usage())
 
     ping = subparsers.add_parser(
         "ping", help="check that the WebSocket API answers", description="Send ping."
@@ -141,10 +149,16 @@ def _not_exchange_info(error: LoadError) -> str:
 
 
 def run_fetch(args: argparse.Namespace, streams: Streams) -> int:
-    """Fetch exchangeInfo and write the ``result`` object to ``--output``."""
-    from rules.edge.cache import atomic_write
+    """Fetch exchangeInfo and write the ``result`` object to ``--output`` and/or ``--cache``."""
+    from rules.edge.cache import SnapshotCache, atomic_write
     from rules.model.load import loads
 
+    if args.output is None and args.cache is None:
+        streams.stderr.write(
+            f"{args.usage}rules fetch: error: the following arguments are required: "
+            "--output (or --cache DIR)\n"
+        )
+        return EXIT_ERROR
     symbols: list[str] = args.symbols or []
     try:
         params = exchange_info_params(
@@ -164,15 +178,24 @@ def run_fetch(args: argparse.Namespace, streams: Streams) -> int:
         return _fail(streams, _not_exchange_info(error))
     except (RulesError, ValueError) as error:  # ValueError: a parameter that cannot be sent
         return _fail(streams, error)
-    try:
-        atomic_write(args.output, response.result_text + "\n")
-    except (OSError, ValueError) as error:
-        return _fail(streams, f"cannot write {args.output!r}: {error}")
     when = _utc(info.server_time) if info.server_time is not None else "no serverTime"
     count = len(info)
-    streams.stdout.write(
-        f"wrote {count} {'symbol' if count == 1 else 'symbols'} ({when}) to {args.output}\n"
-    )
+    noun = "symbol" if count == 1 else "symbols"
+    if args.cache is not None:
+        # Byte for byte as received (the cache names the file by its content's hash).
+        try:
+            saved = SnapshotCache(args.cache).save(response.result_text)
+        except LoadError as error:  # a result without a serverTime cannot be named
+            return _fail(streams, f"cannot save in the cache: {_not_exchange_info(error)}")
+        except (OSError, ValueError) as error:
+            return _fail(streams, f"cannot save in the cache {args.cache!r}: {error}")
+        streams.stdout.write(f"saved {count} {noun} ({when}) to {saved.path}\n")
+    if args.output is not None:
+        try:
+            atomic_write(args.output, response.result_text + "\n")
+        except (OSError, ValueError) as error:
+            return _fail(streams, f"cannot write {args.output!r}: {error}")
+        streams.stdout.write(f"wrote {count} {noun} ({when}) to {args.output}\n")
     return EXIT_OK
 
 

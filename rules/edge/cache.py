@@ -21,6 +21,13 @@ Rules this module obeys:
    arbitrary). :meth:`SnapshotCache.latest` follows the same rule.
 5. What is saved loads: :meth:`SnapshotCache.save` validates with :func:`rules.model.load.loads`,
    the loader :meth:`Snapshot.load` uses, and writes nothing it would reject.
+6. Lookups are O(log n): the listing is sorted once and kept while the directory's
+   modification time says nothing was added or removed (a directory changed less
+   than :data:`SETTLE_NS` before it was listed is listed again on the next call, so
+   that a change within one tick of a coarse file-system clock is never missed);
+   :meth:`SnapshotCache.at` is a binary search. Loaded snapshots are memoised, at most
+   ``max_loaded`` of them, least recently used first out; a file's name holds the
+   hash of its content, so a memoised snapshot never goes stale.
 
 No network here (see :mod:`rules.edge.ws`); the files are read back with
 :func:`rules.model.load.load_path`.
@@ -28,13 +35,16 @@ No network here (see :mod:`rules.edge.ws`); the files are read back with
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import json
 import os
 import re
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -108,6 +118,14 @@ def _running(pid: int) -> bool:
     except (OSError, OverflowError, ValueError):
         return True  # not ours to signal (EPERM), or not a pid: assume alive
     return True
+
+#: What the cache looks for, for people (in its not-found errors).
+NAME_FORMAT: Final = "exchangeInfo-<serverTime>-<16 hex digits of sha256>.json"
+#: A listing of a directory last changed less than this long before (2 s, the coarsest
+#: common file-system clock) is not trusted: the next lookup lists it again.
+SETTLE_NS: Final = 2_000_000_000
+#: How many loaded snapshots a cache keeps by default (``max_loaded``).
+DEFAULT_MAX_LOADED: Final = 32
 
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
@@ -204,9 +222,54 @@ class Snapshot:
         return load_path(self.path)
 
 
+class _Listing:
+    """One sorted listing of the directory and what was derived from it."""
+
+    __slots__ = ("in_force", "settled", "snapshots", "stamp", "times")
+
+    def __init__(
+        self, stamp: tuple[int, int, int] | None, snapshots: list[Snapshot], settled: bool
+    ):
+        self.stamp = stamp
+        self.snapshots = snapshots
+        self.times = [s.server_time for s in snapshots]
+        self.settled = settled
+        #: serverTime -> the snapshot in force from then on (ties decided once, rule 4).
+        self.in_force: dict[int, Snapshot] = {}
+
+
+_EMPTY: Final = _Listing(None, [], settled=False)
+
+
+class _Memo:
+    """A cache's mutable memo: the last listing and the loaded snapshots (not pickled)."""
+
+    def __init__(self) -> None:
+        self.listing = _EMPTY
+        self.loaded: OrderedDict[Path, ExchangeInfo] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, object]:
+        # A copy starts afresh (a state that is not empty, so that __setstate__ runs).
+        return {"fresh": True}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__()  # type: ignore[misc]
+
+
+def _check_max_loaded(_: object, __: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not int or value < 0:
+        raise ValueError(f"max_loaded: expected a non-negative integer, got {value!r}")
+
+
 @attrs.frozen
 class SnapshotCache:
     """A directory of snapshots, created on the first :meth:`save`.
+
+    Lookups (:meth:`at`, :meth:`latest`) are binary searches over a listing kept
+    while the directory is unchanged; :meth:`load_at`, :meth:`load_latest` and
+    :meth:`load` keep the last ``max_loaded`` loaded snapshots (rule 6). A cache
+    pickles as its directory and ``max_loaded`` only.
 
     Example (needs the network, so not a doctest)::
 
@@ -217,6 +280,10 @@ class SnapshotCache:
     """
 
     directory: Path = attrs.field(converter=Path)
+    max_loaded: int = attrs.field(
+        default=DEFAULT_MAX_LOADED, kw_only=True, validator=_check_max_loaded
+    )
+    _memo: _Memo = attrs.field(init=False, factory=_Memo, eq=False, repr=False)
 
     def save(self, result: str | bytes | Mapping[str, Any]) -> Snapshot:
         """Save an exchangeInfo ``result`` (text as received, or a parsed mapping).
@@ -253,16 +320,20 @@ class SnapshotCache:
         Raises:
             OSError: the directory cannot be listed.
         """
-        try:
-            names = os.listdir(self.directory)
-        except FileNotFoundError:
-            return []
-        found = []
-        for name in names:
-            match = _NAME.fullmatch(name)
-            if match:
-                found.append(Snapshot(int(match[1]), self.directory / name))
-        return sorted(found)
+        return list(self._listing().snapshots)
+
+    def in_force(self) -> list[Snapshot]:
+        """The timeline: for each distinct ``serverTime``, oldest first, the snapshot in
+        force from then on (of several with that time, the one :meth:`at` picks).
+
+        The snapshot in force at T is the last of these whose ``server_time <= T``:
+        a batch of timestamps can be looked up at once (``numpy.searchsorted``).
+
+        Raises:
+            OSError: the directory cannot be listed.
+        """
+        listing = self._listing()
+        return [self._in_force_at(listing, t) for t in sorted(set(listing.times))]
 
     def latest(self) -> Snapshot:
         """The most recent snapshot (of several with that ``serverTime``, the one with
@@ -271,52 +342,138 @@ class SnapshotCache:
         Raises:
             SnapshotNotFoundError: the cache is empty.
         """
-        snapshots = self.snapshots()
-        if not snapshots:
-            raise SnapshotNotFoundError(f"no snapshot in {str(self.directory)!r}")
-        return _in_force(snapshots)
+        listing = self._listing()
+        if not listing.times:
+            raise SnapshotNotFoundError(self._nothing_here())
+        return self._in_force_at(listing, listing.times[-1])
 
     def at(self, when: int | datetime) -> Snapshot:
         """The snapshot in force at ``when``: the latest whose ``serverTime <= when``.
 
         When several share that ``serverTime`` (a filtered and a full fetch), the one
         with the most symbols is in force; among equal counts, the one whose file name
-        sorts last. A file that cannot be read or parsed counts as none.
+        sorts last. A file that cannot be read or parsed counts as none. A binary
+        search (rule 6).
 
         Args:
             when: milliseconds since the epoch (UTC), or a timezone-aware datetime.
 
         Raises:
-            SnapshotNotFoundError: every snapshot is later than ``when``.
+            SnapshotNotFoundError: the cache is empty, or every snapshot is later than
+                ``when``.
             ValueError: ``when`` is a naive datetime.
             TypeError: ``when`` is neither an int nor a datetime.
         """
         ms = _to_ms(when)
-        before = [s for s in self.snapshots() if s.server_time <= ms]
-        if not before:
+        listing = self._listing()
+        times = listing.times
+        index = bisect.bisect_right(times, ms)
+        if not index:
+            if not times:
+                raise SnapshotNotFoundError(self._nothing_here())
             raise SnapshotNotFoundError(
                 f"no snapshot in {str(self.directory)!r} at or before serverTime {ms}"
             )
-        return _in_force(before)
+        return self._in_force_at(listing, times[index - 1])
+
+    def load(self, snapshot: Snapshot) -> ExchangeInfo:
+        """The rule objects of ``snapshot``, memoised (the last ``max_loaded``, rule 6).
+
+        Raises:
+            LoadError: the file cannot be read or is not a loadable exchangeInfo.
+        """
+        memo = self._memo
+        with memo.lock:
+            info = memo.loaded.get(snapshot.path)
+            if info is not None:
+                memo.loaded.move_to_end(snapshot.path)
+                return info
+        info = snapshot.load()
+        if self.max_loaded:
+            with memo.lock:
+                memo.loaded[snapshot.path] = info
+                while len(memo.loaded) > self.max_loaded:
+                    memo.loaded.popitem(last=False)
+        return info
 
     def load_latest(self) -> ExchangeInfo:
-        """The rule objects of :meth:`latest`.
+        """The rule objects of :meth:`latest` (memoised, as :meth:`load`).
 
         Raises:
             SnapshotNotFoundError: the cache is empty.
             LoadError: the file is not a loadable exchangeInfo.
         """
-        return self.latest().load()
+        return self.load(self.latest())
 
     def load_at(self, when: int | datetime) -> ExchangeInfo:
-        """The rule objects of :meth:`at`.
+        """The rule objects of :meth:`at` (memoised, as :meth:`load`).
 
         Raises:
             SnapshotNotFoundError: every snapshot is later than ``when``.
             LoadError: the file is not a loadable exchangeInfo.
             ValueError: ``when`` is a naive datetime.
         """
-        return self.at(when).load()
+        return self.load(self.at(when))
+
+    # ----------------------------------------------------------------------- the listing
+
+    def _listing(self) -> _Listing:
+        """The sorted listing, listed again only when the directory may have changed."""
+        memo = self._memo
+        current = memo.listing
+        try:
+            stat = os.stat(self.directory)
+        except FileNotFoundError:
+            memo.listing = _EMPTY
+            return _EMPTY
+        stamp = (stat.st_mtime_ns, stat.st_ino, stat.st_dev)
+        if current.settled and current.stamp == stamp:
+            return current
+        listed_at = time.time_ns()
+        try:
+            names = os.listdir(self.directory)
+        except FileNotFoundError:
+            return _EMPTY
+        found = []
+        for name in names:
+            match = _NAME.fullmatch(name)
+            if match:
+                found.append(Snapshot(int(match[1]), self.directory / name))
+        found.sort()
+        listing = _Listing(stamp, found, settled=listed_at - stat.st_mtime_ns > SETTLE_NS)
+        memo.listing = listing
+        return listing
+
+    def _in_force_at(self, listing: _Listing, server_time: int) -> Snapshot:
+        snapshot = listing.in_force.get(server_time)
+        if snapshot is None:
+            times = listing.times
+            first = bisect.bisect_left(times, server_time)
+            last = bisect.bisect_right(times, server_time)
+            snapshot = _in_force(listing.snapshots[first:last])
+            listing.in_force[server_time] = snapshot
+        return snapshot
+
+    def _nothing_here(self) -> str:
+        """The not-found message of a cache without snapshots: what it looks for."""
+        where = str(self.directory)
+        message = (
+            f"no snapshot in {where!r}: the cache looks for files named {NAME_FORMAT}, "
+            f"as SnapshotCache.save and 'rules fetch --cache DIR' write them"
+        )
+        try:
+            others = sorted(
+                n for n in os.listdir(self.directory) if n.endswith(".json") and n[0] != "."
+            )
+        except OSError:
+            return message + " (the directory does not exist)"
+        if others:
+            more = f" and {len(others) - 1} more" if len(others) > 1 else ""
+            message += (
+                f"; {others[0]!r}{more} in it are not named so: add a file to the cache "
+                f"with SnapshotCache({where!r}).save(Path(file).read_bytes())"
+            )
+        return message
 
 
 def _in_force(snapshots: list[Snapshot]) -> Snapshot:
