@@ -18,7 +18,9 @@ from rules.model.numbers import (
     MAX_PLACES,
     PLAIN_DECIMAL,
     bounded_repr,
+    builtin_scalar,
     in_range,
+    is_absent,
     parse_plain_decimal,
 )
 
@@ -57,7 +59,11 @@ _PLAIN: Final = PLAIN_DECIMAL
 
 def _to_decimal(value: object) -> object:
     # What reads cleanly as a number becomes a Decimal (a float as its repr,
-    # never Decimal(float)); anything else is left for _price to refuse.
+    # never Decimal(float); a numpy scalar as the Python value it stands for);
+    # anything else is left for _price to refuse.
+    kind = type(value)
+    if kind is not str and kind is not float and kind is not int and kind is not Decimal:
+        value = builtin_scalar(value)
     if isinstance(value, str):
         try:
             return parse_plain_decimal(value)
@@ -78,13 +84,16 @@ def _to_permissions(value: object) -> object:
     return frozenset(items) if all(isinstance(p, str) for p in items) else value
 
 
-def _price(name: str, raw: object) -> Decimal:
-    """A price field of ``Context(...)``: converted as :func:`_to_decimal`, then checked."""
+def _price(name: str, raw: object) -> Decimal | None:
+    """A price field of ``Context(...)``: converted as :func:`_to_decimal`, then checked;
+    ``None`` for pandas' missing values (a numpy NaN, ``pd.NA``)."""
     if raw.__class__ is Decimal:
         if raw.is_finite() and raw >= 0 and in_range(raw):
             return raw
     elif type(raw) is str and len(raw) <= _SHORT and _PLAIN.fullmatch(raw) and raw[0] != "-":
         return Decimal(raw)  # the common case, checked by the pattern: finite, not negative
+    if is_absent(raw):
+        return None
     value = _to_decimal(raw)
     if not isinstance(value, Decimal):
         raise TypeError(
@@ -103,10 +112,17 @@ def _price(name: str, raw: object) -> Decimal:
     return value
 
 
-def _count(name: str, value: object) -> int:
+def _count(name: str, raw: object) -> int | None:
+    """A count field: an int (a numpy integer is one); ``None`` for pandas' missing values."""
+    value = raw
+    if type(raw) is not int:
+        if is_absent(raw):
+            return None
+        converted = builtin_scalar(raw)  # a numpy integer is an int
+        value = converted if type(converted) is int else raw
     if type(value) is not int or value < 0:
         raise ValueError(
-            f"Context.{name}: expected a non-negative integer, got {bounded_repr(value)}"
+            f"Context.{name}: expected a non-negative integer, got {bounded_repr(raw)}"
         )
     if value > MAX_COUNT:
         raise ValueError(
@@ -204,21 +220,27 @@ class Context:
         if open_orders is not None and (
             open_orders.__class__ is not int or not 0 <= open_orders <= MAX_COUNT
         ):
-            _count("open_orders", open_orders)
+            open_orders = _count("open_orders", open_orders)
         if open_algo_orders is not None:
-            _count("open_algo_orders", open_algo_orders)
+            open_algo_orders = _count("open_algo_orders", open_algo_orders)
         if open_iceberg_orders is not None:
-            _count("open_iceberg_orders", open_iceberg_orders)
+            open_iceberg_orders = _count("open_iceberg_orders", open_iceberg_orders)
         if open_order_lists is not None:
-            _count("open_order_lists", open_order_lists)
+            open_order_lists = _count("open_order_lists", open_order_lists)
         if exchange_open_orders is not None:
-            _count("exchange_open_orders", exchange_open_orders)
+            exchange_open_orders = _count("exchange_open_orders", exchange_open_orders)
         if exchange_open_algo_orders is not None:
-            _count("exchange_open_algo_orders", exchange_open_algo_orders)
+            exchange_open_algo_orders = _count(
+                "exchange_open_algo_orders", exchange_open_algo_orders
+            )
         if exchange_open_iceberg_orders is not None:
-            _count("exchange_open_iceberg_orders", exchange_open_iceberg_orders)
+            exchange_open_iceberg_orders = _count(
+                "exchange_open_iceberg_orders", exchange_open_iceberg_orders
+            )
         if exchange_open_order_lists is not None:
-            _count("exchange_open_order_lists", exchange_open_order_lists)
+            exchange_open_order_lists = _count(
+                "exchange_open_order_lists", exchange_open_order_lists
+            )
         if base_position is not None:
             base_position = _price("base_position", base_position)
         if permissions is not None:
@@ -226,7 +248,7 @@ class Context:
         if orig_qty is not None:
             orig_qty = _price("orig_qty", orig_qty)
         if order_amend_count is not None:
-            _count("order_amend_count", order_amend_count)
+            order_amend_count = _count("order_amend_count", order_amend_count)
         # Only the values given are stored: a field not in the instance's dict
         # reads as the class's None (set below the class), and a small dict is
         # several times cheaper to make than one of 15 entries.
@@ -282,7 +304,9 @@ class Context:
             raise ValueError(f"context: expected a JSON object, got {type(data).__name__}")
         values: dict[str, Any] = {}
         for key, raw in data.items():
-            if raw is None:
+            if raw is None or (raw.__class__ is not str and is_absent(raw)):
+                if key not in CONTEXT_KEYS:  # a missing value under a misspelt key
+                    raise ValueError(f"context: unknown key {key!r}{_did_you_mean(key)}")
                 continue
             name = _PRICES.get(key)
             if name is not None:
@@ -298,6 +322,9 @@ class Context:
                 continue
             name = _COUNTS.get(key)
             if name is not None:
+                if type(raw) is not int and not isinstance(raw, bool):
+                    converted = builtin_scalar(raw)  # a numpy integer is an int
+                    raw = converted if type(converted) is int else raw
                 if type(raw) is not int or raw < 0:
                     raise ValueError(
                         f"context.{key}: expected a non-negative integer, got {bounded_repr(raw)}"

@@ -31,7 +31,7 @@ from rules.checker.violations import (
     param_empty,
     unread_parameters,
 )
-from rules.model.numbers import bounded_repr, to_plain_string
+from rules.model.numbers import bounded_repr, builtin_scalar, is_absent, to_plain_string
 
 __all__ = ["READ", "Order", "ParsedOrder", "parse_order", "read_any", "read_order"]
 
@@ -329,7 +329,11 @@ def read_int(value: object) -> int | None:
             and decimal == decimal.to_integral_value()
         ):
             return int(decimal)  # |decimal| < 10**20, as the check on ints asks
-    return None
+        return None
+    if isinstance(value, bool):
+        return None
+    converted = builtin_scalar(value)  # numpy.int64 as int, numpy.float64 as its repr
+    return None if converted is value else read_int(converted)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -338,10 +342,11 @@ def read_int(value: object) -> int | None:
 def read_order(params: Mapping[str, object]) -> ParsedOrder:
     """Read an ``order.place`` params mapping; never raises (problems become violations).
 
-    ``null`` means "not sent"; ``""`` gets ``-1105`` and is then not sent; a
-    malformed number gets ``-1100`` and is then not sent (D29). A name
-    ``order.place`` does not read is kept in ``unread`` (``-1104``, D52), ``""``
-    included, and otherwise ignored.
+    ``null`` means "not sent", and so do a numpy NaN, ``pd.NA`` and ``pd.NaT``
+    (what pandas holds for a missing value; a Python ``float("nan")`` is malformed,
+    D29); ``""`` gets ``-1105`` and is then not sent; a malformed number gets
+    ``-1100`` and is then not sent (D29). A name ``order.place`` does not read is
+    kept in ``unread`` (``-1104``, D52), ``""`` included, and otherwise ignored.
     """
     order = object.__new__(ParsedOrder)
     values = order.__dict__  # the builder's one way in: ParsedOrder refuses setattr
@@ -353,7 +358,7 @@ def read_order(params: Mapping[str, object]) -> ParsedOrder:
     unread: list[str] | None = None
     specs = PARAMS
     for wire, value in params.items():
-        if value is None:
+        if value is None or (type(value) is not str and is_absent(value)):
             continue
         spec = specs.get(wire)
         problem: Violation | None = None

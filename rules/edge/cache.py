@@ -119,6 +119,7 @@ def _running(pid: int) -> bool:
         return True  # not ours to signal (EPERM), or not a pid: assume alive
     return True
 
+
 #: What the cache looks for, for people (in its not-found errors).
 NAME_FORMAT: Final = "exchangeInfo-<serverTime>-<16 hex digits of sha256>.json"
 #: A listing of a directory last changed less than this long before (2 s, the coarsest

@@ -36,7 +36,9 @@ __all__ = [
     "PLAIN_DECIMAL",
     "UNBOUNDED",
     "bounded_repr",
+    "builtin_scalar",
     "in_range",
+    "is_absent",
     "is_multiple",
     "parse_plain_decimal",
     "to_plain_string",
@@ -196,3 +198,71 @@ def _exponent(value: Decimal) -> int:
     if not isinstance(exponent, int):
         raise ValueError(f"expected a finite decimal, got {value!r}")
     return exponent
+
+
+# ------------------------------------------------------------------ numpy and pandas values
+# Read by duck typing: nothing here imports numpy or pandas.
+
+#: The types pandas uses for "missing" (pd.NA, pd.NaT), by name.
+_MISSING_TYPES = frozenset({"NAType", "NaTType"})
+
+
+def is_absent(value: object) -> bool:
+    """Whether ``value`` means "not sent": ``None``, a float NaN (Python's or numpy's),
+    ``pd.NA`` or ``pd.NaT``. ``Decimal("NaN")`` is a value (a malformed one), not absent.
+
+    >>> is_absent(None), is_absent(float("nan")), is_absent("NaN"), is_absent(0)
+    (True, True, False, False)
+    """
+    if value is None:
+        return True
+    kind = type(value)
+    if kind is str or kind is int or kind is Decimal:
+        return False
+    if kind.__name__ in _MISSING_TYPES:
+        return True
+    if isinstance(value, float) or hasattr(value, "dtype"):
+        try:
+            return bool(value != value)  # NaN is the one value unequal to itself
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def builtin_scalar(value: object) -> object:
+    """``value`` as the built-in type it stands for: a numpy integer as ``int``, a numpy
+    string as ``str``, a float (Python's or numpy's, float32 included) as the ``Decimal``
+    of its shortest repr (``np.float64(0.1)`` is ``Decimal("0.1")``, never the repr
+    numpy 2 prints, ``np.float64(0.1)``); ``bool`` (numpy's too) and anything else
+    unchanged. A NaN or infinite float becomes ``Decimal("NaN")``/``Decimal("Infinity")``.
+
+    >>> builtin_scalar(0.1), builtin_scalar(True), builtin_scalar("1.5")
+    (Decimal('0.1'), True, '1.5')
+    """
+    kind = type(value)
+    if kind is str or kind is int or kind is Decimal or kind is bool:
+        return value
+    if kind is float:
+        return Decimal(repr(value))
+    if isinstance(value, bool) or kind.__name__ == "bool" or kind.__name__ == "bool_":
+        return value
+    if isinstance(value, float):
+        return Decimal(float.__repr__(value))  # numpy.float64 is a float
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, Decimal):
+        return Decimal(value)
+    dtype = getattr(value, "dtype", None)
+    kind_code = getattr(dtype, "kind", None)
+    if kind_code in ("i", "u"):
+        return int(value)  # type: ignore[call-overload]
+    if kind_code == "f":
+        # numpy prints the shortest repr that round-trips at the value's own precision
+        # (str(np.float32(0.1)) == "0.1"), as Python's repr does for a float.
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:  # pragma: no cover - numpy always prints a number
+            return value
+    return value
