@@ -55,7 +55,34 @@ def register(subparsers: Any) -> None:
             "rejected, 2 on a usage or load error."
         ),
     )
-    add_input_arguments(parser)
+    add_input_arguments(parser, required=False)  # or --cache, for --input
+    parser.add_argument(
+        "--input",
+        metavar="PATH",
+        help="read the orders from this Parquet file (one column per parameter, context "
+        "columns camelCase) instead of stdin; needs --output (batch extra)",
+    )
+    parser.add_argument(
+        "--output",
+        metavar="PATH",
+        help="with --input: write the verdicts here, Parquet (or JSON Lines if it ends in .jsonl)",
+    )
+    parser.add_argument(
+        "--keep",
+        metavar="COLUMNS",
+        help="with --input: comma-separated columns copied to the output (an id, a time)",
+    )
+    parser.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="with --input: judge each row by the snapshot of this cache in force at "
+        "its --time-column (instead of --exchange-info)",
+    )
+    parser.add_argument(
+        "--time-column",
+        metavar="NAME",
+        help="with --cache: the column of each order's time (ms since the epoch, or timestamps)",
+    )
     parser.add_argument(
         "--format",
         choices=("json", "text"),
@@ -75,10 +102,23 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="exit 1 also when an accepted order has rules left unchecked (not certain)",
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, usage=parser.format_usage())
 
 
 def run(args: argparse.Namespace, streams: Streams) -> int:
+    if args.input is not None:
+        return _run_columns(args, streams)
+    for option in ("output", "keep", "cache", "time_column"):
+        if getattr(args, option) is not None:
+            flag = "--" + option.replace("_", "-")
+            streams.stderr.write(f"rules: {flag} goes with --input (a Parquet file)\n")
+            return EXIT_ERROR
+    if args.exchange_info is None:
+        streams.stderr.write(
+            f"{args.usage}rules check: error: the following arguments are required: "
+            "--exchange-info\n"
+        )
+        return EXIT_ERROR
     try:
         info, defaults = load_inputs(args)
     except ValueError as error:
@@ -89,6 +129,26 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     else:
         rejected, uncertain = _run_json(info, defaults, streams, explain=args.explain)
     return EXIT_REJECTED if rejected or (args.strict and uncertain) else EXIT_OK
+
+
+def _run_columns(args: argparse.Namespace, streams: Streams) -> int:
+    from rules.cli.columns import run_columns
+    from rules.cli.lines import _load_context
+
+    if (args.exchange_info is None) == (args.cache is None):
+        streams.stderr.write(
+            f"{args.usage}rules check: error: --input needs one of --exchange-info or --cache\n"
+        )
+        return EXIT_ERROR
+    if args.format != "json":
+        streams.stderr.write("rules: --format text reads stdin; --input writes --output\n")
+        return EXIT_ERROR
+    try:
+        defaults = _load_context(args.context) if args.context is not None else {}
+    except ValueError as error:
+        streams.stderr.write(f"rules: {error}\n")
+        return EXIT_ERROR
+    return run_columns(args, streams, defaults)
 
 
 def _judge(

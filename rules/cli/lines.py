@@ -139,12 +139,12 @@ def bad_line() -> Verdict:
     return Verdict(False, (INVALID_LINE,), ())
 
 
-def add_input_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--exchange-info PATH`` (required) and ``--context PATH``."""
+def add_input_arguments(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    """``--exchange-info PATH`` (required, unless the command checks it) and ``--context PATH``."""
     parser.add_argument(
         "--exchange-info",
         metavar="PATH",
-        required=True,
+        required=required,
         help="exchangeInfo snapshot: the result object or a whole WebSocket response "
         f"(the bundled example is {EXAMPLE_EXCHANGE_INFO})",
     )

@@ -1,0 +1,19 @@
+"""The columnar check: a table of orders in, a table of verdicts out, in row order.
+
+Owns: reading order tables (pyarrow Tables and RecordBatches; pandas and polars
+DataFrames through Arrow), the vectorised screen that finds the rows surely
+accepted, the exact checker (:func:`rules.checker.evaluate.evaluate`) for every other
+row, the snapshot in force per row (:mod:`rules.edge.cache`), and the Dask entry point
+(:mod:`rules.batch.dask`).
+
+May import: :mod:`rules.model`, :mod:`rules.checker`, :mod:`rules.edge.cache`,
+:mod:`rules.errors`, pyarrow and numpy (the ``batch`` extra; only this subpackage
+imports them) and, in :mod:`rules.batch.dask` only, dask. ``import rules`` does not
+import this subpackage.
+"""
+
+from __future__ import annotations
+
+from rules.batch.engine import VERDICT_SCHEMA, BatchStats, check_batches, check_table
+
+__all__ = ["VERDICT_SCHEMA", "BatchStats", "check_batches", "check_table"]

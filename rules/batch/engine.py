@@ -1,0 +1,367 @@
+"""The columnar check: :func:`check_table` and :func:`check_batches`.
+
+A table of orders has one column per ``order.place`` parameter (wire names:
+``symbol``, ``side``, ``price``, ...), optionally context columns (the context keys,
+camelCase: ``avgPrice``, ``openOrders``, ...), a time column (with a snapshot
+cache: the snapshot in force at each row's time judges it) and columns to keep
+(copied to the output, not read as parameters). A null (or a float NaN) is "not
+sent". The output has, per row and in row order, ``accepted`` (bool),
+``violations`` (list of ``{code, msg, filterType, leg}``) and ``unchecked`` (list of
+string), the columns kept first.
+
+How each verdict is made, so that it is exactly :func:`~rules.checker.evaluate.evaluate`'s:
+
+1. The *screen* (:mod:`rules.batch.screen`) marks the rows that are surely accepted:
+   the checker's own fast-path bounds (:func:`rules.checker.fastpath.fold_bounds`,
+   folded from the filter checks themselves), tested on whole columns with numpy
+   and Arrow compute. It only ever says "accepted", for rows of the fast path's
+   simple shape, with a margin wherever it compares floats; rows near a bound,
+   and every other row, are left to step 2.
+2. Every other row is judged by :func:`~rules.checker.evaluate.evaluate` itself, its
+   params and context read from the row (nulls left out).
+
+So a change to the checker's rules changes the batch's verdicts with it: the screen
+is folded from the same checks, and the rest is ``evaluate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import pyarrow as pa
+
+from rules.batch.screen import CONTEXT_COLUMNS, screen
+from rules.checker.context import Context
+from rules.checker.evaluate import evaluate
+from rules.checker.plans import plan_of
+from rules.checker.violations import Verdict
+from rules.edge.cache import Snapshot, SnapshotCache
+from rules.errors import SnapshotNotFoundError
+from rules.model.models import ExchangeInfo
+
+__all__ = ["VERDICT_SCHEMA", "BatchStats", "check_batches", "check_table"]
+
+#: One violation in the output table.
+VIOLATION_TYPE: Final = pa.struct(
+    [
+        ("code", pa.int32()),
+        ("msg", pa.string()),
+        ("filterType", pa.string()),
+        ("leg", pa.string()),
+    ]
+)
+#: The verdict columns of the output (after the columns kept).
+VERDICT_SCHEMA: Final = pa.schema(
+    [
+        ("accepted", pa.bool_()),
+        ("violations", pa.list_(VIOLATION_TYPE)),
+        ("unchecked", pa.list_(pa.string())),
+    ]
+)
+#: Only ``order.place`` is judged for now (order lists: issue 13).
+_METHODS: Final = frozenset({"order.place"})
+#: How many distinct row contexts are remembered (each is built once).
+_CONTEXT_MEMO: Final = 4096
+
+
+@attrs.define
+class BatchStats:
+    """What a run did: rows judged, rows the screen accepted, rows given to ``evaluate``."""
+
+    rows: int = 0
+    screened: int = 0
+    exact: int = 0
+
+
+Rules = ExchangeInfo | SnapshotCache
+
+
+def check_table(
+    orders: Any,
+    rules: Rules,
+    *,
+    time_column: str | None = None,
+    keep: Sequence[str] = (),
+    context: Mapping[str, Any] | None = None,
+    stats: BatchStats | None = None,
+) -> pa.Table:
+    """Judge every order of a table; the verdicts, in row order, as a table.
+
+    Args:
+        orders: a ``pyarrow.Table`` or ``RecordBatch``, a pandas DataFrame, or any
+            object with ``__arrow_c_stream__`` (a polars DataFrame).
+        rules: the snapshot (an ``ExchangeInfo``), or a
+            :class:`~rules.edge.cache.SnapshotCache`: each row is then judged by the
+            snapshot in force at its ``time_column`` (in that snapshot's rule era).
+        time_column: milliseconds since the epoch (an integer column) or an Arrow
+            timestamp (UTC); needed with a cache, not read as a parameter.
+        keep: columns copied to the output (first, in this order), not read as parameters.
+        context: defaults for the context keys the table has no column for.
+        stats: counts of this run, added to.
+
+    Raises:
+        ValueError: a bad column (a context value that cannot be read, a null time,
+            an unknown ``method``, ...), naming the column and the row.
+        SnapshotNotFoundError: a row's time is before every snapshot of the cache.
+    """
+    table = as_table(orders)
+    snapshots = _Snapshots(rules)
+    return _check(table, snapshots, time_column, tuple(keep), context, stats or BatchStats(), 0)
+
+
+def check_batches(
+    batches: Iterable[Any],
+    rules: Rules,
+    *,
+    time_column: str | None = None,
+    keep: Sequence[str] = (),
+    context: Mapping[str, Any] | None = None,
+    stats: BatchStats | None = None,
+) -> Iterator[pa.Table]:
+    """:func:`check_table` for a stream of batches (a Parquet file's row groups), one
+    verdict table per batch, so that memory stays that of one batch. Snapshots are
+    loaded once per run."""
+    snapshots = _Snapshots(rules)
+    counts = stats or BatchStats()
+    first_row = 0
+    for batch in batches:
+        table = as_table(batch)
+        yield _check(table, snapshots, time_column, tuple(keep), context, counts, first_row)
+        first_row += table.num_rows
+
+
+def as_table(orders: Any) -> pa.Table:
+    """A ``pyarrow.Table`` of ``orders`` (a Table, a RecordBatch, a pandas or polars DataFrame).
+
+    Raises:
+        TypeError: none of these.
+    """
+    if isinstance(orders, pa.Table):
+        return orders
+    if isinstance(orders, pa.RecordBatch):
+        return pa.Table.from_batches([orders])
+    if hasattr(orders, "__arrow_c_stream__"):
+        return pa.table(orders)
+    if type(orders).__module__.startswith("pandas"):
+        return pa.Table.from_pandas(orders, preserve_index=False)
+    raise TypeError(
+        "orders: expected a pyarrow Table or RecordBatch, or a pandas or polars DataFrame, "
+        f"got {type(orders).__name__}"
+    )
+
+
+# --------------------------------------------------------------------------- snapshots per row
+
+
+class _Snapshots:
+    """The rules of a run: one snapshot, or a cache's timeline with each snapshot loaded once."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.cache: SnapshotCache | None = None
+        self.info: ExchangeInfo | None = None
+        if isinstance(rules, SnapshotCache):
+            self.cache = rules
+            self.timeline: list[Snapshot] = rules.in_force()
+            self.times = np.array([s.server_time for s in self.timeline], dtype=np.int64)
+            self.loaded: dict[int, ExchangeInfo] = {}
+        elif isinstance(rules, ExchangeInfo):
+            self.info = rules
+        else:
+            raise TypeError(
+                f"rules: expected an ExchangeInfo or a SnapshotCache, got {type(rules).__name__}"
+            )
+
+    def load(self, index: int) -> ExchangeInfo:
+        info = self.loaded.get(index)
+        if info is None:
+            assert self.cache is not None
+            info = self.loaded[index] = self.cache.load(self.timeline[index])
+        return info
+
+
+def _millis(column: pa.ChunkedArray, name: str, first_row: int) -> np.ndarray:
+    kind = column.type
+    if pa.types.is_timestamp(kind):
+        column = column.cast(pa.timestamp("ms", tz=kind.tz)).cast(pa.int64())
+    elif pa.types.is_integer(kind):
+        column = column.cast(pa.int64())
+    else:
+        raise ValueError(
+            f"column {name!r}: expected milliseconds since the epoch (integers) or "
+            f"timestamps, got {kind}"
+        )
+    if column.null_count:
+        row = first_row + int(np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False))[0])
+        raise ValueError(f"column {name!r}, row {row}: the time is null")
+    return column.to_numpy()
+
+
+# --------------------------------------------------------------------------- the check
+
+
+def _check(
+    table: pa.Table,
+    snapshots: _Snapshots,
+    time_column: str | None,
+    keep: tuple[str, ...],
+    defaults: Mapping[str, Any] | None,
+    stats: BatchStats,
+    first_row: int,
+) -> pa.Table:
+    names = table.column_names
+    for name in (*keep, *((time_column,) if time_column is not None else ())):
+        if name not in names:
+            raise ValueError(f"no column {name!r} in the orders (columns: {', '.join(names)})")
+    kept = table.select(list(keep))
+    if "method" in names:
+        _check_methods(table["method"], first_row)
+    skip = {*keep, "method", *((time_column,) if time_column is not None else ())}
+    body = table.select([n for n in names if n not in skip])
+    body = _with_defaults(body, defaults)
+    n = table.num_rows
+    if snapshots.info is not None:
+        verdicts = _judge(body, snapshots.info, stats, first_row, np.arange(n))
+    else:
+        if time_column is None:
+            raise ValueError("a snapshot cache judges each row at its time: name the time_column")
+        ms = _millis(table[time_column], time_column, first_row)
+        index = np.searchsorted(snapshots.times, ms, side="right") - 1
+        if n and index.min() < 0:
+            row = int(np.flatnonzero(index < 0)[0])
+            assert snapshots.cache is not None
+            raise SnapshotNotFoundError(
+                f"row {first_row + row}: no snapshot in {str(snapshots.cache.directory)!r} "
+                f"at or before serverTime {int(ms[row])}"
+            )
+        parts: list[pa.Table] = []
+        order: list[np.ndarray] = []
+        for k in np.unique(index):
+            rows = np.flatnonzero(index == k)
+            part = body.take(pa.array(rows))
+            parts.append(_judge(part, snapshots.load(int(k)), stats, first_row, rows))
+            order.append(rows)
+        if parts:
+            joined = pa.concat_tables(parts)
+            inverse = np.empty(n, dtype=np.int64)
+            inverse[np.concatenate(order)] = np.arange(n)
+            verdicts = joined.take(pa.array(inverse))
+        else:
+            verdicts = VERDICT_SCHEMA.empty_table()
+    out = kept
+    for name in VERDICT_SCHEMA.names:
+        out = out.append_column(VERDICT_SCHEMA.field(name), verdicts[name])
+    return out
+
+
+def _check_methods(column: pa.ChunkedArray, first_row: int) -> None:
+    for i, method in enumerate(column.to_pylist()):
+        if method is not None and method not in _METHODS:
+            raise ValueError(
+                f"column 'method', row {first_row + i}: {method!r} is not judged "
+                f"(known: {', '.join(sorted(_METHODS))})"
+            )
+
+
+def _with_defaults(body: pa.Table, defaults: Mapping[str, Any] | None) -> pa.Table:
+    if not defaults:
+        return body
+    Context.from_mapping(defaults)  # a bad default is reported once, up front
+    for key, value in defaults.items():
+        if value is None:
+            continue
+        if key in body.column_names:
+            raise ValueError(
+                f"context default {key!r}: the orders have a column {key!r} too; "
+                "give one or the other"
+            )
+        body = body.append_column(key, pa.array([value] * body.num_rows))
+    return body
+
+
+def _judge(
+    body: pa.Table, info: ExchangeInfo, stats: BatchStats, first_row: int, rows: np.ndarray
+) -> pa.Table:
+    """The verdicts of ``body`` (rows of the input numbered ``rows``) against ``info``."""
+    n = body.num_rows
+    plan_of(info)  # the plans the screen and the fast path share
+    sure = screen(body, info) if n else np.zeros(0, dtype=bool)
+    rest = np.flatnonzero(~sure)
+    stats.rows += n
+    stats.screened += n - len(rest)
+    stats.exact += len(rest)
+    verdicts = _exact(body, info, rest, first_row, rows)
+    # Row i's verdict: its exact verdict, or the one accepted verdict at the end.
+    position = np.full(n, len(rest), dtype=np.int64)
+    position[rest] = np.arange(len(rest))
+    return verdicts.take(pa.array(position))
+
+
+def _exact(
+    body: pa.Table, info: ExchangeInfo, rest: np.ndarray, first_row: int, rows: np.ndarray
+) -> pa.Table:
+    """``evaluate``'s verdict for each row of ``rest``, then one accepted verdict."""
+    context_names = [c for c in body.column_names if c in CONTEXT_COLUMNS]
+    order_names = [c for c in body.column_names if c not in CONTEXT_COLUMNS]
+    picked = body.take(pa.array(rest)) if len(rest) != body.num_rows else body
+    params_rows = picked.select(order_names).to_pylist()
+    context_rows = picked.select(context_names).to_pylist() if context_names else None
+    contexts: dict[object, Context] = {}
+    accepted: list[bool] = []
+    violations: list[list[dict[str, Any]]] = []
+    unchecked: list[list[str]] = []
+    for i, row in enumerate(params_rows):
+        params = {k: v for k, v in row.items() if v is not None}
+        context = None
+        if context_rows is not None:
+            context = _context(context_rows[i], contexts, first_row + int(rows[rest[i]]))
+        verdict = evaluate(info, params, context)
+        accepted.append(verdict.accepted)
+        violations.append(_violations(verdict))
+        unchecked.append(list(verdict.unchecked))
+    accepted.append(True)
+    violations.append([])
+    unchecked.append([])
+    return pa.table(
+        [
+            pa.array(accepted, pa.bool_()),
+            pa.array(violations, pa.list_(VIOLATION_TYPE)),
+            pa.array(unchecked, pa.list_(pa.string())),
+        ],
+        schema=VERDICT_SCHEMA,
+    )
+
+
+def _context(row: dict[str, Any], memo: dict[object, Context], number: int) -> Context | None:
+    own = {k: (tuple(v) if isinstance(v, list) else v) for k, v in row.items() if v is not None}
+    if not own:
+        return None
+    key = tuple(own.items())
+    try:
+        context = memo.get(key)
+    except TypeError:  # pragma: no cover - an unhashable value: build it each time
+        key, context = None, None
+    if context is None:
+        try:
+            context = Context.from_mapping(own)
+        except ValueError as error:
+            raise ValueError(f"row {number}: {error}") from None
+        if key is not None:
+            if len(memo) >= _CONTEXT_MEMO:
+                memo.clear()
+            memo[key] = context
+    return context
+
+
+def _violations(verdict: Verdict) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": v.code,
+            "msg": v.msg,
+            "filterType": v.filter_type,
+            "leg": getattr(v, "leg", None),  # order lists (issue 13) name the leg
+        }
+        for v in verdict.violations
+    ]
