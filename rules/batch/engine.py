@@ -35,9 +35,10 @@ import pyarrow as pa
 
 from rules.batch.screen import CONTEXT_COLUMNS, screen
 from rules.checker.context import Context
+from rules.checker.eras import Era
 from rules.checker.evaluate import evaluate
 from rules.checker.plans import plan_of
-from rules.checker.violations import Verdict
+from rules.checker.violations import ACCEPTED, Verdict
 from rules.edge.cache import Snapshot, SnapshotCache
 from rules.errors import SnapshotNotFoundError
 from rules.model.models import ExchangeInfo
@@ -167,6 +168,10 @@ class _Snapshots:
             self.timeline: list[Snapshot] = rules.in_force()
             self.times = np.array([s.server_time for s in self.timeline], dtype=np.int64)
             self.loaded: dict[int, ExchangeInfo] = {}
+            #: Loaded snapshots by what judging depends on: two days with the same
+            #: rules in the same era share one (and its compiled plans).
+            self.same: dict[object, int] = {}
+            self.representative: dict[int, int] = {}
         elif isinstance(rules, ExchangeInfo):
             self.info = rules
         else:
@@ -180,6 +185,20 @@ class _Snapshots:
             assert self.cache is not None
             info = self.loaded[index] = self.cache.load(self.timeline[index])
         return info
+
+    def judged_by(self, index: int) -> int:
+        """The index of the loaded snapshot that judges like snapshot ``index``: the first
+        one with the same symbols and exchange filters in the same rule era (D17)."""
+        found = self.representative.get(index)
+        if found is None:
+            info = self.load(index)
+            key = (Era.at(info.server_time), info.exchange_filters, info.symbols)
+            try:
+                found = self.same.setdefault(key, index)
+            except TypeError:  # pragma: no cover - every model is hashable (frozen)
+                found = index
+            self.representative[index] = found
+        return found
 
 
 def _millis(column: pa.ChunkedArray, name: str, first_row: int) -> np.ndarray:
@@ -236,6 +255,9 @@ def _check(
                 f"row {first_row + row}: no snapshot in {str(snapshots.cache.directory)!r} "
                 f"at or before serverTime {int(ms[row])}"
             )
+        distinct = np.unique(index)
+        judges = np.array([snapshots.judged_by(int(k)) for k in distinct], dtype=np.int64)
+        index = judges[np.searchsorted(distinct, index)]
         parts: list[pa.Table] = []
         order: list[np.ndarray] = []
         for k in np.unique(index):
@@ -302,57 +324,81 @@ def _judge(
 def _exact(
     body: pa.Table, info: ExchangeInfo, rest: np.ndarray, first_row: int, rows: np.ndarray
 ) -> pa.Table:
-    """``evaluate``'s verdict for each row of ``rest``, then one accepted verdict."""
+    """``evaluate``'s verdict for each row of ``rest``, then one accepted verdict.
+
+    Equal verdicts are built once: the table holds each distinct verdict and is
+    expanded by index (``take``), so a million rows with a few dozen distinct
+    rejections cost a few dozen Arrow rows to build.
+    """
     context_names = [c for c in body.column_names if c in CONTEXT_COLUMNS]
     order_names = [c for c in body.column_names if c not in CONTEXT_COLUMNS]
     picked = body.take(pa.array(rest)) if len(rest) != body.num_rows else body
-    params_rows = picked.select(order_names).to_pylist()
-    context_rows = picked.select(context_names).to_pylist() if context_names else None
-    contexts: dict[object, Context] = {}
-    accepted: list[bool] = []
-    violations: list[list[dict[str, Any]]] = []
-    unchecked: list[list[str]] = []
-    for i, row in enumerate(params_rows):
-        params = {k: v for k, v in row.items() if v is not None}
+    order_values = [picked[c].to_pylist() for c in order_names]
+    context_values = [picked[c].to_pylist() for c in context_names]
+    contexts: dict[object, Context | None] = {}
+    verdicts: list[Verdict] = [ACCEPTED]
+    distinct: dict[tuple[object, ...], int] = {_shown(ACCEPTED): 0}
+    index = np.empty(len(rest) + 1, dtype=np.int64)
+    no_context = (None,) * len(context_names)
+    for i, values in enumerate(zip(*order_values, strict=True)):
+        params = {k: v for k, v in zip(order_names, values, strict=True) if v is not None}
         context = None
-        if context_rows is not None:
-            context = _context(context_rows[i], contexts, first_row + int(rows[rest[i]]))
+        if context_names:
+            own = tuple(column[i] for column in context_values)
+            if own != no_context:
+                context = _context(context_names, own, contexts, first_row + int(rows[rest[i]]))
         verdict = evaluate(info, params, context)
-        accepted.append(verdict.accepted)
-        violations.append(_violations(verdict))
-        unchecked.append(list(verdict.unchecked))
-    accepted.append(True)
-    violations.append([])
-    unchecked.append([])
-    return pa.table(
+        if verdict is ACCEPTED:
+            index[i] = 0
+            continue
+        key = _shown(verdict)
+        found = distinct.get(key)
+        if found is None:
+            found = distinct[key] = len(verdicts)
+            verdicts.append(verdict)
+        index[i] = found
+    index[len(rest)] = 0
+    table = pa.table(
         [
-            pa.array(accepted, pa.bool_()),
-            pa.array(violations, pa.list_(VIOLATION_TYPE)),
-            pa.array(unchecked, pa.list_(pa.string())),
+            pa.array([v.accepted for v in verdicts], pa.bool_()),
+            pa.array([_violations(v) for v in verdicts], pa.list_(VIOLATION_TYPE)),
+            pa.array([list(v.unchecked) for v in verdicts], pa.list_(pa.string())),
         ],
         schema=VERDICT_SCHEMA,
     )
+    return table.take(pa.array(index))
 
 
-def _context(row: dict[str, Any], memo: dict[object, Context], number: int) -> Context | None:
-    own = {k: (tuple(v) if isinstance(v, list) else v) for k, v in row.items() if v is not None}
-    if not own:
-        return None
-    key = tuple(own.items())
+def _context(
+    names: list[str], values: tuple[Any, ...], memo: dict[object, Context | None], number: int
+) -> Context | None:
+    """The context of one row's context columns (nulls left out), built once per value."""
+    key = tuple(tuple(v) if isinstance(v, list) else v for v in values)
     try:
-        context = memo.get(key)
-    except TypeError:  # pragma: no cover - an unhashable value: build it each time
-        key, context = None, None
-    if context is None:
-        try:
-            context = Context.from_mapping(own)
-        except ValueError as error:
-            raise ValueError(f"row {number}: {error}") from None
-        if key is not None:
-            if len(memo) >= _CONTEXT_MEMO:
-                memo.clear()
-            memo[key] = context
+        return memo[key]
+    except KeyError:
+        pass
+    except TypeError:  # pragma: no cover - an unhashable value: built each time
+        key = None
+    own = {k: v for k, v in zip(names, values, strict=True) if v is not None}
+    try:
+        context = Context.from_mapping(own)
+    except ValueError as error:
+        raise ValueError(f"row {number}: {error}") from None
+    if key is not None:
+        if len(memo) >= _CONTEXT_MEMO:
+            memo.clear()
+        memo[key] = context
     return context
+
+
+def _shown(verdict: Verdict) -> tuple[object, ...]:
+    """What the output shows of a verdict (equal keys: equal output rows)."""
+    return (
+        verdict.accepted,
+        verdict.unchecked,
+        *[(v.code, v.msg, v.filter_type, getattr(v, "leg", None)) for v in verdict.violations],
+    )
 
 
 def _violations(verdict: Verdict) -> list[dict[str, Any]]:

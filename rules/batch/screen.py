@@ -13,11 +13,12 @@ check tests (and nothing it does not):
   read may hold anything but ``""``);
 - the context: no ``permissions``; every counter given and below its maximum;
   every context value one :meth:`Context.from_mapping` reads;
-- the grids, exactly: the value scaled to an int64 by the step's places
-  (``price × 10**places``; a value that does not fit, or has digits past the
-  step's places that are not zeros, is not screened);
-- every bound (price, quantity, notional, the percent bands times the market
-  price), in float64 *with a margin* (:data:`MARGIN`, far above float64's
+- the grids and the price and quantity bounds, exactly: the value scaled to an
+  int64 by the step's places (``price × 10**places``; a value that does not fit,
+  or has digits past the step's places that are not zeros, is not screened), the
+  bounds scaled and rounded inward;
+- the products (notional, the percent bands times the market price), and the
+  bounds of a value without a grid, in float64 *with a margin* (:data:`MARGIN`, far above float64's
   rounding of a parse or a product): a row within the margin of a bound is not
   screened.
 
@@ -28,7 +29,9 @@ public vectors and on ``rules.testing``'s orders.
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
+from fractions import Fraction
 from typing import Final
 
 import numpy as np
@@ -141,8 +144,11 @@ def _bounds_hold(
 ) -> np.ndarray:
     p = price_f[rows]
     q = quantity_f[rows]
-    ok = _within(p, bounds.price_low, bounds.price_high)
-    ok &= _within(q, bounds.quantity_low, bounds.quantity_high)
+    ok = np.ones(len(rows), dtype=bool)
+    if bounds.price_step is None:  # no grid, no scale: the bounds with a margin
+        ok &= _within(p, bounds.price_low, bounds.price_high)
+    if bounds.quantity_step is None:
+        ok &= _within(q, bounds.quantity_low, bounds.quantity_high)
     notional = p * q
     if bounds.notional_low > 0:
         ok &= notional >= float(bounds.notional_low) * (1 + MARGIN)
@@ -168,9 +174,11 @@ def _bounds_hold(
         ok &= no_up | (p <= reference * up * (1 - MARGIN))
         ok &= ~np.isnan(reference)
     if bounds.price_step is not None and ok.any():
-        ok &= _on_grid(price, rows, bounds.price_step)
+        ok &= _on_grid_within(price, rows, bounds.price_step, bounds.price_low, bounds.price_high)
     if bounds.quantity_step is not None and ok.any():
-        ok &= _on_grid(quantity, rows, bounds.quantity_step)
+        ok &= _on_grid_within(
+            quantity, rows, bounds.quantity_step, bounds.quantity_low, bounds.quantity_high
+        )
     return ok
 
 
@@ -194,8 +202,11 @@ def _market_price(
     return fallback
 
 
-def _on_grid(strings: pa.Array, rows: np.ndarray, step: Decimal) -> np.ndarray:
-    """Exactly ``value % step == 0``, on int64 values scaled by the step's places."""
+def _on_grid_within(
+    strings: pa.Array, rows: np.ndarray, step: Decimal, low: Decimal, high: Decimal
+) -> np.ndarray:
+    """Exactly ``value % step == 0`` and ``low <= value <= high``, on int64 values scaled
+    by the step's places (a value that does not fit is not screened)."""
     _, digits, exponent = step.as_tuple()  # no arithmetic, so no context: as written
     assert isinstance(exponent, int)
     while len(digits) > 1 and digits[-1] == 0:  # 0.01000000 is 1E-2: 2 places
@@ -218,7 +229,19 @@ def _on_grid(strings: pa.Array, rows: np.ndarray, step: Decimal) -> np.ndarray:
     joined = pc.binary_join_element_wise(whole, head, "")
     safe = pc.if_else(fits, joined, "0")
     scaled = pc.cast(safe, pa.int64()).to_numpy(zero_copy_only=False)
-    return fits_np & (scaled % step_int == 0)
+    ok = fits_np & (scaled % step_int == 0)
+    # The bounds on the same scale, rounded inward: exact for integer values.
+    scale = Fraction(10) ** places
+    lowest = math.ceil(Fraction(low) * scale)
+    if lowest >= 2**63:
+        return np.zeros(len(rows), dtype=bool)
+    if lowest > 0:
+        ok &= scaled >= lowest
+    if high != INFINITY:
+        highest = math.floor(Fraction(high) * scale)
+        if highest < 2**63:
+            ok &= scaled <= highest
+    return ok
 
 
 # --------------------------------------------------------------------------- whole columns
