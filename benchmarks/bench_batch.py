@@ -74,7 +74,9 @@ def _symbols(info: ExchangeInfo, count: int = 40) -> list[str]:
             continue
         if s.filter(PercentPriceBySideFilter) is None:
             continue
-        if s.quote_asset in ("USDT", "BTC", "BUSD") and set(TYPES) - {"STOP_LOSS"} <= set(s.order_types or ()):
+        if s.quote_asset in ("USDT", "BTC", "BUSD") and set(TYPES) - {"STOP_LOSS"} <= set(
+            s.order_types or ()
+        ):
             out.append(s.symbol)
     return out[:count]
 
@@ -129,14 +131,16 @@ def workload(info: ExchangeInfo, n: int, seed: int = 14) -> pa.Table:
             symbol.filter(LotSizeFilter),
             symbol.filter(NotionalFilter),
         )
-        assert pf and ls and nf
+        assert pf
+        assert ls
+        assert nf
         tick_places, step_places = _places(pf.tick_size), _places(ls.step_size)
         tick = int(pf.tick_size.scaleb(tick_places))
         step = int(ls.step_size.scaleb(step_places))
         # A market price: 1000 ticks above minPrice or more, well inside the filters.
         base = max(float(pf.min_price) * 1000, float(pf.tick_size) * 10_000, 1.0)
         base = min(base, float(pf.max_price) / 100 if pf.max_price else base)
-        avg_int = int(round(base * 10**tick_places / tick)) * tick
+        avg_int = round(base * 10**tick_places / tick) * tick
         price_int = (np.round(avg_int * (1 + drift[rows]) / tick) * tick).astype(np.int64)
         notional = float(nf.min_notional or 10) * sizes[rows]
         qty = notional / (price_int / 10**tick_places)
@@ -208,6 +212,10 @@ def four_filters(info: ExchangeInfo) -> Any:
                 s.filter(PercentPriceBySideFilter),
             )
         pf, ls, nf, pp = f
+        assert pf
+        assert ls
+        assert nf
+        assert pp
         price = Decimal(row["price"] or "0")
         quantity = Decimal(row["quantity"] or "0")
         ok = pf.min_price <= price <= pf.max_price and not price % pf.tick_size
@@ -255,7 +263,8 @@ def bench_single(info: ExchangeInfo, table: pa.Table) -> float:
         lambda: [evaluate(info, p, c) for p, c in zip(params, contexts, strict=True)]
     )
     print(
-        f"evaluate loop: {loop_s:.2f} s = {n / loop_s:,.0f} rows/s; batch is {loop_s / batch_s:.1f}x"
+        f"evaluate loop: {loop_s:.2f} s = {n / loop_s:,.0f} rows/s; "
+        f"batch is {loop_s / batch_s:.1f}x"
     )
     check = four_filters(info)
     plain = table.select(["symbol", "side", "price", "quantity", "avgPrice"]).to_pylist()
@@ -322,7 +331,7 @@ def bench_memory(table: pa.Table, directory: Path) -> None:
     with pq.ParquetWriter(big, table.schema) as writer:
         for _ in range(10):
             writer.write_table(table, row_group_size=131_072)
-    whole, rc, rss = _max_rss_run(
+    whole, _, rss = _max_rss_run(
         [
             "check",
             "--exchange-info",
@@ -353,15 +362,13 @@ def bench_snapshots(info: ExchangeInfo, table: pa.Table, directory: Path, batch_
     small = load_path(SNAPSHOT, symbols=names)
     check_table(table.slice(0, 1000), small)
     single_s, _ = timed(lambda: check_table(table, small, keep=["id"]))
-    per_row_s, out = timed(lambda: check_table(timed_table, cache, time_column="ts", keep=["id"]))
+    per_row_s, _ = timed(lambda: check_table(timed_table, cache, time_column="ts", keep=["id"]))
     print(
         f"365 daily snapshots: {per_row_s:.2f} s (loading them included) vs one snapshot "
         f"{single_s:.2f} s: {per_row_s / single_s:.2f}x"
     )
     warm_s, _ = timed(lambda: check_table(timed_table, cache, time_column="ts", keep=["id"]))
-    print(
-        f"  again (cache's loaded-snapshot memo warm for its last {cache.max_loaded}): {warm_s:.2f} s"
-    )
+    print(f"  again (the cache keeps its last {cache.max_loaded} loaded): {warm_s:.2f} s")
     start = time.perf_counter()
     for i in range(100_000):
         cache.at(start_ms + (i * 7919 % 365) * DAY_MS + 5)

@@ -215,7 +215,7 @@ def _millis(column: pa.ChunkedArray, name: str, first_row: int) -> np.ndarray:
     if column.null_count:
         row = first_row + int(np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False))[0])
         raise ValueError(f"column {name!r}, row {row}: the time is null")
-    return column.to_numpy()
+    return np.asarray(column.to_numpy())
 
 
 # --------------------------------------------------------------------------- the check
@@ -373,7 +373,7 @@ def _context(
     names: list[str], values: tuple[Any, ...], memo: dict[object, Context | None], number: int
 ) -> Context | None:
     """The context of one row's context columns (nulls left out), built once per value."""
-    key = tuple(tuple(v) if isinstance(v, list) else v for v in values)
+    key: tuple[object, ...] | None = tuple(tuple(v) if isinstance(v, list) else v for v in values)
     try:
         return memo[key]
     except KeyError:

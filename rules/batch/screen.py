@@ -265,7 +265,7 @@ def _rows_of_simple_shape(
             ok &= null | ~_bools(pc.fill_null(pc.equal(column, ""), False))
         elif name == "newClientOrderId":
             ok &= null  # a non-string client id: the general path reads it
-    return ok
+    return np.asarray(ok, dtype=bool)
 
 
 def _context(body: pa.Table, n: int) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
@@ -318,9 +318,10 @@ def _camel(attribute: str) -> str:
 
 def _string(column: pa.ChunkedArray) -> pa.Array | None:
     kind = column.type
-    if pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type):
+    dictionary = pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type)
+    if dictionary or pa.types.is_large_string(kind):  # pandas 3's strings: one type here
         column = column.cast(pa.string())
-    elif not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+    elif not pa.types.is_string(kind):
         return None
     return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
@@ -355,8 +356,8 @@ def _floats(strings: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """The float64 of each plain decimal string (correctly rounded); NaN for anything else."""
     readable = pc.match_substring_regex(strings, r"^[0-9]{1,40}(?:\.[0-9]{1,40})?$")
     safe = pc.if_else(pc.fill_null(readable, False), strings, "NaN")
-    return pc.cast(safe, pa.float64()).to_numpy(zero_copy_only=False)
+    return np.asarray(pc.cast(safe, pa.float64()).to_numpy(zero_copy_only=False))
 
 
 def _codes(encoded: pa.DictionaryArray) -> np.ndarray:
-    return pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    return np.asarray(pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False))
