@@ -241,7 +241,7 @@ def _on_grid_within(
         highest = math.floor(Fraction(high) * scale)
         if highest < 2**63:
             ok &= scaled <= highest
-    return ok
+    return np.asarray(ok, dtype=bool)
 
 
 # --------------------------------------------------------------------------- whole columns

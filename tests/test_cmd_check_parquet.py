@@ -1,0 +1,150 @@
+"""``rules check --input orders.parquet --output verdicts.parquet``: the columnar check
+from the shell, by batch, kept columns, snapshots per row from a cache."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from rules.batch import check_table
+from rules.cli import columns
+from rules.cli.main import Streams, run
+from rules.edge.cache import SnapshotCache
+from rules.model.load import dumps
+from tests.test_batch import INFO, limit_rows, table_of
+
+
+def cli(*argv: str, tty: bool = False) -> tuple[int, str, str]:
+    class Err(io.StringIO):
+        def isatty(self) -> bool:
+            return tty
+
+    streams = Streams(io.StringIO(), io.StringIO(), Err())
+    code = run(list(argv), streams=streams)
+    return code, streams.stdout.getvalue(), streams.stderr.getvalue()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    info = tmp_path / "info.json"
+    info.write_text(dumps(INFO))
+    rows = [{**r, "id": i} for i, r in enumerate(limit_rows(40))]
+    orders = tmp_path / "orders.parquet"
+    pq.write_table(table_of(rows), orders, row_group_size=16)
+    return {"info": info, "orders": orders, "out": tmp_path / "verdicts.parquet"}
+
+
+def test_parquet_in_parquet_out(files: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(columns, "BATCH_ROWS", 7)  # several batches per row group
+    code, stdout, stderr = cli(
+        "check", "--exchange-info", str(files["info"]), "--input", str(files["orders"]),
+        "--output", str(files["out"]), "--keep", "id",
+    )  # fmt: skip
+    assert (code, stdout, stderr) == (1, "", "")  # some are rejected: exit 1
+    got = pq.read_table(files["out"])
+    want = check_table(pq.read_table(files["orders"]), INFO, keep=["id"])
+    assert got.equals(want)
+    assert got["id"].to_pylist() == list(range(40))
+
+
+def test_jsonl_output(files: dict[str, Path]) -> None:
+    out = files["out"].with_suffix(".jsonl")
+    code, _, stderr = cli(
+        "check", "--exchange-info", str(files["info"]), "--input", str(files["orders"]),
+        "--output", str(out), "--keep", "id",
+    )  # fmt: skip
+    assert (code, stderr) == (1, "")
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    want = check_table(pq.read_table(files["orders"]), INFO, keep=["id"]).to_pylist()
+    assert lines == want
+
+
+def test_all_accepted_exits_0_and_progress_on_a_terminal(tmp_path: Path) -> None:
+    info = tmp_path / "info.json"
+    info.write_text(dumps(INFO))
+    orders = tmp_path / "ok.parquet"
+    row = {"symbol": "XY", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+           "price": "1.5", "quantity": "1"}  # fmt: skip
+    pq.write_table(pa.Table.from_pylist([row] * 10), orders)
+    argv = ["check", "--exchange-info", str(info), "--input", str(orders), "--output",
+            str(tmp_path / "v.parquet")]  # fmt: skip
+    code, _, stderr = cli(*argv)
+    assert (code, stderr) == (0, "")  # silent when stderr is not a terminal
+    code, _, stderr = cli(*argv, tty=True)
+    assert code == 0
+    assert "10.0/10.0" in stderr  # tqdm's bar, rows
+
+
+def test_snapshot_per_row_from_a_cache(tmp_path: Path) -> None:
+    cache = SnapshotCache(tmp_path / "cache")
+    raw: dict[str, Any] = json.loads(dumps(INFO))
+    for ms in (1_000, 2_000):
+        cache.save({**raw, "serverTime": ms})
+    rows = [{**r, "ts": 1_500 + i} for i, r in enumerate(limit_rows(6))]
+    orders = tmp_path / "orders.parquet"
+    pq.write_table(table_of(rows), orders)
+    out = tmp_path / "v.parquet"
+    code, _, stderr = cli(
+        "check", "--cache", str(cache.directory), "--time-column", "ts", "--input", str(orders),
+        "--output", str(out), "--keep", "ts",
+    )  # fmt: skip
+    assert (code, stderr) == (1, "")
+    want = check_table(pq.read_table(orders), cache, time_column="ts", keep=["ts"])
+    assert pq.read_table(out).equals(want)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--input", "{orders}"], "rules check: error: --input needs one of --exchange-info or"),
+        (["--exchange-info", "{info}", "--input", "{orders}"], "rules: --input needs --output"),
+        (["--exchange-info", "{info}", "--output", "x.parquet"], "rules: --output goes with"),
+        (
+            [
+                "--exchange-info",
+                "{info}",
+                "--input",
+                "{orders}",
+                "--output",
+                "{out}",
+                "--keep",
+                "nope",
+            ],
+            "rules: no column 'nope' in the orders",
+        ),
+        (
+            ["--cache", "{empty}", "--input", "{orders}", "--output", "{out}"],
+            "rules: --cache judges each row at its time: name it with --time-column",
+        ),
+        (
+            [
+                "--cache",
+                "{empty}",
+                "--time-column",
+                "id",
+                "--input",
+                "{orders}",
+                "--output",
+                "{out}",
+            ],
+            "rules: no snapshot in",
+        ),
+        (
+            ["--exchange-info", "{info}", "--input", "{info}", "--output", "{out}"],
+            "rules: ",
+        ),
+    ],
+)
+def test_errors(files: dict[str, Path], tmp_path: Path, argv: list[str], message: str) -> None:
+    paths = {**{k: str(v) for k, v in files.items()}, "empty": str(tmp_path / "empty")}
+    code, stdout, stderr = cli("check", *[a.format(**paths) for a in argv])
+    assert (code, stdout) == (2, "")
+    assert message in stderr
+    assert "Traceback" not in stderr
+    assert stderr.count("\n") <= 4  # a usage error prints the usage (3 lines)
