@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -148,3 +148,64 @@ def test_errors(files: dict[str, Path], tmp_path: Path, argv: list[str], message
     assert message in stderr
     assert "Traceback" not in stderr
     assert stderr.count("\n") <= 4  # a usage error prints the usage (3 lines)
+
+
+class TestWrappedLines:
+    """JSON Lines: a wrapped line may carry --keep keys and the --time-column key."""
+
+    ORDER: ClassVar[dict[str, Any]] = {
+        "symbol": "XY", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC", "quantity": "1"
+    }  # fmt: skip
+
+    def run_lines(self, argv: list[str], lines: list[dict[str, Any]]) -> tuple[int, list[Any], str]:
+        stdin = io.StringIO("".join(json.dumps(line) + "\n" for line in lines))
+        streams = Streams(stdin, io.StringIO(), io.StringIO())
+        code = run(["check", *argv], streams=streams)
+        out = [json.loads(line) for line in streams.stdout.getvalue().splitlines()]  # type: ignore[attr-defined]
+        return code, out, streams.stderr.getvalue()  # type: ignore[attr-defined]
+
+    def test_keep(self, files: dict[str, Path]) -> None:
+        lines: list[dict[str, Any]] = [
+            {"params": {**self.ORDER, "price": "1.5"}, "id": "a-1", "ts": 5},
+            {"params": {**self.ORDER, "price": "1.505"}, "id": "a-2"},
+        ]
+        code, out, stderr = self.run_lines(
+            ["--exchange-info", str(files["info"]), "--keep", "id,ts"], lines
+        )
+        assert (code, stderr) == (1, "")
+        assert [(o["id"], o["ts"], o["accepted"]) for o in out] == [
+            ("a-1", 5, True),
+            ("a-2", None, False),
+        ]
+        assert out[1]["violations"][0]["filterType"] == "PRICE_FILTER"
+
+    def test_unknown_key_names_what_is_known(self, files: dict[str, Path]) -> None:
+        lines = [{"params": {**self.ORDER, "price": "1.5"}, "id": 1, "tss": 5}]
+        code, out, stderr = self.run_lines(
+            ["--exchange-info", str(files["info"]), "--keep", "id,ts"], lines
+        )
+        assert code == 1
+        assert out[0]["violations"][0]["code"] == -1135
+        assert "unknown key 'tss' beside params (known: context, method, id, ts)" in stderr
+
+    def test_snapshot_per_line(self, tmp_path: Path) -> None:
+        cache = SnapshotCache(tmp_path / "cache")
+        raw: dict[str, Any] = json.loads(dumps(INFO))
+        cache.save({**raw, "serverTime": 1_000})
+        tighter = json.loads(json.dumps(raw).replace('"tickSize": "0.01"', '"tickSize": "0.1"'))
+        cache.save({**tighter, "serverTime": 2_000})
+        lines: list[dict[str, Any]] = [
+            {"params": {**self.ORDER, "price": "1.55"}, "ts": 1_500},
+            {"params": {**self.ORDER, "price": "1.55"}, "ts": 2_500},
+            {"params": {**self.ORDER, "price": "1.55"}, "ts": 500},
+            {"params": {**self.ORDER, "price": "1.55"}},
+        ]
+        code, out, stderr = self.run_lines(
+            ["--cache", str(cache.directory), "--time-column", "ts", "--keep", "ts"], lines
+        )
+        assert code == 1
+        assert [o["accepted"] for o in out] == [True, False, False, False]
+        assert out[1]["violations"][0]["filterType"] == "PRICE_FILTER"
+        assert out[2]["error"].startswith("line 3: no snapshot in")
+        assert out[3]["error"].startswith("line 4: ts: expected milliseconds since the epoch")
+        assert stderr.count("\n") == 2

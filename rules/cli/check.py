@@ -39,6 +39,7 @@ from rules.cli.lines import (
     read_line,
 )
 from rules.cli.streams import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, Streams
+from rules.errors import RulesError
 from rules.model.models import ExchangeInfo
 from rules.model.numbers import to_plain_string
 
@@ -70,18 +71,20 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--keep",
         metavar="COLUMNS",
-        help="with --input: comma-separated columns copied to the output (an id, a time)",
+        help="comma-separated columns (with --input) or keys beside a wrapped line's params "
+        "copied to each verdict (an id, a time)",
     )
     parser.add_argument(
         "--cache",
         metavar="DIR",
-        help="with --input: judge each row by the snapshot of this cache in force at "
+        help="judge each row (or wrapped line) by the snapshot of this cache in force at "
         "its --time-column (instead of --exchange-info)",
     )
     parser.add_argument(
         "--time-column",
         metavar="NAME",
-        help="with --cache: the column of each order's time (ms since the epoch, or timestamps)",
+        help="with --cache: the column (or key beside params) of each order's time "
+        "(ms since the epoch)",
     )
     parser.add_argument(
         "--format",
@@ -108,11 +111,17 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace, streams: Streams) -> int:
     if args.input is not None:
         return _run_columns(args, streams)
-    for option in ("output", "keep", "cache", "time_column"):
-        if getattr(args, option) is not None:
-            flag = "--" + option.replace("_", "-")
-            streams.stderr.write(f"rules: {flag} goes with --input (a Parquet file)\n")
+    if args.output is not None:
+        streams.stderr.write("rules: --output goes with --input (a Parquet file)\n")
+        return EXIT_ERROR
+    if args.keep is not None or args.cache is not None:
+        if args.format != "json":
+            streams.stderr.write("rules: --keep and --cache write JSON verdicts (--format json)\n")
             return EXIT_ERROR
+        return _run_wrapped(args, streams)
+    if args.time_column is not None:
+        streams.stderr.write("rules: --time-column goes with --cache\n")
+        return EXIT_ERROR
     if args.exchange_info is None:
         streams.stderr.write(
             f"{args.usage}rules check: error: the following arguments are required: "
@@ -128,6 +137,66 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
         rejected, uncertain = _run_text(info, defaults, streams)
     else:
         rejected, uncertain = _run_json(info, defaults, streams, explain=args.explain)
+    return EXIT_REJECTED if rejected or (args.strict and uncertain) else EXIT_OK
+
+
+def _run_wrapped(args: argparse.Namespace, streams: Streams) -> int:
+    """JSON Lines whose wrapped lines carry ``--keep`` keys (echoed in each verdict) and,
+    with ``--cache``, the ``--time-column`` key that picks the snapshot in force."""
+    from rules.cli.lines import _load_context
+    from rules.edge.cache import SnapshotCache
+    from rules.errors import LoadError, SnapshotNotFoundError
+    from rules.model.load import load_path
+
+    if (args.exchange_info is None) == (args.cache is None):
+        streams.stderr.write(
+            f"{args.usage}rules check: error: give one of --exchange-info or --cache\n"
+        )
+        return EXIT_ERROR
+    if args.cache is not None and args.time_column is None:
+        streams.stderr.write("rules: --cache judges each line at its time: name --time-column\n")
+        return EXIT_ERROR
+    keep = [name for name in (args.keep or "").split(",") if name]
+    beside = frozenset(keep) | ({args.time_column} if args.time_column else set())
+    cache = None
+    info = None
+    try:
+        defaults = _load_context(args.context) if args.context is not None else {}
+        if args.cache is not None:
+            cache = SnapshotCache(args.cache)
+            cache.latest()  # an empty cache: its error says what it looks for
+        else:
+            info = load_path(args.exchange_info)
+    except (ValueError, RulesError) as failure:
+        streams.stderr.write(f"rules: {' '.join(str(failure).split())}\n")
+        return EXIT_ERROR
+    default_context = Context.from_mapping(defaults)
+    contexts: dict[str, Context] = {}
+    rejected = uncertain = False
+    for number, line in enumerate(streams.stdin, 1):
+        kept: dict[str, Any] = {}
+        params, context, problem = read_line(line, defaults, default_context, contexts, beside, kept)
+        verdict = bad_line()
+        if problem is None and params is not None:
+            judge = info
+            if cache is not None:
+                when = kept.get(args.time_column)
+                try:
+                    judge = cache.load_at(when)  # type: ignore[arg-type]
+                except (TypeError, ValueError) as bad_time:
+                    problem = f"{args.time_column}: {bad_time}"
+                except (SnapshotNotFoundError, LoadError) as not_found:
+                    problem = " ".join(str(not_found).split())
+            if judge is not None and problem is None:
+                verdict = evaluate(judge, params, context)
+        rejected = rejected or not verdict.accepted
+        uncertain = uncertain or bool(verdict.unchecked)
+        out = {name: kept.get(name) for name in keep}
+        out.update(verdict.to_json())
+        if problem is not None:
+            out["error"] = f"line {number}: {problem}"
+            streams.stderr.write(f"rules: line {number}: {problem}\n")
+        streams.stdout.write(json.dumps(out, default=str) + "\n")
     return EXIT_REJECTED if rejected or (args.strict and uncertain) else EXIT_OK
 
 

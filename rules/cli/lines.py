@@ -237,11 +237,15 @@ def read_line(
     defaults: Mapping[str, Any],
     default_context: Context,
     contexts: dict[str, Context],
+    beside: frozenset[str] = frozenset(),
+    kept: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any] | None, Context, str | None]:
     """One input line: its params, its context, and an error detail when it cannot be read.
 
     The params are ``None`` when the line has none to show; with an error they
     may be there (a wrapped line whose context is bad) but are not to be judged.
+    A wrapped line may carry the keys of ``beside`` next to ``params`` (an id, a
+    time: ``rules check --keep``); their values go into ``kept``.
     """
     if type(line) is _Unreadable:
         return None, default_context, str(line)
@@ -265,13 +269,12 @@ def read_line(
     params = obj["params"]
     if not isinstance(params, dict):
         return None, default_context, "params is not a JSON object"
-    extra = sorted(set(obj) - {"params", "context", "method"})
+    extra = sorted(set(obj) - {"params", "context", "method"} - beside)
     if extra:
-        return (
-            params,
-            default_context,
-            f"unknown key {extra[0]!r} beside params (known: context, method)",
-        )
+        known = ", ".join(["context", "method", *sorted(beside)])
+        return params, default_context, f"unknown key {extra[0]!r} beside params (known: {known})"
+    if kept is not None:
+        kept.update((key, obj[key]) for key in beside if key in obj)
     method = obj.get("method")
     if method not in PLACE_METHODS:
         return (
