@@ -48,8 +48,9 @@ def _info(name: str) -> ExchangeInfo:
 
 def expected(info: ExchangeInfo, row: dict[str, Any]) -> dict[str, Any]:
     """evaluate()'s verdict of a table row (nulls not sent), in the output's form."""
-    context = {k: v for k, v in row.items() if k in CONTEXT_COLUMNS and v is not None}
-    params = {k: v for k, v in row.items() if k not in CONTEXT_COLUMNS and v is not None}
+    # null, or NaN in a float column: not sent
+    context = {k: v for k, v in row.items() if k in CONTEXT_COLUMNS and v is not None and v == v}
+    params = {k: v for k, v in row.items() if k not in CONTEXT_COLUMNS and v is not None and v == v}
     verdict = evaluate(info, params, Context.from_mapping(context)).to_json()
     for v in verdict["violations"]:
         v["leg"] = None

@@ -68,8 +68,10 @@ class TestFromMapping:
             ({"avgPrce": "1"}, "context: unknown key 'avgPrce'"),
             ({"avgPrice": "1e5"}, "context.avgPrice: expected a decimal string, got '1e5'"),
             ({"avgPrice": True}, "context.avgPrice: expected a decimal, got True"),
-            # A float NaN is pandas' "missing": not given (TestNumpyAndPandas); an
-            # infinity or a Decimal NaN is a value, and not a price.
+            (
+                {"avgPrice": float("nan")},
+                "context.avgPrice: expected a finite, non-negative decimal",
+            ),
             (
                 {"avgPrice": float("inf")},
                 "context.avgPrice: expected a finite, non-negative decimal",

@@ -28,11 +28,20 @@ ALLOWED: dict[str, set[str]] = {
     "fixer": {"errors", "model", "checker"},
     "edge": {"errors", "model"},
     "interop": {"errors", "model", "checker"},
-    "cli": {"errors", "examples", "model", "checker", "fixer", "edge", "cli"},
+    "batch": {"errors", "model", "checker", "edge", "batch"},
+    "cli": {"errors", "examples", "model", "checker", "fixer", "edge", "batch", "cli"},
     "testing": {"errors", "model", "checker", "fixer", "testing"},
 }
 #: Third-party modules only these parts may import (``import rules`` never does).
-RESTRICTED = {"websocket": {"edge"}, "hypothesis": {"testing"}}
+RESTRICTED = {
+    "websocket": {"edge"},
+    "hypothesis": {"testing"},
+    "pyarrow": {"batch"},
+    "numpy": {"batch"},
+    "pandas": {"batch"},
+    "dask": {"batch"},
+    "tqdm": {"cli"},
+}
 
 
 def _module_name(path: Path) -> str:

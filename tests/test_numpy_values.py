@@ -47,14 +47,14 @@ class TestScalars:
         assert converted == expected
         assert type(converted) is type(expected)
 
-    @pytest.mark.parametrize(
-        "value", [None, float("nan"), np.float64("nan"), np.float32("nan"), pd.NA, pd.NaT]
-    )
+    @pytest.mark.parametrize("value", [None, np.float64("nan"), np.float32("nan"), pd.NA, pd.NaT])
     def test_absent(self, value: object) -> None:
         assert is_absent(value)
 
     @pytest.mark.parametrize(
-        "value", ["", "nan", 0, 0.0, np.int64(0), Decimal("NaN"), np.bool_(False), [1]]
+        # A Python float NaN is a malformed number (D29, -1100), not "missing".
+        "value",
+        ["", "nan", 0, 0.0, float("nan"), np.int64(0), Decimal("NaN"), np.bool_(False), [1]],
     )
     def test_present(self, value: object) -> None:
         assert not is_absent(value)
@@ -103,50 +103,49 @@ class TestOrders:
         assert evaluate(INFO, order) == evaluate(INFO, {**order, "trailingDelta": 100})
         assert read_order(order).trailing_delta == 100
 
-    @pytest.mark.parametrize("missing", [None, float("nan"), np.float64("nan"), pd.NA])
+    @pytest.mark.parametrize("missing", [None, np.float64("nan"), pd.NA])
     def test_missing_is_not_sent(self, missing: object) -> None:
         order = {**BASE, "stopPrice": missing, "icebergQty": missing, "trailingDelta": missing}
         assert evaluate(INFO, order) == evaluate(INFO, BASE)
         assert evaluate(INFO, order).accepted
 
-    def test_dataframe_records(self) -> None:
-        # to_dict("records") writes NaN for what a row lacks, a string column's too.
-        frame = pd.DataFrame(
-            [BASE, {**BASE, "type": "STOP_LOSS_LIMIT", "stopPrice": "9", "price": None}]
-        )
-        rows = frame.to_dict("records")
-        assert rows[0]["stopPrice"] != rows[0]["stopPrice"]  # NaN
-        verdicts = [evaluate(INFO, row) for row in rows]
-        assert verdicts[0].accepted
-        assert [v.code for v in verdicts[1].violations] == [
-            v.code
-            for v in evaluate(
-                INFO, {**BASE, "type": "STOP_LOSS_LIMIT", "stopPrice": "9", "price": None}
-            ).violations
-        ]
-        assert verdicts == [
-            evaluate(INFO, {k: v for k, v in row.items() if not is_absent(v)}) for row in rows
-        ]
+    def test_python_nan_stays_malformed(self) -> None:
+        # D29 (tests/test_validate.py): a Python float NaN is -1100, not "not sent".
+        verdict = evaluate(INFO, {**BASE, "quantity": float("nan")})
+        assert [v.code for v in verdict.violations] == [-1100]
+
+    def test_a_float_column_missing_value(self) -> None:
+        # A value read from a float column (Series[i], .at, .to_numpy()) is a numpy NaN:
+        # not sent. (np.nan itself, in object columns and to_dict rows, is a Python float:
+        # malformed, as above.)
+        missing = pd.Series([9.0, np.nan])[1]
+        assert type(missing) is np.float64
+        order = {**BASE, "stopPrice": missing, "icebergQty": pd.Series([np.nan])[0]}
+        assert evaluate(INFO, order) == evaluate(INFO, BASE)
 
 
 class TestContext:
     def test_from_mapping_numpy(self) -> None:
         context = Context.from_mapping(
-            {"avgPrice": np.float64(29400.1), "openOrders": np.int64(3), "lastPrice": np.nan}
+            {
+                "avgPrice": np.float64(29400.1),
+                "openOrders": np.int64(3),
+                "lastPrice": np.float64("nan"),
+            }
         )
         assert context.avg_price == Decimal("29400.1")
         assert context.open_orders == 3
         assert type(context.open_orders) is int
         assert context.last_price is None
 
-    @pytest.mark.parametrize("missing", [float("nan"), np.float64("nan"), pd.NA, None])
+    @pytest.mark.parametrize("missing", [np.float64("nan"), pd.NA, None])
     def test_missing_is_not_given(self, missing: object) -> None:
         assert Context.from_mapping({"avgPrice": missing, "openOrders": missing}) == Context()
 
     def test_direct_construction(self) -> None:
         context = Context(avg_price=np.float64(0.1), open_orders=np.int64(2))
         assert context == Context(avg_price=Decimal("0.1"), open_orders=2)
-        assert Context(avg_price=np.nan, open_orders=pd.NA) == Context()
+        assert Context(avg_price=np.float64("nan"), open_orders=pd.NA) == Context()
 
     @pytest.mark.parametrize(
         ("data", "message"),
@@ -160,7 +159,7 @@ class TestContext:
             ),
             ({"openOrders": np.int64(-1)}, "context.openOrders: expected a non-negative integer"),
             ({"openOrders": np.bool_(True)}, "context.openOrders: expected a non-negative integer"),
-            ({"avgPrce": np.nan}, "context: unknown key 'avgPrce'"),
+            ({"avgPrce": np.float64("nan")}, "context: unknown key 'avgPrce'"),
         ],
     )
     def test_clear_errors(self, data: dict[str, Any], message: str) -> None:

@@ -339,13 +339,15 @@ def _exact(
     verdicts: list[Verdict] = [ACCEPTED]
     distinct: dict[tuple[object, ...], int] = {_shown(ACCEPTED): 0}
     index = np.empty(len(rest) + 1, dtype=np.int64)
-    no_context = (None,) * len(context_names)
     for i, values in enumerate(zip(*order_values, strict=True)):
-        params = {k: v for k, v in zip(order_names, values, strict=True) if v is not None}
+        # null, or NaN in a float column (pandas' missing value): not sent
+        params = {
+            k: v for k, v in zip(order_names, values, strict=True) if v is not None and v == v
+        }
         context = None
         if context_names:
             own = tuple(column[i] for column in context_values)
-            if own != no_context:
+            if any(v is not None and v == v for v in own):
                 context = _context(context_names, own, contexts, first_row + int(rows[rest[i]]))
         verdict = evaluate(info, params, context)
         if verdict is ACCEPTED:
@@ -373,14 +375,16 @@ def _context(
     names: list[str], values: tuple[Any, ...], memo: dict[object, Context | None], number: int
 ) -> Context | None:
     """The context of one row's context columns (nulls left out), built once per value."""
-    key: tuple[object, ...] | None = tuple(tuple(v) if isinstance(v, list) else v for v in values)
+    key: tuple[object, ...] | None = tuple(
+        tuple(v) if isinstance(v, list) else (None if v != v else v) for v in values
+    )
     try:
         return memo[key]
     except KeyError:
         pass
     except TypeError:  # pragma: no cover - an unhashable value: built each time
         key = None
-    own = {k: v for k, v in zip(names, values, strict=True) if v is not None}
+    own = {k: v for k, v in zip(names, values, strict=True) if v is not None and v == v}
     try:
         context = Context.from_mapping(own)
     except ValueError as error:

@@ -175,7 +175,9 @@ def _run_wrapped(args: argparse.Namespace, streams: Streams) -> int:
     rejected = uncertain = False
     for number, line in enumerate(streams.stdin, 1):
         kept: dict[str, Any] = {}
-        params, context, problem = read_line(line, defaults, default_context, contexts, beside, kept)
+        params, context, problem = read_line(
+            line, defaults, default_context, contexts, beside, kept
+        )
         verdict = bad_line()
         if problem is None and params is not None:
             judge = info

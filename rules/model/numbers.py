@@ -208,16 +208,21 @@ _MISSING_TYPES = frozenset({"NAType", "NaTType"})
 
 
 def is_absent(value: object) -> bool:
-    """Whether ``value`` means "not sent": ``None``, a float NaN (Python's or numpy's),
-    ``pd.NA`` or ``pd.NaT``. ``Decimal("NaN")`` is a value (a malformed one), not absent.
+    """Whether ``value`` is pandas' or numpy's "missing": ``pd.NA``, ``pd.NaT``, or a
+    numpy float NaN (what a pandas column holds for a missing value), or ``None``.
+
+    A plain Python ``float("nan")`` is *not* absent: it is a malformed number (D29,
+    ``-1100``), as ``Decimal("NaN")`` is. (``df.to_dict("records")`` converts numpy
+    NaN to Python floats; drop those keys, or pass the table to :mod:`rules.batch`,
+    where a NaN in a float column is "not sent".)
 
     >>> is_absent(None), is_absent(float("nan")), is_absent("NaN"), is_absent(0)
-    (True, True, False, False)
+    (True, False, False, False)
     """
     if value is None:
         return True
     kind = type(value)
-    if kind is str or kind is int or kind is Decimal:
+    if kind is str or kind is int or kind is Decimal or kind is float:
         return False
     if kind.__name__ in _MISSING_TYPES:
         return True
