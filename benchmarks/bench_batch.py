@@ -283,12 +283,15 @@ def bench_single(info: ExchangeInfo, table: pa.Table) -> float:
 
 
 def _max_rss_run(argv: list[str]) -> tuple[float, int, int]:
-    """Seconds, exit code and peak RSS (KiB) of ``python -m rules`` in a fresh process."""
+    """Seconds, exit code and peak RSS (KiB, VmHWM) of ``rules`` in a fresh process."""
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork and exec, so a child
+    # of this (big) process would report this process's peak.
     code = (
-        "import resource, sys, time\n"
+        "import re, sys, time\n"
         "from rules.cli.main import main\n"
         "t = time.perf_counter(); rc = main(sys.argv[1:]); t = time.perf_counter() - t\n"
-        "print(t, rc, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]\n"
+        "print(t, rc, hwm)\n"
     )
     start = time.perf_counter()
     done = subprocess.run(
@@ -369,6 +372,17 @@ def bench_snapshots(info: ExchangeInfo, table: pa.Table, directory: Path, batch_
     )
     warm_s, _ = timed(lambda: check_table(timed_table, cache, time_column="ts", keep=["id"]))
     print(f"  again (the cache keeps its last {cache.max_loaded} loaded): {warm_s:.2f} s")
+    # Worst case: every day's rules differ (one symbol's maxPrice moves), so no two
+    # days share a loaded snapshot and its plans.
+    distinct = SnapshotCache(directory / "distinct")
+    for day in range(365):
+        raw["serverTime"] = start_ms + day * DAY_MS
+        for f in raw["symbols"][0]["filters"]:
+            if f["filterType"] == "PRICE_FILTER":
+                f["maxPrice"] = f"{900000 + day}.00000000"
+        distinct.save(raw)
+    distinct_s, _ = timed(lambda: check_table(timed_table, distinct, time_column="ts", keep=["id"]))
+    print(f"  365 snapshots that all differ: {distinct_s:.2f} s: {distinct_s / single_s:.2f}x")
     start = time.perf_counter()
     for i in range(100_000):
         cache.at(start_ms + (i * 7919 % 365) * DAY_MS + 5)
