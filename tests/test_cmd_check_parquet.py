@@ -104,6 +104,10 @@ def test_snapshot_per_row_from_a_cache(tmp_path: Path) -> None:
     [
         (["--input", "{orders}"], "rules check: error: --input needs one of --exchange-info or"),
         (["--exchange-info", "{info}", "--input", "{orders}"], "rules: --input needs --output"),
+        (
+            ["--exchange-info", "{info}", "--input", "{orders}", "--output", "{out}", "--explain"],
+            "rules: --input writes the verdicts' JSON fields",
+        ),
         (["--exchange-info", "{info}", "--output", "x.parquet"], "rules: --output goes with"),
         (
             [
@@ -179,6 +183,11 @@ class TestWrappedLines:
             ("a-2", None, False),
         ]
         assert out[1]["violations"][0]["filterType"] == "PRICE_FILTER"
+        _, explained, _ = self.run_lines(
+            ["--exchange-info", str(files["info"]), "--keep", "id", "--explain"], lines
+        )
+        assert explained[1]["id"] == "a-2"
+        assert explained[1]["violations"][0]["explanation"].startswith("price 1.505 ")
 
     def test_unknown_key_names_what_is_known(self, files: dict[str, Path]) -> None:
         lines = [{"params": {**self.ORDER, "price": "1.5"}, "id": 1, "tss": 5}]

@@ -194,7 +194,7 @@ def _run_wrapped(args: argparse.Namespace, streams: Streams) -> int:
         rejected = rejected or not verdict.accepted
         uncertain = uncertain or bool(verdict.unchecked)
         out = {name: kept.get(name) for name in keep}
-        out.update(verdict.to_json())
+        out.update(explained(verdict) if args.explain else verdict.to_json())
         if problem is not None:
             out["error"] = f"line {number}: {problem}"
             streams.stderr.write(f"rules: line {number}: {problem}\n")
@@ -211,8 +211,10 @@ def _run_columns(args: argparse.Namespace, streams: Streams) -> int:
             f"{args.usage}rules check: error: --input needs one of --exchange-info or --cache\n"
         )
         return EXIT_ERROR
-    if args.format != "json":
-        streams.stderr.write("rules: --format text reads stdin; --input writes --output\n")
+    if args.format != "json" or args.explain:
+        streams.stderr.write(
+            "rules: --input writes the verdicts' JSON fields (no --format text, no --explain)\n"
+        )
         return EXIT_ERROR
     try:
         defaults = _load_context(args.context) if args.context is not None else {}
