@@ -329,3 +329,36 @@ class TestSnapshotPerRow:
         text = pa.Table.from_pylist([{**LIMIT, "ts": "2021-06-01"}])
         with pytest.raises(ValueError, match="column 'ts': expected milliseconds"):
             check_table(text, cache, time_column="ts")
+
+
+class TestClasses:
+    """Rows lacking a context value some rule needs share their class's verdict."""
+
+    def test_each_class_gets_its_own_verdict(self) -> None:
+        info = snapshot(
+            filters=[
+                {
+                    "filterType": "PRICE_FILTER",
+                    "minPrice": "1",
+                    "maxPrice": "1000",
+                    "tickSize": "1",
+                },
+                {"filterType": "LOT_SIZE", "minQty": "1", "maxQty": "100", "stepSize": "1"},
+                {"filterType": "PERCENT_PRICE", "multiplierUp": "5", "multiplierDown": "0.2"},
+                {"filterType": "MAX_NUM_ORDERS", "maxNumOrders": 200},
+            ]
+        )
+        rows = [
+            {**LIMIT, "price": "1", "quantity": "1", "openOrders": count, "avgPrice": avg}
+            for count, avg in [(None, None), (0, None), (None, "1"), (0, "1"), (None, "100")]
+        ]
+        stats = BatchStats()
+        table = table_of(rows * 3)
+        assert_exact(info, table, stats)
+        got = check_table(table, info)["unchecked"].to_pylist()[:5]
+        assert got == [["PERCENT_PRICE", "MAX_NUM_ORDERS"], ["PERCENT_PRICE"], ["MAX_NUM_ORDERS"],
+                       [], ["MAX_NUM_ORDERS"]]  # fmt: skip
+        # Three classes (one per null pattern) judged once each, one sure pattern (all
+        # given), and the rows with avgPrice 100 (price 1 is out of the band) judged
+        # one by one.
+        assert (stats.screened, stats.exact) == (12, 3 + 3)

@@ -306,39 +306,80 @@ def _with_defaults(body: pa.Table, defaults: Mapping[str, Any] | None) -> pa.Tab
 def _judge(
     body: pa.Table, info: ExchangeInfo, stats: BatchStats, first_row: int, rows: np.ndarray
 ) -> pa.Table:
-    """The verdicts of ``body`` (rows of the input numbered ``rows``) against ``info``."""
+    """The verdicts of ``body`` (rows of the input numbered ``rows``) against ``info``.
+
+    Surely accepted rows (the screen) get ``ACCEPTED``; a class of rows that pass every
+    bound whose context is given (the screen's classes) gets the verdict ``evaluate``
+    gives its first row, if that verdict has no violation; every other row, and every
+    row of a class whose first row is rejected, is judged by ``evaluate``. Equal
+    verdicts are built once and expanded by index (``take``).
+    """
     n = body.num_rows
     plan_of(info)  # the plans the screen and the fast path share
-    sure = screen(body, info) if n else np.zeros(0, dtype=bool)
-    rest = np.flatnonzero(~sure)
+    if n:
+        sure, classes = screen(body, info)
+    else:
+        sure, classes = np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64)
+    verdicts: list[Verdict] = [ACCEPTED]
+    distinct: dict[tuple[object, ...], int] = {_shown(ACCEPTED): 0}
+
+    def number(verdict: Verdict) -> int:
+        key = _shown(verdict)
+        found = distinct.get(key)
+        if found is None:
+            found = distinct[key] = len(verdicts)
+            verdicts.append(verdict)
+        return found
+
+    position = np.zeros(n, dtype=np.int64)  # 0: ACCEPTED
+    judged = sure.copy()
+    maybe = np.flatnonzero(classes >= 0)
+    representatives = 0
+    if len(maybe):
+        class_ids, first = np.unique(classes[maybe], return_index=True)
+        chosen = maybe[first]
+        representatives = len(chosen)
+        found = _exact(body, info, chosen, first_row, rows)
+        own_class = np.searchsorted(class_ids, classes[maybe])
+        numbers = np.array(
+            [number(v) if v.accepted and not v.violations else -1 for v in found],
+            dtype=np.int64,
+        )
+        given = numbers[own_class]
+        covered = maybe[given >= 0]
+        position[covered] = given[given >= 0]
+        judged[covered] = True
+    rest = np.flatnonzero(~judged)
+    if len(rest):
+        position[rest] = [number(v) for v in _exact(body, info, rest, first_row, rows)]
     stats.rows += n
     stats.screened += n - len(rest)
-    stats.exact += len(rest)
-    verdicts = _exact(body, info, rest, first_row, rows)
-    # Row i's verdict: its exact verdict, or the one accepted verdict at the end.
-    position = np.full(n, len(rest), dtype=np.int64)
-    position[rest] = np.arange(len(rest))
-    return verdicts.take(pa.array(position))
+    stats.exact += len(rest) + representatives
+    table = pa.table(
+        [
+            pa.array([v.accepted for v in verdicts], pa.bool_()),
+            pa.array([_violations(v) for v in verdicts], pa.list_(VIOLATION_TYPE)),
+            pa.array([list(v.unchecked) for v in verdicts], pa.list_(pa.string())),
+        ],
+        schema=VERDICT_SCHEMA,
+    )
+    return table.take(pa.array(position))
 
 
 def _exact(
-    body: pa.Table, info: ExchangeInfo, rest: np.ndarray, first_row: int, rows: np.ndarray
-) -> pa.Table:
-    """``evaluate``'s verdict for each row of ``rest``, then one accepted verdict.
-
-    Equal verdicts are built once: the table holds each distinct verdict and is
-    expanded by index (``take``), so a million rows with a few dozen distinct
-    rejections cost a few dozen Arrow rows to build.
-    """
+    body: pa.Table, info: ExchangeInfo, picked_rows: np.ndarray, first_row: int, rows: np.ndarray
+) -> list[Verdict]:
+    """``evaluate``'s verdict for each row of ``picked_rows``, in order."""
     context_names = [c for c in body.column_names if c in CONTEXT_COLUMNS]
     order_names = [c for c in body.column_names if c not in CONTEXT_COLUMNS]
-    picked = body.take(pa.array(rest)) if len(rest) != body.num_rows else body
+    whole = len(picked_rows) == body.num_rows and bool(
+        (picked_rows == np.arange(body.num_rows)).all()
+    )
+    picked = body if whole else body.take(pa.array(picked_rows))
     order_values = [picked[c].to_pylist() for c in order_names]
     context_values = [picked[c].to_pylist() for c in context_names]
     contexts: dict[object, Context | None] = {}
-    verdicts: list[Verdict] = [ACCEPTED]
-    distinct: dict[tuple[object, ...], int] = {_shown(ACCEPTED): 0}
-    index = np.empty(len(rest) + 1, dtype=np.int64)
+    out: list[Verdict] = []
     for i, values in enumerate(zip(*order_values, strict=True)):
         # null, or NaN in a float column (pandas' missing value): not sent
         params = {
@@ -348,27 +389,10 @@ def _exact(
         if context_names:
             own = tuple(column[i] for column in context_values)
             if any(v is not None and v == v for v in own):
-                context = _context(context_names, own, contexts, first_row + int(rows[rest[i]]))
-        verdict = evaluate(info, params, context)
-        if verdict is ACCEPTED:
-            index[i] = 0
-            continue
-        key = _shown(verdict)
-        found = distinct.get(key)
-        if found is None:
-            found = distinct[key] = len(verdicts)
-            verdicts.append(verdict)
-        index[i] = found
-    index[len(rest)] = 0
-    table = pa.table(
-        [
-            pa.array([v.accepted for v in verdicts], pa.bool_()),
-            pa.array([_violations(v) for v in verdicts], pa.list_(VIOLATION_TYPE)),
-            pa.array([list(v.unchecked) for v in verdicts], pa.list_(pa.string())),
-        ],
-        schema=VERDICT_SCHEMA,
-    )
-    return table.take(pa.array(index))
+                where = first_row + int(rows[picked_rows[i]])
+                context = _context(context_names, own, contexts, where)
+        out.append(evaluate(info, params, context))
+    return out
 
 
 def _context(

@@ -62,24 +62,40 @@ _PLAIN_NON_NEGATIVE: Final = r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$"
 _PARTS: Final = r"^(?P<whole>[0-9]+)(?:\.(?P<fraction>[0-9]*))?$"
 
 
-def screen(body: pa.Table, info: ExchangeInfo) -> np.ndarray:
-    """A boolean mask of the rows of ``body`` that ``evaluate`` surely accepts."""
+def screen(body: pa.Table, info: ExchangeInfo) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``body`` that ``evaluate`` surely accepts (a boolean mask), and the
+    *classes* of the rows that pass every bound whose context is given but lack a
+    market price or a count some rule needs (``-1`` for the others).
+
+    Rows of one class share the symbol, the type and which context columns are null,
+    so ``evaluate`` gives them one verdict: accepted, with the same rules unchecked
+    (D15, D18: a rule whose context is missing is unchecked whatever the price). The
+    caller judges one row per class with ``evaluate`` and gives its verdict to the
+    class only if that verdict has no violation; otherwise each row is judged.
+    """
     n = body.num_rows
     sure = np.zeros(n, dtype=bool)
+    classes = np.full(n, -1, dtype=np.int64)
     names = set(body.column_names)
     if not {"symbol", "type", "side", "price", "quantity"} <= names:
-        return sure
+        return sure, classes
     columns = {name: _string(body[name]) for name in ("symbol", "type", "side", "price")}
     columns["quantity"] = _string(body["quantity"])
     if any(c is None for c in columns.values()):
-        return sure
+        return sure, classes
     base = _rows_of_simple_shape(body, columns, n)
     if base is None or not base.any():
-        return sure
+        return sure, classes
     context_ok, references = _context(body, n)
     if context_ok is None:
-        return sure
+        return sure, classes
     base &= context_ok
+    # Which context columns are null, as bits: the class of a row, with its group.
+    missing = np.zeros(n, dtype=np.int64)
+    context_names = sorted(k for k in body.column_names if k in CONTEXT_COLUMNS)
+    for bit, key in enumerate(context_names):
+        missing |= _null(body[key], n).astype(np.int64) << bit
+    shift = len(context_names)
     price_f = _floats(columns["price"])
     quantity_f = _floats(columns["quantity"])
     side = columns["side"]
@@ -110,8 +126,8 @@ def screen(body: pa.Table, info: ExchangeInfo) -> np.ndarray:
             if not len(rows):
                 continue
             needs_tif = any(group == ("timeInForce",) for group in kind.mandatory)
-            ok = (tif_ok if needs_tif else tif_null)[rows]
-            ok &= _bounds_hold(
+            shaped = (tif_ok if needs_tif else tif_null)[rows]
+            ok, lenient = _bounds_hold(
                 bounds,
                 era,
                 rows,
@@ -123,8 +139,12 @@ def screen(body: pa.Table, info: ExchangeInfo) -> np.ndarray:
                 columns["price"],
                 columns["quantity"],
             )
+            ok &= shaped
+            lenient &= shaped
             sure[rows[ok]] = True
-    return sure
+            group = s * len(type_names) + t
+            classes[rows[lenient]] = (group << shift) | missing[rows[lenient]]
+    return sure, classes
 
 
 # --------------------------------------------------------------------------- per group
@@ -141,7 +161,9 @@ def _bounds_hold(
     body: pa.Table,
     price: pa.Array,
     quantity: pa.Array,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: every bound holds (certain); every bound whose context is given holds,
+    some context missing (lenient: the rule that needs it is unchecked)."""
     p = price_f[rows]
     q = quantity_f[rows]
     ok = np.ones(len(rows), dtype=bool)
@@ -156,30 +178,33 @@ def _bounds_hold(
         ok &= notional > 0
     if bounds.notional_high != INFINITY:
         ok &= notional <= float(bounds.notional_high) * (1 - MARGIN)
+    given = np.ones(len(rows), dtype=bool)  # every context value a rule needs is given
     for attribute, maximum in bounds.counters:
-        key = _camel(attribute)
-        if key not in body.column_names:
-            return np.zeros(len(rows), dtype=bool)
-        counts = references.get(key)
-        if counts is None:
-            return np.zeros(len(rows), dtype=bool)
-        ok &= counts[rows] + 1 <= maximum  # NaN (not given) compares False
+        counts = references.get(_camel(attribute))
+        if counts is None:  # no such column: not given
+            given[:] = False
+            continue
+        present = ~np.isnan(counts[rows])
+        given &= present
+        ok &= ~present | (counts[rows] + 1 <= maximum)
     is_buy = buy[rows]
     for mins, bid_up, bid_down, ask_up, ask_down in bounds.bands:
         reference = _market_price(mins, era, references, rows)
+        present = ~np.isnan(reference)
+        given &= present
         up = np.where(is_buy, float(bid_up), float(ask_up))
         down = np.where(is_buy, float(bid_down), float(ask_down))
-        ok &= p >= reference * down * (1 + MARGIN)
+        within = p >= reference * down * (1 + MARGIN)
         no_up = np.where(is_buy, not bid_up, not ask_up)
-        ok &= no_up | (p <= reference * up * (1 - MARGIN))
-        ok &= ~np.isnan(reference)
+        within &= no_up | (p <= reference * up * (1 - MARGIN))
+        ok &= ~present | within
     if bounds.price_step is not None and ok.any():
         ok &= _on_grid_within(price, rows, bounds.price_step, bounds.price_low, bounds.price_high)
     if bounds.quantity_step is not None and ok.any():
         ok &= _on_grid_within(
             quantity, rows, bounds.quantity_step, bounds.quantity_low, bounds.quantity_high
         )
-    return ok
+    return ok & given, ok & ~given
 
 
 def _within(values: np.ndarray, low: Decimal, high: Decimal) -> np.ndarray:
