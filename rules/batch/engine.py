@@ -17,8 +17,13 @@ How each verdict is made, so that it is exactly :func:`~rules.checker.evaluate.e
    and Arrow compute. It only ever says "accepted", for rows of the fast path's
    simple shape, with a margin wherever it compares floats; rows near a bound,
    and every other row, are left to step 2.
-2. Every other row is judged by :func:`~rules.checker.evaluate.evaluate` itself, its
-   params and context read from the row (nulls left out).
+2. Rows that pass every bound whose context is given, but lack a market price or a
+   count some rule needs, are grouped by the screen (symbol, type, which context
+   columns are null); ``evaluate`` judges one row per group, and the group takes that
+   verdict when it has no violation (the rule missing its context is unchecked
+   whatever the values, D15/D18).
+3. Every other row is judged by :func:`~rules.checker.evaluate.evaluate` itself, its
+   params and context read from the row (nulls, and NaN in float columns, left out).
 
 So a change to the checker's rules changes the batch's verdicts with it: the screen
 is folded from the same checks, and the rest is ``evaluate``.
