@@ -8,9 +8,10 @@ check tests (and nothing it does not):
 
 - the row's shape: ``side`` BUY or SELL, ``timeInForce`` GTC/IOC/FOK where the type
   takes it (null where it does not), ``price`` and ``quantity`` strings of
-  :data:`~rules.checker.order.DECIMAL_RANGE`, every other parameter column null
-  (``newClientOrderId`` may be a non-empty string; a column the checker does not
-  read may hold anything but ``""``);
+  :data:`~rules.checker.order.DECIMAL_RANGE` with no more decimals as written than
+  the asset's precision (D38, D39), every other parameter column null
+  (``newClientOrderId`` may be a non-empty string, a name order.place reads and
+  never judges anything but ``""``; any other name is ``-1104``, D52);
 - the context: no ``permissions``; every counter given and below its maximum;
   every context value one :meth:`Context.from_mapping` reads;
 - the grids and the price and quantity bounds, exactly: the value scaled to an
@@ -43,7 +44,7 @@ from rules.checker.context import CONTEXT_KEYS
 from rules.checker.eras import Era
 from rules.checker.fastpath import fold_bounds
 from rules.checker.kinds import ORDER_KINDS
-from rules.checker.order import DECIMAL_RANGE, PARAMS
+from rules.checker.order import DECIMAL_RANGE, READ_NOT_JUDGED
 from rules.checker.plans import plan_of
 from rules.model.models import ExchangeInfo
 
@@ -127,6 +128,11 @@ def screen(body: pa.Table, info: ExchangeInfo) -> tuple[np.ndarray, np.ndarray]:
                 continue
             needs_tif = any(group == ("timeInForce",) for group in kind.mandatory)
             shaped = (tif_ok if needs_tif else tif_null)[rows]
+            quote_places = plan.symbol.quote_asset_precision
+            if quote_places is None:
+                quote_places = plan.symbol.quote_precision
+            shaped &= _at_most_places(columns["price"], rows, quote_places)
+            shaped &= _at_most_places(columns["quantity"], rows, plan.symbol.base_asset_precision)
             ok, lenient = _bounds_hold(
                 bounds,
                 era,
@@ -275,7 +281,12 @@ def _on_grid_within(
 def _rows_of_simple_shape(
     body: pa.Table, columns: dict[str, pa.Array], n: int
 ) -> np.ndarray | None:
-    """Rows whose other parameters the fast check ignores and whose numbers it reads."""
+    """Rows whose other parameters the fast check takes and whose numbers it reads.
+
+    As :func:`rules.checker.fastpath._only_ignored`: another parameter is null, or a
+    name ``order.place`` reads and never judges (:data:`READ_NOT_JUDGED`, not ``""``),
+    or a non-empty string ``newClientOrderId``; any other name gets ``-1104`` (D52).
+    """
     ok = _matches(columns["price"], DECIMAL_RANGE) & _matches(columns["quantity"], DECIMAL_RANGE)
     ok &= _is_in(columns["side"], ("BUY", "SELL"), n)
     taken = {"symbol", "side", "type", "price", "quantity", "timeInForce"}
@@ -284,13 +295,22 @@ def _rows_of_simple_shape(
             continue
         column = body[name]
         null = _null(column, n)
-        if name in PARAMS and name != "newClientOrderId":
+        if name in READ_NOT_JUDGED or name == "newClientOrderId":
+            text = _string(column)
+            if text is None:  # not strings: only READ_NOT_JUDGED takes any value
+                ok &= null | (name in READ_NOT_JUDGED)
+            else:
+                ok &= null | ~_bools(pc.fill_null(pc.equal(text, ""), True))
+        else:
             ok &= null
-        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            ok &= null | ~_bools(pc.fill_null(pc.equal(column, ""), False))
-        elif name == "newClientOrderId":
-            ok &= null  # a non-string client id: the general path reads it
     return np.asarray(ok, dtype=bool)
+
+
+def _at_most_places(strings: pa.Array, rows: np.ndarray, most: int | None) -> np.ndarray:
+    """At most the asset's precision of decimals as written (D38, D39: ``-1111``)."""
+    places = 20 if most is None or most > 20 else max(most, 0)
+    pattern = rf"^[0-9]+(?:\.[0-9]{{1,{places}}})?$" if places else r"^[0-9]+$"
+    return _matches(strings.take(pa.array(rows)), pattern)
 
 
 def _context(body: pa.Table, n: int) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
