@@ -143,7 +143,7 @@ class TestContext:
         assert Context.from_mapping({"avgPrice": missing, "openOrders": missing}) == Context()
 
     def test_direct_construction(self) -> None:
-        context = Context(avg_price=np.float64(0.1), open_orders=np.int64(2))
+        context = Context(avg_price=np.float64(0.1), open_orders=np.int64(2))  # type: ignore[arg-type]
         assert context == Context(avg_price=Decimal("0.1"), open_orders=2)
         assert Context(avg_price=np.float64("nan"), open_orders=pd.NA) == Context()
 
