@@ -1,9 +1,10 @@
 """The fast path's folds: each filter check's rule restated as bounds (:class:`AcceptBounds`).
 
-A check in :mod:`rules.checker.filters` may have a *fold*, written right below it and
+A filter check (:mod:`rules.checker.price_filters`, :mod:`rules.checker.quantity_filters`,
+:mod:`rules.checker.counter_filters`) may have a *fold*, written right below it and
 registered with :func:`folds` into :data:`FOLDS`; :mod:`rules.checker.fastpath` folds a
 symbol's filters into one :class:`AcceptBounds` per order type and compiles it.
-Re-exported by :mod:`rules.checker.filters`; see rule 6 at its top.
+See rule 6 at the top of :mod:`rules.checker.filters`.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ _ZERO: Final = Decimal(0)
 class AcceptBounds:
     """What an order of the simple shape must satisfy to pass a symbol's filters.
 
-    The simple shape is what validate.py's fast path handles: a priced,
+    The simple shape is what the fast path (:mod:`rules.checker.fastpath`) handles: a priced,
     non-market type without a stop (LIMIT, LIMIT_MAKER) sent with ``price`` and
     ``quantity`` only, no ``stopPrice``, ``icebergQty``, ``trailingDelta``,
     ``quoteOrderQty`` or peg, a BUY or SELL side, in an era whose grids start

@@ -4,7 +4,6 @@ Binance changed some rules at known dates; a snapshot is judged by the rules of
 its ``serverTime``. :class:`Era` says which version applies, and
 :func:`market_price` picks the "average of previous trade prices" the
 PERCENT_PRICE, PERCENT_PRICE_BY_SIDE and notional filters compare against.
-Both are re-exported by :mod:`rules.checker.filters`; see the rules at its top.
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 What each ``type`` of ws-place takes, needs and is (priced, market, algo),
 derived once from :data:`rules.checker.order.PARAMS` (D02, D03, D04, D10, D34).
-Re-exported by :mod:`rules.checker.filters`; see the rules at its top.
 """
 
 from __future__ import annotations

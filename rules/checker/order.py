@@ -132,12 +132,13 @@ class Order:
 class ParsedOrder:
     """An order read for checking: the values, and the problems found reading them.
 
-    Immutable once read (:func:`read_order` is its only builder): judging an
-    order never writes into it. Where a check decides that a parameter is to be
-    treated as not sent (a ``-1106`` parameter, an invalid side), it goes on with
-    :meth:`without`, a copy with those values dropped; the happy path copies
-    nothing. Values not sent read as ``None`` (class defaults), so building one
-    costs only the parameters that were sent.
+    Immutable once built (by :func:`read_order`, or from attribute values by
+    ``ParsedOrder(price=...)``): judging an order never writes into it. Where
+    a check decides that a parameter is to be treated as not sent (a ``-1106``
+    parameter, an invalid side), it goes on with :meth:`without`, a copy with
+    those values dropped; the happy path copies nothing. Values not sent read
+    as ``None`` (class defaults), so building one costs only the parameters
+    that were sent.
 
     Attributes:
         problems: ``-1105``/``-1100`` violations found while reading, in order.
@@ -227,11 +228,8 @@ def _guesses(unread: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-_FIELDS: Final = frozenset(
-    name
-    for name in vars(ParsedOrder)
-    if not name.startswith("_") and name not in ("without", "to_order")
-)
+#: The values a ParsedOrder holds (its annotated attributes; never its methods).
+_FIELDS: Final = frozenset(ParsedOrder.__annotations__)
 
 
 # --------------------------------------------------------------------------- reading values

@@ -12,8 +12,10 @@ Rules this module keeps:
    D35): before 2022-02-24 the tick grid starts at ``minPrice``
    (``(price - minPrice) % tickSize == 0``), before 2023-03-13 the step grid
    starts at ``minQty``; afterwards both start at 0. :func:`price_grid` and
-   :func:`quantity_grid` are the one place that says so; the order checker uses
-   them too. The era boundaries themselves live in :class:`rules.checker.filters.Era`.
+   :func:`quantity_grid` give that grid for rounding; the checker applies the
+   same rule (``out_of_range(grid_from_minimum=...)`` in
+   :mod:`rules.checker.checks`), and both read the era boundaries from
+   :class:`rules.checker.eras.Era`; a property test checks they agree.
 5. Rounding never clamps: bounds are the fixer's business (:mod:`rules.fixer.propose`).
 6. A value goes back to the wire through :func:`format_on_step`: a plain
    decimal string with the grid's places, never exponent notation

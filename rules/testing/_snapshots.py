@@ -12,11 +12,9 @@ from hypothesis.errors import InvalidArgument
 
 from rules.model.load import dump
 from rules.model.models import (
+    FILTER_CLASSES,
+    FILTER_SCOPES,
     ExchangeInfo,
-    ExchangeMaxNumAlgoOrdersFilter,
-    ExchangeMaxNumIcebergOrdersFilter,
-    ExchangeMaxNumOrderListsFilter,
-    ExchangeMaxNumOrdersFilter,
     RateLimit,
     Sor,
     SymbolInfo,
@@ -59,6 +57,12 @@ _RATE_LIMITS = (
 )
 
 
+#: Every exchange-level filter class the model knows (filters.md's "Exchange Filters").
+_EXCHANGE_FILTER_CLASSES = tuple(
+    FILTER_CLASSES[name] for name, scope in FILTER_SCOPES.items() if scope == "exchange"
+)
+
+
 @st.composite
 def _exchange_infos(
     draw: Draw,
@@ -73,17 +77,9 @@ def _exchange_infos(
     )
     exchange_filters = draw(
         st.just(())
-        | st.lists(
-            st.sampled_from(
-                (
-                    ExchangeMaxNumOrdersFilter,
-                    ExchangeMaxNumAlgoOrdersFilter,
-                    ExchangeMaxNumIcebergOrdersFilter,
-                    ExchangeMaxNumOrderListsFilter,
-                )
-            ),
-            unique=True,
-        ).flatmap(lambda classes: st.tuples(*(f.COUNT_FILTERS[c] for c in classes)))
+        | st.lists(st.sampled_from(_EXCHANGE_FILTER_CLASSES), unique=True).flatmap(
+            lambda classes: st.tuples(*(f.BY_CLASS[c]() for c in classes))
+        )
     )
     sors = draw(st.none() | st.just((Sor("BTC", ("BTCUSDT", "BTCUSDC")),)))
     info = ExchangeInfo(

@@ -1,7 +1,7 @@
 """The checker's fast path (rules/checker/fastpath.py) never disagrees with the general path.
 
 The fast path restates the filters' rules as bounds (the folds next to each
-check in rules/checker/filters.py). These tests are what keeps that restatement honest:
+check in rules/checker/*_filters.py). These tests are what keeps that restatement honest:
 over every real snapshot in ``shared/data/exchange_info``, orders built on and
 around each symbol's limits (grid points, one tick off, the exact bounds, the
 market-price bands' edges, the open-order limits, extra and malformed params)

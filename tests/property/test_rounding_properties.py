@@ -138,7 +138,7 @@ class TestGridIntersection:
 class TestSameGridAsTheChecker:
     """round_price / round_quantity land where the checker's PRICE_FILTER / LOT_SIZE grid is (D35).
 
-    The checker and the rounding share the era boundaries (rules.checker.filters.Era); this checks
+    The checker and the rounding share the era boundaries (rules.checker.eras.Era); this checks
     that they also agree on the grid itself, in every era.
     """
 
