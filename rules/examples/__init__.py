@@ -1,7 +1,7 @@
 """The bundled example: a small exchangeInfo snapshot and a few orders to check against it.
 
-Written by this project from the facts in real snapshots (see ``docs/examples.md``);
-it is not a copy of a Binance response.
+Written by this project from the facts in real snapshots (the README's first command
+checks its orders); it is not a copy of a Binance response.
 """
 
 from __future__ import annotations

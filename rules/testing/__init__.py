@@ -10,6 +10,12 @@ The strategies follow Hypothesis' API style: plural names, keyword-only
 options, strategies for the arguments that vary, ``InvalidArgument`` for
 impossible combinations; each docstring says what it shrinks toward.
 ``docs/testing.md`` shows how to test a bot with them.
+
+Owns: the strategies (filters in :mod:`~rules.testing.strategies`, numbers,
+symbols, snapshots, contexts and markets, orders in the private modules).
+
+May import: :mod:`rules.model`, :mod:`rules.checker`, :mod:`rules.fixer`,
+:mod:`rules.errors` and Hypothesis (the only part of ``rules`` that does).
 """
 
 from __future__ import annotations
