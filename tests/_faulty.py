@@ -271,7 +271,13 @@ class Reader(threading.Thread):
                 self.max_age = max(self.max_age, age)
             time.sleep(0.0005)
 
-    def finish(self) -> None:
+    def finish(self, min_reads: int = 50) -> None:
+        # On a loaded machine the reader may have been starved of the GIL during
+        # the scenario: let it take at least min_reads looks (at most 5 s more)
+        # at the final snapshot before it stops, so that it always checked something.
+        deadline = time.monotonic() + 5
+        while self.reads < min_reads and time.monotonic() < deadline and self.is_alive():
+            time.sleep(0.01)
         self._stop_reading.set()
         self.join(5)
 
