@@ -47,7 +47,9 @@ class AcceptBounds:
     """
 
     __slots__ = (
+        "band_names",
         "bands",
+        "counter_names",
         "counters",
         "notional_high",
         "notional_low",
@@ -66,6 +68,10 @@ class AcceptBounds:
         self.quantity_step: Decimal | None = None
         self.bands: list[tuple[int | None, Decimal, Decimal, Decimal, Decimal]] = []
         self.counters: list[tuple[str, int]] = []
+        #: Per band and per counter: (position among the checks, filterType), set
+        #: by :func:`rules.checker.fastpath.fold_bounds` for ``unchecked``.
+        self.band_names: list[tuple[int, str]] = []
+        self.counter_names: list[tuple[int, str]] = []
 
     def price(self, low: Decimal, high: Decimal, step: Decimal) -> bool:
         """Fold ``low <= price <= high`` (0: no bound) and ``price % step == 0`` (0: none)."""

@@ -122,19 +122,24 @@ def _stage(violation: Violation) -> int:
 # --------------------------------------------------------------------------- public API
 
 
-def _accepted_fast(info: ExchangeInfo, params: dict[str, Any], context: Context) -> bool:
-    """Whether the fast path finds the order accepted; ``False`` means "not sure"."""
+def _fast_verdict(info: ExchangeInfo, params: dict[str, Any], context: Context) -> Verdict | None:
+    """The fast path's verdict (accepted, maybe with ``unchecked``); ``None`` means "not sure"."""
     info_plan = PLANS.get(id(info))
     if info_plan is None or info_plan.info() is not info:
-        return False  # the first order on a snapshot builds its plan on the general path
+        return None  # the first order on a snapshot builds its plan on the general path
     try:
         plan = info_plan.symbols.get(params.get("symbol"))  # type: ignore[arg-type]
         if plan is None:
-            return False
+            return None
         fast = plan.fast.get(params.get("type"))  # type: ignore[arg-type]
-        return fast is not None and fast(params, context)
+        return None if fast is None else fast(params, context)
     except TypeError:
-        return False  # an unhashable symbol, type, side or timeInForce: general path
+        return None  # an unhashable symbol, type, side or timeInForce: general path
+
+
+def _accepted_fast(info: ExchangeInfo, params: dict[str, Any], context: Context) -> bool:
+    """Whether the fast path finds the order accepted; ``False`` means "not sure"."""
+    return _fast_verdict(info, params, context) is not None
 
 
 def evaluate(
@@ -171,14 +176,16 @@ def evaluate(
     elif context.__class__ is not Context:
         context = _as_context(context)
     if type(order) is dict:
-        # _accepted_fast, inlined: this is the whole cost of an accepted order.
+        # _fast_verdict, inlined: this is the whole cost of an accepted order.
         info_plan = PLANS.get(id(info))
         if info_plan is not None and info_plan.info() is info:
             try:
                 plan = info_plan.symbols.get(order.get("symbol"))  # type: ignore[arg-type]
                 fast = None if plan is None else plan.fast.get(order.get("type"))  # type: ignore[arg-type]
-                if fast is not None and fast(order, context):
-                    return ACCEPTED
+                if fast is not None:
+                    verdict = fast(order, context)
+                    if verdict is not None:
+                        return verdict
             except TypeError:
                 pass  # an unhashable symbol, type, side or timeInForce
     return _general_verdict(info, order, context)

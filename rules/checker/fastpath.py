@@ -52,13 +52,16 @@ from rules.checker.eras import Era, market_price
 from rules.checker.kinds import OrderKind
 from rules.checker.order import READ_NOT_JUDGED
 from rules.checker.permissions import evaluate_permissions
+from rules.checker.violations import ACCEPTED, PERMISSIONS, Verdict
 from rules.model.models import Filter, SymbolInfo
 from rules.model.numbers import is_multiple
 
-__all__ = ["FastCheck", "compile_fast_check"]
+__all__ = ["FastCheck", "compile_fast_check", "fast_shape"]
 
-#: ``check(params, context)``: whether the general path would return ``ACCEPTED``.
-FastCheck = Callable[[dict[str, Any], Context], bool]
+#: ``check(params, context)``: the general path's verdict when it surely accepts
+#: (``ACCEPTED``, or accepted with the rules the context leaves ``unchecked``),
+#: else ``None``: "ask the general path".
+FastCheck = Callable[[dict[str, Any], Context], "Verdict | None"]
 
 _TIME_IN_FORCE: Final = frozenset({"GTC", "IOC", "FOK"})
 _ZERO: Final = Decimal(0)
@@ -66,28 +69,55 @@ _ZERO: Final = Decimal(0)
 _READ_NOT_CHECKED: Final = frozenset({"newClientOrderId"})
 #: Per side, the price interval every price rule allows: (lowest, highest).
 _SideBounds = dict[str, tuple[Decimal, Decimal]]
+#: What one context allows: the per-side price intervals and the verdict of an
+#: order that passes every bound (``ACCEPTED`` or accepted with ``unchecked``).
+_Allowed = tuple[_SideBounds, Verdict]
+_STOP: Final = ("stopPrice", "trailingDelta")
+
+
+def fast_shape(kind: OrderKind) -> bool | None:
+    """Whether ``kind`` has a fast check, and whether it takes a ``stopPrice``.
+
+    ``None``: no fast check. ``False``: the simple shape (LIMIT, LIMIT_MAKER:
+    ``price`` and ``quantity``, ``timeInForce`` if the type wants it). ``True``:
+    the same with a ``stopPrice`` (STOP_LOSS_LIMIT, TAKE_PROFIT_LIMIT; the fast
+    check takes the ``stopPrice`` side of the ``stopPrice|trailingDelta`` group).
+    """
+    if not kind.priced or kind.market:
+        return None
+    singles = {group[0] for group in kind.mandatory if len(group) == 1}
+    pairs = [group for group in kind.mandatory if len(group) != 1]
+    if not {"price", "quantity"} <= singles <= {"timeInForce", "price", "quantity"}:
+        return None
+    if not pairs:
+        return False
+    return True if pairs == [_STOP] else None
 
 
 def simple_shape(kind: OrderKind) -> bool:
     """Whether ``kind`` is an order type of the simple shape (LIMIT, LIMIT_MAKER)."""
-    mandatory = {wire for group in kind.mandatory for wire in group}
-    return (
-        kind.priced
-        and not kind.market
-        and all(len(group) == 1 for group in kind.mandatory)
-        and {"price", "quantity"} <= mandatory <= {"timeInForce", "price", "quantity"}
-    )
+    return fast_shape(kind) is False
 
 
 def fold_bounds(
     checks: Iterable[tuple[Check, Filter]], kind: OrderKind, era: Era
 ) -> AcceptBounds | None:
-    """Every filter's rule for ``kind`` as one set of bounds, or ``None`` if one cannot fold."""
+    """Every filter's rule for ``kind`` as one set of bounds, or ``None`` if one cannot fold.
+
+    Each band and counter is also named (``bounds.band_names``,
+    ``bounds.counter_names``: its position among the checks and its filterType),
+    so that a context without its input lists it in ``unchecked`` in the
+    general path's order.
+    """
     bounds = AcceptBounds()
-    for check, f in checks:
+    for position, (check, f) in enumerate(checks):
         fold = FOLDS.get(check)
+        bands, counters = len(bounds.bands), len(bounds.counters)
         if fold is None or not fold(f, kind, era, bounds):
             return None
+        name = (position, f.filter_type)
+        bounds.band_names.extend([name] * (len(bounds.bands) - bands))
+        bounds.counter_names.extend([name] * (len(bounds.counters) - counters))
     return bounds
 
 
@@ -99,100 +129,132 @@ def compile_fast_check(
     The caller has already made sure the symbol is TRADING and has the type
     enabled (D01, D02): the symbol-level rules that do not depend on the order.
     """
-    if not simple_shape(kind):
+    stop = fast_shape(kind)
+    if stop is None:
         return None
     bounds = fold_bounds(checks, kind, era)
     if bounds is None:
         return None
     needs_tif = any(group == ("timeInForce",) for group in kind.mandatory)
     taken = frozenset(
-        {"symbol", "side", "type", "price", "quantity"} | ({"timeInForce"} if needs_tif else set())
+        {"symbol", "side", "type", "price", "quantity"}
+        | ({"timeInForce"} if needs_tif else set())
+        | ({"stopPrice"} if stop else set())
     )
     size = len(taken)
+    price_low, price_high = bounds.price_low, bounds.price_high
     quantity_low, quantity_high = bounds.quantity_low, bounds.quantity_high
     notional_low, notional_high = bounds.notional_low, bounds.notional_high
-    # Both strings are read by one pattern, "price,quantity" (a comma is in
-    # neither); a power-of-ten grid is tested on the string (grid_pattern), any
-    # other step by an exact remainder.
+    # The strings are read by one pattern, "price,quantity[,stopPrice]" (a comma
+    # is in none); a power-of-ten grid is tested on the string (grid_pattern), any
+    # other step by an exact remainder. The stopPrice is on PRICE_FILTER's grid
+    # and within its bounds, not the bands' (D13: those judge the limit price).
     # D38, D39: no more decimals (as sent) than the asset's precision, else -1111.
     quote_places = symbol.quote_asset_precision
     if quote_places is None:
         quote_places = symbol.quote_precision
     price_pattern, tick = grid_pattern(bounds.price_step, _most(quote_places))
     quantity_pattern, step = grid_pattern(bounds.quantity_step, _most(symbol.base_asset_precision))
-    readable = re.compile(f"{price_pattern},{quantity_pattern}").fullmatch
+    readable = re.compile(
+        f"{price_pattern},{quantity_pattern}" + (f",{price_pattern}" if stop else "")
+    ).fullmatch
     # D37 wants price × quantity > 0; a positive minimum notional already says so.
     positive_low = notional_low > 0
     multiply = PRODUCT.multiply
+    band_names, counter_names = bounds.band_names, bounds.counter_names
 
-    def side_bounds(context: Context) -> _SideBounds | None:
-        """What the context allows, per side; ``None``: it decides nothing for sure."""
+    def allowed(context: Context) -> _Allowed | None:
+        """What the context allows; ``None``: the order may break a rule, ask the general path."""
+        first: list[str] = []
         permissions = context.permissions
-        if (
-            permissions is not None
-            and evaluate_permissions(symbol, permissions).permitted is not True
-        ):
-            return None  # not permitted (D19) or not known (D36)
-        for attribute, maximum in bounds.counters:
+        if permissions is not None:
+            permitted = evaluate_permissions(symbol, permissions).permitted
+            if permitted is False:
+                return None  # not permitted (D19)
+            if permitted is None:
+                first.append(PERMISSIONS)  # not known (D36)
+        unchecked: list[tuple[int, str]] = []
+        for (attribute, maximum), name in zip(bounds.counters, counter_names, strict=True):
             count = getattr(context, attribute)
-            if count is None or count + 1 > maximum:
-                return None  # unchecked, or a violation (D15)
+            if count is None:
+                unchecked.append(name)  # D15: unchecked without the count
+            elif count + 1 > maximum:
+                return None  # a violation (D15)
         sides: _SideBounds = {}
         for side in ("BUY", "SELL"):
-            low, high = bounds.price_low, bounds.price_high
-            for mins, bid_up, bid_down, ask_up, ask_down in bounds.bands:
+            low, high = price_low, price_high
+            for (mins, bid_up, bid_down, ask_up, ask_down), name in zip(
+                bounds.bands, band_names, strict=True
+            ):
                 reference = market_price(mins, context, era)
                 if reference is None:
-                    return None  # unchecked (D18)
+                    if side == "BUY":
+                        unchecked.append(name)  # D18: unchecked without the market price
+                    continue
                 up, down = (bid_up, bid_down) if side == "BUY" else (ask_up, ask_down)
                 if up:
                     high = min(high, multiply(reference, up))
                 low = max(low, multiply(reference, down))
             sides[side] = (low, high)
-        return sides
+        for _, filter_type in sorted(unchecked):
+            if filter_type not in first:
+                first.append(filter_type)
+        return sides, (Verdict(True, (), tuple(first)) if first else ACCEPTED)
 
     # The last context seen and what it allows, as one tuple so that a thread
     # never reads one with the other's bounds. A Context is frozen: the same
     # object always allows the same.
-    last: tuple[Context | None, _SideBounds | None] = (None, None)
+    last: tuple[Context | None, _Allowed | None] = (None, None)
 
-    def fast_check(params: dict[str, Any], context: Context) -> bool:
+    def fast_check(params: dict[str, Any], context: Context) -> Verdict | None:
         nonlocal last
         seen = last
         if seen[0] is not context:
-            seen = last = (context, side_bounds(context))
-        sides = seen[1]
-        if sides is None:
-            return False
+            seen = last = (context, allowed(context))
+        known = seen[1]
+        if known is None:
+            return None
         if len(params) != size and not _only_ignored(params, taken):
-            return False
-        band = sides.get(params.get("side"))  # type: ignore[arg-type]
+            return None
+        band = known[0].get(params.get("side"))  # type: ignore[arg-type]
         if band is None:
-            return False  # missing or invalid side
+            return None  # missing or invalid side
         if needs_tif and params.get("timeInForce") not in _TIME_IN_FORCE:
-            return False
+            return None
         price_text, quantity_text = params.get("price"), params.get("quantity")
         # Only strings read_decimal takes (a str subclass is not one).
-        if (
-            type(price_text) is not str
-            or type(quantity_text) is not str
-            or readable(f"{price_text},{quantity_text}") is None
-        ):
-            return False
+        if type(price_text) is not str or type(quantity_text) is not str:
+            return None
+        if stop:
+            stop_text = params.get("stopPrice")
+            if (
+                type(stop_text) is not str
+                or readable(f"{price_text},{quantity_text},{stop_text}") is None
+            ):
+                return None
+            stop_price = Decimal(stop_text)
+            if stop_price < price_low or stop_price > price_high:
+                return None
+            if tick is not None and not is_multiple(stop_price, tick):
+                return None
+        elif readable(f"{price_text},{quantity_text}") is None:
+            return None
         price = Decimal(price_text)  # exact: a Decimal from a string never rounds
         if price < band[0] or price > band[1]:
-            return False
+            return None
         if tick is not None and not is_multiple(price, tick):
-            return False
+            return None
         quantity = Decimal(quantity_text)
         if quantity < quantity_low or quantity > quantity_high:
-            return False
+            return None
         if step is not None and not is_multiple(quantity, step):
-            return False
+            return None
         notional = multiply(price, quantity)
-        if positive_low:
-            return notional_low <= notional <= notional_high
-        return _ZERO < notional <= notional_high
+        if notional < notional_low or notional > notional_high:
+            return None
+        if positive_low or notional > _ZERO:
+            return known[1]
+        return None
 
     return fast_check
 

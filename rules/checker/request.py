@@ -22,6 +22,7 @@ from rules.checker.permissions import evaluate_permissions
 from rules.checker.plans import SymbolPlan
 from rules.checker.violations import (
     FILTER_FAILURE,
+    PERMISSIONS,
     Violation,
     either_missing,
     mandatory_missing,
@@ -39,8 +40,6 @@ __all__ = [
     "places",
 ]
 
-#: The name ``unchecked`` gives the permission rule when the snapshot cannot tell (D36).
-PERMISSIONS: Final = "PERMISSIONS"
 _SIDES: Final = frozenset({"BUY", "SELL"})
 _TIME_IN_FORCE: Final = frozenset({"GTC", "IOC", "FOK"})
 _PEG_PRICE_TYPES: Final = frozenset({"PRIMARY_PEG", "MARKET_PEG"})

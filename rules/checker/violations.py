@@ -149,6 +149,8 @@ class Verdict:
 
 
 ACCEPTED: Final = Verdict(True)
+#: The name ``unchecked`` gives the permission rule when the snapshot cannot tell (D36).
+PERMISSIONS: Final = "PERMISSIONS"
 
 
 def _show(value: object) -> str:

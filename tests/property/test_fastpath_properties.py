@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from rules.checker.bounds import FOLDS
 from rules.checker.context import Context
-from rules.checker.evaluate import _accepted_fast, _general_verdict, evaluate, is_valid
+from rules.checker.evaluate import _fast_verdict, _general_verdict, evaluate, is_valid
 from rules.checker.fastpath import grid_pattern
 from rules.checker.filters import FILTER_CHECKS, check_unknown
 from rules.checker.order import read_decimal
@@ -34,6 +34,7 @@ from rules.model.load import load_path, loads
 from rules.model.models import (
     ExchangeInfo,
     LotSizeFilter,
+    MaxNumAlgoOrdersFilter,
     MaxNumOrdersFilter,
     PercentPriceBySideFilter,
     PercentPriceFilter,
@@ -121,11 +122,21 @@ def cases(draw: st.DrawFn) -> tuple[ExchangeInfo, dict[str, Any], Context]:
     params: dict[str, Any] = {
         "symbol": name,
         "side": draw(st.sampled_from(["BUY", "SELL"] * 4 + ["buy", ""])),
-        "type": draw(st.sampled_from(["LIMIT", "LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS"])),
+        "type": draw(
+            st.sampled_from(
+                [
+                    *("LIMIT", "LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS"),
+                    *("STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"),
+                ]
+            )
+        ),
         "price": _text(price),
         "quantity": _text(quantity),
     }
-    if params["type"] == "LIMIT" or draw(st.integers(0, 9)) == 0:
+    if params["type"].endswith("_LIMIT") and draw(st.integers(0, 9)):
+        # The fast path's stop shape: a stopPrice on and around the price grid.
+        params["stopPrice"] = _text(draw(st.sampled_from(prices)))
+    if params["type"] != "LIMIT_MAKER" or draw(st.integers(0, 9)) == 0:
         params["timeInForce"] = draw(st.sampled_from(["GTC", "IOC", "FOK", "GTX", ""]))
     # Variants of the strings read_decimal accepts or refuses.
     for key in ("price", "quantity"):
@@ -190,12 +201,16 @@ def cases(draw: st.DrawFn) -> tuple[ExchangeInfo, dict[str, Any], Context]:
                 market += [edge, CONTEXT.add(edge, Decimal("0.00000001"))]
     limit = next((f.max_num_orders for f in symbol.filters if isinstance(f, MaxNumOrdersFilter)), 5)
     counts = st.sampled_from([None, 0, max(limit - 1, 0), limit])
+    algo_limit = next(
+        (f.max_num_algo_orders for f in symbol.filters if isinstance(f, MaxNumAlgoOrdersFilter)), 5
+    )
+    algo_counts = st.sampled_from([None, 0, max(algo_limit - 1, 0), algo_limit])
     context = Context(
         avg_price=draw(st.sampled_from(market)),
         reference_price=draw(st.sampled_from([None, None, *market])),
         last_price=draw(st.sampled_from(market)),
         open_orders=draw(counts),
-        open_algo_orders=draw(counts),
+        open_algo_orders=draw(algo_counts),
         exchange_open_orders=draw(st.sampled_from([None, None, 0, 10**6])),
         base_position=draw(st.sampled_from([None, Decimal(0)])),
         permissions=draw(
@@ -212,10 +227,10 @@ def test_fast_path_gives_the_general_verdict(
 ) -> None:
     info, params, context = case
     general = _general_verdict(info, params, context)
-    fast = _accepted_fast(info, params, context)
-    event("fast path" if fast else "general path")
-    if fast:
-        assert general is ACCEPTED
+    fast = _fast_verdict(info, params, context)
+    event("general path" if fast is None else "fast path")
+    if fast is not None:
+        assert fast == general
     assert evaluate(info, params, context) == general
     assert is_valid(info, params, context) is general.accepted
 
@@ -251,12 +266,80 @@ def test_boundary_orders_on_every_symbol(path: Path) -> None:
             }
             context = Context(avg_price=price, open_orders=0) if i else Context()
             general = _general_verdict(info, params, context)
-            fast = _accepted_fast(info, params, context)
-            fast_seen += fast
-            assert not fast or general is ACCEPTED, params
+            fast = _fast_verdict(info, params, context)
+            fast_seen += fast is not None
+            assert fast is None or fast == general, params
             assert evaluate(info, params, context) == general, params
     if _fast_symbols(path):
         assert fast_seen, "the fast path never fired"
+
+
+def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool]]]:
+    """Orders of every fast type in every context shape on every ``every``-th fast symbol.
+
+    Asserts the fast verdict is the general one; returns how many the fast path
+    judged and which (type, unchecked-or-not) pairs it answered.
+    """
+    info = _load(path)
+    shapes = [
+        lambda price: Context(),
+        lambda price: Context(avg_price=price),
+        lambda price: Context(avg_price=price, open_orders=0, open_algo_orders=0),
+        lambda price: Context(avg_price=price, open_orders=0, permissions=frozenset({"TRD_GRP_X"})),
+    ]
+    seen: set[tuple[str, bool]] = set()
+    fast_seen = 0
+    for n, name in enumerate(_fast_symbols(path)[::every]):
+        symbol = info[name]
+        pf, ls = symbol.filter(PriceFilter), symbol.filter(LotSizeFilter)
+        prices = _candidates(pf.min_price, pf.max_price, pf.tick_size) if pf else [Decimal(1)]
+        quantities = _candidates(ls.min_qty, ls.max_qty, ls.step_size) if ls else [Decimal(1)]
+        for i, price in enumerate(prices):
+            quantity = quantities[i % len(quantities)]
+            if i % 2 and (fitting := _divide(Decimal(20), price)) is not None:
+                quantity = fitting
+            for j, shape in enumerate(shapes):
+                kind = ("LIMIT", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT", "LIMIT_MAKER")[
+                    (i + j + n) % 4
+                ]
+                params = {
+                    "symbol": name,
+                    "side": ("BUY", "SELL")[i % 2],
+                    "type": kind,
+                    "price": _text(price),
+                    "quantity": _text(quantity),
+                }
+                if kind != "LIMIT_MAKER":
+                    params["timeInForce"] = "GTC"
+                if kind != "LIMIT" and kind != "LIMIT_MAKER":
+                    params["stopPrice"] = _text(prices[(i + 1) % len(prices)])
+                context = shape(price)
+                general = _general_verdict(info, params, context)
+                fast = _fast_verdict(info, params, context)
+                assert fast is None or fast == general, (params, context)
+                assert evaluate(info, params, context) == general, params
+                if fast is not None:
+                    fast_seen += 1
+                    seen.add((kind, bool(fast.unchecked)))
+    return fast_seen, seen
+
+
+def test_every_fast_type_and_context_shape() -> None:
+    """STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT with a stopPrice, and contexts without
+    avgPrice, a count or known permissions: the fast path answers them too (with
+    the general path's ``unchecked``), and always as the general path does."""
+    path = next(p for p in SNAPSHOTS if "2023-08" in p.stem)
+    fast_seen, seen = _shapes_and_types(path, every=20)
+    assert fast_seen > 100
+    for kind in ("LIMIT", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT", "LIMIT_MAKER"):
+        assert (kind, True) in seen, kind
+        assert (kind, False) in seen, kind
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", SNAPSHOTS, ids=lambda p: p.stem)
+def test_every_fast_type_and_context_shape_on_every_snapshot(path: Path) -> None:
+    _shapes_and_types(path, every=4)
 
 
 def _odd_steps_info(
@@ -304,9 +387,9 @@ def test_steps_that_are_not_powers_of_ten(tick: str, step: str, low: str) -> Non
                           "price": _text(price), "quantity": _text(quantity)}  # fmt: skip
                 context = Context(avg_price=Decimal("5"))
                 general = _general_verdict(info, params, context)
-                fast = _accepted_fast(info, params, context)
-                fast_seen += fast
-                assert not fast or general is ACCEPTED, params
+                fast = _fast_verdict(info, params, context)
+                fast_seen += fast is not None
+                assert fast is None or fast == general, params
                 assert evaluate(info, params, context) == general, params
     assert fast_seen
 
@@ -326,9 +409,9 @@ def test_old_era_grids_from_the_minimum(min_price: str, min_qty: str) -> None:
                       "price": price, "quantity": quantity}  # fmt: skip
             context = Context(avg_price=Decimal("0.5"))
             general = _general_verdict(info, params, context)
-            fast = _accepted_fast(info, params, context)
-            fast_seen += fast
-            assert not fast or general is ACCEPTED, params
+            fast = _fast_verdict(info, params, context)
+            fast_seen += fast is not None
+            assert fast is None or fast == general, params
             assert evaluate(info, params, context) == general, params
     if min_price == "0.02" and min_qty == "0.3":
         assert fast_seen
@@ -382,7 +465,8 @@ def test_numeric_strings_are_read_as_the_general_path_reads_them(quantity: str, 
         params["timeInForce"] = "GTC"
     context = Context(avg_price=Decimal("29410.55"), open_orders=3)
     general = _general_verdict(info, params, context)
-    assert not _accepted_fast(info, params, context) or general is ACCEPTED
+    fast = _fast_verdict(info, params, context)
+    assert fast is None or fast == general
     assert evaluate(info, params, context) == general
     assert evaluate(info, {**params, "price": quantity, "quantity": "1"}, context) == (
         _general_verdict(info, {**params, "price": quantity, "quantity": "1"}, context)
@@ -446,7 +530,8 @@ def test_extra_params_of_an_accepted_order(key: str, value: object) -> None:
               "price": "29400.01", "quantity": "0.00150", key: value}  # fmt: skip
     context = Context(avg_price=Decimal("29410.55"), open_orders=3)
     general = _general_verdict(info, params, context)
-    assert not _accepted_fast(info, params, context) or general is ACCEPTED
+    fast = _fast_verdict(info, params, context)
+    assert fast is None or fast == general
     assert evaluate(info, params, context) == general
 
 
@@ -462,11 +547,11 @@ def test_the_benchmark_order_takes_the_fast_path() -> None:
     }
     context = Context(avg_price=Decimal("29410.55"), open_orders=3)
     evaluate(info, params, context)  # builds the plans
-    assert _accepted_fast(info, params, context)
-    assert _accepted_fast(info, {**params, "timestamp": 1, "apiKey": "x"}, context)
-    assert _accepted_fast(info, {**params, "newClientOrderId": "bot-42"}, context)
-    assert not _accepted_fast(info, {**params, "newClientOrderId": ""}, context)
-    assert not _accepted_fast(info, {**params, "stopPrice": "1"}, context)
-    assert not _accepted_fast(info, {**params, "recvWindow": ""}, context)
-    assert not _accepted_fast(info, {**params, "price": "29400.015"}, context)
+    assert None is not _fast_verdict(info, params, context)
+    assert None is not _fast_verdict(info, {**params, "timestamp": 1, "apiKey": "x"}, context)
+    assert None is not _fast_verdict(info, {**params, "newClientOrderId": "bot-42"}, context)
+    assert None is _fast_verdict(info, {**params, "newClientOrderId": ""}, context)
+    assert None is _fast_verdict(info, {**params, "stopPrice": "1"}, context)
+    assert None is _fast_verdict(info, {**params, "recvWindow": ""}, context)
+    assert None is _fast_verdict(info, {**params, "price": "29400.015"}, context)
     assert evaluate(info, params, context) is ACCEPTED
