@@ -51,6 +51,8 @@ class AcceptBounds:
         "bands",
         "counter_names",
         "counters",
+        "market_notional_names",
+        "market_notionals",
         "notional_high",
         "notional_low",
         "price_high",
@@ -72,6 +74,10 @@ class AcceptBounds:
         #: by :func:`rules.checker.fastpath.fold_bounds` for ``unchecked``.
         self.band_names: list[tuple[int, str]] = []
         self.counter_names: list[tuple[int, str]] = []
+        #: MARKET-type orders: ``(avgPriceMins, low, high)`` per notional rule,
+        #: on ``quoteOrderQty`` or on ``quantity × market price`` (D10, D11).
+        self.market_notionals: list[tuple[int | None, Decimal, Decimal]] = []
+        self.market_notional_names: list[tuple[int, str]] = []
 
     def price(self, low: Decimal, high: Decimal, step: Decimal) -> bool:
         """Fold ``low <= price <= high`` (0: no bound) and ``price % step == 0`` (0: none)."""
@@ -91,6 +97,17 @@ class AcceptBounds:
             if self.quantity_step is not None:
                 return False
             self.quantity_step = step
+        return True
+
+    def market_notional(
+        self, avg_price_mins: int | None, low: Decimal | None, high: Decimal | None
+    ) -> bool:
+        """Fold a MARKET-type order's ``low <= notional <= high`` (``None`` or 0: no bound).
+
+        The notional is ``quoteOrderQty``, or ``quantity`` times the market price
+        of the context (D11, D18): unchecked without it.
+        """
+        self.market_notionals.append((avg_price_mins, low or _ZERO, high or INFINITY))
         return True
 
     def notional(self, low: Decimal | None, high: Decimal | None) -> bool:

@@ -69,34 +69,42 @@ _ZERO: Final = Decimal(0)
 _READ_NOT_CHECKED: Final = frozenset({"newClientOrderId"})
 #: Per side, the price interval every price rule allows: (lowest, highest).
 _SideBounds = dict[str, tuple[Decimal, Decimal]]
-#: What one context allows: the per-side price intervals and the verdict of an
-#: order that passes every bound (``ACCEPTED`` or accepted with ``unchecked``).
-_Allowed = tuple[_SideBounds, Verdict]
+#: What one context allows: the market price of each band it has one for, the
+#: verdict of an order that passes every bound (``ACCEPTED`` or accepted with
+#: ``unchecked``) and the per-side price intervals, found on first use.
+_Allowed = tuple[list[tuple[Decimal, tuple[Any, ...]]], Verdict, _SideBounds]
+#: What one context allows a MARKET order: the verdict of an accepted one by
+#: quoteOrderQty, of one by quantity, and each notional rule's (market price, low, high).
+_MarketAllowed = tuple[Verdict, Verdict, tuple[tuple[Decimal, Decimal, Decimal], ...]]
 _STOP: Final = ("stopPrice", "trailingDelta")
+_MARKET: Final = ("quantity", "quoteOrderQty")
 
 
-def fast_shape(kind: OrderKind) -> bool | None:
-    """Whether ``kind`` has a fast check, and whether it takes a ``stopPrice``.
+def fast_shape(kind: OrderKind) -> str | None:
+    """The shape of ``kind``'s fast check, or ``None`` if it has none.
 
-    ``None``: no fast check. ``False``: the simple shape (LIMIT, LIMIT_MAKER:
-    ``price`` and ``quantity``, ``timeInForce`` if the type wants it). ``True``:
-    the same with a ``stopPrice`` (STOP_LOSS_LIMIT, TAKE_PROFIT_LIMIT; the fast
-    check takes the ``stopPrice`` side of the ``stopPrice|trailingDelta`` group).
+    ``"limit"``: LIMIT, LIMIT_MAKER (``price`` and ``quantity``, ``timeInForce`` if
+    the type wants it). ``"stop"``: the same with a ``stopPrice``
+    (STOP_LOSS_LIMIT, TAKE_PROFIT_LIMIT; the fast check takes the ``stopPrice``
+    side of the ``stopPrice|trailingDelta`` group). ``"market"``: MARKET, by
+    ``quantity`` or by ``quoteOrderQty``.
     """
-    if not kind.priced or kind.market:
+    if kind.market:
+        return "market" if kind.mandatory == (_MARKET,) else None
+    if not kind.priced:
         return None
     singles = {group[0] for group in kind.mandatory if len(group) == 1}
     pairs = [group for group in kind.mandatory if len(group) != 1]
     if not {"price", "quantity"} <= singles <= {"timeInForce", "price", "quantity"}:
         return None
     if not pairs:
-        return False
-    return True if pairs == [_STOP] else None
+        return "limit"
+    return "stop" if pairs == [_STOP] else None
 
 
 def simple_shape(kind: OrderKind) -> bool:
     """Whether ``kind`` is an order type of the simple shape (LIMIT, LIMIT_MAKER)."""
-    return fast_shape(kind) is False
+    return fast_shape(kind) == "limit"
 
 
 def fold_bounds(
@@ -113,11 +121,13 @@ def fold_bounds(
     for position, (check, f) in enumerate(checks):
         fold = FOLDS.get(check)
         bands, counters = len(bounds.bands), len(bounds.counters)
+        notionals = len(bounds.market_notionals)
         if fold is None or not fold(f, kind, era, bounds):
             return None
         name = (position, f.filter_type)
         bounds.band_names.extend([name] * (len(bounds.bands) - bands))
         bounds.counter_names.extend([name] * (len(bounds.counters) - counters))
+        bounds.market_notional_names.extend([name] * (len(bounds.market_notionals) - notionals))
     return bounds
 
 
@@ -129,12 +139,15 @@ def compile_fast_check(
     The caller has already made sure the symbol is TRADING and has the type
     enabled (D01, D02): the symbol-level rules that do not depend on the order.
     """
-    stop = fast_shape(kind)
-    if stop is None:
+    shape = fast_shape(kind)
+    if shape is None:
         return None
     bounds = fold_bounds(checks, kind, era)
     if bounds is None:
         return None
+    if shape == "market":
+        return _market_check(symbol, bounds, era)
+    stop = shape == "stop"
     needs_tif = any(group == ("timeInForce",) for group in kind.mandatory)
     taken = frozenset(
         {"symbol", "side", "type", "price", "quantity"}
@@ -161,49 +174,42 @@ def compile_fast_check(
     # D37 wants price × quantity > 0; a positive minimum notional already says so.
     positive_low = notional_low > 0
     multiply = PRODUCT.multiply
-    band_names, counter_names = bounds.band_names, bounds.counter_names
+    band_names = bounds.band_names
+
+    bands = tuple(zip(bounds.bands, band_names, strict=True))
+    account = _Account(symbol, bounds)
 
     def allowed(context: Context) -> _Allowed | None:
         """What the context allows; ``None``: the order may break a rule, ask the general path."""
-        first: list[str] = []
-        permissions = context.permissions
-        if permissions is not None:
-            permitted = evaluate_permissions(symbol, permissions).permitted
-            if permitted is False:
-                return None  # not permitted (D19)
-            if permitted is None:
-                first.append(PERMISSIONS)  # not known (D36)
-        unchecked: list[tuple[int, str]] = []
-        for (attribute, maximum), name in zip(bounds.counters, counter_names, strict=True):
-            count = getattr(context, attribute)
-            if count is None:
-                unchecked.append(name)  # D15: unchecked without the count
-            elif count + 1 > maximum:
-                return None  # a violation (D15)
-        sides: _SideBounds = {}
-        for side in ("BUY", "SELL"):
-            low, high = price_low, price_high
-            for (mins, bid_up, bid_down, ask_up, ask_down), name in zip(
-                bounds.bands, band_names, strict=True
-            ):
-                reference = market_price(mins, context, era)
-                if reference is None:
-                    if side == "BUY":
-                        unchecked.append(name)  # D18: unchecked without the market price
-                    continue
-                up, down = (bid_up, bid_down) if side == "BUY" else (ask_up, ask_down)
-                if up:
-                    high = min(high, multiply(reference, up))
-                low = max(low, multiply(reference, down))
-            sides[side] = (low, high)
-        for _, filter_type in sorted(unchecked):
-            if filter_type not in first:
-                first.append(filter_type)
-        return sides, (Verdict(True, (), tuple(first)) if first else ACCEPTED)
+        judged = account.judge(context)
+        if judged is None:
+            return None
+        unknown, missing = judged
+        references: list[tuple[Decimal, tuple[Any, ...]]] = []
+        for band, name in bands:
+            reference = market_price(band[0], context, era)
+            if reference is None:
+                missing = [name] if missing is None else [*missing, name]  # D18: unchecked
+            else:
+                references.append((reference, band))
+        return references, account.verdict(unknown, missing), {}
+
+    def side_bounds(
+        references: list[tuple[Decimal, tuple[Any, ...]]], side: str
+    ) -> tuple[Decimal, Decimal]:
+        """The price interval every price rule allows this side, in this context."""
+        up_at, down_at = (1, 2) if side == "BUY" else (3, 4)
+        low, high = price_low, price_high
+        for reference, band in references:
+            up = band[up_at]
+            if up:
+                high = min(high, multiply(reference, up))
+            low = max(low, multiply(reference, band[down_at]))
+        return low, high
 
     # The last context seen and what it allows, as one tuple so that a thread
     # never reads one with the other's bounds. A Context is frozen: the same
-    # object always allows the same.
+    # object always allows the same (its per-side intervals are kept as found).
     last: tuple[Context | None, _Allowed | None] = (None, None)
 
     def fast_check(params: dict[str, Any], context: Context) -> Verdict | None:
@@ -214,11 +220,14 @@ def compile_fast_check(
         known = seen[1]
         if known is None:
             return None
+        side = params.get("side")
+        band = known[2].get(side)  # type: ignore[arg-type]
+        if band is None:
+            if side != "BUY" and side != "SELL":
+                return None  # missing or invalid side
+            band = known[2][side] = side_bounds(known[0], side)
         if len(params) != size and not _only_ignored(params, taken):
             return None
-        band = known[0].get(params.get("side"))  # type: ignore[arg-type]
-        if band is None:
-            return None  # missing or invalid side
         if needs_tif and params.get("timeInForce") not in _TIME_IN_FORCE:
             return None
         price_text, quantity_text = params.get("price"), params.get("quantity")
@@ -255,6 +264,135 @@ def compile_fast_check(
         if positive_low or notional > _ZERO:
             return known[1]
         return None
+
+    return fast_check
+
+
+class _Account:
+    """The context's part of every fast check of one symbol and type: the
+    permissions (D19, D36) and the open-order counters (D15), and the verdicts
+    of accepted orders by what was left unchecked (a Verdict is immutable: one
+    per set of unchecked rules, shared)."""
+
+    __slots__ = ("counters", "symbol", "verdicts")
+
+    def __init__(self, symbol: SymbolInfo, bounds: AcceptBounds) -> None:
+        self.symbol = symbol
+        self.counters = tuple(zip(bounds.counters, bounds.counter_names, strict=True))
+        self.verdicts: dict[tuple[bool, tuple[tuple[int, str], ...]], Verdict] = {}
+
+    def judge(self, context: Context) -> tuple[bool, list[tuple[int, str]] | None] | None:
+        """``(permissions unknown, counters unchecked)``; ``None``: a rule may be broken."""
+        unknown = False
+        permissions = context.permissions
+        if permissions is not None:
+            permitted = evaluate_permissions(self.symbol, permissions).permitted
+            if permitted is False:
+                return None  # not permitted (D19)
+            unknown = permitted is None  # not known (D36)
+        missing: list[tuple[int, str]] | None = None
+        for (attribute, maximum), name in self.counters:
+            count = getattr(context, attribute)
+            if count is None:
+                missing = [name] if missing is None else [*missing, name]  # D15: unchecked
+            elif count + 1 > maximum:
+                return None  # a violation (D15)
+        return unknown, missing
+
+    def verdict(self, unknown: bool, missing: list[tuple[int, str]] | None) -> Verdict:
+        """The verdict of an accepted order: ``PERMISSIONS`` first, then the filters
+        in the order of the checks, as the general path lists them."""
+        if not unknown and not missing:
+            return ACCEPTED
+        key = (unknown, tuple(sorted(missing or ())))
+        verdict = self.verdicts.get(key)
+        if verdict is None:
+            names = [PERMISSIONS] if unknown else []
+            for _, filter_type in key[1]:
+                if filter_type not in names:
+                    names.append(filter_type)
+            verdict = self.verdicts[key] = Verdict(True, (), tuple(names))
+        return verdict
+
+
+def _market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastCheck:
+    """The fast check of MARKET orders: by ``quantity`` (LOT_SIZE, MARKET_LOT_SIZE;
+    the notional rules on ``quantity`` × the market price, unchecked without it)
+    or by ``quoteOrderQty`` (the notional rules on it, D11; the symbol must allow
+    it, D22). The price bands never judge a MARKET order (D13)."""
+    by_quantity = frozenset({"symbol", "side", "type", "quantity"})
+    by_quote = frozenset({"symbol", "side", "type", "quoteOrderQty"})
+    quote_allowed = symbol.quote_order_qty_market_allowed is not False
+    quote_places = symbol.quote_asset_precision
+    if quote_places is None:
+        quote_places = symbol.quote_precision
+    quantity_pattern, step = grid_pattern(bounds.quantity_step, _most(symbol.base_asset_precision))
+    quantity_readable = re.compile(quantity_pattern).fullmatch
+    quote_readable = re.compile(grid_pattern(None, _most(quote_places))[0]).fullmatch
+    quantity_low, quantity_high = bounds.quantity_low, bounds.quantity_high
+    notionals = tuple(zip(bounds.market_notionals, bounds.market_notional_names, strict=True))
+    account = _Account(symbol, bounds)
+    multiply = PRODUCT.multiply
+    last: tuple[Context | None, _MarketAllowed | None] = (None, None)
+
+    def allowed(context: Context) -> _MarketAllowed | None:
+        judged = account.judge(context)
+        if judged is None:
+            return None
+        unknown, missing = judged
+        priced: list[tuple[Decimal, Decimal, Decimal]] = []
+        unpriced = missing
+        for (mins, low, high), name in notionals:
+            reference = market_price(mins, context, era)
+            if reference is None:
+                unpriced = [name] if unpriced is None else [*unpriced, name]  # D18
+            else:
+                priced.append((reference, low, high))
+        return (
+            account.verdict(unknown, missing),
+            account.verdict(unknown, unpriced),
+            tuple(priced),
+        )
+
+    def fast_check(params: dict[str, Any], context: Context) -> Verdict | None:
+        nonlocal last
+        seen = last
+        if seen[0] is not context:
+            seen = last = (context, allowed(context))
+        known = seen[1]
+        if known is None:
+            return None
+        side = params.get("side")
+        if side != "BUY" and side != "SELL":
+            return None  # missing or invalid side
+        if "quoteOrderQty" in params:
+            if not quote_allowed or (len(params) != 4 and not _only_ignored(params, by_quote)):
+                return None
+            text = params["quoteOrderQty"]
+            if type(text) is not str or quote_readable(text) is None:
+                return None
+            notional = Decimal(text)
+            if not notional:
+                return None
+            for (_, low, high), _name in notionals:
+                if notional < low or notional > high:
+                    return None
+            return known[0]
+        if len(params) != 4 and not _only_ignored(params, by_quantity):
+            return None
+        text = params.get("quantity")
+        if type(text) is not str or quantity_readable(text) is None:
+            return None
+        quantity = Decimal(text)
+        if not quantity or quantity < quantity_low or quantity > quantity_high:
+            return None
+        if step is not None and not is_multiple(quantity, step):
+            return None
+        for reference, low, high in known[2]:
+            notional = multiply(reference, quantity)
+            if notional < low or notional > high:
+                return None
+        return known[1]
 
     return fast_check
 

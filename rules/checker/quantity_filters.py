@@ -150,7 +150,7 @@ def _fold_min_notional(
     if not f.min_notional or (kind.market and f.apply_to_market is not True):
         return True
     if not kind.priced:
-        return False  # the notional then needs the market price: general path
+        return bounds.market_notional(f.avg_price_mins, f.min_notional, None)
     return bounds.notional(f.min_notional, None)
 
 
@@ -190,7 +190,7 @@ def _fold_notional(f: NotionalFilter, kind: OrderKind, era: Era, bounds: AcceptB
     if not low and not high:
         return True
     if not kind.priced:
-        return False  # the notional then needs the market price: general path
+        return bounds.market_notional(f.avg_price_mins, low, high)
     return bounds.notional(low, high)
 
 

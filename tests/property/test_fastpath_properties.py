@@ -185,6 +185,18 @@ def cases(draw: st.DrawFn) -> tuple[ExchangeInfo, dict[str, Any], Context]:
     ):
         params[key] = extras[key]
 
+    if params["type"] == "MARKET" and draw(st.integers(0, 9)):
+        # The MARKET shapes: by quantity, or by a quoteOrderQty around the notional bounds.
+        params.pop("price", None)
+        if draw(st.booleans()):
+            quote = draw(
+                st.sampled_from(["5", "10", "10.00", "0.001", "9.99999999", "1000000", "0"])
+            )
+            params["quoteOrderQty"] = draw(
+                st.sampled_from([quote, _text(CONTEXT.multiply(price, quantity))])
+            )
+            if draw(st.integers(0, 4)):
+                params.pop("quantity", None)
     # Market prices at the edges of the symbol's bands for this price, and counts
     # around the symbol's open-order limit.
     market: list[Decimal | None] = [None, price, CONTEXT.multiply(price, 2)]
@@ -274,6 +286,16 @@ def test_boundary_orders_on_every_symbol(path: Path) -> None:
         assert fast_seen, "the fast path never fired"
 
 
+_KINDS = (
+    "LIMIT",
+    "STOP_LOSS_LIMIT",
+    "MARKET",
+    "TAKE_PROFIT_LIMIT",
+    "LIMIT_MAKER",
+    "MARKET quoteOrderQty",
+)
+
+
 def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool]]]:
     """Orders of every fast type in every context shape on every ``every``-th fast symbol.
 
@@ -299,9 +321,7 @@ def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool]
             if i % 2 and (fitting := _divide(Decimal(20), price)) is not None:
                 quantity = fitting
             for j, shape in enumerate(shapes):
-                kind = ("LIMIT", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT", "LIMIT_MAKER")[
-                    (i + j + n) % 4
-                ]
+                kind = _KINDS[(i + j + n) % len(_KINDS)]
                 params = {
                     "symbol": name,
                     "side": ("BUY", "SELL")[i % 2],
@@ -309,10 +329,16 @@ def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool]
                     "price": _text(price),
                     "quantity": _text(quantity),
                 }
-                if kind != "LIMIT_MAKER":
+                if kind in ("LIMIT", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"):
                     params["timeInForce"] = "GTC"
-                if kind != "LIMIT" and kind != "LIMIT_MAKER":
+                if kind in ("STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"):
                     params["stopPrice"] = _text(prices[(i + 1) % len(prices)])
+                if kind.startswith("MARKET"):
+                    params["type"] = "MARKET"
+                    del params["price"]
+                if kind == "MARKET quoteOrderQty":
+                    params["quoteOrderQty"] = _text(CONTEXT.multiply(price, quantity))
+                    del params["quantity"]
                 context = shape(price)
                 general = _general_verdict(info, params, context)
                 fast = _fast_verdict(info, params, context)
@@ -331,7 +357,7 @@ def test_every_fast_type_and_context_shape() -> None:
     path = next(p for p in SNAPSHOTS if "2023-08" in p.stem)
     fast_seen, seen = _shapes_and_types(path, every=20)
     assert fast_seen > 100
-    for kind in ("LIMIT", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT", "LIMIT_MAKER"):
+    for kind in _KINDS:
         assert (kind, True) in seen, kind
         assert (kind, False) in seen, kind
 
