@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal, Inexact, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -303,7 +303,7 @@ def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool]
     judged and which (type, unchecked-or-not) pairs it answered.
     """
     info = _load(path)
-    shapes = [
+    shapes: list[Callable[[Decimal], Context]] = [
         lambda price: Context(),
         lambda price: Context(avg_price=price),
         lambda price: Context(avg_price=price, open_orders=0, open_algo_orders=0),
