@@ -51,6 +51,9 @@ class AcceptBounds:
         "bands",
         "counter_names",
         "counters",
+        "iceberg_counter_names",
+        "iceberg_counters",
+        "iceberg_parts",
         "market_notional_names",
         "market_notionals",
         "notional_high",
@@ -78,6 +81,11 @@ class AcceptBounds:
         #: on ``quoteOrderQty`` or on ``quantity × market price`` (D10, D11).
         self.market_notionals: list[tuple[int | None, Decimal, Decimal]] = []
         self.market_notional_names: list[tuple[int, str]] = []
+        #: Iceberg orders (``icebergQty`` > 0, D08): the counters that count them
+        #: too, and the fewest parts ICEBERG_PARTS allows (``None``: no limit).
+        self.iceberg_counters: list[tuple[str, int]] = []
+        self.iceberg_counter_names: list[tuple[int, str]] = []
+        self.iceberg_parts: int | None = None
 
     def price(self, low: Decimal, high: Decimal, step: Decimal) -> bool:
         """Fold ``low <= price <= high`` (0: no bound) and ``price % step == 0`` (0: none)."""

@@ -71,10 +71,12 @@ def _counter(name: str, maximum: str, what: str, open_attr: str, key: str, count
 
     @folds(check)
     def fold(f: Any, kind: OrderKind, era: Era, bounds: AcceptBounds) -> bool:
-        # The simple shape has no icebergQty: an iceberg counter never concerns it.
+        # The simple shape has no icebergQty: an iceberg counter concerns iceberg orders only.
         limit = getattr(f, maximum)
         if limit and (counts == "every" or (counts == "algo" and kind.algo)):
             bounds.counters.append((open_attr, limit))
+        elif limit and counts == "iceberg":
+            bounds.iceberg_counters.append((open_attr, limit))
         return True
 
     check.__name__ = check.__qualname__ = name

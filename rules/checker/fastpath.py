@@ -71,8 +71,9 @@ _READ_NOT_CHECKED: Final = frozenset({"newClientOrderId"})
 _SideBounds = dict[str, tuple[Decimal, Decimal]]
 #: What one context allows: the market price of each band it has one for, the
 #: verdict of an order that passes every bound (``ACCEPTED`` or accepted with
-#: ``unchecked``) and the per-side price intervals, found on first use.
-_Allowed = tuple[list[tuple[Decimal, tuple[Any, ...]]], Verdict, _SideBounds]
+#: ``unchecked``), the per-side price intervals (found on first use), and the
+#: verdict of an iceberg order that passes them (``None``: ask the general path).
+_Allowed = tuple[list[tuple[Decimal, tuple[Any, ...]]], Verdict, _SideBounds, Verdict | None]
 #: What one context allows a MARKET order: the verdict of an accepted one by
 #: quoteOrderQty, of one by quantity, and each notional rule's (market price, low, high).
 _MarketAllowed = tuple[Verdict, Verdict, tuple[tuple[Decimal, Decimal, Decimal], ...]]
@@ -122,12 +123,14 @@ def fold_bounds(
         fold = FOLDS.get(check)
         bands, counters = len(bounds.bands), len(bounds.counters)
         notionals = len(bounds.market_notionals)
+        icebergs = len(bounds.iceberg_counters)
         if fold is None or not fold(f, kind, era, bounds):
             return None
         name = (position, f.filter_type)
         bounds.band_names.extend([name] * (len(bounds.bands) - bands))
         bounds.counter_names.extend([name] * (len(bounds.counters) - counters))
         bounds.market_notional_names.extend([name] * (len(bounds.market_notionals) - notionals))
+        bounds.iceberg_counter_names.extend([name] * (len(bounds.iceberg_counters) - icebergs))
     return bounds
 
 
@@ -155,6 +158,10 @@ def compile_fast_check(
         | ({"stopPrice"} if stop else set())
     )
     size = len(taken)
+    # An iceberg LIMIT or LIMIT_MAKER (D06-D08, D14, D22): icebergQty too.
+    icebergs = shape == "limit" and symbol.iceberg_allowed is not False
+    taken_iceberg = taken | {"icebergQty"}
+    parts = bounds.iceberg_parts
     price_low, price_high = bounds.price_low, bounds.price_high
     quantity_low, quantity_high = bounds.quantity_low, bounds.quantity_high
     notional_low, notional_high = bounds.notional_low, bounds.notional_high
@@ -171,6 +178,7 @@ def compile_fast_check(
     readable = re.compile(
         f"{price_pattern},{quantity_pattern}" + (f",{price_pattern}" if stop else "")
     ).fullmatch
+    quantity_readable = re.compile(quantity_pattern).fullmatch
     # D37 wants price × quantity > 0; a positive minimum notional already says so.
     positive_low = notional_low > 0
     multiply = PRODUCT.multiply
@@ -178,6 +186,7 @@ def compile_fast_check(
 
     bands = tuple(zip(bounds.bands, band_names, strict=True))
     account = _Account(symbol, bounds)
+    iceberg_account = _Account(symbol, bounds, iceberg=True)
 
     def allowed(context: Context) -> _Allowed | None:
         """What the context allows; ``None``: the order may break a rule, ask the general path."""
@@ -186,13 +195,22 @@ def compile_fast_check(
             return None
         unknown, missing = judged
         references: list[tuple[Decimal, tuple[Any, ...]]] = []
+        unpriced: list[tuple[int, str]] = []
         for band, name in bands:
             reference = market_price(band[0], context, era)
             if reference is None:
-                missing = [name] if missing is None else [*missing, name]  # D18: unchecked
+                unpriced.append(name)  # D18: unchecked
             else:
                 references.append((reference, band))
-        return references, account.verdict(unknown, missing), {}
+        iceberg = None
+        if icebergs:
+            iceberg_judged = iceberg_account.judge(context)
+            if iceberg_judged is not None:
+                iceberg = iceberg_account.verdict(
+                    iceberg_judged[0], [*(iceberg_judged[1] or ()), *unpriced]
+                )
+        verdict = account.verdict(unknown, [*(missing or ()), *unpriced])
+        return references, verdict, {}, iceberg
 
     def side_bounds(
         references: list[tuple[Decimal, tuple[Any, ...]]], side: str
@@ -226,10 +244,22 @@ def compile_fast_check(
             if side != "BUY" and side != "SELL":
                 return None  # missing or invalid side
             band = known[2][side] = side_bounds(known[0], side)
-        if len(params) != size and not _only_ignored(params, taken):
-            return None
-        if needs_tif and params.get("timeInForce") not in _TIME_IN_FORCE:
-            return None
+        iceberg_text = params.get("icebergQty")
+        verdict: Verdict | None
+        if iceberg_text is None:
+            if len(params) != size and not _only_ignored(params, taken):
+                return None
+            if needs_tif and params.get("timeInForce") not in _TIME_IN_FORCE:
+                return None
+            verdict = known[1]
+        else:
+            verdict = known[3]
+            if verdict is None:
+                return None  # no iceberg here, or an iceberg counter full (D15, D22)
+            if len(params) != size + 1 and not _only_ignored(params, taken_iceberg):
+                return None
+            if needs_tif and params.get("timeInForce") != "GTC":
+                return None  # D06: an iceberg is GTC
         price_text, quantity_text = params.get("price"), params.get("quantity")
         # Only strings read_decimal takes (a str subclass is not one).
         if type(price_text) is not str or type(quantity_text) is not str:
@@ -261,9 +291,22 @@ def compile_fast_check(
         notional = multiply(price, quantity)
         if notional < notional_low or notional > notional_high:
             return None
-        if positive_low or notional > _ZERO:
-            return known[1]
-        return None
+        if not positive_low and notional <= _ZERO:
+            return None  # D37
+        if iceberg_text is not None:
+            # LOT_SIZE judges icebergQty as it does quantity (D08); it must be below
+            # the quantity (D07); CEIL(quantity / icebergQty) <= limit is
+            # quantity <= limit × icebergQty (D14), an exact product.
+            if type(iceberg_text) is not str or quantity_readable(iceberg_text) is None:
+                return None
+            iceberg = Decimal(iceberg_text)
+            if not iceberg or iceberg < quantity_low or iceberg >= quantity:
+                return None
+            if step is not None and not is_multiple(iceberg, step):
+                return None
+            if parts is not None and quantity > multiply(iceberg, parts):
+                return None
+        return verdict
 
     return fast_check
 
@@ -276,9 +319,13 @@ class _Account:
 
     __slots__ = ("counters", "symbol", "verdicts")
 
-    def __init__(self, symbol: SymbolInfo, bounds: AcceptBounds) -> None:
+    def __init__(self, symbol: SymbolInfo, bounds: AcceptBounds, *, iceberg: bool = False) -> None:
         self.symbol = symbol
-        self.counters = tuple(zip(bounds.counters, bounds.counter_names, strict=True))
+        counters = zip(bounds.counters, bounds.counter_names, strict=True)
+        if iceberg:  # an iceberg order counts in the iceberg counters too (D08, D15)
+            more = zip(bounds.iceberg_counters, bounds.iceberg_counter_names, strict=True)
+            counters = sorted([*counters, *more], key=lambda counter: counter[1])  # type: ignore[assignment]
+        self.counters = tuple(counters)
         self.verdicts: dict[tuple[bool, tuple[tuple[int, str], ...]], Verdict] = {}
 
     def judge(self, context: Context) -> tuple[bool, list[tuple[int, str]] | None] | None:

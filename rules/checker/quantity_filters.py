@@ -222,7 +222,11 @@ def check_iceberg_parts(
 def _fold_iceberg_parts(
     f: IcebergPartsFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
 ) -> bool:
-    return True  # the simple shape has no icebergQty
+    # The simple shape has no icebergQty; an iceberg order's parts are bounded by the
+    # smallest limit (0 disables the rule, D12).
+    if f.limit and (bounds.iceberg_parts is None or f.limit < bounds.iceberg_parts):
+        bounds.iceberg_parts = f.limit
+    return True
 
 
 @checks(MaxPositionFilter)

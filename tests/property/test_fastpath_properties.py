@@ -175,7 +175,9 @@ def cases(draw: st.DrawFn) -> tuple[ExchangeInfo, dict[str, Any], Context]:
         "recvWindow": "",
         "signature": None,
         "newClientOrderId": draw(st.sampled_from(["abc", "x" * 37, "a b", "é", "x-_1", 7, ["id"]])),
-        "icebergQty": "0",
+        "icebergQty": draw(
+            st.sampled_from(["0", _text(quantity), _text(CONTEXT.divide(quantity, 10))])
+        ),
         "stopPrice": _text(price),
         "selfTradePreventionMode": "NONE",
         "strategyType": 1000000,
@@ -293,6 +295,8 @@ _KINDS = (
     "TAKE_PROFIT_LIMIT",
     "LIMIT_MAKER",
     "MARKET quoteOrderQty",
+    "LIMIT iceberg",
+    "LIMIT_MAKER iceberg",
 )
 
 
@@ -306,7 +310,9 @@ def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool]
     shapes: list[Callable[[Decimal], Context]] = [
         lambda price: Context(),
         lambda price: Context(avg_price=price),
-        lambda price: Context(avg_price=price, open_orders=0, open_algo_orders=0),
+        lambda price: Context(
+            avg_price=price, open_orders=0, open_algo_orders=0, open_iceberg_orders=0
+        ),
         lambda price: Context(avg_price=price, open_orders=0, permissions=frozenset({"TRD_GRP_X"})),
     ]
     seen: set[tuple[str, bool]] = set()
@@ -329,13 +335,21 @@ def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool]
                     "price": _text(price),
                     "quantity": _text(quantity),
                 }
-                if kind in ("LIMIT", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"):
+                if kind in ("LIMIT", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT", "LIMIT iceberg"):
                     params["timeInForce"] = "GTC"
                 if kind in ("STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"):
                     params["stopPrice"] = _text(prices[(i + 1) % len(prices)])
                 if kind.startswith("MARKET"):
                     params["type"] = "MARKET"
                     del params["price"]
+                if kind.endswith("iceberg"):
+                    params["type"] = kind.split()[0]
+                    # A tenth of the quantity, on the step when the step allows it.
+                    params["icebergQty"] = _text(
+                        CONTEXT.multiply(CONTEXT.divide_int(quantity, step * 10), step)
+                        if (step := ls.step_size if ls else None)
+                        else CONTEXT.divide(quantity, 10)
+                    )
                 if kind == "MARKET quoteOrderQty":
                     params["quoteOrderQty"] = _text(CONTEXT.multiply(price, quantity))
                     del params["quantity"]
