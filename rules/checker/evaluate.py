@@ -24,10 +24,12 @@ inputs exist, and a parameter that was reported (``-1100``, ``-1105``,
 Speed: what a symbol needs (its filter checks, flags and bounds) is compiled
 once per ``ExchangeInfo`` and symbol into a small plan and cached; the happy
 path builds no violation and no intermediate object but the parsed order.
-A plain LIMIT or LIMIT_MAKER order given as a dict is first tried on the fast
-path (:mod:`rules.checker.fastpath`), whose per-type check is folded from the same
-filter checks and only ever answers "accepted"; everything else, every
-rejection included, is judged here.
+An order given as a dict (LIMIT, LIMIT_MAKER and their iceberg form,
+STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT with a stopPrice, MARKET by quantity or
+quoteOrderQty) is first tried on the fast path (:mod:`rules.checker.fastpath`),
+whose per-type check is folded from the same filter checks and only ever
+answers "accepted" (with what the context leaves unchecked); everything
+else, every rejection included, is judged here.
 """
 
 from __future__ import annotations

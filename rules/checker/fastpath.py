@@ -1,16 +1,22 @@
-"""The checker's fast path: "surely accepted" in about a microsecond, else "ask the general path".
+"""The checker's fast path: the verdict of an order that passes, in a few microseconds.
 
-For each symbol and each order type of the *simple shape*
-(:class:`~rules.checker.bounds.AcceptBounds`: LIMIT or LIMIT_MAKER with ``price``
-and ``quantity`` as plain strings, a BUY or
-SELL side, no stop, iceberg, trailing delta, quote quantity, peg, STP mode or
-strategy), :func:`compile_fast_check` builds one small
-function from the symbol's filters. It answers ``True`` only when the general
-path (:func:`rules.checker.evaluate._evaluate`) would find no violation and nothing
-unchecked, so that :func:`rules.checker.evaluate.evaluate` may return ``ACCEPTED``
-outright. Anything else, including every rejection, returns ``False`` and the
-general path judges the order and explains it. The fast path therefore never
-builds a violation and never has to word one.
+For each symbol and each order type it can judge, :func:`compile_fast_check`
+builds one small function from the symbol's filters (:func:`fast_shape`):
+
+- LIMIT and LIMIT_MAKER with ``price`` and ``quantity``, and the iceberg form
+  with ``icebergQty`` (D06-D08, D14, D22);
+- STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT with a ``stopPrice``;
+- MARKET by ``quantity`` or by ``quoteOrderQty`` (D10, D11, D22);
+
+each as plain strings with a BUY or SELL side, without trailing delta, peg,
+STP mode or strategy. It answers with the general path's own verdict when the
+general path (:func:`rules.checker.evaluate._evaluate`) would find no
+violation: ``ACCEPTED``, or accepted with the rules the context leaves
+``unchecked`` (a context without ``avgPrice``, a count or known permissions:
+what a context shape implies is worked out once per context, and the verdict
+once per set of unchecked rules). Anything else, every rejection included,
+returns ``None`` and the general path judges the order and explains it. The
+fast path therefore never builds a violation and never has to word one.
 
 Where the rules come from, so the two paths cannot drift apart unnoticed:
 

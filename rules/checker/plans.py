@@ -66,7 +66,7 @@ class SymbolPlan:
         # table decides what each one does (FILTER_CHECKS).
         own = tuple((FILTER_CHECKS[type(f)], f) for f in symbol.filters)
         self.checks = own + exchange_checks
-        # Type -> fast check (rules.checker.fastpath), for the types of the simple shape
+        # Type -> fast check (rules.checker.fastpath), for the types it can judge
         # that can be accepted at all: on a TRADING symbol that enables them (D01, D02).
         self.fast: dict[str, FastCheck] = {}
         if self.trading:
