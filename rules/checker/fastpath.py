@@ -46,6 +46,7 @@ instead, by the same pattern that reads it (:func:`grid_pattern`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -78,8 +79,8 @@ _SideBounds = dict[str, tuple[Decimal, Decimal]]
 #: What one context allows: the market price of each band it has one for, the
 #: verdict of an order that passes every bound (``ACCEPTED`` or accepted with
 #: ``unchecked``), the per-side price intervals (found on first use), and the
-#: verdict of an iceberg order that passes them (``None``: ask the general path).
-_Allowed = tuple[list[tuple[Decimal, tuple[Any, ...]]], Verdict, _SideBounds, Verdict | None]
+#: bands it leaves unchecked (for an iceberg order's verdict, found on first use).
+_Allowed = tuple[list[tuple[Decimal, tuple[Any, ...]]], Verdict, _SideBounds, list[tuple[int, str]]]
 #: What one context allows a MARKET order: the verdict of an accepted one by
 #: quoteOrderQty, of one by quantity, and each notional rule's (market price, low, high).
 _MarketAllowed = tuple[Verdict, Verdict, tuple[tuple[Decimal, Decimal, Decimal], ...]]
@@ -125,18 +126,19 @@ def fold_bounds(
     general path's order.
     """
     bounds = AcceptBounds()
+    named = (
+        (bounds.bands, bounds.band_names),
+        (bounds.counters, bounds.counter_names),
+        (bounds.market_notionals, bounds.market_notional_names),
+        (bounds.iceberg_counters, bounds.iceberg_counter_names),
+    )
     for position, (check, f) in enumerate(checks):
         fold = FOLDS.get(check)
-        bands, counters = len(bounds.bands), len(bounds.counters)
-        notionals = len(bounds.market_notionals)
-        icebergs = len(bounds.iceberg_counters)
         if fold is None or not fold(f, kind, era, bounds):
             return None
-        name = (position, f.filter_type)
-        bounds.band_names.extend([name] * (len(bounds.bands) - bands))
-        bounds.counter_names.extend([name] * (len(bounds.counters) - counters))
-        bounds.market_notional_names.extend([name] * (len(bounds.market_notionals) - notionals))
-        bounds.iceberg_counter_names.extend([name] * (len(bounds.iceberg_counters) - icebergs))
+        for entries, names in named:
+            if len(names) < len(entries):  # what this fold added
+                names.extend([(position, f.filter_type)] * (len(entries) - len(names)))
     return bounds
 
 
@@ -181,10 +183,10 @@ def compile_fast_check(
         quote_places = symbol.quote_precision
     price_pattern, tick = grid_pattern(bounds.price_step, _most(quote_places))
     quantity_pattern, step = grid_pattern(bounds.quantity_step, _most(symbol.base_asset_precision))
-    readable = re.compile(
+    readable = _compiled(
         f"{price_pattern},{quantity_pattern}" + (f",{price_pattern}" if stop else "")
     ).fullmatch
-    quantity_readable = re.compile(quantity_pattern).fullmatch
+    quantity_readable = _compiled(quantity_pattern).fullmatch
     # D37 wants price × quantity > 0; a positive minimum notional already says so.
     positive_low = notional_low > 0
     multiply = PRODUCT.multiply
@@ -192,7 +194,7 @@ def compile_fast_check(
 
     bands = tuple(zip(bounds.bands, band_names, strict=True))
     account = _Account(symbol, bounds)
-    iceberg_account = _Account(symbol, bounds, iceberg=True)
+    iceberg_account = _Account(symbol, bounds, iceberg=True) if icebergs else account
 
     def allowed(context: Context) -> _Allowed | None:
         """What the context allows; ``None``: the order may break a rule, ask the general path."""
@@ -208,15 +210,18 @@ def compile_fast_check(
                 unpriced.append(name)  # D18: unchecked
             else:
                 references.append((reference, band))
-        iceberg = None
-        if icebergs:
-            iceberg_judged = iceberg_account.judge(context)
-            if iceberg_judged is not None:
-                iceberg = iceberg_account.verdict(
-                    iceberg_judged[0], [*(iceberg_judged[1] or ()), *unpriced]
-                )
-        verdict = account.verdict(unknown, [*(missing or ()), *unpriced])
-        return references, verdict, {}, iceberg
+        verdict = account.verdict(unknown, [*(missing or ()), *unpriced] if unpriced else missing)
+        return references, verdict, {}, unpriced
+
+    def iceberg_verdict(context: Context, unpriced: list[tuple[int, str]]) -> Verdict | None:
+        """The verdict of an iceberg order that passes every bound (it also counts in
+        the iceberg counters, D08, D15); ``None``: ask the general path."""
+        if not icebergs:
+            return None  # icebergAllowed is false (D22)
+        judged = iceberg_account.judge(context)
+        if judged is None:
+            return None
+        return iceberg_account.verdict(judged[0], [*(judged[1] or ()), *unpriced])
 
     def side_bounds(
         references: list[tuple[Decimal, tuple[Any, ...]]], side: str
@@ -235,9 +240,10 @@ def compile_fast_check(
     # never reads one with the other's bounds. A Context is frozen: the same
     # object always allows the same (its per-side intervals are kept as found).
     last: tuple[Context | None, _Allowed | None] = (None, None)
+    last_iceberg: tuple[Context | None, Verdict | None] = (None, None)
 
     def fast_check(params: dict[str, Any], context: Context) -> Verdict | None:
-        nonlocal last
+        nonlocal last, last_iceberg
         seen = last
         if seen[0] is not context:
             seen = last = (context, allowed(context))
@@ -259,7 +265,10 @@ def compile_fast_check(
                 return None
             verdict = known[1]
         else:
-            verdict = known[3]
+            seen_iceberg = last_iceberg
+            if seen_iceberg[0] is not context:
+                seen_iceberg = last_iceberg = (context, iceberg_verdict(context, known[3]))
+            verdict = seen_iceberg[1]
             if verdict is None:
                 return None  # no iceberg here, or an iceberg counter full (D15, D22)
             if len(params) != size + 1 and not _only_ignored(params, taken_iceberg):
@@ -380,8 +389,8 @@ def _market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChe
     if quote_places is None:
         quote_places = symbol.quote_precision
     quantity_pattern, step = grid_pattern(bounds.quantity_step, _most(symbol.base_asset_precision))
-    quantity_readable = re.compile(quantity_pattern).fullmatch
-    quote_readable = re.compile(grid_pattern(None, _most(quote_places))[0]).fullmatch
+    quantity_readable = _compiled(quantity_pattern).fullmatch
+    quote_readable = _compiled(grid_pattern(None, _most(quote_places))[0]).fullmatch
     quantity_low, quantity_high = bounds.quantity_low, bounds.quantity_high
     notionals = tuple(zip(bounds.market_notionals, bounds.market_notional_names, strict=True))
     account = _Account(symbol, bounds)
@@ -448,6 +457,13 @@ def _market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChe
         return known[1]
 
     return fast_check
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """``re.compile``, kept: symbols share a few grids and precisions, so a few
+    hundred patterns serve thousands of plans (re's own cache holds 512)."""
+    return re.compile(pattern)
 
 
 def _most(precision: int | None) -> int:
