@@ -216,8 +216,6 @@ def compile_fast_check(
     def iceberg_verdict(context: Context, unpriced: list[tuple[int, str]]) -> Verdict | None:
         """The verdict of an iceberg order that passes every bound (it also counts in
         the iceberg counters, D08, D15); ``None``: ask the general path."""
-        if not icebergs:
-            return None  # icebergAllowed is false (D22)
         judged = iceberg_account.judge(context)
         if judged is None:
             return None
@@ -243,34 +241,20 @@ def compile_fast_check(
     last_iceberg: tuple[Context | None, Verdict | None] = (None, None)
 
     def fast_check(params: dict[str, Any], context: Context) -> Verdict | None:
-        nonlocal last, last_iceberg
-        seen = last
-        if seen[0] is not context:
-            seen = last = (context, allowed(context))
-        known = seen[1]
-        if known is None:
-            return None
+        # The order alone first (its shape, its strings, the static bounds), so that
+        # most rejections leave before the context is looked at; then the context.
         side = params.get("side")
-        band = known[2].get(side)  # type: ignore[arg-type]
-        if band is None:
-            if side != "BUY" and side != "SELL":
-                return None  # missing or invalid side
-            band = known[2][side] = side_bounds(known[0], side)
+        if side != "BUY" and side != "SELL":
+            return None  # missing or invalid side
         iceberg_text = params.get("icebergQty")
-        verdict: Verdict | None
         if iceberg_text is None:
             if len(params) != size and not _only_ignored(params, taken):
                 return None
             if needs_tif and params.get("timeInForce") not in _TIME_IN_FORCE:
                 return None
-            verdict = known[1]
         else:
-            seen_iceberg = last_iceberg
-            if seen_iceberg[0] is not context:
-                seen_iceberg = last_iceberg = (context, iceberg_verdict(context, known[3]))
-            verdict = seen_iceberg[1]
-            if verdict is None:
-                return None  # no iceberg here, or an iceberg counter full (D15, D22)
+            if not icebergs:
+                return None  # icebergAllowed is false (D22), or not a LIMIT type
             if len(params) != size + 1 and not _only_ignored(params, taken_iceberg):
                 return None
             if needs_tif and params.get("timeInForce") != "GTC":
@@ -294,7 +278,7 @@ def compile_fast_check(
         elif readable(f"{price_text},{quantity_text}") is None:
             return None
         price = Decimal(price_text)  # exact: a Decimal from a string never rounds
-        if price < band[0] or price > band[1]:
+        if price < price_low or price > price_high:
             return None
         if tick is not None and not is_multiple(price, tick):
             return None
@@ -321,7 +305,25 @@ def compile_fast_check(
                 return None
             if parts is not None and quantity > multiply(iceberg, parts):
                 return None
-        return verdict
+        # The context: permissions, counters, the price bands around the market price.
+        nonlocal last, last_iceberg
+        seen = last
+        if seen[0] is not context:
+            seen = last = (context, allowed(context))
+        known = seen[1]
+        if known is None:
+            return None
+        band = known[2].get(side)
+        if band is None:
+            band = known[2][side] = side_bounds(known[0], side)
+        if price < band[0] or price > band[1]:
+            return None
+        if iceberg_text is None:
+            return known[1]
+        seen_iceberg = last_iceberg
+        if seen_iceberg[0] is not context:
+            seen_iceberg = last_iceberg = (context, iceberg_verdict(context, known[3]))
+        return seen_iceberg[1]  # None: an iceberg counter full (D15)
 
     return fast_check
 
@@ -417,13 +419,7 @@ def _market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChe
         )
 
     def fast_check(params: dict[str, Any], context: Context) -> Verdict | None:
-        nonlocal last
-        seen = last
-        if seen[0] is not context:
-            seen = last = (context, allowed(context))
-        known = seen[1]
-        if known is None:
-            return None
+        # The order alone first, then the context (as for the priced types).
         side = params.get("side")
         if side != "BUY" and side != "SELL":
             return None  # missing or invalid side
@@ -439,17 +435,27 @@ def _market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChe
             for (_, low, high), _name in notionals:
                 if notional < low or notional > high:
                     return None
+            quantity = None
+        else:
+            if len(params) != 4 and not _only_ignored(params, by_quantity):
+                return None
+            text = params.get("quantity")
+            if type(text) is not str or quantity_readable(text) is None:
+                return None
+            quantity = Decimal(text)
+            if not quantity or quantity < quantity_low or quantity > quantity_high:
+                return None
+            if step is not None and not is_multiple(quantity, step):
+                return None
+        nonlocal last
+        seen = last
+        if seen[0] is not context:
+            seen = last = (context, allowed(context))
+        known = seen[1]
+        if known is None:
+            return None
+        if quantity is None:
             return known[0]
-        if len(params) != 4 and not _only_ignored(params, by_quantity):
-            return None
-        text = params.get("quantity")
-        if type(text) is not str or quantity_readable(text) is None:
-            return None
-        quantity = Decimal(text)
-        if not quantity or quantity < quantity_low or quantity > quantity_high:
-            return None
-        if step is not None and not is_multiple(quantity, step):
-            return None
         for reference, low, high in known[2]:
             notional = multiply(reference, quantity)
             if notional < low or notional > high:
