@@ -128,9 +128,7 @@ def screen(body: pa.Table, info: ExchangeInfo) -> tuple[np.ndarray, np.ndarray]:
                 continue
             needs_tif = any(group == ("timeInForce",) for group in kind.mandatory)
             shaped = (tif_ok if needs_tif else tif_null)[rows]
-            quote_places = plan.symbol.quote_asset_precision
-            if quote_places is None:
-                quote_places = plan.symbol.quote_precision
+            quote_places = plan.symbol.quote_places
             shaped &= _at_most_places(columns["price"], rows, quote_places)
             shaped &= _at_most_places(columns["quantity"], rows, plan.symbol.base_asset_precision)
             ok, lenient = _bounds_hold(

@@ -178,9 +178,7 @@ def compile_fast_check(
     # other step by an exact remainder. The stopPrice is on PRICE_FILTER's grid
     # and within its bounds, not the bands' (D13: those judge the limit price).
     # D38, D39: no more decimals (as sent) than the asset's precision, else -1111.
-    quote_places = symbol.quote_asset_precision
-    if quote_places is None:
-        quote_places = symbol.quote_precision
+    quote_places = symbol.quote_places
     price_pattern, tick = grid_pattern(bounds.price_step, _most(quote_places))
     quantity_pattern, step = grid_pattern(bounds.quantity_step, _most(symbol.base_asset_precision))
     readable = _compiled(
@@ -387,9 +385,7 @@ def _market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChe
     by_quantity = frozenset({"symbol", "side", "type", "quantity"})
     by_quote = frozenset({"symbol", "side", "type", "quoteOrderQty"})
     quote_allowed = symbol.quote_order_qty_market_allowed is not False
-    quote_places = symbol.quote_asset_precision
-    if quote_places is None:
-        quote_places = symbol.quote_precision
+    quote_places = symbol.quote_places
     quantity_pattern, step = grid_pattern(bounds.quantity_step, _most(symbol.base_asset_precision))
     quantity_readable = _compiled(quantity_pattern).fullmatch
     quote_readable = _compiled(grid_pattern(None, _most(quote_places))[0]).fullmatch

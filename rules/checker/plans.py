@@ -56,12 +56,10 @@ class SymbolPlan:
         self.peg_allowed = symbol.peg_instructions_allowed
         # D38: -1111's bounds; quoteAssetPrecision, else its older duplicate.
         self.base_places = symbol.base_asset_precision
-        if symbol.quote_asset_precision is not None:
-            self.quote_places: int | None = symbol.quote_asset_precision
-            self.quote_places_name = "quoteAssetPrecision"
-        else:
-            self.quote_places = symbol.quote_precision
-            self.quote_places_name = "quotePrecision"
+        self.quote_places: int | None = symbol.quote_places
+        self.quote_places_name = (
+            "quotePrecision" if symbol.quote_asset_precision is None else "quoteAssetPrecision"
+        )
         # Filters are found by type, never by position (FINDINGS.md §3); the
         # table decides what each one does (FILTER_CHECKS).
         own = tuple((FILTER_CHECKS[type(f)], f) for f in symbol.filters)

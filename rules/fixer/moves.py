@@ -34,7 +34,7 @@ from rules.model.models import (
 )
 from rules.model.numbers import UNBOUNDED
 
-__all__ = ["Fixer", "NoOrder", "quote_places"]
+__all__ = ["Fixer", "NoOrder"]
 
 _ZERO: Final = Decimal(0)
 
@@ -70,11 +70,6 @@ def _grid_name(ticks: Grid, grid: Grid, name: str = "tickSize") -> str:
     else:
         why = "20 decimal places (D29: at most 20 fraction digits)"
     return why if not ticks.step else f"the points of {named} with at most {why}"
-
-
-def quote_places(symbol: SymbolInfo) -> int | None:
-    precision = symbol.quote_asset_precision
-    return symbol.quote_precision if precision is None else precision
 
 
 class Fixer:
@@ -170,7 +165,7 @@ class Fixer:
                 "(D29: more is -1100 Illegal characters)"
             )
         base = field in ("quantity", "icebergQty")
-        places = self.symbol.base_asset_precision if base else quote_places(self.symbol)
+        places = self.symbol.base_asset_precision if base else self.symbol.quote_places
         if places is None:
             return wire
         sendable = wire.intersect(precision_grid(places))
@@ -573,7 +568,7 @@ class Fixer:
     # ------------------------------------------------------------------ quoteOrderQty
 
     def _quote_order_qty(self, quote: Decimal) -> Decimal:
-        precision = quote_places(self.symbol)
+        precision = self.symbol.quote_places
         grid = precision_grid(precision) if precision is not None else Grid(_ZERO)
         work = grid if grid.step else precision_grid(None)
         lows: list[Bound] = []

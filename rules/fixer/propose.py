@@ -49,7 +49,7 @@ from rules.checker.kinds import ORDER_KINDS
 from rules.checker.order import READ, Order, ParsedOrder, read_any
 from rules.checker.request import places
 from rules.checker.violations import Verdict, Violation
-from rules.fixer.moves import Fixer, NoOrder, quote_places
+from rules.fixer.moves import Fixer, NoOrder
 from rules.fixer.proposal import Change, Proposal
 from rules.fixer.rounding import format_on_step, round_to_step
 from rules.model.frozen import FrozenJson
@@ -205,7 +205,7 @@ def _trim_precision(
         if not isinstance(text, str):
             continue
         base = _BASE[wire]
-        most = symbol.base_asset_precision if base else quote_places(symbol)
+        most = symbol.base_asset_precision if base else symbol.quote_places
         if most is None or places(Decimal(text)) <= most:
             continue
         unit = Decimal(1).scaleb(-most)
@@ -269,7 +269,7 @@ def _on_the_wire(changes: list[Change], steps: Mapping[str, Decimal]) -> tuple[C
 
 def _quote_fits(symbol: SymbolInfo, quote: Decimal | None) -> bool:
     """Whether ``quoteOrderQty`` has no more places than the quote asset (else -1111)."""
-    places = quote_places(symbol)
+    places = symbol.quote_places
     if quote is None or places is None:
         return True
     exponent = UNBOUNDED.normalize(quote).as_tuple().exponent

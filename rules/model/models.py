@@ -440,6 +440,13 @@ class SymbolInfo:
     allowed_self_trade_prevention_modes: tuple[str, ...] | None = None
     extra: FrozenJson = _extra()
 
+    @property
+    def quote_places(self) -> int | None:
+        """How many decimals a price or a quote amount may have (D38):
+        ``quoteAssetPrecision``, else its older duplicate ``quotePrecision``."""
+        places = self.quote_asset_precision
+        return self.quote_precision if places is None else places
+
     @overload
     def filter(self, kind: type[_F]) -> _F | None: ...
     @overload

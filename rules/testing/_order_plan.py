@@ -76,12 +76,6 @@ def _target(breaking: str | None, value: str) -> str | None:
     return breaking if breaking in on_quantity else None
 
 
-def quote_places(symbol: SymbolInfo) -> int | None:
-    """The precision of prices and quote amounts (D38): quoteAssetPrecision, else quotePrecision."""
-    places = symbol.quote_asset_precision
-    return symbol.quote_precision if places is None else places
-
-
 @attrs.frozen(repr=False)
 class _Plan:
     symbol: SymbolInfo
@@ -136,11 +130,11 @@ class _Plan:
                 else:
                     continue
                 out.append(_Con(pp.filter_type, Span(m * Fraction(down), m * Fraction(up))))
-        out.extend(_precision(quote_places(self.symbol)))
+        out.extend(_precision(self.symbol.quote_places))
         return out
 
     def stop_cons(self) -> list[_Con]:
-        out = _precision(quote_places(self.symbol))
+        out = _precision(self.symbol.quote_places)
         pf = self.symbol.filter(PriceFilter)
         if pf is not None:
             out.append(_bounds("PRICE_FILTER", pf.min_price, pf.max_price,
@@ -184,7 +178,7 @@ class _Plan:
 
     def quote_cons(self) -> list[_Con]:
         """Constraints on ``quoteOrderQty``: the notional filters applied to MARKET (D11)."""
-        out = _precision(quote_places(self.symbol))
+        out = _precision(self.symbol.quote_places)
         for nf in self.symbol.filters:
             if isinstance(nf, MinNotionalFilter) and nf.apply_to_market:
                 out.append(_bounds(nf.filter_type, nf.min_notional, ZERO))

@@ -60,7 +60,6 @@ from rules.testing._order_plan import (
     _Plan,
     _target,
     _types,
-    quote_places,
 )
 from rules.testing._values import Span
 
@@ -278,7 +277,7 @@ def _finish(draw: Draw, plan: _Plan, values: dict[str, Any]) -> Order:
     # with no more decimals than that precision, trailing zeros included.
     for names, places in (
         (_BASE_VALUES, plan.symbol.base_asset_precision),
-        (_QUOTE_VALUES, quote_places(plan.symbol)),
+        (_QUOTE_VALUES, plan.symbol.quote_places),
     ):
         if places is None or places < 0:
             continue
