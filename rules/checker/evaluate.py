@@ -39,12 +39,27 @@ from typing import Any, Final
 
 from rules.checker.checks import UNCHECKED
 from rules.checker.context import Context
-from rules.checker.order import Order, ParsedOrder, read_any
+from rules.checker.methods import (
+    COMMISSION,
+    SOR_TYPES,
+    commission_problem,
+    method_spec,
+    no_sor,
+    unsupported,
+)
+from rules.checker.order import Order, ParsedOrder, guesses, read_any
 from rules.checker.plans import PLANS, plan_of
 from rules.checker.request import check_parameters, check_precision, check_symbol, check_type
-from rules.checker.violations import ACCEPTED, Verdict, Violation, stage_of
+from rules.checker.violations import (
+    ACCEPTED,
+    Verdict,
+    Violation,
+    stage_of,
+    unread_parameters,
+)
 from rules.errors import OrderRejected
 from rules.model.models import ExchangeInfo
+from rules.model.numbers import is_absent
 
 __all__ = ["check", "evaluate", "is_valid", "iter_violations"]
 
@@ -55,7 +70,10 @@ _EMPTY_CONTEXT: Final = Context()
 
 
 def _evaluate(
-    info: ExchangeInfo, order: ParsedOrder, context: Context
+    info: ExchangeInfo,
+    order: ParsedOrder,
+    context: Context,
+    types: frozenset[str] | None = None,
 ) -> tuple[list[Violation], list[str] | None]:
     out: list[Violation] = []
     unread = order.unread_problem()
@@ -79,7 +97,7 @@ def _evaluate(
         return out, None
     era = info_plan.era
     out.extend(order.problems)
-    order, kind = check_parameters(order, out)
+    order, kind = check_parameters(order, out, types)
     if kind is not None:
         order = check_type(order, kind, plan, out)
         check_precision(order, plan, era, out)
@@ -148,8 +166,10 @@ def evaluate(
     info: ExchangeInfo,
     order: Mapping[str, object] | Order,
     context: Context | Mapping[str, Any] | None = None,
+    *,
+    method: str | None = None,
 ) -> Verdict:
-    """Judge one order against a snapshot's rules, as Binance would.
+    """Judge one order request against a snapshot's rules, as Binance would.
 
     Args:
         info: the ``exchangeInfo`` snapshot; its ``serverTime`` picks the rule era (D17).
@@ -158,6 +178,10 @@ def evaluate(
         context: market prices and account state: a :class:`~rules.checker.context.Context`,
             or its JSON form (camelCase keys, read by ``Context.from_mapping``);
             ``None`` is an empty context.
+        method: the request (D40): ``None`` or ``"order.place"`` (the default),
+            ``"order.test"`` (D41), ``"sor.order.place"``, ``"sor.order.test"``
+            (D42); a ``v3/`` prefix is read. A name that is no order request gives
+            ``-1020`` alone (D40); each method reads its own parameters (D52).
 
     Returns:
         The verdict: ``accepted``, every violation, and the rules that apply but
@@ -172,11 +196,17 @@ def evaluate(
     ...     "timeInForce": "GTC", "price": "30000.015", "quantity": "0.001"})
     >>> verdict.accepted, verdict.violations[0].explanation
     (False, 'price 30000.015 is not a multiple of tickSize 0.01')
+
+    Raises:
+        MethodNotJudged: ``method`` is an order request not judged yet (order
+            lists, ``order.cancelReplace``, ``order.amend.keepPriority``).
     """
     if context is None:
         context = _EMPTY_CONTEXT
     elif context.__class__ is not Context:
         context = _as_context(context)
+    if method is not None and method != "order.place":
+        return _method_verdict(info, order, context, method)
     if type(order) is dict:
         # _fast_verdict, inlined: this is the whole cost of an accepted order.
         info_plan = PLANS.get(id(info))
@@ -211,21 +241,74 @@ def _general_verdict(
     return Verdict(not out, tuple(out), tuple(unchecked or ()))
 
 
+def _method_verdict(
+    info: ExchangeInfo, order: Mapping[str, object] | Order, context: Context, method: object
+) -> Verdict:
+    """The verdict of a request of another method than ``order.place`` (D40-D42, D52)."""
+    spec = method_spec(method)
+    if spec is None:
+        return Verdict(False, (unsupported(method),))  # D40: nothing else is checked
+    params = order.to_params() if isinstance(order, Order) else order
+    if spec.name == "order.place" or not isinstance(params, Mapping):
+        return evaluate(info, params, context)
+    out: list[Violation] = []
+    unread = tuple(
+        str(name)
+        for name, value in params.items()
+        if name not in spec.reads
+        and value is not None
+        and (type(value) is str or not is_absent(value))
+    )
+    if unread:  # D52: one -1104, the names then ignored
+        sent = sum(1 for value in params.values() if value is not None)
+        out.append(unread_parameters(unread, sent, guesses(unread, spec.reads), spec.name))
+    if spec.test:
+        problem = commission_problem(params)
+        if problem is not None:
+            out.append(problem)  # D41
+    kept = {
+        name: value
+        for name, value in params.items()
+        if name != COMMISSION and name not in unread
+    }
+    if not out and not spec.sor:
+        return evaluate(info, kept, context)  # judged as its place method (D41)
+    parsed = read_any(kept)
+    if spec.sor and parsed.symbol_problem is None:
+        symbol = parsed.symbol
+        if isinstance(symbol, str) and plan_of(info).symbol(info, symbol) is not None:
+            problem = no_sor(info, symbol)
+            if problem is not None:
+                out.append(problem)  # D42: before the other -1013 (D53)
+    found, unchecked = _evaluate(info, parsed, context, SOR_TYPES if spec.sor else None)
+    out.extend(found)
+    _by_stage(out)
+    if not out and unchecked is None:
+        return ACCEPTED
+    return Verdict(not out, tuple(out), tuple(unchecked or ()))
+
+
 def iter_violations(
     info: ExchangeInfo,
     order: Mapping[str, object] | Order,
     context: Context | Mapping[str, Any] | None = None,
+    *,
+    method: str | None = None,
 ) -> Iterator[Violation]:
     """Every violation of the order (see :func:`evaluate`); ``unchecked`` is not included."""
-    yield from evaluate(info, order, context).violations
+    yield from evaluate(info, order, context, method=method).violations
 
 
 def is_valid(
     info: ExchangeInfo,
     order: Mapping[str, object] | Order,
     context: Context | Mapping[str, Any] | None = None,
+    *,
+    method: str | None = None,
 ) -> bool:
     """Whether the order has no violation (D27: unchecked rules do not reject)."""
+    if method is not None and method != "order.place":
+        return evaluate(info, order, context, method=method).accepted
     if context is None:
         context = _EMPTY_CONTEXT
     elif context.__class__ is not Context:
@@ -240,12 +323,15 @@ def check(
     info: ExchangeInfo,
     order: Mapping[str, object] | Order,
     context: Context | Mapping[str, Any] | None = None,
+    *,
+    method: str | None = None,
 ) -> None:
     """Return quietly if Binance would accept the order; raise otherwise.
 
     Raises:
         OrderRejected: the order breaks at least one rule; ``.verdict`` holds them all.
+        MethodNotJudged: ``method`` is not judged yet (see :func:`evaluate`).
     """
-    verdict = evaluate(info, order, context)
+    verdict = evaluate(info, order, context, method=method)
     if not verdict.accepted:
         raise OrderRejected(verdict)

@@ -33,7 +33,7 @@ from rules.checker.violations import (
 )
 from rules.model.numbers import bounded_repr, builtin_scalar, is_absent, to_plain_string
 
-__all__ = ["READ", "Order", "ParsedOrder", "parse_order", "read_any", "read_order"]
+__all__ = ["READ", "Order", "ParsedOrder", "guesses", "parse_order", "read_any", "read_order"]
 
 #: The legal range Binance quotes in ``-1100`` for a DECIMAL parameter (D29).
 DECIMAL_RANGE: Final = "^([0-9]{1,20})(\\.[0-9]{1,20})?$"
@@ -217,16 +217,20 @@ class ParsedOrder:
         return f"ParsedOrder({self.__dict__!r})"
 
 
-def _guesses(unread: tuple[str, ...]) -> dict[str, str]:
-    """The name order.place reads that each unread name most likely meant (for people)."""
+def _guesses(unread: tuple[str, ...], reads: frozenset[str] = READ) -> dict[str, str]:
+    """The name the method reads (``reads``, order.place's by default) that each
+    unread name most likely meant (for people)."""
     out: dict[str, str] = {}
     for name in unread:
-        folded = [known for known in READ if known.lower() == name.lower()]
-        close = folded or difflib.get_close_matches(name, sorted(READ), n=1, cutoff=0.8)
+        folded = [known for known in reads if known.lower() == name.lower()]
+        close = folded or difflib.get_close_matches(name, sorted(reads), n=1, cutoff=0.8)
         if close:
             out[name] = close[0]
     return out
 
+
+#: The public name of :func:`_guesses` (the other methods' ``-1104``, D52).
+guesses: Final = _guesses
 
 #: The values a ParsedOrder holds (its annotated attributes; never its methods).
 _FIELDS: Final = frozenset(ParsedOrder.__annotations__)

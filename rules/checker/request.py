@@ -48,9 +48,12 @@ _PEG_OFFSET_MAX: Final = 100  # ws-place: pegOffsetValue "(max: 100)"
 
 
 def check_parameters(
-    order: ParsedOrder, out: list[Violation]
+    order: ParsedOrder, out: list[Violation], types: frozenset[str] | None = None
 ) -> tuple[ParsedOrder, OrderKind | None]:
     """The parameters every order has, whatever its type (D03, D30, D33).
+
+    ``types`` are the order types the method places (``None``: every type; SOR:
+    LIMIT and MARKET, D42); another type is ``-1116`` like an unknown one.
 
     Returns the order to judge on (an invalid side is then not sent) and its
     kind, ``None`` when the type is missing or invalid.
@@ -77,6 +80,8 @@ def check_parameters(
             out.append(mandatory_missing("type"))
     else:
         kind = ORDER_KINDS.get(order.type)
+        if kind is not None and types is not None and order.type not in types:
+            kind = None  # D42: a type the method does not place
         if kind is None:
             out.append(
                 Violation(
@@ -84,7 +89,13 @@ def check_parameters(
                     msg="Invalid orderType.",
                     field="type",
                     value=order.type,
-                    explanation=f"type {order.type!r} is not an order type of enums.md",
+                    explanation=(
+                        f"type {order.type!r} is not an order type of enums.md"
+                        if order.type not in ORDER_KINDS
+                        else f"type {order.type} is not one of this method's: "
+                        + ", ".join(sorted(types or ()))
+                        + " (D42)"
+                    ),
                 )
             )
     strategy_type = order.strategy_type

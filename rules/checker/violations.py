@@ -255,10 +255,14 @@ def not_required(name: str, value: object, order_type: str) -> Violation:
 
 
 def unread_parameters(
-    unread: tuple[str, ...], sent: int, guesses: dict[str, str] | None = None
+    unread: tuple[str, ...],
+    sent: int,
+    guesses: dict[str, str] | None = None,
+    method: str = "order.place",
 ) -> Violation:
     """``-1104``: names the method does not read (D52); ``sent`` counts the names sent;
-    ``guesses`` maps a name to the one it likely meant (said in the explanation).
+    ``guesses`` maps a name to the one it likely meant (said in the explanation);
+    ``method`` is the request's (D40).
 
     >>> unread_parameters(("avgPrice",), 7).msg
     "Not all sent parameters were read; read '6' parameter(s) but was sent '7'."
@@ -275,7 +279,7 @@ def unread_parameters(
         f"but was sent '{sent}'.",
         field=unread[0],
         value=unread,
-        explanation=f"order.place does not read {names}",
+        explanation=f"{method} does not read {names}",
     )
 
 

@@ -1,0 +1,171 @@
+"""The request methods: which ones exist, which are judged, and what each one reads.
+
+A request names its method (D40): ``order.place``, ``order.test``,
+``sor.order.place``, ``sor.order.test`` are judged here; the other order
+requests Binance has (order lists, ``order.cancelReplace``,
+``order.amend.keepPriority``) are known but not judged yet
+(:class:`MethodNotJudged`); any other name is not an order request and is
+answered ``-1020`` (D40), nothing else.
+
+Each method reads the names of its parameter table (D52): a name it does not
+read gets one ``-1104`` for the request, and the request is judged as if it had
+not been sent. A test method reads ``computeCommissionRates`` too (D41); SOR
+reads neither ``quoteOrderQty``, the peg parameters, ``stopPrice`` nor
+``trailingDelta``, and places only LIMIT and MARKET orders (D42).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+import attrs
+
+from rules.checker.order import READ
+from rules.checker.violations import Violation, param_empty
+from rules.model.models import ExchangeInfo
+
+__all__ = [
+    "JUDGED_METHODS",
+    "KNOWN_METHODS",
+    "MethodNotJudged",
+    "MethodSpec",
+    "method_spec",
+    "no_sor",
+    "plain_method",
+    "unsupported",
+]
+
+#: The test methods' own parameter (D41).
+COMMISSION: Final = "computeCommissionRates"
+
+
+@attrs.frozen
+class MethodSpec:
+    """What one judged method reads (D52) and what it allows."""
+
+    name: str
+    #: every parameter name the method reads (its table and the SIGNED names)
+    reads: frozenset[str]
+    #: whether ``computeCommissionRates`` is read (D41)
+    test: bool = False
+    #: whether it is a SOR request (D42): LIMIT and MARKET only, a symbol in ``sors``
+    sor: bool = False
+
+
+#: The names ``sor.order.place`` reads (ws-sor's table and the SIGNED names, D42, D52).
+SOR_READ: Final = READ - {
+    "quoteOrderQty",
+    "stopPrice",
+    "trailingDelta",
+    "pegPriceType",
+    "pegOffsetType",
+    "pegOffsetValue",
+}
+#: The order types SOR places (D42); another valid type is ``-1116``.
+SOR_TYPES: Final = frozenset({"LIMIT", "MARKET"})
+
+#: The judged methods, by name (D40, D41, D42).
+JUDGED_METHODS: Final[dict[str, MethodSpec]] = {
+    "order.place": MethodSpec("order.place", READ),
+    "order.test": MethodSpec("order.test", READ | {COMMISSION}, test=True),
+    "sor.order.place": MethodSpec("sor.order.place", SOR_READ, sor=True),
+    "sor.order.test": MethodSpec("sor.order.test", SOR_READ | {COMMISSION}, test=True, sor=True),
+}
+#: Every order request of the WebSocket API (D40); the ones not in
+#: :data:`JUDGED_METHODS` raise :class:`MethodNotJudged`.
+KNOWN_METHODS: Final = frozenset(JUDGED_METHODS) | {
+    "order.cancelReplace",
+    "order.amend.keepPriority",
+    "orderList.place",
+    "orderList.place.oco",
+    "orderList.place.oto",
+    "orderList.place.otoco",
+    "orderList.place.opo",
+    "orderList.place.opoco",
+}
+
+
+class MethodNotJudged(ValueError):
+    """An order request Binance has that the checker does not judge yet (issue 13)."""
+
+
+def plain_method(method: object) -> str | None:
+    """The method's plain name (D40): ``None`` is ``order.place``, a ``v3/`` prefix is
+    dropped; names are case-sensitive. ``None`` for a name that is not an order request.
+
+    >>> plain_method(None), plain_method("v3/order.test"), plain_method("ORDER.PLACE")
+    ('order.place', 'order.test', None)
+    """
+    if method is None:
+        return "order.place"
+    if type(method) is not str:
+        return None
+    name = method[3:] if method.startswith("v3/") else method
+    return name if name in KNOWN_METHODS else None
+
+
+def method_spec(method: object) -> MethodSpec | None:
+    """The judged method ``method`` names; ``None`` for an unknown one (-1020, D40).
+
+    Raises:
+        MethodNotJudged: an order request that is not judged yet (order lists,
+            cancel-replace, amend).
+    """
+    name = plain_method(method)
+    if name is None:
+        return None
+    spec = JUDGED_METHODS.get(name)
+    if spec is None:
+        raise MethodNotJudged(
+            f"method {method!r} is not judged yet: only "
+            + ", ".join(sorted(JUDGED_METHODS))
+            + " (D40)"
+        )
+    return spec
+
+
+def unsupported(method: object) -> Violation:
+    """``-1020``: a method that is no order request (D40); nothing else is checked."""
+    return Violation(
+        code=-1020,
+        msg="This operation is not supported.",
+        field="method",
+        value=method,
+        explanation=f"{method!r} is not an order request of the WebSocket API (D40)",
+    )
+
+
+def commission_problem(params: Mapping[str, object]) -> Violation | None:
+    """D41: ``computeCommissionRates`` is a boolean, or "true"/"false" in any case;
+    ``""`` is ``-1105`` (D29); anything else ``-1100``. ``None``: fine or not sent."""
+    value = params.get(COMMISSION)
+    if value is None or type(value) is bool:
+        return None
+    if type(value) is str:
+        if value == "":
+            return param_empty(COMMISSION)
+        if value.lower() in ("true", "false"):
+            return None
+    return Violation(
+        code=-1100,
+        msg=f"Illegal characters found in parameter '{COMMISSION}'.",
+        field=COMMISSION,
+        value=value,
+        explanation=f"{COMMISSION} {value!r} is not true or false (D41)",
+    )
+
+
+def no_sor(info: ExchangeInfo, symbol: str) -> Violation | None:
+    """D42: ``-1013 "This symbol has no SOR."`` for a symbol in no ``sors[].symbols``
+    (a snapshot without ``sors`` has none)."""
+    for sor in info.sors or ():
+        if symbol in sor.symbols:
+            return None
+    return Violation(
+        code=-1013,
+        msg="This symbol has no SOR.",
+        field="symbol",
+        value=symbol,
+        explanation=f"{symbol} is in no sors[].symbols of the exchangeInfo (D42)",
+    )
