@@ -54,6 +54,8 @@ from rules.checker.violations import (
     ACCEPTED,
     Verdict,
     Violation,
+    either_missing,
+    mandatory_missing,
     stage_of,
     unread_parameters,
 )
@@ -267,9 +269,7 @@ def _method_verdict(
         if problem is not None:
             out.append(problem)  # D41
     kept = {
-        name: value
-        for name, value in params.items()
-        if name != COMMISSION and name not in unread
+        name: value for name, value in params.items() if name != COMMISSION and name not in unread
     }
     if not out and not spec.sor:
         return evaluate(info, kept, context)  # judged as its place method (D41)
@@ -281,6 +281,10 @@ def _method_verdict(
             if problem is not None:
                 out.append(problem)  # D42: before the other -1013 (D53)
     found, unchecked = _evaluate(info, parsed, context, SOR_TYPES if spec.sor else None)
+    if spec.sor:
+        # D42: quoteOrderQty is not SOR's: a MARKET order needs quantity itself.
+        either = either_missing("quantity", "quoteOrderQty")
+        found = [mandatory_missing("quantity") if v == either else v for v in found]
     out.extend(found)
     _by_stage(out)
     if not out and unchecked is None:

@@ -34,9 +34,11 @@ from rules.cli.lines import (
     add_input_arguments,
     bad_line,
     describe,
+    has_method,
     input_lines,
     load_inputs,
-    read_line,
+    method_of,
+    read_request,
 )
 from rules.cli.streams import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, Streams
 from rules.errors import RulesError
@@ -175,7 +177,7 @@ def _run_wrapped(args: argparse.Namespace, streams: Streams) -> int:
     rejected = uncertain = False
     for number, line in enumerate(streams.stdin, 1):
         kept: dict[str, Any] = {}
-        params, context, problem = read_line(
+        params, context, method, problem = read_request(
             line, defaults, default_context, contexts, beside, kept
         )
         verdict = bad_line()
@@ -190,11 +192,11 @@ def _run_wrapped(args: argparse.Namespace, streams: Streams) -> int:
                 except (SnapshotNotFoundError, LoadError) as not_found:
                     problem = " ".join(str(not_found).split())
             if judge is not None and problem is None:
-                verdict = evaluate(judge, params, context)
+                verdict = evaluate(judge, params, context, method=method_of(method))
         rejected = rejected or not verdict.accepted
         uncertain = uncertain or bool(verdict.unchecked)
         out = {name: kept.get(name) for name in keep}
-        out.update(explained(verdict) if args.explain else verdict.to_json())
+        out.update(_with_legs(explained(verdict) if args.explain else verdict.to_json(), method))
         if problem is not None:
             out["error"] = f"line {number}: {problem}"
             streams.stderr.write(f"rules: line {number}: {problem}\n")
@@ -224,21 +226,31 @@ def _run_columns(args: argparse.Namespace, streams: Streams) -> int:
     return run_columns(args, streams, defaults)
 
 
+def _with_legs(out: dict[str, Any], method: object) -> dict[str, Any]:
+    """D40: on a line that names its method, every violation carries ``leg`` (``null``
+    for a single-order request, D45)."""
+    if has_method(method):
+        for violation in out["violations"]:
+            violation["leg"] = None
+    return out
+
+
 def _judge(
     info: ExchangeInfo,
     line: str,
     defaults: Mapping[str, Any],
     default_context: Context,
     contexts: dict[str, Context],
-) -> tuple[Verdict, Mapping[str, Any] | None, str | None]:
-    """The verdict of one input line, its params, and an error detail for a bad line."""
-    params, context, error = read_line(line, defaults, default_context, contexts)
+) -> tuple[Verdict, Mapping[str, Any] | None, str | None, object]:
+    """The verdict of one input line, its params, an error detail for a bad line, and
+    its method (:func:`~rules.cli.lines.read_request`)."""
+    params, context, method, error = read_request(line, defaults, default_context, contexts)
     if error is not None or params is None:
-        return bad_line(), params, error
+        return bad_line(), params, error, method
     try:
-        return evaluate(info, params, context), params, None
+        return evaluate(info, params, context, method=method_of(method)), params, None, method
     except Exception as problem:  # the net: a line never ends the run (issue 17)
-        return bad_line(), None, f"cannot judge this line: {type(problem).__name__}"
+        return bad_line(), None, f"cannot judge this line: {type(problem).__name__}", method
 
 
 def _run_json(
@@ -253,7 +265,7 @@ def _run_json(
     dumps = json.dumps
     rejected = uncertain = False
     for number, line in enumerate(input_lines(streams.stdin), 1):
-        verdict, _, error = _judge(info, line, defaults, default_context, contexts)
+        verdict, _, error, method = _judge(info, line, defaults, default_context, contexts)
         if verdict is ACCEPTED:
             write(_ACCEPTED_LINE)
             continue
@@ -266,16 +278,17 @@ def _run_json(
             write(dumps(out) + "\n")
             continue
         if explain:
-            write(dumps(explained(verdict)) + "\n")
+            write(dumps(_with_legs(explained(verdict), method)) + "\n")
             continue
         key = (
+            has_method(method),
             verdict.accepted,
             verdict.unchecked,
             *[(v.code, v.msg, v.filter_type) for v in verdict.violations],
         )
         text = lines.get(key)
         if text is None:
-            text = dumps(verdict.to_json()) + "\n"
+            text = dumps(_with_legs(verdict.to_json(), method)) + "\n"
             if len(lines) >= CACHE_SIZE:
                 lines.clear()
             lines[key] = text
@@ -332,7 +345,7 @@ def _run_text(
     counts = {"accepted": 0, "rejected": 0}
     uncertain = False
     for number, line in enumerate(input_lines(streams.stdin), 1):
-        verdict, params, error = _judge(info, line, defaults, default_context, contexts)
+        verdict, params, error, _ = _judge(info, line, defaults, default_context, contexts)
         status = "accepted" if verdict.accepted else "REJECTED"
         counts["accepted" if verdict.accepted else "rejected"] += 1
         out.write(f"line {number}: {status}  {describe(params)}".rstrip() + "\n")

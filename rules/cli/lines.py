@@ -4,10 +4,14 @@ Both commands take ``--exchange-info PATH [--context PATH]`` and read stdin
 the same way, through this module:
 
 - each line is an ``order.place`` params object, or ``{"params": {...},
-  "context": {...}}`` with nothing else beside them but ``"method":
-  "order.place"`` (D40; another method is an error for now, not judged as an
-  order.place; a typo such as ``"contxt"`` is an error, not a context
-  silently dropped);
+  "context": {...}}`` with nothing else beside them but ``"method"`` (D40:
+  none or ``null`` is ``order.place``; ``rules check`` judges ``order.place``,
+  ``order.test``, ``sor.order.place``, ``sor.order.test``, with or without
+  ``v3/``, and answers ``-1020`` for a name that is no order request; the
+  order requests not judged yet, order lists, cancel-replace and amend, are
+  a line error, never judged as something else; ``rules fix`` takes
+  ``order.place`` only; a typo such as ``"contxt"`` is an error, not a
+  context silently dropped);
 - ``--context`` gives defaults that a line's own context overrides key by key;
 - numbers are read as ``Decimal`` (D32), never as floats;
 - a line that cannot be read (blank, not JSON, not an object, a bad context,
@@ -27,6 +31,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from rules.checker.context import Context
+from rules.checker.methods import MethodNotJudged, method_spec
 from rules.checker.violations import Verdict, Violation
 from rules.errors import ApiError, RulesError
 from rules.examples import EXAMPLE_EXCHANGE_INFO
@@ -66,10 +71,8 @@ def _json_decimal(text: str) -> Decimal | str:
 
 #: ``json.loads(line, parse_float=Decimal)`` (D32) without a new decoder per line.
 _DECODE: Final = json.JSONDecoder(parse_float=_json_decimal).decode
-#: The ``method`` values a line may name (D40): none or ``null`` is ``order.place``,
-#: and a ``v3/`` prefix is read as the plain name. Other methods (order lists,
-#: amendments, SOR) are not judged yet: such a line is an error, never judged as
-#: something else.
+#: The ``method`` values that are ``order.place`` (D40): none or ``null``, and a
+#: ``v3/`` prefix read as the plain name (what :func:`read_line` takes).
 PLACE_METHODS: Final = (None, "order.place", "v3/order.place")
 
 
@@ -240,7 +243,46 @@ def read_line(
     beside: frozenset[str] = frozenset(),
     kept: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any] | None, Context, str | None]:
-    """One input line: its params, its context, and an error detail when it cannot be read.
+    """One ``order.place`` input line (:func:`read_request`, where a method other
+    than ``order.place`` is an error): its params, its context, and an error detail."""
+    params, context, method, error = read_request(
+        line, defaults, default_context, contexts, beside, kept
+    )
+    if error is None and has_method(method) and method not in PLACE_METHODS:
+        error = f"method {method!r} is not taken here: only order.place (D40)"
+    return params, context, error
+
+
+#: The method :func:`read_request` gives for a line that names none (``order.place``,
+#: D40): a sentinel, so that :func:`has_method` tells it from ``null``.
+_NONE: Final = object()
+
+
+def has_method(method: object) -> bool:
+    """Whether :func:`read_request`'s method was named on the line (its verdict then
+    carries ``leg``, D40)."""
+    return method is not _NONE
+
+
+def method_of(method: object) -> str | None:
+    """The ``method`` to judge a line of :func:`read_request` as (``None``: order.place)."""
+    return method if type(method) is str else None
+
+
+def read_request(
+    line: str,
+    defaults: Mapping[str, Any],
+    default_context: Context,
+    contexts: dict[str, Context],
+    beside: frozenset[str] = frozenset(),
+    kept: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any] | None, Context, object, str | None]:
+    """One input line: its params, its context, its method and an error detail when it
+    cannot be read.
+
+    The method is as written (``None`` for ``null``), or a sentinel when the line
+    names none (:func:`has_method`; :func:`method_of` gives what to judge it as);
+    an order request not judged yet (D40) is an error.
 
     The params are ``None`` when the line has none to show; with an error they
     may be there (a wrapped line whose context is bad) but are not to be judged.
@@ -248,52 +290,54 @@ def read_line(
     time: ``rules check --keep``); their values go into ``kept``.
     """
     if type(line) is _Unreadable:
-        return None, default_context, str(line)
+        return None, default_context, _NONE, str(line)
     if not line.strip():
-        return None, default_context, "empty line, expected a JSON object"
+        return None, default_context, _NONE, "empty line, expected a JSON object"
     try:
         obj = _loads(line)
     except json.JSONDecodeError as error:
-        return None, default_context, f"not valid JSON: {error.msg}"
+        return None, default_context, _NONE, f"not valid JSON: {error.msg}"
     except RecursionError:
-        return None, default_context, "not valid JSON: nested too deeply"
+        return None, default_context, _NONE, "not valid JSON: nested too deeply"
     except ValueError as error:  # e.g. an integer longer than Python converts (4300 digits)
-        return None, default_context, f"not valid JSON: {error}"
+        return None, default_context, _NONE, f"not valid JSON: {error}"
     if not isinstance(obj, dict):
-        return None, default_context, "expected a JSON object"
+        return None, default_context, _NONE, "expected a JSON object"
     # Cheap first: fewer brackets than the limit cannot nest deeper than it.
     if line.count("[") + line.count("{") > MAX_DEPTH and _depth(obj) > MAX_DEPTH:
-        return None, default_context, f"nested more than {MAX_DEPTH} levels deep"
+        return None, default_context, _NONE, f"nested more than {MAX_DEPTH} levels deep"
     if "params" not in obj:
-        return obj, default_context, None
+        return obj, default_context, _NONE, None
     params = obj["params"]
     if not isinstance(params, dict):
-        return None, default_context, "params is not a JSON object"
+        return None, default_context, _NONE, "params is not a JSON object"
     extra = sorted(set(obj) - {"params", "context", "method"} - beside)
     if extra:
         known = ", ".join(["context", "method", *sorted(beside)])
-        return params, default_context, f"unknown key {extra[0]!r} beside params (known: {known})"
-    if kept is not None:
-        kept.update((key, obj[key]) for key in beside if key in obj)
-    method = obj.get("method")
-    if method not in PLACE_METHODS:
         return (
             params,
             default_context,
-            (
-                f"method {method!r} is not judged yet: only order.place (D40; a line without "
-                "method, or with null, is order.place)"
-            ),
+            _NONE,
+            f"unknown key {extra[0]!r} beside params (known: {known})",
         )
+    if kept is not None:
+        kept.update((key, obj[key]) for key in beside if key in obj)
+    method = obj.get("method", _NONE)
+    if method is not _NONE and method is not None and type(method) is not str:
+        return params, default_context, method, f"method {method!r} is not a string (D40)"
+    try:
+        method_spec(method)
+    except MethodNotJudged as not_judged:
+        return params, default_context, method, str(not_judged)
     own = obj.get("context")
     if own is None:
-        return params, default_context, None
+        return params, default_context, method, None
     if not isinstance(own, dict):
-        return params, default_context, "context is not a JSON object"
+        return params, default_context, method, "context is not a JSON object"
     try:
-        return params, line_context(own, defaults, contexts), None
+        return params, line_context(own, defaults, contexts), method, None
     except ValueError as error:
-        return params, default_context, str(error)
+        return params, default_context, method, str(error)
 
 
 def describe(params: Mapping[str, Any] | None) -> str:
