@@ -8,7 +8,8 @@ and order kinds (:mod:`~rules.checker.kinds`), the request's own rules
 and the ``*_filters`` modules, complete in :mod:`~rules.checker.filters`), the
 per-symbol plans (:mod:`~rules.checker.plans`) and their fast checks
 (:mod:`~rules.checker.bounds`, :mod:`~rules.checker.fastpath`), permissions
-(:mod:`~rules.checker.permissions`) and the entry points
+(:mod:`~rules.checker.permissions`), the request methods and what each reads
+(:mod:`~rules.checker.methods`) and the entry points
 (:mod:`~rules.checker.evaluate`).
 
 May import: :mod:`rules.model`, :mod:`rules.errors` and the standard library.
