@@ -280,6 +280,10 @@ def _method_verdict(
             problem = no_sor(info, symbol)
             if problem is not None:
                 out.append(problem)  # D42: before the other -1013 (D53)
+            elif not out and kept.get("type") in SOR_TYPES:
+                fast = _fast_verdict(info, kept, context)  # "accepted" only
+                if fast is not None:
+                    return fast
     found, unchecked = _evaluate(info, parsed, context, SOR_TYPES if spec.sor else None)
     if spec.sor:
         # D42: quoteOrderQty is not SOR's: a MARKET order needs quantity itself.
