@@ -100,16 +100,7 @@ def _price(name: str, raw: object) -> Decimal | None:
             f"Context.{name}: expected a decimal (a Decimal, a plain decimal string, "
             f"an int or a float) or None, got {bounded_repr(value)}"
         )
-    if not value.is_finite() or value < 0:
-        raise ValueError(
-            f"Context.{name}: expected a finite, non-negative decimal, got {bounded_repr(value)}"
-        )
-    if not in_range(value):  # before any arithmetic: 1e425000000 is 425 MB of digits
-        raise ValueError(
-            f"Context.{name}: out of range (at most {MAX_INTEGER_DIGITS} integer digits "
-            f"and {MAX_PLACES} places), got {bounded_repr(value)}"
-        )
-    return value
+    return _in_bounds(value, f"Context.{name}", value)
 
 
 def _count(name: str, raw: object) -> int | None:
@@ -421,14 +412,20 @@ def _decimal(where: str, raw: object) -> Decimal:
     if not isinstance(value, Decimal):
         kind = "a decimal string" if isinstance(raw, str) else "a decimal"
         raise ValueError(f"{where}: expected {kind}, got {bounded_repr(raw)}")
+    return _in_bounds(value, where, raw)
+
+
+def _in_bounds(value: Decimal, where: str, shown: object) -> Decimal:
+    """``value`` if it is finite, not negative and in range; else the ValueError
+    (naming ``where``, showing ``shown``) that both readings of a price give."""
     if not value.is_finite() or value < 0:
         raise ValueError(
-            f"{where}: expected a finite, non-negative decimal, got {bounded_repr(raw)}"
+            f"{where}: expected a finite, non-negative decimal, got {bounded_repr(shown)}"
         )
     if not in_range(value):  # before any arithmetic: 1e425000000 is 425 MB of digits
         raise ValueError(
             f"{where}: out of range (at most {MAX_INTEGER_DIGITS} integer digits and "
-            f"{MAX_PLACES} places), got {bounded_repr(raw)}"
+            f"{MAX_PLACES} places), got {bounded_repr(shown)}"
         )
     return value
 
