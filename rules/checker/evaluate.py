@@ -15,11 +15,7 @@ parameter ``-1104``; the other request errors, 11xx and 12xx; the API's
 mode, then the filters in exchangeInfo order; the matching engine's ``-2010``),
 and within a stage in the order the checks run.
 
-How the checks follow one another (D24): a missing, empty or unknown ``symbol``
-stops everything; without a valid ``type`` only the symbol-level checks
-(status, permissions, STP mode) run; otherwise every check runs wherever its
-inputs exist, and a parameter that was reported (``-1100``, ``-1105``,
-``-1106``, ...) is treated as not sent.
+How one order is judged, check by check, is :mod:`rules.checker.judge`.
 
 Speed: what a symbol needs (its filter checks, flags and bounds) is compiled
 once per ``ExchangeInfo`` and symbol into a small plan and cached; the happy
@@ -29,7 +25,8 @@ STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT with a stopPrice, MARKET by quantity or
 quoteOrderQty) is first tried on the fast path (:mod:`rules.checker.fastpath`),
 whose per-type check is folded from the same filter checks and only ever
 answers "accepted" (with what the context leaves unchecked); everything
-else, every rejection included, is judged here.
+else, every rejection included, is judged by
+:func:`rules.checker.judge.judge_order`.
 """
 
 from __future__ import annotations
@@ -37,8 +34,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from rules.checker.checks import UNCHECKED
 from rules.checker.context import Context
+from rules.checker.judge import by_stage, judge_order
 from rules.checker.methods import (
     COMMISSION,
     SOR_TYPES,
@@ -47,16 +44,14 @@ from rules.checker.methods import (
     no_sor,
     unsupported,
 )
-from rules.checker.order import Order, ParsedOrder, guesses, read_any
+from rules.checker.order import Order, guesses, read_any
 from rules.checker.plans import PLANS, plan_of
-from rules.checker.request import check_parameters, check_precision, check_symbol, check_type
 from rules.checker.violations import (
     ACCEPTED,
     Verdict,
     Violation,
     either_missing,
     mandatory_missing,
-    stage_of,
     unread_parameters,
 )
 from rules.errors import OrderRejected
@@ -66,79 +61,6 @@ from rules.model.numbers import is_absent
 __all__ = ["check", "evaluate", "is_valid", "iter_violations"]
 
 _EMPTY_CONTEXT: Final = Context()
-
-
-# --------------------------------------------------------------------------- the check
-
-
-def _evaluate(
-    info: ExchangeInfo,
-    order: ParsedOrder,
-    context: Context,
-    types: frozenset[str] | None = None,
-) -> tuple[list[Violation], list[str] | None]:
-    out: list[Violation] = []
-    unread = order.unread_problem()
-    if unread is not None:
-        out.append(unread)  # D52: judged whatever the symbol (D24)
-    if order.symbol_problem is not None:
-        out.append(order.symbol_problem)
-        return out, None  # D24: nothing else is checked
-    info_plan = plan_of(info)
-    plan = info_plan.symbol(info, order.symbol)  # type: ignore[arg-type]
-    if plan is None:
-        out.append(
-            Violation(
-                code=-1121,
-                msg="Invalid symbol.",
-                field="symbol",
-                value=order.symbol,
-                explanation=f"no symbol {order.symbol!r} in the exchangeInfo",
-            )
-        )
-        return out, None
-    era = info_plan.era
-    out.extend(order.problems)
-    order, kind = check_parameters(order, out, types)
-    if kind is not None:
-        order = check_type(order, kind, plan, out)
-        check_precision(order, plan, era, out)
-    unchecked = check_symbol(order, plan, era, context, out)
-    if kind is None:
-        return _by_stage(out), unchecked  # D24: no valid type, symbol-level checks only
-
-    # --- the filters, through the one table (filters.FILTER_CHECKS)
-    seen: set[str] | None = None
-    for fn, f in plan.checks:
-        outcome = fn(f, order, kind, context, era)
-        if outcome is None:
-            continue
-        if outcome is UNCHECKED:
-            if unchecked is None:
-                unchecked = [f.filter_type]
-            elif f.filter_type not in unchecked:
-                unchecked.append(f.filter_type)
-            continue
-        assert isinstance(outcome, Violation)
-        if seen is None:
-            seen = set()
-        if outcome.filter_type in seen:
-            continue  # D23: one violation per filterType
-        seen.add(outcome.filter_type)  # type: ignore[arg-type]
-        out.append(outcome)
-    return _by_stage(out), unchecked
-
-
-def _by_stage(out: list[Violation]) -> list[Violation]:
-    """The violations in the order Binance meets them (D53): by stage, and within a
-    stage in the order the checks appended them (a stable sort)."""
-    if len(out) > 1:
-        out.sort(key=_stage)
-    return out
-
-
-def _stage(violation: Violation) -> int:
-    return stage_of(violation.code)
 
 
 # --------------------------------------------------------------------------- public API
@@ -237,7 +159,7 @@ def _general_verdict(
     info: ExchangeInfo, order: Mapping[str, object] | Order, context: Context
 ) -> Verdict:
     """:func:`evaluate` without the fast path (tests compare the two)."""
-    out, unchecked = _evaluate(info, read_any(order), context)
+    out, unchecked = judge_order(info, read_any(order), context)
     if not out and unchecked is None:
         return ACCEPTED
     return Verdict(not out, tuple(out), tuple(unchecked or ()))
@@ -284,13 +206,13 @@ def _method_verdict(
                 fast = _fast_verdict(info, kept, context)  # "accepted" only
                 if fast is not None:
                     return fast
-    found, unchecked = _evaluate(info, parsed, context, SOR_TYPES if spec.sor else None)
+    found, unchecked = judge_order(info, parsed, context, SOR_TYPES if spec.sor else None)
     if spec.sor:
         # D42: quoteOrderQty is not SOR's: a MARKET order needs quantity itself.
         either = either_missing("quantity", "quoteOrderQty")
         found = [mandatory_missing("quantity") if v == either else v for v in found]
     out.extend(found)
-    _by_stage(out)
+    by_stage(out)
     if not out and unchecked is None:
         return ACCEPTED
     return Verdict(not out, tuple(out), tuple(unchecked or ()))
@@ -323,7 +245,7 @@ def is_valid(
         context = _as_context(context)
     if type(order) is dict and _accepted_fast(info, order, context):
         return True
-    out, _ = _evaluate(info, read_any(order), context)
+    out, _ = judge_order(info, read_any(order), context)
     return not out
 
 

@@ -10,7 +10,7 @@ builds one small function from the symbol's filters (:func:`fast_shape`):
 
 each as plain strings with a BUY or SELL side, without trailing delta, peg,
 STP mode or strategy. It answers with the general path's own verdict when the
-general path (:func:`rules.checker.evaluate._evaluate`) would find no
+general path (:func:`rules.checker.judge.judge_order`) would find no
 violation: ``ACCEPTED``, or accepted with the rules the context leaves
 ``unchecked`` (a context without ``avgPrice``, a count or known permissions:
 what a context shape implies is worked out once per context, and the verdict

@@ -1,0 +1,107 @@
+"""Judging one parsed order: the sequence of checks, and the order of what they find.
+
+:func:`judge_order` runs the request checks (:mod:`rules.checker.request`), the
+symbol-level ones, and every filter of the symbol's compiled plan
+(:mod:`rules.checker.plans`) on one :class:`~rules.checker.order.ParsedOrder`,
+and returns the violations in the order Binance meets them (D53,
+:func:`by_stage`) with what the context left unchecked. It is the one place a
+single order is judged: :mod:`rules.checker.evaluate` (``order.place``, the
+test and SOR methods) calls it, and so does every request made of orders.
+
+How the checks follow one another (D24): a missing, empty or unknown ``symbol``
+stops everything; without a valid ``type`` only the symbol-level checks
+(status, permissions, STP mode) run; otherwise every check runs wherever its
+inputs exist, and a parameter that was reported (``-1100``, ``-1105``,
+``-1106``, ...) is treated as not sent.
+
+May import: :mod:`rules.errors`, :mod:`rules.model`, and the checker modules
+below it (checks, context, order, plans, request, violations).
+"""
+
+from __future__ import annotations
+
+from rules.checker.checks import UNCHECKED
+from rules.checker.context import Context
+from rules.checker.order import ParsedOrder
+from rules.checker.plans import plan_of
+from rules.checker.request import check_parameters, check_precision, check_symbol, check_type
+from rules.checker.violations import Violation, stage_of
+from rules.model.models import ExchangeInfo
+
+__all__ = ["by_stage", "judge_order"]
+
+
+def judge_order(
+    info: ExchangeInfo,
+    order: ParsedOrder,
+    context: Context,
+    types: frozenset[str] | None = None,
+) -> tuple[list[Violation], list[str] | None]:
+    """Every violation of one parsed order, in Binance's order (D53), and the rules
+    the context left unchecked (``None``: none).
+
+    ``types`` narrows the order types the request allows (SOR, D42); another
+    valid type is ``-1116``.
+    """
+    out: list[Violation] = []
+    unread = order.unread_problem()
+    if unread is not None:
+        out.append(unread)  # D52: judged whatever the symbol (D24)
+    if order.symbol_problem is not None:
+        out.append(order.symbol_problem)
+        return out, None  # D24: nothing else is checked
+    info_plan = plan_of(info)
+    plan = info_plan.symbol(info, order.symbol)  # type: ignore[arg-type]
+    if plan is None:
+        out.append(
+            Violation(
+                code=-1121,
+                msg="Invalid symbol.",
+                field="symbol",
+                value=order.symbol,
+                explanation=f"no symbol {order.symbol!r} in the exchangeInfo",
+            )
+        )
+        return out, None
+    era = info_plan.era
+    out.extend(order.problems)
+    order, kind = check_parameters(order, out, types)
+    if kind is not None:
+        order = check_type(order, kind, plan, out)
+        check_precision(order, plan, era, out)
+    unchecked = check_symbol(order, plan, era, context, out)
+    if kind is None:
+        return by_stage(out), unchecked  # D24: no valid type, symbol-level checks only
+
+    # --- the filters, through the one table (filters.FILTER_CHECKS)
+    seen: set[str] | None = None
+    for fn, f in plan.checks:
+        outcome = fn(f, order, kind, context, era)
+        if outcome is None:
+            continue
+        if outcome is UNCHECKED:
+            if unchecked is None:
+                unchecked = [f.filter_type]
+            elif f.filter_type not in unchecked:
+                unchecked.append(f.filter_type)
+            continue
+        assert isinstance(outcome, Violation)
+        if seen is None:
+            seen = set()
+        if outcome.filter_type in seen:
+            continue  # D23: one violation per filterType
+        seen.add(outcome.filter_type)  # type: ignore[arg-type]
+        out.append(outcome)
+    return by_stage(out), unchecked
+
+
+def by_stage(out: list[Violation]) -> list[Violation]:
+    """The violations in the order Binance meets them (D53): by stage, and within a
+    stage in the order the checks appended them (a stable sort)."""
+    if len(out) > 1:
+        out.sort(key=_stage)
+    return out
+
+
+def _stage(violation: Violation) -> int:
+    return stage_of(violation.code)
