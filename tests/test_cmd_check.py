@@ -310,3 +310,16 @@ class TestStrict:
         context = {"avgPrice": "64000", "openOrders": 0, "exchangeOpenOrders": 0}
         certain, _, _ = check(*args, "--strict", stdin=lines({"params": band, "context": context}))
         assert certain == 0
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity"])
+def test_a_nan_token_is_malformed_on_the_wire(snapshot: str, token: str) -> None:
+    """JSON has no NaN: a line's ``NaN`` is a malformed value (D29, -1100), not "not sent"
+    (which a float NaN is in the Python API, pandas' missing marker)."""
+    line = json.dumps(GOOD).replace('"quantity": "1"', f'"quantity": {token}')
+    code, out, _ = check("--exchange-info", snapshot, stdin=line + "\n")
+    assert code == 1
+    verdict = json.loads(out[0])
+    assert [(v["code"], v["msg"].split(";")[0]) for v in verdict["violations"]] == [
+        (-1100, "Illegal characters found in parameter 'quantity'")
+    ]

@@ -47,14 +47,16 @@ class TestScalars:
         assert converted == expected
         assert type(converted) is type(expected)
 
-    @pytest.mark.parametrize("value", [None, np.float64("nan"), np.float32("nan"), pd.NA, pd.NaT])
+    @pytest.mark.parametrize(
+        "value", [None, float("nan"), np.float64("nan"), np.float32("nan"), pd.NA, pd.NaT]
+    )
     def test_absent(self, value: object) -> None:
         assert is_absent(value)
 
     @pytest.mark.parametrize(
-        # A Python float NaN is a malformed number (D29, -1100), not "missing".
+        # The string "nan" and Decimal("NaN") are malformed numbers (D29, -1100), not "missing".
         "value",
-        ["", "nan", 0, 0.0, float("nan"), np.int64(0), Decimal("NaN"), np.bool_(False), [1]],
+        ["", "nan", 0, 0.0, np.int64(0), Decimal("NaN"), np.bool_(False), [1]],
     )
     def test_present(self, value: object) -> None:
         assert not is_absent(value)
@@ -109,15 +111,18 @@ class TestOrders:
         assert evaluate(INFO, order) == evaluate(INFO, BASE)
         assert evaluate(INFO, order).accepted
 
-    def test_python_nan_stays_malformed(self) -> None:
-        # D29 (tests/test_validate.py): a Python float NaN is -1100, not "not sent".
+    def test_to_dict_records_nan_is_not_sent(self) -> None:
+        # Issue 14: df.to_dict("records") gives Python float NaN for a missing value.
+        rows = pd.DataFrame([{**BASE, "stopPrice": "1"}, dict(BASE)]).to_dict("records")
+        assert type(rows[1]["stopPrice"]) is float
+        assert evaluate(INFO, rows[1]) == evaluate(INFO, BASE)
+        # a mandatory parameter missing that way is -1102, as null is (D29)
         verdict = evaluate(INFO, {**BASE, "quantity": float("nan")})
-        assert [v.code for v in verdict.violations] == [-1100]
+        assert [v.code for v in verdict.violations] == [-1102]
 
     def test_a_float_column_missing_value(self) -> None:
         # A value read from a float column (Series[i], .at, .to_numpy()) is a numpy NaN:
-        # not sent. (np.nan itself, in object columns and to_dict rows, is a Python float:
-        # malformed, as above.)
+        # not sent, as a Python float NaN is.
         missing = pd.Series([9.0, np.nan])[1]
         assert type(missing) is np.float64
         order = {**BASE, "stopPrice": missing, "icebergQty": pd.Series([np.nan])[0]}
@@ -138,7 +143,7 @@ class TestContext:
         assert type(context.open_orders) is int
         assert context.last_price is None
 
-    @pytest.mark.parametrize("missing", [np.float64("nan"), pd.NA, None])
+    @pytest.mark.parametrize("missing", [float("nan"), np.float64("nan"), pd.NA, None])
     def test_missing_is_not_given(self, missing: object) -> None:
         assert Context.from_mapping({"avgPrice": missing, "openOrders": missing}) == Context()
 

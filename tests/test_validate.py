@@ -121,7 +121,6 @@ class TestParameters:
             "NaN",
             "Infinity",
             True,
-            float("nan"),
             float("inf"),
             Decimal("-1"),
             Decimal("NaN"),

@@ -283,8 +283,8 @@ class Context:
         Prices are plain decimal strings, JSON numbers (ints or ``Decimal``) or
         floats read as their ``repr``; counts are non-negative integers;
         ``permissions`` is a list of strings. ``null`` means "not given", and so do
-        a numpy NaN, ``pd.NA`` and ``pd.NaT`` (pandas' missing values; a Python
-        ``float("nan")`` is refused, D29). numpy values are read as the Python values
+        a float NaN (Python's or numpy's), ``pd.NA`` and ``pd.NaT`` (pandas'
+        missing values). numpy values are read as the Python values
         they stand for (``np.float64`` as its repr, ``np.int64`` as an int).
 
         >>> Context.from_mapping({"avgPrice": "100.5", "openOrders": 3}).avg_price

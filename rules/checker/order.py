@@ -344,9 +344,9 @@ def read_int(value: object) -> int | None:
 def read_order(params: Mapping[str, object]) -> ParsedOrder:
     """Read an ``order.place`` params mapping; never raises (problems become violations).
 
-    ``null`` means "not sent", and so do a numpy NaN, ``pd.NA`` and ``pd.NaT``
-    (what pandas holds for a missing value; a Python ``float("nan")`` is malformed,
-    D29); ``""`` gets ``-1105`` and is then not sent; a malformed number gets
+    ``null`` means "not sent", and so do a float NaN (Python's or numpy's), ``pd.NA``
+    and ``pd.NaT`` (what pandas holds for a missing value; JSON has none, D29);
+    ``""`` gets ``-1105`` and is then not sent; a malformed number gets
     ``-1100`` and is then not sent (D29). A name ``order.place`` does not read is
     kept in ``unread`` (``-1104``, D52), ``""`` included, and otherwise ignored.
     """

@@ -70,7 +70,9 @@ def _json_decimal(text: str) -> Decimal | str:
 
 
 #: ``json.loads(line, parse_float=Decimal)`` (D32) without a new decoder per line.
-_DECODE: Final = json.JSONDecoder(parse_float=_json_decimal).decode
+#: ``NaN`` and ``Infinity`` are no JSON: they stay the strings they are, malformed
+#: numbers (D29, ``-1100``), never a float NaN (which the Python API reads as "not sent").
+_DECODE: Final = json.JSONDecoder(parse_float=_json_decimal, parse_constant=str).decode
 #: The ``method`` values that are ``order.place`` (D40): none or ``null``, and a
 #: ``v3/`` prefix read as the plain name (what :func:`read_line` takes).
 PLACE_METHODS: Final = (None, "order.place", "v3/order.place")
@@ -209,7 +211,7 @@ def _load_context(path: str) -> dict[str, Any]:
 
 def _loads(line: str) -> Any:
     if line.startswith("\ufeff"):
-        return json.loads(line, parse_float=Decimal)  # raises json's own BOM error
+        return json.loads(line, parse_float=Decimal, parse_constant=str)  # raises json's own BOM error
     return _DECODE(line)  # what json.loads does for any other str (a huge exponent kept)
 
 

@@ -208,21 +208,24 @@ _MISSING_TYPES = frozenset({"NAType", "NaTType"})
 
 
 def is_absent(value: object) -> bool:
-    """Whether ``value`` is pandas' or numpy's "missing": ``pd.NA``, ``pd.NaT``, or a
-    numpy float NaN (what a pandas column holds for a missing value), or ``None``.
+    """Whether ``value`` means "not sent": ``None``, pandas' ``pd.NA`` or ``pd.NaT``,
+    or a float NaN, Python's or numpy's (what a pandas column, ``df.to_dict("records")``
+    and ``df.itertuples()`` hold for a missing value).
 
-    A plain Python ``float("nan")`` is *not* absent: it is a malformed number (D29,
-    ``-1100``), as ``Decimal("NaN")`` is. (``df.to_dict("records")`` converts numpy
-    NaN to Python floats; drop those keys, or pass the table to :mod:`rules.batch`,
-    where a NaN in a float column is "not sent".)
+    JSON has no NaN, so no request on the wire carries one (D29 is about the wire:
+    the command line reads a ``NaN`` token as the malformed string it is, ``-1100``);
+    in Python a float NaN is pandas' missing marker. ``Decimal("NaN")`` and the
+    string ``"NaN"`` are malformed numbers (D29, ``-1100``).
 
     >>> is_absent(None), is_absent(float("nan")), is_absent("NaN"), is_absent(0)
-    (True, False, False, False)
+    (True, True, False, False)
     """
     if value is None:
         return True
     kind = type(value)
-    if kind is str or kind is int or kind is Decimal or kind is float:
+    if kind is float:
+        return value != value  # NaN is the one value unequal to itself
+    if kind is str or kind is int or kind is Decimal:
         return False
     if kind.__name__ in _MISSING_TYPES:
         return True
