@@ -211,7 +211,8 @@ def _load_context(path: str) -> dict[str, Any]:
 
 def _loads(line: str) -> Any:
     if line.startswith("\ufeff"):
-        return json.loads(line, parse_float=Decimal, parse_constant=str)  # raises json's own BOM error
+        # json.loads raises its own BOM error
+        return json.loads(line, parse_float=Decimal, parse_constant=str)
     return _DECODE(line)  # what json.loads does for any other str (a huge exponent kept)
 
 
