@@ -267,8 +267,13 @@ class TestCommandLine:
             f'{{"params": {params}, "context": {{"orderAmendCount": 2.0}}}}',
         )
         assert [x["accepted"] for x in out] == [True, True, True, False, True, False]
-        assert "only order.place" in out[3]["error"]
-        assert out[3]["violations"][0]["code"] == -1135
+        # An OCO line is judged as one (D45): type, timeInForce and price are not its
+        # names (-1104, D52), and each leg lacks its type, on its leg.
+        assert [(v["code"], v["leg"]) for v in out[3]["violations"]] == [
+            (-1104, None),
+            (-1102, "above"),
+            (-1102, "below"),
+        ]
         assert out[5]["violations"][0]["code"] == -1135
         assert code == 1
 

@@ -14,7 +14,7 @@ import pytest
 
 from rules import check, evaluate, is_valid, iter_violations
 from rules.checker.context import Context
-from rules.checker.methods import KNOWN_METHODS, MethodNotJudged, plain_method
+from rules.checker.methods import JUDGED_METHODS, KNOWN_METHODS, MethodNotJudged, plain_method
 from rules.cli.main import Streams, run
 from rules.errors import OrderRejected
 from rules.model.load import load_path
@@ -66,8 +66,8 @@ def test_unknown_method_is_1020_alone(info: ExchangeInfo, method: str) -> None:
 )
 def test_not_judged_methods_raise(info: ExchangeInfo, method: str) -> None:
     """Order requests not judged yet are a clear error, never judged as something else."""
-    if method in ("order.test", "sor.order.place", "sor.order.test"):
-        evaluate(info, LIMIT, CONTEXT, method=method)  # judged
+    if method in JUDGED_METHODS:
+        evaluate(info, LIMIT, CONTEXT, method=method)  # judged (order lists: D45)
         return
     with pytest.raises(MethodNotJudged, match="not judged yet"):
         evaluate(info, LIMIT, CONTEXT, method=method)
@@ -174,7 +174,7 @@ def test_command_line_methods() -> None:
             {"params": nosor, "context": ctx},
             {"method": None, "params": {**nosor, "price": "1.001"}, "context": ctx},
             {"method": "v3/order.test", "params": LIMIT, "context": ctx},
-            {"method": "orderList.place.oco", "params": LIMIT},
+            {"method": "order.cancelReplace", "params": LIMIT},
             {"method": 5, "params": LIMIT},
             {"method": "order.cancel", "params": LIMIT},
         ]

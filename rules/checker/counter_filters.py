@@ -80,6 +80,8 @@ def _counter(name: str, maximum: str, what: str, open_attr: str, key: str, count
         return True
 
     check.__name__ = check.__qualname__ = name
+    # What an order list needs to count its legs once for the list (D50).
+    check.counter = (maximum, open_attr, key, what, counts)  # type: ignore[attr-defined]
     check.__doc__ = f"{what}: ``{key} + 1 <= {what}`` for {counts} order(s) (D15)."
     return check
 

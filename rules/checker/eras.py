@@ -16,6 +16,8 @@ import attrs
 from rules.checker.context import Context as OrderContext
 
 __all__ = [
+    "LIST_COUNTERS_MS",
+    "OCO_TAKE_PROFIT_MS",
     "PRECISION_MESSAGE_MS",
     "REFERENCE_PRICE_MS",
     "STEP_FROM_ZERO_MS",
@@ -31,6 +33,10 @@ TICK_FROM_ZERO_MS: Final = 1645660800000
 STEP_FROM_ZERO_MS: Final = 1678665600000
 #: 2023-12-04 00:00 UTC: -1111's message became "Parameter '%s' has too much precision." (D38).
 PRECISION_MESSAGE_MS: Final = 1701648000000
+#: 2024-12-16 00:00 UTC: an OCO pair may hold TAKE_PROFIT and TAKE_PROFIT_LIMIT legs (D46).
+OCO_TAKE_PROFIT_MS: Final = 1734307200000
+#: 2025-08-27 00:00 UTC: an order list is held back by the open-order counters (D50).
+LIST_COUNTERS_MS: Final = 1756252800000
 #: 2026-05-08 00:00 UTC: the reference price replaces the average price when non-null (D18).
 REFERENCE_PRICE_MS: Final = 1778198400000
 
@@ -45,6 +51,8 @@ class Era:
         reference_price: a non-null ``referencePrice`` is the market price (D18).
         new_messages: the 2023-03-13 error messages apply (D19).
         precision_message: -1111 names the parameter (2023-12-04, D38).
+        oco_take_profit: an OCO pair may hold take-profit legs (2024-12-16, D46).
+        list_counters: the open-order counters hold an order list back (2025-08-27, D50).
     """
 
     tick_from_min: bool = False
@@ -52,6 +60,8 @@ class Era:
     reference_price: bool = True
     new_messages: bool = True
     precision_message: bool = True
+    oco_take_profit: bool = True
+    list_counters: bool = True
 
     @classmethod
     def at(cls, server_time: int | None) -> Era:
@@ -59,7 +69,7 @@ class Era:
 
         >>> Era.at(1622505600000)  # 2021-06-01
         Era(tick_from_min=True, step_from_min=True, reference_price=False, new_messages=False, \
-precision_message=False)
+precision_message=False, oco_take_profit=False, list_counters=False)
         """
         if server_time is None:
             return cls()
@@ -69,6 +79,8 @@ precision_message=False)
             reference_price=server_time >= REFERENCE_PRICE_MS,
             new_messages=server_time >= STEP_FROM_ZERO_MS,
             precision_message=server_time >= PRECISION_MESSAGE_MS,
+            oco_take_profit=server_time >= OCO_TAKE_PROFIT_MS,
+            list_counters=server_time >= LIST_COUNTERS_MS,
         )
 
 

@@ -36,6 +36,8 @@ from typing import Any, Final
 
 from rules.checker.context import Context
 from rules.checker.judge import by_stage, judge_order
+from rules.checker.list_rules import judge_list
+from rules.checker.lists import LIST_SPECS
 from rules.checker.methods import (
     COMMISSION,
     SOR_TYPES,
@@ -193,6 +195,8 @@ def _method_verdict(
     kept = {
         name: value for name, value in params.items() if name != COMMISSION and name not in unread
     }
+    if spec.order_list:
+        return judge_list(info, kept, context, LIST_SPECS[spec.name], out)  # D45-D51
     if not out and not spec.sor:
         return evaluate(info, kept, context)  # judged as its place method (D41)
     parsed = read_any(kept)

@@ -36,12 +36,16 @@ def judge_order(
     order: ParsedOrder,
     context: Context,
     types: frozenset[str] | None = None,
+    *,
+    leg: bool = False,
 ) -> tuple[list[Violation], list[str] | None]:
     """Every violation of one parsed order, in Binance's order (D53), and the rules
     the context left unchecked (``None``: none).
 
     ``types`` narrows the order types the request allows (SOR, D42); another
-    valid type is ``-1116``.
+    valid type is ``-1116``. ``leg``: the order is a leg of an order list
+    (D45): the symbol-level checks (status, permissions, STP mode) and the
+    open-order counters (D50) are left to the list, which runs them once.
     """
     out: list[Violation] = []
     unread = order.unread_problem()
@@ -69,13 +73,13 @@ def judge_order(
     if kind is not None:
         order = check_type(order, kind, plan, out)
         check_precision(order, plan, era, out)
-    unchecked = check_symbol(order, plan, era, context, out)
+    unchecked = None if leg else check_symbol(order, plan, era, context, out)
     if kind is None:
         return by_stage(out), unchecked  # D24: no valid type, symbol-level checks only
 
     # --- the filters, through the one table (filters.FILTER_CHECKS)
     seen: set[str] | None = None
-    for fn, f in plan.checks:
+    for fn, f in plan.leg_checks if leg else plan.checks:
         outcome = fn(f, order, kind, context, era)
         if outcome is None:
             continue

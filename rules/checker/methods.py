@@ -21,6 +21,7 @@ from typing import Final
 
 import attrs
 
+from rules.checker.lists import LIST_SPECS
 from rules.checker.order import READ
 from rules.checker.violations import Violation, param_empty
 from rules.model.models import ExchangeInfo
@@ -51,6 +52,8 @@ class MethodSpec:
     test: bool = False
     #: whether it is a SOR request (D42): LIMIT and MARKET only, a symbol in ``sors``
     sor: bool = False
+    #: whether it is an order list (D45): judged by :mod:`rules.checker.list_rules`
+    order_list: bool = False
 
 
 #: The names ``sor.order.place`` reads (ws-sor's table and the SIGNED names, D42, D52).
@@ -71,18 +74,14 @@ JUDGED_METHODS: Final[dict[str, MethodSpec]] = {
     "order.test": MethodSpec("order.test", READ | {COMMISSION}, test=True),
     "sor.order.place": MethodSpec("sor.order.place", SOR_READ, sor=True),
     "sor.order.test": MethodSpec("sor.order.test", SOR_READ | {COMMISSION}, test=True, sor=True),
+    # The six order lists (D45, D52): rules.checker.lists holds their tables.
+    **{name: MethodSpec(name, spec.reads, order_list=True) for name, spec in LIST_SPECS.items()},
 }
 #: Every order request of the WebSocket API (D40); the ones not in
 #: :data:`JUDGED_METHODS` raise :class:`MethodNotJudged`.
 KNOWN_METHODS: Final = frozenset(JUDGED_METHODS) | {
     "order.cancelReplace",
     "order.amend.keepPriority",
-    "orderList.place",
-    "orderList.place.oco",
-    "orderList.place.oto",
-    "orderList.place.otoco",
-    "orderList.place.opo",
-    "orderList.place.opoco",
 }
 
 

@@ -30,6 +30,7 @@ class SymbolPlan:
         "fast",
         "iceberg_allowed",
         "info",
+        "leg_checks",
         "order_types",
         "peg_allowed",
         "quote_order_qty_allowed",
@@ -64,6 +65,9 @@ class SymbolPlan:
         # table decides what each one does (FILTER_CHECKS).
         own = tuple((FILTER_CHECKS[type(f)], f) for f in symbol.filters)
         self.checks = own + exchange_checks
+        # A leg of an order list skips the open-order counters: the list counts
+        # its legs once (D50).
+        self.leg_checks = tuple(c for c in self.checks if not hasattr(c[0], "counter"))
         # Type -> fast check (rules.checker.fastpath), for the types it can judge
         # that can be accepted at all: on a TRADING symbol that enables them (D01, D02).
         self.fast: dict[str, FastCheck] = {}

@@ -67,6 +67,11 @@ class Violation:
         limit: the bound or step it broke, when there is one.
         explanation: one line for people, e.g.
             ``"price 30000.015 is not a multiple of tickSize 0.01"``.
+        leg: for an order list, the leg the violation is about, named by the
+            docs' parameter prefix (``above``/``below``, ``working``/``pending``,
+            ``working``/``pendingAbove``/``pendingBelow``, ``limit``/``stop``);
+            ``None`` for the request as a whole, a parameter the legs share, and
+            every single-order request (D45).
     """
 
     code: int
@@ -76,6 +81,7 @@ class Violation:
     value: object = None
     limit: object = None
     explanation: str = ""
+    leg: str | None = None
 
     @property
     def stage(self) -> int:
@@ -83,11 +89,17 @@ class Violation:
         return stage_of(self.code)
 
     def to_json(self) -> dict[str, Any]:
-        """The wire form the command line prints: ``{"code", "msg", "filterType"}``."""
-        return {"code": self.code, "msg": self.msg, "filterType": self.filter_type}
+        """The wire form the command line prints: ``{"code", "msg", "filterType"}``, and
+        ``"leg"`` when the violation has one (D45)."""
+        out = {"code": self.code, "msg": self.msg, "filterType": self.filter_type}
+        if self.leg is not None:
+            out["leg"] = self.leg
+        return out
 
     def __str__(self) -> str:
         where = f" [{self.filter_type}]" if self.filter_type else ""
+        if self.leg is not None:
+            where += f" (leg {self.leg})"
         tail = f": {self.explanation}" if self.explanation and self.explanation != self.msg else ""
         return f"{self.code} {self.msg}{where}{tail}"
 

@@ -227,11 +227,12 @@ def _run_columns(args: argparse.Namespace, streams: Streams) -> int:
 
 
 def _with_legs(out: dict[str, Any], method: object) -> dict[str, Any]:
-    """D40: on a line that names its method, every violation carries ``leg`` (``null``
-    for a single-order request, D45)."""
+    """D40: on a line that names its method, every violation carries ``leg``: the leg
+    of an order list it is about, ``null`` for the request as a whole and for a
+    single-order request (D45)."""
     if has_method(method):
         for violation in out["violations"]:
-            violation["leg"] = None
+            violation.setdefault("leg", None)
     return out
 
 
@@ -284,7 +285,7 @@ def _run_json(
             has_method(method),
             verdict.accepted,
             verdict.unchecked,
-            *[(v.code, v.msg, v.filter_type) for v in verdict.violations],
+            *[(v.code, v.msg, v.filter_type, v.leg) for v in verdict.violations],
         )
         text = lines.get(key)
         if text is None:
