@@ -106,8 +106,11 @@ def evaluate(
             ``None`` is an empty context.
         method: the request (D40): ``None`` or ``"order.place"`` (the default),
             ``"order.test"`` (D41), ``"sor.order.place"``, ``"sor.order.test"``
-            (D42); a ``v3/`` prefix is read. A name that is no order request gives
-            ``-1020`` alone (D40); each method reads its own parameters (D52).
+            (D42), the order lists ``"orderList.place"`` (the deprecated OCO),
+            ``".oco"``, ``".oto"``, ``".otoco"``, ``".opo"``, ``".opoco"``, whose
+            violations carry their ``leg`` (D45-D51); a ``v3/`` prefix is read. A
+            name that is no order request gives ``-1020`` alone (D40); each method
+            reads its own parameters (D52).
 
     Returns:
         The verdict: ``accepted``, every violation, and the rules that apply but
@@ -124,8 +127,8 @@ def evaluate(
     (False, 'price 30000.015 is not a multiple of tickSize 0.01')
 
     Raises:
-        MethodNotJudged: ``method`` is an order request not judged yet (order
-            lists, ``order.cancelReplace``, ``order.amend.keepPriority``).
+        MethodNotJudged: ``method`` is an order request not judged yet
+            (``order.cancelReplace``, ``order.amend.keepPriority``).
     """
     if context is None:
         context = _EMPTY_CONTEXT

@@ -1,9 +1,10 @@
 """The request methods: which ones exist, which are judged, and what each one reads.
 
 A request names its method (D40): ``order.place``, ``order.test``,
-``sor.order.place``, ``sor.order.test`` are judged here; the other order
-requests Binance has (order lists, ``order.cancelReplace``,
-``order.amend.keepPriority``) are known but not judged yet
+``sor.order.place``, ``sor.order.test`` and the six order lists
+(``orderList.place``, ``.oco``, ``.oto``, ``.otoco``, ``.opo``, ``.opoco``:
+:mod:`rules.checker.lists`, D45) are judged; the other order requests Binance
+has (``order.cancelReplace``, ``order.amend.keepPriority``) are known but not judged yet
 (:class:`MethodNotJudged`); any other name is not an order request and is
 answered ``-1020`` (D40), nothing else.
 
@@ -108,8 +109,8 @@ def method_spec(method: object) -> MethodSpec | None:
     """The judged method ``method`` names; ``None`` for an unknown one (-1020, D40).
 
     Raises:
-        MethodNotJudged: an order request that is not judged yet (order lists,
-            cancel-replace, amend).
+        MethodNotJudged: an order request that is not judged yet (cancel-replace,
+            amend).
     """
     name = plain_method(method)
     if name is None:
