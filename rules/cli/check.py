@@ -362,6 +362,8 @@ def _run_text(
             if v is INVALID_LINE:
                 continue
             where = f" [{v.filter_type}]" if v.filter_type else ""
+            if v.leg is not None:
+                where += f" (leg {v.leg})"  # the order of a list it is about (D45)
             out.write(f"  {v.code} {v.msg}{where}\n")
             if v.explanation and v.explanation != v.msg:
                 out.write(f"      {v.explanation}\n")
