@@ -157,6 +157,9 @@ def symbol_for(
     base_needs = _places_of(filters, (LotSizeFilter, MarketLotSizeFilter),
                             ("step_size", "min_qty", "max_qty"))  # fmt: skip
     quote_needs = _places_of(filters, (PriceFilter,), ("tick_size", "min_price", "max_price"))
+    # The profile's tick too: without a PRICE_FILTER the orders are priced on it, and a
+    # coarser precision could leave the percent band around p.price without a price.
+    quote_needs = max(quote_needs, _places_of([p], (f.Profile,), ("tick",)))
     return SymbolInfo(
         symbol=name or base + quote,
         status=draw(statuses),
