@@ -1,6 +1,6 @@
 """Speed of the order checker, next to bare baselines, in one run so the ratios mean something.
 
-    python benchmarks/bench_check.py [--quick] [--only single,context,mix,cli] [--seed N]
+    python benchmarks/bench_check.py [--quick] [--only single,context,mix,lists,cli] [--seed N]
 
 1. ``single``: one LIMIT order given as string params on the 2023-08 BTCUSDT
    rules, the micro benchmark of the fast path:
@@ -15,6 +15,10 @@
    :func:`workload.baseline` on the same orders, per order type and per
    context shape. Targets (issue 11): the whole mix at most 2x the baseline,
    no type or shape above 3x.
+4. ``lists``: an OCO bracket judged as a list (``orderList.place.oco``, D45-D50)
+   next to its two legs judged as single orders (``order.place``), over
+   realistic brackets of every TRADING symbol of 2023-08
+   (:func:`workload.brackets`). Target: at most 2.5x.
 3. ``cli``: ``rules check`` on 1,000,000 realistic lines (the same generator;
    100k with ``--quick``), next to a bare JSON Lines loop (``json.loads`` +
    ``json.dumps`` per line); also the best case of 100k identical accepted
@@ -247,6 +251,46 @@ def bench_mix(count: int, rounds: int, seed: int) -> None:
     )
 
 
+# --------------------------------------------------------------------------- 4. order lists
+
+
+def bench_lists(count: int, rounds: int, seed: int) -> None:
+    info = load_path(SNAPSHOT)
+    cases = [(b, Context.from_mapping(b.context)) for b in workload.brackets(count, seed=seed)]
+    accepted = 0
+    for bracket, context in cases:  # also warms every symbol's plans
+        accepted += evaluate(info, bracket.params, context, method="orderList.place.oco").accepted
+        evaluate(info, bracket.take_profit, context)
+
+    def as_list() -> None:
+        for bracket, context in cases:
+            evaluate(info, bracket.params, context, method="orderList.place.oco")
+
+    def as_legs() -> None:
+        for bracket, context in cases:
+            evaluate(info, bracket.take_profit, context)
+            evaluate(info, bracket.stop_loss, context)
+
+    pairs = []
+    for _ in range(rounds):
+        legs_time = timeit.timeit(as_legs, number=1)
+        list_time = timeit.timeit(as_list, number=1)
+        pairs.append((legs_time, list_time))
+    legs_best = min(x for x, _ in pairs) / count
+    list_best = min(y for _, y in pairs) / count
+    median = statistics.median(y / x for x, y in pairs)
+    symbols = len({b.params["symbol"] for b, _ in cases})
+    print(
+        f"order lists, 2023-08 ({count:,} OCO brackets over {symbols} symbols, seed {seed}, "
+        f"{accepted / count:.0%} accepted; {rounds} rounds):"
+    )
+    print(f"  two legs as single orders  {legs_best * 1e6:6.2f} µs")
+    print(
+        f"  the OCO (orderList.place.oco) {list_best * 1e6:6.2f} µs  "
+        f"{list_best / legs_best:5.2f}x best, {median:5.2f}x median  (target <= 2.5x)"
+    )
+
+
 # --------------------------------------------------------------------------- 3. rules check
 
 
@@ -293,7 +337,9 @@ def bench_cli(count: int, rounds: int, seed: int) -> None:
 def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller workloads, fewer rounds")
-    parser.add_argument("--only", default="single,context,mix,cli", help="comma-separated sections")
+    parser.add_argument(
+        "--only", default="single,context,mix,lists,cli", help="comma-separated sections"
+    )
     parser.add_argument("--seed", type=int, default=11, help="the workload's seed")
     args = parser.parse_args(argv)
     sections = set(args.only.split(","))
@@ -304,6 +350,8 @@ def main(argv: Sequence[str]) -> int:
         bench_context(args.quick)
     if "mix" in sections:
         bench_mix(15_000 if args.quick else 60_000, 3 if args.quick else 5, args.seed)
+    if "lists" in sections:
+        bench_lists(3_000 if args.quick else 12_000, 3 if args.quick else 7, args.seed)
     if "cli" in sections:
         bench_cli(100_000 if args.quick else 1_000_000, 3, args.seed)
     return 0

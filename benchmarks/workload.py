@@ -406,6 +406,63 @@ def generate(
     return cases
 
 
+@dataclass(frozen=True, slots=True)
+class Bracket:
+    """An OCO bracket after a BUY fill, and the same two orders as single orders."""
+
+    params: Params  # orderList.place.oco
+    context: dict[str, Any]
+    take_profit: Params  # the above leg as order.place params (LIMIT_MAKER)
+    stop_loss: Params  # the below leg as order.place params (STOP_LOSS_LIMIT)
+
+
+def brackets(count: int, *, seed: int = 11, raw: Mapping[str, Any] | None = None) -> list[Bracket]:
+    """``count`` SELL OCO brackets over every TRADING symbol of ``raw`` (default 2023-08):
+    a LIMIT_MAKER take-profit 1-3% above the average price, a STOP_LOSS_LIMIT stop 1-3%
+    below it (its limit a few ticks under the stop), the quantity a bot bought; the
+    context has ``avgPrice``, ``lastPrice`` (= the average) and the open-order counts."""
+    rng = random.Random(seed)
+    data = load_raw() if raw is None else raw
+    symbols = [s for s in map(_symbol, data["symbols"]) if s is not None]
+    rng.shuffle(symbols)
+    out = []
+    for i in range(count):
+        m = _Market(symbols[i % len(symbols)], rng)
+        s, tick = m.s, m.s.tick
+        above = max(m.price("SELL", rng, spread=0.03), m.avg + tick)
+        stop = min(m.price("SELL", rng, spread=0.03), m.avg - tick)
+        limit = max(stop - tick * rng.randint(1, 5), tick)
+        qty = _text(m.quantity(limit, rng), s.step)
+        shared = {"symbol": s.name, "side": "SELL", "quantity": qty}
+        take_profit = {**shared, "type": "LIMIT_MAKER", "price": _text(above, tick)}
+        stop_loss = {
+            **shared,
+            "type": "STOP_LOSS_LIMIT",
+            "timeInForce": "GTC",
+            "price": _text(limit, tick),
+            "stopPrice": _text(stop, tick),
+        }
+        params = {
+            **shared,
+            "aboveType": "LIMIT_MAKER",
+            "abovePrice": take_profit["price"],
+            "belowType": "STOP_LOSS_LIMIT",
+            "belowTimeInForce": "GTC",
+            "belowPrice": stop_loss["price"],
+            "belowStopPrice": stop_loss["stopPrice"],
+        }
+        avg = _text(m.avg, tick)
+        context = {
+            "avgPrice": avg,
+            "lastPrice": avg,
+            "openOrders": rng.randint(0, max(0, m.s.max_orders - 3)),
+            "openAlgoOrders": rng.randint(0, max(0, m.s.max_algo - 2)),
+            "openOrderLists": 0,
+        }
+        out.append(Bracket(params, context, take_profit, stop_loss))
+    return out
+
+
 def lines(cases: Iterable[Case]) -> Iterator[str]:
     """The ``rules check`` input lines of ``cases`` (no newline)."""
     for case in cases:

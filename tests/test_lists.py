@@ -444,3 +444,35 @@ def test_command_line_prints_legs(tmp_path: Any) -> None:
         ("LOT_SIZE", "below"),
     ]
     assert out[1] == {"accepted": True, "violations": [], "unchecked": []}
+
+
+def test_fast_legs_agree_with_the_general_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A leg the fast path accepts gets the verdict the general path gives it: over every
+    order-list case of the vectors, the verdicts are the same with the fast path off."""
+    from decimal import Decimal
+    from pathlib import Path
+
+    from rules.checker import list_rules
+    from rules.model.load import load_path
+
+    shared = Path(__file__).resolve().parents[2] / "shared"
+    manifest = json.loads((shared / "vectors-next" / "manifest.json").read_text())
+    cases = []
+    for entry in manifest["files"]:
+        info = load_path(shared / entry["exchange_info"])
+        for line in (shared / entry["cases"]).read_text().splitlines():
+            case = json.loads(line, parse_float=Decimal)
+            if str(case.get("method")).removeprefix("v3/") in LIST_SPECS:
+                cases.append((info, case))
+    assert len(cases) == 1029
+
+    def verdicts() -> list[Verdict]:
+        return [
+            evaluate(info, case["params"], case.get("context", {}), method=case["method"])
+            for info, case in cases
+        ]
+
+    fast = verdicts()
+    monkeypatch.setattr(list_rules, "_accepted_fast", lambda *args: None)
+    assert verdicts() == fast
+    assert sum(v.accepted for v in fast) > 200

@@ -44,12 +44,13 @@ from rules.checker.lists import (
     in_request_names,
     leg_params,
 )
-from rules.checker.order import INT_RANGE, ParsedOrder, read_order
+from rules.checker.order import INT_RANGE, ParsedOrder, read_decimal, read_order
 from rules.checker.plans import SymbolPlan, plan_of
 from rules.checker.request import check_symbol
 from rules.checker.violations import (
     ACCEPTED,
     FILTER_FAILURE,
+    PERMISSIONS,
     Verdict,
     Violation,
     either_missing,
@@ -131,12 +132,12 @@ def judge_list(
         return _verdict(out, None)
     era = info_plan.era
     # The list's own names: "" is -1105 (D29), once, leg null.
-    out.extend(param_empty(name) for name in LIST_NAMES if _is_empty(params.get(name)))
+    out.extend(param_empty(n) for n in LIST_NAMES if n in params and _is_empty(params[n]))
     out.extend(head.problems)
     if spec.opo:
         _opo_parameters(spec, params, out)
     unchecked = check_symbol(head, plan, era, context, out)  # once for the list (D45)
-    legs = [_judge_leg(info, params, context, spec, leg, era) for leg in spec.legs]
+    legs = [_judge_leg(info, params, context, spec, leg, plan, era) for leg in spec.legs]
     _places(spec, legs, out)
     if spec.opo:
         _opo_sides(spec, legs, out)
@@ -180,17 +181,24 @@ def _judge_leg(
     context: Context,
     spec: ListSpec,
     leg: LegSpec,
+    plan: SymbolPlan,
     era: Era,
 ) -> _Leg:
     """One leg, judged as an order.place order of its type (D45), in the request's names."""
-    order = read_order(leg_params(spec, leg, params))
+    as_order = leg_params(spec, leg, params)
     types = leg.types
     if leg.pair is not None and not era.oco_take_profit:
         types = OCO_TYPES_BEFORE  # D46: before 2024-12-16, no take profit in an OCO
-    found, unchecked = judge_order(info, order, context, types, leg=True)
-    kind = ORDER_KINDS.get(order.type) if order.type is not None else None
+    name = as_order.get("type")
+    kind = ORDER_KINDS.get(name) if type(name) is str else None
     if kind is not None and types is not None and kind.name not in types:
         kind = None
+    if kind is not None:
+        accepted = _accepted_fast(plan, as_order, kind.name, context)
+        if accepted is not None:
+            return _Leg(leg, _values(as_order), kind, [], accepted)
+    order = read_order(as_order)
+    found, unchecked = judge_order(info, order, context, types, leg=True)
     opo_pending = spec.opo and leg.name != "working"
     iceberg_combination = _iceberg_not_gtc(order, found)
     violations: list[Violation] = []
@@ -222,6 +230,52 @@ def _judge_leg(
             violation = attrs.evolve(violation, leg=spec.leg_of(violation.field))
         violations.append(violation)
     return _Leg(leg, order, kind, violations, unchecked)
+
+
+def _values(as_order: dict[str, object]) -> ParsedOrder:
+    """What the list's own rules read of a leg the fast path accepted (its values are
+    well formed): side, type, prices, icebergQty."""
+    order = object.__new__(ParsedOrder)
+    values = order.__dict__  # built as read_order builds one: ParsedOrder refuses setattr
+    values["side"], values["type"] = as_order.get("side"), as_order.get("type")
+    for wire, attr in _READ_BY_LIST:
+        value = as_order.get(wire)
+        if value is not None:
+            values[attr] = read_decimal(value)
+    return order
+
+
+#: The values of a leg the list's own rules read (D46, D47, D50).
+_READ_BY_LIST: Final = (
+    ("price", "price"),
+    ("stopPrice", "stop_price"),
+    ("icebergQty", "iceberg_qty"),
+)
+
+
+def _accepted_fast(
+    plan: SymbolPlan, as_order: dict[str, object], order_type: str, context: Context
+) -> list[str] | None:
+    """The leg's ``unchecked`` when the fast path (:mod:`rules.checker.fastpath`, the same
+    filter checks folded) finds it accepted as a single order; ``None``: not sure.
+
+    Accepted with every check is accepted with the leg's fewer (no symbol-level checks,
+    no counters, D45, D50); what the single order left unchecked goes to the leg but
+    the counters, which the list counts itself (D50), and ``PERMISSIONS``, the list's.
+    """
+    fast = plan.fast.get(order_type)
+    if fast is None:
+        return None
+    try:
+        verdict = fast(as_order, context)
+    except TypeError:
+        return None  # an unhashable value: the general path
+    if verdict is None or not verdict.accepted:
+        return None
+    if not verdict.unchecked:
+        return []
+    counted = {f.filter_type for _, f in plan.count_checks}
+    return [name for name in verdict.unchecked if name not in counted and name != PERMISSIONS]
 
 
 def _iceberg_not_gtc(order: ParsedOrder, found: list[Violation]) -> Violation | None:
@@ -403,7 +457,7 @@ def _counters(
         ),
     }
     seen: set[str] = set()
-    for fn, f in plan.checks:
+    for fn, f in plan.count_checks:
         counter = getattr(fn, "counter", None)
         if counter is not None:
             if not era.list_counters:

@@ -21,12 +21,17 @@ from rules.model.models import ExchangeInfo, Filter, SymbolInfo
 __all__ = ["PLANS", "InfoPlan", "SymbolPlan", "plan_of"]
 
 
+#: The counters of open order lists (D50): only an order list is held back by them.
+_LIST_COUNTERS = frozenset({"MAX_NUM_ORDER_LISTS", "EXCHANGE_MAX_NUM_ORDER_LISTS"})
+
+
 class SymbolPlan:
     """What checking an order on one symbol needs, computed once."""
 
     __slots__ = (
         "base_places",
         "checks",
+        "count_checks",
         "fast",
         "iceberg_allowed",
         "info",
@@ -68,6 +73,10 @@ class SymbolPlan:
         # A leg of an order list skips the open-order counters: the list counts
         # its legs once (D50).
         self.leg_checks = tuple(c for c in self.checks if not hasattr(c[0], "counter"))
+        # What an order list counts once (D50): those counters and the list counters.
+        self.count_checks = tuple(
+            c for c in self.checks if hasattr(c[0], "counter") or c[1].filter_type in _LIST_COUNTERS
+        )
         # Type -> fast check (rules.checker.fastpath), for the types it can judge
         # that can be accepted at all: on a TRADING symbol that enables them (D01, D02).
         self.fast: dict[str, FastCheck] = {}
