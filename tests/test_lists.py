@@ -476,3 +476,14 @@ def test_fast_legs_agree_with_the_general_path(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(list_rules, "_accepted_fast", lambda *args: None)
     assert verdicts() == fast
     assert sum(v.accepted for v in fast) > 200
+
+
+def test_a_float_nan_is_not_sent() -> None:
+    """A NaN (pandas' missing value) is not sent on a list either: no -1225 for a NaN
+    ``pendingQuantity``, and a NaN ``stopLimitPrice`` leaves the deprecated OCO's stop leg
+    a STOP_LOSS (D45, D51)."""
+    nan = float("nan")
+    assert judge({**OPO, "pendingQuantity": nan}, "orderList.place.opo", avgPrice="1").accepted
+    old = {**OCO_OLD, "stopLimitPrice": nan}
+    del old["stopLimitTimeInForce"]
+    assert judge(old, "orderList.place", lastPrice="23415").certain

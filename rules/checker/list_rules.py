@@ -68,6 +68,7 @@ from rules.model.models import (
     MinNotionalFilter,
     NotionalFilter,
 )
+from rules.model.numbers import is_absent
 
 __all__ = ["PRICE_RELATION", "judge_list"]
 
@@ -113,6 +114,12 @@ def judge_list(
 ) -> Verdict:
     """The verdict of an order-list request (D45-D51); ``out`` holds what the
     method found already (its ``-1104``, D52), ``params`` without the unread names."""
+    # A value that means "not sent" (None, a float NaN, pd.NA) is not sent (D29).
+    params = {
+        name: value
+        for name, value in params.items()
+        if value is not None and (type(value) is str or not is_absent(value))
+    }
     head = read_order({name: params.get(name) for name in ("symbol", "selfTradePreventionMode")})
     if head.symbol_problem is not None:
         out.append(head.symbol_problem)
