@@ -14,7 +14,7 @@ import pytest
 
 from rules import check, evaluate, is_valid, iter_violations
 from rules.checker.context import Context
-from rules.checker.methods import KNOWN_METHODS, MethodNotJudged, plain_method
+from rules.checker.methods import JUDGED_METHODS, KNOWN_METHODS, MethodNotJudged, plain_method
 from rules.cli.main import Streams, run
 from rules.errors import OrderRejected
 from rules.model.load import load_path
@@ -66,7 +66,7 @@ def test_unknown_method_is_1020_alone(info: ExchangeInfo, method: str) -> None:
 )
 def test_not_judged_methods_raise(info: ExchangeInfo, method: str) -> None:
     """Order requests not judged yet are a clear error, never judged as something else."""
-    if method in ("order.test", "sor.order.place", "sor.order.test"):
+    if method in JUDGED_METHODS:
         evaluate(info, LIMIT, CONTEXT, method=method)  # judged
         return
     with pytest.raises(MethodNotJudged, match="not judged yet"):

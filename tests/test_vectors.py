@@ -8,9 +8,10 @@ back, and a case marked ``"first": true`` lists Binance's answer first.
 
 The ``methods-`` files name a request method (DECISIONS D40-D52): their cases
 of the methods judged so far (``order.place``, ``order.test``,
-``sor.order.place``, ``sor.order.test``, unknown names: -1020) are run too, with
-``leg`` compared; the cases of order lists, cancel-replace and amend wait for
-the rest of issue 13 and are counted, not skipped silently.
+``sor.order.place``, ``sor.order.test``, ``order.cancelReplace``,
+``order.amend.keepPriority``, unknown names: -1020) are run too, with ``leg``
+compared; the cases of order lists wait for the rest of issue 13 and are
+counted, not skipped silently.
 ``shared/vectors`` holds the previous set (the readings before the real
 answers of 2026-12-02); nothing here reads it any more.
 """
@@ -121,8 +122,8 @@ def test_manifest_counts() -> None:
 
 def test_method_cases_run() -> None:
     """The methods files' cases run here are those of the judged methods, and every one of
-    them: 600 of 1,820; the other 1,220 (order lists, cancel-replace, amend) wait for
-    issue 13's rest."""
+    them: 791 of 1,820 (191 of them cancel-replace and amend, D43, D44); the other
+    1,029 (order lists) wait for issue 13's rest."""
     judged = sum(len(_cases(name)) for name in METHOD_FILES)
     waiting = {
         str(case.get("method"))
@@ -130,11 +131,9 @@ def test_method_cases_run() -> None:
         for case in _all_cases(name)
         if not _judged(case)
     }
-    assert judged == 600
-    assert sum(len(_all_cases(name)) for name in METHOD_FILES) - judged == 1220
+    assert judged == 791
+    assert sum(len(_all_cases(name)) for name in METHOD_FILES) - judged == 1029
     assert {m.removeprefix("v3/") for m in waiting} == {
-        "order.cancelReplace",
-        "order.amend.keepPriority",
         "orderList.place",
         "orderList.place.oco",
         "orderList.place.oto",

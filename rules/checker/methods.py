@@ -1,11 +1,12 @@
 """The request methods: which ones exist, which are judged, and what each one reads.
 
 A request names its method (D40): ``order.place``, ``order.test``,
-``sor.order.place``, ``sor.order.test`` are judged here; the other order
-requests Binance has (order lists, ``order.cancelReplace``,
-``order.amend.keepPriority``) are known but not judged yet
-(:class:`MethodNotJudged`); any other name is not an order request and is
-answered ``-1020`` (D40), nothing else.
+``sor.order.place``, ``sor.order.test``, ``order.cancelReplace`` (D43,
+:mod:`rules.checker.replace`) and ``order.amend.keepPriority`` (D44,
+:mod:`rules.checker.amend`) are judged; the other order requests Binance has
+(order lists) are known but not judged yet (:class:`MethodNotJudged`); any
+other name is not an order request and is answered ``-1020`` (D40), nothing
+else.
 
 Each method reads the names of its parameter table (D52): a name it does not
 read gets one ``-1104`` for the request, and the request is judged as if it had
@@ -21,9 +22,10 @@ from typing import Final
 
 import attrs
 
-from rules.checker.order import READ
-from rules.checker.violations import Violation, param_empty
+from rules.checker.order import READ, READ_NOT_JUDGED, guesses
+from rules.checker.violations import Violation, param_empty, unread_parameters
 from rules.model.models import ExchangeInfo
+from rules.model.numbers import is_absent
 
 __all__ = [
     "JUDGED_METHODS",
@@ -33,6 +35,7 @@ __all__ = [
     "method_spec",
     "no_sor",
     "plain_method",
+    "unread_of",
     "unsupported",
 ]
 
@@ -65,18 +68,36 @@ SOR_READ: Final = READ - {
 #: The order types SOR places (D42); another valid type is ``-1116``.
 SOR_TYPES: Final = frozenset({"LIMIT", "MARKET"})
 
-#: The judged methods, by name (D40, D41, D42).
+#: The names of the cancel side of ``order.cancelReplace`` (ws-cr's table, D43, D52);
+#: the method reads them and every name ``order.place`` reads.
+CANCEL_READ: Final = frozenset(
+    {
+        "cancelReplaceMode",
+        "cancelOrderId",
+        "cancelOrigClientOrderId",
+        "cancelNewClientOrderId",
+        "cancelRestrictions",
+        "orderRateLimitExceededMode",
+    }
+)
+#: The names ``order.amend.keepPriority`` reads: ws-amend's table and the SIGNED
+#: names (D44, D52); not ``newOrderRespType``, not the order's own parameters.
+AMEND_READ: Final = frozenset(
+    {"symbol", "orderId", "origClientOrderId", "newClientOrderId", "newQty"}
+) | (READ_NOT_JUDGED - {"newOrderRespType"})
+
+#: The judged methods, by name (D40-D44).
 JUDGED_METHODS: Final[dict[str, MethodSpec]] = {
     "order.place": MethodSpec("order.place", READ),
     "order.test": MethodSpec("order.test", READ | {COMMISSION}, test=True),
     "sor.order.place": MethodSpec("sor.order.place", SOR_READ, sor=True),
     "sor.order.test": MethodSpec("sor.order.test", SOR_READ | {COMMISSION}, test=True, sor=True),
+    "order.cancelReplace": MethodSpec("order.cancelReplace", READ | CANCEL_READ),
+    "order.amend.keepPriority": MethodSpec("order.amend.keepPriority", AMEND_READ),
 }
 #: Every order request of the WebSocket API (D40); the ones not in
 #: :data:`JUDGED_METHODS` raise :class:`MethodNotJudged`.
 KNOWN_METHODS: Final = frozenset(JUDGED_METHODS) | {
-    "order.cancelReplace",
-    "order.amend.keepPriority",
     "orderList.place",
     "orderList.place.oco",
     "orderList.place.oto",
@@ -109,8 +130,7 @@ def method_spec(method: object) -> MethodSpec | None:
     """The judged method ``method`` names; ``None`` for an unknown one (-1020, D40).
 
     Raises:
-        MethodNotJudged: an order request that is not judged yet (order lists,
-            cancel-replace, amend).
+        MethodNotJudged: an order request that is not judged yet (order lists).
     """
     name = plain_method(method)
     if name is None:
@@ -123,6 +143,33 @@ def method_spec(method: object) -> MethodSpec | None:
             + " (D40)"
         )
     return spec
+
+
+def unread_of(
+    spec: MethodSpec, params: Mapping[str, object]
+) -> tuple[Violation | None, dict[str, object]]:
+    """D52: the one ``-1104`` of the names ``spec`` does not read (``None``: every name
+    is read), and the params without those names, to be judged as if they had not
+    been sent. A ``null`` value is not sent (D29): neither counted nor unread.
+
+    >>> problem, kept = unread_of(JUDGED_METHODS["order.amend.keepPriority"],
+    ...     {"symbol": "BTCUSDT", "origClientOrderId": "a", "quantity": "1"})
+    >>> problem.msg
+    "Not all sent parameters were read; read '2' parameter(s) but was sent '3'."
+    >>> sorted(kept)
+    ['origClientOrderId', 'symbol']
+    """
+    reads = spec.reads
+    unread = tuple(
+        str(name)
+        for name, value in params.items()
+        if name not in reads and value is not None and (type(value) is str or not is_absent(value))
+    )
+    if not unread:
+        return None, dict(params)
+    sent = sum(1 for value in params.values() if value is not None)
+    kept = {name: value for name, value in params.items() if name not in unread}
+    return unread_parameters(unread, sent, guesses(unread, reads), spec.name), kept
 
 
 def unsupported(method: object) -> Violation:
