@@ -267,7 +267,7 @@ class TestCommandLine:
             f'{{"params": {params}, "context": {{"orderAmendCount": 2.0}}}}',
         )
         assert [x["accepted"] for x in out] == [True, True, True, False, True, False]
-        assert "only order.place" in out[3]["error"]
+        assert "not judged yet" in out[3]["error"]
         assert out[3]["violations"][0]["code"] == -1135
         assert out[5]["violations"][0]["code"] == -1135
         assert code == 1

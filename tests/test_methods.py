@@ -198,7 +198,8 @@ def test_command_line_methods() -> None:
 
 
 def test_fix_takes_order_place_only(tmp_path: Path) -> None:
-    """``rules fix`` proposes order.place orders only: another method is a line error."""
+    """``rules fix`` proposes order.place orders (and cancel-replace and amend requests,
+    tests/test_replace_amend.py) only: another method is a line error."""
     stdin = io.StringIO(json.dumps({"method": "order.test", "params": LIMIT}) + "\n")
     stdout, stderr = io.StringIO(), io.StringIO()
     run(["fix", "--exchange-info", str(SOR_INFO)], streams=Streams(stdin, stdout, stderr))

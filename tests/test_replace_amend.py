@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from rules import evaluate, is_valid
+from rules import evaluate, is_valid, propose
 from rules.checker.methods import JUDGED_METHODS, method_spec
 from rules.checker.violations import stage_of
 from rules.cli.main import Streams, run
@@ -666,3 +666,170 @@ def test_command_line_lines(tmp_path: Path) -> None:
             "leg": None,
         }
     ]
+
+
+# --------------------------------------------------------------------------- rules fix
+
+
+def test_propose_cancel_replace_fixes_the_new_order() -> None:
+    """D43: the new order is fixed as the order.place it is; the cancel side stays as
+    sent, in the order sent; a name the method does not read is removed as a change."""
+    params = {**CR_LIMIT, "price": "23000.019", "quantity": "0.0012345", "created": 5}
+    proposal = propose(INFO, params, CONTEXT, method=CR)
+    assert proposal.params() == {
+        **CR_LIMIT,
+        "price": "23000.01",
+        "quantity": "0.00123",
+    }
+    assert list(proposal.params()) == list(CR_LIMIT)
+    assert [c.field for c in proposal.changes] == ["created", "price", "quantity"]
+    assert proposal.changes[0].why.startswith("order.cancelReplace does not read it")
+    assert evaluate(INFO, proposal.params(), CONTEXT, method=CR).accepted
+    place = {k: v for k, v in params.items() if k not in CANCEL_NAMES}
+    assert propose(INFO, place, CONTEXT).changes[1:] == proposal.changes[1:]
+
+
+def test_propose_cancel_replace_accepted_as_sent() -> None:
+    proposal = propose(INFO, CR_EXAMPLE, CONTEXT, method="v3/" + CR)
+    assert proposal.params() == CR_EXAMPLE
+    assert proposal.changes == ()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"cancelReplaceMode": "NONE"}, {"cancelOrderId": None}, {"symbol": "OFFUSDT"}],
+)
+def test_propose_cancel_replace_cancel_side_is_a_reason(changes: dict[str, Any]) -> None:
+    """The cancel side and the symbol's flag are no number to move: a reason naming them."""
+    params = {
+        k: v for k, v in {**CR_LIMIT, **changes, "price": "23000.019"}.items() if v is not None
+    }
+    proposal = propose(INFO, params, CONTEXT, method=CR)
+    assert not proposal.accepted
+    assert proposal.reason is not None
+    assert proposal.reason.startswith("no passing order: the fixer cannot change")
+    assert proposal.violations == evaluate(INFO, params, CONTEXT, method=CR).violations
+
+
+def test_propose_cancel_replace_fixer_reason() -> None:
+    """A new order the fixer cannot bring up to the notional: the fixer's own reason."""
+    proposal = propose(INFO, {**CR_LIMIT, "quantity": "0.00001"}, CONTEXT, method=CR)
+    assert not proposal.accepted
+    assert "allow_increase" in (proposal.reason or "")
+    lifted = propose(
+        INFO, {**CR_LIMIT, "quantity": "0.00001"}, CONTEXT, method=CR, allow_increase=True
+    )
+    assert lifted.params()["quantity"] == "0.00022"
+
+
+@pytest.mark.parametrize(
+    ("new_qty", "orig_qty", "expected", "why"),
+    [
+        ("10", "10", "9.99999", "lowered below the order's origQty 10 (-2038, D44)"),
+        ("12.5", "10", "9.99999", "lowered below the order's origQty 10 (-2038, D44)"),
+        ("4.123456", "10", "4.12345", "rounded down to stepSize 0.00001"),
+        ("0", "10", "0.00001", "raised to the least newQty on stepSize 0.00001, minQty 0.00001"),
+        (
+            "0.000001",
+            None,
+            "0.00001",
+            "raised to the least newQty on stepSize 0.00001, minQty 0.00001",
+        ),
+        ("9001", None, "9000.00000", "lowered to maxQty 9000"),
+        (
+            "4.000000000",
+            "10",
+            "4.00000",
+            "written with at most 8 decimals (baseAssetPrecision; -1111, D38, D39)",
+        ),
+    ],
+)
+def test_propose_amend(new_qty: str, orig_qty: str | None, expected: str, why: str) -> None:
+    """D44: newQty onto the LOT_SIZE grid, under maxQty, strictly below origQty, up to minQty."""
+    params = {"symbol": "BTCUSDT", "orderId": 12, "newQty": new_qty}
+    proposal = propose(INFO, params, {**AMEND_CONTEXT, "origQty": orig_qty}, method=AMEND)
+    assert proposal.params() == {**params, "newQty": expected}
+    assert [(c.field, c.why) for c in proposal.changes] == [("newQty", why)]
+    verdict = evaluate(
+        INFO, proposal.params(), {**AMEND_CONTEXT, "origQty": orig_qty}, method=AMEND
+    )
+    assert verdict.accepted
+    assert verdict.unchecked == proposal.unchecked
+
+
+def test_propose_amend_old_grid() -> None:
+    """D17: before 2023-03-13 the grid starts at minQty."""
+    params = {"symbol": "GRIDUSDT", "orderId": 12, "newQty": "0.0031"}
+    assert propose(OLD_INFO, params, AMEND_CONTEXT, method=AMEND).params()["newQty"] == "0.0025"
+    assert propose(INFO, params, AMEND_CONTEXT, method=AMEND).params()["newQty"] == "0.003"
+
+
+def test_propose_amend_none_below_orig_qty() -> None:
+    """No grid value at least minQty is below origQty: the reason says so."""
+    params = {"symbol": "BTCUSDT", "orderId": 12, "newQty": "0.00001"}
+    proposal = propose(INFO, params, {**AMEND_CONTEXT, "origQty": "0.00001"}, method=AMEND)
+    assert not proposal.accepted
+    assert proposal.reason == (
+        "no newQty passes: the least on stepSize 0.00001 that LOT_SIZE takes is 0.00001, "
+        "not below the order's origQty 0.00001"
+    )
+
+
+def test_propose_amend_unread_and_blocked() -> None:
+    """-1104 names are removed as changes; the ids, flags and MAX_NUM_ORDER_AMENDS are reasons."""
+    params = {"symbol": "BTCUSDT", "orderId": 12, "newQty": "4", "quantity": "4"}
+    proposal = propose(INFO, params, AMEND_CONTEXT, method=AMEND)
+    assert proposal.params() == {"symbol": "BTCUSDT", "orderId": 12, "newQty": "4"}
+    assert proposal.changes[0].removed
+    for bad, context in (
+        ({"orderId": "x"}, AMEND_CONTEXT),
+        ({"symbol": "OFFUSDT"}, AMEND_CONTEXT),
+        ({}, {**AMEND_CONTEXT, "orderAmendCount": 10}),
+        ({"newQty": None}, AMEND_CONTEXT),
+    ):
+        amend = {k: v for k, v in {**params, **bad}.items() if v is not None and k != "quantity"}
+        proposal = propose(INFO, amend, context, method=AMEND)
+        assert not proposal.accepted
+        assert (proposal.reason or "").startswith("no passing order: the fixer cannot change")
+
+
+def test_propose_other_methods() -> None:
+    """Another order request is a reason; a name that is none is its -1020 (D40)."""
+    assert "not order.test" in (propose(INFO, CR_LIMIT, CONTEXT, method="order.test").reason or "")
+    proposal = propose(INFO, CR_LIMIT, CONTEXT, method="order.cancel")
+    assert [v.code for v in proposal.violations] == [-1020]
+
+
+def test_command_line_fix(tmp_path: Path) -> None:
+    """``rules fix`` takes cancel-replace and amend lines; violations carry ``leg`` null."""
+    path = tmp_path / "exchange_info.json"
+    path.write_text(json.dumps({"serverTime": 1764547200000, "symbols": [_SYMBOL]}))
+    lines = [
+        {"method": CR, "params": {**CR_LIMIT, "price": "23000.019"}, "context": CONTEXT},
+        {"method": AMEND, "params": {**AMEND_EXAMPLE, "newQty": "10"}, "context": AMEND_CONTEXT},
+        {
+            "params": {k: v for k, v in CR_LIMIT.items() if k not in CANCEL_NAMES},
+            "context": CONTEXT,
+        },
+        {"method": "order.test", "params": CR_LIMIT},
+    ]
+    stdin = io.StringIO("".join(json.dumps(line) + "\n" for line in lines))
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = run(["fix", "--exchange-info", str(path)], streams=Streams(stdin, stdout, stderr))
+    out = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    assert code == 1
+    assert out[0]["params"]["price"] == "23000.01"
+    assert out[0]["params"]["cancelReplaceMode"] == "STOP_ON_FAILURE"
+    assert out[0]["violations"] == [
+        {
+            "code": -1013,
+            "msg": "Filter failure: PRICE_FILTER",
+            "filterType": "PRICE_FILTER",
+            "leg": None,
+        }
+    ]
+    assert out[1]["params"]["newQty"] == "9.99999"
+    assert out[1]["violations"][0]["leg"] is None
+    assert out[2]["accepted"]
+    assert out[3]["params"] is None
+    assert "only order.place, order.cancelReplace, order.amend.keepPriority" in out[3]["error"]
