@@ -833,3 +833,18 @@ def test_command_line_fix(tmp_path: Path) -> None:
     assert out[2]["accepted"]
     assert out[3]["params"] is None
     assert "only order.place, order.cancelReplace, order.amend.keepPriority" in out[3]["error"]
+
+
+def test_command_line_text_report(tmp_path: Path) -> None:
+    """The text report names an amendment by its symbol and newQty."""
+    path = tmp_path / "exchange_info.json"
+    path.write_text(json.dumps({"serverTime": 1764547200000, "symbols": [_SYMBOL]}))
+    line = {"method": AMEND, "params": {**AMEND_EXAMPLE, "newQty": "10"}, "context": AMEND_CONTEXT}
+    stdin = io.StringIO(json.dumps(line) + "\n")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    argv = ["check", "--exchange-info", str(path), "--format", "text"]
+    assert run(argv, streams=Streams(stdin, stdout, stderr)) == 1
+    assert "line 1: REJECTED  BTCUSDT newQty=10\n" in stdout.getvalue()
+    assert "Binance would answer: -2038 The requested action would change no state" in (
+        stdout.getvalue()
+    )

@@ -344,11 +344,12 @@ def read_request(
 
 
 def describe(params: Mapping[str, Any] | None) -> str:
-    """An order in a few words, for the text reports: ``XY BUY LIMIT quantity=1 price=1``."""
+    """An order in a few words, for the text reports: ``XY BUY LIMIT quantity=1 price=1``
+    (an amendment: ``XY newQty=1``)."""
     if not params:
         return ""
     words = [str(params.get(k)) for k in ("symbol", "side", "type") if params.get(k) is not None]
-    for key in ("quantity", "quoteOrderQty", "price", "stopPrice"):
+    for key in ("quantity", "quoteOrderQty", "price", "stopPrice", "newQty"):
         if params.get(key) is not None:
             words.append(f"{key}={params[key]}")
     return " ".join(words)
