@@ -454,7 +454,7 @@ class TestWireConsistency:
         ],
     )
     def test_every_rewritten_number_has_a_change(
-        self, order: dict[str, Any], flags: dict[str, bool]
+        self, order: dict[str, Any], flags: dict[str, Any]
     ) -> None:
         proposal = propose(INFO, order, AT_100, **flags)
         params = accepted(proposal)

@@ -14,7 +14,7 @@ import pytest
 
 from rules import check, evaluate, is_valid, iter_violations
 from rules.checker.context import Context
-from rules.checker.methods import JUDGED_METHODS, KNOWN_METHODS, MethodNotJudged, plain_method
+from rules.checker.methods import KNOWN_METHODS, plain_method
 from rules.cli.main import Streams, run
 from rules.errors import OrderRejected
 from rules.model.load import load_path
@@ -64,15 +64,17 @@ def test_unknown_method_is_1020_alone(info: ExchangeInfo, method: str) -> None:
 @pytest.mark.parametrize(
     "method", sorted(m for m in KNOWN_METHODS if plain_method(m) not in ("order.place",))
 )
-def test_not_judged_methods_raise(info: ExchangeInfo, method: str) -> None:
-    """Order requests not judged yet are a clear error, never judged as something else."""
-    if method in JUDGED_METHODS:
-        evaluate(info, LIMIT, CONTEXT, method=method)  # judged (order lists: D45)
-        return
-    with pytest.raises(MethodNotJudged, match="not judged yet"):
-        evaluate(info, LIMIT, CONTEXT, method=method)
-    with pytest.raises(MethodNotJudged):
-        evaluate(info, LIMIT, CONTEXT, method="v3/" + method)
+def test_every_order_request_is_judged(info: ExchangeInfo, method: str) -> None:
+    """D40: every order request of the WebSocket API is judged, with or without ``v3/``,
+    as itself (never -1020, never as another method)."""
+    verdict = evaluate(info, LIMIT, CONTEXT, method=method)
+    assert (-1020, "This operation is not supported.") not in _codes(verdict)
+    assert evaluate(info, LIMIT, CONTEXT, method="v3/" + method) == verdict
+    # LIMIT's params are order.place's: the lists and the amendment do not read them all
+    unread = [v.code for v in verdict.violations if v.code == -1104]
+    assert unread == (
+        [] if method in ("order.test", "order.cancelReplace") or "sor" in method else [-1104]
+    )
 
 
 @pytest.mark.parametrize("value", [True, False, "true", "FALSE", "True", None])
@@ -165,7 +167,7 @@ def _cli(lines: list[object]) -> tuple[int, list[dict[str, Any]], str]:
 
 def test_command_line_methods() -> None:
     """Method lines: judged, with ``leg`` (null) on every violation; lines without keep their shape;
-    an order request not judged yet, or a method that is no string, is a line error."""
+    a method that is no string is a line error."""
     ctx = {"avgPrice": "100", "lastPrice": "100"}
     nosor = {**LIMIT, "symbol": "NOSORUSDT"}
     code, out, err = _cli(
@@ -188,17 +190,19 @@ def test_command_line_methods() -> None:
     assert all(v["leg"] is None for v in out[2]["violations"])
     assert out[3]["accepted"] is True
     assert out[3]["unchecked"] == ["MAX_NUM_ORDERS"]
-    assert "not judged yet" in out[4]["error"]
-    assert "line 5" in out[4]["error"]
+    # D43: judged as a cancel-replace, whose cancel side is missing
+    assert "error" not in out[4]
+    assert {(v["code"], v["leg"]) for v in out[4]["violations"]} == {(-1102, None)}
     assert "not a string" in out[5]["error"]
     assert [v["code"] for v in out[6]["violations"]] == [-1020]
-    assert "line 5" in err
+    assert "line 5" not in err
     assert "line 6" in err
     assert "line 7" not in err
 
 
 def test_fix_takes_order_place_only(tmp_path: Path) -> None:
-    """``rules fix`` proposes order.place orders only: another method is a line error."""
+    """``rules fix`` proposes order.place orders (and cancel-replace and amend requests,
+    tests/test_replace_amend.py) only: another method is a line error."""
     stdin = io.StringIO(json.dumps({"method": "order.test", "params": LIMIT}) + "\n")
     stdout, stderr = io.StringIO(), io.StringIO()
     run(["fix", "--exchange-info", str(SOR_INFO)], streams=Streams(stdin, stdout, stderr))

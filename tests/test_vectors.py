@@ -7,10 +7,9 @@ README says: ``accepted``, the multiset of ``(code, filterType)`` and the set
 back, and a case marked ``"first": true`` lists Binance's answer first.
 
 The ``methods-`` files name a request method (DECISIONS D40-D52): their cases
-of the methods judged so far (``order.place``, ``order.test``,
-``sor.order.place``, ``sor.order.test``, the six order lists, unknown names:
--1020) are run too, with ``leg`` compared (D45); the cases of cancel-replace and
-amend wait for the rest of issue 13 and are counted, not skipped silently.
+(``order.place``, ``order.test``, ``sor.order.place``, ``sor.order.test``, ``order.cancelReplace``,
+``order.amend.keepPriority``, the six order lists, unknown names: -1020): every
+case of every file is run, with ``leg`` compared (D45).
 ``shared/vectors`` holds the previous set (the readings before the real
 answers of 2026-12-02); nothing here reads it any more.
 """
@@ -29,7 +28,7 @@ import pytest
 
 from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
-from rules.checker.methods import JUDGED_METHODS, MethodNotJudged, method_spec
+from rules.checker.methods import JUDGED_METHODS
 from rules.checker.violations import stage_of
 from rules.cli.main import Streams, run
 from rules.model.load import load_path
@@ -48,15 +47,6 @@ METHOD_FILES = {
 ALL_FILES = {**FILES, **METHOD_FILES}
 
 
-def _judged(case: dict[str, Any]) -> bool:
-    """Whether the case's method is judged (an unknown name is: -1020, D40)."""
-    try:
-        method_spec(case.get("method"))
-    except MethodNotJudged:
-        return False
-    return True
-
-
 @functools.cache
 def _info(name: str) -> ExchangeInfo:
     return load_path(SHARED / ALL_FILES[name]["exchange_info"])
@@ -69,10 +59,9 @@ def _all_cases(name: str) -> tuple[dict[str, Any], ...]:
         return tuple(json.loads(line, parse_float=Decimal) for line in file if line.strip())
 
 
-@functools.cache
 def _cases(name: str) -> tuple[dict[str, Any], ...]:
-    """The cases run: every case of an order.place file, the judged ones of a methods file."""
-    return tuple(case for case in _all_cases(name) if _judged(case))
+    """The cases run: every case of every file."""
+    return _all_cases(name)
 
 
 def _key(
@@ -120,16 +109,9 @@ def test_manifest_counts() -> None:
 
 
 def test_method_cases_run() -> None:
-    """The methods files' cases run here are those of the judged methods, and every one of
-    them: 1,629 of 1,820 (1,029 of them order lists, D45-D51); the other 191
-    (cancel-replace, amend) wait for issue 13's rest."""
+    """Every case of the methods files is run: all 1,820 of them, 1,029 order lists
+    (D45-D51) and 191 cancel-replace and amend (D43, D44) among them."""
     judged = sum(len(_cases(name)) for name in METHOD_FILES)
-    waiting = {
-        str(case.get("method"))
-        for name in METHOD_FILES
-        for case in _all_cases(name)
-        if not _judged(case)
-    }
     lists = sum(
         1
         for name in METHOD_FILES
@@ -137,13 +119,14 @@ def test_method_cases_run() -> None:
         if str(case.get("method")).removeprefix("v3/").startswith("orderList.place")
         and str(case.get("method")).removeprefix("v3/") in JUDGED_METHODS
     )
-    assert lists == 1029
-    assert judged == 1629
-    assert sum(len(_all_cases(name)) for name in METHOD_FILES) - judged == 191
-    assert {m.removeprefix("v3/") for m in waiting} == {
-        "order.cancelReplace",
-        "order.amend.keepPriority",
-    }
+    replaced = sum(
+        1
+        for name in METHOD_FILES
+        for case in _cases(name)
+        if str(case.get("method")).removeprefix("v3/")
+        in ("order.cancelReplace", "order.amend.keepPriority")
+    )
+    assert (judged, lists, replaced) == (1820, 1029, 191)
 
 
 def test_first_cases_are_there() -> None:

@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
+from rules.checker.amend import judge_amend
 from rules.checker.context import Context
 from rules.checker.judge import by_stage, judge_order
 from rules.checker.list_rules import judge_list
@@ -44,25 +45,30 @@ from rules.checker.methods import (
     commission_problem,
     method_spec,
     no_sor,
+    unread_of,
     unsupported,
 )
-from rules.checker.order import Order, guesses, read_any
+from rules.checker.order import Order, read_any
 from rules.checker.plans import PLANS, plan_of
+from rules.checker.replace import judge_cancel_replace
 from rules.checker.violations import (
     ACCEPTED,
     Verdict,
     Violation,
     either_missing,
     mandatory_missing,
-    unread_parameters,
 )
 from rules.errors import OrderRejected
 from rules.model.models import ExchangeInfo
-from rules.model.numbers import is_absent
 
 __all__ = ["check", "evaluate", "is_valid", "iter_violations"]
 
 _EMPTY_CONTEXT: Final = Context()
+#: The methods whose requests are more than one order.place: judged by their own module.
+_REQUEST_JUDGES: Final = {
+    "order.cancelReplace": judge_cancel_replace,  # D43
+    "order.amend.keepPriority": judge_amend,  # D44
+}
 
 
 # --------------------------------------------------------------------------- public API
@@ -106,7 +112,10 @@ def evaluate(
             ``None`` is an empty context.
         method: the request (D40): ``None`` or ``"order.place"`` (the default),
             ``"order.test"`` (D41), ``"sor.order.place"``, ``"sor.order.test"``
-            (D42), the order lists ``"orderList.place"`` (the deprecated OCO),
+            (D42), ``"order.cancelReplace"`` (D43: ``order`` holds the new order's
+            and the cancel's params), ``"order.amend.keepPriority"`` (D44: the
+            context's ``origQty`` and ``orderAmendCount`` describe the amended
+            order), the order lists ``"orderList.place"`` (the deprecated OCO),
             ``".oco"``, ``".oto"``, ``".otoco"``, ``".opo"``, ``".opoco"``, whose
             violations carry their ``leg`` (D45-D51); a ``v3/`` prefix is read. A
             name that is no order request gives ``-1020`` alone (D40); each method
@@ -125,10 +134,6 @@ def evaluate(
     ...     "timeInForce": "GTC", "price": "30000.015", "quantity": "0.001"})
     >>> verdict.accepted, verdict.violations[0].explanation
     (False, 'price 30000.015 is not a multiple of tickSize 0.01')
-
-    Raises:
-        MethodNotJudged: ``method`` is an order request not judged yet
-            (``order.cancelReplace``, ``order.amend.keepPriority``).
     """
     if context is None:
         context = _EMPTY_CONTEXT
@@ -180,24 +185,18 @@ def _method_verdict(
     params = order.to_params() if isinstance(order, Order) else order
     if spec.name == "order.place" or not isinstance(params, Mapping):
         return evaluate(info, params, context)
+    own = _REQUEST_JUDGES.get(spec.name)
+    if own is not None:
+        return own(info, params, context)
     out: list[Violation] = []
-    unread = tuple(
-        str(name)
-        for name, value in params.items()
-        if name not in spec.reads
-        and value is not None
-        and (type(value) is str or not is_absent(value))
-    )
-    if unread:  # D52: one -1104, the names then ignored
-        sent = sum(1 for value in params.values() if value is not None)
-        out.append(unread_parameters(unread, sent, guesses(unread, spec.reads), spec.name))
+    unread, kept = unread_of(spec, params)  # D52: one -1104, the names then ignored
+    if unread is not None:
+        out.append(unread)
     if spec.test:
         problem = commission_problem(params)
         if problem is not None:
             out.append(problem)  # D41
-    kept = {
-        name: value for name, value in params.items() if name != COMMISSION and name not in unread
-    }
+    kept.pop(COMMISSION, None)
     if spec.order_list:
         return judge_list(info, kept, context, LIST_SPECS[spec.name], out)  # D45-D51
     if not out and not spec.sor:
@@ -267,7 +266,6 @@ def check(
 
     Raises:
         OrderRejected: the order breaks at least one rule; ``.verdict`` holds them all.
-        MethodNotJudged: ``method`` is not judged yet (see :func:`evaluate`).
     """
     verdict = evaluate(info, order, context, method=method)
     if not verdict.accepted:

@@ -25,7 +25,7 @@ from rules.checker.context import Context
 from rules.checker.order import ParsedOrder
 from rules.checker.plans import plan_of
 from rules.checker.request import check_parameters, check_precision, check_symbol, check_type
-from rules.checker.violations import Violation, stage_of
+from rules.checker.violations import Violation, stage_of, unknown_symbol
 from rules.model.models import ExchangeInfo
 
 __all__ = ["by_stage", "judge_order"]
@@ -57,15 +57,7 @@ def judge_order(
     info_plan = plan_of(info)
     plan = info_plan.symbol(info, order.symbol)  # type: ignore[arg-type]
     if plan is None:
-        out.append(
-            Violation(
-                code=-1121,
-                msg="Invalid symbol.",
-                field="symbol",
-                value=order.symbol,
-                explanation=f"no symbol {order.symbol!r} in the exchangeInfo",
-            )
-        )
+        out.append(unknown_symbol(order.symbol))
         return out, None
     era = info_plan.era
     out.extend(order.problems)

@@ -1,12 +1,12 @@
 """The request methods: which ones exist, which are judged, and what each one reads.
 
 A request names its method (D40): ``order.place``, ``order.test``,
-``sor.order.place``, ``sor.order.test`` and the six order lists
-(``orderList.place``, ``.oco``, ``.oto``, ``.otoco``, ``.opo``, ``.opoco``:
-:mod:`rules.checker.lists`, D45) are judged; the other order requests Binance
-has (``order.cancelReplace``, ``order.amend.keepPriority``) are known but not judged yet
-(:class:`MethodNotJudged`); any other name is not an order request and is
-answered ``-1020`` (D40), nothing else.
+``sor.order.place``, ``sor.order.test``, ``order.cancelReplace`` (D43,
+:mod:`rules.checker.replace`), ``order.amend.keepPriority`` (D44,
+:mod:`rules.checker.amend`) and the six order lists (``orderList.place``,
+``.oco``, ``.oto``, ``.otoco``, ``.opo``, ``.opoco``: :mod:`rules.checker.lists`,
+D45): every order request of the WebSocket API is judged; any other name is
+not an order request and is answered ``-1020`` (D40), nothing else.
 
 Each method reads the names of its parameter table (D52): a name it does not
 read gets one ``-1104`` for the request, and the request is judged as if it had
@@ -23,18 +23,19 @@ from typing import Final
 import attrs
 
 from rules.checker.lists import LIST_SPECS
-from rules.checker.order import READ
-from rules.checker.violations import Violation, param_empty
+from rules.checker.order import READ, READ_NOT_JUDGED, guesses
+from rules.checker.violations import Violation, param_empty, unread_parameters
 from rules.model.models import ExchangeInfo
+from rules.model.numbers import is_absent
 
 __all__ = [
     "JUDGED_METHODS",
     "KNOWN_METHODS",
-    "MethodNotJudged",
     "MethodSpec",
     "method_spec",
     "no_sor",
     "plain_method",
+    "unread_of",
     "unsupported",
 ]
 
@@ -69,7 +70,25 @@ SOR_READ: Final = READ - {
 #: The order types SOR places (D42); another valid type is ``-1116``.
 SOR_TYPES: Final = frozenset({"LIMIT", "MARKET"})
 
-#: The judged methods, by name (D40, D41, D42).
+#: The names of the cancel side of ``order.cancelReplace`` (ws-cr's table, D43, D52);
+#: the method reads them and every name ``order.place`` reads.
+CANCEL_READ: Final = frozenset(
+    {
+        "cancelReplaceMode",
+        "cancelOrderId",
+        "cancelOrigClientOrderId",
+        "cancelNewClientOrderId",
+        "cancelRestrictions",
+        "orderRateLimitExceededMode",
+    }
+)
+#: The names ``order.amend.keepPriority`` reads: ws-amend's table and the SIGNED
+#: names (D44, D52); not ``newOrderRespType``, not the order's own parameters.
+AMEND_READ: Final = frozenset(
+    {"symbol", "orderId", "origClientOrderId", "newClientOrderId", "newQty"}
+) | (READ_NOT_JUDGED - {"newOrderRespType"})
+
+#: The judged methods, by name (D40-D44).
 JUDGED_METHODS: Final[dict[str, MethodSpec]] = {
     "order.place": MethodSpec("order.place", READ),
     "order.test": MethodSpec("order.test", READ | {COMMISSION}, test=True),
@@ -77,17 +96,11 @@ JUDGED_METHODS: Final[dict[str, MethodSpec]] = {
     "sor.order.test": MethodSpec("sor.order.test", SOR_READ | {COMMISSION}, test=True, sor=True),
     # The six order lists (D45, D52): rules.checker.lists holds their tables.
     **{name: MethodSpec(name, spec.reads, order_list=True) for name, spec in LIST_SPECS.items()},
+    "order.cancelReplace": MethodSpec("order.cancelReplace", READ | CANCEL_READ),
+    "order.amend.keepPriority": MethodSpec("order.amend.keepPriority", AMEND_READ),
 }
-#: Every order request of the WebSocket API (D40); the ones not in
-#: :data:`JUDGED_METHODS` raise :class:`MethodNotJudged`.
-KNOWN_METHODS: Final = frozenset(JUDGED_METHODS) | {
-    "order.cancelReplace",
-    "order.amend.keepPriority",
-}
-
-
-class MethodNotJudged(ValueError):
-    """An order request Binance has that the checker does not judge yet (issue 13)."""
+#: Every order request of the WebSocket API (D40), each one judged.
+KNOWN_METHODS: Final = frozenset(JUDGED_METHODS)
 
 
 def plain_method(method: object) -> str | None:
@@ -106,23 +119,40 @@ def plain_method(method: object) -> str | None:
 
 
 def method_spec(method: object) -> MethodSpec | None:
-    """The judged method ``method`` names; ``None`` for an unknown one (-1020, D40).
-
-    Raises:
-        MethodNotJudged: an order request that is not judged yet (cancel-replace,
-            amend).
-    """
+    """The method ``method`` names; ``None`` for a name that is no order request (-1020, D40)."""
     name = plain_method(method)
-    if name is None:
-        return None
-    spec = JUDGED_METHODS.get(name)
-    if spec is None:
-        raise MethodNotJudged(
-            f"method {method!r} is not judged yet: only "
-            + ", ".join(sorted(JUDGED_METHODS))
-            + " (D40)"
-        )
-    return spec
+    return None if name is None else JUDGED_METHODS[name]
+
+
+def unread_of(
+    spec: MethodSpec, params: Mapping[str, object]
+) -> tuple[Violation | None, dict[str, object]]:
+    """D52: the one ``-1104`` of the names ``spec`` does not read (``None``: every name
+    is read), and the params without those names, to be judged as if they had not
+    been sent. A ``null`` value is not sent (D29): neither counted nor unread.
+
+    >>> problem, kept = unread_of(JUDGED_METHODS["order.amend.keepPriority"],
+    ...     {"symbol": "BTCUSDT", "origClientOrderId": "a", "quantity": "1"})
+    >>> problem.msg
+    "Not all sent parameters were read; read '2' parameter(s) but was sent '3'."
+    >>> sorted(kept)
+    ['origClientOrderId', 'symbol']
+    """
+    reads = spec.reads
+    unread = tuple(
+        str(name)
+        for name, value in params.items()
+        if name not in reads and value is not None and (type(value) is str or not is_absent(value))
+    )
+    if not unread:
+        return None, dict(params)
+    sent = sum(
+        1
+        for value in params.values()
+        if value is not None and (type(value) is str or not is_absent(value))
+    )
+    kept = {name: value for name, value in params.items() if name not in unread}
+    return unread_parameters(unread, sent, guesses(unread, reads), spec.name), kept
 
 
 def unsupported(method: object) -> Violation:

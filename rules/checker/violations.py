@@ -234,6 +234,17 @@ def mandatory_missing(name: str) -> Violation:
     )
 
 
+def unknown_symbol(symbol: object) -> Violation:
+    """``-1121 "Invalid symbol."``: a symbol the exchangeInfo does not hold (D24)."""
+    return Violation(
+        code=-1121,
+        msg="Invalid symbol.",
+        field="symbol",
+        value=symbol,
+        explanation=f"no symbol {symbol!r} in the exchangeInfo",
+    )
+
+
 def either_missing(first: str, second: str) -> Violation:
     """``-1102`` for an either/or group with neither member sent (D03)."""
     return Violation(

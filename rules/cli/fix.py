@@ -5,7 +5,11 @@
 
 The input is what ``rules check`` reads (:mod:`rules.cli.lines`: a params object
 or ``{"params", "context"}`` a line, ``--context`` defaults under a line's own
-context). Each output line is, in input order::
+context); a wrapped line may name its method (D40): ``order.place``,
+``order.cancelReplace`` (its new order is fixed as the order.place it is, D43) or
+``order.amend.keepPriority`` (``newQty`` onto the LOT_SIZE grid below the
+context's ``origQty``, D44); its violations then carry ``"leg": null``. Each
+output line is, in input order::
 
     {"accepted": bool,     # the order as sent was already accepted
      "params": {...},      # the order to send (wire strings), or null: none passes
@@ -36,9 +40,11 @@ from rules.cli.lines import (
     add_input_arguments,
     bad_line,
     describe,
+    has_method,
     input_lines,
     load_inputs,
-    read_line,
+    method_of,
+    read_request,
 )
 from rules.cli.streams import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, Streams
 from rules.fixer.proposal import wire_value
@@ -47,13 +53,26 @@ from rules.model.numbers import to_plain_string
 if TYPE_CHECKING:
     from rules.fixer.propose import Change, Proposal
 
+#: The methods a ``rules fix`` line may name (D40): ``order.place`` (also none or
+#: ``null``), a cancel-replace (D43) and an amendment (D44); a ``v3/`` prefix is read.
+FIXED_METHODS: Final = (
+    None,
+    "order.place",
+    "order.cancelReplace",
+    "order.amend.keepPriority",
+    "v3/order.place",
+    "v3/order.cancelReplace",
+    "v3/order.amend.keepPriority",
+)
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "fix",
         help="propose the nearest accepted order for each order (JSON Lines on stdin)",
         description=(
-            "Read order.place params, one JSON object a line, from stdin and write, one "
+            "Read order.place params (or order.cancelReplace / order.amend.keepPriority "
+            "requests), one JSON object a line, from stdin and write, one "
             "a line to stdout, the nearest order the rules accept (or why none does). "
             "Exit 0 if every line got a passing order, 1 if any did not, 2 on a usage "
             "or load error."
@@ -95,7 +114,11 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     text = args.format == "text"
     counts = {"accepted": 0, "fixed": 0, "none": 0}
     for number, line in enumerate(input_lines(streams.stdin), 1):
-        params, context, error = read_line(line, defaults, default_context, contexts)
+        params, context, method, error = read_request(line, defaults, default_context, contexts)
+        if error is None and method_of(method) not in FIXED_METHODS:
+            error = (
+                f"method {method!r} is not taken here: only {', '.join(FIXED_METHODS[1:4])} (D40)"
+            )
         if error is not None:
             detail = f"line {number}: {error}"
             streams.stderr.write(f"rules: {detail}\n")
@@ -103,8 +126,8 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
         else:
             assert params is not None
             try:
-                verdict = evaluate(info, params, context)
-                proposal = propose(info, params, context, **flags)
+                verdict = evaluate(info, params, context, method=method_of(method))
+                proposal = propose(info, params, context, method=method_of(method), **flags)
             except Exception as problem:  # the net: a line never ends the run (issue 17)
                 error = f"cannot fix this line: {type(problem).__name__}"
                 detail = f"line {number}: {error}"
@@ -115,6 +138,9 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
             _write_text(streams.stdout, number, params, verdict, proposal, error)
         else:
             out = _to_json(verdict, proposal)
+            if has_method(method):  # D40: a line naming its method: every violation has a leg
+                for violation in out["violations"]:
+                    violation.setdefault("leg", None)
             if error is not None:
                 out["error"] = proposal.reason
             streams.stdout.write(json.dumps(out, default=_plain) + "\n")

@@ -5,12 +5,9 @@ the same way, through this module:
 
 - each line is an ``order.place`` params object, or ``{"params": {...},
   "context": {...}}`` with nothing else beside them but ``"method"`` (D40:
-  none or ``null`` is ``order.place``; ``rules check`` judges ``order.place``,
-  ``order.test``, ``sor.order.place``, ``sor.order.test``, with or without
-  ``v3/``, and answers ``-1020`` for a name that is no order request; the
-  order requests not judged yet, order lists, cancel-replace and amend, are
-  a line error, never judged as something else; ``rules fix`` takes
-  ``order.place`` only; a typo such as ``"contxt"`` is an error, not a
+  none or ``null`` is ``order.place``; ``rules check`` judges every order
+  request, with or without ``v3/``, and answers ``-1020`` for a name that is
+  no order request; a typo such as ``"contxt"`` is an error, not a
   context silently dropped);
 - ``--context`` gives defaults that a line's own context overrides key by key;
 - numbers are read as ``Decimal`` (D32), never as floats;
@@ -31,7 +28,6 @@ from decimal import Decimal
 from typing import Any, Final
 
 from rules.checker.context import Context
-from rules.checker.methods import MethodNotJudged, method_spec
 from rules.checker.violations import Verdict, Violation
 from rules.errors import ApiError, RulesError
 from rules.examples import EXAMPLE_EXCHANGE_INFO
@@ -284,8 +280,7 @@ def read_request(
     cannot be read.
 
     The method is as written (``None`` for ``null``), or a sentinel when the line
-    names none (:func:`has_method`; :func:`method_of` gives what to judge it as);
-    an order request not judged yet (D40) is an error.
+    names none (:func:`has_method`; :func:`method_of` gives what to judge it as).
 
     The params are ``None`` when the line has none to show; with an error they
     may be there (a wrapped line whose context is bad) but are not to be judged.
@@ -328,10 +323,6 @@ def read_request(
     method = obj.get("method", _NONE)
     if method is not _NONE and method is not None and type(method) is not str:
         return params, default_context, method, f"method {method!r} is not a string (D40)"
-    try:
-        method_spec(method)
-    except MethodNotJudged as not_judged:
-        return params, default_context, method, str(not_judged)
     own = obj.get("context")
     if own is None:
         return params, default_context, method, None
@@ -344,11 +335,12 @@ def read_request(
 
 
 def describe(params: Mapping[str, Any] | None) -> str:
-    """An order in a few words, for the text reports: ``XY BUY LIMIT quantity=1 price=1``."""
+    """An order in a few words, for the text reports: ``XY BUY LIMIT quantity=1 price=1``
+    (an amendment: ``XY newQty=1``)."""
     if not params:
         return ""
     words = [str(params.get(k)) for k in ("symbol", "side", "type") if params.get(k) is not None]
-    for key in ("quantity", "quoteOrderQty", "price", "stopPrice"):
+    for key in ("quantity", "quoteOrderQty", "price", "stopPrice", "newQty"):
         if params.get(key) is not None:
             words.append(f"{key}={params[key]}")
     return " ".join(words)

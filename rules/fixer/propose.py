@@ -46,9 +46,12 @@ import attrs
 from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
 from rules.checker.kinds import ORDER_KINDS
+from rules.checker.methods import CANCEL_READ, plain_method
 from rules.checker.order import READ, Order, ParsedOrder, read_any
+from rules.checker.replace import cancel_problems
 from rules.checker.request import places
 from rules.checker.violations import Verdict, Violation
+from rules.fixer.amend import propose_amend
 from rules.fixer.moves import Fixer, NoOrder
 from rules.fixer.proposal import Change, Proposal
 from rules.fixer.rounding import format_on_step, round_to_step
@@ -66,6 +69,7 @@ def propose(
     *,
     allow_increase: bool = False,
     allow_worse_price: bool = False,
+    method: str | None = None,
 ) -> Proposal:
     """The nearest order Binance will accept, or the reason no such order exists.
 
@@ -82,6 +86,12 @@ def propose(
         allow_worse_price: let a BUY price go up (a SELL price down) when no
             passing price is on the trader's side of the limit (a BUY below the
             percent band). Off by default.
+        method: the request (D40): ``None`` or ``"order.place"``;
+            ``"order.cancelReplace"`` (D43: its new order is fixed as the
+            ``order.place`` it is, the cancel side kept as sent; a cancel side
+            that breaks a rule is a reason); ``"order.amend.keepPriority"`` (D44:
+            :func:`rules.fixer.amend.propose_amend`, ``newQty`` onto the LOT_SIZE
+            grid below the context's ``origQty``). Another method is a reason.
 
     Returns:
         A :class:`Proposal`: ``order`` and ``changes``, or ``reason`` and the
@@ -118,6 +128,8 @@ is 0.00017 (pass allow_increase=True to raise it)
         ctx = context
     else:
         ctx = Context.from_mapping(context)
+    if method is not None and method != "order.place":
+        return _propose_request(info, order, ctx, method, allow_increase, allow_worse_price)
     # Read exactly as the checker reads: anything but a mapping or an Order (None,
     # a number, a string, a list of pairs) is its -1102, answered as a reason.
     parsed = read_any(order)
@@ -166,6 +178,61 @@ is 0.00017 (pass allow_increase=True to raise it)
         # With removals, the order as sent says more (its -1104 names them; D53: first).
         return _rejected(original if removals else verdict)
     return Proposal(FrozenJson(new), removals + changes, unchecked=verdict.unchecked)
+
+
+def _propose_request(
+    info: ExchangeInfo,
+    order: Mapping[str, object] | Order,
+    ctx: Context,
+    method: str,
+    allow_increase: bool,
+    allow_worse_price: bool,
+) -> Proposal:
+    """:func:`propose` for another request than ``order.place`` (D40, D43, D44)."""
+    params = order.to_params() if isinstance(order, Order) else order
+    name = plain_method(method)
+    if name is None or not isinstance(params, Mapping):
+        return _rejected(evaluate(info, params, ctx, method=method))  # -1020 (D40), -1102
+    if name == "order.amend.keepPriority":
+        return propose_amend(info, params, ctx, _rejected)
+    if name != "order.cancelReplace":
+        return Proposal(
+            None,
+            reason="the fixer takes order.place, order.cancelReplace and "
+            f"order.amend.keepPriority requests, not {method}",
+        )
+    verdict = evaluate(info, params, ctx, method=method)
+    if verdict.accepted:
+        return Proposal(FrozenJson(dict(params)), unchecked=verdict.unchecked)
+    symbol = _symbol(info, read_any(params))
+    if symbol is None or cancel_problems(params) or symbol.cancel_replace_allowed is False:
+        return _rejected(verdict)  # D43: the cancel side is no number to move
+    new = propose(
+        info,
+        {k: v for k, v in params.items() if k not in CANCEL_READ},
+        ctx,
+        allow_increase=allow_increase,
+        allow_worse_price=allow_worse_price,
+    )
+    if not new.accepted:
+        if new.reason is not None and new.reason.startswith(_CANNOT):
+            return _rejected(verdict)  # the whole request's rules, -1104 counts included
+        return Proposal(None, reason=new.reason, violations=verdict.violations)
+    placed = new.params()
+    # The new order as the fixer moved it, the cancel side as sent, in the order sent.
+    merged = {
+        k: (v if k in CANCEL_READ else placed[k])
+        for k, v in params.items()
+        if k in CANCEL_READ or k in placed
+    }
+    final = evaluate(info, merged, ctx, method=method)
+    if not final.accepted:  # pragma: no cover - the new order passes as order.place
+        return _rejected(final)
+    changes = tuple(
+        attrs.evolve(c, why=c.why.replace("order.place does not read", f"{name} does not read"))
+        for c in new.changes
+    )
+    return Proposal(FrozenJson(merged), changes, unchecked=final.unchecked)
 
 
 def _did_you_mean(name: str) -> str:
@@ -291,11 +358,15 @@ def _verdict_only(verdict: Verdict, order: Mapping[str, object] | Order) -> Prop
     return _rejected(verdict)
 
 
+#: How a reason starts when no rule broken is one the fixer moves.
+_CANNOT: Final = "no passing order: the fixer cannot change what breaks these rules"
+
+
 def _rejected(verdict: Verdict) -> Proposal:
     blocking = "; ".join(f"{v.code} {v.msg}" + _detail(v) for v in verdict.violations)
     return Proposal(
         None,
-        reason=f"no passing order: the fixer cannot change what breaks these rules: {blocking}",
+        reason=f"{_CANNOT}: {blocking}",
         violations=verdict.violations,
     )
 

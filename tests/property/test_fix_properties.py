@@ -103,7 +103,7 @@ def market_orders(draw: st.DrawFn) -> tuple[Market, dict[str, Any]]:
     return market, order
 
 
-def _propose(market: Market, order: dict[str, Any], **flags: bool) -> Proposal:
+def _propose(market: Market, order: dict[str, Any], **flags: Any) -> Proposal:
     proposal = propose(market.info, order, market.context, **flags)
     note(f"symbol filters: {market.symbol.filters}")
     note(f"context: {market.context}; proposal: {proposal}")
