@@ -35,7 +35,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from rules.checker.context import Context
-from rules.checker.judge import by_stage, judge_order
+from rules.checker.fastpath import FILTERS
+from rules.checker.judge import by_stage, judge_filters, judge_order
+from rules.checker.kinds import ORDER_KINDS
 from rules.checker.methods import (
     COMMISSION,
     SOR_TYPES,
@@ -44,8 +46,8 @@ from rules.checker.methods import (
     no_sor,
     unsupported,
 )
-from rules.checker.order import Order, guesses, read_any
-from rules.checker.plans import PLANS, plan_of
+from rules.checker.order import Order, guesses, read_any, read_order
+from rules.checker.plans import PLANS, InfoPlan, SymbolPlan, plan_of
 from rules.checker.violations import (
     ACCEPTED,
     Verdict,
@@ -76,7 +78,8 @@ def _fast_verdict(info: ExchangeInfo, params: dict[str, Any], context: Context) 
         if plan is None:
             return None
         fast = plan.fast.get(params.get("type"))  # type: ignore[arg-type]
-        return None if fast is None else fast(params, context)
+        verdict = None if fast is None else fast(params, context)
+        return None if verdict is FILTERS else verdict  # type: ignore[return-value]
     except TypeError:
         return None  # an unhashable symbol, type, side or timeInForce: general path
 
@@ -127,6 +130,8 @@ def evaluate(
     """
     if context is None:
         context = _EMPTY_CONTEXT
+    elif context.__class__ is dict:
+        context = Context.from_mapping(context)
     elif context.__class__ is not Context:
         context = _as_context(context)
     if method is not None and method != "order.place":
@@ -140,11 +145,26 @@ def evaluate(
                 fast = None if plan is None else plan.fast.get(order.get("type"))  # type: ignore[arg-type]
                 if fast is not None:
                     verdict = fast(order, context)
+                    if verdict is FILTERS:
+                        return _filters_verdict(info_plan, plan, order, context)  # type: ignore[arg-type]
                     if verdict is not None:
-                        return verdict
+                        return verdict  # type: ignore[return-value]
             except TypeError:
                 pass  # an unhashable symbol, type, side or timeInForce
     return _general_verdict(info, order, context)
+
+
+def _filters_verdict(
+    info_plan: InfoPlan, plan: SymbolPlan, params: dict[str, Any], context: Context
+) -> Verdict:
+    """The verdict of an order the fast path read whole and found well-formed
+    (:data:`~rules.checker.fastpath.FILTERS`): the general path's, by
+    :func:`rules.checker.judge.judge_filters`."""
+    order = read_order(params)
+    out, unchecked = judge_filters(plan, order, ORDER_KINDS[params["type"]], context, info_plan.era)
+    if not out and unchecked is None:
+        return ACCEPTED
+    return Verdict(not out, tuple(out), tuple(unchecked or ()))
 
 
 def _as_context(context: object) -> Context:

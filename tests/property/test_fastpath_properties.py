@@ -25,11 +25,11 @@ from hypothesis import strategies as st
 from rules.checker.bounds import FOLDS
 from rules.checker.context import Context
 from rules.checker.evaluate import _fast_verdict, _general_verdict, evaluate, is_valid
-from rules.checker.fastpath import grid_pattern
+from rules.checker.fastpath import FILTERS, FiltersOnly, grid_pattern
 from rules.checker.filters import FILTER_CHECKS, check_unknown
 from rules.checker.order import read_decimal
 from rules.checker.plans import plan_of as _plan
-from rules.checker.violations import ACCEPTED
+from rules.checker.violations import ACCEPTED, Verdict
 from rules.model.load import load_path, loads
 from rules.model.models import (
     ExchangeInfo,
@@ -242,7 +242,12 @@ def test_fast_path_gives_the_general_verdict(
     info, params, context = case
     general = _general_verdict(info, params, context)
     fast = _fast_verdict(info, params, context)
+    answer = _raw_answer(info, params, context)
     event("general path" if fast is None else "fast path")
+    if answer is FILTERS:
+        # Only the context's rules and the filters judge it (judge_filters); evaluate
+        # below must still give the general verdict, a rejection or not.
+        event("filters path, rejected" if not general.accepted else "filters path, accepted")
     if fast is not None:
         assert fast == general
     assert evaluate(info, params, context) == general
@@ -300,11 +305,22 @@ _KINDS = (
 )
 
 
-def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool]]]:
+def _raw_answer(
+    info: ExchangeInfo, params: dict[str, Any], context: Context
+) -> Verdict | FiltersOnly | None:
+    """The fast check's own answer (a Verdict, FILTERS or None), with its plan built."""
+    evaluate(info, params, context)
+    plan = _plan(info).symbols.get(params.get("symbol"))  # type: ignore[arg-type]
+    fast = None if plan is None else plan.fast.get(params.get("type"))  # type: ignore[arg-type]
+    return None if fast is None else fast(params, context)
+
+
+def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool | str]]]:
     """Orders of every fast type in every context shape on every ``every``-th fast symbol.
 
     Asserts the fast verdict is the general one; returns how many the fast path
-    judged and which (type, unchecked-or-not) pairs it answered.
+    judged and which (type, unchecked-or-not) pairs it answered; ``(type,
+    "filters")`` when it sent a rejected order of the type to ``judge_filters``.
     """
     info = _load(path)
     shapes: list[Callable[[Decimal], Context]] = [
@@ -315,7 +331,7 @@ def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool]
         ),
         lambda price: Context(avg_price=price, open_orders=0, permissions=frozenset({"TRD_GRP_X"})),
     ]
-    seen: set[tuple[str, bool]] = set()
+    seen: set[tuple[str, bool | str]] = set()
     fast_seen = 0
     for n, name in enumerate(_fast_symbols(path)[::every]):
         symbol = info[name]
@@ -361,6 +377,8 @@ def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool]
                 if fast is not None:
                     fast_seen += 1
                     seen.add((kind, bool(fast.unchecked)))
+                elif _raw_answer(info, params, context) is FILTERS and not general.accepted:
+                    seen.add((kind, "filters"))
     return fast_seen, seen
 
 
@@ -374,6 +392,7 @@ def test_every_fast_type_and_context_shape() -> None:
     for kind in _KINDS:
         assert (kind, True) in seen, kind
         assert (kind, False) in seen, kind
+        assert (kind, "filters") in seen, kind  # rejections judged by judge_filters
 
 
 @pytest.mark.slow
