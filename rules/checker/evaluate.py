@@ -23,9 +23,13 @@ path builds no violation and no intermediate object but the parsed order.
 An order given as a dict (LIMIT, LIMIT_MAKER and their iceberg form,
 STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT with a stopPrice, MARKET by quantity or
 quoteOrderQty) is first tried on the fast path (:mod:`rules.checker.fastpath`),
-whose per-type check is folded from the same filter checks and only ever
-answers "accepted" (with what the context leaves unchecked); everything
-else, every rejection included, is judged by
+whose per-type check is folded from the same filter checks. It answers
+"accepted" (with what the context leaves unchecked), or ``FILTERS`` for an
+order it read whole and found well-formed that a bound of the context or a
+filter may reject: that one is judged by
+:func:`rules.checker.judge.judge_filters` (the context's rules and the
+filters, as :func:`~rules.checker.judge.judge_order` would run them, without
+the request checks it passes); everything else by
 :func:`rules.checker.judge.judge_order`.
 """
 
@@ -82,11 +86,6 @@ def _fast_verdict(info: ExchangeInfo, params: dict[str, Any], context: Context) 
         return None if verdict is FILTERS else verdict  # type: ignore[return-value]
     except TypeError:
         return None  # an unhashable symbol, type, side or timeInForce: general path
-
-
-def _accepted_fast(info: ExchangeInfo, params: dict[str, Any], context: Context) -> bool:
-    """Whether the fast path finds the order accepted; ``False`` means "not sure"."""
-    return _fast_verdict(info, params, context) is not None
 
 
 def evaluate(
@@ -257,16 +256,7 @@ def is_valid(
     method: str | None = None,
 ) -> bool:
     """Whether the order has no violation (D27: unchecked rules do not reject)."""
-    if method is not None and method != "order.place":
-        return evaluate(info, order, context, method=method).accepted
-    if context is None:
-        context = _EMPTY_CONTEXT
-    elif context.__class__ is not Context:
-        context = _as_context(context)
-    if type(order) is dict and _accepted_fast(info, order, context):
-        return True
-    out, _ = judge_order(info, read_any(order), context)
-    return not out
+    return evaluate(info, order, context, method=method).accepted
 
 
 def check(

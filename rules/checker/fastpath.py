@@ -13,10 +13,15 @@ STP mode or strategy. It answers with the general path's own verdict when the
 general path (:func:`rules.checker.judge.judge_order`) would find no
 violation: ``ACCEPTED``, or accepted with the rules the context leaves
 ``unchecked`` (a context without ``avgPrice``, a count or known permissions:
-what a context shape implies is worked out once per context, and the verdict
-once per set of unchecked rules). Anything else, every rejection included,
-returns ``None`` and the general path judges the order and explains it. The
-fast path therefore never builds a violation and never has to word one.
+what a context's set of fields implies is worked out once per set,
+:mod:`rules.checker.fastcontext`, and the verdict once per set of unchecked
+rules). An order it has read whole (shape, side, ``timeInForce``, every
+string well-formed within its precision, D38; price × quantity above zero,
+D37; an ``icebergQty`` below the quantity, D07) that breaks a bound gets
+:data:`FILTERS`: only the context's rules and the filters can reject it, and
+:func:`rules.checker.judge.judge_filters` judges and explains it without the
+request checks. Anything else returns ``None`` and the general path judges the
+order. The fast path itself never builds a violation and never words one.
 
 Where the rules come from, so the two paths cannot drift apart unnoticed:
 
