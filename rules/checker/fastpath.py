@@ -378,7 +378,7 @@ def compile_fast_check(
         # The context: permissions, counters, the price bands around the market price.
         nonlocal last, last_iceberg
         seen = last
-        if seen[0] is not context or seen[1] is not side:
+        if seen[0] is not context or seen[1] != side:
             seen = last = (context, side, allowed(context, side))
         known = seen[2]
         if known is None:
