@@ -52,11 +52,12 @@ class Account:
         self.counters = tuple(counters)
         self.verdicts: dict[tuple[bool, tuple[tuple[int, str], ...]], Verdict] = {}
 
-    def judge(self, context: Context) -> tuple[bool, list[tuple[int, str]] | None] | None:
-        """``(permissions unknown, counters unchecked)``; ``None``: a rule may be broken.
+    def unchecked(self, context: Context) -> tuple[bool, list[tuple[int, str]] | None] | None:
+        """``(permissions unknown, counters without a count)``; ``None``: not permitted.
 
-        Through :func:`shape_cache`, once per set of fields given (and permissions): the
-        counts themselves are compared per order, on :meth:`given`."""
+        It depends only on which fields the context gives and on its permissions,
+        never on a count's value: :func:`shape_cache` keeps it per set of fields,
+        and the counts given are compared per order (:meth:`given`)."""
         unknown = False
         permissions = context.permissions
         if permissions is not None:
@@ -65,13 +66,21 @@ class Account:
                 return None  # not permitted (D19)
             unknown = permitted is None  # not known (D36)
         missing: list[tuple[int, str]] | None = None
-        for (attribute, maximum), name in self.counters:
-            count = getattr(context, attribute)
-            if count is None:
+        for (attribute, _), name in self.counters:
+            if getattr(context, attribute) is None:
                 missing = [name] if missing is None else [*missing, name]  # D15: unchecked
-            elif count + 1 > maximum:
-                return None  # a violation (D15)
         return unknown, missing
+
+    def judge(self, context: Context) -> tuple[bool, list[tuple[int, str]] | None] | None:
+        """:meth:`unchecked`, and ``None`` too when a count given is full (D15)."""
+        found = self.unchecked(context)
+        if found is None:
+            return None
+        for (attribute, maximum), _ in self.counters:
+            count = getattr(context, attribute)
+            if count is not None and count + 1 > maximum:
+                return None  # a violation (D15)
+        return found
 
     def verdict(self, unknown: bool, missing: list[tuple[int, str]] | None) -> Verdict:
         """The verdict of an accepted order: ``PERMISSIONS`` first, then the filters

@@ -236,7 +236,7 @@ def compile_fast_check(
 
     def shape_of(context: Context) -> _Shape | None:
         """What the context's set of given fields implies (``shape_cache``)."""
-        judged = account.judge(context)
+        judged = account.unchecked(context)  # not the counts' values: kept per shape
         if judged is None:
             return None
         unknown, missing = judged
@@ -417,7 +417,7 @@ def _market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChe
     last: tuple[Context | None, _MarketAllowed | None] = (None, None)
 
     def shape_of(context: Context) -> _MarketShape | None:
-        judged = account.judge(context)
+        judged = account.unchecked(context)  # not the counts' values: kept per shape
         if judged is None:
             return None
         unknown, missing = judged

@@ -614,3 +614,25 @@ def test_the_benchmark_order_takes_the_fast_path() -> None:
     assert None is _fast_verdict(info, {**params, "recvWindow": ""}, context)
     assert None is _fast_verdict(info, {**params, "price": "29400.015"}, context)
     assert evaluate(info, params, context) is ACCEPTED
+
+
+def test_a_full_counter_is_one_contexts_not_its_shapes() -> None:
+    """What a context implies is kept per set of fields given (fastcontext.shape_cache):
+    a context whose count is full (a rejection, judged by judge_filters) must not
+    send the next contexts of the same fields off the fast path, nor the reverse."""
+    info = _load(next(p for p in SNAPSHOTS if p.name == "spot-full-2023-08.json"))
+    params = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+              "price": "29400.01", "quantity": "0.00150"}  # fmt: skip
+    full = next(
+        f.max_num_orders for f in info["BTCUSDT"].filters if isinstance(f, MaxNumOrdersFilter)
+    )
+    for sides in (("BUY", "SELL"), ("SELL", "BUY")):
+        for side in sides:
+            order = {**params, "side": side}
+            crowded = Context(avg_price=Decimal("29400.01"), open_orders=full)
+            assert _raw_answer(info, order, crowded) is FILTERS
+            verdict = evaluate(info, order, crowded)
+            assert [v.filter_type for v in verdict.violations] == ["MAX_NUM_ORDERS"]
+            room = Context(avg_price=Decimal("29400.01"), open_orders=full - 1)
+            assert _fast_verdict(info, order, room) is ACCEPTED
+            assert evaluate(info, order, room) == _general_verdict(info, order, room)
