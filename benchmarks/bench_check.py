@@ -168,7 +168,7 @@ def _path(info: Any, params: dict[str, Any], context: dict[str, Any] | None) -> 
     """Which path judges the order: the fast check's verdict (``fast``), its FILTERS
     answer (``judge_filters``), or the general path (``general``)."""
     symbol = plan_of(info).symbols.get(params.get("symbol"))  # type: ignore[arg-type]
-    fast = None if symbol is None else symbol.fast.get(params.get("type"))  # type: ignore[arg-type]
+    fast = None if symbol is None else symbol.fast_answers.get(params.get("type"))  # type: ignore[arg-type]
     if fast is None:
         return "general"
     answer = fast(params, Context() if context is None else Context.from_mapping(context))

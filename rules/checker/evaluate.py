@@ -82,8 +82,7 @@ def _fast_verdict(info: ExchangeInfo, params: dict[str, Any], context: Context) 
         if plan is None:
             return None
         fast = plan.fast.get(params.get("type"))  # type: ignore[arg-type]
-        verdict = None if fast is None else fast(params, context)
-        return None if verdict is FILTERS else verdict  # type: ignore[return-value]
+        return None if fast is None else fast(params, context)
     except TypeError:
         return None  # an unhashable symbol, type, side or timeInForce: general path
 
@@ -141,7 +140,7 @@ def evaluate(
         if info_plan is not None and info_plan.info() is info:
             try:
                 plan = info_plan.symbols.get(order.get("symbol"))  # type: ignore[arg-type]
-                fast = None if plan is None else plan.fast.get(order.get("type"))  # type: ignore[arg-type]
+                fast = None if plan is None else plan.fast_answers.get(order.get("type"))  # type: ignore[arg-type]
                 if fast is not None:
                     verdict = fast(order, context)
                     if verdict is FILTERS:

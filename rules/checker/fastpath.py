@@ -68,7 +68,15 @@ from rules.checker.violations import Verdict
 from rules.model.models import Filter, SymbolInfo
 from rules.model.numbers import is_multiple
 
-__all__ = ["FILTERS", "FastCheck", "FiltersOnly", "compile_fast_check", "fast_shape"]
+__all__ = [
+    "FILTERS",
+    "AcceptedCheck",
+    "FastCheck",
+    "FiltersOnly",
+    "accepted_only",
+    "compile_fast_check",
+    "fast_shape",
+]
 
 
 class FiltersOnly:
@@ -90,6 +98,20 @@ FILTERS: Final = FiltersOnly()
 #: :data:`FILTERS` when only the context's rules and the filters can reject it;
 #: else ``None``: "ask the general path".
 FastCheck = Callable[[dict[str, Any], Context], "Verdict | FiltersOnly | None"]
+#: A fast check that answers only "accepted" (its verdict) or ``None`` ("not sure").
+AcceptedCheck = Callable[[dict[str, Any], Context], "Verdict | None"]
+
+
+def accepted_only(check: FastCheck) -> AcceptedCheck:
+    """``check`` answering only "accepted" or ``None``: :data:`FILTERS` becomes ``None``
+    (for callers that judge a rejection their own way)."""
+
+    def accepted(params: dict[str, Any], context: Context) -> Verdict | None:
+        answer = check(params, context)
+        return None if answer is FILTERS else answer  # type: ignore[return-value]
+
+    return accepted
+
 
 _TIME_IN_FORCE: Final = frozenset({"GTC", "IOC", "FOK"})
 _ZERO: Final = Decimal(0)

@@ -311,7 +311,7 @@ def _raw_answer(
     """The fast check's own answer (a Verdict, FILTERS or None), with its plan built."""
     evaluate(info, params, context)
     plan = _plan(info).symbols.get(params.get("symbol"))  # type: ignore[arg-type]
-    fast = None if plan is None else plan.fast.get(params.get("type"))  # type: ignore[arg-type]
+    fast = None if plan is None else plan.fast_answers.get(params.get("type"))  # type: ignore[arg-type]
     return None if fast is None else fast(params, context)
 
 
@@ -631,6 +631,9 @@ def test_a_full_counter_is_one_contexts_not_its_shapes() -> None:
             order = {**params, "side": side}
             crowded = Context(avg_price=Decimal("29400.01"), open_orders=full)
             assert _raw_answer(info, order, crowded) is FILTERS
+            # plan.fast keeps the older contract (callers that judge rejections
+            # their own way, order lists): a verdict of an accepted order or None.
+            assert _plan(info).symbols["BTCUSDT"].fast["LIMIT"](order, crowded) is None
             verdict = evaluate(info, order, crowded)
             assert [v.filter_type for v in verdict.violations] == ["MAX_NUM_ORDERS"]
             room = Context(avg_price=Decimal("29400.01"), open_orders=full - 1)
