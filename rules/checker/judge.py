@@ -20,7 +20,7 @@ below it (checks, context, eras, kinds, order, plans, request, violations).
 
 from __future__ import annotations
 
-from rules.checker.checks import UNCHECKED
+from rules.checker.checks import UNCHECKED, Check
 from rules.checker.context import Context
 from rules.checker.eras import Era
 from rules.checker.kinds import OrderKind
@@ -28,7 +28,7 @@ from rules.checker.order import ParsedOrder
 from rules.checker.plans import SymbolPlan, plan_of
 from rules.checker.request import check_parameters, check_precision, check_symbol, check_type
 from rules.checker.violations import Violation, stage_of
-from rules.model.models import ExchangeInfo
+from rules.model.models import ExchangeInfo, Filter
 
 __all__ = ["by_stage", "judge_filters", "judge_order"]
 
@@ -74,7 +74,7 @@ def judge_order(
     unchecked = check_symbol(order, plan, era, context, out)
     if kind is None:
         return by_stage(out), unchecked  # D24: no valid type, symbol-level checks only
-    unchecked = _filters(plan, order, kind, context, era, out, unchecked)
+    unchecked = _filters(plan.checks, order, kind, context, era, out, unchecked)
     return by_stage(out), unchecked
 
 
@@ -95,12 +95,12 @@ def judge_filters(
     """
     out: list[Violation] = []
     unchecked = check_symbol(order, plan, era, context, out)
-    unchecked = _filters(plan, order, kind, context, era, out, unchecked)
+    unchecked = _filters(plan.checks, order, kind, context, era, out, unchecked)
     return by_stage(out), unchecked
 
 
 def _filters(
-    plan: SymbolPlan,
+    checks: tuple[tuple[Check, Filter], ...],
     order: ParsedOrder,
     kind: OrderKind,
     context: Context,
@@ -108,10 +108,11 @@ def _filters(
     out: list[Violation],
     unchecked: list[str] | None,
 ) -> list[str] | None:
-    """Every filter of the plan, through the one table (filters.FILTER_CHECKS):
-    its violations appended to ``out``, what it could not check to ``unchecked``."""
+    """Every filter check of ``checks`` (a plan's, through the one table,
+    filters.FILTER_CHECKS): its violations appended to ``out``, what it could not
+    check to ``unchecked``."""
     seen: set[str] | None = None
-    for fn, f in plan.checks:
+    for fn, f in checks:
         outcome = fn(f, order, kind, context, era)
         if outcome is None:
             continue
