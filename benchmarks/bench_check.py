@@ -52,6 +52,8 @@ import workload
 import rules
 from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
+from rules.checker.fastpath import FILTERS
+from rules.checker.plans import plan_of
 from rules.cli.main import Streams, run
 from rules.model.load import load_path
 from rules.model.models import LotSizeFilter, NotionalFilter, PercentPriceBySideFilter, PriceFilter
@@ -163,7 +165,18 @@ def bench_context(quick: bool) -> None:
 # --------------------------------------------------------------------------- 2. the mix
 
 
-Group = tuple[str, str, bool]  # (kind, shape, accepted by rules)
+Group = tuple[str, str, bool, str]  # (kind, shape, accepted by rules, path)
+
+
+def _path(info: Any, params: dict[str, Any], context: dict[str, Any] | None) -> str:
+    """Which path judges the order: the fast check's verdict (``fast``), its FILTERS
+    answer (``judge_filters``), or the general path (``general``)."""
+    symbol = plan_of(info).symbols.get(params.get("symbol"))  # type: ignore[arg-type]
+    fast = None if symbol is None else symbol.fast_answers.get(params.get("type"))  # type: ignore[arg-type]
+    if fast is None:
+        return "general"
+    answer = fast(params, Context() if context is None else Context.from_mapping(context))
+    return "judge_filters" if answer is FILTERS else "general" if answer is None else "fast"
 
 
 def _time_loop(fn: Callable[[Any, Any], object], cases: Sequence[tuple[Any, Any]]) -> float:
@@ -208,7 +221,8 @@ def bench_mix(count: int, rounds: int, seed: int) -> None:
     rejected = 0
     for case in cases:
         accepted = full(case.params, case.context)  # also warms every symbol's plans
-        groups[case.kind, case.shape, accepted].append((case.params, case.context))
+        path = _path(info, case.params, case.context)
+        groups[case.kind, case.shape, accepted, path].append((case.params, case.context))
         rejected += not accepted
     times: dict[Group, list[tuple[float, float]]] = defaultdict(list)
     for _ in range(rounds):
@@ -243,6 +257,10 @@ def bench_mix(count: int, rounds: int, seed: int) -> None:
     # symbols'), rejected ones the general path, which explains them.
     row("accepted by rules", [g for g in every if g[2]])
     row("rejected by rules", [g for g in every if not g[2]])
+    # Which path judged the rejections: judge_filters (a well-formed order that
+    # breaks a filter or a rule of the context) or the general path (the rest).
+    row("  by judge_filters", [g for g in every if not g[2] and g[3] == "judge_filters"])
+    row("  by general path", [g for g in every if not g[2] and g[3] == "general"])
     sample = [(c.params, c.context) for c in cases[: min(count, 20_000)]]
     print(
         f"  median over orders of (rules / baseline), {len(sample):,} orders timed one by one:"

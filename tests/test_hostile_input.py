@@ -250,6 +250,22 @@ class TestSnapshots:
                 '{"symbols": [{"symbol": "A", "symbol": "B"}]}',
                 "$: an object holds the key 'symbol' twice (the first would be hidden)",
             ),
+            (  # deeper than the places the quick count covers (a filter's own object)
+                '{"symbols": [{"symbol": "A", "filters": [{"x": {"k": 1, "k": 2}}]}]}',
+                "$: an object holds the key 'k' twice (the first would be hidden)",
+            ),
+            (  # a ':' inside a string: the quick count cannot tell, the hook does
+                '{"m": "a:b", "symbols": [{"symbol": "A", "filters": [{"f": 1, "f": 2}]}]}',
+                "$: an object holds the key 'f' twice (the first would be hidden)",
+            ),
+            (  # a wrapper's result, and a snapshot keyed by symbol
+                '{"id": 1, "result": {"symbols": [], "symbols": []}}',
+                "$: an object holds the key 'symbols' twice (the first would be hidden)",
+            ),
+            (
+                '{"A": {"symbol": "A", "filters": [], "filters": []}}',
+                "$: an object holds the key 'filters' twice (the first would be hidden)",
+            ),
             (
                 '{"serverTime": 1208925819614629174706176, "symbols": []}',
                 "$.serverTime: expected an integer from 0 to 2**63-1, "

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from rules.checker.evaluate import evaluate
+from rules.checker.context import Context
+from rules.checker.evaluate import _general_verdict, evaluate
 from rules.model.load import loads
+from rules.model.models import ExchangeInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import workload
@@ -79,3 +81,20 @@ def test_the_checker_sees_what_each_order_was_built_to_be(
             if case.context is None
             else {"params": case.params, "context": case.context}
         )
+
+
+def test_every_path_gives_the_general_verdict_on_the_mix(
+    cases_and_info: tuple[list[workload.Case], object, dict[str, object]],
+) -> None:
+    """On the realistic mix (every type, every context shape, accepted and rejected),
+    evaluate, whichever path it takes (the fast check, judge_filters for the
+    well-formed rejections, the general path), gives the general path's verdict."""
+    cases, info, _ = cases_and_info
+    assert isinstance(info, ExchangeInfo)
+    rejected = 0
+    for case in cases:
+        context = Context() if case.context is None else Context.from_mapping(case.context)
+        general = _general_verdict(info, case.params, context)
+        assert evaluate(info, case.params, case.context) == general, case
+        rejected += not general.accepted
+    assert rejected > len(cases) // 4  # rejections are judged too, not only acceptances

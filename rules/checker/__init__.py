@@ -7,7 +7,8 @@ and order kinds (:mod:`~rules.checker.kinds`), the request's own rules
 (:mod:`~rules.checker.request`), the per-filter checks (:mod:`~rules.checker.checks`
 and the ``*_filters`` modules, complete in :mod:`~rules.checker.filters`), the
 per-symbol plans (:mod:`~rules.checker.plans`) and their fast checks
-(:mod:`~rules.checker.bounds`, :mod:`~rules.checker.fastpath`), permissions
+(:mod:`~rules.checker.bounds`, :mod:`~rules.checker.fastpath`,
+:mod:`~rules.checker.fastcontext`), permissions
 (:mod:`~rules.checker.permissions`), the request methods and what each reads
 (:mod:`~rules.checker.methods`) and the entry points
 (:mod:`~rules.checker.evaluate`).

@@ -294,7 +294,7 @@ class Context:
             ValueError: an unknown key or a value of the wrong kind, named in
                 the message.
         """
-        if not isinstance(data, Mapping):
+        if data.__class__ is not dict and not isinstance(data, Mapping):
             raise ValueError(f"context: expected a JSON object, got {type(data).__name__}")
         values: dict[str, Any] = {}
         for key, raw in data.items():

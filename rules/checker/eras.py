@@ -24,6 +24,7 @@ __all__ = [
     "TICK_FROM_ZERO_MS",
     "Era",
     "market_price",
+    "market_price_field",
 ]
 
 #: 2022-02-24 00:00 UTC: PRICE_FILTER's grid became ``price % tickSize`` (changelog).
@@ -99,3 +100,17 @@ def market_price(avg_price_mins: int | None, context: OrderContext, era: Era) ->
     if avg_price_mins == 0:
         return context.last_price
     return context.avg_price
+
+
+def market_price_field(avg_price_mins: int | None, context: OrderContext, era: Era) -> str:
+    """The field of the context :func:`market_price` reads (``"avg_price"``, ...).
+
+    It depends only on which fields the context gives, not on their values: the
+    fast path works it out once per set of given fields (D18).
+
+    >>> market_price_field(5, OrderContext(last_price="1"), Era())
+    'avg_price'
+    """
+    if era.reference_price and context.reference_price is not None:
+        return "reference_price"
+    return "last_price" if avg_price_mins == 0 else "avg_price"

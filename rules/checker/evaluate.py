@@ -23,9 +23,13 @@ path builds no violation and no intermediate object but the parsed order.
 An order given as a dict (LIMIT, LIMIT_MAKER and their iceberg form,
 STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT with a stopPrice, MARKET by quantity or
 quoteOrderQty) is first tried on the fast path (:mod:`rules.checker.fastpath`),
-whose per-type check is folded from the same filter checks and only ever
-answers "accepted" (with what the context leaves unchecked); everything
-else, every rejection included, is judged by
+whose per-type check is folded from the same filter checks. It answers
+"accepted" (with what the context leaves unchecked), or ``FILTERS`` for an
+order it read whole and found well-formed that a bound of the context or a
+filter may reject: that one is judged by
+:func:`rules.checker.judge.judge_filters` (the context's rules and the
+filters, as :func:`~rules.checker.judge.judge_order` would run them, without
+the request checks it passes); everything else by
 :func:`rules.checker.judge.judge_order`.
 """
 
@@ -36,7 +40,9 @@ from typing import Any, Final
 
 from rules.checker.amend import judge_amend
 from rules.checker.context import Context
-from rules.checker.judge import by_stage, judge_order
+from rules.checker.fastpath import FILTERS
+from rules.checker.judge import by_stage, judge_filters, judge_order
+from rules.checker.kinds import ORDER_KINDS
 from rules.checker.list_rules import judge_list
 from rules.checker.lists import LIST_SPECS
 from rules.checker.methods import (
@@ -48,8 +54,8 @@ from rules.checker.methods import (
     unread_of,
     unsupported,
 )
-from rules.checker.order import Order, read_any
-from rules.checker.plans import PLANS, plan_of
+from rules.checker.order import Order, read_any, read_order
+from rules.checker.plans import PLANS, InfoPlan, SymbolPlan, plan_of
 from rules.checker.replace import judge_cancel_replace
 from rules.checker.violations import (
     ACCEPTED,
@@ -87,11 +93,6 @@ def _fast_verdict(info: ExchangeInfo, params: dict[str, Any], context: Context) 
         return None if fast is None else fast(params, context)
     except TypeError:
         return None  # an unhashable symbol, type, side or timeInForce: general path
-
-
-def _accepted_fast(info: ExchangeInfo, params: dict[str, Any], context: Context) -> bool:
-    """Whether the fast path finds the order accepted; ``False`` means "not sure"."""
-    return _fast_verdict(info, params, context) is not None
 
 
 def evaluate(
@@ -137,6 +138,8 @@ def evaluate(
     """
     if context is None:
         context = _EMPTY_CONTEXT
+    elif context.__class__ is dict:
+        context = Context.from_mapping(context)
     elif context.__class__ is not Context:
         context = _as_context(context)
     if method is not None and method != "order.place":
@@ -147,14 +150,29 @@ def evaluate(
         if info_plan is not None and info_plan.info() is info:
             try:
                 plan = info_plan.symbols.get(order.get("symbol"))  # type: ignore[arg-type]
-                fast = None if plan is None else plan.fast.get(order.get("type"))  # type: ignore[arg-type]
+                fast = None if plan is None else plan.fast_answers.get(order.get("type"))  # type: ignore[arg-type]
                 if fast is not None:
                     verdict = fast(order, context)
+                    if verdict is FILTERS:
+                        return _filters_verdict(info_plan, plan, order, context)  # type: ignore[arg-type]
                     if verdict is not None:
-                        return verdict
+                        return verdict  # type: ignore[return-value]
             except TypeError:
                 pass  # an unhashable symbol, type, side or timeInForce
     return _general_verdict(info, order, context)
+
+
+def _filters_verdict(
+    info_plan: InfoPlan, plan: SymbolPlan, params: dict[str, Any], context: Context
+) -> Verdict:
+    """The verdict of an order the fast path read whole and found well-formed
+    (:data:`~rules.checker.fastpath.FILTERS`): the general path's, by
+    :func:`rules.checker.judge.judge_filters`."""
+    order = read_order(params)
+    out, unchecked = judge_filters(plan, order, ORDER_KINDS[params["type"]], context, info_plan.era)
+    if not out and unchecked is None:
+        return ACCEPTED
+    return Verdict(not out, tuple(out), tuple(unchecked or ()))
 
 
 def _as_context(context: object) -> Context:
@@ -243,16 +261,7 @@ def is_valid(
     method: str | None = None,
 ) -> bool:
     """Whether the order has no violation (D27: unchecked rules do not reject)."""
-    if method is not None and method != "order.place":
-        return evaluate(info, order, context, method=method).accepted
-    if context is None:
-        context = _EMPTY_CONTEXT
-    elif context.__class__ is not Context:
-        context = _as_context(context)
-    if type(order) is dict and _accepted_fast(info, order, context):
-        return True
-    out, _ = judge_order(info, read_any(order), context)
-    return not out
+    return evaluate(info, order, context, method=method).accepted
 
 
 def check(

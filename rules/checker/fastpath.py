@@ -13,10 +13,15 @@ STP mode or strategy. It answers with the general path's own verdict when the
 general path (:func:`rules.checker.judge.judge_order`) would find no
 violation: ``ACCEPTED``, or accepted with the rules the context leaves
 ``unchecked`` (a context without ``avgPrice``, a count or known permissions:
-what a context shape implies is worked out once per context, and the verdict
-once per set of unchecked rules). Anything else, every rejection included,
-returns ``None`` and the general path judges the order and explains it. The
-fast path therefore never builds a violation and never has to word one.
+what a context's set of fields implies is worked out once per set,
+:mod:`rules.checker.fastcontext`, and the verdict once per set of unchecked
+rules). An order it has read whole (shape, side, ``timeInForce``, every
+string well-formed within its precision, D38; price × quantity above zero,
+D37; an ``icebergQty`` below the quantity, D07) that breaks a bound gets
+:data:`FILTERS`: only the context's rules and the filters can reject it, and
+:func:`rules.checker.judge.judge_filters` judges and explains it without the
+request checks. Anything else returns ``None`` and the general path judges the
+order. The fast path itself never builds a violation and never words one.
 
 Where the rules come from, so the two paths cannot drift apart unnoticed:
 
@@ -55,35 +60,85 @@ from typing import Any, Final
 from rules.checker.bounds import FOLDS, AcceptBounds
 from rules.checker.checks import PRODUCT, Check
 from rules.checker.context import Context
-from rules.checker.eras import Era, market_price
+from rules.checker.eras import Era, market_price_field
+from rules.checker.fastcontext import Account, shape_cache
 from rules.checker.kinds import OrderKind
 from rules.checker.order import READ_NOT_JUDGED
-from rules.checker.permissions import evaluate_permissions
-from rules.checker.violations import ACCEPTED, PERMISSIONS, Verdict
+from rules.checker.violations import Verdict
 from rules.model.models import Filter, SymbolInfo
 from rules.model.numbers import is_multiple
 
-__all__ = ["FastCheck", "compile_fast_check", "fast_shape"]
+__all__ = [
+    "FILTERS",
+    "AcceptedCheck",
+    "FastCheck",
+    "FiltersOnly",
+    "accepted_only",
+    "compile_fast_check",
+    "fast_shape",
+]
+
+
+class FiltersOnly:
+    """The type of :data:`FILTERS`, a fast check's third answer."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "FILTERS"
+
+
+#: A fast check's answer for an order it read whole and found well-formed but
+#: that may break a rule of the context or a filter: "judge it with
+#: :func:`rules.checker.judge.judge_filters`" (every request check would pass).
+FILTERS: Final = FiltersOnly()
 
 #: ``check(params, context)``: the general path's verdict when it surely accepts
-#: (``ACCEPTED``, or accepted with the rules the context leaves ``unchecked``),
+#: (``ACCEPTED``, or accepted with the rules the context leaves ``unchecked``);
+#: :data:`FILTERS` when only the context's rules and the filters can reject it;
 #: else ``None``: "ask the general path".
-FastCheck = Callable[[dict[str, Any], Context], "Verdict | None"]
+FastCheck = Callable[[dict[str, Any], Context], "Verdict | FiltersOnly | None"]
+#: A fast check that answers only "accepted" (its verdict) or ``None`` ("not sure").
+AcceptedCheck = Callable[[dict[str, Any], Context], "Verdict | None"]
+
+
+def accepted_only(check: FastCheck) -> AcceptedCheck:
+    """``check`` answering only "accepted" or ``None``: :data:`FILTERS` becomes ``None``
+    (for callers that judge a rejection their own way)."""
+
+    def accepted(params: dict[str, Any], context: Context) -> Verdict | None:
+        answer = check(params, context)
+        return None if answer is FILTERS else answer  # type: ignore[return-value]
+
+    return accepted
+
 
 _TIME_IN_FORCE: Final = frozenset({"GTC", "IOC", "FOK"})
 _ZERO: Final = Decimal(0)
 #: Parameters the reader reads but no rule checks (yet): a string of them is ignored.
 _READ_NOT_CHECKED: Final = frozenset({"newClientOrderId"})
-#: Per side, the price interval every price rule allows: (lowest, highest).
-_SideBounds = dict[str, tuple[Decimal, Decimal]]
-#: What one context allows: the market price of each band it has one for, the
-#: verdict of an order that passes every bound (``ACCEPTED`` or accepted with
-#: ``unchecked``), the per-side price intervals (found on first use), and the
-#: bands it leaves unchecked (for an iceberg order's verdict, found on first use).
-_Allowed = tuple[list[tuple[Decimal, tuple[Any, ...]]], Verdict, _SideBounds, list[tuple[int, str]]]
+#: What one context allows one side: the price interval of every price rule
+#: (lowest, highest), the verdict of an order that passes every bound
+#: (``ACCEPTED`` or accepted with ``unchecked``), and the bands it leaves
+#: unchecked (for an iceberg order's verdict).
+_Allowed = tuple[Decimal, Decimal, Verdict, list[tuple[int, str]]]
 #: What one context allows a MARKET order: the verdict of an accepted one by
 #: quoteOrderQty, of one by quantity, and each notional rule's (market price, low, high).
 _MarketAllowed = tuple[Verdict, Verdict, tuple[tuple[Decimal, Decimal, Decimal], ...]]
+#: What a context's set of given fields implies for one fast check (once per set):
+#: the counters it gives ``(attribute, maximum)``, the priced bands ``(field of the
+#: market price, band)``, the verdict of an order that passes, the unpriced bands.
+_Shape = tuple[
+    tuple[tuple[str, int], ...],
+    tuple[tuple[str, tuple[Any, ...]], ...],
+    Verdict,
+    list[tuple[int, str]],
+]
+#: The same for MARKET: counters given, priced notional rules ``(field, low, high)``,
+#: the verdict of an accepted order by quoteOrderQty, and by quantity.
+_MarketShape = tuple[
+    tuple[tuple[str, int], ...], tuple[tuple[str, Decimal, Decimal], ...], Verdict, Verdict
+]
 _STOP: Final = ("stopPrice", "trailingDelta")
 _MARKET: Final = ("quantity", "quoteOrderQty")
 
@@ -185,31 +240,61 @@ def compile_fast_check(
         f"{price_pattern},{quantity_pattern}" + (f",{price_pattern}" if stop else "")
     ).fullmatch
     quantity_readable = _compiled(quantity_pattern).fullmatch
+    # The same strings off the grid too: well-formed, judged by the filters (FILTERS).
+    loose_price = grid_pattern(None, _most(quote_places))[0]
+    loose_quantity = grid_pattern(None, _most(symbol.base_asset_precision))[0]
+    well_formed = _compiled(
+        f"{loose_price},{loose_quantity}" + (f",{loose_price}" if stop else "")
+    ).fullmatch
+    quantity_well_formed = _compiled(loose_quantity).fullmatch
     # D37 wants price × quantity > 0; a positive minimum notional already says so.
     positive_low = notional_low > 0
     multiply = PRODUCT.multiply
     band_names = bounds.band_names
 
     bands = tuple(zip(bounds.bands, band_names, strict=True))
-    account = _Account(symbol, bounds)
-    iceberg_account = _Account(symbol, bounds, iceberg=True) if icebergs else account
+    account = Account(symbol, bounds)
+    iceberg_account = Account(symbol, bounds, iceberg=True) if icebergs else account
 
-    def allowed(context: Context) -> _Allowed | None:
-        """What the context allows; ``None``: the order may break a rule, ask the general path."""
-        judged = account.judge(context)
+    def shape_of(context: Context) -> _Shape | None:
+        """What the context's set of given fields implies (``shape_cache``)."""
+        judged = account.unchecked(context)  # not the counts' values: kept per shape
         if judged is None:
             return None
         unknown, missing = judged
-        references: list[tuple[Decimal, tuple[Any, ...]]] = []
+        priced: list[tuple[str, tuple[Any, ...]]] = []
         unpriced: list[tuple[int, str]] = []
         for band, name in bands:
-            reference = market_price(band[0], context, era)
-            if reference is None:
+            field = market_price_field(band[0], context, era)
+            if getattr(context, field) is None:
                 unpriced.append(name)  # D18: unchecked
             else:
-                references.append((reference, band))
+                priced.append((field, band))
         verdict = account.verdict(unknown, [*(missing or ()), *unpriced] if unpriced else missing)
-        return references, verdict, {}, unpriced
+        return account.given(context), tuple(priced), verdict, unpriced
+
+    shapes: dict[object, _Shape | None] = {}
+
+    def allowed(context: Context, side: str) -> _Allowed | None:
+        """What the context allows this side: the price interval of every price rule,
+        the verdict of an order that passes, the bands left unpriced; ``None``: a
+        rule of the context is broken (a counter full, D15; not permitted, D19)."""
+        shape = shape_cache(shapes, shape_of, context)
+        if shape is None:
+            return None
+        given, priced, verdict, unpriced = shape
+        for attribute, maximum in given:
+            if getattr(context, attribute) + 1 > maximum:
+                return None  # a violation (D15)
+        up_at, down_at = (1, 2) if side == "BUY" else (3, 4)
+        low, high = price_low, price_high
+        for field, band in priced:
+            reference = getattr(context, field)
+            up = band[up_at]
+            if up:
+                high = min(high, multiply(reference, up))
+            low = max(low, multiply(reference, band[down_at]))
+        return low, high, verdict, unpriced
 
     def iceberg_verdict(context: Context, unpriced: list[tuple[int, str]]) -> Verdict | None:
         """The verdict of an iceberg order that passes every bound (it also counts in
@@ -219,28 +304,31 @@ def compile_fast_check(
             return None
         return iceberg_account.verdict(judged[0], [*(judged[1] or ()), *unpriced])
 
-    def side_bounds(
-        references: list[tuple[Decimal, tuple[Any, ...]]], side: str
-    ) -> tuple[Decimal, Decimal]:
-        """The price interval every price rule allows this side, in this context."""
-        up_at, down_at = (1, 2) if side == "BUY" else (3, 4)
-        low, high = price_low, price_high
-        for reference, band in references:
-            up = band[up_at]
-            if up:
-                high = min(high, multiply(reference, up))
-            low = max(low, multiply(reference, band[down_at]))
-        return low, high
-
-    # The last context seen and what it allows, as one tuple so that a thread
-    # never reads one with the other's bounds. A Context is frozen: the same
-    # object always allows the same (its per-side intervals are kept as found).
-    last: tuple[Context | None, _Allowed | None] = (None, None)
+    # The last context and side seen and what they allow, as one tuple so that a
+    # thread never reads one with the other's bounds. A Context is frozen: the
+    # same object always allows the same.
+    last: tuple[Context | None, str | None, _Allowed | None] = (None, None, None)
     last_iceberg: tuple[Context | None, Verdict | None] = (None, None)
 
-    def fast_check(params: dict[str, Any], context: Context) -> Verdict | None:
+    def by_filters(price_text: str, quantity_text: str, iceberg_text: object) -> FiltersOnly | None:
+        """``FILTERS`` for well-formed strings (matched by ``well_formed``) unless a
+        request check judges the numbers: D37 (price × quantity above zero), D07 (an
+        ``icebergQty`` below the quantity); ``None`` then, for the general path."""
+        quantity = Decimal(quantity_text)
+        if multiply(Decimal(price_text), quantity) <= _ZERO:
+            return None  # D37
+        if iceberg_text is not None:
+            if type(iceberg_text) is not str or quantity_well_formed(iceberg_text) is None:
+                return None
+            iceberg = Decimal(iceberg_text)
+            if not iceberg or iceberg >= quantity:
+                return None  # D07, or a zero icebergQty
+        return FILTERS
+
+    def fast_check(params: dict[str, Any], context: Context) -> Verdict | FiltersOnly | None:
         # The order alone first (its shape, its strings, the static bounds), so that
         # most rejections leave before the context is looked at; then the context.
+        # Past the shape and the reading, a failed bound is FILTERS (by_filters).
         side = params.get("side")
         if side != "BUY" and side != "SELL":
             return None  # missing or invalid side
@@ -261,120 +349,72 @@ def compile_fast_check(
         # Only strings read_decimal takes (a str subclass is not one).
         if type(price_text) is not str or type(quantity_text) is not str:
             return None
+        stop_text: str = ""
         if stop:
-            stop_text = params.get("stopPrice")
-            if (
-                type(stop_text) is not str
-                or readable(f"{price_text},{quantity_text},{stop_text}") is None
-            ):
+            stop_text = params.get("stopPrice")  # type: ignore[assignment]
+            if type(stop_text) is not str:
                 return None
+            texts = f"{price_text},{quantity_text},{stop_text}"
+        else:
+            texts = f"{price_text},{quantity_text}"
+        if readable(texts) is None:
+            if well_formed(texts) is None:
+                return None  # malformed, or more decimals than the precision (D38)
+            return by_filters(price_text, quantity_text, iceberg_text)  # off a grid
+        if stop:
             stop_price = Decimal(stop_text)
             if stop_price < price_low or stop_price > price_high:
-                return None
+                return by_filters(price_text, quantity_text, iceberg_text)
             if tick is not None and not is_multiple(stop_price, tick):
-                return None
-        elif readable(f"{price_text},{quantity_text}") is None:
-            return None
+                return by_filters(price_text, quantity_text, iceberg_text)
         price = Decimal(price_text)  # exact: a Decimal from a string never rounds
         if price < price_low or price > price_high:
-            return None
+            return by_filters(price_text, quantity_text, iceberg_text)
         if tick is not None and not is_multiple(price, tick):
-            return None
+            return by_filters(price_text, quantity_text, iceberg_text)
         quantity = Decimal(quantity_text)
         if quantity < quantity_low or quantity > quantity_high:
-            return None
+            return by_filters(price_text, quantity_text, iceberg_text)
         if step is not None and not is_multiple(quantity, step):
-            return None
+            return by_filters(price_text, quantity_text, iceberg_text)
         notional = multiply(price, quantity)
-        if notional < notional_low or notional > notional_high:
-            return None
         if not positive_low and notional <= _ZERO:
             return None  # D37
+        if notional < notional_low or notional > notional_high:
+            return by_filters(price_text, quantity_text, iceberg_text)
         if iceberg_text is not None:
             # LOT_SIZE judges icebergQty as it does quantity (D08); it must be below
             # the quantity (D07); CEIL(quantity / icebergQty) <= limit is
             # quantity <= limit × icebergQty (D14), an exact product.
             if type(iceberg_text) is not str or quantity_readable(iceberg_text) is None:
-                return None
+                return by_filters(price_text, quantity_text, iceberg_text)
             iceberg = Decimal(iceberg_text)
-            if not iceberg or iceberg < quantity_low or iceberg >= quantity:
-                return None
+            if not iceberg or iceberg >= quantity:
+                return None  # D07, or a zero icebergQty
+            if iceberg < quantity_low:
+                return FILTERS
             if step is not None and not is_multiple(iceberg, step):
-                return None
+                return FILTERS
             if parts is not None and quantity > multiply(iceberg, parts):
-                return None
+                return FILTERS
         # The context: permissions, counters, the price bands around the market price.
         nonlocal last, last_iceberg
         seen = last
-        if seen[0] is not context:
-            seen = last = (context, allowed(context))
-        known = seen[1]
+        if seen[0] is not context or seen[1] != side:
+            seen = last = (context, side, allowed(context, side))
+        known = seen[2]
         if known is None:
-            return None
-        band = known[2].get(side)
-        if band is None:
-            band = known[2][side] = side_bounds(known[0], side)
-        if price < band[0] or price > band[1]:
-            return None
+            return FILTERS  # not permitted (D19), or a counter full (D15)
+        if price < known[0] or price > known[1]:
+            return FILTERS
         if iceberg_text is None:
-            return known[1]
+            return known[2]
         seen_iceberg = last_iceberg
         if seen_iceberg[0] is not context:
             seen_iceberg = last_iceberg = (context, iceberg_verdict(context, known[3]))
-        return seen_iceberg[1]  # None: an iceberg counter full (D15)
+        return seen_iceberg[1] or FILTERS  # None: an iceberg counter full (D15)
 
     return fast_check
-
-
-class _Account:
-    """The context's part of every fast check of one symbol and type: the
-    permissions (D19, D36) and the open-order counters (D15), and the verdicts
-    of accepted orders by what was left unchecked (a Verdict is immutable: one
-    per set of unchecked rules, shared)."""
-
-    __slots__ = ("counters", "symbol", "verdicts")
-
-    def __init__(self, symbol: SymbolInfo, bounds: AcceptBounds, *, iceberg: bool = False) -> None:
-        self.symbol = symbol
-        counters = zip(bounds.counters, bounds.counter_names, strict=True)
-        if iceberg:  # an iceberg order counts in the iceberg counters too (D08, D15)
-            more = zip(bounds.iceberg_counters, bounds.iceberg_counter_names, strict=True)
-            counters = sorted([*counters, *more], key=lambda counter: counter[1])  # type: ignore[assignment]
-        self.counters = tuple(counters)
-        self.verdicts: dict[tuple[bool, tuple[tuple[int, str], ...]], Verdict] = {}
-
-    def judge(self, context: Context) -> tuple[bool, list[tuple[int, str]] | None] | None:
-        """``(permissions unknown, counters unchecked)``; ``None``: a rule may be broken."""
-        unknown = False
-        permissions = context.permissions
-        if permissions is not None:
-            permitted = evaluate_permissions(self.symbol, permissions).permitted
-            if permitted is False:
-                return None  # not permitted (D19)
-            unknown = permitted is None  # not known (D36)
-        missing: list[tuple[int, str]] | None = None
-        for (attribute, maximum), name in self.counters:
-            count = getattr(context, attribute)
-            if count is None:
-                missing = [name] if missing is None else [*missing, name]  # D15: unchecked
-            elif count + 1 > maximum:
-                return None  # a violation (D15)
-        return unknown, missing
-
-    def verdict(self, unknown: bool, missing: list[tuple[int, str]] | None) -> Verdict:
-        """The verdict of an accepted order: ``PERMISSIONS`` first, then the filters
-        in the order of the checks, as the general path lists them."""
-        if not unknown and not missing:
-            return ACCEPTED
-        key = (unknown, tuple(sorted(missing or ())))
-        verdict = self.verdicts.get(key)
-        if verdict is None:
-            names = [PERMISSIONS] if unknown else []
-            for _, filter_type in key[1]:
-                if filter_type not in names:
-                    names.append(filter_type)
-            verdict = self.verdicts[key] = Verdict(True, (), tuple(names))
-        return verdict
 
 
 def _market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastCheck:
@@ -388,34 +428,55 @@ def _market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChe
     quote_places = symbol.quote_places
     quantity_pattern, step = grid_pattern(bounds.quantity_step, _most(symbol.base_asset_precision))
     quantity_readable = _compiled(quantity_pattern).fullmatch
+    quantity_well_formed = _compiled(
+        grid_pattern(None, _most(symbol.base_asset_precision))[0]
+    ).fullmatch
     quote_readable = _compiled(grid_pattern(None, _most(quote_places))[0]).fullmatch
     quantity_low, quantity_high = bounds.quantity_low, bounds.quantity_high
     notionals = tuple(zip(bounds.market_notionals, bounds.market_notional_names, strict=True))
-    account = _Account(symbol, bounds)
+    account = Account(symbol, bounds)
     multiply = PRODUCT.multiply
     last: tuple[Context | None, _MarketAllowed | None] = (None, None)
 
-    def allowed(context: Context) -> _MarketAllowed | None:
-        judged = account.judge(context)
+    def shape_of(context: Context) -> _MarketShape | None:
+        judged = account.unchecked(context)  # not the counts' values: kept per shape
         if judged is None:
             return None
         unknown, missing = judged
-        priced: list[tuple[Decimal, Decimal, Decimal]] = []
+        priced: list[tuple[str, Decimal, Decimal]] = []
         unpriced = missing
         for (mins, low, high), name in notionals:
-            reference = market_price(mins, context, era)
-            if reference is None:
+            field = market_price_field(mins, context, era)
+            if getattr(context, field) is None:
                 unpriced = [name] if unpriced is None else [*unpriced, name]  # D18
             else:
-                priced.append((reference, low, high))
+                priced.append((field, low, high))
         return (
+            account.given(context),
+            tuple(priced),
             account.verdict(unknown, missing),
             account.verdict(unknown, unpriced),
-            tuple(priced),
         )
 
-    def fast_check(params: dict[str, Any], context: Context) -> Verdict | None:
-        # The order alone first, then the context (as for the priced types).
+    shapes: dict[object, _MarketShape | None] = {}
+
+    def allowed(context: Context) -> _MarketAllowed | None:
+        shape = shape_cache(shapes, shape_of, context)
+        if shape is None:
+            return None
+        given, priced, by_quote, by_quantity = shape
+        for attribute, maximum in given:
+            if getattr(context, attribute) + 1 > maximum:
+                return None  # a violation (D15)
+        return (
+            by_quote,
+            by_quantity,
+            tuple((getattr(context, field), low, high) for field, low, high in priced),
+        )
+
+    def fast_check(params: dict[str, Any], context: Context) -> Verdict | FiltersOnly | None:
+        # The order alone first, then the context (as for the priced types); past
+        # the shape and the reading, a failed bound is FILTERS.
         side = params.get("side")
         if side != "BUY" and side != "SELL":
             return None  # missing or invalid side
@@ -430,32 +491,38 @@ def _market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChe
                 return None
             for (_, low, high), _name in notionals:
                 if notional < low or notional > high:
-                    return None
+                    return FILTERS
             quantity = None
         else:
             if len(params) != 4 and not _only_ignored(params, by_quantity):
                 return None
             text = params.get("quantity")
-            if type(text) is not str or quantity_readable(text) is None:
+            if type(text) is not str:
                 return None
+            if quantity_readable(text) is None:
+                if quantity_well_formed(text) is None or not Decimal(text):
+                    return None
+                return FILTERS  # off the step
             quantity = Decimal(text)
-            if not quantity or quantity < quantity_low or quantity > quantity_high:
+            if not quantity:
                 return None
+            if quantity < quantity_low or quantity > quantity_high:
+                return FILTERS
             if step is not None and not is_multiple(quantity, step):
-                return None
+                return FILTERS
         nonlocal last
         seen = last
         if seen[0] is not context:
             seen = last = (context, allowed(context))
         known = seen[1]
         if known is None:
-            return None
+            return FILTERS  # not permitted (D19), or a counter full (D15)
         if quantity is None:
             return known[0]
         for reference, low, high in known[2]:
             notional = multiply(reference, quantity)
             if notional < low or notional > high:
-                return None
+                return FILTERS
         return known[1]
 
     return fast_check

@@ -15,20 +15,22 @@ inputs exist, and a parameter that was reported (``-1100``, ``-1105``,
 ``-1106``, ...) is treated as not sent.
 
 May import: :mod:`rules.errors`, :mod:`rules.model`, and the checker modules
-below it (checks, context, order, plans, request, violations).
+below it (checks, context, eras, kinds, order, plans, request, violations).
 """
 
 from __future__ import annotations
 
-from rules.checker.checks import UNCHECKED
+from rules.checker.checks import UNCHECKED, Check
 from rules.checker.context import Context
+from rules.checker.eras import Era
+from rules.checker.kinds import OrderKind
 from rules.checker.order import ParsedOrder
-from rules.checker.plans import plan_of
+from rules.checker.plans import SymbolPlan, plan_of
 from rules.checker.request import check_parameters, check_precision, check_symbol, check_type
 from rules.checker.violations import Violation, stage_of, unknown_symbol
-from rules.model.models import ExchangeInfo
+from rules.model.models import ExchangeInfo, Filter
 
-__all__ = ["by_stage", "judge_order"]
+__all__ = ["by_stage", "judge_filters", "judge_order"]
 
 
 def judge_order(
@@ -68,10 +70,46 @@ def judge_order(
     unchecked = None if leg else check_symbol(order, plan, era, context, out)
     if kind is None:
         return by_stage(out), unchecked  # D24: no valid type, symbol-level checks only
+    checks = plan.leg_checks if leg else plan.checks
+    unchecked = _filters(checks, order, kind, context, era, out, unchecked)
+    return by_stage(out), unchecked
 
-    # --- the filters, through the one table (filters.FILTER_CHECKS)
+
+def judge_filters(
+    plan: SymbolPlan, order: ParsedOrder, kind: OrderKind, context: Context, era: Era
+) -> tuple[list[Violation], list[str] | None]:
+    """:func:`judge_order` for an order the fast path found well-formed.
+
+    The fast path (:mod:`rules.checker.fastpath`) answers ``FILTERS`` for an order
+    it has read whole and that breaks, if anything, only what depends on numbers
+    and the context: every parameter read, the side, type, ``timeInForce`` valid,
+    nothing missing, unread or not required, no decimal past the precision
+    (D38), price × quantity above zero (D37), an ``icebergQty`` below the
+    quantity (D07), the symbol TRADING with the type enabled (D01, D02). Then
+    every request check of :func:`judge_order` passes, and what is left is the
+    symbol's context rules (permissions, D19, D36) and the filters: the same
+    checks, in the same order, as :func:`judge_order` runs on it.
+    """
+    out: list[Violation] = []
+    unchecked = check_symbol(order, plan, era, context, out)
+    unchecked = _filters(plan.checks, order, kind, context, era, out, unchecked)
+    return by_stage(out), unchecked
+
+
+def _filters(
+    checks: tuple[tuple[Check, Filter], ...],
+    order: ParsedOrder,
+    kind: OrderKind,
+    context: Context,
+    era: Era,
+    out: list[Violation],
+    unchecked: list[str] | None,
+) -> list[str] | None:
+    """Every filter check of ``checks`` (a plan's, through the one table,
+    filters.FILTER_CHECKS): its violations appended to ``out``, what it could not
+    check to ``unchecked``."""
     seen: set[str] | None = None
-    for fn, f in plan.leg_checks if leg else plan.checks:
+    for fn, f in checks:
         outcome = fn(f, order, kind, context, era)
         if outcome is None:
             continue
@@ -88,7 +126,7 @@ def judge_order(
             continue  # D23: one violation per filterType
         seen.add(outcome.filter_type)  # type: ignore[arg-type]
         out.append(outcome)
-    return by_stage(out), unchecked
+    return unchecked
 
 
 def by_stage(out: list[Violation]) -> list[Violation]:

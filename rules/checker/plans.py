@@ -13,7 +13,7 @@ import threading
 import weakref
 
 from rules.checker.eras import Era
-from rules.checker.fastpath import FastCheck, compile_fast_check
+from rules.checker.fastpath import AcceptedCheck, FastCheck, accepted_only, compile_fast_check
 from rules.checker.filters import FILTER_CHECKS, Check
 from rules.checker.kinds import ORDER_KINDS
 from rules.model.models import ExchangeInfo, Filter, SymbolInfo
@@ -33,6 +33,7 @@ class SymbolPlan:
         "checks",
         "count_checks",
         "fast",
+        "fast_answers",
         "iceberg_allowed",
         "info",
         "leg_checks",
@@ -79,13 +80,17 @@ class SymbolPlan:
         )
         # Type -> fast check (rules.checker.fastpath), for the types it can judge
         # that can be accepted at all: on a TRADING symbol that enables them (D01, D02).
-        self.fast: dict[str, FastCheck] = {}
+        # fast_answers' checks answer FILTERS too (evaluate's); fast's, the same
+        # checks, only a verdict of an accepted order or None ("not sure").
+        self.fast_answers: dict[str, FastCheck] = {}
+        self.fast: dict[str, AcceptedCheck] = {}
         if self.trading:
             for name, kind in ORDER_KINDS.items():
                 if self.order_types is None or name in self.order_types:
                     fast = compile_fast_check(symbol, self.checks, kind, era)
                     if fast is not None:
-                        self.fast[name] = fast
+                        self.fast_answers[name] = fast
+                        self.fast[name] = accepted_only(fast)
 
 
 class InfoPlan:

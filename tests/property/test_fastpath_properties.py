@@ -25,11 +25,11 @@ from hypothesis import strategies as st
 from rules.checker.bounds import FOLDS
 from rules.checker.context import Context
 from rules.checker.evaluate import _fast_verdict, _general_verdict, evaluate, is_valid
-from rules.checker.fastpath import grid_pattern
+from rules.checker.fastpath import FILTERS, FiltersOnly, grid_pattern
 from rules.checker.filters import FILTER_CHECKS, check_unknown
 from rules.checker.order import read_decimal
 from rules.checker.plans import plan_of as _plan
-from rules.checker.violations import ACCEPTED
+from rules.checker.violations import ACCEPTED, Verdict
 from rules.model.load import load_path, loads
 from rules.model.models import (
     ExchangeInfo,
@@ -242,7 +242,12 @@ def test_fast_path_gives_the_general_verdict(
     info, params, context = case
     general = _general_verdict(info, params, context)
     fast = _fast_verdict(info, params, context)
+    answer = _raw_answer(info, params, context)
     event("general path" if fast is None else "fast path")
+    if answer is FILTERS:
+        # Only the context's rules and the filters judge it (judge_filters); evaluate
+        # below must still give the general verdict, a rejection or not.
+        event("filters path, rejected" if not general.accepted else "filters path, accepted")
     if fast is not None:
         assert fast == general
     assert evaluate(info, params, context) == general
@@ -300,11 +305,22 @@ _KINDS = (
 )
 
 
-def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool]]]:
+def _raw_answer(
+    info: ExchangeInfo, params: dict[str, Any], context: Context
+) -> Verdict | FiltersOnly | None:
+    """The fast check's own answer (a Verdict, FILTERS or None), with its plan built."""
+    evaluate(info, params, context)
+    plan = _plan(info).symbols.get(params.get("symbol"))  # type: ignore[arg-type]
+    fast = None if plan is None else plan.fast_answers.get(params.get("type"))  # type: ignore[arg-type]
+    return None if fast is None else fast(params, context)
+
+
+def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool | str]]]:
     """Orders of every fast type in every context shape on every ``every``-th fast symbol.
 
     Asserts the fast verdict is the general one; returns how many the fast path
-    judged and which (type, unchecked-or-not) pairs it answered.
+    judged and which (type, unchecked-or-not) pairs it answered; ``(type,
+    "filters")`` when it sent a rejected order of the type to ``judge_filters``.
     """
     info = _load(path)
     shapes: list[Callable[[Decimal], Context]] = [
@@ -315,7 +331,7 @@ def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool]
         ),
         lambda price: Context(avg_price=price, open_orders=0, permissions=frozenset({"TRD_GRP_X"})),
     ]
-    seen: set[tuple[str, bool]] = set()
+    seen: set[tuple[str, bool | str]] = set()
     fast_seen = 0
     for n, name in enumerate(_fast_symbols(path)[::every]):
         symbol = info[name]
@@ -361,6 +377,8 @@ def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool]
                 if fast is not None:
                     fast_seen += 1
                     seen.add((kind, bool(fast.unchecked)))
+                elif _raw_answer(info, params, context) is FILTERS and not general.accepted:
+                    seen.add((kind, "filters"))
     return fast_seen, seen
 
 
@@ -374,6 +392,7 @@ def test_every_fast_type_and_context_shape() -> None:
     for kind in _KINDS:
         assert (kind, True) in seen, kind
         assert (kind, False) in seen, kind
+        assert (kind, "filters") in seen, kind  # rejections judged by judge_filters
 
 
 @pytest.mark.slow
@@ -595,3 +614,28 @@ def test_the_benchmark_order_takes_the_fast_path() -> None:
     assert None is _fast_verdict(info, {**params, "recvWindow": ""}, context)
     assert None is _fast_verdict(info, {**params, "price": "29400.015"}, context)
     assert evaluate(info, params, context) is ACCEPTED
+
+
+def test_a_full_counter_is_one_contexts_not_its_shapes() -> None:
+    """What a context implies is kept per set of fields given (fastcontext.shape_cache):
+    a context whose count is full (a rejection, judged by judge_filters) must not
+    send the next contexts of the same fields off the fast path, nor the reverse."""
+    info = _load(next(p for p in SNAPSHOTS if p.name == "spot-full-2023-08.json"))
+    params = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+              "price": "29400.01", "quantity": "0.00150"}  # fmt: skip
+    full = next(
+        f.max_num_orders for f in info["BTCUSDT"].filters if isinstance(f, MaxNumOrdersFilter)
+    )
+    for sides in (("BUY", "SELL"), ("SELL", "BUY")):
+        for side in sides:
+            order = {**params, "side": side}
+            crowded = Context(avg_price=Decimal("29400.01"), open_orders=full)
+            assert _raw_answer(info, order, crowded) is FILTERS
+            # plan.fast keeps the older contract (callers that judge rejections
+            # their own way, order lists): a verdict of an accepted order or None.
+            assert _plan(info).symbols["BTCUSDT"].fast["LIMIT"](order, crowded) is None
+            verdict = evaluate(info, order, crowded)
+            assert [v.filter_type for v in verdict.violations] == ["MAX_NUM_ORDERS"]
+            room = Context(avg_price=Decimal("29400.01"), open_orders=full - 1)
+            assert _fast_verdict(info, order, room) is ACCEPTED
+            assert evaluate(info, order, room) == _general_verdict(info, order, room)
