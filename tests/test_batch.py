@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from rules.batch import VERDICT_SCHEMA, BatchStats, check_batches, check_table
-from rules.batch.screen import CONTEXT_COLUMNS
+from rules.batch.engine import CONTEXT_COLUMNS
 from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
 from rules.edge.cache import SnapshotCache
@@ -172,13 +172,13 @@ def limit_rows(n: int) -> list[dict[str, Any]]:
 
 
 class TestCheckTable:
-    def test_screen_fires_and_agrees(self) -> None:
+    def test_classes_fire_and_agree(self) -> None:
         table = table_of(limit_rows(300))
         stats = BatchStats()
         assert_exact(INFO, table, stats)
         assert stats.rows == 300
-        assert stats.screened >= 150  # the valid LIMIT rows
-        assert stats.screened + stats.exact == 300
+        # Three classes: LIMIT on the tick, LIMIT off it, MARKET; evaluate once each.
+        assert (stats.screened, stats.exact) == (300, 3)
 
     def test_keep_columns_come_first_and_are_not_params(self) -> None:
         rows = [{**r, "id": i, "note": ""} for i, r in enumerate(limit_rows(10))]
@@ -238,7 +238,7 @@ class TestCheckTable:
         ("change", "message"),
         [
             ({"avgPrice": "-1"}, r"^row 2: context\.avgPrice: expected a finite, non-negative"),
-            ({"method": "orderList.place"}, r"^column 'method', row 2: 'orderList.place'"),
+            ({"method": "orderList.place"}, r"^column 'method', row 2: method 'orderList.place' is not judged yet"),
         ],
     )
     def test_bad_rows_are_named(self, change: dict[str, Any], message: str) -> None:
@@ -358,7 +358,6 @@ class TestClasses:
         got = check_table(table, info)["unchecked"].to_pylist()[:5]
         assert got == [["PERCENT_PRICE", "MAX_NUM_ORDERS"], ["PERCENT_PRICE"], ["MAX_NUM_ORDERS"],
                        [], ["MAX_NUM_ORDERS"]]  # fmt: skip
-        # Three classes (one per null pattern) judged once each, one sure pattern (all
-        # given), and the rows with avgPrice 100 (price 1 is out of the band) judged
-        # one by one.
-        assert (stats.screened, stats.exact) == (12, 3 + 3)
+        # Five classes (one per null pattern, and price 1 in and out of the band of
+        # avgPrice 1 and 100), each judged once by evaluate.
+        assert (stats.screened, stats.exact) == (15, 5)
