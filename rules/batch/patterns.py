@@ -88,28 +88,48 @@ CLASSED_METHODS: Final = frozenset(
     {None, "order.place", "v3/order.place", "order.test", "v3/order.test"}
 )
 _MAX_DIGITS: Final = 15
+#: 10**k for the places of a value (at most 40 in a valid decimal, 15 digits here).
+_POWERS: Final = np.array([10.0**k for k in range(41)])
+_INT_POWERS: Final = np.array([10**k for k in range(19)], dtype=np.int64)
 _BIG: Final = 2**62
 
 
 @attrs.define
 class _Tests:
     """The comparisons of one layout (the same tests in the same order), and each
-    (symbol, type) pair's values for them (flat tuples of ints and floats)."""
+    (symbol, type) pair's values for them: its integers and its floats, flat."""
 
     layout: tuple[Any, ...]
-    values: list[tuple[tuple[int | float, ...], ...]] = attrs.Factory(list)
+    ints: list[tuple[int, ...]] = attrs.Factory(list)
+    floats: list[tuple[float, ...]] = attrs.Factory(list)
     arrays: list[list[np.ndarray]] | None = None
 
-    def table(self) -> list[list[np.ndarray]]:
-        """Per test, its values as columns (a row per pair)."""
+    def add(self, ints: tuple[int, ...], floats: tuple[float, ...]) -> int:
+        """Add a pair's values; its index."""
+        self.ints.append(ints)
+        self.floats.append(floats)
+        self.arrays = None
+        return len(self.ints) - 1
+
+    def table(self, kinds: list[list[bool]]) -> list[list[np.ndarray]]:
+        """Per test, its values as columns (a row per pair); ``kinds``: per test and
+        value, whether it is a float."""
         if self.arrays is None:
-            self.arrays = [
-                [
-                    np.array(column, dtype=np.float64 if isinstance(column[0], float) else np.int64)
-                    for column in zip(*test, strict=True)
-                ]
-                for test in zip(*self.values, strict=True)
-            ]
+            ints = np.array(self.ints, dtype=np.int64).reshape(len(self.ints), -1)
+            floats = np.array(self.floats, dtype=np.float64).reshape(len(self.floats), -1)
+            out: list[list[np.ndarray]] = []
+            i = f = 0
+            for test in kinds:
+                columns = []
+                for is_float in test:
+                    if is_float:
+                        columns.append(floats[:, f])
+                        f += 1
+                    else:
+                        columns.append(ints[:, i])
+                        i += 1
+                out.append(columns)
+            self.arrays = out
         return self.arrays
 
 
@@ -128,7 +148,8 @@ class Memo:
     layouts: dict[tuple[Any, ...], int] = attrs.Factory(dict)
     tests: list[_Tests] = attrs.Factory(list)
     verdicts: dict[tuple[object, ...], Any] = attrs.Factory(dict)
-    folded: dict[object, list[tuple[Any, Any]] | None] = attrs.Factory(dict)
+    folded: dict[object, Any] = attrs.Factory(dict)
+    kinds: list[list[list[bool]]] = attrs.Factory(list)
 
     def id_of(self, value: object) -> int:
         found = self.ids.get(value)
@@ -218,35 +239,54 @@ def _pair(
             if tests is None:
                 found = (-2, 0)
             else:
-                layout = tuple(t[0] for t in tests)
+                layout, ints, floats, kinds = tests
                 number = memo.layouts.get(layout)
                 if number is None:
                     number = memo.layouts[layout] = len(memo.tests)
                     memo.tests.append(_Tests(layout))
-                group = memo.tests[number]
-                group.values.append(tuple(t[1] for t in tests))
-                group.arrays = None
-                found = (number, len(group.values) - 1)
+                    memo.kinds.append(kinds)
+                found = (number, memo.tests[number].add(ints, floats))
         memo.pairs[key] = found
     return found
 
 
-def _tests(memo: Memo, plan: SymbolPlan, kind: Any, era: Era) -> list[tuple[Any, Any]] | None:
+#: A filter's (or a pair's) tests: their descriptions, their integers and floats
+#: (flat), and per test which of its values are floats.
+_Folded = tuple[tuple[Any, ...], tuple[int, ...], tuple[float, ...], list[list[bool]]]
+
+
+def _tests(memo: Memo, plan: SymbolPlan, kind: Any, era: Era) -> _Folded | None:
     """The comparisons of a (symbol, type) pair, each filter folded alone; ``None``
     if a filter does not fold or a number does not scale."""
-    out: list[tuple[Any, Any]] = []
+    layout: tuple[Any, ...] = ()
+    ints: tuple[int, ...] = ()
+    floats: tuple[float, ...] = ()
+    kinds: list[list[bool]] = []
     for check, f in plan.checks:
-        key = (check, f, kind.name)
-        try:
-            tests = memo.folded[key]
-        except KeyError:
-            tests = memo.folded[key] = _filter_tests(check, f, kind, era)
-        except TypeError:  # pragma: no cover - every filter is hashable (frozen)
-            tests = _filter_tests(check, f, kind, era)
-        if tests is None:
+        # By id: the memo lives with the snapshot that holds the filter.
+        key = (id(f), kind.name)
+        folded = memo.folded.get(key, False)
+        if folded is False:
+            folded = memo.folded[key] = _flat(_filter_tests(check, f, kind, era))
+        if folded is None:
             return None
-        out.extend(tests)
-    return out
+        layout += folded[0]
+        ints += folded[1]
+        floats += folded[2]
+        kinds += folded[3]
+    return layout, ints, floats, kinds
+
+
+def _flat(tests: list[tuple[Any, Any]] | None) -> _Folded | None:
+    if tests is None:
+        return None
+    values = [v for _, test in tests for v in test]
+    return (
+        tuple(t[0] for t in tests),
+        tuple(v for v in values if not isinstance(v, float)),
+        tuple(v for v in values if isinstance(v, float)),
+        [[isinstance(v, float) for v in test] for _, test in tests],
+    )
 
 
 def _filter_tests(check: Any, f: Any, kind: Any, era: Era) -> list[tuple[Any, Any]] | None:
@@ -400,7 +440,7 @@ def classify(
     for group in np.unique(layout[layout >= 0]).tolist():
         picked = np.flatnonzero(layout == group)
         tests = memo.tests[group]
-        _test_bits(rows, picked, index[picked], tests, info_plan.era, buy)
+        _test_bits(rows, picked, index[picked], tests, memo.kinds[group], info_plan.era, buy)
     rows.keys.extend(rows.words)
     return _classes(rows, tuple(body.column_names))
 
@@ -486,6 +526,7 @@ def _test_bits(
     picked: np.ndarray,
     index: np.ndarray,
     tests: _Tests,
+    kinds: list[list[bool]],
     era: Era,
     buy: np.ndarray,
 ) -> None:
@@ -494,7 +535,7 @@ def _test_bits(
     unsure = np.zeros(len(picked), dtype=bool)
     nothing = np.zeros(len(picked), dtype=bool)
     decimals = rows.decimals
-    for test, table in zip(tests.layout, tests.table(), strict=True):
+    for test, table in zip(tests.layout, tests.table(kinds), strict=True):
         values = [column[index] for column in table]
         what = test[0]
         if what in ("ge", "le", "grid"):
@@ -662,15 +703,17 @@ def _parse(column: pa.ChunkedArray, null: np.ndarray, n: int) -> _Decimal | None
     text = _string(column)
     if text is None:
         return None
-    valid = _bools(pc.match_substring_regex(text, DECIMAL_RANGE))
-    length = _ints(pc.binary_length(text), 0)
-    dot = _ints(pc.find_substring(text, "."), -1)
+    if text.null_count:
+        text = pc.fill_null(text, "")  # null-free: the kernels' results convert without copies
+    valid = _numpy(pc.match_substring_regex(text, DECIMAL_RANGE))
+    length = _numpy(pc.binary_length(text)).astype(np.int64)
+    dot = _numpy(pc.find_substring(text, ".")).astype(np.int64)
     valid &= length - (dot >= 0) <= _MAX_DIGITS
-    places = np.where(dot >= 0, length - dot - 1, 0)
-    safe = pc.if_else(pa.array(valid), text, "0")
-    floats = np.asarray(pc.cast(safe, pa.float64()).to_numpy(zero_copy_only=False))
-    digits = np.rint(floats * np.power(10.0, places)).astype(np.int64)
-    return _Decimal(valid & ~null, digits, places.astype(np.int64), floats)
+    places = np.where(valid & (dot >= 0), length - dot - 1, 0)
+    safe = text if valid.all() else pc.if_else(pa.array(valid), text, "0")
+    floats = _numpy(pc.cast(safe, pa.float64()))
+    digits = np.rint(floats * _POWERS[places]).astype(np.int64)
+    return _Decimal(valid & ~null, digits, places, floats)
 
 
 def _compare(
@@ -700,15 +743,24 @@ def _compare(
 def _on_grid(
     d: _Decimal, rows: np.ndarray, m: np.ndarray, e: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``value % (m × 10**-e) == 0`` exactly, on the digits."""
+    """``value % (m × 10**-e) == 0`` exactly, on the digits: ``value × 10**e`` is
+    ``n × 10**(e - p)``, an integer when ``e >= p`` or when ``10**(p - e)`` divides ``n``,
+    and a multiple of ``m``."""
     n, p = d.n[rows], d.p[rows]
     up = e - p
-    # value × 10**e = n × 10**(e - p): an integer when e >= p, else when 10**(p - e) | n
-    scale = np.power(10, np.clip(up, 0, 18))
-    whole = (n % m) * (scale % m) % m == 0
-    down = np.power(10, np.clip(-up, 0, 18))
-    exact = (n % down == 0) & ((n // down) % m == 0)
-    return np.where(up >= 0, whole, exact), np.zeros(len(rows), dtype=bool)
+    on = np.ones(len(rows), dtype=bool)
+    fine = np.flatnonzero(up < 0)  # more decimals than the grid's
+    if len(fine):
+        down = _INT_POWERS[-up[fine]]
+        on[fine] = n[fine] % down == 0
+    if not (m == 1).all():
+        coarse = np.flatnonzero(up >= 0)
+        whole = np.empty(len(rows), dtype=np.int64)
+        whole[coarse] = (n[coarse] % m[coarse]) * (_INT_POWERS[up[coarse]] % m[coarse])
+        if len(fine):
+            whole[fine] = n[fine] // _INT_POWERS[-up[fine]]
+        on &= whole % m == 0
+    return on, np.zeros(len(rows), dtype=bool)
 
 
 def _near(x: np.ndarray, bound: np.ndarray | float, low: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -769,6 +821,11 @@ def _null(column: pa.ChunkedArray, n: int) -> np.ndarray:
     if column.null_count == 0:
         return np.zeros(n, dtype=bool)
     return _bools(pc.is_null(column))
+
+
+def _numpy(values: pa.Array) -> np.ndarray:
+    """A null-free array as numpy."""
+    return np.asarray(values.to_numpy(zero_copy_only=False))
 
 
 def _bools(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
