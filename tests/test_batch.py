@@ -238,7 +238,10 @@ class TestCheckTable:
         ("change", "message"),
         [
             ({"avgPrice": "-1"}, r"^row 2: context\.avgPrice: expected a finite, non-negative"),
-            ({"method": "orderList.place"}, r"^column 'method', row 2: method 'orderList.place' is not judged yet"),
+            (
+                {"method": "orderList.place"},
+                r"^column 'method', row 2: method 'orderList.place' is not judged yet",
+            ),
         ],
     )
     def test_bad_rows_are_named(self, change: dict[str, Any], message: str) -> None:

@@ -1,0 +1,340 @@
+"""rules.batch's pattern classes: one evaluate() per class gives every row of it its own verdict.
+
+A class puts together rows whose values differ (rules/batch/patterns.py says why
+their verdicts cannot), so these tests judge tables where many rows share a class:
+the realistic workload (every order type, context shape, 40% broken), many
+rules.testing orders on one market in any era, every vector of vectors-next with its
+method, and values right at the bounds and grids that the classes compare exactly.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from rules.batch import BatchStats, check_table
+from rules.batch.engine import CONTEXT_COLUMNS
+from rules.checker.context import Context
+from rules.checker.evaluate import evaluate
+from rules.checker.methods import MethodNotJudged
+from rules.model.load import load_path
+from rules.model.models import ExchangeInfo
+from rules.testing import BREAKABLE, LAUNCH_MS, markets, orders_from_symbol, server_times
+from tests.test_batch import table_of, tables
+from tests.test_validate import snapshot
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+NEXT = json.loads((SHARED / "vectors-next" / "manifest.json").read_text())
+FILES = {entry["name"]: entry for entry in NEXT["files"]}
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+
+@functools.cache
+def _info(path: str) -> ExchangeInfo:
+    return load_path(SHARED / path)
+
+
+def verdict_of(info: ExchangeInfo, row: dict[str, Any]) -> dict[str, Any]:
+    """evaluate()'s verdict of a row (nulls not sent; the method column as method=)."""
+    sent = {k: v for k, v in row.items() if v is not None and v == v}
+    method = sent.pop("method", None)
+    context = Context.from_mapping({k: v for k, v in sent.items() if k in CONTEXT_COLUMNS})
+    params = {k: v for k, v in sent.items() if k not in CONTEXT_COLUMNS}
+    out = evaluate(info, params, context, method=method).to_json()
+    for v in out["violations"]:
+        v["leg"] = None
+    return out
+
+
+def assert_exact(info: ExchangeInfo, table: pa.Table, stats: BatchStats) -> None:
+    got = check_table(table, info, stats=stats).to_pylist()
+    assert got == [verdict_of(info, row) for row in table.to_pylist()]
+
+
+# --------------------------------------------------------------------------- the workload
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [3, 14])
+def test_realistic_workload(seed: int) -> None:
+    import workload
+
+    cases = workload.generate(4000, seed=seed)
+    rows = [{**case.params, **(case.context or {})} for case in cases]
+    info = _info(str(workload.SNAPSHOT.relative_to(SHARED)))
+    stats = BatchStats()
+    table = table_of(rows)
+    assert_exact(info, table, stats)
+    # Classes did the work: far fewer evaluate() calls than rows, every kind classed.
+    assert stats.exact < stats.rows / 2
+    assert stats.screened > stats.rows * 0.98
+
+
+# --------------------------------------------------------------------------- vectors-next
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_every_vector_of_vectors_next(name: str) -> None:
+    entry = FILES[name]
+    info = _info(entry["exchange_info"])
+    lines = (SHARED / entry["cases"]).read_text(encoding="utf-8").splitlines()
+    cases = [json.loads(line, parse_float=Decimal) for line in lines if line.strip()]
+    rows = []
+    for case in cases:
+        row = {**case["params"], **(case.get("context") or {})}
+        if "method" in case:
+            row["method"] = case["method"]
+        try:
+            verdict_of(info, row)
+        except MethodNotJudged:
+            continue  # order lists, cancel-replace, amend: a ValueError in the batch too
+        except ValueError:
+            continue  # a context the batch refuses with the row's number (test_batch.py)
+        rows.append(row)
+    stats = BatchStats()
+    built = tables(rows)
+    assert sum(t.num_rows for t in built) >= len(rows) * 0.95
+    for table in built:
+        assert_exact(info, table, stats)
+
+
+# --------------------------------------------------------------------------- rules.testing
+
+
+@st.composite
+def one_market(draw: st.DrawFn) -> tuple[ExchangeInfo, pa.Table]:
+    """Up to 60 rules.testing orders on one market of any era (D17): valid, or breaking
+    one rule; contexts with keys left out; so that many rows share a class."""
+    market = draw(markets(server_times=server_times(min_value=LAUNCH_MS)))
+    full = market.context.to_mapping()
+    full.pop("permissions", None)  # judged row by row: not what this test is about
+    contexts = [
+        {k: v for k, v in full.items() if k not in dropped}
+        for dropped in draw(
+            st.lists(st.sets(st.sampled_from(sorted(full) or ["-"])), min_size=1, max_size=3)
+        )
+    ]
+    rows = []
+    for _ in range(draw(st.integers(10, 60))):
+        breaking = draw(st.none() | st.sampled_from(sorted(BREAKABLE)))
+        try:
+            order = draw(
+                orders_from_symbol(
+                    market.symbol, info=market.info, context=market.context, breaking=breaking
+                )
+            )
+        except InvalidArgument:
+            order = draw(
+                orders_from_symbol(market.symbol, info=market.info, context=market.context)
+            )
+        rows.append({**order.to_params(), **draw(st.sampled_from(contexts))})
+    return market.info, table_of(rows)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(one_market())
+def test_many_orders_on_one_market(case: tuple[ExchangeInfo, pa.Table]) -> None:
+    info, table = case
+    stats = BatchStats()
+    assert_exact(info, table, stats)
+    event("rows shared a class" if stats.exact < stats.rows else "no class shared")
+
+
+# --------------------------------------------------------------------------- at the bounds
+
+GRID = snapshot(
+    filters=[
+        {"filterType": "PRICE_FILTER", "minPrice": "0.05", "maxPrice": "1000", "tickSize": "0.05"},
+        {"filterType": "LOT_SIZE", "minQty": "0.003", "maxQty": "900", "stepSize": "0.003"},
+        {"filterType": "MARKET_LOT_SIZE", "minQty": "0.01", "maxQty": "50", "stepSize": "0.01"},
+        {"filterType": "ICEBERG_PARTS", "limit": 4},
+        {
+            "filterType": "NOTIONAL",
+            "minNotional": "1.5",
+            "applyMinToMarket": True,
+            "maxNotional": "2000",
+            "applyMaxToMarket": True,
+            "avgPriceMins": 5,
+        },
+        {
+            "filterType": "PERCENT_PRICE_BY_SIDE",
+            "bidMultiplierUp": "1.5",
+            "bidMultiplierDown": "0.5",
+            "askMultiplierUp": "2",
+            "askMultiplierDown": "0.8",
+            "avgPriceMins": 5,
+        },
+        {"filterType": "MAX_POSITION", "maxPosition": "100.5"},
+        {"filterType": "MAX_NUM_ORDERS", "maxNumOrders": 3},
+        {"filterType": "MAX_NUM_ALGO_ORDERS", "maxNumAlgoOrders": 2},
+    ]
+)
+_PRICES = [
+    "0",
+    "0.05",
+    "0.04",
+    "0.050",
+    "0.0500000000001",
+    "1000",
+    "1000.05",
+    "12.35",
+    "12.36",
+    "10",
+    "10.00",
+    "5",
+    "20",
+    "15",
+    "15.05",
+    "4.95",
+    "99999999999999.5",
+    "1e3",
+    "",
+]
+_QUANTITIES = [
+    "0",
+    "0.003",
+    "0.0030",
+    "0.002",
+    "0.3",
+    "0.301",
+    "0.15",
+    "0.1",
+    "0.01",
+    "50",
+    "50.01",
+    "899.997",
+    "900",
+    "900.003",
+    "33.333",
+    "100.5",
+    "100.503",
+    "7.5",
+]
+
+
+@st.composite
+def bound_rows(draw: st.DrawFn) -> list[dict[str, Any]]:
+    rows = []
+    for _ in range(draw(st.integers(20, 80))):
+        kind = draw(
+            st.sampled_from(
+                ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "STOP_LOSS"]
+            )
+        )
+        row: dict[str, Any] = {
+            "symbol": "XY",
+            "side": draw(st.sampled_from(["BUY", "SELL", "HOLD"])),
+            "type": kind,
+        }
+        if kind != "MARKET":
+            row["price"] = draw(st.sampled_from(_PRICES))
+        if kind in ("LIMIT", "STOP_LOSS_LIMIT") or draw(st.booleans()):
+            row["timeInForce"] = draw(st.sampled_from(["GTC", "IOC", "FOK"]))
+        if kind.startswith(("STOP", "TAKE")):
+            row["stopPrice"] = draw(st.sampled_from(_PRICES))
+        if kind == "MARKET" and draw(st.booleans()):
+            row["quoteOrderQty"] = draw(st.sampled_from(_PRICES))
+        else:
+            row["quantity"] = draw(st.sampled_from(_QUANTITIES))
+        if kind.startswith("LIMIT") and draw(st.booleans()):
+            row["icebergQty"] = draw(st.sampled_from(_QUANTITIES))
+        row["avgPrice"] = draw(st.sampled_from([None, "10", "10.0", "7.5", "0"]))
+        row["openOrders"] = draw(st.sampled_from([None, 0, 2, 3]))
+        row["openAlgoOrders"] = draw(st.sampled_from([None, 1, 2]))
+        row["basePosition"] = draw(st.sampled_from([None, "0", "100.2", "100.5"]))
+        rows.append(row)
+    return rows
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bound_rows())
+def test_values_at_the_bounds(rows: list[dict[str, Any]]) -> None:
+    stats = BatchStats()
+    assert_exact(GRID, table_of(rows), stats)
+    event("rows shared a class" if stats.exact < stats.rows else "no class shared")
+
+
+def test_a_non_power_of_ten_grid_is_exact() -> None:
+    # 0.05 and 0.003 steps: the remainder on the digits, whatever the decimals written.
+    rows = [
+        {
+            "symbol": "XY",
+            "side": "BUY",
+            "type": "LIMIT",
+            "timeInForce": "GTC",
+            "price": price,
+            "quantity": "0.3",
+        }
+        for price in ["12.35", "12.350", "12.3500000", "12.36", "12.34999", "0.05", "0.1", "0.15"]
+    ]
+    stats = BatchStats()
+    assert_exact(GRID, table_of(rows * 5), stats)
+    got = check_table(table_of(rows), GRID)["accepted"].to_pylist()
+    assert got == [True, True, True, False, False, False, False, False]  # band 5..15 (avg None)
+    assert stats.exact < stats.rows
+
+
+# --------------------------------------------------------------------------- methods
+
+
+def test_method_column() -> None:
+    base = {
+        "symbol": "XY",
+        "side": "BUY",
+        "type": "LIMIT",
+        "timeInForce": "GTC",
+        "price": "12.35",
+        "quantity": "0.3",
+    }
+    rows = [
+        {**base, "method": method}
+        for method in [
+            None,
+            "order.place",
+            "order.test",
+            "v3/order.test",
+            "sor.order.place",
+            "sor.order.test",
+            "bogus",
+        ]
+    ] * 3
+    rows += [{**base, "quoteOrderQty": "1", "method": "sor.order.test"}]
+    stats = BatchStats()
+    assert_exact(GRID, table_of(rows), stats)
+    got = check_table(table_of(rows), GRID)["violations"].to_pylist()
+    assert got[6][0]["code"] == -1020  # D40
+    # D52: SOR does not read quoteOrderQty; D42: a snapshot without sors has no SOR.
+    assert [v["code"] for v in got[-1]] == [-1104, -1013]
+
+
+def test_odd_values_are_judged_alone() -> None:
+    rows = [
+        {
+            "symbol": "XY",
+            "side": "BUY",
+            "type": "LIMIT",
+            "timeInForce": "GTC",
+            "price": price,
+            "quantity": "0.3",
+        }
+        for price in ["1234567890123.45", "1234567890123.450", "12.35"]  # 15 digits, 16: alone
+    ]
+    stats = BatchStats()
+    assert_exact(GRID, table_of(rows), stats)
+    assert (stats.rows, stats.screened, stats.exact) == (3, 2, 3)
+    assert np.array_equal(
+        check_table(table_of(rows), GRID)["accepted"].to_numpy(zero_copy_only=False),
+        [False, False, True],
+    )
