@@ -338,3 +338,32 @@ def test_odd_values_are_judged_alone() -> None:
         check_table(table_of(rows), GRID)["accepted"].to_numpy(zero_copy_only=False),
         [False, False, True],
     )
+
+
+# --------------------------------------------------------------------------- reading numbers
+
+_DECIMAL_TEXT = st.from_regex(r"\A[0-9]{1,22}(\.[0-9]{0,22})?\Z") | st.text(
+    alphabet="0123456789.e-+ \u0663", max_size=24
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_DECIMAL_TEXT | st.none(), min_size=1, max_size=30), st.integers(0, 3))
+def test_decimals_read_as_the_checker_reads_them(texts: list[str | None], skip: int) -> None:
+    import re
+
+    from rules.batch.columns import nulls, parse_decimals
+    from rules.checker.order import DECIMAL_RANGE
+
+    column = pa.chunked_array([pa.array(["x"] * skip + texts, pa.string()).slice(skip)])
+    parsed = parse_decimals(column, nulls(column, len(texts)), len(texts))
+    assert parsed is not None
+    for i, text in enumerate(texts):
+        legal = text is not None and re.fullmatch(DECIMAL_RANGE, text) is not None
+        digits = 0 if text is None else sum(c.isdigit() for c in text)
+        assert parsed.present[i] == (legal and digits <= 15)
+        if parsed.present[i]:
+            assert text is not None
+            value = Decimal(text)
+            places = -int(value.as_tuple().exponent)
+            assert (int(parsed.n[i]), int(parsed.p[i])) == (int(value.scaleb(places)), places)

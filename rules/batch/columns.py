@@ -20,8 +20,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rules.checker.order import DECIMAL_RANGE
-
 __all__ = [
     "MARGIN",
     "MAX_DIGITS",
@@ -66,16 +64,40 @@ def parse_decimals(column: pa.ChunkedArray, null: np.ndarray, n: int) -> Digits 
     if text is None:
         return None
     if text.null_count:
-        text = pc.fill_null(text, "")  # null-free: the kernels' results convert without copies
-    valid = numpy_of(pc.match_substring_regex(text, DECIMAL_RANGE))
-    length = numpy_of(pc.binary_length(text)).astype(np.int64)
-    dot = numpy_of(pc.find_substring(text, ".")).astype(np.int64)
+        text = pc.fill_null(text, "")  # the bytes of a null slot are not to be read
+    length, dot, valid = _plain(text, n)
     valid &= length - (dot >= 0) <= MAX_DIGITS
     places = np.where(valid & (dot >= 0), length - dot - 1, 0)
     safe = text if valid.all() else pc.if_else(pa.array(valid), text, "0")
     floats = numpy_of(pc.cast(safe, pa.float64()))
     digits = np.rint(floats * _POWERS[places]).astype(np.int64)
     return Digits(valid & ~null, digits, places, floats)
+
+
+def _plain(text: pa.Array, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per string its length, the position of its dot (-1: none), and whether it is
+    in :data:`~rules.checker.order.DECIMAL_RANGE` (``^([0-9]{1,20})(\\.[0-9]{1,20})?$``,
+    D29), read on the bytes: only digits and at most one dot, 1 to 20 digits each side."""
+    buffers = text.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int32)[text.offset : text.offset + n + 1]
+    offsets = offsets.astype(np.int64)
+    length = np.diff(offsets)
+    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0)
+    chars = data[offsets[0] : offsets[-1]]
+    starts = offsets[:-1] - offsets[0]
+    special = np.flatnonzero((chars < 48) | (chars > 57))  # not a digit
+    row = np.searchsorted(starts, special, side="right") - 1
+    is_dot = chars[special] == 46
+    bad = np.bincount(row[~is_dot], minlength=n)[:n] > 0
+    dots = np.bincount(row[is_dot], minlength=n)[:n]
+    dot = np.full(n, -1, dtype=np.int64)
+    dot[row[is_dot]] = special[is_dot] - starts[row[is_dot]]
+    fraction = length - dot - 1
+    valid = ~bad & (length >= 1) & (dots <= 1)
+    valid &= np.where(
+        dots == 1, (dot >= 1) & (dot <= 20) & (fraction >= 1) & (fraction <= 20), length <= 20
+    )
+    return length, dot, valid
 
 
 def compare(
@@ -153,17 +175,18 @@ def context_price(
     return np.zeros(n), np.zeros(n, dtype=bool)
 
 
-def codes(body: pa.Table, name: str, n: int) -> tuple[np.ndarray | None, list[object]]:
-    """Dictionary codes of a string column (nulls: the last code) and its values."""
-    if name not in body.column_names:
-        return np.zeros(n, dtype=np.int64), [None]
-    text = strings(body[name])
+def codes(column: pa.ChunkedArray, n: int) -> tuple[np.ndarray | None, list[object]]:
+    """Dictionary codes of a string column (nulls: the last code) and its values;
+    ``None`` if it does not hold strings."""
+    text = strings(column)
     if text is None:
         return None, []
     encoded = pc.dictionary_encode(text)
     values: list[object] = [*encoded.dictionary.to_pylist(), None]
-    codes = pc.fill_null(encoded.indices, len(values) - 1).to_numpy(zero_copy_only=False)
-    return np.asarray(codes, dtype=np.int64), values
+    indices = encoded.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, len(values) - 1)
+    return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64), values
 
 
 def strings(column: pa.ChunkedArray | pa.Array) -> pa.Array | None:
@@ -190,7 +213,9 @@ def numpy_of(values: pa.Array) -> np.ndarray:
 
 
 def bools(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+    if values.null_count:
+        values = pc.fill_null(values, False)
+    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def ints(values: pa.Array | pa.ChunkedArray, fill: int) -> np.ndarray:

@@ -27,7 +27,7 @@ from rules.checker.kinds import ORDER_KINDS
 from rules.checker.plans import InfoPlan, SymbolPlan
 from rules.model.models import ExchangeInfo, MaxPositionFilter
 
-__all__ = ["Memo", "Tests", "pair_tests", "symbol_rules"]
+__all__ = ["Memo", "Tests", "pair_tests", "pairs_of_rows", "symbol_rules"]
 
 
 @attrs.define
@@ -86,6 +86,11 @@ class Memo:
     verdicts: dict[tuple[object, ...], Any] = attrs.Factory(dict)
     folded: dict[object, Any] = attrs.Factory(dict)
     kinds: list[list[list[bool]]] = attrs.Factory(list)
+    #: (symbol, type) pairs by slot: each name's slot, and per slot pair its layout
+    #: and index (-3: not worked out yet).
+    symbol_slots: dict[object, int] = attrs.Factory(dict)
+    type_slots: dict[object, int] = attrs.Factory(dict)
+    grid: np.ndarray = attrs.Factory(lambda: np.full((2, 0, 0), -3, dtype=np.int64))
 
     def id_of(self, value: object) -> int:
         found = self.ids.get(value)
@@ -174,6 +179,45 @@ def pair_tests(
                     memo.kinds.append(kinds)
                 found = (number, memo.tests[number].add(ints, floats))
         memo.pairs[key] = found
+    return found
+
+
+def pairs_of_rows(
+    memo: Memo,
+    info: ExchangeInfo,
+    info_plan: InfoPlan,
+    symbols: list[object],
+    types: list[object],
+    symbol_codes: np.ndarray,
+    type_codes: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row the layout and index of its (symbol, type) pair (:func:`pair_tests`),
+    from the codes of the two columns and their values."""
+    s_slots = np.array([_slot(memo.symbol_slots, v) for v in symbols], dtype=np.int64)
+    t_slots = np.array([_slot(memo.type_slots, v) for v in types], dtype=np.int64)
+    height, width = len(memo.symbol_slots), len(memo.type_slots)
+    if memo.grid.shape[1] < height or memo.grid.shape[2] < width:
+        grown = np.full((2, max(height, 2 * memo.grid.shape[1]), width), -3, dtype=np.int64)
+        grown[:, : memo.grid.shape[1], : memo.grid.shape[2]] = memo.grid
+        memo.grid = grown
+    rows_s, rows_t = s_slots[symbol_codes], t_slots[type_codes]
+    layout = memo.grid[0][rows_s, rows_t]
+    unknown = np.flatnonzero(layout == -3)
+    if len(unknown):
+        names = {slot: name for name, slot in memo.symbol_slots.items()}
+        kinds = {slot: name for name, slot in memo.type_slots.items()}
+        pairs = np.unique(rows_s[unknown] * width + rows_t[unknown])
+        for code in pairs.tolist():
+            s, t = divmod(code, width)
+            memo.grid[:, s, t] = pair_tests(memo, info, info_plan, names[s], kinds[t])
+        layout = memo.grid[0][rows_s, rows_t]
+    return layout, memo.grid[1][rows_s, rows_t]
+
+
+def _slot(slots: dict[object, int], value: object) -> int:
+    found = slots.get(value)
+    if found is None:
+        found = slots[value] = len(slots)
     return found
 
 

@@ -71,7 +71,7 @@ from rules.batch.columns import (
     parse_decimals,
     strings,
 )
-from rules.batch.folds import Memo, Tests, pair_tests, symbol_rules
+from rules.batch.folds import Memo, Tests, pairs_of_rows, symbol_rules
 from rules.checker.context import CONTEXT_KEYS
 from rules.checker.eras import Era
 from rules.checker.order import READ_NOT_JUDGED
@@ -123,6 +123,7 @@ class _Rows:
         self.keys: list[np.ndarray] = []
         self.decimals: dict[str, Digits] = {}
         self.enums: dict[str, np.ndarray] = {}
+        self.coded: dict[str, tuple[np.ndarray, list[object]]] = {}
         self.prices: dict[str, np.ndarray] = {}
         self.counts: dict[str, np.ndarray] = {}
         self.words: list[np.ndarray] = []
@@ -145,28 +146,15 @@ def classify(
         rows.odd |= methods < 0
         rows.keys.append(methods)
     # The symbol's structure and precisions; the (symbol, type) pair's tests.
-    symbol_codes, symbols = codes(body, "symbol", n)
-    type_codes, types = codes(body, "type", n)
-    if symbol_codes is None or type_codes is None:  # not strings: every row alone
-        rows.odd[:] = True
-        return Classes(np.full(n, -1, dtype=np.int64), np.zeros(0, dtype=np.int64), [])
+    nothing: tuple[np.ndarray, list[object]] = (np.zeros(n, dtype=np.int64), [None])
+    symbol_codes, symbols = rows.coded.get("symbol", nothing)
+    type_codes, types = rows.coded.get("type", nothing)
     per_symbol = np.array(
         [symbol_rules(memo, info, info_plan, s) for s in symbols], dtype=np.int64
     ).reshape(-1, 3)
     structure, base, quote = (per_symbol[:, i][symbol_codes] for i in range(3))
     rows.keys.append(structure)
-    width = len(types)
-    pair_codes = symbol_codes * width + type_codes
-    present_pairs = np.flatnonzero(np.bincount(pair_codes, minlength=len(symbols) * width))
-    layout_table = np.full(len(symbols) * width, -1, dtype=np.int64)
-    index_table = np.zeros(len(symbols) * width, dtype=np.int64)
-    for code in present_pairs.tolist():
-        s, t = divmod(code, width)
-        layout_table[code], index_table[code] = pair_tests(
-            memo, info, info_plan, symbols[s], types[t]
-        )
-    layout = layout_table[pair_codes]
-    index = index_table[pair_codes]
+    layout, index = pairs_of_rows(memo, info, info_plan, symbols, types, symbol_codes, type_codes)
     rows.odd |= layout == -2
     rows.keys.append(layout)
     _request_bits(rows, base, quote)
@@ -192,15 +180,13 @@ def _read_column(rows: _Rows, name: str, column: pa.ChunkedArray, memo: Memo) ->
         rows.odd |= ~null & ~parsed.present
         rows.keys.append(parsed.present.astype(np.int64))
     elif name in ENUMS:
-        text = strings(column)
-        if text is None:
+        found, values = codes(column, n)
+        if found is None:
             rows.odd |= ~null
             return
-        encoded = pc.dictionary_encode(text)
-        values = [memo.id_of((name, v)) for v in encoded.dictionary.to_pylist()]
-        ids = np.array([*values, memo.id_of((name, None))], dtype=np.int64)
-        codes = pc.fill_null(encoded.indices, len(values)).to_numpy(zero_copy_only=False)
-        rows.enums[name] = ids[codes]
+        rows.coded[name] = (found, values)
+        ids = np.array([memo.id_of((name, v)) for v in values], dtype=np.int64)
+        rows.enums[name] = ids[found]
         if name != "symbol":  # the symbol is keyed by its structure
             rows.keys.append(rows.enums[name])
     elif name in IGNORED:
