@@ -234,11 +234,13 @@ def _tests(memo: Memo, plan: SymbolPlan, kind: Any, era: Era) -> _Folded | None:
     floats: tuple[float, ...] = ()
     kinds: list[list[bool]] = []
     for check, f in plan.checks:
-        # By id: the memo lives with the snapshot that holds the filter.
+        # By id (hashing a filter by value costs more than folding it): the memo
+        # keeps the filter, so that its id is not reused while the entry lives.
         key = (id(f), kind.name)
-        folded = memo.folded.get(key, False)
-        if folded is False:
-            folded = memo.folded[key] = _flat(_filter_tests(check, f, kind, era))
+        entry = memo.folded.get(key)
+        if entry is None:
+            entry = memo.folded[key] = (f, _flat(_filter_tests(check, f, kind, era)))
+        folded = entry[1]
         if folded is None:
             return None
         layout += folded[0]

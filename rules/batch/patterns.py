@@ -127,6 +127,18 @@ class _Rows:
         self.prices: dict[str, np.ndarray] = {}
         self.counts: dict[str, np.ndarray] = {}
         self.words: list[np.ndarray] = []
+        #: Small codes (a column sent or not, ...) packed into int64 words.
+        self.packed: list[np.ndarray] = []
+        self.packed_bits = 62
+
+    def pack(self, code: np.ndarray, bits: int = 1) -> None:
+        """Add a code of ``bits`` bits to the row's key."""
+        if self.packed_bits + bits > 62:
+            self.packed.append(np.zeros(self.n, dtype=np.int64))
+            self.keys.append(self.packed[-1])
+            self.packed_bits = 0
+        self.packed[-1] |= code.astype(np.int64) << self.packed_bits
+        self.packed_bits += bits
 
 
 def classify(
@@ -178,7 +190,7 @@ def _read_column(rows: _Rows, name: str, column: pa.ChunkedArray, memo: Memo) ->
             return
         rows.decimals[name] = parsed
         rows.odd |= ~null & ~parsed.present
-        rows.keys.append(parsed.present.astype(np.int64))
+        rows.pack(parsed.present)
     elif name in ENUMS:
         found, values = codes(column, n)
         if found is None:
@@ -196,12 +208,12 @@ def _read_column(rows: _Rows, name: str, column: pa.ChunkedArray, memo: Memo) ->
             code[bools(pc.equal(text, ""))] = 2  # "" is -1105 (D29)
         elif name not in READ_NOT_JUDGED:
             rows.odd |= ~null  # a newClientOrderId that is not a string: judged alone
-        rows.keys.append(code)
+        rows.pack(code, 2)
     elif name in PRICES:
         prices, readable = context_price(column, null, n)
         rows.odd |= ~null & ~readable
         rows.prices[name] = np.where(readable & ~null, prices, np.nan)
-        rows.keys.append((~null).astype(np.int64))
+        rows.pack(~null)
     elif name in COUNTS:
         counts = np.full(n, -1, dtype=np.int64)
         if pa.types.is_integer(column.type):
@@ -214,10 +226,9 @@ def _read_column(rows: _Rows, name: str, column: pa.ChunkedArray, memo: Memo) ->
         else:
             rows.odd |= ~null
         rows.counts[name] = np.where(null, -1, counts)
-        rows.keys.append((~null).astype(np.int64))
+        rows.pack(~null)
     else:  # permissions, a parameter not classed (pegs, STP, ...), a name not read (-1104)
         rows.odd |= ~null
-        rows.keys.append(np.zeros(n, dtype=np.int64))
 
 
 def _request_bits(rows: _Rows, base: np.ndarray, quote: np.ndarray) -> None:
