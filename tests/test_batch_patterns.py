@@ -367,3 +367,34 @@ def test_decimals_read_as_the_checker_reads_them(texts: list[str | None], skip: 
             value = Decimal(text)
             places = -int(value.as_tuple().exponent)
             assert (int(parsed.n[i]), int(parsed.p[i])) == (int(value.scaleb(places)), places)
+
+
+# --------------------------------------------------------------------------- streaming
+
+
+def test_a_parquet_file_is_judged_in_flat_memory(tmp_path: Path) -> None:
+    """Arrow's memory after the last batch is what it was after the first: nothing of a
+    batch is kept (pyarrow's pre-buffered reads kept every row group read)."""
+    import pyarrow.parquet as pq
+
+    from rules.batch.files import check_parquet_file
+
+    base = {"symbol": "XY", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC"}
+    rows = [
+        {**base, "price": f"{1 + i % 997}.{i % 20:02d}", "quantity": "0.3"} for i in range(4000)
+    ]
+    table = table_of(rows)
+    source = tmp_path / "orders.parquet"
+    with pq.ParquetWriter(source, table.schema) as writer:
+        for _ in range(25):  # 100,000 rows in 50 row groups
+            writer.write_table(table, row_group_size=2000)
+    seen: list[int] = []
+    check_parquet_file(
+        str(source),
+        str(tmp_path / "verdicts.parquet"),
+        GRID,
+        batch_rows=2000,
+        progress=lambda _: seen.append(pa.total_allocated_bytes()),
+    )
+    assert len(seen) == 50
+    assert max(seen[10:]) <= seen[5] + 256 * 1024

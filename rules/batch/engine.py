@@ -36,6 +36,8 @@ cancel-replace and amend are a ``ValueError`` naming the row).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
@@ -193,6 +195,7 @@ class _Snapshots:
         self.cache: SnapshotCache | None = None
         self.info: ExchangeInfo | None = None
         self.memos: dict[int, Memo] = {}
+        self.by_era: dict[Era | None, Memo] = {}
         if isinstance(rules, SnapshotCache):
             self.cache = rules
             self.timeline: list[Snapshot] = rules.in_force()
@@ -209,11 +212,14 @@ class _Snapshots:
                 f"rules: expected an ExchangeInfo or a SnapshotCache, got {type(rules).__name__}"
             )
 
-    def memo(self, index: int) -> Memo:
-        """What the run remembers of the snapshot ``index`` (``-1``: the one snapshot)."""
+    def memo(self, index: int, era: Era | None = None) -> Memo:
+        """What the run remembers of the snapshot ``index`` (``-1``: the one snapshot);
+        the snapshots of one era share class verdicts (:meth:`Memo.sharing`)."""
         found = self.memos.get(index)
         if found is None:
-            found = self.memos[index] = Memo()
+            first = self.by_era.get(era)
+            found = self.memos[index] = Memo() if first is None else first.sharing()
+            self.by_era.setdefault(era, found)
         return found
 
     def load(self, index: int) -> ExchangeInfo:
@@ -224,18 +230,30 @@ class _Snapshots:
         return info
 
     def judged_by(self, index: int) -> int:
-        """The index of the loaded snapshot that judges like snapshot ``index``: the first
-        one with the same symbols and exchange filters in the same rule era (D17)."""
+        """The index of the snapshot that judges like snapshot ``index``: the first one
+        with the same content but ``serverTime`` in the same rule era (D17), so that
+        only it is loaded (read, not loaded: two days with the same rules share one
+        loaded snapshot and its compiled plans)."""
         found = self.representative.get(index)
         if found is None:
-            info = self.load(index)
-            key = (Era.at(info.server_time), info.exchange_filters, info.symbols)
-            try:
-                found = self.same.setdefault(key, index)
-            except TypeError:  # pragma: no cover - every model is hashable (frozen)
-                found = index
+            found = self.same.setdefault(_rules_key(self.timeline[index]), index)
             self.representative[index] = found
         return found
+
+
+def _rules_key(snapshot: Snapshot) -> object:
+    """What judging with a snapshot depends on: its rule era (by ``serverTime``, the one
+    use of the time, D17) and a digest of everything else it holds."""
+    try:
+        data = json.loads(snapshot.read_text())
+    except (OSError, ValueError):
+        return snapshot.path  # not readable: loading it reports why
+    if not isinstance(data, dict):
+        return snapshot.path
+    server_time = data.pop("serverTime", None)
+    era = Era.at(server_time if isinstance(server_time, int) else None)
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).digest()
+    return (era, digest)
 
 
 def _millis(column: pa.ChunkedArray, name: str, first_row: int) -> np.ndarray:

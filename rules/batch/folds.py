@@ -75,22 +75,28 @@ class _NoFit(Exception):
 
 @attrs.define
 class Memo:
-    """What a run remembers per judging snapshot: ids of values, structures and
-    layouts, each pair's tests, and the verdict of each class key."""
+    """What a run remembers per judging snapshot: each pair's tests and values; and,
+    shared by the snapshots of one rule era (:meth:`sharing`), the ids of values,
+    structures and layouts and the verdict of each class key (a class key holds no
+    number of a snapshot's filters, only their structure and the outcomes)."""
 
     ids: dict[object, int] = attrs.Factory(dict)
     symbols: dict[str, tuple[int, int, int]] = attrs.Factory(dict)
     pairs: dict[tuple[str, str], tuple[int, int]] = attrs.Factory(dict)
     layouts: dict[tuple[Any, ...], int] = attrs.Factory(dict)
-    tests: list[Tests] = attrs.Factory(list)
+    tests: dict[int, Tests] = attrs.Factory(dict)
     verdicts: dict[tuple[object, ...], Any] = attrs.Factory(dict)
     folded: dict[object, Any] = attrs.Factory(dict)
-    kinds: list[list[list[bool]]] = attrs.Factory(list)
+    kinds: dict[int, list[list[bool]]] = attrs.Factory(dict)
     #: (symbol, type) pairs by slot: each name's slot, and per slot pair its layout
     #: and index (-3: not worked out yet).
     symbol_slots: dict[object, int] = attrs.Factory(dict)
     type_slots: dict[object, int] = attrs.Factory(dict)
     grid: np.ndarray = attrs.Factory(lambda: np.full((2, 0, 0), -3, dtype=np.int64))
+
+    def sharing(self) -> Memo:
+        """A memo for another snapshot of the same era: ids, layouts and verdicts shared."""
+        return Memo(ids=self.ids, layouts=self.layouts, verdicts=self.verdicts)
 
     def id_of(self, value: object) -> int:
         found = self.ids.get(value)
@@ -172,12 +178,12 @@ def pair_tests(
                 found = (-2, 0)
             else:
                 layout, ints, floats, kinds = tests
-                number = memo.layouts.get(layout)
-                if number is None:
-                    number = memo.layouts[layout] = len(memo.tests)
-                    memo.tests.append(Tests(layout))
-                    memo.kinds.append(kinds)
-                found = (number, memo.tests[number].add(ints, floats))
+                number = memo.layouts.setdefault(layout, len(memo.layouts))
+                group = memo.tests.get(number)
+                if group is None:
+                    group = memo.tests[number] = Tests(layout)
+                    memo.kinds[number] = kinds
+                found = (number, group.add(ints, floats))
         memo.pairs[key] = found
     return found
 
