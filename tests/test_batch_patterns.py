@@ -398,3 +398,39 @@ def test_a_parquet_file_is_judged_in_flat_memory(tmp_path: Path) -> None:
     )
     assert len(seen) == 50
     assert max(seen[10:]) <= seen[5] + 256 * 1024
+
+
+def test_eras_do_not_share_verdicts(tmp_path: Path) -> None:
+    """Two snapshots with the same rules in two eras (D17): -1111 is worded by era (D38)."""
+    from rules.edge.cache import SnapshotCache
+
+    cache = SnapshotCache(tmp_path)
+    symbol = {
+        "symbol": "XY",
+        "status": "TRADING",
+        "baseAsset": "X",
+        "quoteAsset": "Y",
+        "quoteAssetPrecision": 2,
+        "orderTypes": ["LIMIT"],
+        "filters": [
+            {
+                "filterType": "PRICE_FILTER",
+                "minPrice": "0.01",
+                "maxPrice": "1000",
+                "tickSize": "0.001",
+            }
+        ],
+    }
+    before, after = 1685577600000, 1717200000000  # 2023-06-01, 2024-06-01
+    for ms in (before, before + 1, after, after + 1):
+        cache.save({"serverTime": ms, "symbols": [symbol]})
+    base = {"symbol": "XY", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC", "quantity": "1"}
+    times = [before, after, before + 1, after + 1] * 3
+    rows = [{**base, "price": "1.005", "ts": t} for t in times]
+    got = check_table(table_of(rows), cache, time_column="ts")["violations"].to_pylist()
+    messages = [v[0]["msg"] for v in got]
+    for ms, msg in zip(times, messages, strict=True):
+        info = cache.load_at(ms)
+        want = evaluate(info, {k: v for k, v in rows[0].items() if k != "ts"}).violations[0].msg
+        assert msg == want
+    assert len(set(messages)) == 2

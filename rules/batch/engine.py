@@ -212,7 +212,7 @@ class _Snapshots:
                 f"rules: expected an ExchangeInfo or a SnapshotCache, got {type(rules).__name__}"
             )
 
-    def memo(self, index: int, era: Era | None = None) -> Memo:
+    def memo(self, index: int, era: Era | None) -> Memo:
         """What the run remembers of the snapshot ``index`` (``-1``: the one snapshot);
         the snapshots of one era share class verdicts (:meth:`Memo.sharing`)."""
         found = self.memos.get(index)
@@ -297,7 +297,7 @@ def _check(
     n = table.num_rows
     if snapshots.info is not None:
         verdicts = _judge(
-            body, snapshots.info, stats, first_row, np.arange(n), snapshots.memo(-1), methods
+            body, snapshots.info, stats, first_row, np.arange(n), snapshots.memo(-1, None), methods
         )
     else:
         if time_column is None:
@@ -314,32 +314,30 @@ def _check(
         distinct = np.unique(index)
         judges = np.array([snapshots.judged_by(int(k)) for k in distinct], dtype=np.int64)
         index = judges[np.searchsorted(distinct, index)]
-        parts: list[pa.Table] = []
-        order: list[np.ndarray] = []
-        for k in np.unique(index):
-            rows = np.flatnonzero(index == k)
-            taken = pa.array(rows)
-            part = body.take(taken)
-            own = methods.take(taken) if methods is not None else None
-            parts.append(
-                _judge(
-                    part,
-                    snapshots.load(int(k)),
-                    stats,
-                    first_row,
-                    rows,
-                    snapshots.memo(int(k)),
-                    own,
-                )
-            )
-            order.append(rows)
-        if parts:
+        judges_used = np.unique(index)
+        if not len(judges_used):
+            verdicts = VERDICT_SCHEMA.empty_table()
+        elif len(judges_used) == 1:  # one set of rules for every row: no reordering
+            k = int(judges_used[0])
+            info = snapshots.load(k)
+            memo = snapshots.memo(k, plan_of(info).era)
+            verdicts = _judge(body, info, stats, first_row, np.arange(n), memo, methods)
+        else:
+            parts: list[pa.Table] = []
+            order: list[np.ndarray] = []
+            for k in judges_used.tolist():
+                rows = np.flatnonzero(index == k)
+                taken = pa.array(rows)
+                part = body.take(taken)
+                own = methods.take(taken) if methods is not None else None
+                info = snapshots.load(k)
+                memo = snapshots.memo(k, plan_of(info).era)
+                parts.append(_judge(part, info, stats, first_row, rows, memo, own))
+                order.append(rows)
             joined = pa.concat_tables(parts)
             inverse = np.empty(n, dtype=np.int64)
             inverse[np.concatenate(order)] = np.arange(n)
             verdicts = joined.take(pa.array(inverse))
-        else:
-            verdicts = VERDICT_SCHEMA.empty_table()
     out = kept
     for name in VERDICT_SCHEMA.names:
         out = out.append_column(VERDICT_SCHEMA.field(name), verdicts[name])
