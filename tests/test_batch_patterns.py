@@ -434,3 +434,15 @@ def test_eras_do_not_share_verdicts(tmp_path: Path) -> None:
         want = evaluate(info, {k: v for k, v in rows[0].items() if k != "ts"}).violations[0].msg
         assert msg == want
     assert len(set(messages)) == 2
+
+
+def test_unread_names_are_classed_by_being_sent() -> None:
+    # D52: -1104 names the unread names and counts the names sent; nothing else of them.
+    base = {"symbol": "XY", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC"}
+    rows = [
+        {**base, "price": f"12.{35 + i % 3}", "quantity": "0.3", "ts": ts, "note": note}
+        for i, (ts, note) in enumerate([(1, None), (None, ""), (2, "x"), (None, None)] * 6)
+    ]
+    stats = BatchStats()
+    assert_exact(GRID, table_of(rows), stats)
+    assert stats.exact < stats.rows / 2

@@ -6,7 +6,8 @@
   ``timeInForce``) and of the ``method`` (``order.place`` or ``order.test``, D41);
 - the same parameters and context keys sent (null, or NaN in a float column, is not
   sent; ``newClientOrderId`` and the names order.place reads and never judges
-  (``timestamp``, ...) only as not sent, ``""`` or anything else);
+  (``timestamp``, ...) only as not sent, ``""`` or anything else; a name it does not
+  read only as sent or not: its ``-1104`` names it and counts the names sent, D52);
 - for each decimal parameter: whether it is 0, and whether it has more decimals as
   written than its asset's precision (D38, D39, ``-1111``);
 - the outcome of every comparison the symbol's filters make of these numbers, as
@@ -34,10 +35,11 @@ number that is not a plain decimal of at most 15 digits (``-1100``, ``-1105``, o
 too long to scale exactly), a comparison of products within :data:`MARGIN` of
 its bound (products are compared in float64; a float64 of a decimal is within
 2**-53 of it, a product within 2**-51), a parameter this module does not class
-(``trailingDelta``, pegs, STP, strategies, an unread name: ``-1104``), a context
-value ``Context.from_mapping`` might refuse, ``permissions``, a SOR method, and
-every row of a symbol and type one of whose filters does not fold (an unknown
-filter, MAX_POSITION, an old-era grid off zero, D17).
+(``trailingDelta``, pegs, STP, strategies), a context value
+``Context.from_mapping`` might refuse, ``permissions``, a SOR method, and every
+row of a symbol and type one of whose filters does not fold (an unknown filter,
+D25; an old-era grid off zero, D17). MAX_POSITION, whose fold declines a live
+limit, is compared as ``basePosition + quantity <= maxPosition`` (D16).
 
 Single values are compared exactly: a value is its digits as an integer ``n``
 and its decimals ``p`` (``n × 10**-p``, ``n`` below 10**15, so float64 holds
@@ -74,7 +76,7 @@ from rules.batch.columns import (
 from rules.batch.folds import Memo, Tests, pairs_of_rows, symbol_rules
 from rules.checker.context import CONTEXT_KEYS
 from rules.checker.eras import Era
-from rules.checker.order import READ_NOT_JUDGED
+from rules.checker.order import READ, READ_NOT_JUDGED
 from rules.checker.plans import InfoPlan
 from rules.model.models import ExchangeInfo
 
@@ -227,8 +229,10 @@ def _read_column(rows: _Rows, name: str, column: pa.ChunkedArray, memo: Memo) ->
             rows.odd |= ~null
         rows.counts[name] = np.where(null, -1, counts)
         rows.pack(~null)
-    else:  # permissions, a parameter not classed (pegs, STP, ...), a name not read (-1104)
+    elif name in READ or name == "permissions":  # pegs, STP, strategies, trailingDelta
         rows.odd |= ~null
+    else:  # a name order.place does not read: its -1104 names it and counts what is sent (D52)
+        rows.pack(~null)
 
 
 def _request_bits(rows: _Rows, base: np.ndarray, quote: np.ndarray) -> None:
