@@ -175,10 +175,15 @@ class TestCheckTable:
     def test_classes_fire_and_agree(self) -> None:
         table = table_of(limit_rows(300))
         stats = BatchStats()
-        assert_exact(INFO, table, stats)
+        info = snapshot()  # a new snapshot object: nothing remembered of it yet
+        assert_exact(info, table, stats)
         assert stats.rows == 300
         # Three classes: LIMIT on the tick, LIMIT off it, MARKET; evaluate once each.
         assert (stats.screened, stats.exact) == (300, 3)
+        # The process remembers them: a second table of the same classes calls it no more.
+        again = BatchStats()
+        assert_exact(info, table.slice(0, 100), again)
+        assert (again.screened, again.exact) == (100, 0)
 
     def test_keep_columns_come_first_and_are_not_params(self) -> None:
         rows = [{**r, "id": i, "note": ""} for i, r in enumerate(limit_rows(10))]

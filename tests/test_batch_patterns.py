@@ -154,33 +154,44 @@ def test_many_orders_on_one_market(case: tuple[ExchangeInfo, pa.Table]) -> None:
 
 # --------------------------------------------------------------------------- at the bounds
 
-GRID = snapshot(
-    filters=[
-        {"filterType": "PRICE_FILTER", "minPrice": "0.05", "maxPrice": "1000", "tickSize": "0.05"},
-        {"filterType": "LOT_SIZE", "minQty": "0.003", "maxQty": "900", "stepSize": "0.003"},
-        {"filterType": "MARKET_LOT_SIZE", "minQty": "0.01", "maxQty": "50", "stepSize": "0.01"},
-        {"filterType": "ICEBERG_PARTS", "limit": 4},
-        {
-            "filterType": "NOTIONAL",
-            "minNotional": "1.5",
-            "applyMinToMarket": True,
-            "maxNotional": "2000",
-            "applyMaxToMarket": True,
-            "avgPriceMins": 5,
-        },
-        {
-            "filterType": "PERCENT_PRICE_BY_SIDE",
-            "bidMultiplierUp": "1.5",
-            "bidMultiplierDown": "0.5",
-            "askMultiplierUp": "2",
-            "askMultiplierDown": "0.8",
-            "avgPriceMins": 5,
-        },
-        {"filterType": "MAX_POSITION", "maxPosition": "100.5"},
-        {"filterType": "MAX_NUM_ORDERS", "maxNumOrders": 3},
-        {"filterType": "MAX_NUM_ALGO_ORDERS", "maxNumAlgoOrders": 2},
-    ]
-)
+
+def grid() -> ExchangeInfo:
+    """A new snapshot object (a run remembers classes per snapshot object)."""
+    return snapshot(
+        filters=[
+            {
+                "filterType": "PRICE_FILTER",
+                "minPrice": "0.05",
+                "maxPrice": "1000",
+                "tickSize": "0.05",
+            },
+            {"filterType": "LOT_SIZE", "minQty": "0.003", "maxQty": "900", "stepSize": "0.003"},
+            {"filterType": "MARKET_LOT_SIZE", "minQty": "0.01", "maxQty": "50", "stepSize": "0.01"},
+            {"filterType": "ICEBERG_PARTS", "limit": 4},
+            {
+                "filterType": "NOTIONAL",
+                "minNotional": "1.5",
+                "applyMinToMarket": True,
+                "maxNotional": "2000",
+                "applyMaxToMarket": True,
+                "avgPriceMins": 5,
+            },
+            {
+                "filterType": "PERCENT_PRICE_BY_SIDE",
+                "bidMultiplierUp": "1.5",
+                "bidMultiplierDown": "0.5",
+                "askMultiplierUp": "2",
+                "askMultiplierDown": "0.8",
+                "avgPriceMins": 5,
+            },
+            {"filterType": "MAX_POSITION", "maxPosition": "100.5"},
+            {"filterType": "MAX_NUM_ORDERS", "maxNumOrders": 3},
+            {"filterType": "MAX_NUM_ALGO_ORDERS", "maxNumAlgoOrders": 2},
+        ]
+    )
+
+
+GRID = grid()
 _PRICES = [
     "0",
     "0.05",
@@ -332,10 +343,11 @@ def test_odd_values_are_judged_alone() -> None:
         for price in ["1234567890123.45", "1234567890123.450", "12.35"]  # 15 digits, 16: alone
     ]
     stats = BatchStats()
-    assert_exact(GRID, table_of(rows), stats)
+    fresh = grid()
+    assert_exact(fresh, table_of(rows), stats)
     assert (stats.rows, stats.screened, stats.exact) == (3, 2, 3)
     assert np.array_equal(
-        check_table(table_of(rows), GRID)["accepted"].to_numpy(zero_copy_only=False),
+        check_table(table_of(rows), fresh)["accepted"].to_numpy(zero_copy_only=False),
         [False, False, True],
     )
 
@@ -446,3 +458,33 @@ def test_unread_names_are_classed_by_being_sent() -> None:
     stats = BatchStats()
     assert_exact(GRID, table_of(rows), stats)
     assert stats.exact < stats.rows / 2
+
+
+def test_threads_share_a_snapshot() -> None:
+    """Tables judged at once in threads against one snapshot (one memo) each get
+    evaluate's verdicts."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    kinds = ["LIMIT", "MARKET", "STOP_LOSS_LIMIT", "LIMIT_MAKER", "TAKE_PROFIT"]
+    tables_ = [
+        table_of(
+            [
+                {
+                    "symbol": "XY",
+                    "side": "SELL",
+                    "type": kinds[(i + j) % 5],
+                    "timeInForce": "GTC",
+                    "price": f"{5 + j % 11}.{j % 20:02d}",
+                    "stopPrice": "10",
+                    "quantity": "0.3",
+                }
+                for j in range(60)
+            ]
+        )
+        for i in range(8)
+    ]
+    info = GRID
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda t: check_table(t, info).to_pylist(), tables_))
+    for table, got in zip(tables_, results, strict=True):
+        assert got == [verdict_of(info, row) for row in table.to_pylist()]

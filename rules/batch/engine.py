@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
@@ -213,8 +215,12 @@ class _Snapshots:
             )
 
     def memo(self, index: int, era: Era | None) -> Memo:
-        """What the run remembers of the snapshot ``index`` (``-1``: the one snapshot);
-        the snapshots of one era share class verdicts (:meth:`Memo.sharing`)."""
+        """What the run remembers of the snapshot ``index`` (``-1``: the one snapshot,
+        remembered by the process: :func:`memo_of`); the snapshots of one era share
+        class verdicts (:meth:`Memo.sharing`)."""
+        if index == -1:
+            assert self.info is not None
+            return memo_of(self.info)
         found = self.memos.get(index)
         if found is None:
             first = self.by_era.get(era)
@@ -239,6 +245,31 @@ class _Snapshots:
             found = self.same.setdefault(_rules_key(self.timeline[index]), index)
             self.representative[index] = found
         return found
+
+
+#: The memo of each ``ExchangeInfo`` judged in this process, by ``id()`` (an entry
+#: leaves with its snapshot), so that every table judged against a snapshot (the
+#: partitions of a Dask worker, a notebook's calls) shares its folds and verdicts.
+_MEMOS: dict[int, tuple[weakref.ref[ExchangeInfo], Memo]] = {}
+_MEMOS_LOCK: Final = threading.Lock()
+#: Class verdicts a memo keeps at most (then it starts afresh).
+_MOST_VERDICTS: Final = 200_000
+
+
+def memo_of(info: ExchangeInfo) -> Memo:
+    """The process's memo of ``info`` (see :data:`_MEMOS`)."""
+    key = id(info)
+    found = _MEMOS.get(key)
+    if found is None or found[0]() is not info:
+        with _MEMOS_LOCK:
+            found = _MEMOS.get(key)
+            if found is None or found[0]() is not info:
+                found = _MEMOS[key] = (weakref.ref(info), Memo())
+                weakref.finalize(info, _MEMOS.pop, key, None)
+    memo = found[1]
+    if len(memo.verdicts) > _MOST_VERDICTS:
+        memo.verdicts.clear()
+    return memo
 
 
 def _rules_key(snapshot: Snapshot) -> object:

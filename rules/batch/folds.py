@@ -15,6 +15,7 @@ May import: numpy, attrs, :mod:`rules.checker` (bounds, kinds, eras, plans),
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -39,20 +40,22 @@ class Tests:
     ints: list[tuple[int, ...]] = attrs.Factory(list)
     floats: list[tuple[float, ...]] = attrs.Factory(list)
     arrays: list[list[np.ndarray]] | None = None
+    size: int = 0
 
     def add(self, ints: tuple[int, ...], floats: tuple[float, ...]) -> int:
         """Add a pair's values; its index."""
+        self.floats.append(floats)  # first: a reader takes as many as there are ints
         self.ints.append(ints)
-        self.floats.append(floats)
         self.arrays = None
         return len(self.ints) - 1
 
     def table(self, kinds: list[list[bool]]) -> list[list[np.ndarray]]:
         """Per test, its values as columns (a row per pair); ``kinds``: per test and
         value, whether it is a float."""
-        if self.arrays is None:
-            ints = np.array(self.ints, dtype=np.int64).reshape(len(self.ints), -1)
-            floats = np.array(self.floats, dtype=np.float64).reshape(len(self.floats), -1)
+        size = len(self.ints)
+        if self.arrays is None or self.size != size:  # a pair added since (another thread)
+            ints = np.array(self.ints[:size], dtype=np.int64).reshape(size, -1)
+            floats = np.array(self.floats[:size], dtype=np.float64).reshape(size, -1)
             out: list[list[np.ndarray]] = []
             i = f = 0
             for test in kinds:
@@ -65,7 +68,7 @@ class Tests:
                         columns.append(ints[:, i])
                         i += 1
                 out.append(columns)
-            self.arrays = out
+            self.arrays, self.size = out, size
         return self.arrays
 
 
@@ -93,6 +96,8 @@ class Memo:
     symbol_slots: dict[object, int] = attrs.Factory(dict)
     type_slots: dict[object, int] = attrs.Factory(dict)
     grid: np.ndarray = attrs.Factory(lambda: np.full((2, 0, 0), -3, dtype=np.int64))
+    #: Held while the slots and the grid change (threads may share a memo).
+    lock: threading.Lock = attrs.Factory(threading.Lock)
 
     def sharing(self) -> Memo:
         """A memo for another snapshot of the same era: ids, layouts and verdicts shared."""
@@ -199,25 +204,27 @@ def pairs_of_rows(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per row the layout and index of its (symbol, type) pair (:func:`pair_tests`),
     from the codes of the two columns and their values."""
-    s_slots = np.array([_slot(memo.symbol_slots, v) for v in symbols], dtype=np.int64)
-    t_slots = np.array([_slot(memo.type_slots, v) for v in types], dtype=np.int64)
-    height, width = len(memo.symbol_slots), len(memo.type_slots)
-    if memo.grid.shape[1] < height or memo.grid.shape[2] < width:
-        grown = np.full((2, max(height, 2 * memo.grid.shape[1]), width), -3, dtype=np.int64)
-        grown[:, : memo.grid.shape[1], : memo.grid.shape[2]] = memo.grid
-        memo.grid = grown
-    rows_s, rows_t = s_slots[symbol_codes], t_slots[type_codes]
-    layout = memo.grid[0][rows_s, rows_t]
-    unknown = np.flatnonzero(layout == -3)
-    if len(unknown):
-        names = {slot: name for name, slot in memo.symbol_slots.items()}
-        kinds = {slot: name for name, slot in memo.type_slots.items()}
-        pairs = np.unique(rows_s[unknown] * width + rows_t[unknown])
-        for code in pairs.tolist():
-            s, t = divmod(code, width)
-            memo.grid[:, s, t] = pair_tests(memo, info, info_plan, names[s], kinds[t])
-        layout = memo.grid[0][rows_s, rows_t]
-    return layout, memo.grid[1][rows_s, rows_t]
+    with memo.lock:
+        s_slots = np.array([_slot(memo.symbol_slots, v) for v in symbols], dtype=np.int64)
+        t_slots = np.array([_slot(memo.type_slots, v) for v in types], dtype=np.int64)
+        height, width = len(memo.symbol_slots), len(memo.type_slots)
+        if memo.grid.shape[1] < height or memo.grid.shape[2] < width:
+            grown = np.full((2, max(height, 2 * memo.grid.shape[1]), width), -3, dtype=np.int64)
+            grown[:, : memo.grid.shape[1], : memo.grid.shape[2]] = memo.grid
+            memo.grid = grown
+        grid = memo.grid
+        rows_s, rows_t = s_slots[symbol_codes], t_slots[type_codes]
+        layout = grid[0][rows_s, rows_t]
+        unknown = np.flatnonzero(layout == -3)
+        if len(unknown):
+            names = {slot: name for name, slot in memo.symbol_slots.items()}
+            kinds = {slot: name for name, slot in memo.type_slots.items()}
+            pairs = np.unique(rows_s[unknown] * width + rows_t[unknown])
+            for code in pairs.tolist():
+                s, t = divmod(code, width)
+                grid[:, s, t] = pair_tests(memo, info, info_plan, names[s], kinds[t])
+            layout = grid[0][rows_s, rows_t]
+        return layout, grid[1][rows_s, rows_t]
 
 
 def _slot(slots: dict[object, int], value: object) -> int:
