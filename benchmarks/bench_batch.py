@@ -99,7 +99,9 @@ def bench_single(info: ExchangeInfo, table: pa.Table, cases: list[Any]) -> float
     stats = BatchStats()
     for third in thirds:
         counts = stats if not batch_rounds else None
-        seconds, out = timed(lambda: check_table(table, info, keep=["id"], stats=counts))
+        seconds, out = timed(
+            lambda counts=counts: check_table(table, info, keep=["id"], stats=counts)
+        )
         batch_rounds.append(seconds)
         four_rounds.append(timed(lambda: [check(c.params, c.context) for c in cases])[0])
         seconds, part = timed(
