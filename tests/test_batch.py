@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from rules.batch import VERDICT_SCHEMA, BatchStats, check_batches, check_table
-from rules.batch.screen import CONTEXT_COLUMNS
+from rules.batch.engine import CONTEXT_COLUMNS
 from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
 from rules.edge.cache import SnapshotCache
@@ -53,7 +53,7 @@ def expected(info: ExchangeInfo, row: dict[str, Any]) -> dict[str, Any]:
     params = {k: v for k, v in row.items() if k not in CONTEXT_COLUMNS and v is not None and v == v}
     verdict = evaluate(info, params, Context.from_mapping(context)).to_json()
     for v in verdict["violations"]:
-        v["leg"] = None
+        v.setdefault("leg", None)  # a list's violation names its leg (D45)
     return verdict
 
 
@@ -172,13 +172,18 @@ def limit_rows(n: int) -> list[dict[str, Any]]:
 
 
 class TestCheckTable:
-    def test_screen_fires_and_agrees(self) -> None:
+    def test_classes_fire_and_agree(self) -> None:
         table = table_of(limit_rows(300))
         stats = BatchStats()
-        assert_exact(INFO, table, stats)
+        info = snapshot()  # a new snapshot object: nothing remembered of it yet
+        assert_exact(info, table, stats)
         assert stats.rows == 300
-        assert stats.screened >= 150  # the valid LIMIT rows
-        assert stats.screened + stats.exact == 300
+        # Three classes: LIMIT on the tick, LIMIT off it, MARKET; evaluate once each.
+        assert (stats.screened, stats.exact) == (300, 3)
+        # The process remembers them: a second table of the same classes calls it no more.
+        again = BatchStats()
+        assert_exact(info, table.slice(0, 100), again)
+        assert (again.screened, again.exact) == (100, 0)
 
     def test_keep_columns_come_first_and_are_not_params(self) -> None:
         rows = [{**r, "id": i, "note": ""} for i, r in enumerate(limit_rows(10))]
@@ -238,7 +243,6 @@ class TestCheckTable:
         ("change", "message"),
         [
             ({"avgPrice": "-1"}, r"^row 2: context\.avgPrice: expected a finite, non-negative"),
-            ({"method": "orderList.place"}, r"^column 'method', row 2: 'orderList.place'"),
         ],
     )
     def test_bad_rows_are_named(self, change: dict[str, Any], message: str) -> None:
@@ -246,6 +250,41 @@ class TestCheckTable:
         rows[2].update(change)
         with pytest.raises(ValueError, match=message):
             check_table(table_of(rows), INFO)
+
+    def test_order_lists_carry_their_leg(self) -> None:
+        """The method column takes the order lists (D45): each list violation has its leg,
+        exactly as evaluate gives it; a single order's leg is null."""
+        oco = {
+            "symbol": "XY",
+            "side": "SELL",
+            "quantity": "1",
+            "aboveType": "LIMIT_MAKER",
+            "abovePrice": "3.001",  # off the tick: PRICE_FILTER on leg above
+            "belowType": "STOP_LOSS_LIMIT",
+            "belowStopPrice": "1.5",
+            "belowPrice": "1.49",
+            "belowTimeInForce": "GTC",
+            "method": "orderList.place.oco",
+            "lastPrice": "2",
+        }
+        rows: list[dict[str, Any]] = [
+            oco,
+            {**oco, "abovePrice": "3"},
+            {**LIMIT, "price": "1.5", "quantity": "0.5", "method": "order.place"},
+        ]
+        got = check_table(table_of(rows), INFO).to_pylist()
+        for row, verdict in zip(rows, got, strict=True):
+            params = {k: v for k, v in row.items() if k not in ("method", "lastPrice")}
+            context = {"lastPrice": row["lastPrice"]} if "lastPrice" in row else None
+            want = evaluate(INFO, params, context, method=row["method"])
+            assert verdict["accepted"] == want.accepted
+            assert [(v["code"], v["filterType"], v["leg"]) for v in verdict["violations"]] == [
+                (v.code, v.filter_type, v.leg) for v in want.violations
+            ]
+        assert ("PRICE_FILTER", "above") in {
+            (v["filterType"], v["leg"]) for v in got[0]["violations"]
+        }
+        assert got[1]["accepted"] is True
 
     def test_bad_arguments(self, tmp_path: Path) -> None:
         table = table_of(limit_rows(3))
@@ -358,7 +397,6 @@ class TestClasses:
         got = check_table(table, info)["unchecked"].to_pylist()[:5]
         assert got == [["PERCENT_PRICE", "MAX_NUM_ORDERS"], ["PERCENT_PRICE"], ["MAX_NUM_ORDERS"],
                        [], ["MAX_NUM_ORDERS"]]  # fmt: skip
-        # Three classes (one per null pattern) judged once each, one sure pattern (all
-        # given), and the rows with avgPrice 100 (price 1 is out of the band) judged
-        # one by one.
-        assert (stats.screened, stats.exact) == (12, 3 + 3)
+        # Five classes (one per null pattern, and price 1 in and out of the band of
+        # avgPrice 1 and 100), each judged once by evaluate.
+        assert (stats.screened, stats.exact) == (15, 5)

@@ -1,10 +1,12 @@
 """The columnar check: a table of orders in, a table of verdicts out, in row order.
 
 Owns: reading order tables (pyarrow Tables and RecordBatches; pandas and polars
-DataFrames through Arrow), the vectorised screen that finds the rows surely
-accepted, the exact checker (:func:`rules.checker.evaluate.evaluate`) for every other
-row, the snapshot in force per row (:mod:`rules.edge.cache`), and the Dask entry point
-(:mod:`rules.batch.dask`).
+DataFrames through Arrow), the pattern classes of rows ``evaluate`` judges alike
+(:mod:`rules.batch.patterns`, from the filters' own folds, :mod:`rules.batch.folds`;
+decimals read exactly, :mod:`rules.batch.columns`), the exact checker
+(:func:`rules.checker.evaluate.evaluate`) for one row per class and every odd row,
+the snapshot in force per row (:mod:`rules.edge.cache`), Parquet files by batch
+(:mod:`rules.batch.files`) and the Dask entry point (:mod:`rules.batch.dask`).
 
 May import: :mod:`rules.model`, :mod:`rules.checker`, :mod:`rules.edge.cache`,
 :mod:`rules.errors`, pyarrow and numpy (the ``batch`` extra; only this subpackage

@@ -11,26 +11,36 @@ string), the columns kept first.
 
 How each verdict is made, so that it is exactly :func:`~rules.checker.evaluate.evaluate`'s:
 
-1. The *screen* (:mod:`rules.batch.screen`) marks the rows that are surely accepted:
-   the checker's own fast-path bounds (:func:`rules.checker.fastpath.fold_bounds`,
-   folded from the filter checks themselves), tested on whole columns with numpy
-   and Arrow compute. It only ever says "accepted", for rows of the fast path's
-   simple shape, with a margin wherever it compares floats; rows near a bound,
-   and every other row, are left to step 2.
-2. Rows that pass every bound whose context is given, but lack a market price or a
-   count some rule needs, are grouped by the screen (symbol, type, which context
-   columns are null); ``evaluate`` judges one row per group, and the group takes that
-   verdict when it has no violation (the rule missing its context is unchecked
-   whatever the values, D15/D18).
-3. Every other row is judged by :func:`~rules.checker.evaluate.evaluate` itself, its
-   params and context read from the row (nulls, and NaN in float columns, left out).
+1. :func:`rules.batch.patterns.classify` puts the rows in *classes*, on whole
+   columns: rows of one class have the same enum values, the same parameters
+   and context keys sent, a symbol of the same structure, and the same outcome of
+   every comparison the symbol's filters make of their numbers (each filter's own
+   fold, :data:`rules.checker.bounds.FOLDS`), exactly (integer digits, float64
+   only with a margin). ``evaluate``'s verdict (codes, messages, filterTypes,
+   their order, ``unchecked``) depends on a row only through these, so
+   ``evaluate`` judges the first row of each class and the class takes its
+   verdict; a run remembers the verdict of each class (a Parquet file's batches
+   share them).
+2. A row whose class cannot be told exactly (an odd number, a value near a
+   bound, a parameter not classed, a filter that does not fold, a SOR method) is
+   judged by :func:`~rules.checker.evaluate.evaluate` itself, its params and
+   context read from the row (nulls, and NaN in float columns, left out).
 
-So a change to the checker's rules changes the batch's verdicts with it: the screen
-is folded from the same checks, and the rest is ``evaluate``.
+So a change to the checker's rules changes the batch's verdicts with it: every
+verdict is ``evaluate``'s, and the comparisons are folded from the same checks.
+The ``method`` column: ``order.place`` (null) and ``order.test`` (D41) are classed;
+``sor.order.place``/``sor.order.test`` and any other name are judged row by row by
+``evaluate(..., method=...)`` (the order lists, cancel-replace and amend with
+their own parameter columns, ``leg`` filled for a list, D45; an unknown name is
+``-1020``, D40).
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
+import threading
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
@@ -38,12 +48,12 @@ import attrs
 import numpy as np
 import pyarrow as pa
 
-from rules.batch.screen import CONTEXT_COLUMNS, screen
-from rules.checker.context import Context
+from rules.batch.patterns import Memo, classify, method_ids
+from rules.checker.context import CONTEXT_KEYS, Context
 from rules.checker.eras import Era
 from rules.checker.evaluate import evaluate
 from rules.checker.plans import plan_of
-from rules.checker.violations import ACCEPTED, Verdict
+from rules.checker.violations import Verdict
 from rules.edge.cache import Snapshot, SnapshotCache
 from rules.errors import SnapshotNotFoundError
 from rules.model.models import ExchangeInfo
@@ -67,15 +77,18 @@ VERDICT_SCHEMA: Final = pa.schema(
         ("unchecked", pa.list_(pa.string())),
     ]
 )
-#: Only ``order.place`` is judged for now (order lists: issue 13).
-_METHODS: Final = frozenset({"order.place"})
+#: The context columns: the context keys (camelCase).
+CONTEXT_COLUMNS: Final = CONTEXT_KEYS
+#: The most rows judged at once (a larger table is judged in slices of this size).
+SLICE_ROWS: Final = 1 << 18
 #: How many distinct row contexts are remembered (each is built once).
 _CONTEXT_MEMO: Final = 4096
 
 
 @attrs.define
 class BatchStats:
-    """What a run did: rows judged, rows the screen accepted, rows given to ``evaluate``."""
+    """What a run did: rows judged, rows given their class's verdict (``screened``),
+    and calls of ``evaluate`` (``exact``: one per new class, one per odd row)."""
 
     rows: int = 0
     screened: int = 0
@@ -115,7 +128,22 @@ def check_table(
     """
     table = as_table(orders)
     snapshots = _Snapshots(rules)
-    return _check(table, snapshots, time_column, tuple(keep), context, stats or BatchStats(), 0)
+    counts = stats or BatchStats()
+    if table.num_rows <= SLICE_ROWS:
+        return _check(table, snapshots, time_column, tuple(keep), context, counts, 0)
+    parts = [
+        _check(
+            table.slice(start, SLICE_ROWS),
+            snapshots,
+            time_column,
+            tuple(keep),
+            context,
+            counts,
+            start,
+        )
+        for start in range(0, table.num_rows, SLICE_ROWS)
+    ]
+    return pa.concat_tables(parts)
 
 
 def check_batches(
@@ -168,6 +196,8 @@ class _Snapshots:
     def __init__(self, rules: Rules) -> None:
         self.cache: SnapshotCache | None = None
         self.info: ExchangeInfo | None = None
+        self.memos: dict[int, Memo] = {}
+        self.by_era: dict[Era | None, Memo] = {}
         if isinstance(rules, SnapshotCache):
             self.cache = rules
             self.timeline: list[Snapshot] = rules.in_force()
@@ -184,6 +214,20 @@ class _Snapshots:
                 f"rules: expected an ExchangeInfo or a SnapshotCache, got {type(rules).__name__}"
             )
 
+    def memo(self, index: int, era: Era | None) -> Memo:
+        """What the run remembers of the snapshot ``index`` (``-1``: the one snapshot,
+        remembered by the process: :func:`memo_of`); the snapshots of one era share
+        class verdicts (:meth:`Memo.sharing`)."""
+        if index == -1:
+            assert self.info is not None
+            return memo_of(self.info)
+        found = self.memos.get(index)
+        if found is None:
+            first = self.by_era.get(era)
+            found = self.memos[index] = Memo() if first is None else first.sharing()
+            self.by_era.setdefault(era, found)
+        return found
+
     def load(self, index: int) -> ExchangeInfo:
         info = self.loaded.get(index)
         if info is None:
@@ -192,18 +236,59 @@ class _Snapshots:
         return info
 
     def judged_by(self, index: int) -> int:
-        """The index of the loaded snapshot that judges like snapshot ``index``: the first
-        one with the same symbols and exchange filters in the same rule era (D17)."""
+        """The index of the snapshot that judges like snapshot ``index``: the first one
+        with the same content but ``serverTime`` in the same rule era (D17), so that
+        only it is loaded (read, not loaded: two days with the same rules share one
+        loaded snapshot and its compiled plans)."""
         found = self.representative.get(index)
         if found is None:
-            info = self.load(index)
-            key = (Era.at(info.server_time), info.exchange_filters, info.symbols)
-            try:
-                found = self.same.setdefault(key, index)
-            except TypeError:  # pragma: no cover - every model is hashable (frozen)
-                found = index
+            found = self.same.setdefault(_rules_key(self.timeline[index]), index)
             self.representative[index] = found
         return found
+
+
+#: The memo of each ``ExchangeInfo`` judged in this process, by ``id()`` (an entry
+#: leaves with its snapshot), so that every table judged against a snapshot (the
+#: partitions of a Dask worker, a notebook's calls) shares its folds and verdicts.
+_MEMOS: dict[int, tuple[weakref.ref[ExchangeInfo], Memo]] = {}
+_MEMOS_LOCK: Final = threading.Lock()
+#: Class verdicts a memo keeps at most (then it starts afresh).
+_MOST_VERDICTS: Final = 200_000
+
+
+def memo_of(info: ExchangeInfo) -> Memo:
+    """The process's memo of ``info`` (see :data:`_MEMOS`)."""
+    key = id(info)
+    found = _MEMOS.get(key)
+    if found is None or found[0]() is not info:
+        with _MEMOS_LOCK:
+            found = _MEMOS.get(key)
+            if found is None or found[0]() is not info:
+                found = _MEMOS[key] = (weakref.ref(info), Memo())
+                weakref.finalize(info, _MEMOS.pop, key, None)
+    memo = found[1]
+    if len(memo.verdicts) > _MOST_VERDICTS:
+        memo.verdicts.clear()
+    return memo
+
+
+def _rules_key(snapshot: Snapshot) -> object:
+    """What judging with a snapshot depends on: its rule era (by ``serverTime``, the one
+    use of the time, D17) and a digest of everything else its file holds. Two files
+    that differ only in their ``serverTime`` digits hold the same rules."""
+    try:
+        text = snapshot.read_text()
+    except OSError:
+        return snapshot.path  # not readable: loading it reports why
+    times = _SERVER_TIME.findall(text)
+    if len(times) != 1:
+        return snapshot.path  # not the one top-level serverTime: loaded on its own
+    rest = _SERVER_TIME.sub('"serverTime":0', text)
+    return Era.at(int(times[0])), hashlib.sha256(rest.encode()).digest()
+
+
+#: A ``serverTime`` key and its value, as a snapshot file writes it.
+_SERVER_TIME: Final = re.compile(r'"serverTime"\s*:\s*([0-9]+)')
 
 
 def _millis(column: pa.ChunkedArray, name: str, first_row: int) -> np.ndarray:
@@ -240,14 +325,15 @@ def _check(
         if name not in names:
             raise ValueError(f"no column {name!r} in the orders (columns: {', '.join(names)})")
     kept = table.select(list(keep))
-    if "method" in names:
-        _check_methods(table["method"], first_row)
+    methods = table["method"] if "method" in names else None
     skip = {*keep, "method", *((time_column,) if time_column is not None else ())}
     body = table.select([n for n in names if n not in skip])
     body = _with_defaults(body, defaults)
     n = table.num_rows
     if snapshots.info is not None:
-        verdicts = _judge(body, snapshots.info, stats, first_row, np.arange(n))
+        verdicts = _judge(
+            body, snapshots.info, stats, first_row, np.arange(n), snapshots.memo(-1, None), methods
+        )
     else:
         if time_column is None:
             raise ValueError("a snapshot cache judges each row at its time: name the time_column")
@@ -263,33 +349,34 @@ def _check(
         distinct = np.unique(index)
         judges = np.array([snapshots.judged_by(int(k)) for k in distinct], dtype=np.int64)
         index = judges[np.searchsorted(distinct, index)]
-        parts: list[pa.Table] = []
-        order: list[np.ndarray] = []
-        for k in np.unique(index):
-            rows = np.flatnonzero(index == k)
-            part = body.take(pa.array(rows))
-            parts.append(_judge(part, snapshots.load(int(k)), stats, first_row, rows))
-            order.append(rows)
-        if parts:
+        judges_used = np.unique(index)
+        if not len(judges_used):
+            verdicts = VERDICT_SCHEMA.empty_table()
+        elif len(judges_used) == 1:  # one set of rules for every row: no reordering
+            k = int(judges_used[0])
+            info = snapshots.load(k)
+            memo = snapshots.memo(k, plan_of(info).era)
+            verdicts = _judge(body, info, stats, first_row, np.arange(n), memo, methods)
+        else:
+            parts: list[pa.Table] = []
+            order: list[np.ndarray] = []
+            for k in judges_used.tolist():
+                rows = np.flatnonzero(index == k)
+                taken = pa.array(rows)
+                part = body.take(taken)
+                own = methods.take(taken) if methods is not None else None
+                info = snapshots.load(k)
+                memo = snapshots.memo(k, plan_of(info).era)
+                parts.append(_judge(part, info, stats, first_row, rows, memo, own))
+                order.append(rows)
             joined = pa.concat_tables(parts)
             inverse = np.empty(n, dtype=np.int64)
             inverse[np.concatenate(order)] = np.arange(n)
             verdicts = joined.take(pa.array(inverse))
-        else:
-            verdicts = VERDICT_SCHEMA.empty_table()
     out = kept
     for name in VERDICT_SCHEMA.names:
         out = out.append_column(VERDICT_SCHEMA.field(name), verdicts[name])
     return out
-
-
-def _check_methods(column: pa.ChunkedArray, first_row: int) -> None:
-    for i, method in enumerate(column.to_pylist()):
-        if method is not None and method not in _METHODS:
-            raise ValueError(
-                f"column 'method', row {first_row + i}: {method!r} is not judged "
-                f"(known: {', '.join(sorted(_METHODS))})"
-            )
 
 
 def _with_defaults(body: pa.Table, defaults: Mapping[str, Any] | None) -> pa.Table:
@@ -309,24 +396,27 @@ def _with_defaults(body: pa.Table, defaults: Mapping[str, Any] | None) -> pa.Tab
 
 
 def _judge(
-    body: pa.Table, info: ExchangeInfo, stats: BatchStats, first_row: int, rows: np.ndarray
+    body: pa.Table,
+    info: ExchangeInfo,
+    stats: BatchStats,
+    first_row: int,
+    rows: np.ndarray,
+    memo: Memo,
+    methods: pa.ChunkedArray | None,
 ) -> pa.Table:
     """The verdicts of ``body`` (rows of the input numbered ``rows``) against ``info``.
 
-    Surely accepted rows (the screen) get ``ACCEPTED``; a class of rows that pass every
-    bound whose context is given (the screen's classes) gets the verdict ``evaluate``
-    gives its first row, if that verdict has no violation; every other row, and every
-    row of a class whose first row is rejected, is judged by ``evaluate``. Equal
-    verdicts are built once and expanded by index (``take``).
+    Each class of rows (:func:`rules.batch.patterns.classify`) takes the verdict
+    ``evaluate`` gives its first row (remembered for the run in ``memo``); every odd
+    row is judged by ``evaluate`` alone. Equal verdicts are built once and expanded
+    by index (``take``).
     """
     n = body.num_rows
-    plan_of(info)  # the plans the screen and the fast path share
-    if n:
-        sure, classes = screen(body, info)
-    else:
-        sure, classes = np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64)
-    verdicts: list[Verdict] = [ACCEPTED]
-    distinct: dict[tuple[object, ...], int] = {_shown(ACCEPTED): 0}
+    info_plan = plan_of(info)
+    ids = method_ids(methods, memo) if methods is not None else None
+    classes = classify(body, info, info_plan, memo, ids)
+    verdicts: list[Verdict] = []
+    distinct: dict[tuple[object, ...], int] = {}
 
     def number(verdict: Verdict) -> int:
         key = _shown(verdict)
@@ -336,30 +426,26 @@ def _judge(
             verdicts.append(verdict)
         return found
 
-    position = np.zeros(n, dtype=np.int64)  # 0: ACCEPTED
-    judged = sure.copy()
-    maybe = np.flatnonzero(classes >= 0)
-    representatives = 0
-    if len(maybe):
-        class_ids, first = np.unique(classes[maybe], return_index=True)
-        chosen = maybe[first]
-        representatives = len(chosen)
-        found = _exact(body, info, chosen, first_row, rows)
-        own_class = np.searchsorted(class_ids, classes[maybe])
-        numbers = np.array(
-            [number(v) if v.accepted and not v.violations else -1 for v in found],
-            dtype=np.int64,
-        )
-        given = numbers[own_class]
-        covered = maybe[given >= 0]
-        position[covered] = given[given >= 0]
-        judged[covered] = True
-    rest = np.flatnonzero(~judged)
+    known = memo.verdicts
+    missing = [i for i, key in enumerate(classes.keys) if key not in known]
+    if missing:
+        picked = classes.first[missing]
+        for i, verdict in zip(
+            missing, _exact(body, info, picked, first_row, rows, methods), strict=True
+        ):
+            known[classes.keys[i]] = verdict
+    class_numbers = np.array([number(known[key]) for key in classes.keys], dtype=np.int64)
+    position = np.zeros(n, dtype=np.int64)
+    classed = classes.of_row >= 0
+    position[classed] = class_numbers[classes.of_row[classed]]
+    rest = np.flatnonzero(~classed)
     if len(rest):
-        position[rest] = [number(v) for v in _exact(body, info, rest, first_row, rows)]
+        position[rest] = [number(v) for v in _exact(body, info, rest, first_row, rows, methods)]
     stats.rows += n
     stats.screened += n - len(rest)
-    stats.exact += len(rest) + representatives
+    stats.exact += len(rest) + len(missing)
+    if not verdicts:
+        return VERDICT_SCHEMA.empty_table()
     table = pa.table(
         [
             pa.array([v.accepted for v in verdicts], pa.bool_()),
@@ -372,17 +458,21 @@ def _judge(
 
 
 def _exact(
-    body: pa.Table, info: ExchangeInfo, picked_rows: np.ndarray, first_row: int, rows: np.ndarray
+    body: pa.Table,
+    info: ExchangeInfo,
+    picked_rows: np.ndarray,
+    first_row: int,
+    rows: np.ndarray,
+    methods: pa.ChunkedArray | None,
 ) -> list[Verdict]:
     """``evaluate``'s verdict for each row of ``picked_rows``, in order."""
     context_names = [c for c in body.column_names if c in CONTEXT_COLUMNS]
     order_names = [c for c in body.column_names if c not in CONTEXT_COLUMNS]
-    whole = len(picked_rows) == body.num_rows and bool(
-        (picked_rows == np.arange(body.num_rows)).all()
-    )
-    picked = body if whole else body.take(pa.array(picked_rows))
+    index = pa.array(picked_rows)
+    picked = body.take(index)
     order_values = [picked[c].to_pylist() for c in order_names]
     context_values = [picked[c].to_pylist() for c in context_names]
+    method_values = methods.take(index).to_pylist() if methods is not None else None
     contexts: dict[object, Context | None] = {}
     out: list[Verdict] = []
     for i, values in enumerate(zip(*order_values, strict=True)):
@@ -396,7 +486,8 @@ def _exact(
             if any(v is not None and v == v for v in own):
                 where = first_row + int(rows[picked_rows[i]])
                 context = _context(context_names, own, contexts, where)
-        out.append(evaluate(info, params, context))
+        method = None if method_values is None else method_values[i]
+        out.append(evaluate(info, params, context, method=method))
     return out
 
 
@@ -430,7 +521,7 @@ def _shown(verdict: Verdict) -> tuple[object, ...]:
     return (
         verdict.accepted,
         verdict.unchecked,
-        *[(v.code, v.msg, v.filter_type, getattr(v, "leg", None)) for v in verdict.violations],
+        *[(v.code, v.msg, v.filter_type, v.leg) for v in verdict.violations],
     )
 
 
@@ -440,7 +531,7 @@ def _violations(verdict: Verdict) -> list[dict[str, Any]]:
             "code": v.code,
             "msg": v.msg,
             "filterType": v.filter_type,
-            "leg": getattr(v, "leg", None),  # order lists (issue 13) name the leg
+            "leg": v.leg,  # the order of a list it is about (D45)
         }
         for v in verdict.violations
     ]

@@ -1,0 +1,222 @@
+"""Columns as numpy: decimals as digits and places, compared exactly; strings, nulls.
+
+The numbers of :mod:`rules.batch.patterns`: a decimal string is read as its digits
+``n`` (an integer below 10**15, so that float64 holds it and
+``round(float(value) × 10**p)`` is ``n``) and its places ``p`` as written (D39);
+values are compared in float64 where they differ by more than :data:`MARGIN` and
+in integers scaled to the same places otherwise; a grid is an integer remainder;
+products are compared in float64 only, and a product within :data:`MARGIN` of
+its bound is reported (the caller judges that row alone).
+
+May import: pyarrow, numpy, :mod:`rules.checker.order` (the legal range, D29).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import attrs
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = [
+    "MARGIN",
+    "MAX_DIGITS",
+    "Digits",
+    "bools",
+    "codes",
+    "compare",
+    "context_price",
+    "ints",
+    "near",
+    "nulls",
+    "numpy_of",
+    "on_grid",
+    "parse_decimals",
+    "strings",
+]
+
+#: Relative margin of the float comparisons (a million times float64's error: a
+#: float64 of a decimal is within 2**-53 of it, a product of two within 2**-51).
+MARGIN: Final = 1e-9
+#: The most digits of a decimal read here (a longer one: the row is judged alone).
+MAX_DIGITS: Final = 15
+#: 10**k for the places of a value.
+_POWERS: Final = np.array([10.0**k for k in range(41)])
+_INT_POWERS: Final = np.array([10**k for k in range(19)], dtype=np.int64)
+
+
+@attrs.frozen
+class Digits:
+    """A decimal column: sent, digits ``n`` and places ``p`` (value ``n × 10**-p``), float."""
+
+    present: np.ndarray
+    n: np.ndarray
+    p: np.ndarray
+    f: np.ndarray
+
+
+def parse_decimals(column: pa.ChunkedArray, null: np.ndarray, n: int) -> Digits | None:
+    """A decimal column: ``present`` is false where the value is null or not a plain
+    decimal of at most 15 digits (the caller judges those rows alone)."""
+    text = strings(column)
+    if text is None:
+        return None
+    if text.null_count:
+        text = pc.fill_null(text, "")  # the bytes of a null slot are not to be read
+    length, dot, valid = _plain(text, n)
+    valid &= length - (dot >= 0) <= MAX_DIGITS
+    places = np.where(valid & (dot >= 0), length - dot - 1, 0)
+    safe = text if valid.all() else pc.if_else(pa.array(valid), text, "0")
+    floats = numpy_of(pc.cast(safe, pa.float64()))
+    digits = np.rint(floats * _POWERS[places]).astype(np.int64)
+    return Digits(valid & ~null, digits, places, floats)
+
+
+def _plain(text: pa.Array, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per string its length, the position of its dot (-1: none), and whether it is
+    in :data:`~rules.checker.order.DECIMAL_RANGE` (``^([0-9]{1,20})(\\.[0-9]{1,20})?$``,
+    D29), read on the bytes: only digits and at most one dot, 1 to 20 digits each side."""
+    buffers = text.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int32)[text.offset : text.offset + n + 1]
+    offsets = offsets.astype(np.int64)
+    length = np.diff(offsets)
+    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0)
+    chars = data[offsets[0] : offsets[-1]]
+    starts = offsets[:-1] - offsets[0]
+    special = np.flatnonzero((chars < 48) | (chars > 57))  # not a digit
+    row = np.searchsorted(starts, special, side="right") - 1
+    is_dot = chars[special] == 46
+    bad = np.bincount(row[~is_dot], minlength=n)[:n] > 0
+    dots = np.bincount(row[is_dot], minlength=n)[:n]
+    dot = np.full(n, -1, dtype=np.int64)
+    dot[row[is_dot]] = special[is_dot] - starts[row[is_dot]]
+    fraction = length - dot - 1
+    valid = ~bad & (length >= 1) & (dots <= 1)
+    valid &= np.where(
+        dots == 1, (dot >= 1) & (dot <= 20) & (fraction >= 1) & (fraction <= 20), length <= 20
+    )
+    return length, dot, valid
+
+
+def compare(
+    d: Digits, rows: np.ndarray, n: np.ndarray, p: np.ndarray, f: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sign of ``value - (n × 10**-p)`` per row (float ``f``), exactly; and where
+    it cannot be told (integers too large to scale)."""
+    x = d.f[rows]
+    above = x > f * (1 + MARGIN)
+    below = x < f * (1 - MARGIN)
+    sign = above.astype(np.int64) - below.astype(np.int64)
+    unsure = np.zeros(len(rows), dtype=bool)
+    near = np.flatnonzero(~(above | below))
+    if len(near):
+        mine_p, their_p = d.p[rows][near], np.broadcast_to(p, x.shape)[near]
+        top = np.maximum(mine_p, their_p)
+        fits = np.maximum(x[near], np.broadcast_to(f, x.shape)[near]) * np.power(10.0, top) < 1e18
+        scale_a = np.power(10, np.where(fits, top - mine_p, 0))
+        scale_b = np.power(10, np.where(fits, top - their_p, 0))
+        a = d.n[rows][near] * scale_a
+        b = np.broadcast_to(n, x.shape)[near] * scale_b
+        sign[near] = np.sign(a - b)
+        unsure[near] = ~fits
+    return sign, unsure
+
+
+def on_grid(
+    d: Digits, rows: np.ndarray, m: np.ndarray, e: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``value % (m × 10**-e) == 0`` exactly, on the digits: ``value × 10**e`` is
+    ``n × 10**(e - p)``, an integer when ``e >= p`` or when ``10**(p - e)`` divides ``n``,
+    and a multiple of ``m``."""
+    n, p = d.n[rows], d.p[rows]
+    up = e - p
+    on = np.ones(len(rows), dtype=bool)
+    fine = np.flatnonzero(up < 0)  # more decimals than the grid's
+    if len(fine):
+        down = _INT_POWERS[-up[fine]]
+        on[fine] = n[fine] % down == 0
+    if not (m == 1).all():
+        coarse = np.flatnonzero(up >= 0)
+        whole = np.empty(len(rows), dtype=np.int64)
+        whole[coarse] = (n[coarse] % m[coarse]) * (_INT_POWERS[up[coarse]] % m[coarse])
+        if len(fine):
+            whole[fine] = n[fine] // _INT_POWERS[-up[fine]]
+        on &= whole % m == 0
+    return on, np.zeros(len(rows), dtype=bool)
+
+
+def near(x: np.ndarray, bound: np.ndarray | float, low: bool) -> tuple[np.ndarray, np.ndarray]:
+    """``x >= bound`` (``low``) or ``x <= bound``, and where ``x`` is within
+    :data:`MARGIN` of the bound (float64 cannot tell: the row is judged alone)."""
+    holds = x >= bound if low else x <= bound
+    return holds, np.abs(x - bound) <= MARGIN * np.abs(bound)
+
+
+def context_price(
+    column: pa.ChunkedArray, null: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """A context price as float64, and where ``Context.from_mapping`` surely reads it."""
+    kind = column.type
+    text = strings(column)
+    if text is not None:  # the plain strings of at most 20 characters from_mapping reads
+        readable = bools(pc.match_substring_regex(text, r"^[0-9]{1,20}(?:\.[0-9]{1,19})?$"))
+        readable &= ints(pc.binary_length(text), 0) <= 20
+        safe = pc.if_else(pa.array(readable), text, "0")
+        return np.asarray(pc.cast(safe, pa.float64()).to_numpy(zero_copy_only=False)), readable
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        values = np.asarray(
+            pc.fill_null(column.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False)
+        )
+        readable = np.isfinite(values) & (values >= 0) & (values < 1e20)
+        readable &= (values == 0) | (values >= 1e-20)
+        return values, readable
+    return np.zeros(n), np.zeros(n, dtype=bool)
+
+
+def codes(column: pa.ChunkedArray, n: int) -> tuple[np.ndarray | None, list[object]]:
+    """Dictionary codes of a string column (nulls: the last code) and its values;
+    ``None`` if it does not hold strings."""
+    text = strings(column)
+    if text is None:
+        return None, []
+    encoded = pc.dictionary_encode(text)
+    values: list[object] = [*encoded.dictionary.to_pylist(), None]
+    indices = encoded.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, len(values) - 1)
+    return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64), values
+
+
+def strings(column: pa.ChunkedArray | pa.Array) -> pa.Array | None:
+    kind = column.type
+    dictionary = pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type)
+    if dictionary or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+        column = column.cast(pa.string())
+    elif not pa.types.is_string(kind):
+        return None
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+
+
+def nulls(column: pa.ChunkedArray, n: int) -> np.ndarray:
+    if pa.types.is_floating(column.type):
+        return bools(pc.is_null(column, nan_is_null=True))
+    if column.null_count == 0:
+        return np.zeros(n, dtype=bool)
+    return bools(pc.is_null(column))
+
+
+def numpy_of(values: pa.Array) -> np.ndarray:
+    """A null-free array as numpy."""
+    return np.asarray(values.to_numpy(zero_copy_only=False))
+
+
+def bools(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    if values.null_count:
+        values = pc.fill_null(values, False)
+    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def ints(values: pa.Array | pa.ChunkedArray, fill: int) -> np.ndarray:
+    return np.asarray(pc.fill_null(values, fill).to_numpy(zero_copy_only=False), dtype=np.int64)

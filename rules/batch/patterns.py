@@ -1,0 +1,446 @@
+"""Pattern classes: the rows ``evaluate`` surely judges alike, found on whole columns.
+
+:func:`classify` gives each row of a table a *class*: rows of one class have
+
+- the same value of every enum parameter (``symbol``'s rules, ``type``, ``side``,
+  ``timeInForce``) and of the ``method`` (``order.place`` or ``order.test``, D41);
+- the same parameters and context keys sent (null, or NaN in a float column, is not
+  sent; ``newClientOrderId`` and the names order.place reads and never judges
+  (``timestamp``, ...) only as not sent, ``""`` or anything else; a name it does not
+  read only as sent or not: its ``-1104`` names it and counts the names sent, D52);
+- for each decimal parameter: whether it is 0, and whether it has more decimals as
+  written than its asset's precision (D38, D39, ``-1111``);
+- the outcome of every comparison the symbol's filters make of these numbers, as
+  each filter's own *fold* (:data:`rules.checker.bounds.FOLDS`, folded one filter
+  at a time) states them: each value against its bounds and on its grid (``price``
+  and ``stopPrice`` by the price bounds, ``quantity`` and ``icebergQty`` by the
+  quantity bounds), the notional ``price × quantity``, the price against each
+  band times the context's market price (D13, D18), ``quantity`` times the market
+  price and ``quoteOrderQty`` against the MARKET notionals (D10, D11), each count
+  against its maximum (D15), ``quantity`` against ``limit × icebergQty`` (D14);
+  and ``icebergQty >= quantity`` (D07);
+- a symbol of the same *structure*: its status, order types, flags, and its
+  filters in order, each with every field that is not a number as is and every
+  number as zero or not (a 0 disables a rule, D12); a symbol's numbers enter the
+  verdict only through the comparisons above.
+
+``evaluate``'s verdict as the output shows it (``accepted``, each violation's code,
+message, filterType and leg, ``unchecked``) depends on a row only through these:
+messages name parameters, filterTypes and fixed texts, never a value. So the
+caller judges one row per class with ``evaluate`` and gives its verdict to the
+class: the verdicts are ``evaluate``'s own, messages and order included.
+
+A row whose class cannot be told exactly is *odd* (``-1``) and judged alone: a
+number that is not a plain decimal of at most 15 digits (``-1100``, ``-1105``, or
+too long to scale exactly), a comparison of products within :data:`MARGIN` of
+its bound (products are compared in float64; a float64 of a decimal is within
+2**-53 of it, a product within 2**-51), a parameter this module does not class
+(``trailingDelta``, pegs, STP, strategies), a context value
+``Context.from_mapping`` might refuse, ``permissions``, a SOR method, and every
+row of a symbol and type one of whose filters does not fold (an unknown filter,
+D25; an old-era grid off zero, D17). MAX_POSITION, whose fold declines a live
+limit, is compared as ``basePosition + quantity <= maxPosition`` (D16).
+
+Single values are compared exactly: a value is its digits as an integer ``n``
+and its decimals ``p`` (``n × 10**-p``, ``n`` below 10**15, so float64 holds
+``n`` and ``round(float(value) × 10**p)`` is ``n``), compared in float64 where
+they differ by more than :data:`MARGIN` and in integers scaled to the same
+decimals otherwise; a grid is an integer remainder (:mod:`rules.batch.columns`).
+
+May import: pyarrow, numpy, attrs, :mod:`rules.batch.columns`,
+:mod:`rules.batch.folds`, :mod:`rules.checker`, :mod:`rules.model`.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import attrs
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rules.batch.columns import (
+    MARGIN,
+    Digits,
+    bools,
+    codes,
+    compare,
+    context_price,
+    near,
+    nulls,
+    on_grid,
+    parse_decimals,
+    strings,
+)
+from rules.batch.folds import Memo, Tests, pairs_of_rows, symbol_rules
+from rules.checker.context import CONTEXT_KEYS
+from rules.checker.eras import Era
+from rules.checker.order import READ, READ_NOT_JUDGED
+from rules.checker.plans import InfoPlan
+from rules.model.models import ExchangeInfo
+
+__all__ = ["MARGIN", "Classes", "Memo", "classify"]
+
+#: The decimal parameters, and which precision bounds each (D38).
+DECIMALS: Final = {
+    "price": "quote",
+    "stopPrice": "quote",
+    "quoteOrderQty": "quote",
+    "quantity": "base",
+    "icebergQty": "base",
+}
+#: The parameters classed by value.
+ENUMS: Final = ("symbol", "type", "side", "timeInForce")
+#: Parameters only their being sent, ``""`` or not matters to (no rule reads them).
+IGNORED: Final = READ_NOT_JUDGED | {"newClientOrderId"}
+#: Context prices (decimals) and counts.
+PRICES: Final = frozenset({"avgPrice", "referencePrice", "lastPrice", "basePosition", "origQty"})
+COUNTS: Final = frozenset(CONTEXT_KEYS - PRICES - {"permissions"})
+#: Methods classed (the rest judged alone): order.test is judged as order.place (D41).
+CLASSED_METHODS: Final = frozenset(
+    {None, "order.place", "v3/order.place", "order.test", "v3/order.test"}
+)
+_BIG: Final = 2**62
+
+
+@attrs.frozen
+class Classes:
+    """Per row its class (``-1``: odd), each class's first row and key."""
+
+    of_row: np.ndarray
+    first: np.ndarray
+    keys: list[tuple[object, ...]]
+
+
+# --------------------------------------------------------------------------- per table
+
+
+class _Rows:
+    """What :func:`classify` gathers of a table, column by column."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.odd = np.zeros(n, dtype=bool)
+        self.keys: list[np.ndarray] = []
+        self.decimals: dict[str, Digits] = {}
+        self.enums: dict[str, np.ndarray] = {}
+        self.coded: dict[str, tuple[np.ndarray, list[object]]] = {}
+        self.prices: dict[str, np.ndarray] = {}
+        self.counts: dict[str, np.ndarray] = {}
+        self.words: list[np.ndarray] = []
+        #: Small codes (a column sent or not, ...) packed into int64 words.
+        self.packed: list[np.ndarray] = []
+        self.packed_bits = 62
+
+    def pack(self, code: np.ndarray, bits: int = 1) -> None:
+        """Add a code of ``bits`` bits to the row's key."""
+        if self.packed_bits + bits > 62:
+            self.packed.append(np.zeros(self.n, dtype=np.int64))
+            self.keys.append(self.packed[-1])
+            self.packed_bits = 0
+        self.packed[-1] |= code.astype(np.int64) << self.packed_bits
+        self.packed_bits += bits
+
+
+def classify(
+    body: pa.Table,
+    info: ExchangeInfo,
+    info_plan: InfoPlan,
+    memo: Memo,
+    methods: np.ndarray | None = None,
+) -> Classes:
+    """The class of each row of ``body`` (see the module); ``methods``: the row's
+    method id (:meth:`Memo.id_of` of the method value), ``-1`` for one judged alone."""
+    n = body.num_rows
+    rows = _Rows(n)
+    for name in body.column_names:
+        _read_column(rows, name, body[name], memo)
+    if methods is not None:
+        rows.odd |= methods < 0
+        rows.keys.append(methods)
+    # The symbol's structure and precisions; the (symbol, type) pair's tests.
+    nothing: tuple[np.ndarray, list[object]] = (np.zeros(n, dtype=np.int64), [None])
+    symbol_codes, symbols = rows.coded.get("symbol", nothing)
+    type_codes, types = rows.coded.get("type", nothing)
+    per_symbol = np.array(
+        [symbol_rules(memo, info, info_plan, s) for s in symbols], dtype=np.int64
+    ).reshape(-1, 3)
+    structure, base, quote = (per_symbol[:, i][symbol_codes] for i in range(3))
+    rows.keys.append(structure)
+    layout, index = pairs_of_rows(memo, info, info_plan, symbols, types, symbol_codes, type_codes)
+    rows.odd |= layout == -2
+    rows.keys.append(layout)
+    _request_bits(rows, base, quote)
+    side_buy = rows.enums.get("side")
+    buy = side_buy == memo.id_of(("side", "BUY")) if side_buy is not None else np.zeros(n, bool)
+    for group in np.unique(layout[layout >= 0]).tolist():
+        picked = np.flatnonzero(layout == group)
+        tests = memo.tests[group]
+        _test_bits(rows, picked, index[picked], tests, memo.kinds[group], info_plan.era, buy)
+    rows.keys.extend(rows.words)
+    return _classes(rows, tuple(body.column_names))
+
+
+def _read_column(rows: _Rows, name: str, column: pa.ChunkedArray, memo: Memo) -> None:
+    n = rows.n
+    null = nulls(column, n)
+    if name in DECIMALS:
+        parsed = parse_decimals(column, null, n)
+        if parsed is None:
+            rows.odd |= ~null
+            return
+        rows.decimals[name] = parsed
+        rows.odd |= ~null & ~parsed.present
+        rows.pack(parsed.present)
+    elif name in ENUMS:
+        found, values = codes(column, n)
+        if found is None:
+            rows.odd |= ~null
+            return
+        rows.coded[name] = (found, values)
+        ids = np.array([memo.id_of((name, v)) for v in values], dtype=np.int64)
+        rows.enums[name] = ids[found]
+        if name != "symbol":  # the symbol is keyed by its structure
+            rows.keys.append(rows.enums[name])
+    elif name in IGNORED:
+        code = (~null).astype(np.int64)
+        text = strings(column)
+        if text is not None:
+            code[bools(pc.equal(text, ""))] = 2  # "" is -1105 (D29)
+        elif name not in READ_NOT_JUDGED:
+            rows.odd |= ~null  # a newClientOrderId that is not a string: judged alone
+        rows.pack(code, 2)
+    elif name in PRICES:
+        prices, readable = context_price(column, null, n)
+        rows.odd |= ~null & ~readable
+        rows.prices[name] = np.where(readable & ~null, prices, np.nan)
+        rows.pack(~null)
+    elif name in COUNTS:
+        counts = np.full(n, -1, dtype=np.int64)
+        if pa.types.is_integer(column.type):
+            try:
+                filled = pc.fill_null(column.cast(pa.int64()), -1)
+                counts = np.asarray(filled.to_numpy(zero_copy_only=False), dtype=np.int64)
+            except pa.ArrowInvalid:  # a uint64 beyond int64: judged alone
+                rows.odd |= ~null
+            rows.odd |= ~null & (counts < 0)
+        else:
+            rows.odd |= ~null
+        rows.counts[name] = np.where(null, -1, counts)
+        rows.pack(~null)
+    elif name in READ or name == "permissions":  # pegs, STP, strategies, trailingDelta
+        rows.odd |= ~null
+    else:  # a name order.place does not read: its -1104 names it and counts what is sent (D52)
+        rows.pack(~null)
+
+
+def _request_bits(rows: _Rows, base: np.ndarray, quote: np.ndarray) -> None:
+    """Per decimal: 0 or not (D37, D08's ``icebergQty > 0``), too many decimals (D38);
+    ``icebergQty >= quantity`` (D07)."""
+    bits = np.zeros(rows.n, dtype=np.int64)
+    bit = 0
+    for name, which in DECIMALS.items():
+        d = rows.decimals.get(name)
+        if d is None:
+            continue
+        most = base if which == "base" else quote
+        bits |= (d.present & (d.n == 0)).astype(np.int64) << bit
+        bits |= (d.present & (most >= 0) & (d.p > most)).astype(np.int64) << (bit + 1)
+        bit += 2
+    iceberg, quantity = rows.decimals.get("icebergQty"), rows.decimals.get("quantity")
+    if iceberg is not None and quantity is not None:
+        both = np.flatnonzero(iceberg.present & quantity.present)
+        sign, unsure = compare(iceberg, both, quantity.n[both], quantity.p[both], quantity.f[both])
+        bits[both] |= (sign >= 0).astype(np.int64) << bit
+        rows.odd[both[unsure]] = True
+    rows.keys.append(bits)
+
+
+def _test_bits(
+    rows: _Rows,
+    picked: np.ndarray,
+    index: np.ndarray,
+    tests: Tests,
+    kinds: list[list[bool]],
+    era: Era,
+    buy: np.ndarray,
+) -> None:
+    """The outcome of each test of one layout, for the rows ``picked`` of it."""
+    out: list[np.ndarray] = []
+    unsure = np.zeros(len(picked), dtype=bool)
+    nothing = np.zeros(len(picked), dtype=bool)
+    decimals = rows.decimals
+    for test, table in zip(tests.layout, tests.table(kinds), strict=True):
+        values = [column[index] for column in table]
+        what = test[0]
+        if what in ("ge", "le", "grid"):
+            d = decimals.get(test[1])
+            if d is None:
+                out.append(nothing)
+                continue
+            present = d.present[picked]
+            if what == "grid":
+                on, doubt = on_grid(d, picked, values[0], values[1])
+                out.append(present & on)
+            else:
+                sign, doubt = compare(d, picked, *values)
+                out.append(present & ((sign >= 0) if what == "ge" else (sign <= 0)))
+            unsure |= present & doubt
+        elif what in ("pq_ge", "pq_le"):
+            price, quantity = decimals.get("price"), decimals.get("quantity")
+            if price is None or quantity is None:
+                out.append(nothing)
+                continue
+            present = price.present[picked] & quantity.present[picked]
+            product = price.f[picked] * quantity.f[picked]
+            holds, doubt = near(product, values[0], what == "pq_ge")
+            out.append(present & holds)
+            unsure |= present & doubt
+        elif what == "band":
+            reference = _market(rows, test[1], era, picked)
+            price = decimals.get("price")
+            if price is None:
+                out.extend((nothing, nothing))
+                continue
+            present = price.present[picked] & ~np.isnan(reference)
+            side = buy[picked]
+            up = np.where(side, values[0], values[2])
+            down = np.where(side, values[1], values[3])
+            p = price.f[picked]
+            below, doubt_up = near(p, reference * up, False)
+            above, doubt_down = near(p, reference * down, True)
+            out.append(present & ((up == 0) | below))
+            out.append(present & above)
+            unsure |= present & (((up != 0) & doubt_up) | ((down != 0) & doubt_down))
+        elif what == "count":
+            counts = rows.counts.get(test[1])
+            if counts is None:
+                out.append(nothing)
+                continue
+            mine = counts[picked]
+            out.append((mine >= 0) & (mine <= values[0] - 1))
+        elif what == "mn":
+            quote = decimals.get("quoteOrderQty")
+            if quote is not None:
+                present = quote.present[picked]
+                sign, doubt = compare(quote, picked, values[0], values[1], values[2])
+                out.append(present & (sign >= 0))
+                unsure |= present & doubt
+                if test[2]:
+                    sign, doubt = compare(quote, picked, values[3], values[4], values[5])
+                    out.append(present & (sign <= 0))
+                    unsure |= present & doubt
+            quantity = decimals.get("quantity")
+            if quantity is not None:
+                reference = _market(rows, test[1], era, picked)
+                present = quantity.present[picked] & ~np.isnan(reference)
+                notional = quantity.f[picked] * reference
+                holds, doubt = near(notional, values[2], True)
+                out.append(present & holds)
+                unsure |= present & doubt
+                if test[2]:
+                    holds, doubt = near(notional, values[5], False)
+                    out.append(present & holds)
+                    unsure |= present & doubt
+        elif what == "position":
+            quantity = decimals.get("quantity")
+            position = rows.prices.get("basePosition")
+            if quantity is None or position is None:
+                out.append(nothing)
+                continue
+            mine = position[picked]
+            present = quantity.present[picked] & ~np.isnan(mine)
+            holds, doubt = near(mine + quantity.f[picked], values[0], False)
+            out.append(present & holds)
+            unsure |= present & doubt
+        else:  # "parts": CEIL(quantity / icebergQty) <= limit is quantity <= limit × icebergQty
+            iceberg, quantity = decimals.get("icebergQty"), decimals.get("quantity")
+            if iceberg is None or quantity is None:
+                out.append(nothing)
+                continue
+            present = iceberg.present[picked] & quantity.present[picked]
+            limit = values[0]
+            sign, doubt = compare(
+                quantity,
+                picked,
+                limit * iceberg.n[picked],
+                iceberg.p[picked],
+                limit * iceberg.f[picked],
+            )
+            out.append(present & (sign <= 0))
+            unsure |= present & doubt
+    rows.odd[picked[unsure]] = True
+    for start in range(0, len(out), 62):
+        word = np.zeros(len(picked), dtype=np.int64)
+        for bit, holds in enumerate(out[start : start + 62]):
+            word |= holds.astype(np.int64) << bit
+        number = start // 62
+        while len(rows.words) <= number:
+            rows.words.append(np.zeros(rows.n, dtype=np.int64))
+        rows.words[number][picked] = word
+
+
+def _market(rows: _Rows, mins: int | None, era: Era, picked: np.ndarray) -> np.ndarray:
+    """The market price of a rule (:func:`rules.checker.eras.market_price`); NaN: none."""
+    fallback = rows.prices.get("lastPrice" if mins == 0 else "avgPrice")
+    chosen = np.full(len(picked), np.nan) if fallback is None else fallback[picked]
+    reference = rows.prices.get("referencePrice")
+    if era.reference_price and reference is not None:
+        mine = reference[picked]
+        chosen = np.where(np.isnan(mine), chosen, mine)
+    return chosen
+
+
+def _classes(rows: _Rows, columns: tuple[str, ...]) -> Classes:
+    """Rows with equal keys in one class, numbered by first row; each class's key."""
+    kept = np.flatnonzero(~rows.odd)
+    of_row = np.full(rows.n, -1, dtype=np.int64)
+    if not len(kept):
+        return Classes(of_row, np.zeros(0, dtype=np.int64), [])
+    parts = [np.asarray(k[kept], dtype=np.int64) for k in rows.keys]
+    key = np.zeros(len(kept), dtype=np.int64)
+    size = 1
+    for part in parts:
+        low = int(part.min())
+        part = part - low
+        radix = int(part.max()) + 1
+        if radix == 1:
+            continue
+        if size * radix >= _BIG:
+            key, size = _dense(key)
+            if size * radix >= _BIG:
+                part, radix = _dense(part)
+        key = key * radix + part
+        size *= radix
+    dense, _ = _dense(key)
+    running = np.maximum.accumulate(dense)
+    first = np.flatnonzero(np.r_[True, running[1:] > running[:-1]])
+    of_row[kept] = dense
+    heads = kept[first]
+    values = np.stack([np.asarray(k[heads], dtype=np.int64) for k in rows.keys], axis=1)
+    keys = [(columns, *row) for row in values.tolist()]
+    return Classes(of_row, heads, keys)
+
+
+def _dense(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each value's rank by first appearance, and how many distinct values."""
+    distinct = pc.unique(pa.array(values))
+    ranks = pc.index_in(pa.array(values), value_set=distinct).to_numpy(zero_copy_only=False)
+    return np.asarray(ranks, dtype=np.int64), len(distinct)
+
+
+def method_ids(column: pa.ChunkedArray, memo: Memo) -> np.ndarray:
+    """Per row the method's id (``-1``: a method judged alone, :data:`CLASSED_METHODS`)."""
+    text = strings(column)
+    if text is None:  # not strings: each row alone, but the nulls (order.place)
+        null = nulls(column, len(column))
+        return np.where(null, memo.id_of(("method", None)), -1)
+    encoded = pc.dictionary_encode(text)
+    values = [*encoded.dictionary.to_pylist(), None]
+    ids = np.array(
+        [memo.id_of(("method", v)) if v in CLASSED_METHODS else -1 for v in values],
+        dtype=np.int64,
+    )
+    codes = pc.fill_null(encoded.indices, len(values) - 1).to_numpy(zero_copy_only=False)
+    return ids[np.asarray(codes, dtype=np.int64)]

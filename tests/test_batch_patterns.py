@@ -1,0 +1,487 @@
+"""rules.batch's pattern classes: one evaluate() per class gives every row of it its own verdict.
+
+A class puts together rows whose values differ (rules/batch/patterns.py says why
+their verdicts cannot), so these tests judge tables where many rows share a class:
+the realistic workload (every order type, context shape, 40% broken), many
+rules.testing orders on one market in any era, every vector of vectors-next with its
+method, and values right at the bounds and grids that the classes compare exactly.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from rules.batch import BatchStats, check_table
+from rules.batch.engine import CONTEXT_COLUMNS
+from rules.checker.context import Context
+from rules.checker.evaluate import evaluate
+from rules.model.load import load_path
+from rules.model.models import ExchangeInfo
+from rules.testing import BREAKABLE, LAUNCH_MS, markets, orders_from_symbol, server_times
+from tests.test_batch import table_of, tables
+from tests.test_validate import snapshot
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+NEXT = json.loads((SHARED / "vectors-next" / "manifest.json").read_text())
+FILES = {entry["name"]: entry for entry in NEXT["files"]}
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+
+@functools.cache
+def _info(path: str) -> ExchangeInfo:
+    return load_path(SHARED / path)
+
+
+def verdict_of(info: ExchangeInfo, row: dict[str, Any]) -> dict[str, Any]:
+    """evaluate()'s verdict of a row (nulls not sent; the method column as method=)."""
+    sent = {k: v for k, v in row.items() if v is not None and v == v}
+    method = sent.pop("method", None)
+    context = Context.from_mapping({k: v for k, v in sent.items() if k in CONTEXT_COLUMNS})
+    params = {k: v for k, v in sent.items() if k not in CONTEXT_COLUMNS}
+    out = evaluate(info, params, context, method=method).to_json()
+    for v in out["violations"]:
+        v.setdefault("leg", None)  # a list's violation names its leg (D45)
+    return out
+
+
+def assert_exact(info: ExchangeInfo, table: pa.Table, stats: BatchStats) -> None:
+    got = check_table(table, info, stats=stats).to_pylist()
+    assert got == [verdict_of(info, row) for row in table.to_pylist()]
+
+
+# --------------------------------------------------------------------------- the workload
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [3, 14])
+def test_realistic_workload(seed: int) -> None:
+    import workload
+
+    cases = workload.generate(4000, seed=seed)
+    rows = [{**case.params, **(case.context or {})} for case in cases]
+    info = _info(str(workload.SNAPSHOT.relative_to(SHARED)))
+    stats = BatchStats()
+    table = table_of(rows)
+    assert_exact(info, table, stats)
+    # Classes did the work: far fewer evaluate() calls than rows, every kind classed.
+    assert stats.exact < stats.rows / 2
+    assert stats.screened > stats.rows * 0.98
+
+
+# --------------------------------------------------------------------------- vectors-next
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_every_vector_of_vectors_next(name: str) -> None:
+    entry = FILES[name]
+    info = _info(entry["exchange_info"])
+    lines = (SHARED / entry["cases"]).read_text(encoding="utf-8").splitlines()
+    cases = [json.loads(line, parse_float=Decimal) for line in lines if line.strip()]
+    rows = []
+    for case in cases:
+        row = {**case["params"], **(case.get("context") or {})}
+        if "method" in case:
+            row["method"] = case["method"]
+        try:
+            verdict_of(info, row)
+        except ValueError:
+            continue  # a context the batch refuses with the row's number (test_batch.py)
+        rows.append(row)
+    stats = BatchStats()
+    built = tables(rows)
+    assert sum(t.num_rows for t in built) >= len(rows) * 0.95
+    for table in built:
+        assert_exact(info, table, stats)
+
+
+# --------------------------------------------------------------------------- rules.testing
+
+
+@st.composite
+def one_market(draw: st.DrawFn) -> tuple[ExchangeInfo, pa.Table]:
+    """Up to 60 rules.testing orders on one market of any era (D17): valid, or breaking
+    one rule; contexts with keys left out; so that many rows share a class."""
+    market = draw(markets(server_times=server_times(min_value=LAUNCH_MS)))
+    full = market.context.to_mapping()
+    full.pop("permissions", None)  # judged row by row: not what this test is about
+    contexts = [
+        {k: v for k, v in full.items() if k not in dropped}
+        for dropped in draw(
+            st.lists(st.sets(st.sampled_from(sorted(full) or ["-"])), min_size=1, max_size=3)
+        )
+    ]
+    rows = []
+    for _ in range(draw(st.integers(10, 60))):
+        breaking = draw(st.none() | st.sampled_from(sorted(BREAKABLE)))
+        try:
+            order = draw(
+                orders_from_symbol(
+                    market.symbol, info=market.info, context=market.context, breaking=breaking
+                )
+            )
+        except InvalidArgument:
+            order = draw(
+                orders_from_symbol(market.symbol, info=market.info, context=market.context)
+            )
+        rows.append({**order.to_params(), **draw(st.sampled_from(contexts))})
+    return market.info, table_of(rows)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(one_market())
+def test_many_orders_on_one_market(case: tuple[ExchangeInfo, pa.Table]) -> None:
+    info, table = case
+    stats = BatchStats()
+    assert_exact(info, table, stats)
+    event("rows shared a class" if stats.exact < stats.rows else "no class shared")
+
+
+# --------------------------------------------------------------------------- at the bounds
+
+
+def grid() -> ExchangeInfo:
+    """A new snapshot object (a run remembers classes per snapshot object)."""
+    return snapshot(
+        filters=[
+            {
+                "filterType": "PRICE_FILTER",
+                "minPrice": "0.05",
+                "maxPrice": "1000",
+                "tickSize": "0.05",
+            },
+            {"filterType": "LOT_SIZE", "minQty": "0.003", "maxQty": "900", "stepSize": "0.003"},
+            {"filterType": "MARKET_LOT_SIZE", "minQty": "0.01", "maxQty": "50", "stepSize": "0.01"},
+            {"filterType": "ICEBERG_PARTS", "limit": 4},
+            {
+                "filterType": "NOTIONAL",
+                "minNotional": "1.5",
+                "applyMinToMarket": True,
+                "maxNotional": "2000",
+                "applyMaxToMarket": True,
+                "avgPriceMins": 5,
+            },
+            {
+                "filterType": "PERCENT_PRICE_BY_SIDE",
+                "bidMultiplierUp": "1.5",
+                "bidMultiplierDown": "0.5",
+                "askMultiplierUp": "2",
+                "askMultiplierDown": "0.8",
+                "avgPriceMins": 5,
+            },
+            {"filterType": "MAX_POSITION", "maxPosition": "100.5"},
+            {"filterType": "MAX_NUM_ORDERS", "maxNumOrders": 3},
+            {"filterType": "MAX_NUM_ALGO_ORDERS", "maxNumAlgoOrders": 2},
+        ]
+    )
+
+
+GRID = grid()
+_PRICES = [
+    "0",
+    "0.05",
+    "0.04",
+    "0.050",
+    "0.0500000000001",
+    "1000",
+    "1000.05",
+    "12.35",
+    "12.36",
+    "10",
+    "10.00",
+    "5",
+    "20",
+    "15",
+    "15.05",
+    "4.95",
+    "99999999999999.5",
+    "1e3",
+    "",
+]
+_QUANTITIES = [
+    "0",
+    "0.003",
+    "0.0030",
+    "0.002",
+    "0.3",
+    "0.301",
+    "0.15",
+    "0.1",
+    "0.01",
+    "50",
+    "50.01",
+    "899.997",
+    "900",
+    "900.003",
+    "33.333",
+    "100.5",
+    "100.503",
+    "7.5",
+]
+
+
+@st.composite
+def bound_rows(draw: st.DrawFn) -> list[dict[str, Any]]:
+    rows = []
+    for _ in range(draw(st.integers(20, 80))):
+        kind = draw(
+            st.sampled_from(
+                ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "STOP_LOSS"]
+            )
+        )
+        row: dict[str, Any] = {
+            "symbol": "XY",
+            "side": draw(st.sampled_from(["BUY", "SELL", "HOLD"])),
+            "type": kind,
+        }
+        if kind != "MARKET":
+            row["price"] = draw(st.sampled_from(_PRICES))
+        if kind in ("LIMIT", "STOP_LOSS_LIMIT") or draw(st.booleans()):
+            row["timeInForce"] = draw(st.sampled_from(["GTC", "IOC", "FOK"]))
+        if kind.startswith(("STOP", "TAKE")):
+            row["stopPrice"] = draw(st.sampled_from(_PRICES))
+        if kind == "MARKET" and draw(st.booleans()):
+            row["quoteOrderQty"] = draw(st.sampled_from(_PRICES))
+        else:
+            row["quantity"] = draw(st.sampled_from(_QUANTITIES))
+        if kind.startswith("LIMIT") and draw(st.booleans()):
+            row["icebergQty"] = draw(st.sampled_from(_QUANTITIES))
+        row["avgPrice"] = draw(st.sampled_from([None, "10", "10.0", "7.5", "0"]))
+        row["openOrders"] = draw(st.sampled_from([None, 0, 2, 3]))
+        row["openAlgoOrders"] = draw(st.sampled_from([None, 1, 2]))
+        row["basePosition"] = draw(st.sampled_from([None, "0", "100.2", "100.5"]))
+        rows.append(row)
+    return rows
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bound_rows())
+def test_values_at_the_bounds(rows: list[dict[str, Any]]) -> None:
+    stats = BatchStats()
+    assert_exact(GRID, table_of(rows), stats)
+    event("rows shared a class" if stats.exact < stats.rows else "no class shared")
+
+
+def test_a_non_power_of_ten_grid_is_exact() -> None:
+    # 0.05 and 0.003 steps: the remainder on the digits, whatever the decimals written.
+    rows = [
+        {
+            "symbol": "XY",
+            "side": "BUY",
+            "type": "LIMIT",
+            "timeInForce": "GTC",
+            "price": price,
+            "quantity": "0.3",
+        }
+        for price in ["12.35", "12.350", "12.3500000", "12.36", "12.34999", "0.05", "0.1", "0.15"]
+    ]
+    stats = BatchStats()
+    assert_exact(GRID, table_of(rows * 5), stats)
+    got = check_table(table_of(rows), GRID)["accepted"].to_pylist()
+    assert got == [True, True, True, False, False, False, False, False]  # band 5..15 (avg None)
+    assert stats.exact < stats.rows
+
+
+# --------------------------------------------------------------------------- methods
+
+
+def test_method_column() -> None:
+    base = {
+        "symbol": "XY",
+        "side": "BUY",
+        "type": "LIMIT",
+        "timeInForce": "GTC",
+        "price": "12.35",
+        "quantity": "0.3",
+    }
+    rows = [
+        {**base, "method": method}
+        for method in [
+            None,
+            "order.place",
+            "order.test",
+            "v3/order.test",
+            "sor.order.place",
+            "sor.order.test",
+            "bogus",
+        ]
+    ] * 3
+    rows += [{**base, "quoteOrderQty": "1", "method": "sor.order.test"}]
+    stats = BatchStats()
+    assert_exact(GRID, table_of(rows), stats)
+    got = check_table(table_of(rows), GRID)["violations"].to_pylist()
+    assert got[6][0]["code"] == -1020  # D40
+    # D52: SOR does not read quoteOrderQty; D42: a snapshot without sors has no SOR.
+    assert [v["code"] for v in got[-1]] == [-1104, -1013]
+
+
+def test_odd_values_are_judged_alone() -> None:
+    rows = [
+        {
+            "symbol": "XY",
+            "side": "BUY",
+            "type": "LIMIT",
+            "timeInForce": "GTC",
+            "price": price,
+            "quantity": "0.3",
+        }
+        for price in ["1234567890123.45", "1234567890123.450", "12.35"]  # 15 digits, 16: alone
+    ]
+    stats = BatchStats()
+    fresh = grid()
+    assert_exact(fresh, table_of(rows), stats)
+    assert (stats.rows, stats.screened, stats.exact) == (3, 2, 3)
+    assert np.array_equal(
+        check_table(table_of(rows), fresh)["accepted"].to_numpy(zero_copy_only=False),
+        [False, False, True],
+    )
+
+
+# --------------------------------------------------------------------------- reading numbers
+
+_DECIMAL_TEXT = st.from_regex(r"\A[0-9]{1,22}(\.[0-9]{0,22})?\Z") | st.text(
+    alphabet="0123456789.e-+ \u0663", max_size=24
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_DECIMAL_TEXT | st.none(), min_size=1, max_size=30), st.integers(0, 3))
+def test_decimals_read_as_the_checker_reads_them(texts: list[str | None], skip: int) -> None:
+    import re
+
+    from rules.batch.columns import nulls, parse_decimals
+    from rules.checker.order import DECIMAL_RANGE
+
+    column = pa.chunked_array([pa.array(["x"] * skip + texts, pa.string()).slice(skip)])
+    parsed = parse_decimals(column, nulls(column, len(texts)), len(texts))
+    assert parsed is not None
+    for i, text in enumerate(texts):
+        legal = text is not None and re.fullmatch(DECIMAL_RANGE, text) is not None
+        digits = 0 if text is None else sum(c.isdigit() for c in text)
+        assert parsed.present[i] == (legal and digits <= 15)
+        if parsed.present[i]:
+            assert text is not None
+            value = Decimal(text)
+            places = -int(value.as_tuple().exponent)
+            assert (int(parsed.n[i]), int(parsed.p[i])) == (int(value.scaleb(places)), places)
+
+
+# --------------------------------------------------------------------------- streaming
+
+
+def test_a_parquet_file_is_judged_in_flat_memory(tmp_path: Path) -> None:
+    """Arrow's memory after the last batch is what it was after the first: nothing of a
+    batch is kept (pyarrow's pre-buffered reads kept every row group read)."""
+    import pyarrow.parquet as pq
+
+    from rules.batch.files import check_parquet_file
+
+    base = {"symbol": "XY", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC"}
+    rows = [
+        {**base, "price": f"{1 + i % 997}.{i % 20:02d}", "quantity": "0.3"} for i in range(4000)
+    ]
+    table = table_of(rows)
+    source = tmp_path / "orders.parquet"
+    with pq.ParquetWriter(source, table.schema) as writer:
+        for _ in range(25):  # 100,000 rows in 50 row groups
+            writer.write_table(table, row_group_size=2000)
+    seen: list[int] = []
+    check_parquet_file(
+        str(source),
+        str(tmp_path / "verdicts.parquet"),
+        GRID,
+        batch_rows=2000,
+        progress=lambda _: seen.append(pa.total_allocated_bytes()),
+    )
+    assert len(seen) == 50
+    assert max(seen[10:]) <= seen[5] + 256 * 1024
+
+
+def test_eras_do_not_share_verdicts(tmp_path: Path) -> None:
+    """Two snapshots with the same rules in two eras (D17): -1111 is worded by era (D38)."""
+    from rules.edge.cache import SnapshotCache
+
+    cache = SnapshotCache(tmp_path)
+    symbol = {
+        "symbol": "XY",
+        "status": "TRADING",
+        "baseAsset": "X",
+        "quoteAsset": "Y",
+        "quoteAssetPrecision": 2,
+        "orderTypes": ["LIMIT"],
+        "filters": [
+            {
+                "filterType": "PRICE_FILTER",
+                "minPrice": "0.01",
+                "maxPrice": "1000",
+                "tickSize": "0.001",
+            }
+        ],
+    }
+    before, after = 1685577600000, 1717200000000  # 2023-06-01, 2024-06-01
+    for ms in (before, before + 1, after, after + 1):
+        cache.save({"serverTime": ms, "symbols": [symbol]})
+    base = {"symbol": "XY", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC", "quantity": "1"}
+    times = [before, after, before + 1, after + 1] * 3
+    rows = [{**base, "price": "1.005", "ts": t} for t in times]
+    got = check_table(table_of(rows), cache, time_column="ts")["violations"].to_pylist()
+    messages = [v[0]["msg"] for v in got]
+    for ms, msg in zip(times, messages, strict=True):
+        info = cache.load_at(ms)
+        want = evaluate(info, {k: v for k, v in rows[0].items() if k != "ts"}).violations[0].msg
+        assert msg == want
+    assert len(set(messages)) == 2
+
+
+def test_unread_names_are_classed_by_being_sent() -> None:
+    # D52: -1104 names the unread names and counts the names sent; nothing else of them.
+    base = {"symbol": "XY", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC"}
+    rows = [
+        {**base, "price": f"12.{35 + i % 3}", "quantity": "0.3", "ts": ts, "note": note}
+        for i, (ts, note) in enumerate([(1, None), (None, ""), (2, "x"), (None, None)] * 6)
+    ]
+    stats = BatchStats()
+    assert_exact(GRID, table_of(rows), stats)
+    assert stats.exact < stats.rows / 2
+
+
+def test_threads_share_a_snapshot() -> None:
+    """Tables judged at once in threads against one snapshot (one memo) each get
+    evaluate's verdicts."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    kinds = ["LIMIT", "MARKET", "STOP_LOSS_LIMIT", "LIMIT_MAKER", "TAKE_PROFIT"]
+    tables_ = [
+        table_of(
+            [
+                {
+                    "symbol": "XY",
+                    "side": "SELL",
+                    "type": kinds[(i + j) % 5],
+                    "timeInForce": "GTC",
+                    "price": f"{5 + j % 11}.{j % 20:02d}",
+                    "stopPrice": "10",
+                    "quantity": "0.3",
+                }
+                for j in range(60)
+            ]
+        )
+        for i in range(8)
+    ]
+    info = GRID
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda t: check_table(t, info).to_pylist(), tables_))
+    for table, got in zip(tables_, results, strict=True):
+        assert got == [verdict_of(info, row) for row in table.to_pylist()]
