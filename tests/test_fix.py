@@ -540,6 +540,43 @@ class TestNeverTradesNothing:
         assert self._proposed(quantity="0.3").changes == ()
 
 
+class TestPrecisionWithoutStep:
+    """Without LOT_SIZE the base asset's precision is the quantity's grid (D38): a quantity
+    cut to 0 by it meets D37 and the notional like any floored quantity (found by
+    test_accepted_or_reason: it used to be cut to 0 after the moves, and refused)."""
+
+    INFO = _info(
+        _symbol(
+            "ABCXYZ",
+            PRICE,
+            {"filterType": "MIN_NOTIONAL", "minNotional": "0.0001", "applyToMarket": True,
+             "avgPriceMins": 5},
+            baseAssetPrecision=2,
+            quoteAssetPrecision=8,
+        )
+    )  # fmt: skip
+
+    def _order(self, quantity: str) -> dict[str, Any]:
+        return {"symbol": "ABCXYZ", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+                "price": "5", "quantity": quantity}  # fmt: skip
+
+    def test_rounded_down_to_the_precision(self) -> None:
+        proposal = propose(self.INFO, self._order("0.019"))
+        assert proposal.reason is None
+        assert proposal.params()["quantity"] == "0.01"
+        assert evaluate(self.INFO, proposal.params()).accepted
+        assert "2 decimal places" in proposal.changes[0].why
+
+    def test_cut_to_zero_is_raised_only_when_allowed(self) -> None:
+        refused = propose(self.INFO, self._order("0.001"))
+        assert refused.order is None
+        assert refused.reason is not None
+        assert "the least passing quantity is 0.01" in refused.reason
+        raised = propose(self.INFO, self._order("0.001"), allow_increase=True)
+        assert raised.params()["quantity"] == "0.01"
+        assert evaluate(self.INFO, raised.params()).accepted
+
+
 class TestAtMostTwentyPlaces:
     """D29: a number on the wire has at most 20 fraction digits; every proposal is one
     the checker accepts, whatever the tick, the step or the band asks for."""

@@ -431,6 +431,9 @@ class Fixer:
                 "(D37)" if self.kind.priced else "(an order that trades nothing is never proposed)"
             )
             lows.append(at_least(work, _ZERO, None, positive, strict=True, own_range=True))
+        # Without a step the asset's precision is the quantity's grid (D38), so that a
+        # quantity cut to 0 by it meets the bounds below (D37, the notional).
+        grid = grid if grid.step else work
         new = self._floor(quantity, grid, work, lows)
         self._change(
             "quantity", quantity, new, step_filter,
