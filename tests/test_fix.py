@@ -565,7 +565,7 @@ class TestPrecisionWithoutStep:
         assert proposal.reason is None
         assert proposal.params()["quantity"] == "0.01"
         assert evaluate(self.INFO, proposal.params()).accepted
-        assert "2 decimal places" in proposal.changes[0].why
+        assert proposal.changes[0].why.startswith("rounded down to 2 decimals")
 
     def test_cut_to_zero_is_raised_only_when_allowed(self) -> None:
         refused = propose(self.INFO, self._order("0.001"))

@@ -7,7 +7,7 @@ import sys
 from decimal import Decimal
 
 import pytest
-from hypothesis import find
+from hypothesis import find, given
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -173,3 +173,25 @@ def test_example_values_are_exact() -> None:
     assert str(value) == "3.00"
     assert isinstance(find(st.from_type(SymbolInfo), lambda _: True), SymbolInfo)
     assert find(markets(), lambda _: True).symbol.status == "TRADING"
+
+
+class TestOnlyANotionalMinimum:
+    """A symbol whose only rule is a tiny MIN_NOTIONAL (found by the list properties on
+    CI): every value drawn is one Binance reads (D29: at most 20 integer digits, so below
+    10**20; at most 20 places), and a valid order exists and is drawn."""
+
+    INFO = rules.loads(
+        '{"serverTime": 1678665600000, "symbols": [{"symbol": "AAUSDT", "status": "TRADING",'
+        ' "baseAsset": "AA", "quoteAsset": "USDT", "filters": [{"filterType": "MIN_NOTIONAL",'
+        ' "minNotional": "0.00001000"}]}]}'
+    )
+
+    @given(st.data())
+    def test_valid_orders_are_accepted(self, data: st.DataObject) -> None:
+        symbol = self.INFO["AAUSDT"]
+        order = data.draw(
+            orders_from_symbol(symbol, info=self.INFO, order_types=["LIMIT", "LIMIT_MAKER"])
+        )
+        assert order.quantity is not None
+        assert order.quantity < Decimal(10) ** 20
+        assert rules.evaluate(self.INFO, order).accepted

@@ -431,9 +431,11 @@ class Fixer:
                 "(D37)" if self.kind.priced else "(an order that trades nothing is never proposed)"
             )
             lows.append(at_least(work, _ZERO, None, positive, strict=True, own_range=True))
-        # Without a step the asset's precision is the quantity's grid (D38), so that a
-        # quantity cut to 0 by it meets the bounds below (D37, the notional).
-        grid = grid if grid.step else work
+        # Without a step, a positive quantity that the asset's precision (D38) cuts to 0
+        # is floored onto the precision here, so that it meets the bounds below (D37,
+        # the notional); any other is left for the precision trim (-1111, D53).
+        if not grid.step and quantity > 0 and work.round(quantity, "floor") <= 0:
+            grid = work
         new = self._floor(quantity, grid, work, lows)
         self._change(
             "quantity", quantity, new, step_filter,

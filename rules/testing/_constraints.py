@@ -73,9 +73,11 @@ _NOWHERE = _Con("ROOM", Span(Fraction(1), Fraction(0)))
 
 
 _REACH = 10**4
-#: Every value is above 0 and under 10**20 (D29: at most 20 integer digits).
-_POSITIVE = Span(Fraction(0), _FRACTION_LIMIT, lo_open=True)
+#: Every value is above 0 and below 10**20 (D29: at most 20 integer digits; 10**20 has 21).
+_POSITIVE = Span(Fraction(0), _FRACTION_LIMIT, lo_open=True, hi_open=True)
 _NO_GRID = Grid(ZERO)
+#: The finest points a value can be sent on (D29: at most 20 fraction digits).
+_FINEST = Grid(Decimal(1).scaleb(-20))
 
 
 def _empty(span: Span) -> bool:
@@ -94,6 +96,8 @@ def _window(span: Span, fallback: Fraction, grid: Grid | None = None) -> Span:
     """
     if span.lo is not None and span.lo > 0:
         lowest = span.lo
+        if grid is not None and not grid.step:
+            grid = _FINEST  # no step: a point still has at most 20 places (D29)
         if grid is not None and grid.step:
             step, origin = Fraction(grid.step), Fraction(grid.origin)
             k = (span.lo - origin) / step
