@@ -78,7 +78,7 @@ class ListPlan:
             else None
         )
         #: (side, above type, below type) -> the pair stands in its places (D46), as met
-        self.placed: dict[tuple[object, str, str], bool] = {}
+        self.placed: dict[tuple[str, str, str], bool] = {}
         leg_names = frozenset(name for leg in spec.legs for name in leg.names)
         #: the list's own names: sent, each must not be "" (D29)
         self.list_names = spec.reads - leg_names
@@ -157,12 +157,9 @@ def accepted_list(
         unchecked = check_symbol(_HEAD, plan, info_plan.era, context, out) or []
         if out:
             return None  # D19
-    # The legs, each as the order.place order it is (D45), through the fast checks.
-    fast = plan.fast
-    counted = lp.counted
+    # The legs, each as the order.place order it is (D45).
     kinds: list[OrderKind] = []
     orders: list[dict[str, object]] = []
-    legs_unchecked: list[str] = []
     for leg, types in lp.legs:
         names = leg.names
         as_order = {names[name]: value for name, value in params.items() if name in names}
@@ -179,15 +176,11 @@ def accepted_list(
         kind = ORDER_KINDS.get(type_name)
         if kind is None or (types is not None and type_name not in types):
             return None  # D46
-        check = fast.get(type_name)
-        if check is None:
-            return None
-        verdict = check(as_order, context)
-        if verdict is None or not verdict.accepted:
-            return None
-        legs_unchecked.extend(n for n in verdict.unchecked if n not in counted)
         kinds.append(kind)
         orders.append(as_order)
+    # The list's own rules before the legs' checks, so that a list that breaks them
+    # leaves early. Until the legs pass, a value read here may be anything: a doubt
+    # is "not sure" (None), and an answer is given only when every leg passes.
     relation = _relation(spec, lp, kinds, orders, context)
     if relation is None:
         return None
@@ -208,6 +201,19 @@ def accepted_list(
             counters_unchecked.append(filter_type)
         elif open_now + n > limit:
             return None
+    # Each leg through the fast check of a single order of its type (as judge_list's
+    # _accepted_fast): accepted alone is accepted as a leg (D45, D50).
+    fast = plan.fast
+    counted = lp.counted
+    legs_unchecked: list[str] = []
+    for kind, as_order in zip(kinds, orders, strict=True):
+        check = fast.get(kind.name)
+        if check is None:
+            return None
+        verdict = check(as_order, context)
+        if verdict is None or not verdict.accepted:
+            return None
+        legs_unchecked.extend(n for n in verdict.unchecked if n not in counted)
     if not (unchecked or relation or counters_unchecked or legs_unchecked):
         return ACCEPTED
     for extra in (relation, counters_unchecked, legs_unchecked):
@@ -228,12 +234,16 @@ def _relation(
     the relation (the general way reports it), else what is left unchecked."""
     if spec.deprecated:
         side = orders[0].get("side")
+        if side != "BUY" and side != "SELL":
+            return None
         above, below = (0, 1) if side == "SELL" else (1, 0)  # D46: by the side
     else:
         if lp.pair is None:
             return ()
         above, below = lp.pair
         side = orders[above].get("side")
+        if side != "BUY" and side != "SELL":
+            return None
         key = (side, kinds[above].name, kinds[below].name)
         placed = lp.placed.get(key)
         if placed is None:
