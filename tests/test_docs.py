@@ -116,6 +116,7 @@ def test_every_public_module_has_an_api_page() -> None:
         "rules.checker.fastpath",
         "rules.checker.filters",
         "rules.checker.kinds",
+        "rules.checker.list_fast",
         "rules.checker.plans",
         "rules.checker.price_filters",
         "rules.checker.quantity_filters",

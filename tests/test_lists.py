@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from rules import evaluate
+from rules.checker import evaluate as evaluate_module
 from rules.checker.list_rules import PRICE_RELATION
 from rules.checker.lists import LIST_SPECS
 from rules.checker.violations import Verdict
@@ -474,8 +476,72 @@ def test_fast_legs_agree_with_the_general_path(monkeypatch: pytest.MonkeyPatch) 
 
     fast = verdicts()
     monkeypatch.setattr(list_rules, "_accepted_fast", lambda *args: None)
+    monkeypatch.setattr(evaluate_module, "fast_list", lambda *args: None)
     assert verdicts() == fast
     assert sum(v.accepted for v in fast) > 200
+
+
+def _plain(value: object) -> object:
+    return (
+        value
+        if isinstance(value, str)
+        else format(value, "f")
+        if isinstance(value, Decimal)
+        else str(value)
+    )
+
+
+def test_the_accepted_path_of_a_list_agrees_with_judge_list(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """rules.checker.list_fast answers only what judge_list answers: over every order-list
+    case of the vectors, its values as strings, under contexts with and without
+    lastPrice, permissions and open-order counts from empty to full (D19, D47, D50)."""
+    from pathlib import Path
+
+    from rules.checker.context import Context
+    from rules.checker.list_fast import fast_list
+    from rules.model.load import load_path
+
+    shared = Path(__file__).resolve().parents[2] / "shared"
+    manifest = json.loads((shared / "vectors-next" / "manifest.json").read_text())
+    counts = ("openOrders", "openAlgoOrders", "openIcebergOrders", "openOrderLists")
+    contexts: list[dict[str, Any]] = [
+        {},
+        {"permissions": ["SPOT"]},
+        {"permissions": ["MARGIN"]},
+        *(dict.fromkeys(counts, n) for n in (0, 1, 4, 8, 9, 10, 199, 200, 1000)),
+        {"exchangeOpenOrderLists": 1000, "openOrderLists": 0},
+    ]
+    monkeypatch.setattr(evaluate_module, "fast_list", lambda *args: None)
+    answered = with_unchecked = 0
+    for entry in manifest["files"]:
+        info = load_path(shared / entry["exchange_info"])
+        for line in (shared / entry["cases"]).read_text().splitlines():
+            case = json.loads(line, parse_float=Decimal)
+            spec = LIST_SPECS.get(str(case.get("method")).removeprefix("v3/"))
+            if spec is None:
+                continue
+            params = {k: _plain(v) for k, v in case["params"].items() if v is not None}
+            given = {
+                k: v if isinstance(v, int) else _plain(v)
+                for k, v in case.get("context", {}).items()
+                if k != "permissions"
+            }
+            for extra in contexts:
+                for last in (True, False):
+                    mapping = {**given, **extra}
+                    if not last:
+                        mapping.pop("lastPrice", None)
+                    context = Context.from_mapping(mapping)
+                    general = evaluate(info, params, context, method=case["method"])
+                    fast = fast_list(info, params, context, spec)
+                    if fast is not None:
+                        answered += 1
+                        with_unchecked += bool(fast.unchecked)
+                        assert fast == general, (case, mapping)
+    assert answered > 2000
+    assert 500 < with_unchecked < answered  # lastPrice, counters, permissions unknown or known
 
 
 def test_a_float_nan_is_not_sent() -> None:

@@ -32,7 +32,7 @@ value); ``-1013`` (status, then LOT_SIZE); ``-2038`` (the flag, permissions, the
 quantity, MAX_NUM_ORDER_AMENDS).
 
 May import: :mod:`rules.model`, and the checker modules below it (checks,
-context, judge, methods, order, plans, replace, request, violations).
+context, gates, judge, methods, order, plans, replace, request, violations).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ import attrs
 
 from rules.checker.checks import out_of_range
 from rules.checker.context import Context
+from rules.checker.gates import false_flags
 from rules.checker.judge import by_stage
 from rules.checker.methods import JUDGED_METHODS, unread_of
 from rules.checker.order import DECIMAL_RANGE, ParsedOrder, read_decimal, read_int, read_order
@@ -240,7 +241,7 @@ def judge_amend(info: ExchangeInfo, params: Mapping[str, object], context: Conte
     if new_qty is not None and most is not None and places(new_qty) > most:  # D38, D39
         message = era.precision_message
         out.append(too_precise("newQty", new_qty, most, "baseAssetPrecision", message))
-    if plan.symbol.amend_allowed is False:  # D44; absent forbids nothing (D22)
+    if false_flags(plan.symbol, "order.amend.keepPriority"):  # D44; absent forbids nothing (D22)
         out.append(
             rejected(
                 "Order amend is not supported for this symbol.",

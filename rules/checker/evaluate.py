@@ -43,6 +43,7 @@ from rules.checker.context import Context
 from rules.checker.fastpath import FILTERS
 from rules.checker.judge import by_stage, judge_filters, judge_order
 from rules.checker.kinds import ORDER_KINDS
+from rules.checker.list_fast import fast_list
 from rules.checker.list_rules import judge_list
 from rules.checker.lists import LIST_SPECS
 from rules.checker.methods import (
@@ -206,6 +207,10 @@ def _method_verdict(
     own = _REQUEST_JUDGES.get(spec.name)
     if own is not None:
         return own(info, params, context)
+    if spec.order_list:
+        fast = fast_list(info, params, context, LIST_SPECS[spec.name])  # accepted only
+        if fast is not None:
+            return fast
     out: list[Violation] = []
     unread, kept = unread_of(spec, params)  # D52: one -1104, the names then ignored
     if unread is not None:

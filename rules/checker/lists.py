@@ -15,7 +15,7 @@ its legs' ``order.place`` params, and :meth:`LegSpec.rename` writes a leg's
 violation in the request's own names (``'price'`` → ``'abovePrice'``).
 
 May import: :mod:`rules.errors`, :mod:`rules.model`, and the checker modules
-below it (order, violations).
+below it (gates, order, violations).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import Final
 
 import attrs
 
+from rules.checker.gates import METHOD_FLAGS
 from rules.checker.order import READ_NOT_JUDGED
 from rules.checker.violations import Violation
 
@@ -115,7 +116,8 @@ class ListSpec:
         name: the method.
         legs: its legs, in the method's order (D53).
         shared: the request names several legs read (their problems: leg ``null``).
-        flags: the symbol flags the list needs (D48), as model attribute names.
+        flags: the symbol flags the list needs (D48), as model attribute names
+            (from :data:`rules.checker.gates.METHOD_FLAGS`).
         orders: the orders it adds to MAX_NUM_ORDERS (D50).
         opo: an OPO list (D51): no pending quantity, BUY working, SELL pending.
         deprecated: the deprecated OCO (``orderList.place``), legs ``limit`` and ``stop``.
@@ -169,7 +171,7 @@ def _oco() -> ListSpec:
             LegSpec("above", {**shared, **_prefixed("above", _OCO_LEG)}, OCO_TYPES, "above"),
             LegSpec("below", {**shared, **_prefixed("below", _OCO_LEG)}, OCO_TYPES, "below"),
         ),
-        ("oco_allowed",),
+        METHOD_FLAGS["orderList.place.oco"],  # D48
         2,
     )
 
@@ -199,7 +201,7 @@ def _deprecated() -> ListSpec:
     return ListSpec(
         "orderList.place",
         (LegSpec("limit", limit), LegSpec("stop", stop)),
-        ("oco_allowed",),
+        METHOD_FLAGS["orderList.place"],  # D48
         2,
         deprecated=True,
     )
@@ -210,14 +212,13 @@ def _oto(name: str, opo: bool) -> ListSpec:
     pending = _prefixed("pending", _PENDING)
     if opo:
         del pending["pendingQuantity"]  # D51: the pending quantity is not known
-    flags = ("oto_allowed", "opo_allowed") if opo else ("oto_allowed",)
     return ListSpec(
         name,
         (
             LegSpec("working", {**shared, **_prefixed("working", _WORKING)}, WORKING_TYPES),
             LegSpec("pending", {**shared, **pending}),
         ),
-        flags,
+        METHOD_FLAGS[name],  # D48
         2,
         opo=opo,
     )
@@ -227,7 +228,6 @@ def _otoco(name: str, opo: bool) -> ListSpec:
     shared = {"symbol": "symbol", "pendingSide": "side"}
     if not opo:
         shared["pendingQuantity"] = "quantity"
-    flags = ("oto_allowed", "opo_allowed", "oco_allowed") if opo else ("oto_allowed", "oco_allowed")
     return ListSpec(
         name,
         (
@@ -247,7 +247,7 @@ def _otoco(name: str, opo: bool) -> ListSpec:
                 "below",
             ),
         ),
-        flags,
+        METHOD_FLAGS[name],  # D48
         3,
         opo=opo,
     )

@@ -13,6 +13,10 @@ read gets one ``-1104`` for the request, and the request is judged as if it had
 not been sent. A test method reads ``computeCommissionRates`` too (D41); SOR
 reads neither ``quoteOrderQty``, the peg parameters, ``stopPrice`` nor
 ``trailingDelta``, and places only LIMIT and MARKET orders (D42).
+
+Which requests a symbol allows by its flags and ``sors`` (D22, D42-D44, D48):
+:func:`allowed_requests` and :func:`allowances`, from the one table the checks
+read (:mod:`rules.checker.gates`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Final
 
 import attrs
 
+from rules.checker.gates import allowances, allowed_requests, has_sor
 from rules.checker.lists import LIST_SPECS
 from rules.checker.order import READ, READ_NOT_JUDGED, guesses
 from rules.checker.violations import Violation, param_empty, unread_parameters
@@ -32,6 +37,8 @@ __all__ = [
     "JUDGED_METHODS",
     "KNOWN_METHODS",
     "MethodSpec",
+    "allowances",
+    "allowed_requests",
     "method_spec",
     "no_sor",
     "plain_method",
@@ -189,9 +196,8 @@ def commission_problem(params: Mapping[str, object]) -> Violation | None:
 def no_sor(info: ExchangeInfo, symbol: str) -> Violation | None:
     """D42: ``-1013 "This symbol has no SOR."`` for a symbol in no ``sors[].symbols``
     (a snapshot without ``sors`` has none)."""
-    for sor in info.sors or ():
-        if symbol in sor.symbols:
-            return None
+    if has_sor(info, symbol):
+        return None
     return Violation(
         code=-1013,
         msg="This symbol has no SOR.",

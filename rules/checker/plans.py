@@ -37,6 +37,7 @@ class SymbolPlan:
         "iceberg_allowed",
         "info",
         "leg_checks",
+        "lists",
         "order_types",
         "peg_allowed",
         "quote_order_qty_allowed",
@@ -82,6 +83,9 @@ class SymbolPlan:
         # that can be accepted at all: on a TRADING symbol that enables them (D01, D02).
         # fast_answers' checks answer FILTERS too (evaluate's); fast's, the same
         # checks, only a verdict of an accepted order or None ("not sure").
+        # Method -> what an order list needs beyond the request
+        # (rules.checker.list_fast.ListPlan), filled on first use.
+        self.lists: dict[str, object] = {}
         self.fast_answers: dict[str, FastCheck] = {}
         self.fast: dict[str, AcceptedCheck] = {}
         if self.trading:

@@ -28,7 +28,7 @@ ws-cr's table order, before the new order's request errors; the new order's
 empty or unknown ``symbol`` stops everything but the ``-1104`` (D24).
 
 May import: :mod:`rules.model`, and the checker modules below it (context,
-judge, methods, order, plans, violations).
+gates, judge, methods, order, plans, violations).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from rules.checker.context import Context
+from rules.checker.gates import false_flags
 from rules.checker.judge import by_stage, judge_order
 from rules.checker.methods import CANCEL_READ, JUDGED_METHODS, unread_of
 from rules.checker.order import read_int, read_order
@@ -184,7 +185,7 @@ def judge_cancel_replace(
     plan = None if order.symbol_problem is not None else plan_of(info).symbol(info, symbol)  # type: ignore[arg-type]
     if plan is not None:  # D24: no symbol, nothing but the -1104 and the symbol's error
         out.extend(cancel_problems(kept))
-        if plan.symbol.cancel_replace_allowed is False:  # D43; absent forbids nothing (D22)
+        if false_flags(plan.symbol, "order.cancelReplace"):  # D43; absent forbids nothing (D22)
             out.append(
                 rejected(
                     "Order cancel-replace is not supported for this symbol.",

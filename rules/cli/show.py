@@ -6,12 +6,13 @@ import argparse
 import json
 from typing import Any
 
+from rules.checker.gates import Allowance, allowances
 from rules.cli.streams import EXIT_ERROR, EXIT_OK, Streams
 from rules.errors import RulesError, UnknownSymbolError
 from rules.examples import EXAMPLE_EXCHANGE_INFO
 from rules.model.converter import unstructure
 from rules.model.load import load_path
-from rules.model.models import SymbolInfo, UnknownFilter
+from rules.model.models import ExchangeInfo, SymbolInfo, UnknownFilter
 
 
 def register(subparsers: Any) -> None:
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
         return EXIT_ERROR
     # In the order asked for (every symbol, in the snapshot's order, if none was).
     for symbol in [info[name] for name in names] if names else info:
-        streams.stdout.write(summary(symbol))
+        streams.stdout.write(summary(symbol, info))
     return EXIT_OK
 
 
@@ -63,8 +64,9 @@ def _message(error: RulesError, path: str) -> str:
     return str(error).splitlines()[0]
 
 
-def summary(symbol: SymbolInfo) -> str:
-    """A few lines a person can read: status, assets, order types, flags, filters."""
+def summary(symbol: SymbolInfo, info: ExchangeInfo | None = None) -> str:
+    """A few lines a person can read: status, assets, order types, flags, the
+    requests the symbol allows (with ``info``: its ``sors`` say SOR, D42), filters."""
     status = symbol.status or "(no status)"
     lines = [f"{symbol.symbol}  {status}  {symbol.base_asset}/{symbol.quote_asset}"]
     if symbol.order_types is not None:
@@ -83,6 +85,8 @@ def summary(symbol: SymbolInfo) -> str:
     ]
     if flags:
         lines.append(f"  allowed: {', '.join(flags)}")
+    if info is not None:
+        lines.extend(_requests(allowances(info, symbol.symbol)))
     if symbol.permission_sets:
         sets = " AND ".join(
             "(" + " | ".join(s[:4]) + (" | ..." if len(s) > 4 else "") + ")"
@@ -102,6 +106,25 @@ def summary(symbol: SymbolInfo) -> str:
             f"  {f.filter_type}: " + ", ".join(f"{k}={_text(v)}" for k, v in fields.items())
         )
     return "\n".join(lines) + "\n"
+
+
+def _requests(found: tuple[Allowance, ...]) -> list[str]:
+    """The requests allowed, and those not with why (rules.checker.gates: the table the
+    checks read). An absent flag forbids nothing (D22): said next to the request."""
+    allowed = [
+        a.method + (f" ({', '.join(a.absent)} absent)" if a.absent else "")
+        for a in found
+        if a.allowed
+    ]
+    lines = [f"  requests: {', '.join(allowed)}"]
+    refused = [
+        f"{a.method} ({', '.join([f'{n} false' for n in a.false] + ['no SOR'] * a.no_sor)})"
+        for a in found
+        if not a.allowed
+    ]
+    if refused:
+        lines.append(f"  not allowed: {', '.join(refused)}")
+    return lines
 
 
 def _text(value: object) -> str:

@@ -15,11 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
-from hypothesis import HealthCheck, assume, given, note, settings
+from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
 
 from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
+from rules.checker.list_fast import fast_list
+from rules.checker.list_rules import judge_list
 from rules.checker.lists import LIST_SPECS, LegSpec
 from rules.checker.order import Order
 from rules.checker.violations import Verdict
@@ -159,3 +161,39 @@ def test_oco_of_valid_legs_in_relation_is_accepted(case: tuple[Market, dict[str,
     note(f"{params} -> {verdict}")
     assert _triples(verdict) == _flag_violations("orderList.place.oco", market.symbol)
     assert "OCO_PRICE_RELATION" not in verdict.unchecked
+
+
+@given(st.one_of(otos(breaking=False), otos(breaking=True)), st.booleans())
+def test_the_accepted_path_agrees_with_judge_list(
+    case: tuple[Market, dict[str, Any], str | None], counted: bool
+) -> None:
+    """rules.checker.list_fast answers ``None`` or judge_list's verdict, with the market's
+    open-order counts (a list may fill them, D50) or without."""
+    market, params, _ = case
+    spec = LIST_SPECS["orderList.place.oto"]
+    context = market.context if counted else _no_counts(market.context)
+    fast = fast_list(market.info, params, context, spec)
+    general = judge_list(market.info, dict(params), context, spec, [])
+    note(f"{params} -> {general}")
+    event(f"accepted path answered: {fast is not None}")
+    assert fast is None or fast == general
+
+
+@given(ocos(), st.booleans(), st.booleans())
+@settings(suppress_health_check=[HealthCheck.filter_too_much])
+def test_the_accepted_path_agrees_with_judge_list_on_ocos(
+    case: tuple[Market, dict[str, Any]], counted: bool, last: bool
+) -> None:
+    market, params = case
+    spec = LIST_SPECS["orderList.place.oco"]
+    context = market.context
+    if counted:
+        context = attrs.evolve(context, open_orders=0, open_algo_orders=0, open_order_lists=0)
+    if not last:
+        context = attrs.evolve(context, last_price=None)
+    fast = fast_list(market.info, params, context, spec)
+    general = judge_list(market.info, dict(params), context, spec, [])
+    note(f"{params} -> {general}")
+    event(f"accepted path answered: {fast is not None}")
+    assert fast is None or fast == general
+    assert general.accepted == (not _flag_violations(spec.name, market.symbol))
