@@ -127,7 +127,7 @@ class Violation:
         if text.__class__ is not str:
             text = str(text)
             object.__setattr__(self, "_explanation", text)  # the same value, now worded
-        return text  # type: ignore[return-value]
+        return text
 
     def __repr__(self) -> str:
         return (
