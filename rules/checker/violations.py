@@ -67,14 +67,18 @@ class Explanation:
     'x is 1'
     """
 
-    __slots__ = ("_args", "_word")
+    __slots__ = ("_args", "_text", "_word")
 
     def __init__(self, word: Callable[..., str], *args: object) -> None:
         self._word = word
         self._args = args
+        self._text: str | None = None
 
     def __str__(self) -> str:
-        return self._word(*self._args)
+        text = self._text
+        if text is None:
+            text = self._text = self._word(*self._args)  # worded once (hashing asks again)
+        return text
 
     def __repr__(self) -> str:
         return repr(str(self))
