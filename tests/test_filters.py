@@ -8,9 +8,11 @@ built from JSON exactly as Binance sends it.
 from __future__ import annotations
 
 import json
+import pickle
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
 from rules.checker.context import Context
@@ -25,6 +27,7 @@ from rules.checker.evaluate import evaluate
 from rules.checker.filters import FILTER_CHECKS, UNCHECKED, check_price_filter
 from rules.checker.kinds import ORDER_KINDS
 from rules.checker.order import read_order
+from rules.checker.violations import Explanation
 from rules.model.load import loads
 from rules.model.models import FILTER_CLASSES, ExchangeInfo, PriceFilter, UnknownFilter
 
@@ -186,6 +189,26 @@ class TestPriceFilter:
     def test_tick_explanation(self) -> None:
         (violation,) = evaluate(snapshot(PRICE), limit("30.015")).violations
         assert violation.explanation == "price 30.015 is not a multiple of tickSize 0.01"
+
+    def test_lazy_explanation_is_a_plain_value(self) -> None:
+        """A filter's explanation is worded when read (Explanation); the violation
+        compares, hashes, shows, pickles and evolves as if it held the words."""
+        worded = "price 30.015 is not a multiple of tickSize 0.01"
+        (lazy,) = evaluate(snapshot(PRICE), limit("30.015")).violations
+        (other,) = evaluate(snapshot(PRICE), limit("30.015")).violations
+        assert isinstance(lazy._explanation, Explanation)  # not worded yet
+        eager = attrs.evolve(other, explanation=worded)
+        assert lazy == eager
+        assert hash(lazy) == hash(eager)
+        assert repr(other) == repr(eager)
+        assert f"explanation={worded!r}, leg=None)" in repr(eager)
+        assert pickle.loads(pickle.dumps(lazy)) == eager
+        assert attrs.evolve(lazy, leg="above").explanation == worded
+        assert lazy != attrs.evolve(eager, explanation="another")
+        assert str(lazy).endswith(f": {worded}")
+        assert lazy.explanation == worded
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            lazy.explanation = "x"  # type: ignore[misc]
 
     def test_direct_call(self) -> None:
         f = PriceFilter(Decimal("0.01"), Decimal("1000"), Decimal("0.01"))

@@ -27,7 +27,7 @@ from rules.checker.context import Context as OrderContext
 from rules.checker.eras import Era, market_price
 from rules.checker.kinds import OrderKind
 from rules.checker.order import ParsedOrder
-from rules.checker.violations import Violation, explain_bound
+from rules.checker.violations import Explanation, Violation, explain_bound
 from rules.model.numbers import UNBOUNDED, is_multiple
 
 __all__ = ["FILTER_CHECKS", "PRODUCT", "UNCHECKED", "Check", "Outcome", "checks"]
@@ -84,7 +84,7 @@ def out_of_range(
     step: Decimal,
     step_name: str,
     grid_from_minimum: bool,
-) -> tuple[str, Decimal] | None:
+) -> tuple[str | Explanation, Decimal] | None:
     """Why ``value`` breaks ``low <= value <= high`` on the ``step`` grid, or ``None``.
 
     ``grid_from_minimum`` selects the pre-2022/2023 grid ``(value - low) % step`` (D17, D35).

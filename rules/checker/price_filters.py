@@ -25,7 +25,7 @@ from rules.checker.eras import (
 )
 from rules.checker.kinds import OrderKind
 from rules.checker.order import ParsedOrder
-from rules.checker.violations import filter_failure
+from rules.checker.violations import Explanation, filter_failure
 from rules.model.models import (
     PercentPriceBySideFilter,
     PercentPriceFilter,
@@ -100,15 +100,22 @@ def _percent_band(
     if up:
         high = PRODUCT.multiply(reference, up)
         if price > high:
-            why = f"price {price:f} is above {reference:f} × {up_name} {up:f} = {high:f}"
+            why = Explanation(_band_text, price, "above", reference, up_name, up, high)
             return filter_failure(
                 filter_type, field="price", value=price, limit=high, explanation=why
             )
     low = PRODUCT.multiply(reference, down)
     if price < low:
-        why = f"price {price:f} is below {reference:f} × {down_name} {down:f} = {low:f}"
+        why = Explanation(_band_text, price, "below", reference, down_name, down, low)
         return filter_failure(filter_type, field="price", value=price, limit=low, explanation=why)
     return UNCHECKED if order.peg_price_type is not None else None
+
+
+def _band_text(
+    price: Decimal, relation: str, reference: Decimal, name: str, factor: Decimal, bound: Decimal
+) -> str:
+    """``"price 2 is above 1 × multiplierUp 1.5 = 1.5"`` (worded when read)."""
+    return f"price {price:f} is {relation} {reference:f} × {name} {factor:f} = {bound:f}"
 
 
 @checks(PercentPriceFilter)

@@ -12,6 +12,7 @@ every check builds its violation through one of the small constructors below.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Final
 
@@ -19,7 +20,7 @@ import attrs
 
 from rules.model.numbers import bounded_repr
 
-__all__ = ["STAGES", "Verdict", "Violation", "stage_of"]
+__all__ = ["STAGES", "Explanation", "Verdict", "Violation", "stage_of"]
 
 #: ``-1013`` INVALID_MESSAGE: the API's rejections: filter failures, a closed market
 #: (D01), an order type the symbol lacks (D02), the quote-qty flag (D22), an STP mode
@@ -53,7 +54,45 @@ def stage_of(code: int) -> int:
     return 2
 
 
-@attrs.frozen(kw_only=True)
+class Explanation:
+    """A violation's explanation, worded when it is first read.
+
+    Most violations are never explained to anyone (``rules check`` prints the
+    code and message, a bot reads ``first.code``), and wording one costs as
+    much as finding it. A check hands :class:`Violation` this instead of a
+    string: a module-level function and its arguments (picklable), called once
+    by :attr:`Violation.explanation`; the violation then holds the string.
+
+    >>> str(Explanation("{} is {}".format, "x", 1))
+    'x is 1'
+    """
+
+    __slots__ = ("_args", "_text", "_word")
+
+    def __init__(self, word: Callable[..., str], *args: object) -> None:
+        self._word = word
+        self._args = args
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        text = self._text
+        if text is None:
+            text = self._text = self._word(*self._args)  # worded once (hashing asks again)
+        return text
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Explanation, (self._word, *self._args))
+
+
+def _worded(explanation: str | Explanation) -> str:
+    """The text of an explanation (what equality and hashing compare)."""
+    return explanation if explanation.__class__ is str else str(explanation)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class Violation:
     """One rule the order breaks, as Binance would report it, plus details for people.
 
@@ -66,7 +105,9 @@ class Violation:
         value: the offending value as read (a ``Decimal``, ``int`` or ``str``).
         limit: the bound or step it broke, when there is one.
         explanation: one line for people, e.g.
-            ``"price 30000.015 is not a multiple of tickSize 0.01"``.
+            ``"price 30000.015 is not a multiple of tickSize 0.01"``; given as a
+            string or an :class:`Explanation`, worded when first read (equality,
+            hashing and ``repr`` compare and show the words).
         leg: for an order list, the leg the violation is about, named by the
             docs' parameter prefix (``above``/``below``, ``working``/``pending``,
             ``working``/``pendingAbove``/``pendingBelow``, ``limit``/``stop``);
@@ -80,8 +121,24 @@ class Violation:
     field: str | None = None
     value: object = None
     limit: object = None
-    explanation: str = ""
+    _explanation: str | Explanation = attrs.field(default="", alias="explanation", eq=_worded)
     leg: str | None = None
+
+    @property
+    def explanation(self) -> str:
+        """One line for people (worded on first read, then kept)."""
+        text = self._explanation
+        if text.__class__ is not str:
+            text = str(text)
+            object.__setattr__(self, "_explanation", text)  # the same value, now worded
+        return text
+
+    def __repr__(self) -> str:
+        return (
+            f"Violation(code={self.code!r}, msg={self.msg!r}, filter_type={self.filter_type!r}, "
+            f"field={self.field!r}, value={self.value!r}, limit={self.limit!r}, "
+            f"explanation={self.explanation!r}, leg={self.leg!r})"
+        )
 
     @property
     def stage(self) -> int:
@@ -177,7 +234,12 @@ def _show(value: object) -> str:
 
 
 def filter_failure(
-    filter_type: str, *, field: str | None, value: object, limit: object, explanation: str
+    filter_type: str,
+    *,
+    field: str | None,
+    value: object,
+    limit: object,
+    explanation: str | Explanation,
 ) -> Violation:
     """``-1013 "Filter failure: <filterType>"``."""
     return Violation(
@@ -194,7 +256,7 @@ def filter_failure(
 def rejected(
     msg: str,
     *,
-    explanation: str,
+    explanation: str | Explanation,
     field: str | None = None,
     value: object = None,
     limit: object = None,
@@ -326,15 +388,22 @@ def too_precise(
     )
 
 
-def explain_bound(name: str, value: object, relation: str, limit_name: str, limit: object) -> str:
-    """``"price 1.5 is above maxPrice 1"``: the one-line explanations of the filters.
+def explain_bound(
+    name: str, value: object, relation: str, limit_name: str, limit: object
+) -> Explanation:
+    """``"price 1.5 is above maxPrice 1"``: the one-line explanations of the filters,
+    worded when read (:class:`Explanation`).
 
     The value is shown as given; the limit without the snapshot's trailing zeros.
 
-    >>> explain_bound("price", Decimal("30000.015"), "is not a multiple of", "tickSize",
-    ...               Decimal("0.01000000"))
+    >>> str(explain_bound("price", Decimal("30000.015"), "is not a multiple of", "tickSize",
+    ...                   Decimal("0.01000000")))
     'price 30000.015 is not a multiple of tickSize 0.01'
     """
+    return Explanation(_bound_text, name, value, relation, limit_name, limit)
+
+
+def _bound_text(name: str, value: object, relation: str, limit_name: str, limit: object) -> str:
     if isinstance(limit, Decimal):
         limit = limit.normalize()
     return f"{name} {_show(value)} {relation} {limit_name} {_show(limit)}"

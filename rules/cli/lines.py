@@ -252,6 +252,8 @@ def read_line(
     return params, context, error
 
 
+#: The keys of a wrapped line (``--keep`` may allow more).
+_WRAPPER: Final = frozenset({"params", "context", "method"})
 #: The method :func:`read_request` gives for a line that names none (``order.place``,
 #: D40): a sentinel, so that :func:`has_method` tells it from ``null``.
 _NONE: Final = object()
@@ -309,7 +311,7 @@ def read_request(
     params = obj["params"]
     if not isinstance(params, dict):
         return None, default_context, _NONE, "params is not a JSON object"
-    extra = sorted(set(obj) - {"params", "context", "method"} - beside)
+    extra = () if _WRAPPER.issuperset(obj) else sorted(set(obj) - _WRAPPER - beside)
     if extra:
         known = ", ".join(["context", "method", *sorted(beside)])
         return (
