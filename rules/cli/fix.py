@@ -35,8 +35,8 @@ from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any, Final
 
 from rules.checker.context import Context
-from rules.checker.lists import LIST_SPECS
 from rules.checker.evaluate import evaluate
+from rules.checker.lists import LIST_SPECS
 from rules.checker.violations import Verdict
 from rules.cli.lines import (
     INVALID_LINE,
@@ -122,10 +122,8 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     for number, line in enumerate(input_lines(streams.stdin), 1):
         params, context, method, error = read_request(line, defaults, default_context, contexts)
         if error is None and method_of(method) not in FIXED_METHODS:
-            error = (
-                f"method {method!r} is not taken here: only {', '.join(FIXED_METHODS[1:4])} "
-                "and the order lists (D40)"
-            )
+            taken = ", ".join(map(str, FIXED_METHODS[1:4]))
+            error = f"method {method!r} is not taken here: only {taken} and the order lists (D40)"
         if error is not None:
             detail = f"line {number}: {error}"
             streams.stderr.write(f"rules: {detail}\n")

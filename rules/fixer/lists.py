@@ -43,7 +43,7 @@ from rules.checker.methods import JUDGED_METHODS, unread_of
 from rules.checker.order import read_decimal
 from rules.checker.violations import Verdict
 from rules.fixer.proposal import Change, Proposal, show
-from rules.fixer.rounding import format_on_step, round_price
+from rules.fixer.rounding import RoundMode, format_on_step, round_price
 from rules.model.frozen import FrozenJson
 from rules.model.models import ExchangeInfo, PriceFilter
 
@@ -102,7 +102,12 @@ def propose_list(
                 leg="pending" if len(spec.legs) == 2 else None,
             )
         )
-    fixed = _fix_legs(info, kept, spec, fix, allow_increase)
+    # The legs as the single-order fixer moves them (a stop price to the nearest tick);
+    # again with each stop price rounded away from the relation's other side, when
+    # that crossed it (D47).
+    fixed = _fix_legs(info, kept, spec, fix, allow_increase, context, keep=False)
+    if isinstance(fixed, Proposal) and fixed.reason is not None and "(D47)" in fixed.reason:
+        fixed = _fix_legs(info, kept, spec, fix, allow_increase, context, keep=True)
     if isinstance(fixed, Proposal):
         if fixed.reason is None:  # a leg's own rules no number moves: the list's verdict
             return rejected(evaluate(info, kept, context, method=method))
@@ -120,17 +125,21 @@ def _fix_legs(
     spec: ListSpec,
     fix: Fix,
     allow_increase: bool,
+    context: Context,
+    *,
+    keep: bool,
 ) -> tuple[dict[str, object], tuple[Change, ...]] | Proposal:
     """Each leg fixed as an order.place order, a shared quantity once (D45), the price
-    relation kept (D47): the request and its changes, or a :class:`Proposal` with no
-    order (``reason`` ``None``: the rules broken are none the fixer moves)."""
+    relation kept (D47; ``keep``: the stop prices first rounded away from it): the
+    request and its changes, or a :class:`Proposal` with no order (``reason``
+    ``None``: the rules broken are none the fixer moves)."""
     orders = {leg.name: leg_params(spec, leg, params) for leg in spec.legs}
     if spec.opo:  # D51: the working quantity stands in for the fill, never sent
         working = orders["working"].get("quantity")
         for leg in spec.legs[1:]:
             if working is not None:
                 orders[leg.name]["quantity"] = working
-    kept = _keep_relation(info, params, spec, orders)
+    kept = _keep_relation(info, params, spec, orders) if keep else {}
     proposals: dict[str, Proposal] = {}
     shared_moves: dict[str, Change] = {}
     for _ in range(_ROUNDS):
@@ -144,17 +153,20 @@ def _fix_legs(
             break
     else:
         return Proposal(None, reason="no quantity passes every leg that shares it (D45)")
-    broken = _relation_broken(info, spec, proposals, params)
+    broken = _relation_broken(spec, proposals, params, context)
     if broken is not None:
         return Proposal(None, reason=broken)
     return _written_back(spec, params, orders, proposals, {**kept, **shared_moves})
 
 
 def _leg_reason(leg: LegSpec, proposal: Proposal) -> Proposal:
+    """A leg's reason in the request's names (its leading parameter too)."""
     reason = proposal.reason or ""
     if reason.startswith("no passing order: the fixer cannot change"):
         return Proposal(None)
-    return Proposal(None, reason=f"leg {leg.name}: {leg.rename(reason)}")
+    first, _, rest = leg.rename(reason).partition(" ")
+    first = leg.wire.get(first, first)
+    return Proposal(None, reason=f"leg {leg.name}: {first} {rest}".rstrip())
 
 
 def _shared_quantities(
@@ -223,7 +235,8 @@ def _keep_relation(
     if price_filter is None or not price_filter.tick_size:
         return {}
     why: dict[str, str] = {}
-    for leg, mode in zip(pair, ("ceil", "floor"), strict=True):
+    modes: tuple[RoundMode, RoundMode] = ("ceil", "floor")
+    for leg, mode in zip(pair, modes, strict=True):
         order = orders[leg.name]
         name, value = _relation_price(order)
         if name != "stopPrice" or value is None or value <= 0:
@@ -231,32 +244,37 @@ def _keep_relation(
         rounded = round_price(symbol, value, mode, server_time=info.server_time)
         if rounded != value:
             order[name] = format_on_step(rounded, price_filter.tick_size)
+            way, other = ("up", "below") if mode == "ceil" else ("down", "above")
             why[leg.name] = (
-                f"rounded {'up' if mode == 'ceil' else 'down'} to tickSize "
-                f"{show(price_filter.tick_size)}, away from the {'below' if mode == 'ceil' else 'above'}"
-                " leg and lastPrice, to keep the price relation (D47)"
+                f"rounded {way} to tickSize {show(price_filter.tick_size)}, away from the "
+                f"{other} leg and lastPrice, to keep the price relation (D47)"
             )
     return why
 
 
 def _relation_broken(
-    info: ExchangeInfo,
     spec: ListSpec,
     proposals: Mapping[str, Proposal],
     params: Mapping[str, object],
+    context: Context,
 ) -> str | None:
-    """Why the fixed pair breaks above > below (D47), when it does (then no list passes
-    with the legs on their grids: a price pulled into its bounds crossed the other)."""
+    """Why the fixed pair breaks above > lastPrice > below (D47), when it does."""
     pair = _pair(spec, params)
     if pair is None:
         return None
     above, below = (proposals[leg.name].params() for leg in pair)
     (_, high), (_, low) = _relation_price(above), _relation_price(below)
-    if high is None or low is None or high > low:
+    last = context.last_price
+    shown = " > ".join(show(p) for p in (high, last, low) if p is not None)
+    if high is not None and low is not None and high <= low:
+        shown = f"{show(high)} > {show(low)}"
+    elif last is None or not (
+        (high is not None and high <= last) or (low is not None and low >= last)
+    ):
         return None
     return (
-        f"no passing list: on their grids and within their bounds the above leg's price "
-        f"{show(high)} is not above the below leg's {show(low)} (D47)"
+        f"no passing list: with each leg on its grid and within its bounds, "
+        f"above price > lastPrice > below price does not hold: {shown} (D47)"
     )
 
 
