@@ -110,7 +110,7 @@ def propose_list(
         fixed = _fix_legs(info, kept, spec, fix, allow_increase, context, keep=True)
     if isinstance(fixed, Proposal):
         if fixed.reason is None:  # a leg's own rules no number moves: the list's verdict
-            return rejected(evaluate(info, kept, context, method=method))
+            return rejected(verdict)
         return attrs.evolve(fixed, violations=verdict.violations)
     new, changes = fixed
     final = evaluate(info, new, context, method=method)
