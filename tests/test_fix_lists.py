@@ -377,3 +377,41 @@ def test_oto_with_a_leg_off_its_grid(case: tuple[Market, dict[str, Any], None], 
         assert all(c.leg in (leg, None) for c in proposal.changes)
     else:
         assert proposal.reason
+
+
+def test_deprecated_oco_buy_keeps_its_stop_above_the_last_price() -> None:
+    """The deprecated OCO's legs (limit, stop) stand by the side: BUY's stop is above (D46)."""
+    sent = {
+        "symbol": "BTCUSDT",
+        "side": "BUY",
+        "quantity": "0.001505",
+        "price": "63000.005",
+        "stopPrice": "64010.504",
+        "type": "OCO",
+    }
+    proposal = propose(INFO, sent, CONTEXT, method="orderList.place")
+    assert proposal.params() == {
+        "symbol": "BTCUSDT",
+        "side": "BUY",
+        "quantity": "0.00150",
+        "price": "63000.00",
+        "stopPrice": "64010.51",  # the nearest tick, 64010.50, is the last price
+    }
+    assert [(c.field, c.leg, c.removed) for c in proposal.changes] == [
+        ("type", None, True),
+        ("quantity", None, False),
+        ("price", "limit", False),
+        ("stopPrice", "stop", False),
+    ]
+    assert "D47" in proposal.changes[3].why
+
+
+def test_a_leg_reason_names_the_request_parameter() -> None:
+    """A stop price above maxPrice is not moved across the bound: the leg's reason, in the
+    request's names."""
+    sent = {**BRACKET, "aboveType": "TAKE_PROFIT", "aboveStopPrice": "2000000"}
+    del sent["abovePrice"]
+    proposal = propose(INFO, sent, CONTEXT, method=OCO)
+    assert proposal.reason is not None
+    assert proposal.reason.startswith("leg above: aboveStopPrice 2000000 is outside")
+    assert [v.leg for v in proposal.violations] == ["above"]
