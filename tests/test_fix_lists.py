@@ -415,3 +415,31 @@ def test_a_leg_reason_names_the_request_parameter() -> None:
     assert proposal.reason is not None
     assert proposal.reason.startswith("leg above: aboveStopPrice 2000000 is outside")
     assert [v.leg for v in proposal.violations] == ["above"]
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.sampled_from(["", "BUY", "SELL", "GTC", "LIMIT_MAKER", "STOP_LOSS", "STOP_LOSS_LIMIT",
+                     "TAKE_PROFIT_LIMIT", "LIMIT", "MARKET", "67200.005", "61000.00",
+                     "64010.496", "0.001505", "-1", "1e3", "abc"]),
+    st.integers(-5, 10**6),
+    st.lists(st.integers(), max_size=1),
+)  # fmt: skip
+
+
+@given(st.sampled_from(sorted(LIST_SPECS)), st.data())
+@settings(suppress_health_check=[HealthCheck.too_slow])
+def test_any_list_request_gets_an_accepted_list_or_a_reason(
+    method: str, data: st.DataObject
+) -> None:
+    """Whatever the request holds, the answer is a list the checker accepts or a reason."""
+    names = sorted(LIST_SPECS[method].reads - {"timestamp", "signature", "apiKey"})
+    params: dict[str, Any] = {"symbol": "BTCUSDT", **BRACKET} if "quantity" in names else {}
+    params["symbol"] = "BTCUSDT"
+    params.update(data.draw(st.dictionaries(st.sampled_from(names), _VALUES, max_size=6)))
+    proposal = propose(INFO, params, CONTEXT, method=method)
+    note(f"{params} -> {proposal}")
+    if proposal.accepted:
+        assert evaluate(INFO, proposal.params(), CONTEXT, method=method).accepted
+    else:
+        assert proposal.reason

@@ -202,7 +202,8 @@ def _shared_quantities(
 
 
 def _relation_price(order: Mapping[str, object]) -> tuple[str, Decimal | None]:
-    name = "price" if order.get("type") in _LIMIT_PRICED else "stopPrice"
+    kind = order.get("type")
+    name = "price" if isinstance(kind, str) and kind in _LIMIT_PRICED else "stopPrice"
     return name, read_decimal(order.get(name))
 
 
