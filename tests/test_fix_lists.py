@@ -443,3 +443,42 @@ def test_any_list_request_gets_an_accepted_list_or_a_reason(
         assert evaluate(INFO, proposal.params(), CONTEXT, method=method).accepted
     else:
         assert proposal.reason
+
+
+def test_shared_quantity_raised_for_a_leg_minimum_notional_only_when_allowed() -> None:
+    """D45: the stop leg at 89 needs 1.124 for minNotional 100; the limit leg takes it too."""
+    symbol: dict[str, Any] = {
+        "symbol": "XY",
+        "status": "TRADING",
+        "baseAsset": "X",
+        "quoteAsset": "Y",
+        "orderTypes": ["LIMIT", "LIMIT_MAKER", "STOP_LOSS_LIMIT"],
+        "filters": [
+            {"filterType": "PRICE_FILTER", "minPrice": "0.01", "maxPrice": "100000",
+             "tickSize": "0.01"},
+            {"filterType": "LOT_SIZE", "minQty": "0.001", "maxQty": "1000", "stepSize": "0.001"},
+            {"filterType": "NOTIONAL", "minNotional": "100", "applyMinToMarket": True,
+             "maxNotional": "100000", "applyMaxToMarket": False, "avgPriceMins": 5},
+        ],
+    }  # fmt: skip
+    info = loads(json.dumps({"symbols": [symbol]}))
+    oco = {
+        "symbol": "XY",
+        "side": "SELL",
+        "quantity": "1.000",
+        "aboveType": "LIMIT_MAKER",
+        "abovePrice": "110",
+        "belowType": "STOP_LOSS_LIMIT",
+        "belowStopPrice": "90",
+        "belowPrice": "89",
+        "belowTimeInForce": "GTC",
+    }
+    context = {"lastPrice": "100", "avgPrice": "100"}
+    refused = propose(info, oco, context, method=OCO)
+    assert refused.reason is not None
+    assert refused.reason.startswith("leg below: quantity 1 is below minNotional 100 at price 89")
+    proposal = propose(info, oco, context, method=OCO, allow_increase=True)
+    assert proposal.params()["quantity"] == "1.124"
+    (change,) = proposal.changes
+    assert (change.field, change.leg, change.filter_type) == ("quantity", None, "NOTIONAL")
+    assert evaluate(info, proposal.params(), context, method=OCO).accepted

@@ -142,14 +142,14 @@ def _fix_legs(
     kept = _keep_relation(info, params, spec, orders) if keep else {}
     proposals: dict[str, Proposal] = {}
     shared_moves: dict[str, Change] = {}
-    for _ in range(_ROUNDS):
+    for round_ in range(_ROUNDS):
         for leg in spec.legs:
             opo_pending = spec.opo and leg.name != "working"
             proposal = fix(orders[leg.name], allow_increase or opo_pending)
             if not proposal.accepted:
                 return _leg_reason(leg, proposal)
             proposals[leg.name] = proposal
-        if not _shared_quantities(spec, orders, proposals, shared_moves):
+        if not _shared_quantities(spec, orders, proposals, shared_moves, most=round_ > 0):
             break
     else:
         return Proposal(None, reason="no quantity passes every leg that shares it (D45)")
@@ -174,10 +174,13 @@ def _shared_quantities(
     orders: dict[str, dict[str, object]],
     proposals: Mapping[str, Proposal],
     moves: dict[str, Change],
+    *,
+    most: bool,
 ) -> bool:
-    """D45: the legs that share a quantity given the least any proposed; ``True`` when
-    they did not all agree (they are to be fixed again). ``moves`` gets, by request
-    name, the first change that gave the least."""
+    """D45: the legs that share a quantity given the least any proposed (``most``: the
+    most, when a leg raised the least again: its minimum notional, ``allow_increase``);
+    ``True`` when they did not all agree (they are to be fixed again). ``moves`` gets,
+    by request name, the first change that gave the value."""
     again = False
     for name in ("quantity", "pendingQuantity"):
         if name not in spec.shared:
@@ -187,7 +190,7 @@ def _shared_quantities(
         values.discard(None)
         if len(values) <= 1:
             continue
-        least = min(v for v in values if v is not None)
+        least = (max if most else min)(v for v in values if v is not None)
         source = next(
             leg for leg in legs if read_decimal(proposals[leg].params().get("quantity")) == least
         )
