@@ -8,8 +8,9 @@ what moved is written back under the request's own names (``price`` of leg
 its leg. On top of the legs:
 
 - D45: a quantity the legs share (``quantity`` of an OCO, ``pendingQuantity``
-  of an OTOCO) is fixed once: the least the legs propose, proposed to each leg
-  again until they all keep it; its change has leg ``None``;
+  of an OTOCO) is fixed once: the least the legs propose (then the most, when a
+  leg raises it again), proposed to each leg again until they all keep it; its
+  change has leg ``None``;
 - D47: the OCO price relation (above > ``lastPrice`` > below, and above > below)
   is kept: a stop price the fixer would round across it (to the nearest tick)
   is rounded the other way, up for the above leg, down for the below leg;
