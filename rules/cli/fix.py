@@ -8,7 +8,9 @@ or ``{"params", "context"}`` a line, ``--context`` defaults under a line's own
 context); a wrapped line may name its method (D40): ``order.place``,
 ``order.cancelReplace`` (its new order is fixed as the order.place it is, D43) or
 ``order.amend.keepPriority`` (``newQty`` onto the LOT_SIZE grid below the
-context's ``origQty``, D44); its violations then carry ``"leg": null``. Each
+context's ``origQty``, D44) or an order list (``orderList.place.oco`` and the
+other five: each leg onto its grid, the price relation kept, D45-D51); its
+violations and changes then carry ``"leg"`` (``null`` but for a list's leg). Each
 output line is, in input order::
 
     {"accepted": bool,     # the order as sent was already accepted
@@ -34,6 +36,7 @@ from typing import IO, TYPE_CHECKING, Any, Final
 
 from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
+from rules.checker.lists import LIST_SPECS
 from rules.checker.violations import Verdict
 from rules.cli.lines import (
     INVALID_LINE,
@@ -54,7 +57,8 @@ if TYPE_CHECKING:
     from rules.fixer.propose import Change, Proposal
 
 #: The methods a ``rules fix`` line may name (D40): ``order.place`` (also none or
-#: ``null``), a cancel-replace (D43) and an amendment (D44); a ``v3/`` prefix is read.
+#: ``null``), a cancel-replace (D43), an amendment (D44) and the six order lists
+#: (D45-D51); a ``v3/`` prefix is read.
 FIXED_METHODS: Final = (
     None,
     "order.place",
@@ -63,6 +67,8 @@ FIXED_METHODS: Final = (
     "v3/order.place",
     "v3/order.cancelReplace",
     "v3/order.amend.keepPriority",
+    *LIST_SPECS,
+    *(f"v3/{name}" for name in LIST_SPECS),
 )
 
 
@@ -71,8 +77,8 @@ def register(subparsers: Any) -> None:
         "fix",
         help="propose the nearest accepted order for each order (JSON Lines on stdin)",
         description=(
-            "Read order.place params (or order.cancelReplace / order.amend.keepPriority "
-            "requests), one JSON object a line, from stdin and write, one "
+            "Read order.place params (or order.cancelReplace / order.amend.keepPriority / "
+            "order-list requests), one JSON object a line, from stdin and write, one "
             "a line to stdout, the nearest order the rules accept (or why none does). "
             "Exit 0 if every line got a passing order, 1 if any did not, 2 on a usage "
             "or load error."
@@ -116,9 +122,8 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     for number, line in enumerate(input_lines(streams.stdin), 1):
         params, context, method, error = read_request(line, defaults, default_context, contexts)
         if error is None and method_of(method) not in FIXED_METHODS:
-            error = (
-                f"method {method!r} is not taken here: only {', '.join(FIXED_METHODS[1:4])} (D40)"
-            )
+            taken = ", ".join(map(str, FIXED_METHODS[1:4]))
+            error = f"method {method!r} is not taken here: only {taken} and the order lists (D40)"
         if error is not None:
             detail = f"line {number}: {error}"
             streams.stderr.write(f"rules: {detail}\n")
@@ -141,6 +146,8 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
             if has_method(method):  # D40: a line naming its method: every violation has a leg
                 for violation in out["violations"]:
                     violation.setdefault("leg", None)
+                for change, json_change in zip(proposal.changes, out["changes"], strict=True):
+                    json_change["leg"] = change.leg  # D45: the leg of a list's change
             if error is not None:
                 out["error"] = proposal.reason
             streams.stdout.write(json.dumps(out, default=_plain) + "\n")
@@ -219,6 +226,8 @@ def _write_text(
     if not verdict.accepted:
         for v in verdict.violations:
             where = f" [{v.filter_type}]" if v.filter_type else ""
+            if v.leg is not None:
+                where += f" (leg {v.leg})"  # the order of a list it is about (D45)
             out.write(f"  {v.code} {v.msg}{where}\n")
     for change in proposal.changes:
         out.write(f"  {change}\n")

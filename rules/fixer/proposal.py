@@ -36,6 +36,10 @@ class Change:
         filter_type: the filter that made it move, when one did
             (``"PRICE_FILTER"``, ``"NOTIONAL"``, ...).
         why: one line for people.
+        leg: for an order list (D45), the leg the parameter belongs to
+            (``"above"``, ``"working"``, ...; ``field`` is then the request's
+            name, ``"abovePrice"``); ``None`` for a parameter the legs share
+            (``quantity``), the list's own, or a single order.
     """
 
     field: str
@@ -43,6 +47,7 @@ class Change:
     new: Decimal | None
     filter_type: str | None
     why: str
+    leg: str | None = None
 
     @property
     def removed(self) -> bool:
@@ -51,11 +56,10 @@ class Change:
 
     def __str__(self) -> str:
         # Both as plain strings with their own places: "new" as it goes on the wire.
+        field = self.field if self.leg is None else f"{self.field} (leg {self.leg})"
         if self.new is None:
-            return f"{self.field} {wire_value(self.old)} removed: {self.why}"
-        return (
-            f"{self.field} {to_plain_string(self.old)} -> {to_plain_string(self.new)}: {self.why}"
-        )
+            return f"{field} {wire_value(self.old)} removed: {self.why}"
+        return f"{field} {to_plain_string(self.old)} -> {to_plain_string(self.new)}: {self.why}"
 
 
 def wire_value(value: object) -> object:

@@ -46,12 +46,14 @@ import attrs
 from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
 from rules.checker.kinds import ORDER_KINDS
+from rules.checker.lists import LIST_SPECS
 from rules.checker.methods import CANCEL_READ, plain_method
 from rules.checker.order import READ, Order, ParsedOrder, read_any
 from rules.checker.replace import cancel_problems
 from rules.checker.request import places
 from rules.checker.violations import Verdict, Violation
 from rules.fixer.amend import propose_amend
+from rules.fixer.lists import propose_list
 from rules.fixer.moves import Fixer, NoOrder
 from rules.fixer.proposal import Change, Proposal
 from rules.fixer.rounding import format_on_step, round_to_step
@@ -91,7 +93,11 @@ def propose(
             ``order.place`` it is, the cancel side kept as sent; a cancel side
             that breaks a rule is a reason); ``"order.amend.keepPriority"`` (D44:
             :func:`rules.fixer.amend.propose_amend`, ``newQty`` onto the LOT_SIZE
-            grid below the context's ``origQty``). Another method is a reason.
+            grid below the context's ``origQty``); an order list
+            (``"orderList.place.oco"`` and the other five, D45-D51:
+            :func:`rules.fixer.lists.propose_list`, each leg fixed as the
+            ``order.place`` order it is, the price relation kept).
+            Another method (a SOR, a test request) is a reason.
 
     Returns:
         A :class:`Proposal`: ``order`` and ``changes``, or ``reason`` and the
@@ -195,11 +201,25 @@ def _propose_request(
         return _rejected(evaluate(info, params, ctx, method=method))  # -1020 (D40), -1102
     if name == "order.amend.keepPriority":
         return propose_amend(info, params, ctx, _rejected)
+    spec = LIST_SPECS.get(name)
+    if spec is not None:
+        return propose_list(
+            info,
+            params,
+            ctx,
+            spec,
+            method,
+            lambda leg, increase: propose(
+                info, leg, ctx, allow_increase=increase, allow_worse_price=allow_worse_price
+            ),
+            allow_increase,
+            _rejected,
+        )
     if name != "order.cancelReplace":
         return Proposal(
             None,
-            reason="the fixer takes order.place, order.cancelReplace and "
-            f"order.amend.keepPriority requests, not {method}",
+            reason="the fixer takes order.place, order.cancelReplace, "
+            f"order.amend.keepPriority and order-list requests, not {method}",
         )
     verdict = evaluate(info, params, ctx, method=method)
     if verdict.accepted:
