@@ -93,7 +93,7 @@ def _request(params: Mapping[str, object], out: list[Violation]) -> Decimal | No
         value = sent(params, name)
         if value is None:
             continue
-        if value == "" and type(value) is str:
+        if type(value) is str and value == "":
             out.append(param_empty(name))
             unreadable.add(name)
         elif name == "orderId" and read_int(value) is None:

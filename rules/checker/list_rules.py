@@ -275,8 +275,8 @@ def _accepted_fast(
         return None
     try:
         verdict = fast(as_order, context)
-    except TypeError:
-        return None  # an unhashable value: the general path
+    except (TypeError, ValueError):
+        return None  # an unhashable value, an array: the general path
     if verdict is None or not verdict.accepted:
         return None
     if not verdict.unchecked:

@@ -1,0 +1,66 @@
+"""Review of the request types beyond order.place (D43-D53): what the vectors do not cover.
+
+Odd values on every name each method reads, and the sentences of D43-D51 one by one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from rules import evaluate
+from rules.checker.methods import JUDGED_METHODS
+from tests.test_lists import COUNTS, INFO, OCO, OCO_OLD, OPO, OPOCO, OTO, OTOCO
+
+#: A well-formed request of each method, on tests.test_lists' INFO.
+REQUESTS: dict[str, dict[str, Any]] = {
+    "order.place": {
+        "symbol": "BTCUSDT",
+        "side": "BUY",
+        "type": "LIMIT",
+        "timeInForce": "GTC",
+        "price": "100",
+        "quantity": "1",
+    },
+    "orderList.place": OCO_OLD,
+    "orderList.place.oco": OCO,
+    "orderList.place.oto": OTO,
+    "orderList.place.otoco": OTOCO,
+    "orderList.place.opo": OPO,
+    "orderList.place.opoco": OPOCO,
+    "order.cancelReplace": {
+        "symbol": "BTCUSDT",
+        "side": "BUY",
+        "type": "LIMIT",
+        "timeInForce": "GTC",
+        "price": "100",
+        "quantity": "1",
+        "cancelReplaceMode": "STOP_ON_FAILURE",
+        "cancelOrderId": 5,
+    },
+    "order.amend.keepPriority": {"symbol": "BTCUSDT", "orderId": 5, "newQty": "0.5"},
+}
+#: What the signed request adds: read, never judged but for "" (D29, D52).
+NOT_JUDGED = {"apiKey", "signature", "timestamp", "recvWindow", "newOrderRespType"}
+CONTEXT = {**COUNTS, "lastPrice": "100", "origQty": "1", "orderAmendCount": 0}
+
+
+def _judge(method: str, params: dict[str, Any]) -> Any:
+    return evaluate(INFO, params, CONTEXT, method=method)
+
+
+@pytest.mark.parametrize("method", sorted(REQUESTS))
+def test_an_array_value_is_a_violation_never_a_traceback(method: str) -> None:
+    """A numpy array (or a list) as a value is malformed wherever it stands (D29): a
+    violation about that name, on every name the method judges; twice, so that the
+    second meets the fast path of a plan already built."""
+    names = sorted(JUDGED_METHODS[method].reads - NOT_JUDGED)
+    for name in names:
+        if name.endswith("ClientOrderId"):
+            continue  # STRING ids: not judged beyond "" (as order.place's)
+        for value in (np.array([1, 2]), np.array(["a", "b"]), [1, 2]):
+            for _ in range(2):
+                verdict = _judge(method, {**REQUESTS[method], name: value})
+                assert not verdict.accepted, (method, name, value)
