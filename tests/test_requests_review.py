@@ -64,3 +64,12 @@ def test_an_array_value_is_a_violation_never_a_traceback(method: str) -> None:
             for _ in range(2):
                 verdict = _judge(method, {**REQUESTS[method], name: value})
                 assert not verdict.accepted, (method, name, value)
+
+
+@pytest.mark.parametrize("method", sorted(m for m in REQUESTS if m.startswith("orderList")))
+@pytest.mark.parametrize("name", ["selfTradePreventionMode", "listClientOrderId", "newOrderRespType"])
+def test_a_list_name_sent_empty_is_one_1105(method: str, name: str) -> None:
+    """D45, D29: a name of the list as a whole sent as "" is one -1105, leg null."""
+    verdict = _judge(method, {**REQUESTS[method], name: ""})
+    empties = [(v.code, v.field, v.leg) for v in verdict.violations if v.code == -1105]
+    assert empties == [(-1105, name, None)]

@@ -138,8 +138,13 @@ def judge_list(
         )
         return _verdict(out, None)
     era = info_plan.era
-    # The list's own names: "" is -1105 (D29), once, leg null.
-    out.extend(param_empty(n) for n in LIST_NAMES if n in params and _is_empty(params[n]))
+    # The list's own names: "" is -1105 (D29), once, leg null (selfTradePreventionMode's
+    # comes with the head's problems).
+    out.extend(
+        param_empty(n)
+        for n in LIST_NAMES
+        if n != "selfTradePreventionMode" and n in params and _is_empty(params[n])
+    )
     out.extend(head.problems)
     if spec.opo:
         _opo_parameters(spec, params, out)
