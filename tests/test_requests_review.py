@@ -5,6 +5,9 @@ Odd values on every name each method reads, and the sentences of D43-D51 one by 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 import numpy as np
@@ -67,9 +70,32 @@ def test_an_array_value_is_a_violation_never_a_traceback(method: str) -> None:
 
 
 @pytest.mark.parametrize("method", sorted(m for m in REQUESTS if m.startswith("orderList")))
-@pytest.mark.parametrize("name", ["selfTradePreventionMode", "listClientOrderId", "newOrderRespType"])
+@pytest.mark.parametrize(
+    "name", ["selfTradePreventionMode", "listClientOrderId", "newOrderRespType"]
+)
 def test_a_list_name_sent_empty_is_one_1105(method: str, name: str) -> None:
     """D45, D29: a name of the list as a whole sent as "" is one -1105, leg null."""
     verdict = _judge(method, {**REQUESTS[method], name: ""})
     empties = [(v.code, v.field, v.leg) for v in verdict.violations if v.code == -1105]
     assert empties == [(-1105, name, None)]
+
+
+def test_the_list_names_sent_empty_come_in_the_order_sent() -> None:
+    """D53: request errors in reading order, as for order.place (the order of params):
+    never the iteration order of a set, which changes with PYTHONHASHSEED."""
+    code = (
+        "from tests.test_requests_review import _judge, REQUESTS\n"
+        "p = {**REQUESTS['orderList.place.oco'], 'timestamp': '', 'recvWindow': '',"
+        " 'newOrderRespType': '', 'listClientOrderId': ''}\n"
+        "print([v.field for v in _judge('orderList.place.oco', p).violations if v.code == -1105])\n"
+    )
+    expected = "['timestamp', 'recvWindow', 'newOrderRespType', 'listClientOrderId']"
+    for seed in ("1", "2", "3", "4"):
+        run = subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert run.stdout.strip() == expected, seed

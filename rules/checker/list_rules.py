@@ -138,12 +138,12 @@ def judge_list(
         )
         return _verdict(out, None)
     era = info_plan.era
-    # The list's own names: "" is -1105 (D29), once, leg null (selfTradePreventionMode's
-    # comes with the head's problems).
+    # The list's own names: "" is -1105 (D29), once, leg null, in the order sent (D53;
+    # selfTradePreventionMode's comes with the head's problems).
     out.extend(
         param_empty(n)
-        for n in LIST_NAMES
-        if n != "selfTradePreventionMode" and n in params and _is_empty(params[n])
+        for n, value in params.items()
+        if n in LIST_NAMES and n != "selfTradePreventionMode" and _is_empty(value)
     )
     out.extend(head.problems)
     if spec.opo:
