@@ -5,6 +5,7 @@ Odd values on every name each method reads, and the sentences of D43-D51 one by 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +16,8 @@ import pytest
 
 from rules import evaluate
 from rules.checker.methods import JUDGED_METHODS
-from tests.test_lists import COUNTS, INFO, OCO, OCO_OLD, OPO, OPOCO, OTO, OTOCO
+from rules.model.load import loads
+from tests.test_lists import COUNTS, INFO, NOW, OCO, OCO_OLD, OPO, OPOCO, OTO, OTOCO, _symbol
 
 #: A well-formed request of each method, on tests.test_lists' INFO.
 REQUESTS: dict[str, dict[str, Any]] = {
@@ -99,3 +101,36 @@ def test_the_list_names_sent_empty_come_in_the_order_sent() -> None:
             check=True,
         )
         assert run.stdout.strip() == expected, seed
+
+
+def _snapshot(filters: list[dict[str, Any]]) -> Any:
+    """tests.test_lists' BTCUSDT with PRICE_FILTER, LOT_SIZE and ``filters``."""
+    symbol = _symbol("BTCUSDT", "0.01", "0.00001")
+    symbol["filters"] = symbol["filters"][:2] + filters
+    return loads(json.dumps({"serverTime": NOW, "symbols": [symbol]}))
+
+
+@pytest.mark.parametrize(
+    "pending",
+    [
+        {"pendingType": "STOP_LOSS", "pendingStopPrice": "90000"},
+        {"pendingType": "MARKET"},
+    ],
+)
+def test_opo_iceberg_parts_not_listed_for_an_icebergqty_the_type_does_not_take(
+    pending: dict[str, str],
+) -> None:
+    """D51: ICEBERG_PARTS is unchecked for an iceberg pending order; an icebergQty its
+    type does not take is -1106 and then not sent (D04): the order is no iceberg."""
+    info = _snapshot([{"filterType": "ICEBERG_PARTS", "limit": 10}])
+    params = {**OPO, **pending, "pendingIcebergQty": "0.0001"}
+    verdict = evaluate(info, params, {**CONTEXT, "basePosition": "0"}, method="orderList.place.opo")
+    assert [(v.code, v.field) for v in verdict.violations] == [(-1106, "pendingIcebergQty")]
+    assert "ICEBERG_PARTS" not in verdict.unchecked
+    # A LIMIT pending order with the same icebergQty is an iceberg: listed.
+    limit = {**OPO, "pendingType": "LIMIT", "pendingPrice": "105000", "pendingTimeInForce": "GTC"}
+    verdict = evaluate(
+        info, {**limit, "pendingIcebergQty": "0.0001"}, CONTEXT, method="orderList.place.opo"
+    )
+    assert verdict.accepted
+    assert "ICEBERG_PARTS" in verdict.unchecked

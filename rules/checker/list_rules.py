@@ -575,7 +575,8 @@ def _opo_unchecked(plan: SymbolPlan, leg: _Leg) -> list[str]:
             high = f.max_notional if (not kind.market or f.apply_max_to_market) else None
             applies = bool(low or high) and priced_ok
         elif isinstance(f, IcebergPartsFilter):
-            applies = bool(f.limit and order.iceberg_qty)
+            # an icebergQty the type does not take is -1106, then not sent (D04)
+            applies = bool(f.limit and order.iceberg_qty) and "icebergQty" in kind.takes
         elif isinstance(f, MaxPositionFilter):
             applies = bool(f.max_position) and order.side == "BUY"
         if applies and f.filter_type not in names:
