@@ -134,3 +134,24 @@ def test_opo_iceberg_parts_not_listed_for_an_icebergqty_the_type_does_not_take(
     )
     assert verdict.accepted
     assert "ICEBERG_PARTS" in verdict.unchecked
+
+
+@pytest.mark.parametrize("method", sorted(REQUESTS))
+def test_every_name_read_sent_empty_is_its_1105(method: str) -> None:
+    """D29: a parameter sent as "" -- any parameter the method reads, the signed ones
+    (apiKey, signature, timestamp, recvWindow) included -- gets -1105 naming it, once."""
+    for name in sorted(JUDGED_METHODS[method].reads):
+        verdict = _judge(method, {**REQUESTS[method], name: ""})
+        empties = [v.field for v in verdict.violations if v.code == -1105]
+        assert empties == [name], (method, name)
+
+
+@pytest.mark.parametrize("method", sorted(REQUESTS))
+def test_a_value_that_means_not_sent_is_not_sent(method: str) -> None:
+    """D29: None, a float NaN and numpy's NaN on any name the method reads give the
+    verdict of the request without that name."""
+    for name in sorted(JUDGED_METHODS[method].reads):
+        without = {k: v for k, v in REQUESTS[method].items() if k != name}
+        expected = _judge(method, without)
+        for nothing in (None, float("nan"), np.float64("nan")):
+            assert _judge(method, {**without, name: nothing}) == expected, (method, name)
