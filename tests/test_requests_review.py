@@ -155,3 +155,17 @@ def test_a_value_that_means_not_sent_is_not_sent(method: str) -> None:
         expected = _judge(method, without)
         for nothing in (None, float("nan"), np.float64("nan")):
             assert _judge(method, {**without, name: nothing}) == expected, (method, name)
+
+
+@pytest.mark.parametrize("method", sorted(REQUESTS))
+def test_numpy_strings_are_the_strings_they_stand_for(method: str) -> None:
+    """A numpy.str_ value (a str subclass, what a numpy array of strings yields) gets
+    the verdict of the Python string (as order.place's, tests/test_numpy_values.py):
+    the list's own rules too (D46 places, D47 relation, D51 unchecked), the cancel
+    side's enums (D43) and computeCommissionRates (D41)."""
+    params = {**REQUESTS[method]}
+    if method == "order.place":
+        method, params["computeCommissionRates"] = "order.test", "true"
+    as_numpy = {k: np.str_(v) if type(v) is str else v for k, v in params.items()}
+    assert _judge(method, as_numpy) == _judge(method, params)
+    assert _judge(np.str_(method), params) == _judge(method, params)

@@ -210,6 +210,10 @@ def _judge_leg(
         if accepted is not None:
             return _Leg(leg, _values(as_order), kind, [], accepted)
     order = read_order(as_order)
+    if kind is None and order.type in ORDER_KINDS and type(name) is not str:
+        kind = ORDER_KINDS[order.type]  # a str subclass (numpy.str_), read as its text
+        if types is not None and kind.name not in types:
+            kind = None
     found, unchecked = judge_order(info, order, context, types, leg=True)
     opo_pending = spec.opo and leg.name != "working"
     iceberg_combination = _iceberg_not_gtc(order, found)

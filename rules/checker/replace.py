@@ -107,7 +107,7 @@ def _enum(
         return None
     if type(value) is str and value == "":
         return param_empty(name)
-    if type(value) is str and value in allowed:
+    if isinstance(value, str) and value in allowed:  # numpy.str_ is a str
         return None
     if code == -1145:
         return Violation(
@@ -136,7 +136,7 @@ def cancel_problems(params: Mapping[str, object]) -> list[Violation]:
         out.append(mandatory_missing("cancelReplaceMode"))
     elif type(mode) is str and mode == "":
         out.append(param_empty("cancelReplaceMode"))
-    elif type(mode) is not str or mode not in MODES:
+    elif not isinstance(mode, str) or mode not in MODES:  # numpy.str_ is a str
         out.append(invalid_data("cancelReplaceMode", mode, "STOP_ON_FAILURE or ALLOW_FAILURE"))
     # cancelOrderId (LONG) or cancelOrigClientOrderId (STRING): one of them, D43.
     by_id, by_client = sent(params, "cancelOrderId"), sent(params, "cancelOrigClientOrderId")
