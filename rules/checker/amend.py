@@ -84,16 +84,30 @@ ORDER_AMEND_REJECTED: Final = -2038
 AMEND_QUANTITY: Final = "AMEND_QUANTITY"
 
 
+#: ws-amend's table after ``symbol``, then the other SIGNED names (D52): each one read,
+#: so each one sent as ``""`` is ``-1105`` (D29), in this order (D53).
+_TABLE: Final = (
+    "orderId",
+    "origClientOrderId",
+    "newClientOrderId",
+    "newQty",
+    "recvWindow",
+    "timestamp",
+    "apiKey",
+    "signature",
+)
+
+
 def _request(params: Mapping[str, object], out: list[Violation]) -> Decimal | None:
     """The request errors of the amendment's own parameters (D44, D29, D53); the
     ``newQty`` to judge, ``None`` when it is missing or unreadable."""
     unreadable: set[str] = set()
     new_qty: Decimal | None = None
-    for name in ("orderId", "origClientOrderId", "newClientOrderId", "newQty"):
+    for name in _TABLE:
         value = sent(params, name)
         if value is None:
             continue
-        if value == "" and type(value) is str:
+        if type(value) is str and value == "":
             out.append(param_empty(name))
             unreadable.add(name)
         elif name == "orderId" and read_int(value) is None:

@@ -92,8 +92,8 @@ def _fast_verdict(info: ExchangeInfo, params: dict[str, Any], context: Context) 
             return None
         fast = plan.fast.get(params.get("type"))  # type: ignore[arg-type]
         return None if fast is None else fast(params, context)
-    except TypeError:
-        return None  # an unhashable symbol, type, side or timeInForce: general path
+    except (TypeError, ValueError):
+        return None  # an unhashable symbol, type, side or timeInForce, an array: general path
 
 
 def evaluate(
@@ -158,8 +158,8 @@ def evaluate(
                         return _filters_verdict(info_plan, plan, order, context)  # type: ignore[arg-type]
                     if verdict is not None:
                         return verdict  # type: ignore[return-value]
-            except TypeError:
-                pass  # an unhashable symbol, type, side or timeInForce
+            except (TypeError, ValueError):
+                pass  # an unhashable symbol, type, side or timeInForce, or an array
     return _general_verdict(info, order, context)
 
 

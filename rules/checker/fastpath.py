@@ -595,7 +595,7 @@ def _only_ignored(params: dict[str, Any], taken: frozenset[str]) -> bool:
         if wire in taken or value is None:
             continue
         if wire in READ_NOT_JUDGED:
-            if value == "" and type(value) is str:
+            if type(value) is str and value == "":
                 return False
         elif wire not in _READ_NOT_CHECKED or type(value) is not str or not value:
             return False

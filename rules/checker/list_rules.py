@@ -138,8 +138,13 @@ def judge_list(
         )
         return _verdict(out, None)
     era = info_plan.era
-    # The list's own names: "" is -1105 (D29), once, leg null.
-    out.extend(param_empty(n) for n in LIST_NAMES if n in params and _is_empty(params[n]))
+    # The list's own names: "" is -1105 (D29), once, leg null, in the order sent (D53;
+    # selfTradePreventionMode's comes with the head's problems).
+    out.extend(
+        param_empty(n)
+        for n, value in params.items()
+        if n in LIST_NAMES and n != "selfTradePreventionMode" and _is_empty(value)
+    )
     out.extend(head.problems)
     if spec.opo:
         _opo_parameters(spec, params, out)
@@ -205,6 +210,10 @@ def _judge_leg(
         if accepted is not None:
             return _Leg(leg, _values(as_order), kind, [], accepted)
     order = read_order(as_order)
+    if kind is None and order.type in ORDER_KINDS and type(name) is not str:
+        kind = ORDER_KINDS[order.type]  # a str subclass (numpy.str_), read as its text
+        if types is not None and kind.name not in types:
+            kind = None
     found, unchecked = judge_order(info, order, context, types, leg=True)
     opo_pending = spec.opo and leg.name != "working"
     iceberg_combination = _iceberg_not_gtc(order, found)
@@ -275,8 +284,8 @@ def _accepted_fast(
         return None
     try:
         verdict = fast(as_order, context)
-    except TypeError:
-        return None  # an unhashable value: the general path
+    except (TypeError, ValueError):
+        return None  # an unhashable value, an array: the general path
     if verdict is None or not verdict.accepted:
         return None
     if not verdict.unchecked:
@@ -570,7 +579,8 @@ def _opo_unchecked(plan: SymbolPlan, leg: _Leg) -> list[str]:
             high = f.max_notional if (not kind.market or f.apply_max_to_market) else None
             applies = bool(low or high) and priced_ok
         elif isinstance(f, IcebergPartsFilter):
-            applies = bool(f.limit and order.iceberg_qty)
+            # an icebergQty the type does not take is -1106, then not sent (D04)
+            applies = bool(f.limit and order.iceberg_qty) and "icebergQty" in kind.takes
         elif isinstance(f, MaxPositionFilter):
             applies = bool(f.max_position) and order.side == "BUY"
         if applies and f.filter_type not in names:

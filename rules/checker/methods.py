@@ -119,8 +119,9 @@ def plain_method(method: object) -> str | None:
     """
     if method is None:
         return "order.place"
-    if type(method) is not str:
+    if not isinstance(method, str):
         return None
+    method = str(method)  # a str subclass (numpy.str_) is the name it spells
     name = method[3:] if method.startswith("v3/") else method
     return name if name in KNOWN_METHODS else None
 
@@ -179,7 +180,7 @@ def commission_problem(params: Mapping[str, object]) -> Violation | None:
     value = params.get(COMMISSION)
     if value is None or type(value) is bool:
         return None
-    if type(value) is str:
+    if isinstance(value, str):  # numpy.str_ too
         if value == "":
             return param_empty(COMMISSION)
         if value.lower() in ("true", "false"):

@@ -298,6 +298,8 @@ def _read_numpy(value: Any) -> Decimal | None:
     # never imported here: duck-typed on the scalar's dtype). An integer is its
     # int; a float the decimal numpy's str shows (the shortest that reads back as
     # the same value at its precision: float32(0.1) is 0.1), as a float is its repr.
+    if getattr(value, "ndim", 0):
+        return None  # an array of values is no number (its int() raises)
     kind = getattr(getattr(value, "dtype", None), "kind", None)
     if kind in ("i", "u"):
         return read_decimal(int(value))
@@ -370,7 +372,7 @@ def read_order(params: Mapping[str, object]) -> ParsedOrder:
                 unread = []
             unread.append(str(wire))
             continue
-        if value == "" and type(value) is str:
+        if type(value) is str and value == "":
             if wire == "symbol":
                 values["symbol_problem"] = param_empty("symbol")
                 continue

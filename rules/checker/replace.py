@@ -105,9 +105,9 @@ def _enum(
     value = sent(params, name)
     if value is None:
         return None
-    if value == "" and type(value) is str:
+    if type(value) is str and value == "":
         return param_empty(name)
-    if type(value) is str and value in allowed:
+    if isinstance(value, str) and value in allowed:  # numpy.str_ is a str
         return None
     if code == -1145:
         return Violation(
@@ -134,23 +134,23 @@ def cancel_problems(params: Mapping[str, object]) -> list[Violation]:
     mode = sent(params, "cancelReplaceMode")
     if mode is None:
         out.append(mandatory_missing("cancelReplaceMode"))
-    elif mode == "" and type(mode) is str:
+    elif type(mode) is str and mode == "":
         out.append(param_empty("cancelReplaceMode"))
-    elif type(mode) is not str or mode not in MODES:
+    elif not isinstance(mode, str) or mode not in MODES:  # numpy.str_ is a str
         out.append(invalid_data("cancelReplaceMode", mode, "STOP_ON_FAILURE or ALLOW_FAILURE"))
     # cancelOrderId (LONG) or cancelOrigClientOrderId (STRING): one of them, D43.
     by_id, by_client = sent(params, "cancelOrderId"), sent(params, "cancelOrigClientOrderId")
     if by_id is not None:
-        if by_id == "" and type(by_id) is str:
+        if type(by_id) is str and by_id == "":
             out.append(param_empty("cancelOrderId"))
         elif read_int(by_id) is None:
             out.append(illegal_id("cancelOrderId", by_id))
-    if by_client == "" and type(by_client) is str:
+    if type(by_client) is str and by_client == "":
         out.append(param_empty("cancelOrigClientOrderId"))
     if by_id is None and by_client is None:
         out.append(either_missing("cancelOrderId", "cancelOrigClientOrderId"))
     new_id = sent(params, "cancelNewClientOrderId")
-    if new_id == "" and type(new_id) is str:
+    if type(new_id) is str and new_id == "":
         out.append(param_empty("cancelNewClientOrderId"))
     for name, allowed, code in (
         ("cancelRestrictions", RESTRICTIONS, -1145),

@@ -262,6 +262,8 @@ def builtin_scalar(value: object) -> object:
         return int(value)
     if isinstance(value, Decimal):
         return Decimal(value)
+    if getattr(value, "ndim", 0):
+        return value  # an array of values stands for no scalar (its int() raises)
     dtype = getattr(value, "dtype", None)
     kind_code = getattr(dtype, "kind", None)
     if kind_code in ("i", "u"):
