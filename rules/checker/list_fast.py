@@ -33,6 +33,7 @@ from rules.checker.list_rules import (
     _MISPLACED,
     PRICE_RELATION,
     _family,
+    relation_broken,
 )
 from rules.checker.lists import OCO_TYPES_BEFORE, LegSpec, ListSpec
 from rules.checker.order import ParsedOrder, read_decimal
@@ -257,16 +258,10 @@ def _relation(
     high, low = _price(kinds[above], orders[above]), _price(kinds[below], orders[below])
     if high is False or low is False:
         return None
-    if high is not None and low is not None and high <= low:
-        return None
-    if high is None and low is None:
+    broken = relation_broken(high, low, context.last_price)
+    if broken is None:
         return ()
-    last = context.last_price
-    if last is None:
-        return (PRICE_RELATION,)
-    if (high is not None and high <= last) or (low is not None and low >= last):
-        return None
-    return ()
+    return (PRICE_RELATION,) if broken == "unchecked" else None
 
 
 def _price(kind: OrderKind, order: dict[str, object]) -> Decimal | Literal[False] | None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Final
+from typing import Final, Literal
 
 import attrs
 
@@ -70,7 +70,7 @@ from rules.model.models import (
 )
 from rules.model.numbers import is_absent
 
-__all__ = ["PRICE_RELATION", "judge_list"]
+__all__ = ["PRICE_RELATION", "judge_list", "relation_broken"]
 
 #: The name ``unchecked`` gives the OCO price relation without ``lastPrice`` (D47).
 PRICE_RELATION: Final = "OCO_PRICE_RELATION"
@@ -411,7 +411,8 @@ def _relation(
     if not (_in_place(above, "above", side) and _in_place(below, "below", side)):
         return ()
     high, low = _leg_price(above), _leg_price(below)
-    if high is not None and low is not None and high <= low:
+    broken = relation_broken(high, low, context.last_price)
+    if broken == "prices":
         out.append(
             rejected(
                 _RELATION_MSG,
@@ -422,13 +423,8 @@ def _relation(
                 code=FILTER_FAILURE,
             )
         )
-        return ()
-    if high is None and low is None:
-        return ()
-    last = context.last_price
-    if last is None:
-        return (PRICE_RELATION,)
-    if (high is not None and high <= last) or (low is not None and low >= last):
+    elif broken == "last":
+        last = context.last_price
         shown = " > ".join(f"{p:f}" for p in (high, last, low) if p is not None)
         out.append(
             rejected(
@@ -438,7 +434,27 @@ def _relation(
                 value=last,
             )
         )
+    elif broken == "unchecked":
+        return (PRICE_RELATION,)
     return ()
+
+
+def relation_broken(
+    high: Decimal | None, low: Decimal | None, last: Decimal | None
+) -> Literal["prices", "last", "unchecked"] | None:
+    """D47 on the two legs' prices (``None``: a leg without one is left out): how
+    above > last price > below fails: ``"prices"`` (the two alone, -1013), ``"last"``
+    (against ``lastPrice``, -2010), ``"unchecked"`` (no ``lastPrice`` to compare),
+    or ``None`` (it holds, or there is nothing to compare)."""
+    if high is not None and low is not None and high <= low:
+        return "prices"
+    if high is None and low is None:
+        return None
+    if last is None:
+        return "unchecked"
+    if (high is not None and high <= last) or (low is not None and low >= last):
+        return "last"
+    return None
 
 
 # ------------------------------------------------------------------ flags (D48), counters (D50)

@@ -39,6 +39,7 @@ import attrs
 
 from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
+from rules.checker.list_rules import relation_broken
 from rules.checker.lists import LegSpec, ListSpec, leg_params
 from rules.checker.methods import JUDGED_METHODS, unread_of
 from rules.checker.order import read_decimal
@@ -270,13 +271,13 @@ def _relation_broken(
     above, below = (proposals[leg.name].params() for leg in pair)
     (_, high), (_, low) = _relation_price(above), _relation_price(below)
     last = context.last_price
-    shown = " > ".join(show(p) for p in (high, last, low) if p is not None)
-    if high is not None and low is not None and high <= low:
-        shown = f"{show(high)} > {show(low)}"
-    elif last is None or not (
-        (high is not None and high <= last) or (low is not None and low >= last)
-    ):
+    broken = relation_broken(high, low, last)
+    if broken is None or broken == "unchecked":
         return None
+    # "prices": the two alone (both there); "last": against lastPrice
+    shown = " > ".join(
+        show(p) for p in ((high, low) if broken == "prices" else (high, last, low)) if p is not None
+    )
     return (
         f"no passing list: with each leg on its grid and within its bounds, "
         f"above price > lastPrice > below price does not hold: {shown} (D47)"
