@@ -10,7 +10,14 @@ import pytest
 
 from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
-from rules.checker.gates import METHOD_FLAGS, allowances, allowed_requests
+from rules.checker.gates import (
+    FLAG_NAMES,
+    FLAG_REFUSALS,
+    METHOD_FLAGS,
+    allowances,
+    allowed_requests,
+    refusals,
+)
 from rules.checker.lists import LIST_SPECS
 from rules.checker.methods import KNOWN_METHODS
 from rules.cli.show import summary
@@ -173,3 +180,29 @@ def test_show_says_which_requests() -> None:
     ) in text
     assert "no SOR" in summary(_info()["BTCUSDT"], _info())
     assert "requests:" not in summary(info["BTCUSDT"])  # without the snapshot: not said
+
+
+@pytest.mark.parametrize("method", sorted(METHOD_FLAGS))
+def test_refusals_are_one_per_false_flag_in_the_tables_order(method: str) -> None:
+    """A false flag's answer is FLAG_REFUSALS' (D43, D44, D48), one per flag the
+    request needs, in METHOD_FLAGS' order; an absent flag forbids nothing (D22)."""
+    every_false = _info(**dict.fromkeys(FLAG_NAMES.values(), False))
+    found = refusals(every_false.symbol("BTCUSDT"), method)
+    expected = [FLAG_REFUSALS[flag][:2] for flag in METHOD_FLAGS[method]]
+    assert [(v.code, v.msg) for v in found] == expected
+    assert [v.field for v in found] == [FLAG_NAMES[flag] for flag in METHOD_FLAGS[method]]
+    assert refusals(_info().symbol("BTCUSDT"), method) == []  # flags absent (D22)
+    assert (
+        refusals(_info(**dict.fromkeys(FLAG_NAMES.values(), True)).symbol("BTCUSDT"), method) == []
+    )
+
+
+def test_the_checks_answer_with_the_refusal_table() -> None:
+    """Every judged request on a symbol with its flags false carries exactly the
+    refusals of its flags (the lists, cancel-replace and amend read one table)."""
+    every_false = _info(**dict.fromkeys(FLAG_NAMES.values(), False))
+    for method, flags in METHOD_FLAGS.items():
+        verdict = evaluate(every_false, {"symbol": "BTCUSDT"}, Context(), method=method)
+        refused = {(code, msg) for code, msg, _ in FLAG_REFUSALS.values()}
+        found = [(v.code, v.msg) for v in verdict.violations if (v.code, v.msg) in refused]
+        assert found == [FLAG_REFUSALS[flag][:2] for flag in flags], method

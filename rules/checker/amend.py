@@ -45,7 +45,7 @@ import attrs
 
 from rules.checker.checks import out_of_range
 from rules.checker.context import Context
-from rules.checker.gates import false_flags
+from rules.checker.gates import refusals
 from rules.checker.judge import by_stage
 from rules.checker.methods import JUDGED_METHODS, unread_of
 from rules.checker.order import DECIMAL_RANGE, ParsedOrder, read_decimal, read_int, read_order
@@ -255,16 +255,7 @@ def judge_amend(info: ExchangeInfo, params: Mapping[str, object], context: Conte
     if new_qty is not None and most is not None and places(new_qty) > most:  # D38, D39
         message = era.precision_message
         out.append(too_precise("newQty", new_qty, most, "baseAssetPrecision", message))
-    if false_flags(plan.symbol, "order.amend.keepPriority"):  # D44; absent forbids nothing (D22)
-        out.append(
-            rejected(
-                "Order amend is not supported for this symbol.",
-                explanation=f"{head.symbol} has amendAllowed false",
-                field="symbol",
-                value=head.symbol,
-                code=ORDER_AMEND_REJECTED,
-            )
-        )
+    out.extend(refusals(plan.symbol, "order.amend.keepPriority"))  # D44; absent: none (D22)
     # D01, D19, D20, D36: the symbol's status and the account's permissions, as
     # for an order; the permission failure is the amendment's -2038.
     symbol_level: list[Violation] = []

@@ -8,12 +8,14 @@ flags it needs (model attribute names): the order lists their list flags
 (D44). :data:`SOR_METHODS` need the symbol in the snapshot's ``sors`` (D42).
 The checks read this table (:mod:`rules.checker.lists`' ``ListSpec.flags``,
 :mod:`rules.checker.replace`, :mod:`rules.checker.amend`), and so does
-:func:`allowances`, which ``rules show`` prints.
+:func:`allowances`, which ``rules show`` prints. What Binance answers when a
+flag is ``false`` is :data:`FLAG_REFUSALS`, beside it, and :func:`refusals` builds
+those violations for every request.
 
 A flag the snapshot does not have forbids nothing (D22): such a request is
 allowed, and :class:`Allowance` says which of its flags were absent.
 
-May import: :mod:`rules.model` only.
+May import: :mod:`rules.model` and :mod:`rules.checker.violations`.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from typing import Final
 
 import attrs
 
+from rules.checker.violations import Violation, rejected
 from rules.model.models import ExchangeInfo, SymbolInfo
 
 __all__ = [
     "FLAG_NAMES",
+    "FLAG_REFUSALS",
     "METHOD_FLAGS",
     "SOR_METHODS",
     "Allowance",
@@ -33,6 +37,7 @@ __all__ = [
     "allowed_requests",
     "false_flags",
     "has_sor",
+    "refusals",
 ]
 
 #: The flags that gate a request: model attribute → the exchangeInfo's name.
@@ -64,10 +69,46 @@ METHOD_FLAGS: Final[dict[str, tuple[str, ...]]] = {
 SOR_METHODS: Final = frozenset({"sor.order.place", "sor.order.test"})
 
 
+#: What Binance answers when a flag is ``false``: flag → (code, message, decision).
+#: The list flags are the matching engine's -2010 (D48; OTO's and OPO's messages end
+#: with a period, OCO's does not), cancel-replace's too (D43), amend's -2038 (D44).
+FLAG_REFUSALS: Final[dict[str, tuple[int, str, str]]] = {
+    "oco_allowed": (-2010, "OCO orders are not supported for this symbol", "D48"),
+    "oto_allowed": (-2010, "OTO orders are not supported for this symbol.", "D48"),
+    "opo_allowed": (-2010, "OPO orders are not supported for this symbol.", "D48"),
+    "cancel_replace_allowed": (
+        -2010,
+        "Order cancel-replace is not supported for this symbol.",
+        "D43",
+    ),
+    "amend_allowed": (-2038, "Order amend is not supported for this symbol.", "D44"),
+}
+
+
 def false_flags(symbol: SymbolInfo, method: str) -> tuple[str, ...]:
     """The flags ``method`` needs that ``symbol`` has ``false`` (model attribute
     names); an absent flag forbids nothing (D22)."""
     return tuple(f for f in METHOD_FLAGS[method] if getattr(symbol, f) is False)
+
+
+def refusals(symbol: SymbolInfo, method: str) -> list[Violation]:
+    """Binance's answer to each flag ``method`` needs that ``symbol`` has ``false``
+    (:data:`FLAG_REFUSALS`), in :data:`METHOD_FLAGS`' order; an absent flag forbids
+    nothing (D22)."""
+    out = []
+    for flag in false_flags(symbol, method):
+        code, msg, decision = FLAG_REFUSALS[flag]
+        name = FLAG_NAMES[flag]
+        out.append(
+            rejected(
+                msg,
+                explanation=f"{symbol.symbol} has {name} false ({decision})",
+                field=name,
+                value=False,
+                code=code,
+            )
+        )
+    return out
 
 
 def has_sor(info: ExchangeInfo, symbol: str) -> bool:

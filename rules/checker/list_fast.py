@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Final, Literal
 
 from rules.checker.context import Context
+from rules.checker.gates import false_flags
 from rules.checker.kinds import ORDER_KINDS, OrderKind
 from rules.checker.list_rules import (
     _LIMIT_PRICED,
@@ -62,7 +63,7 @@ class ListPlan:
     def __init__(self, spec: ListSpec, plan: SymbolPlan, info_plan: InfoPlan) -> None:
         era = info_plan.era
         # D48: a flag that is false rejects the list (absent forbids nothing, D22).
-        self.flags_ok = all(getattr(plan.symbol, attr) is not False for attr in spec.flags)
+        self.flags_ok = not false_flags(plan.symbol, spec.name)
         # D46: the types each leg may be; before 2024-12-16 no take profit in an OCO pair.
         self.legs: tuple[tuple[LegSpec, frozenset[str] | None], ...] = tuple(
             (

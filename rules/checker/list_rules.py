@@ -34,6 +34,7 @@ import attrs
 
 from rules.checker.context import Context
 from rules.checker.eras import Era
+from rules.checker.gates import refusals
 from rules.checker.judge import by_stage, judge_order
 from rules.checker.kinds import ORDER_KINDS, OrderKind
 from rules.checker.lists import (
@@ -75,11 +76,6 @@ __all__ = ["PRICE_RELATION", "judge_list", "relation_broken"]
 #: The name ``unchecked`` gives the OCO price relation without ``lastPrice`` (D47).
 PRICE_RELATION: Final = "OCO_PRICE_RELATION"
 _RELATION_MSG: Final = "The relationship of the prices for the orders is not correct."
-_FLAG_MESSAGES: Final = {
-    "oco_allowed": ("OCO orders are not supported for this symbol", "ocoAllowed"),
-    "oto_allowed": ("OTO orders are not supported for this symbol.", "otoAllowed"),
-    "opo_allowed": ("OPO orders are not supported for this symbol.", "opoAllowed"),
-}
 #: The types a leg's price comes from its limit price for (D47); the others, stopPrice.
 _LIMIT_PRICED: Final = frozenset({"LIMIT_MAKER", "TAKE_PROFIT_LIMIT"})
 #: D46: (side, place, type family) → the code and message of a leg in the wrong place.
@@ -154,7 +150,7 @@ def judge_list(
     if spec.opo:
         _opo_sides(spec, legs, out)
     relation_unchecked = _relation(spec, legs, context, out)
-    _flags(spec, plan, out)
+    out.extend(refusals(plan.symbol, spec.name))  # D48; absent forbids nothing (D22)
     counters_unchecked = _counters(spec, plan, era, legs, context, out)
     seen: set[tuple[int, str, str | None]] = set()
     for leg in legs:
@@ -457,15 +453,7 @@ def relation_broken(
     return None
 
 
-# ------------------------------------------------------------------ flags (D48), counters (D50)
-
-
-def _flags(spec: ListSpec, plan: SymbolPlan, out: list[Violation]) -> None:
-    """D48: each list flag the symbol has ``false`` (absent forbids nothing)."""
-    for attr in spec.flags:
-        if getattr(plan.symbol, attr) is False:
-            msg, name = _FLAG_MESSAGES[attr]
-            out.append(rejected(msg, explanation=f"{name} is false (D48)", field=name, value=False))
+# ------------------------------------------------------------------ counters (D50)
 
 
 def _counters(

@@ -37,7 +37,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from rules.checker.context import Context
-from rules.checker.gates import false_flags
+from rules.checker.gates import refusals
 from rules.checker.judge import by_stage, judge_order
 from rules.checker.methods import CANCEL_READ, JUDGED_METHODS, unread_of
 from rules.checker.order import read_int, read_order
@@ -49,7 +49,6 @@ from rules.checker.violations import (
     either_missing,
     mandatory_missing,
     param_empty,
-    rejected,
 )
 from rules.model.models import ExchangeInfo
 from rules.model.numbers import bounded_repr, is_absent
@@ -185,15 +184,7 @@ def judge_cancel_replace(
     plan = None if order.symbol_problem is not None else plan_of(info).symbol(info, symbol)  # type: ignore[arg-type]
     if plan is not None:  # D24: no symbol, nothing but the -1104 and the symbol's error
         out.extend(cancel_problems(kept))
-        if false_flags(plan.symbol, "order.cancelReplace"):  # D43; absent forbids nothing (D22)
-            out.append(
-                rejected(
-                    "Order cancel-replace is not supported for this symbol.",
-                    explanation=f"{symbol} has cancelReplaceAllowed false",
-                    field="symbol",
-                    value=symbol,
-                )
-            )
+        out.extend(refusals(plan.symbol, "order.cancelReplace"))  # D43; absent: none (D22)
     out.extend(found)
     by_stage(out)
     if not out and unchecked is None:
