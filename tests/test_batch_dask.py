@@ -55,3 +55,28 @@ def test_dataframe_is_lazy_and_typed(client: Client) -> None:
     want = check_table(table_of(limit_rows(40)), INFO)
     assert computed["accepted"].tolist() == want["accepted"].to_pylist()
     assert pa.Table.from_pandas(computed, preserve_index=False).to_pylist() == want.to_pylist()
+
+
+def test_parquet_tasks_keep_the_row_order(client: Client, tmp_path: Path) -> None:
+    """Row groups split into several tasks (task_rows), an empty file among the
+    inputs: the verdict files read back in the source's row order, no sort needed."""
+    source = tmp_path / "orders"
+    source.mkdir()
+    rows = [{**r, "id": i} for i, r in enumerate(limit_rows(500))]
+    table = table_of(rows)
+    pq.write_table(table.slice(0, 350), source / "a.parquet", row_group_size=50)
+    pq.write_table(table.slice(0, 0), source / "b.parquet")
+    pq.write_table(table.slice(350), source / "c.parquet", row_group_size=40)
+    target = tmp_path / "verdicts"
+    check_parquet(str(source), str(target), INFO, keep=["id"], task_rows=120)
+    names = sorted(p.name for p in target.iterdir())
+    assert len(names) == 3 + 1 + 2  # 350 rows by 150 (3 row groups), none, 150 by 120
+    got = pq.read_table(target)
+    assert got["id"].to_pylist() == list(range(500))
+    want = check_table(table, INFO, keep=["id"])
+    assert got.select(want.column_names).to_pylist() == want.to_pylist()
+
+
+def test_parquet_without_files_is_a_clear_error(client: Client, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="no Parquet file"):
+        check_parquet(str(tmp_path), str(tmp_path / "out"), INFO)
