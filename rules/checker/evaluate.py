@@ -55,7 +55,7 @@ from rules.checker.methods import (
     unread_of,
     unsupported,
 )
-from rules.checker.order import Order, read_any, read_order
+from rules.checker.order import Order, read_any, read_well_formed
 from rules.checker.plans import PLANS, InfoPlan, SymbolPlan, plan_of
 from rules.checker.replace import judge_cancel_replace
 from rules.checker.violations import (
@@ -63,6 +63,7 @@ from rules.checker.violations import (
     Verdict,
     Violation,
     either_missing,
+    make_verdict,
     mandatory_missing,
 )
 from rules.errors import OrderRejected
@@ -169,11 +170,11 @@ def _filters_verdict(
     """The verdict of an order the fast path read whole and found well-formed
     (:data:`~rules.checker.fastpath.FILTERS`): the general path's, by
     :func:`rules.checker.judge.judge_filters`."""
-    order = read_order(params)
+    order = read_well_formed(params)  # read_order's reading, without its checks
     out, unchecked = judge_filters(plan, order, ORDER_KINDS[params["type"]], context, info_plan.era)
     if not out and unchecked is None:
         return ACCEPTED
-    return Verdict(not out, tuple(out), tuple(unchecked or ()))
+    return make_verdict(not out, tuple(out), tuple(unchecked or ()))
 
 
 def _as_context(context: object) -> Context:
@@ -191,7 +192,7 @@ def _general_verdict(
     out, unchecked = judge_order(info, read_any(order), context)
     if not out and unchecked is None:
         return ACCEPTED
-    return Verdict(not out, tuple(out), tuple(unchecked or ()))
+    return make_verdict(not out, tuple(out), tuple(unchecked or ()))
 
 
 def _method_verdict(

@@ -99,6 +99,8 @@ class Account:
 
 
 _S = TypeVar("_S")
+#: A shape not worked out yet (``None`` is a shape: "a rule of the context is broken").
+_UNSEEN: Final = object()
 
 
 def shape_cache(
@@ -118,8 +120,9 @@ def shape_cache(
     key: object = tuple(fields)
     if "permissions" in fields:
         key = (key, fields["permissions"])
-    if key in shapes:
-        return shapes[key]
+    shape = shapes.get(key, _UNSEEN)
+    if shape is not _UNSEEN:
+        return shape  # type: ignore[return-value]
     shape = shape_of(context)
     if len(shapes) < _SHAPES:
         shapes[key] = shape

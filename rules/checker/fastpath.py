@@ -126,11 +126,13 @@ _Allowed = tuple[Decimal, Decimal, Verdict, list[tuple[int, str]]]
 #: quoteOrderQty, of one by quantity, and each notional rule's (market price, low, high).
 _MarketAllowed = tuple[Verdict, Verdict, tuple[tuple[Decimal, Decimal, Decimal], ...]]
 #: What a context's set of given fields implies for one fast check (once per set):
-#: the counters it gives ``(attribute, maximum)``, the priced bands ``(field of the
-#: market price, band)``, the verdict of an order that passes, the unpriced bands.
+#: the counters it gives ``(attribute, maximum)``, the priced bands of a BUY and of a
+#: SELL ``(field of the market price, up or None, down)``, the verdict of an order
+#: that passes, the unpriced bands.
 _Shape = tuple[
     tuple[tuple[str, int], ...],
-    tuple[tuple[str, tuple[Any, ...]], ...],
+    tuple[tuple[str, Decimal | None, Decimal], ...],
+    tuple[tuple[str, Decimal | None, Decimal], ...],
     Verdict,
     list[tuple[int, str]],
 ]
@@ -262,16 +264,20 @@ def compile_fast_check(
         if judged is None:
             return None
         unknown, missing = judged
-        priced: list[tuple[str, tuple[Any, ...]]] = []
+        # Each priced band per side: (field of the market price, up, down); an up of
+        # 0 is no upper bound (D12).
+        buy: list[tuple[str, Decimal | None, Decimal]] = []
+        sell: list[tuple[str, Decimal | None, Decimal]] = []
         unpriced: list[tuple[int, str]] = []
         for band, name in bands:
             field = market_price_field(band[0], context, era)
             if getattr(context, field) is None:
                 unpriced.append(name)  # D18: unchecked
             else:
-                priced.append((field, band))
+                buy.append((field, band[1] or None, band[2]))
+                sell.append((field, band[3] or None, band[4]))
         verdict = account.verdict(unknown, [*(missing or ()), *unpriced] if unpriced else missing)
-        return account.given(context), tuple(priced), verdict, unpriced
+        return account.given(context), tuple(buy), tuple(sell), verdict, unpriced
 
     shapes: dict[object, _Shape | None] = {}
 
@@ -282,18 +288,20 @@ def compile_fast_check(
         shape = shape_cache(shapes, shape_of, context)
         if shape is None:
             return None
-        given, priced, verdict, unpriced = shape
+        given, buy, sell, verdict, unpriced = shape
         for attribute, maximum in given:
             if getattr(context, attribute) + 1 > maximum:
                 return None  # a violation (D15)
-        up_at, down_at = (1, 2) if side == "BUY" else (3, 4)
         low, high = price_low, price_high
-        for field, band in priced:
+        for field, up, down in buy if side == "BUY" else sell:
             reference = getattr(context, field)
-            up = band[up_at]
-            if up:
-                high = min(high, multiply(reference, up))
-            low = max(low, multiply(reference, band[down_at]))
+            if up is not None:
+                bound = multiply(reference, up)
+                if bound < high:
+                    high = bound
+            bound = multiply(reference, down)
+            if bound > low:
+                low = bound
         return low, high, verdict, unpriced
 
     def iceberg_verdict(context: Context, unpriced: list[tuple[int, str]]) -> Verdict | None:
@@ -304,10 +312,12 @@ def compile_fast_check(
             return None
         return iceberg_account.verdict(judged[0], [*(judged[1] or ()), *unpriced])
 
-    # The last context and side seen and what they allow, as one tuple so that a
-    # thread never reads one with the other's bounds. A Context is frozen: the
-    # same object always allows the same.
-    last: tuple[Context | None, str | None, _Allowed | None] = (None, None, None)
+    # The last context seen on each side and what it allows, as one tuple so that
+    # a thread never reads one context with another's bounds. A Context is frozen:
+    # the same object always allows the same (the empty context of a call without
+    # one is one object: its bounds are worked out once per side).
+    last_buy: tuple[Context | None, _Allowed | None] = (None, None)
+    last_sell: tuple[Context | None, _Allowed | None] = (None, None)
     last_iceberg: tuple[Context | None, Verdict | None] = (None, None)
 
     def by_filters(price_text: str, quantity_text: str, iceberg_text: object) -> FiltersOnly | None:
@@ -398,11 +408,16 @@ def compile_fast_check(
             if parts is not None and quantity > multiply(iceberg, parts):
                 return FILTERS
         # The context: permissions, counters, the price bands around the market price.
-        nonlocal last, last_iceberg
-        seen = last
-        if seen[0] is not context or seen[1] != side:
-            seen = last = (context, side, allowed(context, side))
-        known = seen[2]
+        nonlocal last_buy, last_sell, last_iceberg
+        if side == "BUY":
+            seen = last_buy
+            if seen[0] is not context:
+                seen = last_buy = (context, allowed(context, side))
+        else:
+            seen = last_sell
+            if seen[0] is not context:
+                seen = last_sell = (context, allowed(context, side))
+        known = seen[1]
         if known is None:
             return FILTERS  # not permitted (D19), or a counter full (D15)
         if price < known[0] or price > known[1]:

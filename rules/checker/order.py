@@ -33,7 +33,16 @@ from rules.checker.violations import (
 )
 from rules.model.numbers import bounded_repr, builtin_scalar, is_absent, to_plain_string
 
-__all__ = ["READ", "Order", "ParsedOrder", "guesses", "parse_order", "read_any", "read_order"]
+__all__ = [
+    "READ",
+    "Order",
+    "ParsedOrder",
+    "guesses",
+    "parse_order",
+    "read_any",
+    "read_order",
+    "read_well_formed",
+]
 
 #: The legal range Binance quotes in ``-1100`` for a DECIMAL parameter (D29).
 DECIMAL_RANGE: Final = "^([0-9]{1,20})(\\.[0-9]{1,20})?$"
@@ -410,6 +419,30 @@ def read_order(params: Mapping[str, object]) -> ParsedOrder:
         values["sent"] = sum(1 for value in params.values() if value is not None)
     if order.symbol is None and order.symbol_problem is None:
         values["symbol_problem"] = _mandatory_symbol()
+    return order
+
+
+def read_well_formed(params: dict[str, Any]) -> ParsedOrder:
+    """:func:`read_order` of params the fast path has read whole and found
+    well-formed (:data:`~rules.checker.fastpath.FILTERS`): every name is one
+    ``order.place`` reads, every decimal a string :func:`read_decimal` takes
+    (the fast path matched it against :data:`DECIMAL_RANGE`'s set, so
+    ``Decimal(text)`` is its reading), nothing is ``""``: no problem, nothing
+    unread, the same values (tests compare it with :func:`read_order`)."""
+    order = object.__new__(ParsedOrder)
+    values = order.__dict__
+    specs = PARAMS
+    for wire, value in params.items():
+        spec = specs.get(wire)
+        if spec is None or value is None:
+            continue  # a name read and never judged (READ_NOT_JUDGED), or not sent
+        attr, kind = spec
+        if kind == _DEC:
+            values[attr] = Decimal(value)
+        elif kind == _STR:
+            values[attr] = value if type(value) is str else _text(value)
+        else:  # pragma: no cover - the fast path takes no INT parameter
+            values[attr] = read_int(value)
     return order
 
 

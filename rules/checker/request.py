@@ -25,6 +25,7 @@ from rules.checker.violations import (
     PERMISSIONS,
     Violation,
     either_missing,
+    make_violation,
     mandatory_missing,
     not_required,
     rejected,
@@ -65,12 +66,14 @@ def check_parameters(
             out.append(mandatory_missing("side"))
     elif side not in _SIDES:
         out.append(
-            Violation(
-                code=-1117,
-                msg="Invalid side.",
-                field="side",
-                value=side,
-                explanation=f"side {side!r} is not BUY or SELL",
+            make_violation(
+                -1117,
+                "Invalid side.",
+                None,
+                "side",
+                side,
+                None,
+                f"side {side!r} is not BUY or SELL",
             )
         )
         order = order.without("side")
@@ -197,12 +200,14 @@ def check_type(
     tif = order.time_in_force
     if tif is not None and tif not in _TIME_IN_FORCE:
         out.append(
-            Violation(
-                code=-1115,
-                msg="Invalid timeInForce.",
-                field="timeInForce",
-                value=tif,
-                explanation=f"timeInForce {tif!r} is not GTC, IOC or FOK",
+            make_violation(
+                -1115,
+                "Invalid timeInForce.",
+                None,
+                "timeInForce",
+                tif,
+                None,
+                f"timeInForce {tif!r} is not GTC, IOC or FOK",
             )
         )
         order = order.without("time_in_force", unreadable="timeInForce")
@@ -318,6 +323,12 @@ def places(value: Decimal) -> int:
     >>> places(Decimal("0.10000000")), places(Decimal("100")), places(Decimal("1E+2"))
     (8, 0, 0)
     """
+    # From the value's plain string, when it is one: as_tuple() builds a named
+    # tuple, several times the cost (the -1111 check reads every decimal sent).
+    text = str(value)
+    if "E" not in text and "N" not in text and "n" not in text:  # no exponent, NaN, sNaN, Inf
+        dot = text.find(".")
+        return 0 if dot < 0 else len(text) - dot - 1
     exponent = value.as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
