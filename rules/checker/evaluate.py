@@ -72,6 +72,7 @@ from rules.model.models import ExchangeInfo
 __all__ = ["check", "evaluate", "is_valid", "iter_violations"]
 
 _EMPTY_CONTEXT: Final = Context()
+_from_mapping: Final = Context.from_mapping
 #: The methods whose requests are more than one order.place: judged by their own module.
 _REQUEST_JUDGES: Final = {
     "order.cancelReplace": judge_cancel_replace,  # D43
@@ -141,7 +142,7 @@ def evaluate(
     if context is None:
         context = _EMPTY_CONTEXT
     elif context.__class__ is dict:
-        context = Context.from_mapping(context)
+        context = _from_mapping(context)
     elif context.__class__ is not Context:
         context = _as_context(context)
     if method is not None and method != "order.place":

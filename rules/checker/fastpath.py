@@ -118,10 +118,9 @@ _ZERO: Final = Decimal(0)
 #: Parameters the reader reads but no rule checks (yet): a string of them is ignored.
 _READ_NOT_CHECKED: Final = frozenset({"newClientOrderId"})
 #: What one context allows one side: the price interval of every price rule
-#: (lowest, highest), the verdict of an order that passes every bound
-#: (``ACCEPTED`` or accepted with ``unchecked``), and the bands it leaves
-#: unchecked (for an iceberg order's verdict).
-_Allowed = tuple[Decimal, Decimal, Verdict, list[tuple[int, str]]]
+#: (lowest, highest), and the verdict of an order that passes every bound
+#: (``ACCEPTED`` or accepted with ``unchecked``).
+_Allowed = tuple[Decimal, Decimal, Verdict]
 #: What one context allows a MARKET order: the verdict of an accepted one by
 #: quoteOrderQty, of one by quantity, and each notional rule's (market price, low, high).
 _MarketAllowed = tuple[Verdict, Verdict, tuple[tuple[Decimal, Decimal, Decimal], ...]]
@@ -136,6 +135,8 @@ _Shape = tuple[
     Verdict,
     list[tuple[int, str]],
 ]
+#: The same for an iceberg order: the counters given, the verdict of one that passes.
+_IcebergShape = tuple[tuple[tuple[str, int], ...], Verdict]
 #: The same for MARKET: counters given, priced notional rules ``(field, low, high)``,
 #: the verdict of an accepted order by quoteOrderQty, and by quantity.
 _MarketShape = tuple[
@@ -282,13 +283,13 @@ def compile_fast_check(
     shapes: dict[object, _Shape | None] = {}
 
     def allowed(context: Context, side: str) -> _Allowed | None:
-        """What the context allows this side: the price interval of every price rule,
-        the verdict of an order that passes, the bands left unpriced; ``None``: a
-        rule of the context is broken (a counter full, D15; not permitted, D19)."""
+        """What the context allows this side: the price interval of every price rule
+        and the verdict of an order that passes; ``None``: a rule of the context is
+        broken (a counter full, D15; not permitted, D19)."""
         shape = shape_cache(shapes, shape_of, context)
         if shape is None:
             return None
-        given, buy, sell, verdict, unpriced = shape
+        given, buy, sell, verdict, _ = shape
         for attribute, maximum in given:
             if getattr(context, attribute) + 1 > maximum:
                 return None  # a violation (D15)
@@ -302,15 +303,31 @@ def compile_fast_check(
             bound = multiply(reference, down)
             if bound > low:
                 low = bound
-        return low, high, verdict, unpriced
+        return low, high, verdict
 
-    def iceberg_verdict(context: Context, unpriced: list[tuple[int, str]]) -> Verdict | None:
+    def iceberg_shape_of(context: Context) -> _IcebergShape | None:
+        """What the context's set of given fields implies for an iceberg order
+        (``shape_cache``): the counters it gives, and the verdict of one that passes."""
+        judged = iceberg_account.unchecked(context)
+        shape = shape_cache(shapes, shape_of, context)
+        if judged is None or shape is None:
+            return None
+        unpriced = shape[4]
+        verdict = iceberg_account.verdict(judged[0], [*(judged[1] or ()), *unpriced])
+        return iceberg_account.given(context), verdict
+
+    iceberg_shapes: dict[object, _IcebergShape | None] = {}
+
+    def iceberg_verdict(context: Context) -> Verdict | None:
         """The verdict of an iceberg order that passes every bound (it also counts in
         the iceberg counters, D08, D15); ``None``: ask the general path."""
-        judged = iceberg_account.judge(context)
-        if judged is None:
+        shape = shape_cache(iceberg_shapes, iceberg_shape_of, context)
+        if shape is None:
             return None
-        return iceberg_account.verdict(judged[0], [*(judged[1] or ()), *unpriced])
+        for attribute, maximum in shape[0]:
+            if getattr(context, attribute) + 1 > maximum:
+                return None  # a violation (D15)
+        return shape[1]
 
     # The last context seen on each side and what it allows, as one tuple so that
     # a thread never reads one context with another's bounds. A Context is frozen:
@@ -426,7 +443,7 @@ def compile_fast_check(
             return known[2]
         seen_iceberg = last_iceberg
         if seen_iceberg[0] is not context:
-            seen_iceberg = last_iceberg = (context, iceberg_verdict(context, known[3]))
+            seen_iceberg = last_iceberg = (context, iceberg_verdict(context))
         return seen_iceberg[1] or FILTERS  # None: an iceberg counter full (D15)
 
     return fast_check
@@ -483,6 +500,11 @@ def _market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChe
         for attribute, maximum in given:
             if getattr(context, attribute) + 1 > maximum:
                 return None  # a violation (D15)
+        if not priced:
+            return by_quote, by_quantity, ()
+        if len(priced) == 1:  # the usual case: one notional rule (no generator to run)
+            field, low, high = priced[0]
+            return by_quote, by_quantity, ((getattr(context, field), low, high),)
         return (
             by_quote,
             by_quantity,
