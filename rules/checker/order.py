@@ -18,6 +18,7 @@ then treated as not sent.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
@@ -86,6 +87,8 @@ READ: Final = frozenset(PARAMS) | READ_NOT_JUDGED
 WIRE_NAMES: Final = {attr: wire for wire, (attr, _) in PARAMS.items()}
 
 _LIMIT = 10**20  # at most 20 integer digits (D29)
+#: The strings read_decimal reads: DECIMAL_RANGE (ASCII digits, at most 20 and 20).
+_DECIMAL_TEXT: Final = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,20})?")
 
 
 @attrs.frozen(kw_only=True)
@@ -370,10 +373,21 @@ def read_order(params: Mapping[str, object]) -> ParsedOrder:
     unreadable: set[str] | None = None
     unread: list[str] | None = None
     specs = PARAMS
+    decimal_text = _DECIMAL_TEXT.fullmatch
     for wire, value in params.items():
+        spec = specs.get(wire)
+        if spec is not None and value.__class__ is str and value:
+            # The common case first: a non-empty string of a name read; a decimal
+            # read_decimal takes (the same strings, DECIMAL_RANGE's) as it reads it.
+            attr, kind = spec
+            if kind == _STR:
+                values[attr] = value
+                continue
+            if kind == _DEC and decimal_text(value):
+                values[attr] = Decimal(value)
+                continue
         if value is None or (type(value) is not str and is_absent(value)):
             continue
-        spec = specs.get(wire)
         problem: Violation | None = None
         if spec is None and wire not in READ_NOT_JUDGED:
             # D52: a name order.place does not read ("" included): -1104, then ignored.

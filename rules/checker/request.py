@@ -177,8 +177,11 @@ def check_type(
     """
     name = kind.name
     # D04: a type-specific parameter the type does not take, then ignored.
-    dropped = [attr for _, attr in kind.not_taken if getattr(order, attr) is not None]
-    if dropped:
+    dropped: list[str] | None = None
+    for _, attr in kind.not_taken:
+        if getattr(order, attr) is not None:
+            dropped = [attr] if dropped is None else [*dropped, attr]
+    if dropped is not None:
         for wire, attr in kind.not_taken:
             if attr in dropped:
                 out.append(not_required(wire, getattr(order, attr), name))

@@ -6,6 +6,8 @@
   repr, JSON, pickle and ``attrs.evolve``.
 - :func:`~rules.checker.request.places` (from the plain string) counts the
   decimals ``as_tuple()`` counts, for any Decimal (D38, D39).
+- :func:`~rules.checker.order.read_order`'s fast lane for decimal strings takes
+  exactly the strings :func:`~rules.checker.order.read_decimal` reads.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rules.checker.order import _DECIMAL_TEXT, read_decimal
 from rules.checker.request import places
 from rules.checker.violations import (
     Explanation,
@@ -117,3 +120,15 @@ def test_make_verdict_is_the_constructor(
 def test_places_counts_what_as_tuple_counts(value: Decimal) -> None:
     exponent = value.as_tuple().exponent
     assert places(value) == (-exponent if isinstance(exponent, int) and exponent < 0 else 0)
+
+
+@given(
+    st.text(alphabet="0123456789.٣²+-eE_ ", max_size=45)
+    | st.from_regex(r"[0-9]{1,22}(\.[0-9]{0,22})?", fullmatch=True)
+)
+def test_read_orders_decimal_pattern_is_read_decimal(text: str) -> None:
+    """read_order's fast lane takes exactly the strings read_decimal reads, as it reads them."""
+    number = read_decimal(text)
+    assert (number is not None) == bool(_DECIMAL_TEXT.fullmatch(text))
+    if number is not None:
+        assert str(number) == str(Decimal(text))
