@@ -215,7 +215,14 @@ def check_type(
         )
         order = order.without("time_in_force", unreadable="timeInForce")
         unreadable = order.unreadable
-    order, pegged = _check_peg(order, kind, plan, out)
+    if (
+        order.peg_price_type is None
+        and order.peg_offset_type is None
+        and order.peg_offset_value is None
+    ):
+        pegged = False  # no peg parameter: _check_peg has nothing to say (most orders)
+    else:
+        order, pegged = _check_peg(order, kind, plan, out)
     # D03: mandatory parameters; a "" or malformed one was already reported (D29).
     for group, attrs_ in kind.mandatory_attrs:
         if len(group) == 1:
