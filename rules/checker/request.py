@@ -25,6 +25,7 @@ from rules.checker.violations import (
     PERMISSIONS,
     Violation,
     either_missing,
+    invalid_side,
     make_violation,
     mandatory_missing,
     not_required,
@@ -65,17 +66,7 @@ def check_parameters(
         if "side" not in unreadable:
             out.append(mandatory_missing("side"))
     elif side not in _SIDES:
-        out.append(
-            make_violation(
-                -1117,
-                "Invalid side.",
-                None,
-                "side",
-                side,
-                None,
-                f"side {side!r} is not BUY or SELL",
-            )
-        )
+        out.append(invalid_side(side))
         order = order.without("side")
     kind: OrderKind | None = None
     if order.type is None:

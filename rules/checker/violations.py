@@ -352,6 +352,13 @@ def mandatory_missing(name: str) -> Violation:
     )
 
 
+def invalid_side(side: object) -> Violation:
+    """``-1117 "Invalid side."``: a side other than BUY or SELL."""
+    return make_violation(
+        -1117, "Invalid side.", None, "side", side, None, f"side {side!r} is not BUY or SELL"
+    )
+
+
 def unknown_symbol(symbol: object) -> Violation:
     """``-1121 "Invalid symbol."``: a symbol the exchangeInfo does not hold (D24)."""
     return Violation(

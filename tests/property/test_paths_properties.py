@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from rules.checker.context import Context
-from rules.checker.evaluate import _general_verdict, evaluate
+from rules.checker.evaluate import _general_verdict, _one_problem_verdict, evaluate
 from rules.checker.fastpath import FILTERS
 from rules.checker.order import read_order, read_well_formed
 from rules.checker.plans import plan_of
@@ -75,3 +75,60 @@ def test_every_path_gives_the_general_verdict(
         assert_same_reading(read_well_formed(params), read_order(params))
     elif answer is not None:
         assert answer == general
+
+
+def _spoil(params: dict[str, Any], how: str) -> dict[str, Any]:
+    """The order with one request problem the general path reports, then goes on without."""
+    spoiled = dict(params)
+    if how == "no side":
+        spoiled.pop("side", None)
+    elif how == "null side":
+        spoiled["side"] = None
+    elif how.startswith("side "):
+        spoiled["side"] = how.removeprefix("side ")
+    elif how == "no timeInForce":
+        spoiled.pop("timeInForce", None)
+    else:  # "timeInForce GTC" / "timeInForce FOK": on a type that does not take it, or does
+        spoiled["timeInForce"] = how.removeprefix("timeInForce ")
+    return spoiled
+
+
+SPOILS = (
+    "no side",
+    "null side",
+    "side buy",
+    "side HOLD",
+    "side ",
+    "side BUY ",
+    "no timeInForce",
+    "timeInForce GTC",
+    "timeInForce FOK",
+    "timeInForce gtc",
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(cases(), st.sampled_from(SPOILS), st.sampled_from((*SPOILS, "")))
+def test_one_request_problem_gives_the_general_verdict(
+    case: tuple[Market, dict[str, Any], dict[str, Any] | None], first: str, second: str
+) -> None:
+    """A missing or invalid side, a missing or untaken timeInForce (one of them, or two
+    at once): ``evaluate`` repairs one and judges the filters only when the rest is
+    well-formed; the verdict is the general path's either way."""
+    market, params, mapping = case
+    spoiled = _spoil(params, first)
+    if second:
+        spoiled = _spoil(spoiled, second)
+    info = market.info
+    context = Context() if mapping is None else Context.from_mapping(mapping)
+    general = _general_verdict(info, spoiled, context)
+    event(f"{params['type']}: {first}" + (f", {second}" if second else ""))
+    assert evaluate(info, spoiled, mapping) == general
+    assert evaluate(info, spoiled, context) == general
+    info_plan = plan_of(info)
+    plan = info_plan.symbol(info, market.symbol.symbol)
+    fast = None if plan is None else plan.fast_answers.get(spoiled["type"])
+    if plan is not None and fast is not None and fast(spoiled, context) is None:
+        repaired = _one_problem_verdict(info_plan, plan, fast, spoiled, context)
+        event("one problem, repaired" if repaired is not None else "general path")
+        assert repaired is None or repaired == general
