@@ -51,7 +51,7 @@ import workload
 
 import rules
 from rules.checker.context import Context
-from rules.checker.evaluate import evaluate
+from rules.checker.evaluate import _one_problem_verdict, evaluate
 from rules.checker.fastpath import FILTERS
 from rules.checker.plans import plan_of
 from rules.cli.main import Streams, run
@@ -170,13 +170,21 @@ Group = tuple[str, str, bool, str]  # (kind, shape, accepted by rules, path)
 
 def _path(info: Any, params: dict[str, Any], context: dict[str, Any] | None) -> str:
     """Which path judges the order: the fast check's verdict (``fast``), its FILTERS
-    answer (``judge_filters``), or the general path (``general``)."""
-    symbol = plan_of(info).symbols.get(params.get("symbol"))  # type: ignore[arg-type]
+    answer (``judge_filters``), one request problem repaired then the filters
+    (``one problem``), or the general path (``general``)."""
+    info_plan = plan_of(info)
+    symbol = info_plan.symbols.get(params.get("symbol"))  # type: ignore[arg-type]
     fast = None if symbol is None else symbol.fast_answers.get(params.get("type"))  # type: ignore[arg-type]
-    if fast is None:
+    if symbol is None or fast is None:
         return "general"
-    answer = fast(params, Context() if context is None else Context.from_mapping(context))
-    return "judge_filters" if answer is FILTERS else "general" if answer is None else "fast"
+    ctx = Context() if context is None else Context.from_mapping(context)
+    answer = fast(params, ctx)
+    if answer is FILTERS:
+        return "judge_filters"
+    if answer is not None:
+        return "fast"
+    repaired = _one_problem_verdict(info_plan, symbol, fast, params, ctx)
+    return "general" if repaired is None else "one problem"
 
 
 def _time_loop(fn: Callable[[Any, Any], object], cases: Sequence[tuple[Any, Any]]) -> float:
@@ -254,12 +262,14 @@ def bench_mix(count: int, rounds: int, seed: int) -> None:
     for shape in workload.SHAPES:
         row(f"context {shape}", [g for g in every if g[1] == shape])
     # Where the time goes: accepted orders take the fast path (all but a few
-    # symbols'), rejected ones the general path, which explains them.
+    # symbols'), rejected ones judge_filters or the general path, which explain them.
     row("accepted by rules", [g for g in every if g[2]])
     row("rejected by rules", [g for g in every if not g[2]])
     # Which path judged the rejections: judge_filters (a well-formed order that
-    # breaks a filter or a rule of the context) or the general path (the rest).
+    # breaks a filter or a rule of the context), one request problem (a missing or
+    # invalid side or timeInForce) then judge_filters, or the general path (the rest).
     row("  by judge_filters", [g for g in every if not g[2] and g[3] == "judge_filters"])
+    row("  by one problem", [g for g in every if not g[2] and g[3] == "one problem"])
     row("  by general path", [g for g in every if not g[2] and g[3] == "general"])
     sample = [(c.params, c.context) for c in cases[: min(count, 20_000)]]
     print(

@@ -18,8 +18,12 @@ import pytest
 
 from rules.checker.context import Context
 from rules.checker.evaluate import _general_verdict, evaluate
+from rules.checker.fastpath import FILTERS
+from rules.checker.order import read_order, read_well_formed
+from rules.checker.plans import plan_of
 from rules.model.load import loads
 from rules.model.models import ExchangeInfo
+from tests.property.test_fastpath_properties import assert_same_reading
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import workload
@@ -91,10 +95,22 @@ def test_every_path_gives_the_general_verdict_on_the_mix(
     well-formed rejections, the general path), gives the general path's verdict."""
     cases, info, _ = cases_and_info
     assert isinstance(info, ExchangeInfo)
-    rejected = 0
+    rejected = filters = 0
     for case in cases:
         context = Context() if case.context is None else Context.from_mapping(case.context)
         general = _general_verdict(info, case.params, context)
         assert evaluate(info, case.params, case.context) == general, case
+        if _answer(info, case.params, context) is FILTERS:
+            # judge_filters reads the order without read_order's checks: the same reading.
+            filters += 1
+            assert_same_reading(read_well_formed(case.params), read_order(case.params))
         rejected += not general.accepted
     assert rejected > len(cases) // 4  # rejections are judged too, not only acceptances
+    assert filters > len(cases) // 10  # and many by judge_filters
+
+
+def _answer(info: ExchangeInfo, params: dict[str, str], context: Context) -> object:
+    """The fast check's answer (``None`` when the symbol or type has none)."""
+    symbol = plan_of(info).symbols.get(params.get("symbol", ""))
+    fast = None if symbol is None else symbol.fast_answers.get(params.get("type", ""))
+    return None if fast is None else fast(params, context)

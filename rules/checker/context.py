@@ -7,6 +7,7 @@ instead of being passed (D15, D16, D18). Every field is optional.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Final
@@ -55,6 +56,8 @@ CONTEXT_KEYS = frozenset({*_PRICES, *_COUNTS, "permissions"})
 _set = object.__setattr__
 #: What parse_plain_decimal reads, for the checks inlined on the hot paths.
 _PLAIN: Final = PLAIN_DECIMAL
+#: The strings of _PLAIN that do not start with "-": finite, not negative.
+_UNSIGNED: Final = re.compile(PLAIN_DECIMAL.pattern.removeprefix("-?"))
 
 
 def _to_decimal(value: object) -> object:
@@ -298,6 +301,20 @@ class Context:
             raise ValueError(f"context: expected a JSON object, got {type(data).__name__}")
         values: dict[str, Any] = {}
         for key, raw in data.items():
+            # The common cases first (a context per order is normal, issue 11): a
+            # price as a plain decimal string, a count as an int; the same values
+            # the general reading below gives them.
+            kind = raw.__class__
+            if kind is str:
+                name = _PRICES.get(key)
+                if name is not None and len(raw) <= _SHORT and _UNSIGNED.fullmatch(raw):
+                    values[name] = Decimal(raw)
+                    continue
+            elif kind is int:
+                name = _COUNTS.get(key)
+                if name is not None and 0 <= raw <= MAX_COUNT:
+                    values[name] = raw
+                    continue
             if raw is None or (raw.__class__ is not str and is_absent(raw)):
                 if key not in CONTEXT_KEYS:  # a missing value under a misspelt key
                     raise ValueError(f"context: unknown key {key!r}{_did_you_mean(key)}")

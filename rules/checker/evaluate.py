@@ -29,7 +29,10 @@ order it read whole and found well-formed that a bound of the context or a
 filter may reject: that one is judged by
 :func:`rules.checker.judge.judge_filters` (the context's rules and the
 filters, as :func:`~rules.checker.judge.judge_order` would run them, without
-the request checks it passes); everything else by
+the request checks it passes). An order it declines for one request problem the
+general path reports and then treats as not sent (a missing or invalid side,
+a missing or untaken ``timeInForce``) is tried again with that parameter
+repaired (:func:`_one_problem_verdict`); everything else is judged by
 :func:`rules.checker.judge.judge_order`.
 """
 
@@ -40,7 +43,7 @@ from typing import Any, Final
 
 from rules.checker.amend import judge_amend
 from rules.checker.context import Context
-from rules.checker.fastpath import FILTERS
+from rules.checker.fastpath import FILTERS, FastCheck
 from rules.checker.judge import by_stage, judge_filters, judge_order
 from rules.checker.kinds import ORDER_KINDS
 from rules.checker.list_fast import fast_list
@@ -55,7 +58,7 @@ from rules.checker.methods import (
     unread_of,
     unsupported,
 )
-from rules.checker.order import Order, read_any, read_order
+from rules.checker.order import Order, read_any, read_well_formed
 from rules.checker.plans import PLANS, InfoPlan, SymbolPlan, plan_of
 from rules.checker.replace import judge_cancel_replace
 from rules.checker.violations import (
@@ -63,7 +66,11 @@ from rules.checker.violations import (
     Verdict,
     Violation,
     either_missing,
+    invalid_side,
+    make_verdict,
     mandatory_missing,
+    not_required,
+    param_empty,
 )
 from rules.errors import OrderRejected
 from rules.model.models import ExchangeInfo
@@ -71,6 +78,7 @@ from rules.model.models import ExchangeInfo
 __all__ = ["check", "evaluate", "is_valid", "iter_violations"]
 
 _EMPTY_CONTEXT: Final = Context()
+_from_mapping: Final = Context.from_mapping
 #: The methods whose requests are more than one order.place: judged by their own module.
 _REQUEST_JUDGES: Final = {
     "order.cancelReplace": judge_cancel_replace,  # D43
@@ -140,7 +148,7 @@ def evaluate(
     if context is None:
         context = _EMPTY_CONTEXT
     elif context.__class__ is dict:
-        context = Context.from_mapping(context)
+        context = _from_mapping(context)
     elif context.__class__ is not Context:
         context = _as_context(context)
     if method is not None and method != "order.place":
@@ -158,6 +166,9 @@ def evaluate(
                         return _filters_verdict(info_plan, plan, order, context)  # type: ignore[arg-type]
                     if verdict is not None:
                         return verdict  # type: ignore[return-value]
+                    verdict = _one_problem_verdict(info_plan, plan, fast, order, context)  # type: ignore[arg-type]
+                    if verdict is not None:
+                        return verdict
             except (TypeError, ValueError):
                 pass  # an unhashable symbol, type, side or timeInForce, or an array
     return _general_verdict(info, order, context)
@@ -169,11 +180,73 @@ def _filters_verdict(
     """The verdict of an order the fast path read whole and found well-formed
     (:data:`~rules.checker.fastpath.FILTERS`): the general path's, by
     :func:`rules.checker.judge.judge_filters`."""
-    order = read_order(params)
+    order = read_well_formed(params)  # read_order's reading, without its checks
     out, unchecked = judge_filters(plan, order, ORDER_KINDS[params["type"]], context, info_plan.era)
     if not out and unchecked is None:
         return ACCEPTED
-    return Verdict(not out, tuple(out), tuple(unchecked or ()))
+    return make_verdict(not out, tuple(out), tuple(unchecked or ()))
+
+
+def _one_problem_verdict(
+    info_plan: InfoPlan,
+    plan: SymbolPlan,
+    fast: FastCheck,
+    params: dict[str, Any],
+    context: Context,
+) -> Verdict | None:
+    """The verdict of an order the fast check declined that is well-formed but for one
+    request problem the general path reports and then treats as not sent (D24): a
+    missing or invalid ``side`` (``-1102``, ``-1105``, ``-1117``), a missing
+    ``timeInForce`` (``-1102``), a ``timeInForce`` the type does not take (``-1106``,
+    D04); ``None``: the general path judges it.
+
+    The fast check judges the order with that one parameter repaired; if it reads
+    it whole (any answer but ``None``), every other request check passes, and the
+    general verdict is that problem, then what the context's rules and the filters
+    find (``judge_filters``) on the order as the general path goes on with it
+    (without the side; ``timeInForce`` never reaches a filter). An order the
+    repaired check accepts, when the side is sound, keeps its ``unchecked``.
+    ``tests/property/test_paths_properties.py`` and ``tests/test_workload.py``
+    compare these verdicts with the general path's.
+    """
+    kind = ORDER_KINDS[params["type"]]
+    side = params.get("side")
+    time_in_force = params.get("timeInForce")
+    dropped: tuple[str, ...] = ()
+    if side != "BUY" and side != "SELL":
+        if side is None:
+            problem = mandatory_missing("side")
+        elif side.__class__ is not str:
+            return None  # read as its text first: the general path
+        elif side == "":
+            problem = param_empty("side")
+        else:
+            problem = invalid_side(side)
+        repaired = {**params, "side": "BUY"}
+        dropped = ("side",)
+    elif "timeInForce" in kind.takes:
+        if time_in_force is not None:
+            return None  # an invalid timeInForce (or another problem)
+        problem = mandatory_missing("timeInForce")
+        repaired = {**params, "timeInForce": "GTC"}
+    elif time_in_force.__class__ is str and time_in_force:
+        problem = not_required("timeInForce", time_in_force, kind.name)
+        repaired = {k: v for k, v in params.items() if k != "timeInForce"}
+        dropped = ("time_in_force",)
+    else:
+        return None
+    answer = fast(repaired, context)
+    if answer is None:
+        return None  # another problem too
+    if answer is not FILTERS and dropped != ("side",):
+        # Accepted once repaired, and the repair changes no filter: that problem alone.
+        return make_verdict(False, (problem,), answer.unchecked)  # type: ignore[union-attr]
+    order = read_well_formed(params)
+    if dropped:
+        order = order.without(*dropped)
+    out, unchecked = judge_filters(plan, order, kind, context, info_plan.era)
+    out.insert(0, problem)  # a request error: before every violation judge_filters finds (D53)
+    return make_verdict(False, tuple(by_stage(out)), tuple(unchecked or ()))
 
 
 def _as_context(context: object) -> Context:
@@ -191,7 +264,7 @@ def _general_verdict(
     out, unchecked = judge_order(info, read_any(order), context)
     if not out and unchecked is None:
         return ACCEPTED
-    return Verdict(not out, tuple(out), tuple(unchecked or ()))
+    return make_verdict(not out, tuple(out), tuple(unchecked or ()))
 
 
 def _method_verdict(

@@ -71,17 +71,6 @@ class Account:
                 missing = [name] if missing is None else [*missing, name]  # D15: unchecked
         return unknown, missing
 
-    def judge(self, context: Context) -> tuple[bool, list[tuple[int, str]] | None] | None:
-        """:meth:`unchecked`, and ``None`` too when a count given is full (D15)."""
-        found = self.unchecked(context)
-        if found is None:
-            return None
-        for (attribute, maximum), _ in self.counters:
-            count = getattr(context, attribute)
-            if count is not None and count + 1 > maximum:
-                return None  # a violation (D15)
-        return found
-
     def verdict(self, unknown: bool, missing: list[tuple[int, str]] | None) -> Verdict:
         """The verdict of an accepted order: ``PERMISSIONS`` first, then the filters
         in the order of the checks, as the general path lists them."""
@@ -99,6 +88,8 @@ class Account:
 
 
 _S = TypeVar("_S")
+#: A shape not worked out yet (``None`` is a shape: "a rule of the context is broken").
+_UNSEEN: Final = object()
 
 
 def shape_cache(
@@ -118,8 +109,9 @@ def shape_cache(
     key: object = tuple(fields)
     if "permissions" in fields:
         key = (key, fields["permissions"])
-    if key in shapes:
-        return shapes[key]
+    shape = shapes.get(key, _UNSEEN)
+    if shape is not _UNSEEN:
+        return shape  # type: ignore[return-value]
     shape = shape_of(context)
     if len(shapes) < _SHAPES:
         shapes[key] = shape

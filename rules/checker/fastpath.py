@@ -118,22 +118,25 @@ _ZERO: Final = Decimal(0)
 #: Parameters the reader reads but no rule checks (yet): a string of them is ignored.
 _READ_NOT_CHECKED: Final = frozenset({"newClientOrderId"})
 #: What one context allows one side: the price interval of every price rule
-#: (lowest, highest), the verdict of an order that passes every bound
-#: (``ACCEPTED`` or accepted with ``unchecked``), and the bands it leaves
-#: unchecked (for an iceberg order's verdict).
-_Allowed = tuple[Decimal, Decimal, Verdict, list[tuple[int, str]]]
+#: (lowest, highest), and the verdict of an order that passes every bound
+#: (``ACCEPTED`` or accepted with ``unchecked``).
+_Allowed = tuple[Decimal, Decimal, Verdict]
 #: What one context allows a MARKET order: the verdict of an accepted one by
 #: quoteOrderQty, of one by quantity, and each notional rule's (market price, low, high).
 _MarketAllowed = tuple[Verdict, Verdict, tuple[tuple[Decimal, Decimal, Decimal], ...]]
 #: What a context's set of given fields implies for one fast check (once per set):
-#: the counters it gives ``(attribute, maximum)``, the priced bands ``(field of the
-#: market price, band)``, the verdict of an order that passes, the unpriced bands.
+#: the counters it gives ``(attribute, maximum)``, the priced bands of a BUY and of a
+#: SELL ``(field of the market price, up or None, down)``, the verdict of an order
+#: that passes, the unpriced bands.
 _Shape = tuple[
     tuple[tuple[str, int], ...],
-    tuple[tuple[str, tuple[Any, ...]], ...],
+    tuple[tuple[str, Decimal | None, Decimal], ...],
+    tuple[tuple[str, Decimal | None, Decimal], ...],
     Verdict,
     list[tuple[int, str]],
 ]
+#: The same for an iceberg order: the counters given, the verdict of one that passes.
+_IcebergShape = tuple[tuple[tuple[str, int], ...], Verdict]
 #: The same for MARKET: counters given, priced notional rules ``(field, low, high)``,
 #: the verdict of an accepted order by quoteOrderQty, and by quantity.
 _MarketShape = tuple[
@@ -262,52 +265,76 @@ def compile_fast_check(
         if judged is None:
             return None
         unknown, missing = judged
-        priced: list[tuple[str, tuple[Any, ...]]] = []
+        # Each priced band per side: (field of the market price, up, down); an up of
+        # 0 is no upper bound (D12).
+        buy: list[tuple[str, Decimal | None, Decimal]] = []
+        sell: list[tuple[str, Decimal | None, Decimal]] = []
         unpriced: list[tuple[int, str]] = []
         for band, name in bands:
             field = market_price_field(band[0], context, era)
             if getattr(context, field) is None:
                 unpriced.append(name)  # D18: unchecked
             else:
-                priced.append((field, band))
+                buy.append((field, band[1] or None, band[2]))
+                sell.append((field, band[3] or None, band[4]))
         verdict = account.verdict(unknown, [*(missing or ()), *unpriced] if unpriced else missing)
-        return account.given(context), tuple(priced), verdict, unpriced
+        return account.given(context), tuple(buy), tuple(sell), verdict, unpriced
 
     shapes: dict[object, _Shape | None] = {}
 
     def allowed(context: Context, side: str) -> _Allowed | None:
-        """What the context allows this side: the price interval of every price rule,
-        the verdict of an order that passes, the bands left unpriced; ``None``: a
-        rule of the context is broken (a counter full, D15; not permitted, D19)."""
+        """What the context allows this side: the price interval of every price rule
+        and the verdict of an order that passes; ``None``: a rule of the context is
+        broken (a counter full, D15; not permitted, D19)."""
         shape = shape_cache(shapes, shape_of, context)
         if shape is None:
             return None
-        given, priced, verdict, unpriced = shape
+        given, buy, sell, verdict, _ = shape
         for attribute, maximum in given:
             if getattr(context, attribute) + 1 > maximum:
                 return None  # a violation (D15)
-        up_at, down_at = (1, 2) if side == "BUY" else (3, 4)
         low, high = price_low, price_high
-        for field, band in priced:
+        for field, up, down in buy if side == "BUY" else sell:
             reference = getattr(context, field)
-            up = band[up_at]
-            if up:
-                high = min(high, multiply(reference, up))
-            low = max(low, multiply(reference, band[down_at]))
-        return low, high, verdict, unpriced
+            if up is not None:
+                bound = multiply(reference, up)
+                if bound < high:
+                    high = bound
+            bound = multiply(reference, down)
+            if bound > low:
+                low = bound
+        return low, high, verdict
 
-    def iceberg_verdict(context: Context, unpriced: list[tuple[int, str]]) -> Verdict | None:
+    def iceberg_shape_of(context: Context) -> _IcebergShape | None:
+        """What the context's set of given fields implies for an iceberg order
+        (``shape_cache``): the counters it gives, and the verdict of one that passes."""
+        judged = iceberg_account.unchecked(context)
+        shape = shape_cache(shapes, shape_of, context)
+        if judged is None or shape is None:
+            return None
+        unpriced = shape[4]
+        verdict = iceberg_account.verdict(judged[0], [*(judged[1] or ()), *unpriced])
+        return iceberg_account.given(context), verdict
+
+    iceberg_shapes: dict[object, _IcebergShape | None] = {}
+
+    def iceberg_verdict(context: Context) -> Verdict | None:
         """The verdict of an iceberg order that passes every bound (it also counts in
         the iceberg counters, D08, D15); ``None``: ask the general path."""
-        judged = iceberg_account.judge(context)
-        if judged is None:
+        shape = shape_cache(iceberg_shapes, iceberg_shape_of, context)
+        if shape is None:
             return None
-        return iceberg_account.verdict(judged[0], [*(judged[1] or ()), *unpriced])
+        for attribute, maximum in shape[0]:
+            if getattr(context, attribute) + 1 > maximum:
+                return None  # a violation (D15)
+        return shape[1]
 
-    # The last context and side seen and what they allow, as one tuple so that a
-    # thread never reads one with the other's bounds. A Context is frozen: the
-    # same object always allows the same.
-    last: tuple[Context | None, str | None, _Allowed | None] = (None, None, None)
+    # The last context seen on each side and what it allows, as one tuple so that
+    # a thread never reads one context with another's bounds. A Context is frozen:
+    # the same object always allows the same (the empty context of a call without
+    # one is one object: its bounds are worked out once per side).
+    last_buy: tuple[Context | None, _Allowed | None] = (None, None)
+    last_sell: tuple[Context | None, _Allowed | None] = (None, None)
     last_iceberg: tuple[Context | None, Verdict | None] = (None, None)
 
     def by_filters(price_text: str, quantity_text: str, iceberg_text: object) -> FiltersOnly | None:
@@ -398,11 +425,16 @@ def compile_fast_check(
             if parts is not None and quantity > multiply(iceberg, parts):
                 return FILTERS
         # The context: permissions, counters, the price bands around the market price.
-        nonlocal last, last_iceberg
-        seen = last
-        if seen[0] is not context or seen[1] != side:
-            seen = last = (context, side, allowed(context, side))
-        known = seen[2]
+        nonlocal last_buy, last_sell, last_iceberg
+        if side == "BUY":
+            seen = last_buy
+            if seen[0] is not context:
+                seen = last_buy = (context, allowed(context, side))
+        else:
+            seen = last_sell
+            if seen[0] is not context:
+                seen = last_sell = (context, allowed(context, side))
+        known = seen[1]
         if known is None:
             return FILTERS  # not permitted (D19), or a counter full (D15)
         if price < known[0] or price > known[1]:
@@ -411,7 +443,7 @@ def compile_fast_check(
             return known[2]
         seen_iceberg = last_iceberg
         if seen_iceberg[0] is not context:
-            seen_iceberg = last_iceberg = (context, iceberg_verdict(context, known[3]))
+            seen_iceberg = last_iceberg = (context, iceberg_verdict(context))
         return seen_iceberg[1] or FILTERS  # None: an iceberg counter full (D15)
 
     return fast_check
@@ -468,6 +500,11 @@ def _market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChe
         for attribute, maximum in given:
             if getattr(context, attribute) + 1 > maximum:
                 return None  # a violation (D15)
+        if not priced:
+            return by_quote, by_quantity, ()
+        if len(priced) == 1:  # the usual case: one notional rule (no generator to run)
+            field, low, high = priced[0]
+            return by_quote, by_quantity, ((getattr(context, field), low, high),)
         return (
             by_quote,
             by_quantity,

@@ -108,7 +108,7 @@ def _filters(
     """Every filter check of ``checks`` (a plan's, through the one table,
     filters.FILTER_CHECKS): its violations appended to ``out``, what it could not
     check to ``unchecked``."""
-    seen: set[str] | None = None
+    seen: set[str | None] | None = None
     for fn, f in checks:
         outcome = fn(f, order, kind, context, era)
         if outcome is None:
@@ -119,13 +119,15 @@ def _filters(
             elif f.filter_type not in unchecked:
                 unchecked.append(f.filter_type)
             continue
-        assert isinstance(outcome, Violation)
+        # A Violation (a check returns nothing else).
+        filter_type = outcome.filter_type  # type: ignore[union-attr]
         if seen is None:
-            seen = set()
-        if outcome.filter_type in seen:
+            seen = {filter_type}
+        elif filter_type in seen:
             continue  # D23: one violation per filterType
-        seen.add(outcome.filter_type)  # type: ignore[arg-type]
-        out.append(outcome)
+        else:
+            seen.add(filter_type)
+        out.append(outcome)  # type: ignore[arg-type]
     return unchecked
 
 

@@ -18,6 +18,7 @@ then treated as not sent.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
@@ -33,7 +34,16 @@ from rules.checker.violations import (
 )
 from rules.model.numbers import bounded_repr, builtin_scalar, is_absent, to_plain_string
 
-__all__ = ["READ", "Order", "ParsedOrder", "guesses", "parse_order", "read_any", "read_order"]
+__all__ = [
+    "READ",
+    "Order",
+    "ParsedOrder",
+    "guesses",
+    "parse_order",
+    "read_any",
+    "read_order",
+    "read_well_formed",
+]
 
 #: The legal range Binance quotes in ``-1100`` for a DECIMAL parameter (D29).
 DECIMAL_RANGE: Final = "^([0-9]{1,20})(\\.[0-9]{1,20})?$"
@@ -77,6 +87,8 @@ READ: Final = frozenset(PARAMS) | READ_NOT_JUDGED
 WIRE_NAMES: Final = {attr: wire for wire, (attr, _) in PARAMS.items()}
 
 _LIMIT = 10**20  # at most 20 integer digits (D29)
+#: The strings read_decimal reads: DECIMAL_RANGE (ASCII digits, at most 20 and 20).
+_DECIMAL_TEXT: Final = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,20})?")
 
 
 @attrs.frozen(kw_only=True)
@@ -361,10 +373,21 @@ def read_order(params: Mapping[str, object]) -> ParsedOrder:
     unreadable: set[str] | None = None
     unread: list[str] | None = None
     specs = PARAMS
+    decimal_text = _DECIMAL_TEXT.fullmatch
     for wire, value in params.items():
+        spec = specs.get(wire)
+        if spec is not None and value.__class__ is str and value:
+            # The common case first: a non-empty string of a name read; a decimal
+            # read_decimal takes (the same strings, DECIMAL_RANGE's) as it reads it.
+            attr, kind = spec
+            if kind == _STR:
+                values[attr] = value
+                continue
+            if kind == _DEC and decimal_text(value):
+                values[attr] = Decimal(value)
+                continue
         if value is None or (type(value) is not str and is_absent(value)):
             continue
-        spec = specs.get(wire)
         problem: Violation | None = None
         if spec is None and wire not in READ_NOT_JUDGED:
             # D52: a name order.place does not read ("" included): -1104, then ignored.
@@ -410,6 +433,30 @@ def read_order(params: Mapping[str, object]) -> ParsedOrder:
         values["sent"] = sum(1 for value in params.values() if value is not None)
     if order.symbol is None and order.symbol_problem is None:
         values["symbol_problem"] = _mandatory_symbol()
+    return order
+
+
+def read_well_formed(params: dict[str, Any]) -> ParsedOrder:
+    """:func:`read_order` of params the fast path has read whole and found
+    well-formed (:data:`~rules.checker.fastpath.FILTERS`): every name is one
+    ``order.place`` reads, every decimal a string :func:`read_decimal` takes
+    (the fast path matched it against :data:`DECIMAL_RANGE`'s set, so
+    ``Decimal(text)`` is its reading), nothing is ``""``: no problem, nothing
+    unread, the same values (tests compare it with :func:`read_order`)."""
+    order = object.__new__(ParsedOrder)
+    values = order.__dict__
+    specs = PARAMS
+    for wire, value in params.items():
+        spec = specs.get(wire)
+        if spec is None or value is None:
+            continue  # a name read and never judged (READ_NOT_JUDGED), or not sent
+        attr, kind = spec
+        if kind == _DEC:
+            values[attr] = Decimal(value)
+        elif kind == _STR:
+            values[attr] = value if type(value) is str else _text(value)
+        else:  # pragma: no cover - the fast path takes no INT parameter
+            values[attr] = read_int(value)
     return order
 
 

@@ -44,24 +44,26 @@ def check_price_filter(
     filters.md: ``price >= minPrice``, ``price <= maxPrice``, ``price % tickSize == 0``,
     each rule disabled when its value is 0. One violation even if both fail (D23).
     """
-    for name, value in (("price", order.price), ("stopPrice", order.stop_price)):
-        if value is None:
-            continue
-        problem = out_of_range(
-            name,
-            value,
-            f.min_price,
-            "minPrice",
-            f.max_price,
-            "maxPrice",
-            f.tick_size,
-            "tickSize",
-            era.tick_from_min,
-        )
-        if problem is not None:
-            return filter_failure(
-                f.filter_type, field=name, value=value, limit=problem[1], explanation=problem[0]
+    price, stop = order.price, order.stop_price
+    if price is not None or stop is not None:
+        for name, value in (("price", price), ("stopPrice", stop)):
+            if value is None:
+                continue
+            problem = out_of_range(
+                name,
+                value,
+                f.min_price,
+                "minPrice",
+                f.max_price,
+                "maxPrice",
+                f.tick_size,
+                "tickSize",
+                era.tick_from_min,
             )
+            if problem is not None:
+                return filter_failure(
+                    f.filter_type, field=name, value=value, limit=problem[1], explanation=problem[0]
+                )
     if not (f.min_price or f.max_price or f.tick_size):
         return None  # D12: every rule disabled, a pegged price cannot fail either
     return UNCHECKED if is_pegged(kind, order) else None

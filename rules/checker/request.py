@@ -25,6 +25,8 @@ from rules.checker.violations import (
     PERMISSIONS,
     Violation,
     either_missing,
+    invalid_side,
+    make_violation,
     mandatory_missing,
     not_required,
     rejected,
@@ -64,15 +66,7 @@ def check_parameters(
         if "side" not in unreadable:
             out.append(mandatory_missing("side"))
     elif side not in _SIDES:
-        out.append(
-            Violation(
-                code=-1117,
-                msg="Invalid side.",
-                field="side",
-                value=side,
-                explanation=f"side {side!r} is not BUY or SELL",
-            )
-        )
+        out.append(invalid_side(side))
         order = order.without("side")
     kind: OrderKind | None = None
     if order.type is None:
@@ -174,8 +168,11 @@ def check_type(
     """
     name = kind.name
     # D04: a type-specific parameter the type does not take, then ignored.
-    dropped = [attr for _, attr in kind.not_taken if getattr(order, attr) is not None]
-    if dropped:
+    dropped: list[str] | None = None
+    for _, attr in kind.not_taken:
+        if getattr(order, attr) is not None:
+            dropped = [attr] if dropped is None else [*dropped, attr]
+    if dropped is not None:
         for wire, attr in kind.not_taken:
             if attr in dropped:
                 out.append(not_required(wire, getattr(order, attr), name))
@@ -197,17 +194,26 @@ def check_type(
     tif = order.time_in_force
     if tif is not None and tif not in _TIME_IN_FORCE:
         out.append(
-            Violation(
-                code=-1115,
-                msg="Invalid timeInForce.",
-                field="timeInForce",
-                value=tif,
-                explanation=f"timeInForce {tif!r} is not GTC, IOC or FOK",
+            make_violation(
+                -1115,
+                "Invalid timeInForce.",
+                None,
+                "timeInForce",
+                tif,
+                None,
+                f"timeInForce {tif!r} is not GTC, IOC or FOK",
             )
         )
         order = order.without("time_in_force", unreadable="timeInForce")
         unreadable = order.unreadable
-    order, pegged = _check_peg(order, kind, plan, out)
+    if (
+        order.peg_price_type is None
+        and order.peg_offset_type is None
+        and order.peg_offset_value is None
+    ):
+        pegged = False  # no peg parameter: _check_peg has nothing to say (most orders)
+    else:
+        order, pegged = _check_peg(order, kind, plan, out)
     # D03: mandatory parameters; a "" or malformed one was already reported (D29).
     for group, attrs_ in kind.mandatory_attrs:
         if len(group) == 1:
@@ -318,6 +324,12 @@ def places(value: Decimal) -> int:
     >>> places(Decimal("0.10000000")), places(Decimal("100")), places(Decimal("1E+2"))
     (8, 0, 0)
     """
+    # From the value's plain string, when it is one: as_tuple() builds a named
+    # tuple, several times the cost (the -1111 check reads every decimal sent).
+    text = str(value)
+    if "E" not in text and "N" not in text and "n" not in text:  # no exponent, NaN, sNaN, Inf
+        dot = text.find(".")
+        return 0 if dot < 0 else len(text) - dot - 1
     exponent = value.as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 

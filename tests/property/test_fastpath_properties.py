@@ -27,7 +27,7 @@ from rules.checker.context import Context
 from rules.checker.evaluate import _fast_verdict, _general_verdict, evaluate, is_valid
 from rules.checker.fastpath import FILTERS, FiltersOnly, grid_pattern
 from rules.checker.filters import FILTER_CHECKS, check_unknown
-from rules.checker.order import read_decimal
+from rules.checker.order import ParsedOrder, read_decimal, read_order, read_well_formed
 from rules.checker.plans import plan_of as _plan
 from rules.checker.violations import ACCEPTED, Verdict
 from rules.model.load import load_path, loads
@@ -234,6 +234,14 @@ def cases(draw: st.DrawFn) -> tuple[ExchangeInfo, dict[str, Any], Context]:
     return info, params, context
 
 
+def assert_same_reading(fast: ParsedOrder, general: ParsedOrder) -> None:
+    """The same values, of the same types and digits (``1.0`` is not ``1.00``, D39),
+    and nothing more: no problem, nothing unread."""
+    assert {k: (type(v), str(v)) for k, v in fast.__dict__.items()} == {
+        k: (type(v), str(v)) for k, v in general.__dict__.items()
+    }
+
+
 @settings(max_examples=300)
 @given(cases())
 def test_fast_path_gives_the_general_verdict(
@@ -248,6 +256,7 @@ def test_fast_path_gives_the_general_verdict(
         # Only the context's rules and the filters judge it (judge_filters); evaluate
         # below must still give the general verdict, a rejection or not.
         event("filters path, rejected" if not general.accepted else "filters path, accepted")
+        assert_same_reading(read_well_formed(params), read_order(params))
     if fast is not None:
         assert fast == general
     assert evaluate(info, params, context) == general

@@ -1,0 +1,134 @@
+"""Every path of ``rules.evaluate`` gives the general path's verdict, over the public
+strategies of :mod:`rules.testing` (issue 11).
+
+Orders that pass every rule or break exactly one
+(:func:`rules.testing.orders_from_symbol`, :func:`rules.testing.breakable_rules`)
+on :func:`rules.testing.markets`, sent as a caller sends them: params as a dict
+of strings, the context as a dict in one of the three shapes of the realistic
+workload (none, ``avgPrice`` only, everything the market gives). Whichever
+path judges the order (the fast check, ``judge_filters`` for a well-formed
+rejection, the general path), the verdict is the general path's: the same
+violations (code, msg, filterType, field, value, limit, explanation, leg), in
+the same order, and the same ``unchecked``; a well-formed rejection is read as
+``read_order`` reads it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from rules.checker.context import Context
+from rules.checker.evaluate import _general_verdict, _one_problem_verdict, evaluate
+from rules.checker.fastpath import FILTERS
+from rules.checker.order import read_order, read_well_formed
+from rules.checker.plans import plan_of
+from rules.testing import Market, breakable_rules, markets, orders_from_symbol
+from tests.property.test_fastpath_properties import assert_same_reading
+
+SHAPES = ("none", "avgPrice", "full")
+
+
+def _context(market: Market, shape: str) -> dict[str, Any] | None:
+    if shape == "none":
+        return None
+    full = market.context.to_mapping()
+    if shape == "avgPrice":
+        return {key: full[key] for key in ("avgPrice",) if key in full}
+    return full
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[Market, dict[str, Any], dict[str, Any] | None]:
+    market = draw(markets())
+    rules = sorted(breakable_rules(market.symbol, info=market.info, context=market.context))
+    breaking = draw(st.sampled_from([None, *rules]))
+    order = draw(
+        orders_from_symbol(
+            market.symbol, info=market.info, context=market.context, breaking=breaking
+        )
+    )
+    event(f"{order.type}, breaking {breaking}")
+    return market, order.to_params(), _context(market, draw(st.sampled_from(SHAPES)))
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_every_path_gives_the_general_verdict(
+    case: tuple[Market, dict[str, Any], dict[str, Any] | None],
+) -> None:
+    market, params, mapping = case
+    info = market.info
+    context = Context() if mapping is None else Context.from_mapping(mapping)
+    general = _general_verdict(info, params, context)
+    assert evaluate(info, params, mapping) == general
+    assert evaluate(info, params, context) == general
+    plan = plan_of(info).symbol(info, market.symbol.symbol)
+    fast = None if plan is None else plan.fast_answers.get(params["type"])
+    answer = None if fast is None else fast(params, context)
+    event(
+        "general path" if answer is None else "judge_filters" if answer is FILTERS else "fast check"
+    )
+    if answer is FILTERS:
+        assert_same_reading(read_well_formed(params), read_order(params))
+    elif answer is not None:
+        assert answer == general
+
+
+def _spoil(params: dict[str, Any], how: str) -> dict[str, Any]:
+    """The order with one request problem the general path reports, then goes on without."""
+    spoiled = dict(params)
+    if how == "no side":
+        spoiled.pop("side", None)
+    elif how == "null side":
+        spoiled["side"] = None
+    elif how.startswith("side "):
+        spoiled["side"] = how.removeprefix("side ")
+    elif how == "no timeInForce":
+        spoiled.pop("timeInForce", None)
+    else:  # "timeInForce GTC" / "timeInForce FOK": on a type that does not take it, or does
+        spoiled["timeInForce"] = how.removeprefix("timeInForce ")
+    return spoiled
+
+
+SPOILS = (
+    "no side",
+    "null side",
+    "side buy",
+    "side HOLD",
+    "side ",
+    "side BUY ",
+    "no timeInForce",
+    "timeInForce GTC",
+    "timeInForce FOK",
+    "timeInForce gtc",
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(cases(), st.sampled_from(SPOILS), st.sampled_from((*SPOILS, "")))
+def test_one_request_problem_gives_the_general_verdict(
+    case: tuple[Market, dict[str, Any], dict[str, Any] | None], first: str, second: str
+) -> None:
+    """A missing or invalid side, a missing or untaken timeInForce (one of them, or two
+    at once): ``evaluate`` repairs one and judges the filters only when the rest is
+    well-formed; the verdict is the general path's either way."""
+    market, params, mapping = case
+    spoiled = _spoil(params, first)
+    if second:
+        spoiled = _spoil(spoiled, second)
+    info = market.info
+    context = Context() if mapping is None else Context.from_mapping(mapping)
+    general = _general_verdict(info, spoiled, context)
+    event(f"{params['type']}: {first}" + (f", {second}" if second else ""))
+    assert evaluate(info, spoiled, mapping) == general
+    assert evaluate(info, spoiled, context) == general
+    info_plan = plan_of(info)
+    plan = info_plan.symbol(info, market.symbol.symbol)
+    fast = None if plan is None else plan.fast_answers.get(spoiled["type"])
+    if plan is not None and fast is not None and fast(spoiled, context) is None:
+        repaired = _one_problem_verdict(info_plan, plan, fast, spoiled, context)
+        event("one problem, repaired" if repaired is not None else "general path")
+        assert repaired is None or repaired == general
