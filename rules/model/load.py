@@ -18,13 +18,14 @@ import contextlib
 import gc
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import chain, repeat
 from typing import Any
 
 from rules.errors import ApiError, LoadError, UnknownSymbolError
-from rules.model.converter import CONVERTER, clear_caches, describe, problems, unstructure
+from rules.model import builders
 from rules.model.models import ExchangeInfo, SymbolInfo
-from rules.model.numbers import MAX_TIMESTAMP_MS
+from rules.model.numbers import MAX_TIMESTAMP_MS, describe
 
 __all__ = ["MAX_FILE_SIZE", "dump", "dumps", "load_path", "loads", "parse_json"]
 
@@ -45,7 +46,7 @@ def parse_json(data: str | bytes | bytearray, *, source: str | None = None) -> A
                 [f"$: not UTF-8 text ({error.reason} at byte {error.start})"], source=source
             ) from None
     data = data.removeprefix("\ufeff")
-    if not data.strip():
+    if not data or data.isspace():  # (not strip(): a copy of the whole text)
         raise LoadError(["$: empty input, expected an exchangeInfo JSON object"], source=source)
     try:
         obj = json.loads(data)
@@ -97,12 +98,33 @@ def _usual_keys(obj: Any, depth: int = 2) -> int:
             if depth:
                 count += _usual_keys(value, depth - 1)
         elif type(value) is list:
-            for item in value:
-                if type(item) is dict:
-                    count += len(item)
-                    inner = item.get("filters")
-                    if type(inner) is list:
-                        count += sum(len(f) for f in inner if type(f) is dict)
+            count += _list_keys(value)
+    return count
+
+
+_NONE = frozenset({type(None)})
+
+
+def _list_keys(items: list[Any]) -> int:
+    """The keys of the objects in ``items`` and in their ``filters``; for a list of
+    objects that all have ``filters`` objects, or none, counted by C loops (a
+    Python loop over the symbols was about 6% of ``json.loads``): ``dict.__len__``
+    refuses anything but an object."""
+    objects: Callable[[Any], int] = dict.__len__
+    arrays: Callable[[Any], Iterator[Any]] = list.__iter__
+    with contextlib.suppress(TypeError):
+        total = sum(map(objects, items))
+        inner = [*map(dict.get, items, repeat("filters"))]
+        if _NONE.issuperset(map(type, inner)):
+            return total
+        return total + sum(map(objects, chain.from_iterable(map(arrays, inner))))
+    count = 0
+    for item in items:
+        if type(item) is dict:
+            count += len(item)
+            filters = item.get("filters")
+            if type(filters) is list:
+                count += sum(len(f) for f in filters if type(f) is dict)
     return count
 
 
@@ -158,9 +180,13 @@ def _is_keyed(obj: Mapping[str, Any]) -> bool:
 def _structure(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo:
     try:
         with _no_cyclic_gc():
-            if "symbols" not in obj and _is_keyed(obj):
-                return _structure_keyed(obj, source)
-            info = CONVERTER.structure(obj, ExchangeInfo)
+            keyed = "symbols" not in obj and _is_keyed(obj)
+            info = _build(obj, keyed)
+            if info is None:
+                _no_repeated_symbol(obj, None, source)
+                info = _convert(obj, keyed, source)
+            elif len({s.symbol for s in info.symbols}) != len(info.symbols):
+                _no_repeated_symbol(obj, None, source)  # raises, naming both positions
         if info.server_time is not None and info.server_time > MAX_TIMESTAMP_MS:
             raise LoadError(
                 [
@@ -170,14 +196,41 @@ def _structure(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo:
                 source=source,
             )
         return info
-    except LoadError:
-        raise
-    except Exception as error:  # Invalid, KeyError and cattrs' error groups
-        raise LoadError(list(problems(error)), source=source) from None
     finally:
         # Equal decimals and filters are shared within one load only: the
         # caches' keys hold strings of the input, which must not outlive it.
-        clear_caches()
+        builders.clear_caches()
+
+
+def _build(obj: Mapping[str, Any], keyed: bool) -> ExchangeInfo | None:
+    """The fast constructors' :class:`ExchangeInfo` (:mod:`rules.model.builders`), or
+    ``None`` when the input needs the converter: any problem, or an unusual shape."""
+    try:
+        if not keyed:
+            return builders.build_info(obj)
+        symbols = tuple([builders.build_symbol(value) for value in obj.values()])
+        if any(s.symbol != key for key, s in zip(obj, symbols, strict=True)):
+            return None
+        return ExchangeInfo(symbols, keyed_by_symbol=True)
+    except Exception:  # Fallback, KeyError, TypeError, ...: the converter says what is wrong
+        return None
+
+
+def _convert(obj: Mapping[str, Any], keyed: bool, source: str | None) -> ExchangeInfo:
+    """The converter's :class:`ExchangeInfo`, or one :class:`LoadError` listing every
+    problem with its path (imported here: a good snapshot never needs cattrs)."""
+    from rules.model import converter
+
+    try:
+        if keyed:
+            return _structure_keyed(obj, source)
+        return converter.structure(obj, ExchangeInfo)
+    except LoadError:
+        raise
+    except Exception as error:  # Invalid, KeyError and cattrs' error groups
+        raise LoadError(list(converter.problems(error)), source=source) from None
+    finally:
+        converter.clear_caches()
 
 
 def _no_repeated_symbol(
@@ -206,14 +259,16 @@ def _no_repeated_symbol(
 
 
 def _structure_keyed(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo:
+    from rules.model import converter
+
     symbols = []
     found: list[str] = []
     for key, value in obj.items():
         path = f"$.{key}"
         try:
-            symbols.append(CONVERTER.structure(value, SymbolInfo))
+            symbols.append(converter.structure(value, SymbolInfo))
         except Exception as error:
-            found.extend(problems(error, path))
+            found.extend(converter.problems(error, path))
             continue
         if value["symbol"] != key:  # the key is the name: a mismatch would be lost
             found.append(
@@ -281,13 +336,14 @@ def loads(
         if isinstance(symbols, str):
             raise TypeError(f"symbols must be a collection of names, not the str {symbols!r}")
         wanted = frozenset(symbols)
-    _no_repeated_symbol(obj, wanted, source)
     if wanted is not None:
-        obj = _select(obj, wanted)
+        obj = _select(obj, wanted, source)
     return _structure(obj, source)
 
 
-def _select(obj: Mapping[str, Any], wanted: frozenset[str]) -> Mapping[str, Any]:
+def _select(
+    obj: Mapping[str, Any], wanted: frozenset[str], source: str | None
+) -> Mapping[str, Any]:
     raw = obj.get("symbols")
     if not isinstance(raw, list):
         if "symbols" in obj or not _is_keyed(obj):
@@ -302,6 +358,8 @@ def _select(obj: Mapping[str, Any], wanted: frozenset[str]) -> Mapping[str, Any]
         ]
         picked = {**obj, "symbols": chosen}
         names = {s["symbol"] for s in chosen}
+        if len(names) != len(chosen):
+            _no_repeated_symbol(obj, wanted, source)  # raises, naming both positions
     for name in sorted(wanted - names):
         raise UnknownSymbolError(name)
     return picked
@@ -340,6 +398,8 @@ def load_path(
 
 def dump(info: ExchangeInfo) -> dict[str, Any]:
     """The JSON value of ``info``: equal to what was loaded, unmodelled fields included."""
+    from rules.model.converter import unstructure
+
     if info.keyed_by_symbol:
         return {s.symbol: unstructure(s) for s in info.symbols}
     result: dict[str, Any] = unstructure(info)
