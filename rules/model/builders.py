@@ -14,7 +14,7 @@ Rules this module keeps:
    field, a null, a mapping that is not a ``dict``, a ``str`` subclass) raises
    :class:`Fallback` and the caller structures the input with the converter,
    which builds it or reports every problem with its path. A property test
-   (``tests/property/test_builders_properties.py``) and a test over every real
+   (``tests/property/test_model_builders_properties.py``) and a test over every real
    snapshot prove the two agree.
 2. Equal filters share one object within a load, as with the converter; a
    filter with the usual keys is found by the tuple of its values (their types
@@ -25,6 +25,7 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Callable
 from decimal import Decimal
@@ -159,9 +160,19 @@ def _indent(code: str, by: str) -> str:
     return "\n".join(by + line for line in code.splitlines())
 
 
+@functools.cache
 def _fields(cls: type) -> list[tuple[attrs.Attribute[Any], Any, str]]:
-    hints = typing.get_type_hints(cls, vars(models))
-    return [(a, hints[a.name], camel(a.name)) for a in attrs.fields(cls) if a.name not in INTERNAL]
+    """Each wire field of ``cls``: its attribute, its type and its wire name."""
+    return [(a, _type(a.type), camel(a.name)) for a in attrs.fields(cls) if a.name not in INTERNAL]
+
+
+@functools.cache
+def _type(annotation: Any) -> Any:
+    # The models' annotations are strings (PEP 563): evaluated once per spelling
+    # in the models' namespace (typing.get_type_hints compiles each field's again).
+    if not isinstance(annotation, str):
+        return annotation
+    return eval(annotation, vars(models))
 
 
 def _call(cls: type, values: dict[str, str]) -> str:
@@ -267,8 +278,12 @@ def _filter_builder(cls: type, namespace: dict[str, Any]) -> Callable[[Any], Any
         "        return found",
         "return general(d)",
     ]
-    general = _compile(
-        f"general_{cls.__name__}", _general(cls, known), {**namespace, "KNOWN": known}
+    # Compiled on first use: only a filter with unusual keys needs it (compiling
+    # every one at import was about 4 ms).
+    general = _Deferred(
+        lambda: _compile(
+            f"general_{cls.__name__}", _general(cls, known), {**namespace, "KNOWN": known}
+        )
     )
     return _compile(
         f"build_{cls.__name__}",
@@ -279,6 +294,22 @@ def _filter_builder(cls: type, namespace: dict[str, Any]) -> Callable[[Any], Any
             "general": _shared_by_items(general),
         },
     )
+
+
+class _Deferred:
+    """A generated function made on its first call."""
+
+    __slots__ = ("_function", "_make")
+
+    def __init__(self, make: Callable[[], Callable[[Any], Any]]) -> None:
+        self._make = make
+        self._function: Callable[[Any], Any] | None = None
+
+    def __call__(self, value: Any) -> Any:
+        function = self._function
+        if function is None:
+            function = self._function = self._make()
+        return function(value)
 
 
 def _shared_by_items(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -330,11 +361,28 @@ def _make_builders() -> dict[str, Callable[[Any], Any]]:
     return built
 
 
-_BUILDERS = _make_builders()
+@functools.cache
+def _builders() -> dict[str, Callable[[Any], Any]]:
+    # Generated on the first load, not at import: a program (or a command, such as
+    # ``rules check --help``) that loads nothing does not pay for it (issue 11).
+    return _make_builders()
 
-#: ``build_info(obj)``: the :class:`~rules.model.models.ExchangeInfo` of a parsed
-#: exchangeInfo ``dict``, or :class:`Fallback`.
-build_info: Callable[[Any], models.ExchangeInfo] = _BUILDERS["ExchangeInfo"]
-#: ``build_symbol(obj)``: the :class:`~rules.model.models.SymbolInfo` of one parsed
-#: symbol ``dict``, or :class:`Fallback`.
-build_symbol: Callable[[Any], models.SymbolInfo] = _BUILDERS["SymbolInfo"]
+
+def build_info(obj: Any) -> models.ExchangeInfo:
+    """The :class:`~rules.model.models.ExchangeInfo` of a parsed exchangeInfo ``dict``.
+
+    Raises:
+        Fallback: (or another exception) the converter must structure it (rule 1).
+    """
+    info: models.ExchangeInfo = _builders()["ExchangeInfo"](obj)
+    return info
+
+
+def build_symbol(obj: Any) -> models.SymbolInfo:
+    """The :class:`~rules.model.models.SymbolInfo` of one parsed symbol ``dict``.
+
+    Raises:
+        Fallback: (or another exception) the converter must structure it (rule 1).
+    """
+    symbol: models.SymbolInfo = _builders()["SymbolInfo"](obj)
+    return symbol
