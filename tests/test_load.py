@@ -29,7 +29,7 @@ from rules import (
     loads,
 )
 from rules.model import builders, converter
-from rules.model.load import _list_keys, _usual_keys
+from rules.model.load import _chosen, _list_keys, _usual_keys
 from rules.model.models import SymbolInfo
 from rules.model.numbers import describe
 from tests._shared import EXCHANGE_INFO
@@ -589,6 +589,25 @@ class TestBadInput:
             [sys.executable, "-c", code, path], capture_output=True, text=True, check=True
         )
         assert out.stdout.strip() == "[]"
+
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            [{"symbol": "A"}, {"symbol": "B"}, {"symbol": "A"}, {"symbol": "C"}],
+            [{"symbol": "A"}, {"symbol": 7}, {"symbol": "B"}],
+            [{"symbol": "B"}, "A", {"symbol": "A"}],
+            [{"x": 1}, {"symbol": "A"}],
+            [],
+        ],
+    )
+    def test_selected_entries_are_found_alike_by_c_loops_and_python(self, raw: Any) -> None:
+        for wanted in (frozenset({"A"}), frozenset({"A", "B"}), frozenset({"Z"}), frozenset()):
+            expected = [
+                s
+                for s in raw
+                if isinstance(s, dict) and type(s.get("symbol")) is str and s["symbol"] in wanted
+            ]
+            assert _chosen(raw, wanted) == expected
 
     @pytest.mark.parametrize(
         "items",

@@ -351,11 +351,7 @@ def _select(
         picked = {k: v for k, v in obj.items() if k in wanted}
         names: set[str] = set(picked)
     else:
-        chosen = [
-            s
-            for s in raw
-            if isinstance(s, Mapping) and type(s.get("symbol")) is str and s["symbol"] in wanted
-        ]
+        chosen = _chosen(raw, wanted)
         picked = {**obj, "symbols": chosen}
         names = {s["symbol"] for s in chosen}
         if len(names) != len(chosen):
@@ -363,6 +359,35 @@ def _select(
     for name in sorted(wanted - names):
         raise UnknownSymbolError(name)
     return picked
+
+
+_STR = frozenset({str})
+
+
+def _chosen(raw: list[Any], wanted: frozenset[str]) -> list[Any]:
+    """The entries of ``raw`` whose ``symbol`` is a name in ``wanted``, in their order.
+
+    When every entry is an object with a string ``symbol`` (any parsed snapshot),
+    each wanted name is found by ``list.index`` over the names, in C (a Python
+    loop over 2,000 symbols was about 2% of ``json.loads``)."""
+    try:
+        names = [*map(dict.get, raw, repeat("symbol"))]
+    except TypeError:  # an entry that is not a dict
+        names = None
+    if names is None or not _STR.issuperset(map(type, names)):
+        return [
+            s
+            for s in raw
+            if isinstance(s, Mapping) and type(s.get("symbol")) is str and s["symbol"] in wanted
+        ]
+    positions: list[int] = []
+    for name in wanted:
+        with contextlib.suppress(ValueError):  # not there: UnknownSymbolError after
+            at = names.index(name)
+            while True:
+                positions.append(at)
+                at = names.index(name, at + 1)
+    return [raw[at] for at in sorted(positions)]
 
 
 #: The largest snapshot file :func:`load_path` reads by default: 64 MiB, sixteen
