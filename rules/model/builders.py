@@ -61,11 +61,26 @@ _DECIMALS: dict[str, Decimal] = {}
 _SHARED: list[dict[Any, Any]] = []
 
 
+_LAST: list[list[Any]] = []
+
+
 def clear_caches() -> None:
-    """Forget the decimals and filters shared within one load."""
+    """Forget the decimals, filters and arrays shared within one load."""
     _DECIMALS.clear()
     for cache in _SHARED:
         cache.clear()
+    for last in _LAST:
+        last[0] = _NOTHING_YET
+
+
+_NOTHING_YET = (None, None)
+
+
+def _last() -> list[Any]:
+    """One field's previous array and its tuple, as one pair in a one-item list."""
+    last: list[Any] = [_NOTHING_YET]
+    _LAST.append(last)
+    return last
 
 
 def _cache() -> dict[Any, Any]:
@@ -142,9 +157,15 @@ def _convert(t: Any, v: str, x: str) -> str:
     if typing.get_origin(t) is tuple:
         item = typing.get_args(t)[0]
         if item is str:
+            # An array equal to the previous object's (orderTypes, permissions: the
+            # same on most symbols) gives the same tuple: one object, not thousands
+            # for the collector to walk. Its items' types are checked all the same.
             return (
                 f"if type({v}) is not list or not STR_ONLY.issuperset(map(type, {v})):"
-                f" raise Fallback\n{x} = tuple({v})"
+                f" raise Fallback\n"
+                f"last = LAST_{x}[0]\n"  # one read: a pair another thread never splits
+                f"if {v} == last[0]: {x} = last[1]\n"
+                f"else: {x} = tuple({v}); LAST_{x}[0] = ({v}, {x})"
             )
         if typing.get_origin(item) is tuple:
             return f"{x} = string_lists({v})"
@@ -355,8 +376,9 @@ def _make_builders() -> dict[str, Callable[[Any], Any]]:
         known = frozenset(key for _, _, key in _fields(holder))
         body = ["if type(d) is not dict: raise Fallback", *_general(holder, known)]
         name = f"build_{holder.__name__}"
+        lasts = {f"LAST_x{i}": _last() for i in range(len(_fields(holder)))}
         namespace[name] = built[holder.__name__] = _compile(
-            name, body, {**namespace, "KNOWN": known}
+            name, body, {**namespace, **lasts, "KNOWN": known}
         )
     return built
 

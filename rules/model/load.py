@@ -178,28 +178,23 @@ def _is_keyed(obj: Mapping[str, Any]) -> bool:
 
 
 def _structure(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo:
-    try:
-        with _no_cyclic_gc():
-            keyed = "symbols" not in obj and _is_keyed(obj)
-            info = _build(obj, keyed)
-            if info is None:
-                _no_repeated_symbol(obj, None, source)
-                info = _convert(obj, keyed, source)
-            elif len({s.symbol for s in info.symbols}) != len(info.symbols):
-                _no_repeated_symbol(obj, None, source)  # raises, naming both positions
-        if info.server_time is not None and info.server_time > MAX_TIMESTAMP_MS:
-            raise LoadError(
-                [
-                    f"$.serverTime: out of range, after the year 9999 "
-                    f"(at most {MAX_TIMESTAMP_MS}), got {info.server_time}"
-                ],
-                source=source,
-            )
-        return info
-    finally:
-        # Equal decimals and filters are shared within one load only: the
-        # caches' keys hold strings of the input, which must not outlive it.
-        builders.clear_caches()
+    with _no_cyclic_gc():
+        keyed = "symbols" not in obj and _is_keyed(obj)
+        info = _build(obj, keyed)
+        if info is None:
+            _no_repeated_symbol(obj, None, source)
+            info = _convert(obj, keyed, source)
+        elif len({s.symbol for s in info.symbols}) != len(info.symbols):
+            _no_repeated_symbol(obj, None, source)  # raises, naming both positions
+    if info.server_time is not None and info.server_time > MAX_TIMESTAMP_MS:
+        raise LoadError(
+            [
+                f"$.serverTime: out of range, after the year 9999 "
+                f"(at most {MAX_TIMESTAMP_MS}), got {info.server_time}"
+            ],
+            source=source,
+        )
+    return info
 
 
 def _build(obj: Mapping[str, Any], keyed: bool) -> ExchangeInfo | None:
@@ -214,6 +209,11 @@ def _build(obj: Mapping[str, Any], keyed: bool) -> ExchangeInfo | None:
         return ExchangeInfo(symbols, keyed_by_symbol=True)
     except Exception:  # Fallback, KeyError, TypeError, ...: the converter says what is wrong
         return None
+    finally:
+        # Equal decimals and filters are shared within one load only: the caches'
+        # keys hold strings of the input, which must not outlive it. (Before the
+        # collector runs again: it need not walk them.)
+        builders.clear_caches()
 
 
 def _convert(obj: Mapping[str, Any], keyed: bool, source: str | None) -> ExchangeInfo:
