@@ -534,6 +534,19 @@ class TestBadInput:
             f"$.symbols[1].filters[0].limit: expected an integer, got {describe(odd)}",
         )
 
+    @pytest.mark.parametrize("extra", [{}, {"avgPriceMins": 5}], ids=["usual keys", "other keys"])
+    def test_a_filter_type_that_is_a_str_subclass_is_an_error(self, extra: Any) -> None:
+        class Name(str):
+            pass
+
+        odd = {"filterType": Name("ICEBERG_PARTS"), "limit": 10, **extra}
+        with pytest.raises(LoadError) as caught:
+            loads(_info(_symbol(filters=[odd])))
+        assert caught.value.problems == (
+            "$.symbols[0].filters[0]: expected a filter with a string filterType, "
+            "got string 'ICEBERG_PARTS'",
+        )
+
     def test_equal_filters_are_shared_but_equal_to_fresh_ones(self) -> None:
         f = {"filterType": "ICEBERG_PARTS", "limit": 10}
         info = loads(_info(_symbol(filters=[f]), _symbol(symbol="ETHUSDT", filters=[dict(f)])))

@@ -19,7 +19,9 @@ Rules this module keeps:
 2. Equal filters share one object within a load, as with the converter; a
    filter with the usual keys is found by the tuple of its values (their types
    checked first, so that ``1``, ``1.0`` and ``true`` never share), any other by
-   its items and their types. :func:`clear_caches` forgets them after the load.
+   its items and their types. An array of strings equal to the previous
+   symbol's (its items' types checked) gives the same tuple.
+   :func:`clear_caches` forgets them after the load.
 3. It imports neither cattrs nor the converter: a good snapshot loads without them.
 """
 
@@ -56,12 +58,11 @@ def camel(name: str) -> str:
 #: Fields no wire key names (the converter's ``_INTERNAL``).
 INTERNAL = frozenset({"extra", "keyed_by_symbol", "_index"})
 
-# Shared within one load only (rule 2): their keys hold strings of the input.
+# Shared within one load only (rule 2): they hold strings and arrays of the input.
 _DECIMALS: dict[str, Decimal] = {}
 _SHARED: list[dict[Any, Any]] = []
-
-
 _LAST: list[list[Any]] = []
+_NOTHING_YET = (None, None)
 
 
 def clear_caches() -> None:
@@ -71,9 +72,6 @@ def clear_caches() -> None:
         cache.clear()
     for last in _LAST:
         last[0] = _NOTHING_YET
-
-
-_NOTHING_YET = (None, None)
 
 
 def _last() -> list[Any]:
@@ -279,7 +277,13 @@ def _filter_builder(cls: type, namespace: dict[str, Any]) -> Callable[[Any], Any
             raise TypeError(f"no fast constructor for a filter field of type {t!r}")
         checks.append(_REFUSED[base].format(v=f"v{i}"))
         build.append(f"decimal(v{i})" if base is Decimal else f"v{i}")
-    reads = [f"v{i} = d[{key!r}]" for i, (_, _, key) in enumerate(fields)]
+    # filterType too: a str subclass equal to the name chose this function, and the
+    # converter refuses it.
+    reads = [
+        'ft = d["filterType"]',
+        *(f"v{i} = d[{key!r}]" for i, (_, _, key) in enumerate(fields)),
+    ]
+    checks.insert(0, "type(ft) is not str")
     values = {a.name: build[i] for i, (a, _, _) in enumerate(fields)}
     # filterType is there (its value chose this function): with every field there
     # too and no other key, the keys are exactly the usual ones.
@@ -303,7 +307,9 @@ def _filter_builder(cls: type, namespace: dict[str, Any]) -> Callable[[Any], Any
     # every one at import was about 4 ms).
     general = _Deferred(
         lambda: _compile(
-            f"general_{cls.__name__}", _general(cls, known), {**namespace, "KNOWN": known}
+            f"general_{cls.__name__}",
+            ['if type(d["filterType"]) is not str: raise Fallback', *_general(cls, known)],
+            {**namespace, "KNOWN": known},
         )
     )
     return _compile(
