@@ -282,10 +282,11 @@ def _structure_keyed(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo
 @contextlib.contextmanager
 def _no_cyclic_gc() -> Iterator[None]:
     # A full snapshot becomes ~25 000 objects on top of the ~300 000 of its
-    # parsed JSON; the cyclic collector would walk them all several times,
-    # though nothing built here can form a cycle (frozen objects, tuples,
-    # Decimals). Pausing it saves about a fifth of the load; its state is
-    # restored after, and reference counting frees memory as usual meanwhile.
+    # parsed JSON; the cyclic collector would walk them several times, though
+    # nothing here can form a cycle (the parsed JSON, frozen objects, tuples,
+    # Decimals). It is paused while the JSON is parsed, the objects built and
+    # the JSON freed; its state is restored after, and reference counting frees
+    # memory as usual meanwhile. (Nested uses leave it to the outermost.)
     if not gc.isenabled():
         yield
         return
@@ -327,18 +328,24 @@ def loads(
       $.symbols[0].quoteAsset: required field missing
       $.symbols[0].filters: required field missing
     """
-    obj = _unwrap(
-        parse_json(data, source=source) if isinstance(data, str | bytes | bytearray) else data,
-        source,
-    )
-    wanted: frozenset[str] | None = None
-    if symbols is not None:
-        if isinstance(symbols, str):
-            raise TypeError(f"symbols must be a collection of names, not the str {symbols!r}")
-        wanted = frozenset(symbols)
-    if wanted is not None:
-        obj = _select(obj, wanted, source)
-    return _structure(obj, source)
+    with _no_cyclic_gc():
+        # The parsed JSON is made and freed while the collector is paused: it holds
+        # no cycle, and reference counting frees it before the collector runs again
+        # (so that the collector never walks it).
+        obj = _unwrap(
+            parse_json(data, source=source) if isinstance(data, str | bytes | bytearray) else data,
+            source,
+        )
+        wanted: frozenset[str] | None = None
+        if symbols is not None:
+            if isinstance(symbols, str):
+                raise TypeError(f"symbols must be a collection of names, not the str {symbols!r}")
+            wanted = frozenset(symbols)
+        if wanted is not None:
+            obj = _select(obj, wanted, source)
+        info = _structure(obj, source)
+        del obj  # before the collector is back
+    return info
 
 
 def _select(
