@@ -7,6 +7,7 @@ import importlib
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,3 +104,49 @@ def test_the_subpackages_a_bare_import_reached_are_still_reached() -> None:
     assert _fresh(
         "import rules, sys; print(hasattr(rules, 'testing'), 'hypothesis' in sys.modules)"
     ) == ("False False")
+
+
+def test_loading_a_good_snapshot_needs_no_cattrs() -> None:
+    # rules.model.builders builds it; the converter is for errors and dump (issue 11).
+    code = (
+        'import sys, rules; rules.loads(\'{"symbols": [{"symbol": "X", "baseAsset": "A",'
+        ' "quoteAsset": "B", "filters": [{"filterType": "ICEBERG_PARTS", "limit": 10}]}]}\');'
+        " print('cattrs' in sys.modules, 'rules.model.converter' in sys.modules);"
+        " rules.dumps(rules.loads('{\"symbols\": []}')); print('cattrs' in sys.modules)"
+    )
+    assert _fresh(code).splitlines() == ["False False", "True"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "imported"),
+    [
+        (["check", "--help"], ["rules.cli.check"]),
+        (["fix", "--help"], ["rules.cli.fix"]),
+        (["ping", "--help"], ["rules.cli.fetch"]),
+        (
+            ["--help"],
+            sorted(f"rules.cli.{m}" for m in ("check", "fix", "show", "diff", "fetch", "watch")),
+        ),
+    ],
+)
+def test_a_command_imports_only_its_module(argv: list[str], imported: list[str]) -> None:
+    modules = ("check", "fix", "show", "diff", "fetch", "watch")
+    code = (
+        "import sys, io; import rules.cli.main as m; f = io.StringIO();"
+        f" m.run({argv!r}, streams=m.Streams(sys.stdin, f, f));"
+        f" print(sorted(n for n in sys.modules if n in {[f'rules.cli.{x}' for x in modules]!r}))"
+    )
+    assert _fresh(code) == str(imported)
+
+
+@pytest.mark.parametrize(
+    "command", ["check", "fix", "show", "diff", "fetch", "ping", "time", "watch"]
+)
+def test_a_command_alone_parses_as_among_all(command: str) -> None:
+    from rules.cli.main import build_parser
+
+    def help_of(parser: Any) -> str:
+        (action,) = [a for a in parser._actions if a.dest == "command"]
+        return str(action.choices[command].format_help())
+
+    assert help_of(build_parser(command)) == help_of(build_parser())

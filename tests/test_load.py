@@ -28,8 +28,10 @@ from rules import (
     load_path,
     loads,
 )
-from rules.model.converter import describe
-from rules.model.load import _usual_keys
+from rules.model import builders, converter
+from rules.model.load import _chosen, _list_keys, _usual_keys
+from rules.model.models import SymbolInfo
+from rules.model.numbers import describe
 from tests._shared import EXCHANGE_INFO
 
 SNAPSHOTS = sorted(EXCHANGE_INFO.glob("*.json"))
@@ -68,6 +70,28 @@ class TestRealSnapshots:
         assert len(info) == expected
         assert dump(info) == data
         assert json.loads(dumps(info)) == data
+
+    @pytest.mark.parametrize("path", SNAPSHOTS, ids=lambda p: p.stem)
+    def test_fast_constructors_build_what_the_converter_builds(self, path: Path) -> None:
+        """Every real snapshot takes the fast constructors (never the fallback), and
+        they build exactly the converter's objects (rules.model.builders, rule 1)."""
+        data = raw(path)
+        try:
+            if "symbols" in data:
+                built: Any = builders.build_info(data)
+            else:
+                built = tuple(builders.build_symbol(v) for v in data.values())
+        finally:
+            builders.clear_caches()
+        try:
+            if "symbols" in data:
+                reference: Any = converter.structure(data, ExchangeInfo)
+            else:
+                reference = tuple(converter.structure(v, SymbolInfo) for v in data.values())
+        finally:
+            converter.clear_caches()
+        assert built == reference
+        assert repr(built) == repr(reference)
 
     @pytest.mark.parametrize("path", [WS_RECORDING, NAUTILUS_2021], ids=lambda p: p.stem)
     def test_related_responses(self, path: Path) -> None:
@@ -510,6 +534,19 @@ class TestBadInput:
             f"$.symbols[1].filters[0].limit: expected an integer, got {describe(odd)}",
         )
 
+    @pytest.mark.parametrize("extra", [{}, {"avgPriceMins": 5}], ids=["usual keys", "other keys"])
+    def test_a_filter_type_that_is_a_str_subclass_is_an_error(self, extra: Any) -> None:
+        class Name(str):
+            pass
+
+        odd = {"filterType": Name("ICEBERG_PARTS"), "limit": 10, **extra}
+        with pytest.raises(LoadError) as caught:
+            loads(_info(_symbol(filters=[odd])))
+        assert caught.value.problems == (
+            "$.symbols[0].filters[0]: expected a filter with a string filterType, "
+            "got string 'ICEBERG_PARTS'",
+        )
+
     def test_equal_filters_are_shared_but_equal_to_fresh_ones(self) -> None:
         f = {"filterType": "ICEBERG_PARTS", "limit": 10}
         info = loads(_info(_symbol(filters=[f]), _symbol(symbol="ETHUSDT", filters=[dict(f)])))
@@ -537,11 +574,73 @@ class TestBadInput:
         assert [s.symbol for s in loads(data, symbols=["BTCUSDT"])] == ["BTCUSDT"]
 
     def test_keyed_loads_share_nothing_across_loads(self) -> None:
-        from rules.model import converter as _converter
-
         loads({"BTCUSDT": _symbol()})
-        assert not _converter._DECIMALS
-        assert not _converter._SHARED_FILTERS
+        with pytest.raises(LoadError):  # the converter's caches too
+            loads({"BTCUSDT": _symbol(), "ETHUSDT": _symbol(symbol="ETHUSDT", filters=[[1]])})
+        assert not converter._DECIMALS
+        assert not converter._SHARED_FILTERS
+        assert not builders._DECIMALS
+        assert not any(builders._SHARED)
+
+    def test_a_key_naming_another_symbol_falls_back_to_the_converter(self) -> None:
+        with pytest.raises(LoadError) as caught:
+            loads({"ETHUSDT": _symbol()})
+        assert caught.value.problems == (
+            "$.ETHUSDT.symbol: expected 'ETHUSDT', the key, got string 'BTCUSDT'",
+        )
+
+    def test_a_good_snapshot_loads_without_cattrs(self) -> None:
+        import subprocess
+        import sys
+
+        code = (
+            "import sys, rules; rules.loads(open(sys.argv[1], 'rb').read());"
+            "print(sorted(m for m in sys.modules if m.startswith(('cattrs', 'rules.model.conv'))))"
+        )
+        path = str(EXCHANGE_INFO / "spot-full-2023-08.json")
+        out = subprocess.run(
+            [sys.executable, "-c", code, path], capture_output=True, text=True, check=True
+        )
+        assert out.stdout.strip() == "[]"
+
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            [{"symbol": "A"}, {"symbol": "B"}, {"symbol": "A"}, {"symbol": "C"}],
+            [{"symbol": "A"}, {"symbol": 7}, {"symbol": "B"}],
+            [{"symbol": "B"}, "A", {"symbol": "A"}],
+            [{"x": 1}, {"symbol": "A"}],
+            [],
+        ],
+    )
+    def test_selected_entries_are_found_alike_by_c_loops_and_python(self, raw: Any) -> None:
+        for wanted in (frozenset({"A"}), frozenset({"A", "B"}), frozenset({"Z"}), frozenset()):
+            expected = [
+                s
+                for s in raw
+                if isinstance(s, dict) and type(s.get("symbol")) is str and s["symbol"] in wanted
+            ]
+            assert _chosen(raw, wanted) == expected
+
+    @pytest.mark.parametrize(
+        "items",
+        [
+            [{"a": 1, "filters": "xy"}],
+            [{"a": 1, "filters": [{"b": 1}, [1, 2]]}],
+            [{"a": 1}, {"b": 2, "filters": [{}]}],
+            [{"a": 1}, "ab", [1]],
+            [{"a": 1, "filters": [{"b": 1, "c": 2}]}, {"d": 1, "filters": []}],
+        ],
+    )
+    def test_keys_of_a_list_are_counted_alike_by_c_loops_and_python(self, items: Any) -> None:
+        expected = 0
+        for item in items:
+            if type(item) is dict:
+                expected += len(item)
+                inner = item.get("filters")
+                if type(inner) is list:
+                    expected += sum(len(f) for f in inner if type(f) is dict)
+        assert _list_keys(items) == expected
 
     def test_a_repeated_name_is_ambiguous(self) -> None:
         """Which copy's rules apply cannot be told: a load error naming both (issue 12),

@@ -10,18 +10,32 @@ stderr, never a traceback).
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Final, NoReturn
 
-from rules.cli import check, diff, fetch, fix, show, watch
 from rules.cli.streams import EXIT_ERROR, EXIT_OK, Streams
 
 __all__ = ["Streams", "build_parser", "main", "run"]
 
-#: The commands, in the order ``rules --help`` lists them; each exposes ``register(subparsers)``.
-COMMANDS: Final = (check, fix, show, diff, fetch, watch)
+#: The modules of :mod:`rules.cli` that hold the commands, in the order ``rules --help``
+#: lists them; each exposes ``register(subparsers)``.
+COMMANDS: Final = ("check", "fix", "show", "diff", "fetch", "watch")
+#: Which module registers each command. A run imports only its command's module
+#: (issue 11: ``rules check`` never loads the WebSocket client, cattrs or logging);
+#: ``rules --help``, or anything that names no command, imports them all.
+COMMAND_MODULES: Final = {
+    "check": "check",
+    "fix": "fix",
+    "show": "show",
+    "diff": "diff",
+    "fetch": "fetch",
+    "ping": "fetch",
+    "time": "fetch",
+    "watch": "watch",
+}
 
 Handler = Callable[[argparse.Namespace, Streams], int]
 
@@ -53,8 +67,11 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"{self.prog}: error: {message}")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of every command (see each module of :data:`COMMANDS`)."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command (see each module of :data:`COMMANDS`), or, given
+    the name of one (the first argument), of the commands of its module only: the
+    same parser for that command, without importing the others."""
+    module = COMMAND_MODULES.get(command) if command is not None else None
     parser = _Parser(
         prog="rules",
         description="Check orders against Binance Spot exchangeInfo rules.",
@@ -62,14 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(
         title="commands", dest="command", required=True, parser_class=_Parser
     )
-    for module in COMMANDS:
-        module.register(subparsers)
+    for name in COMMANDS if module is None else (module,):
+        importlib.import_module(f"rules.cli.{name}").register(subparsers)
     return parser
 
 
 def run(argv: Sequence[str], *, streams: Streams) -> int:
     """Run one command with the given arguments and streams; return its exit code."""
-    parser = build_parser()
+    parser = build_parser(argv[0] if argv else None)
     _Parser.streams = streams
     try:
         args = parser.parse_args(list(argv))

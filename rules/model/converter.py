@@ -33,41 +33,18 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from rules.model import models
+from rules.model.builders import INTERNAL as _INTERNAL
+from rules.model.builders import MAX_INT, camel
 from rules.model.frozen import FrozenJson, thaw
-from rules.model.numbers import bounded_repr, parse_plain_decimal, to_plain_string
+from rules.model.numbers import describe, parse_plain_decimal, to_plain_string
 
-__all__ = ["CONVERTER", "Invalid", "problems", "structure", "unstructure"]
+__all__ = ["CONVERTER", "Invalid", "camel", "describe", "problems", "structure", "unstructure"]
 
 T = TypeVar("T")
 
 
 class Invalid(ValueError):
     """One bad value; the message says what was expected and what came."""
-
-
-def camel(name: str) -> str:
-    """``tick_size`` -> ``tickSize``: the wire name of a model field."""
-    head, *rest = name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
-def describe(value: object) -> str:
-    """How an unexpected JSON value is named in an error message."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"boolean {'true' if value else 'false'}"
-    if isinstance(value, int):
-        return f"integer {bounded_repr(value)}"
-    if isinstance(value, float):
-        return f"float {value!r}"
-    if isinstance(value, str):
-        return f"string {value!r}" if len(value) <= 40 else f"string {value[:37]!r}..."
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list | tuple):
-        return "an array"
-    return type(value).__name__
 
 
 # --------------------------------------------------------------------------- scalar hooks
@@ -100,10 +77,6 @@ def _str(value: object, _: object) -> str:
     if type(value) is str:
         return value
     raise Invalid(f"expected a string, got {describe(value)}")
-
-
-#: Every integer of exchangeInfo (counts, precisions, limits, ms) fits a Java long.
-MAX_INT = 2**63 - 1
 
 
 def _int(value: object, _: object) -> int:
@@ -210,7 +183,6 @@ _MODELS: tuple[type, ...] = (
     models.SymbolInfo,
     models.ExchangeInfo,
 )
-_INTERNAL = frozenset({"extra", "keyed_by_symbol", "_index"})
 
 
 def _wire_fields(cls: type) -> list[tuple[str, str]]:

@@ -18,13 +18,14 @@ import contextlib
 import gc
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import chain, repeat
 from typing import Any
 
 from rules.errors import ApiError, LoadError, UnknownSymbolError
-from rules.model.converter import CONVERTER, clear_caches, describe, problems, unstructure
+from rules.model import builders
 from rules.model.models import ExchangeInfo, SymbolInfo
-from rules.model.numbers import MAX_TIMESTAMP_MS
+from rules.model.numbers import MAX_TIMESTAMP_MS, describe
 
 __all__ = ["MAX_FILE_SIZE", "dump", "dumps", "load_path", "loads", "parse_json"]
 
@@ -45,7 +46,7 @@ def parse_json(data: str | bytes | bytearray, *, source: str | None = None) -> A
                 [f"$: not UTF-8 text ({error.reason} at byte {error.start})"], source=source
             ) from None
     data = data.removeprefix("\ufeff")
-    if not data.strip():
+    if not data or data.isspace():  # (not strip(): a copy of the whole text)
         raise LoadError(["$: empty input, expected an exchangeInfo JSON object"], source=source)
     try:
         obj = json.loads(data)
@@ -97,12 +98,33 @@ def _usual_keys(obj: Any, depth: int = 2) -> int:
             if depth:
                 count += _usual_keys(value, depth - 1)
         elif type(value) is list:
-            for item in value:
-                if type(item) is dict:
-                    count += len(item)
-                    inner = item.get("filters")
-                    if type(inner) is list:
-                        count += sum(len(f) for f in inner if type(f) is dict)
+            count += _list_keys(value)
+    return count
+
+
+_NONE = frozenset({type(None)})
+
+
+def _list_keys(items: list[Any]) -> int:
+    """The keys of the objects in ``items`` and in their ``filters``; for a list of
+    objects that all have ``filters`` objects, or none, counted by C loops (a
+    Python loop over the symbols was about 6% of ``json.loads``): ``dict.__len__``
+    refuses anything but an object."""
+    objects: Callable[[Any], int] = dict.__len__
+    arrays: Callable[[Any], Iterator[Any]] = list.__iter__
+    with contextlib.suppress(TypeError):
+        total = sum(map(objects, items))
+        inner = [*map(dict.get, items, repeat("filters"))]
+        if _NONE.issuperset(map(type, inner)):
+            return total
+        return total + sum(map(objects, chain.from_iterable(map(arrays, inner))))
+    count = 0
+    for item in items:
+        if type(item) is dict:
+            count += len(item)
+            filters = item.get("filters")
+            if type(filters) is list:
+                count += sum(len(f) for f in filters if type(f) is dict)
     return count
 
 
@@ -156,28 +178,59 @@ def _is_keyed(obj: Mapping[str, Any]) -> bool:
 
 
 def _structure(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo:
+    with _no_cyclic_gc():
+        keyed = "symbols" not in obj and _is_keyed(obj)
+        info = _build(obj, keyed)
+        if info is None:
+            _no_repeated_symbol(obj, None, source)
+            info = _convert(obj, keyed, source)
+        elif len({s.symbol for s in info.symbols}) != len(info.symbols):
+            _no_repeated_symbol(obj, None, source)  # raises, naming both positions
+    if info.server_time is not None and info.server_time > MAX_TIMESTAMP_MS:
+        raise LoadError(
+            [
+                f"$.serverTime: out of range, after the year 9999 "
+                f"(at most {MAX_TIMESTAMP_MS}), got {info.server_time}"
+            ],
+            source=source,
+        )
+    return info
+
+
+def _build(obj: Mapping[str, Any], keyed: bool) -> ExchangeInfo | None:
+    """The fast constructors' :class:`ExchangeInfo` (:mod:`rules.model.builders`), or
+    ``None`` when the input needs the converter: any problem, or an unusual shape."""
     try:
-        with _no_cyclic_gc():
-            if "symbols" not in obj and _is_keyed(obj):
-                return _structure_keyed(obj, source)
-            info = CONVERTER.structure(obj, ExchangeInfo)
-        if info.server_time is not None and info.server_time > MAX_TIMESTAMP_MS:
-            raise LoadError(
-                [
-                    f"$.serverTime: out of range, after the year 9999 "
-                    f"(at most {MAX_TIMESTAMP_MS}), got {info.server_time}"
-                ],
-                source=source,
-            )
-        return info
+        if not keyed:
+            return builders.build_info(obj)
+        symbols = tuple([builders.build_symbol(value) for value in obj.values()])
+        if any(s.symbol != key for key, s in zip(obj, symbols, strict=True)):
+            return None
+        return ExchangeInfo(symbols, keyed_by_symbol=True)
+    except Exception:  # Fallback, KeyError, TypeError, ...: the converter says what is wrong
+        return None
+    finally:
+        # Equal decimals and filters are shared within one load only: the caches'
+        # keys hold strings of the input, which must not outlive it. (Before the
+        # collector runs again: it need not walk them.)
+        builders.clear_caches()
+
+
+def _convert(obj: Mapping[str, Any], keyed: bool, source: str | None) -> ExchangeInfo:
+    """The converter's :class:`ExchangeInfo`, or one :class:`LoadError` listing every
+    problem with its path (imported here: a good snapshot never needs cattrs)."""
+    from rules.model import converter
+
+    try:
+        if keyed:
+            return _structure_keyed(obj, source)
+        return converter.structure(obj, ExchangeInfo)
     except LoadError:
         raise
     except Exception as error:  # Invalid, KeyError and cattrs' error groups
-        raise LoadError(list(problems(error)), source=source) from None
+        raise LoadError(list(converter.problems(error)), source=source) from None
     finally:
-        # Equal decimals and filters are shared within one load only: the
-        # caches' keys hold strings of the input, which must not outlive it.
-        clear_caches()
+        converter.clear_caches()
 
 
 def _no_repeated_symbol(
@@ -206,14 +259,16 @@ def _no_repeated_symbol(
 
 
 def _structure_keyed(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo:
+    from rules.model import converter
+
     symbols = []
     found: list[str] = []
     for key, value in obj.items():
         path = f"$.{key}"
         try:
-            symbols.append(CONVERTER.structure(value, SymbolInfo))
+            symbols.append(converter.structure(value, SymbolInfo))
         except Exception as error:
-            found.extend(problems(error, path))
+            found.extend(converter.problems(error, path))
             continue
         if value["symbol"] != key:  # the key is the name: a mismatch would be lost
             found.append(
@@ -227,10 +282,11 @@ def _structure_keyed(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo
 @contextlib.contextmanager
 def _no_cyclic_gc() -> Iterator[None]:
     # A full snapshot becomes ~25 000 objects on top of the ~300 000 of its
-    # parsed JSON; the cyclic collector would walk them all several times,
-    # though nothing built here can form a cycle (frozen objects, tuples,
-    # Decimals). Pausing it saves about a fifth of the load; its state is
-    # restored after, and reference counting frees memory as usual meanwhile.
+    # parsed JSON; the cyclic collector would walk them several times, though
+    # nothing here can form a cycle (the parsed JSON, frozen objects, tuples,
+    # Decimals). It is paused while the JSON is parsed, the objects built and
+    # the JSON freed; its state is restored after, and reference counting frees
+    # memory as usual meanwhile. (Nested uses leave it to the outermost.)
     if not gc.isenabled():
         yield
         return
@@ -272,22 +328,29 @@ def loads(
       $.symbols[0].quoteAsset: required field missing
       $.symbols[0].filters: required field missing
     """
-    obj = _unwrap(
-        parse_json(data, source=source) if isinstance(data, str | bytes | bytearray) else data,
-        source,
-    )
-    wanted: frozenset[str] | None = None
-    if symbols is not None:
-        if isinstance(symbols, str):
-            raise TypeError(f"symbols must be a collection of names, not the str {symbols!r}")
-        wanted = frozenset(symbols)
-    _no_repeated_symbol(obj, wanted, source)
-    if wanted is not None:
-        obj = _select(obj, wanted)
-    return _structure(obj, source)
+    with _no_cyclic_gc():
+        # The parsed JSON is made and freed while the collector is paused: it holds
+        # no cycle, and reference counting frees it before the collector runs again
+        # (so that the collector never walks it).
+        obj = _unwrap(
+            parse_json(data, source=source) if isinstance(data, str | bytes | bytearray) else data,
+            source,
+        )
+        wanted: frozenset[str] | None = None
+        if symbols is not None:
+            if isinstance(symbols, str):
+                raise TypeError(f"symbols must be a collection of names, not the str {symbols!r}")
+            wanted = frozenset(symbols)
+        if wanted is not None:
+            obj = _select(obj, wanted, source)
+        info = _structure(obj, source)
+        del obj  # before the collector is back
+    return info
 
 
-def _select(obj: Mapping[str, Any], wanted: frozenset[str]) -> Mapping[str, Any]:
+def _select(
+    obj: Mapping[str, Any], wanted: frozenset[str], source: str | None
+) -> Mapping[str, Any]:
     raw = obj.get("symbols")
     if not isinstance(raw, list):
         if "symbols" in obj or not _is_keyed(obj):
@@ -295,16 +358,43 @@ def _select(obj: Mapping[str, Any], wanted: frozenset[str]) -> Mapping[str, Any]
         picked = {k: v for k, v in obj.items() if k in wanted}
         names: set[str] = set(picked)
     else:
-        chosen = [
+        chosen = _chosen(raw, wanted)
+        picked = {**obj, "symbols": chosen}
+        names = {s["symbol"] for s in chosen}
+        if len(names) != len(chosen):
+            _no_repeated_symbol(obj, wanted, source)  # raises, naming both positions
+    for name in sorted(wanted - names):
+        raise UnknownSymbolError(name)
+    return picked
+
+
+_STR = frozenset({str})
+
+
+def _chosen(raw: list[Any], wanted: frozenset[str]) -> list[Any]:
+    """The entries of ``raw`` whose ``symbol`` is a name in ``wanted``, in their order.
+
+    When every entry is an object with a string ``symbol`` (any parsed snapshot),
+    each wanted name is found by ``list.index`` over the names, in C (a Python
+    loop over 2,000 symbols was about 2% of ``json.loads``)."""
+    try:
+        names = [*map(dict.get, raw, repeat("symbol"))]
+    except TypeError:  # an entry that is not a dict
+        names = None
+    if names is None or not _STR.issuperset(map(type, names)):
+        return [
             s
             for s in raw
             if isinstance(s, Mapping) and type(s.get("symbol")) is str and s["symbol"] in wanted
         ]
-        picked = {**obj, "symbols": chosen}
-        names = {s["symbol"] for s in chosen}
-    for name in sorted(wanted - names):
-        raise UnknownSymbolError(name)
-    return picked
+    positions: list[int] = []
+    for name in wanted:
+        with contextlib.suppress(ValueError):  # not there: UnknownSymbolError after
+            at = names.index(name)
+            while True:
+                positions.append(at)
+                at = names.index(name, at + 1)
+    return [raw[at] for at in sorted(positions)]
 
 
 #: The largest snapshot file :func:`load_path` reads by default: 64 MiB, sixteen
@@ -340,6 +430,8 @@ def load_path(
 
 def dump(info: ExchangeInfo) -> dict[str, Any]:
     """The JSON value of ``info``: equal to what was loaded, unmodelled fields included."""
+    from rules.model.converter import unstructure
+
     if info.keyed_by_symbol:
         return {s.symbol: unstructure(s) for s in info.symbols}
     result: dict[str, Any] = unstructure(info)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import reprlib
+from collections.abc import Mapping
 from decimal import (
     MAX_EMAX,
     MAX_PREC,
@@ -37,6 +38,7 @@ __all__ = [
     "UNBOUNDED",
     "bounded_repr",
     "builtin_scalar",
+    "describe",
     "in_range",
     "is_absent",
     "is_multiple",
@@ -118,6 +120,29 @@ def bounded_repr(value: object) -> str:
         return _REPR.repr(value)
     except Exception:
         return f"<a {type(value).__name__}>"
+
+
+def describe(value: object) -> str:
+    """How an unexpected JSON value is named in an error message.
+
+    >>> describe(None), describe(True), describe(7), describe("x"), describe([])
+    ('null', 'boolean true', 'integer 7', "string 'x'", 'an array')
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"boolean {'true' if value else 'false'}"
+    if isinstance(value, int):
+        return f"integer {bounded_repr(value)}"
+    if isinstance(value, float):
+        return f"float {value!r}"
+    if isinstance(value, str):
+        return f"string {value!r}" if len(value) <= 40 else f"string {value[:37]!r}..."
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "an array"
+    return type(value).__name__
 
 
 def parse_plain_decimal(text: str) -> Decimal:

@@ -1,0 +1,416 @@
+"""The fast way from parsed JSON to the models: one generated constructor per class.
+
+:mod:`rules.model.converter` is the reference: strict, every error with its JSON
+path. Structuring through it costs about 1.6x ``json.loads`` of a full snapshot,
+most of it the generality of one hook call per value. This module builds the same
+objects with one straight function per model class, generated once from the same
+attrs fields and wire names (:func:`~rules.model.converter.camel`), its checks
+inline (issue 11: a full load at most 2x ``json.loads``).
+
+Rules this module keeps:
+
+1. It builds only what the converter would build, equal and with the same
+   ``repr`` (a decimal keeps its places); anything else (a wrong type, a missing
+   field, a null, a mapping that is not a ``dict``, a ``str`` subclass) raises
+   :class:`Fallback` and the caller structures the input with the converter,
+   which builds it or reports every problem with its path. A property test
+   (``tests/property/test_model_builders_properties.py``) and a test over every real
+   snapshot prove the two agree.
+2. Equal filters share one object within a load, as with the converter; a
+   filter with the usual keys is found by the tuple of its values (their types
+   checked first, so that ``1``, ``1.0`` and ``true`` never share), any other by
+   its items and their types. An array of strings equal to the previous
+   symbol's (its items' types checked) gives the same tuple.
+   :func:`clear_caches` forgets them after the load.
+3. It imports neither cattrs nor the converter: a good snapshot loads without them.
+"""
+
+from __future__ import annotations
+
+import functools
+import typing
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from rules.model import models
+from rules.model.frozen import EMPTY, FrozenJson
+from rules.model.numbers import PLAIN_DECIMAL
+
+__all__ = ["Fallback", "build_info", "build_symbol", "clear_caches"]
+
+#: Every integer of exchangeInfo fits a Java long (the converter's ``MAX_INT``).
+MAX_INT = 2**63 - 1
+
+
+class Fallback(Exception):
+    """The input is not one the fast constructors take: structure it with the converter."""
+
+
+def camel(name: str) -> str:
+    """``tick_size`` -> ``tickSize`` (the converter's rule 1; it uses this one)."""
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+#: Fields no wire key names (the converter's ``_INTERNAL``).
+INTERNAL = frozenset({"extra", "keyed_by_symbol", "_index"})
+
+# Shared within one load only (rule 2): they hold strings and arrays of the input.
+_DECIMALS: dict[str, Decimal] = {}
+_SHARED: list[dict[Any, Any]] = []
+_LAST: list[list[Any]] = []
+_NOTHING_YET = (None, None)
+
+
+def clear_caches() -> None:
+    """Forget the decimals, filters and arrays shared within one load."""
+    _DECIMALS.clear()
+    for cache in _SHARED:
+        cache.clear()
+    for last in _LAST:
+        last[0] = _NOTHING_YET
+
+
+def _last() -> list[Any]:
+    """One field's previous array and its tuple, as one pair in a one-item list."""
+    last: list[Any] = [_NOTHING_YET]
+    _LAST.append(last)
+    return last
+
+
+def _cache() -> dict[Any, Any]:
+    cache: dict[Any, Any] = {}
+    _SHARED.append(cache)
+    return cache
+
+
+def _decimal(value: str) -> Decimal:
+    # The converter's _decimal, its refusals a Fallback; the caller checked type(value) is str.
+    cached = _DECIMALS.get(value)
+    if cached is not None:
+        return cached
+    if not PLAIN_DECIMAL.fullmatch(value):
+        raise Fallback
+    parsed = Decimal(value)
+    if parsed.is_signed():
+        raise Fallback
+    _DECIMALS[value] = parsed
+    return parsed
+
+
+_STR_ONLY = frozenset({str})
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if type(value) is list and _STR_ONLY.issuperset(map(type, value)):
+        return tuple(value)
+    raise Fallback
+
+
+def _string_lists(value: object) -> tuple[tuple[str, ...], ...]:
+    if type(value) is list:
+        return tuple([_strings(x) for x in value])
+    raise Fallback
+
+
+def _extra(value: dict[str, Any], known: frozenset[str]) -> FrozenJson:
+    return FrozenJson({k: v for k, v in value.items() if k not in known})
+
+
+# --------------------------------------------------------------------------- generation
+
+# What refuses a value of each scalar field type ({v}: the value, a local).
+_REFUSED: dict[Any, str] = {
+    str: "type({v}) is not str",
+    int: "type({v}) is not int or {v} < 0 or {v} > MAX_INT",
+    bool: "type({v}) is not bool",
+    Decimal: "type({v}) is not str",
+}
+
+
+def _optional_inner(t: Any) -> Any | None:
+    args = typing.get_args(t)
+    if len(args) == 2 and type(None) in args and typing.get_origin(t) in (typing.Union, _UNION):
+        return next(a for a in args if a is not type(None))
+    return None
+
+
+_UNION = type(int | None)
+
+
+def _convert(t: Any, v: str, x: str) -> str:
+    """Code that sets ``x`` to the value of a field of type ``t`` read as ``v``, checked
+    (``v`` is ``x`` for a scalar kept as it is)."""
+    if t in (str, int, bool):
+        return f"if {_REFUSED[t].format(v=v)}: raise Fallback"
+    if t is Decimal:
+        return (
+            f"if type({v}) is not str: raise Fallback\n"
+            f"{x} = DECIMALS.get({v})\n"
+            f"if {x} is None: {x} = decimal({v})"
+        )
+    if typing.get_origin(t) is tuple:
+        item = typing.get_args(t)[0]
+        if item is str:
+            # An array equal to the previous object's (orderTypes, permissions: the
+            # same on most symbols) gives the same tuple: one object, not thousands
+            # for the collector to walk. Its items' types are checked all the same.
+            return (
+                f"if type({v}) is not list or not STR_ONLY.issuperset(map(type, {v})):"
+                f" raise Fallback\n"
+                f"last = LAST_{x}[0]\n"  # one read: a pair another thread never splits
+                f"if {v} == last[0]: {x} = last[1]\n"
+                f"else: {x} = tuple({v}); LAST_{x}[0] = ({v}, {x})"
+            )
+        if typing.get_origin(item) is tuple:
+            return f"{x} = string_lists({v})"
+        if item == models.Filter:
+            build = 'FILTERS[i["filterType"]](i)'
+        else:
+            build = f"build_{item.__name__}(i)"
+        return f"if type({v}) is not list: raise Fallback\n{x} = tuple([{build} for i in {v}])"
+    raise TypeError(f"no fast constructor for a field of type {t!r}")  # pragma: no cover
+
+
+def _indent(code: str, by: str) -> str:
+    return "\n".join(by + line for line in code.splitlines())
+
+
+@functools.cache
+def _fields(cls: type) -> list[tuple[attrs.Attribute[Any], Any, str]]:
+    """Each wire field of ``cls``: its attribute, its type and its wire name."""
+    return [(a, _type(a.type), camel(a.name)) for a in attrs.fields(cls) if a.name not in INTERNAL]
+
+
+@functools.cache
+def _type(annotation: Any) -> Any:
+    # The models' annotations are strings (PEP 563): evaluated once per spelling
+    # in the models' namespace (typing.get_type_hints compiles each field's again).
+    if not isinstance(annotation, str):
+        return annotation
+    return eval(annotation, vars(models))
+
+
+def _call(cls: type, values: dict[str, str]) -> str:
+    """``Cls(a, b, *, c=...)``: positional in field order, keywords for keyword-only fields."""
+    positional, keywords = [], []
+    for a in attrs.fields(cls):
+        if a.name in values:
+            if a.kw_only:
+                keywords.append(f"{a.name.lstrip('_')}={values[a.name]}")
+            else:
+                positional.append(values[a.name])
+    return f"{cls.__name__}({', '.join([*positional, *keywords])})"
+
+
+def _general(cls: type, known: frozenset[str]) -> list[str]:
+    """The body that takes any keys: each field read, checked, absent optional ones None."""
+    lines = ["get = d.get"]
+    values: dict[str, str] = {}
+    for i, (a, t, key) in enumerate(_fields(cls)):
+        x = f"x{i}"
+        values[a.name] = x
+        inner = _optional_inner(t)
+        base = t if inner is None else inner
+        v = x if base in (str, int, bool) else f"v{i}"
+        if inner is None:
+            lines.append(f"{v} = d[{key!r}]")
+            lines.extend(_convert(t, v, x).splitlines())
+        elif v == x:
+            lines.append(f"{x} = get({key!r}, ABSENT)")
+            lines.append(f"if {x} is ABSENT: {x} = None")
+            lines.append(f"elif {_REFUSED[base].format(v=x)}: raise Fallback")
+        else:
+            lines.append(f"{v} = get({key!r}, ABSENT)")
+            lines.append(f"if {v} is ABSENT: {x} = None")
+            lines.append("else:")
+            lines.extend(_indent(_convert(inner, v, x), "    ").splitlines())
+    lines.append("extra = EMPTY if KNOWN.issuperset(d) else extra_of(d, KNOWN)")
+    values["extra"] = "extra"
+    lines.append(f"return {_call(cls, values)}")
+    return lines
+
+
+def _namespace() -> dict[str, Any]:
+    return {
+        "ABSENT": _ABSENT,
+        "DECIMALS": _DECIMALS,
+        "EMPTY": EMPTY,
+        "Fallback": Fallback,
+        "MAX_INT": MAX_INT,
+        "decimal": _decimal,
+        "extra_of": _extra,
+        "STR_ONLY": _STR_ONLY,
+        "string_lists": _string_lists,
+        **{c.__name__: c for c in (*models.FILTER_CLASSES.values(), *_HOLDERS)},
+    }
+
+
+_ABSENT = object()
+_HOLDERS = (models.RateLimit, models.Sor, models.SymbolInfo, models.ExchangeInfo)
+
+
+def _compile(name: str, lines: list[str], namespace: dict[str, Any]) -> Callable[..., Any]:
+    source = f"def {name}(d):\n" + "\n".join("    " + line for line in lines) + "\n"
+    code = compile(source, f"<rules.model.builders {name}>", "exec")
+    exec(code, namespace)
+    built: Callable[..., Any] = namespace[name]
+    built.__doc__ = source
+    return built
+
+
+def _filter_builder(cls: type, namespace: dict[str, Any]) -> Callable[[Any], Any]:
+    """A filter class's constructor. With exactly the usual keys (``filterType`` and
+    every field), the values are read at once and shared by their tuple, their
+    types checked first; with any other keys (an optional field absent, an unknown
+    one), the general body, shared by the items and their types (the converter's key)."""
+    fields = _fields(cls)
+    known = frozenset({"filterType", *(key for _, _, key in fields)})
+    checks: list[str] = []
+    build: list[str] = []
+    for i, (_, t, _) in enumerate(fields):
+        base = _optional_inner(t) or t
+        if base not in _REFUSED:  # pragma: no cover - no filter field has another type today
+            raise TypeError(f"no fast constructor for a filter field of type {t!r}")
+        checks.append(_REFUSED[base].format(v=f"v{i}"))
+        build.append(f"decimal(v{i})" if base is Decimal else f"v{i}")
+    # filterType too: a str subclass equal to the name chose this function, and the
+    # converter refuses it.
+    reads = [
+        'ft = d["filterType"]',
+        *(f"v{i} = d[{key!r}]" for i, (_, _, key) in enumerate(fields)),
+    ]
+    checks.insert(0, "type(ft) is not str")
+    values = {a.name: build[i] for i, (a, _, _) in enumerate(fields)}
+    # filterType is there (its value chose this function): with every field there
+    # too and no other key, the keys are exactly the usual ones.
+    lines = [
+        f"if type(d) is dict and len(d) == {len(known)}:",
+        "    try:",
+        *(f"        {read}" for read in reads),
+        "    except KeyError:",
+        "        pass",
+        "    else:",
+        f"        if {' or '.join(f'({c})' for c in checks)}:",
+        "            raise Fallback",
+        f"        k = ({''.join(f'v{i}, ' for i in range(len(fields)))})",
+        "        found = SHARED.get(k)",
+        "        if found is None:",
+        f"            found = SHARED[k] = {_call(cls, values)}",
+        "        return found",
+        "return general(d)",
+    ]
+    # Compiled on first use: only a filter with unusual keys needs it (compiling
+    # every one at import was about 4 ms).
+    general = _Deferred(
+        lambda: _compile(
+            f"general_{cls.__name__}",
+            ['if type(d["filterType"]) is not str: raise Fallback', *_general(cls, known)],
+            {**namespace, "KNOWN": known},
+        )
+    )
+    return _compile(
+        f"build_{cls.__name__}",
+        lines,
+        {
+            **namespace,
+            "SHARED": _cache(),
+            "general": _shared_by_items(general),
+        },
+    )
+
+
+class _Deferred:
+    """A generated function made on its first call."""
+
+    __slots__ = ("_function", "_make")
+
+    def __init__(self, make: Callable[[], Callable[[Any], Any]]) -> None:
+        self._make = make
+        self._function: Callable[[Any], Any] | None = None
+
+    def __call__(self, value: Any) -> Any:
+        function = self._function
+        if function is None:
+            function = self._function = self._make()
+        return function(value)
+
+
+def _shared_by_items(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    shared = _cache()
+
+    def build_shared(value: Any) -> Any:
+        if type(value) is not dict:
+            raise Fallback
+        key = (*value.items(), *map(type, value.values()))
+        found = shared.get(key)  # an unhashable value (an array): the converter's case
+        if found is None:
+            found = shared[key] = build(value)
+        return found
+
+    return build_shared
+
+
+def _build_unknown(value: Any) -> models.UnknownFilter:
+    filter_type = value["filterType"]
+    if type(filter_type) is not str:
+        raise Fallback
+    return models.UnknownFilter(filter_type, FrozenJson(value))
+
+
+class _ByType(dict[Any, Callable[[Any], Any]]):
+    """Each filterType's constructor; an unknown type's is :class:`UnknownFilter`'s."""
+
+    def __missing__(self, key: object) -> Callable[[Any], Any]:
+        return _UNKNOWN
+
+
+_UNKNOWN = _shared_by_items(_build_unknown)
+
+
+def _make_builders() -> dict[str, Callable[[Any], Any]]:
+    namespace = _namespace()
+    by_type = _ByType(
+        {name: _filter_builder(cls, namespace) for name, cls in models.FILTER_CLASSES.items()}
+    )
+    namespace["FILTERS"] = by_type
+    built: dict[str, Callable[[Any], Any]] = {}
+    for holder in _HOLDERS:  # what each holds is built before it
+        known = frozenset(key for _, _, key in _fields(holder))
+        body = ["if type(d) is not dict: raise Fallback", *_general(holder, known)]
+        name = f"build_{holder.__name__}"
+        lasts = {f"LAST_x{i}": _last() for i in range(len(_fields(holder)))}
+        namespace[name] = built[holder.__name__] = _compile(
+            name, body, {**namespace, **lasts, "KNOWN": known}
+        )
+    return built
+
+
+@functools.cache
+def _builders() -> dict[str, Callable[[Any], Any]]:
+    # Generated on the first load, not at import: a program (or a command, such as
+    # ``rules check --help``) that loads nothing does not pay for it (issue 11).
+    return _make_builders()
+
+
+def build_info(obj: Any) -> models.ExchangeInfo:
+    """The :class:`~rules.model.models.ExchangeInfo` of a parsed exchangeInfo ``dict``.
+
+    Raises:
+        Fallback: (or another exception) the converter must structure it (rule 1).
+    """
+    info: models.ExchangeInfo = _builders()["ExchangeInfo"](obj)
+    return info
+
+
+def build_symbol(obj: Any) -> models.SymbolInfo:
+    """The :class:`~rules.model.models.SymbolInfo` of one parsed symbol ``dict``.
+
+    Raises:
+        Fallback: (or another exception) the converter must structure it (rule 1).
+    """
+    symbol: models.SymbolInfo = _builders()["SymbolInfo"](obj)
+    return symbol
