@@ -284,3 +284,30 @@ def test_a_line_set_apart_counts_only_through_its_own_verdict(
     assert code == 0
     assert all(json.loads(line)["accepted"] for line in out.splitlines())
     assert sum(spy) > 0
+
+
+def test_the_collector_is_paused_only_while_a_chunk_is_judged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    line = json.dumps({"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "1"})
+    states: list[bool] = []
+    engine = batched._chunk
+
+    def seen(*args: Any) -> list[str]:
+        states.append(gc.isenabled())
+        return engine(*args)
+
+    monkeypatch.setattr(batched, "_chunk", seen)
+    monkeypatch.setattr(batched, "CHUNK_LINES", 2)
+    assert gc.isenabled()
+    _run(["--exchange-info", str(REAL)], (line + "\n") * 5)
+    assert states == [False, False, False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        _run(["--exchange-info", str(REAL)], line + "\n")
+        assert not gc.isenabled()  # left as it was
+    finally:
+        gc.enable()

@@ -58,7 +58,11 @@ def register(subparsers: Any) -> None:
         description=(
             "Read order.place params, one JSON object a line, from stdin and write "
             "one verdict a line to stdout. Exit 0 if all are accepted, 1 if any is "
-            "rejected, 2 on a usage or load error."
+            "rejected, 2 on a usage or load error. With the batch extra (pyarrow, "
+            "numpy), JSON output without --explain and no --context, a regular file on "
+            "stdin (< orders.jsonl) is judged by chunks through the columnar engine, "
+            "with the same output; a pipe or a terminal is read line by line, each "
+            "verdict written before the next line is read."
         ),
     )
     add_input_arguments(parser, required=False)  # or --cache, for --input
