@@ -34,7 +34,7 @@ from __future__ import annotations
 import gc
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from itertools import chain, compress, count, repeat
+from itertools import chain, compress, count, islice, repeat
 from typing import Any, Final
 
 from rules.batch.engine import verdicts_of
@@ -100,10 +100,10 @@ def _take(lines: Iterator[str]) -> list[str]:
     chunk: list[str] = []
     append = chunk.append
     total = 0
-    for line in lines:
+    for line in islice(lines, CHUNK_LINES):
         append(line)
         total += len(line)
-        if total >= CHUNK_CHARS or len(chunk) >= CHUNK_LINES:
+        if total >= CHUNK_CHARS:
             break
     return chunk
 
@@ -126,7 +126,7 @@ def _chunk(
                 obj, end = scan(line, 0)  # what the per-line decoder reads, no space first
             except Exception:  # not JSON, blank, ...: the per-line path says what
                 obj = end = None
-            if obj.__class__ is dict and (end == len(line) or line[end:] == "\n"):
+            if obj.__class__ is dict and (line[end:] == "\n" or end == len(line)):
                 own = obj.get("params", _EMPTY)
                 if own is _EMPTY:
                     add_params(obj)
