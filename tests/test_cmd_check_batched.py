@@ -311,3 +311,25 @@ def test_the_collector_is_paused_only_while_a_chunk_is_judged(
         assert not gc.isenabled()  # left as it was
     finally:
         gc.enable()
+
+
+def test_a_redirected_file_and_a_pipe_give_the_same_bytes(tmp_path: Path) -> None:
+    import subprocess
+
+    lines = [
+        json.dumps({"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": q})
+        for q in ("0.01", "0.000001", "x", "100000")
+    ]
+    orders = tmp_path / "orders.jsonl"
+    orders.write_text("\n".join([*lines, "not json", *lines]) + "\n")
+    argv = [sys.executable, "-m", "rules", "check", "--exchange-info", str(REAL)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with orders.open() as stdin:  # a regular file: read by chunks
+        from_file = subprocess.run(argv, stdin=stdin, capture_output=True, env=env, check=False)
+    piped = subprocess.run(  # a pipe: line by line
+        argv, input=orders.read_bytes(), capture_output=True, env=env, check=False
+    )
+    assert from_file.returncode == piped.returncode == 1
+    assert from_file.stdout == piped.stdout
+    assert from_file.stderr == piped.stderr
+    assert len(from_file.stdout.splitlines()) == 9
