@@ -333,3 +333,29 @@ def test_a_redirected_file_and_a_pipe_give_the_same_bytes(tmp_path: Path) -> Non
     assert from_file.stdout == piped.stdout
     assert from_file.stderr == piped.stderr
     assert len(from_file.stdout.splitlines()) == 9
+
+
+def test_a_bot_on_a_pipe_gets_each_verdict_before_sending_the_next_order() -> None:
+    import select
+    import subprocess
+
+    line = json.dumps({"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "1"})
+    argv = [sys.executable, "-m", "rules", "check", "--exchange-info", str(REAL)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONUNBUFFERED", None)  # stdout block-buffered, as on a pipe by default
+    with subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    ) as bot:
+        assert bot.stdin is not None
+        assert bot.stdout is not None
+        try:
+            for _ in range(2):
+                bot.stdin.write(line.encode() + b"\n")
+                bot.stdin.flush()  # and wait for the verdict, the pipe left open
+                ready, _, _ = select.select([bot.stdout], [], [], 60)
+                assert ready, "no verdict while the input stays open"
+                assert json.loads(bot.stdout.readline())["accepted"] is True
+        finally:
+            bot.stdin.close()
+            bot.wait(60)
+    assert bot.returncode == 0

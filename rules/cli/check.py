@@ -182,6 +182,8 @@ def _run_wrapped(args: argparse.Namespace, streams: Streams) -> int:
     default_context = Context.from_mapping(defaults)
     contexts: dict[str, Context] = {}
     rejected = uncertain = False
+    # A pipe or a terminal: each verdict flushed before the next line is read.
+    flush = None if _whole_input(streams.stdin) else streams.stdout.flush
     for number, line in enumerate(streams.stdin, 1):
         kept: dict[str, Any] = {}
         params, context, method, problem = read_request(
@@ -208,6 +210,8 @@ def _run_wrapped(args: argparse.Namespace, streams: Streams) -> int:
             out["error"] = f"line {number}: {problem}"
             streams.stderr.write(f"rules: line {number}: {problem}\n")
         streams.stdout.write(json.dumps(out, default=str) + "\n")
+        if flush is not None:
+            flush()
     return EXIT_REJECTED if rejected or (args.strict and uncertain) else EXIT_OK
 
 
@@ -330,7 +334,9 @@ def _run_json(
     Without ``--explain``, when the ``batch`` extra is installed and the input is not
     interactive (:func:`_whole_input`), lines are judged by chunks
     through the columnar engine, with the same output byte for byte
-    (:mod:`rules.cli.batched`); otherwise one by one.
+    (:mod:`rules.cli.batched`); otherwise one by one. Read from a pipe or a terminal,
+    each verdict is flushed before the next line is read: a bot that writes an order
+    and waits for its verdict gets it (stdout is block-buffered on a pipe).
     """
     answers = _Answers(info, defaults, streams, explain=explain)
     lines = input_lines(streams.stdin)
@@ -338,8 +344,14 @@ def _run_json(
         return answers.rejected, answers.uncertain
     write = streams.stdout.write
     answer = answers.line
-    for number, line in enumerate(lines, 1):
-        write(answer(number, line))
+    if _whole_input(streams.stdin):
+        for number, line in enumerate(lines, 1):
+            write(answer(number, line))
+    else:
+        flush = streams.stdout.flush
+        for number, line in enumerate(lines, 1):
+            write(answer(number, line))
+            flush()
     return answers.rejected, answers.uncertain
 
 
