@@ -139,6 +139,9 @@ def test_malformed_and_unusual_lines(monkeypatch: pytest.MonkeyPatch, spy: list[
         json.dumps({"params": good, "context": {"openOrders": "3"}}),
         '{"params": ' + json.dumps(good) + ', "context": {"openOrders": 3.0}}',
         json.dumps({"params": good, "context": {"permissions": ["SPOT"]}}),
+        json.dumps({"params": good, "context": {"avgPrice": ["1"], "openOrders": [1]}}),
+        json.dumps({"params": good, "context": {"avgPrice": {"a": 1}, "openOrders": {}}}),
+        json.dumps({"params": {**good, "price": ["1"]}, "context": {"lastPrice": [[]]}}),
         json.dumps({"params": good, "context": {"contxt": 1}}),
         json.dumps({"params": good, "contxt": {}}),
         json.dumps({"params": good, "method": "order.place"}),
@@ -226,6 +229,8 @@ def test_an_engine_failure_judges_the_chunk_line_by_line(
         raise ValueError("broken")
 
     monkeypatch.setattr(batched, "verdicts_of", broken)
+    assert _run(["--exchange-info", str(REAL)], text) == alone
+    monkeypatch.setattr(batched, "_columns_order", broken)  # any failure of the path
     assert _run(["--exchange-info", str(REAL)], text) == alone
 
 

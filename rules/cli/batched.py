@@ -143,7 +143,10 @@ def _chunk(
         add_params(_EMPTY)  # a row that sends nothing, answered alone
         add_context(_EMPTY)
         apart.add(i)
-    out = _judge_rows(info, params, contexts, shown, apart)
+    try:
+        out = _judge_rows(info, params, contexts, shown, apart)
+    except Exception:  # the net: a line never ends the run (issue 17); judged alone
+        out = None
     if out is None:
         out, apart = [""] * len(chunk), set(range(len(chunk)))
     for i in sorted(apart):
@@ -275,9 +278,10 @@ def _prices(values: list[Any], name: str, apart: set[int]) -> None:
     kinds = set(map(type, values)) - {_NONE_TYPE}
     if kinds - {str}:
         apart.update(j for j, v in enumerate(values) if v is not None and v.__class__ is not str)
-    refused = {v for v in set(values) if v.__class__ is str and not _readable(name, v)}
+    texts = {v for v in values if v.__class__ is str}  # (a list is not hashable)
+    refused = {v for v in texts if not _readable(name, v)}
     if refused:
-        apart.update(j for j, v in enumerate(values) if v in refused)
+        apart.update(j for j, v in enumerate(values) if v.__class__ is str and v in refused)
 
 
 def _readable(name: str, value: str) -> bool:
