@@ -364,3 +364,38 @@ def test_a_bot_on_a_pipe_gets_each_verdict_before_sending_the_next_order() -> No
             bot.stdin.close()
             bot.wait(60)
     assert bot.returncode == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_unknown_names_are_not_remembered_from_a_file_either(tmp_path: Path) -> None:
+    # As tests/test_hostile_input.py, through the batched path (a regular file): 6,000
+    # lines with 20 KB symbols, types and parameter names (120 MB), each one new.
+    import subprocess
+
+    from tests.test_hostile_input import _PEAK
+
+    long = "N" * 20_000
+    orders = tmp_path / "orders.jsonl"
+    with orders.open("w") as file:
+        for i in range(2000):
+            order = {"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "1"}
+            file.write(json.dumps({**order, "symbol": f"{i}{long}"}) + "\n")
+            file.write(json.dumps({**order, "type": f"{i}{long}"}) + "\n")
+            file.write(json.dumps({**order, f"{i}{long}": "1"}) + "\n")
+    peak_file = tmp_path / "peak"
+    with orders.open() as stdin:
+        result = subprocess.run(
+            [sys.executable, "-c", _PEAK, "check", "--exchange-info", str(REAL)],
+            cwd=ROOT,
+            stdin=stdin,
+            capture_output=True,
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "PEAK_FILE": str(peak_file)},
+            timeout=300,
+            check=False,
+        )
+    assert result.returncode == 1
+    verdicts = [json.loads(v) for v in result.stdout.splitlines()]
+    assert [v["violations"][0]["code"] for v in verdicts[:3]] == [-1121, -1116, -1104]
+    peak_mb = int(peak_file.read_text().split()[1]) / 1024
+    assert peak_mb < 160  # pyarrow and numpy, the full snapshot, a chunk (about 100 MB)

@@ -55,6 +55,13 @@ CHUNK_CHARS: Final = 1 << 23
 #: Parameter names that are not put in columns (a line sending one is judged alone):
 #: the context columns' names, and the wrapper's.
 _RESERVED: Final = frozenset(PRICES | COUNTS | {"permissions", "params", "context", "method"})
+#: What the engine remembers for the run, by value, stays bounded: a parameter name
+#: longer than this (no name order.place reads is), a symbol the snapshot does not
+#: have, or a longer side, type or timeInForce is judged alone (``-1104``, ``-1121``,
+#: ...), as the per-line path remembers no unknown name (tests/test_hostile_input.py).
+_LONGEST_NAME: Final = 64
+_LONGEST_ENUM: Final = 32
+_ENUMS: Final = frozenset({"symbol", "side", "type", "timeInForce"})
 _EMPTY: Final[dict[str, Any]] = {}  # never changed
 _NONE_TYPE: Final = type(None)
 
@@ -168,11 +175,13 @@ def _judge_rows(
     order = _columns_order(shapes, keys, apart)
     param_values = {name: _values(params, name) for name in order}
     for name, values in param_values.items():
-        if name in _RESERVED:
+        if name in _RESERVED or len(name) > _LONGEST_NAME:
             apart.update(j for j, p in enumerate(params) if name in p)
         else:
             sent = sum(count for shape, count in shapes.items() if name in shape)
             _strings_only(values, sent, params, name, apart)
+            if name in _ENUMS:
+                _bounded(values, name, info, apart)
     context_names = dict.fromkeys(chain.from_iterable(contexts))
     context_values = {name: _values(contexts, name) for name in context_names}
     for name, values in context_values.items():
@@ -270,6 +279,18 @@ def _strings_only(
         apart.update(j for j, v in enumerate(values) if v is not None and v.__class__ is not str)
     if len(values) - values.count(None) < sent:  # null sent by some
         apart.update(j for j, v in enumerate(values) if v is None and name in rows[j])
+
+
+def _bounded(values: list[Any], name: str, info: ExchangeInfo, apart: set[int]) -> None:
+    """Set apart the rows whose symbol the snapshot does not have, or whose side, type
+    or timeInForce is longer than :data:`_LONGEST_ENUM` (see there)."""
+    texts = {v for v in values if v.__class__ is str}
+    if name == "symbol":
+        odd = {v for v in texts if v not in info}
+    else:
+        odd = {v for v in texts if len(v) > _LONGEST_ENUM}
+    if odd:
+        apart.update(j for j, v in enumerate(values) if v.__class__ is str and v in odd)
 
 
 def _prices(values: list[Any], name: str, apart: set[int]) -> None:
