@@ -284,7 +284,7 @@ def _strings_only(
 def _bounded(values: list[Any], name: str, info: ExchangeInfo, apart: set[int]) -> None:
     """Set apart the rows whose symbol the snapshot does not have, or whose side, type
     or timeInForce is longer than :data:`_LONGEST_ENUM` (see there)."""
-    texts = {v for v in values if v.__class__ is str}
+    texts = _distinct_texts(values)
     if name == "symbol":
         odd = {v for v in texts if v not in info}
     else:
@@ -293,13 +293,22 @@ def _bounded(values: list[Any], name: str, info: ExchangeInfo, apart: set[int]) 
         apart.update(j for j, v in enumerate(values) if v.__class__ is str and v in odd)
 
 
+def _distinct_texts(values: list[Any]) -> set[str]:
+    """The distinct strings of a column."""
+    try:
+        distinct = set(values)
+    except TypeError:  # a list or an object among them
+        return {v for v in values if v.__class__ is str}
+    return {v for v in distinct if v.__class__ is str}
+
+
 def _prices(values: list[Any], name: str, apart: set[int]) -> None:
     """Set apart the rows whose context price is not a string ``Context.from_mapping``
     reads (a JSON number is read too, but not in a string column)."""
     kinds = set(map(type, values)) - {_NONE_TYPE}
     if kinds - {str}:
         apart.update(j for j, v in enumerate(values) if v is not None and v.__class__ is not str)
-    texts = {v for v in values if v.__class__ is str}  # (a list is not hashable)
+    texts = _distinct_texts(values)
     refused = {v for v in texts if not _readable(name, v)}
     if refused:
         apart.update(j for j, v in enumerate(values) if v.__class__ is str and v in refused)
