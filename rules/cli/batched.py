@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain, compress, count, islice, repeat
 from typing import Any, Final
 
@@ -209,8 +209,13 @@ def _judge_rows(
     except Exception:  # the per-line path judges (and words) whatever went wrong
         return None
     # Only the verdicts of rows not set apart are shown (and count for the exit code).
-    used = {position[j] for j in range(len(position)) if j not in apart} if apart else None
-    texts = [shown(v) if used is None or k in used else "" for k, v in enumerate(verdicts)]
+    kept = position
+    if apart:
+        kept = position.copy()
+        for j in apart:
+            kept[j] = -1
+    used = set(kept)
+    texts = [shown(v) if k in used else "" for k, v in enumerate(verdicts)]
     return list(map(texts.__getitem__, position))
 
 
@@ -295,11 +300,15 @@ def _bounded(values: list[Any], name: str, info: ExchangeInfo, apart: set[int]) 
 
 def _distinct_texts(values: list[Any]) -> set[str]:
     """The distinct strings of a column."""
+    return {v for v in _distinct(values) if v.__class__ is str}
+
+
+def _distinct(values: list[Any]) -> Iterable[Any]:
+    """The distinct values of a column, but a list or an object (not hashable)."""
     try:
-        distinct = set(values)
+        return set(values)
     except TypeError:  # a list or an object among them
-        return {v for v in values if v.__class__ is str}
-    return {v for v in distinct if v.__class__ is str}
+        return values
 
 
 def _prices(values: list[Any], name: str, apart: set[int]) -> None:
@@ -330,7 +339,7 @@ def _counts(values: list[Any], apart: set[int]) -> None:
     if kinds - {int}:
         apart.update(j for j, v in enumerate(values) if v is not None and v.__class__ is not int)
     if kinds & {int}:
-        present = [v for v in values if v.__class__ is int]
+        present = {v for v in _distinct(values) if v.__class__ is int}
         if min(present) < 0 or max(present) > MAX_COUNT:
             apart.update(
                 j for j, v in enumerate(values) if v.__class__ is int and not 0 <= v <= MAX_COUNT
