@@ -20,8 +20,10 @@
    realistic brackets of every TRADING symbol of 2023-08
    (:func:`workload.brackets`). Target: at most 2.5x.
 3. ``cli``: ``rules check`` on 1,000,000 realistic lines (the same generator;
-   100k with ``--quick``), next to a bare JSON Lines loop (``json.loads`` +
-   ``json.dumps`` per line); also the best case of 100k identical accepted
+   100k with ``--quick``) from an in-memory stream (read by chunks, as a regular
+   file is, when the batch extra is installed), next to a bare JSON Lines loop
+   (``json.loads`` + ``json.dumps`` per line); the first 100k of them from a
+   "pipe" (read line by line); and the best case of 100k identical accepted
    LIMIT lines. Target: at least 0.7x the bare loop on the realistic lines.
 
 Run from the checkout, as ``PYTHONPATH=. python benchmarks/bench_check.py``, so
@@ -37,6 +39,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import statistics
 import sys
 import time
@@ -322,21 +325,39 @@ def bench_lists(count: int, rounds: int, seed: int) -> None:
 # --------------------------------------------------------------------------- 3. rules check
 
 
-def _cli_pair(text: str, rounds: int) -> tuple[float, float, float]:
+class _Piped(io.StringIO):
+    """In-memory lines that say they come from a pipe: ``rules check`` reads them
+    line by line, as it reads a bot's pipe or a terminal (docs/checking.md)."""
+
+    def __init__(self, text: str, descriptor: int) -> None:
+        super().__init__(text)
+        self.descriptor = descriptor
+
+    def fileno(self) -> int:
+        return self.descriptor
+
+
+def _cli_pair(text: str, rounds: int, *, piped: bool = False) -> tuple[float, float, float]:
     def bare() -> None:
         out = io.StringIO()
         for raw in io.StringIO(text):
             out.write(json.dumps(json.loads(raw)) + "\n")
 
+    read, write = os.pipe()
+
     def cli() -> None:
         out = io.StringIO()
+        stdin = _Piped(text, read) if piped else io.StringIO(text)
         code = run(
-            ["check", "--exchange-info", str(SNAPSHOT)],
-            streams=Streams(io.StringIO(text), out, io.StringIO()),
+            ["check", "--exchange-info", str(SNAPSHOT)], streams=Streams(stdin, out, io.StringIO())
         )
         assert code in (0, 1), out.getvalue()[-200:]
 
-    return interleaved(bare, cli, number=1, rounds=rounds)
+    try:
+        return interleaved(bare, cli, number=1, rounds=rounds)
+    finally:
+        os.close(read)
+        os.close(write)
 
 
 def bench_cli(count: int, rounds: int, seed: int) -> None:
@@ -351,6 +372,15 @@ def bench_cli(count: int, rounds: int, seed: int) -> None:
         f" {count / bare_s:,.0f} lines/s, rules check {count / cli_s:,.0f} lines/s (loading"
         f" the full snapshot included), ratio {bare_s / cli_s:.2f} (median of rounds"
         f" {1 / median:.2f}; target >= 0.7)"
+    )
+    # The same lines from a pipe: read line by line (the first 100k).
+    first = "".join(text.splitlines(keepends=True)[:100_000])
+    lines = first.count("\n")
+    bare_s, cli_s, median = _cli_pair(first, rounds, piped=True)
+    print(
+        f"rules check, {lines:,} of those lines from a pipe (line by line): bare"
+        f" {lines / bare_s:,.0f} lines/s, rules check {lines / cli_s:,.0f} lines/s, ratio"
+        f" {bare_s / cli_s:.2f} (median of rounds {1 / median:.2f})"
     )
     same = 100_000
     line = json.dumps({"params": PARAMS, "context": {"avgPrice": "29410.55", "openOrders": 3}})

@@ -48,7 +48,7 @@ import attrs
 import numpy as np
 import pyarrow as pa
 
-from rules.batch.patterns import Memo, classify, method_ids
+from rules.batch.patterns import COUNTS, Memo, classify, method_ids
 from rules.checker.context import CONTEXT_KEYS, Context
 from rules.checker.eras import Era
 from rules.checker.evaluate import evaluate
@@ -58,7 +58,7 @@ from rules.edge.cache import Snapshot, SnapshotCache
 from rules.errors import SnapshotNotFoundError
 from rules.model.models import ExchangeInfo
 
-__all__ = ["VERDICT_SCHEMA", "BatchStats", "check_batches", "check_table"]
+__all__ = ["VERDICT_SCHEMA", "BatchStats", "check_batches", "check_table", "verdicts_of"]
 
 #: One violation in the output table.
 VIOLATION_TYPE: Final = pa.struct(
@@ -395,6 +395,33 @@ def _with_defaults(body: pa.Table, defaults: Mapping[str, Any] | None) -> pa.Tab
     return body
 
 
+def verdicts_of(
+    columns: Mapping[str, Sequence[object]], info: ExchangeInfo
+) -> tuple[list[Verdict], list[int]]:
+    """The verdicts of rows given as columns of Python values against ``info``, as
+    :func:`check_table` makes them, before they become a table: the distinct verdicts
+    (by what the output shows of them) and, per row, the index of its own.
+
+    ``rules check`` judges its JSON Lines by chunks with this (:mod:`rules.cli.batched`).
+    The columns are parameters and context keys (no ``method``, time, kept or default
+    columns), equally long, ``None`` where not sent: strings, integers for the context
+    counts (:data:`rules.batch.patterns.COUNTS`).
+
+    Raises:
+        UnicodeEncodeError: a string that is not Unicode text (a lone surrogate).
+    """
+    table = pa.table(
+        {
+            name: pa.array(values, pa.int64() if name in COUNTS else pa.string())
+            for name, values in columns.items()
+        }
+    )
+    verdicts, position = _verdicts(
+        table, info, BatchStats(), 0, np.arange(table.num_rows), memo_of(info), None
+    )
+    return verdicts, position.tolist()
+
+
 def _judge(
     body: pa.Table,
     info: ExchangeInfo,
@@ -404,12 +431,37 @@ def _judge(
     memo: Memo,
     methods: pa.ChunkedArray | None,
 ) -> pa.Table:
-    """The verdicts of ``body`` (rows of the input numbered ``rows``) against ``info``.
+    """The verdicts of ``body`` (rows of the input numbered ``rows``) against ``info``;
+    equal verdicts are built once and expanded by index (``take``)."""
+    verdicts, position = _verdicts(body, info, stats, first_row, rows, memo, methods)
+    if not verdicts:
+        return VERDICT_SCHEMA.empty_table()
+    table = pa.table(
+        [
+            pa.array([v.accepted for v in verdicts], pa.bool_()),
+            pa.array([_violations(v) for v in verdicts], pa.list_(VIOLATION_TYPE)),
+            pa.array([list(v.unchecked) for v in verdicts], pa.list_(pa.string())),
+        ],
+        schema=VERDICT_SCHEMA,
+    )
+    return table.take(pa.array(position))
+
+
+def _verdicts(
+    body: pa.Table,
+    info: ExchangeInfo,
+    stats: BatchStats,
+    first_row: int,
+    rows: np.ndarray,
+    memo: Memo,
+    methods: pa.ChunkedArray | None,
+) -> tuple[list[Verdict], np.ndarray]:
+    """The distinct verdicts of ``body`` (rows of the input numbered ``rows``) against
+    ``info``, and per row the index of its own.
 
     Each class of rows (:func:`rules.batch.patterns.classify`) takes the verdict
     ``evaluate`` gives its first row (remembered for the run in ``memo``); every odd
-    row is judged by ``evaluate`` alone. Equal verdicts are built once and expanded
-    by index (``take``).
+    row is judged by ``evaluate`` alone.
     """
     n = body.num_rows
     info_plan = plan_of(info)
@@ -444,17 +496,7 @@ def _judge(
     stats.rows += n
     stats.screened += n - len(rest)
     stats.exact += len(rest) + len(missing)
-    if not verdicts:
-        return VERDICT_SCHEMA.empty_table()
-    table = pa.table(
-        [
-            pa.array([v.accepted for v in verdicts], pa.bool_()),
-            pa.array([_violations(v) for v in verdicts], pa.list_(VIOLATION_TYPE)),
-            pa.array([list(v.unchecked) for v in verdicts], pa.list_(pa.string())),
-        ],
-        schema=VERDICT_SCHEMA,
-    )
-    return table.take(pa.array(position))
+    return verdicts, position
 
 
 def _exact(

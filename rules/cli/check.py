@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Mapping
+import os
+import stat
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import IO, Any, Final
 
@@ -31,6 +33,7 @@ from rules.checker.violations import ACCEPTED, Verdict
 from rules.cli.lines import (
     CACHE_SIZE,
     INVALID_LINE,
+    NO_METHOD,
     add_input_arguments,
     bad_line,
     describe,
@@ -55,7 +58,11 @@ def register(subparsers: Any) -> None:
         description=(
             "Read order.place params, one JSON object a line, from stdin and write "
             "one verdict a line to stdout. Exit 0 if all are accepted, 1 if any is "
-            "rejected, 2 on a usage or load error."
+            "rejected, 2 on a usage or load error. With the batch extra (pyarrow, "
+            "numpy), JSON output without --explain and no --context, a regular file on "
+            "stdin (< orders.jsonl) is judged by chunks through the columnar engine, "
+            "with the same output; a pipe or a terminal is read line by line, each "
+            "verdict written before the next line is read."
         ),
     )
     add_input_arguments(parser, required=False)  # or --cache, for --input
@@ -175,6 +182,8 @@ def _run_wrapped(args: argparse.Namespace, streams: Streams) -> int:
     default_context = Context.from_mapping(defaults)
     contexts: dict[str, Context] = {}
     rejected = uncertain = False
+    # A pipe or a terminal: each verdict flushed before the next line is read.
+    flush = None if _whole_input(streams.stdin) else streams.stdout.flush
     for number, line in enumerate(streams.stdin, 1):
         kept: dict[str, Any] = {}
         params, context, method, problem = read_request(
@@ -201,6 +210,8 @@ def _run_wrapped(args: argparse.Namespace, streams: Streams) -> int:
             out["error"] = f"line {number}: {problem}"
             streams.stderr.write(f"rules: line {number}: {problem}\n")
         streams.stdout.write(json.dumps(out, default=str) + "\n")
+        if flush is not None:
+            flush()
     return EXIT_REJECTED if rejected or (args.strict and uncertain) else EXIT_OK
 
 
@@ -254,47 +265,123 @@ def _judge(
         return bad_line(), None, f"cannot judge this line: {type(problem).__name__}", method
 
 
-def _run_json(
-    info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams, *, explain: bool = False
-) -> tuple[bool, bool]:
-    """Write one verdict a line; whether any was rejected, and any left rules unchecked."""
-    default_context = Context.from_mapping(defaults)
-    contexts: dict[str, Context] = {}
-    # The output line of each verdict seen, by what to_json() shows of it.
-    lines: dict[tuple[object, ...], str] = {}
-    write = streams.stdout.write
-    dumps = json.dumps
-    rejected = uncertain = False
-    for number, line in enumerate(input_lines(streams.stdin), 1):
-        verdict, _, error, method = _judge(info, line, defaults, default_context, contexts)
+class _Answers:
+    """The output line of each input line judged on its own (the per-line path), and
+    whether any verdict was rejected or left rules unchecked."""
+
+    def __init__(
+        self,
+        info: ExchangeInfo,
+        defaults: Mapping[str, Any],
+        streams: Streams,
+        *,
+        explain: bool = False,
+    ) -> None:
+        self.info = info
+        self.defaults = defaults
+        self.default_context = Context.from_mapping(defaults)
+        self.contexts: dict[str, Context] = {}
+        self.stderr = streams.stderr
+        self.explain = explain
+        #: The output line of each verdict seen, by what to_json() shows of it.
+        self.lines: dict[tuple[object, ...], str] = {}
+        self.rejected = self.uncertain = False
+
+    def line(self, number: int, line: str) -> str:
+        """The output line of input line ``number`` (an error detail also goes to stderr)."""
+        verdict, _, error, method = _judge(
+            self.info, line, self.defaults, self.default_context, self.contexts
+        )
         if verdict is ACCEPTED:
-            write(_ACCEPTED_LINE)
-            continue
-        rejected = rejected or not verdict.accepted
-        uncertain = uncertain or bool(verdict.unchecked)
+            return _ACCEPTED_LINE
         if error is not None:
+            self.rejected = True
             out = verdict.to_json()
             out["error"] = f"line {number}: {error}"
-            streams.stderr.write(f"rules: line {number}: {error}\n")
-            write(dumps(out) + "\n")
-            continue
-        if explain:
-            write(dumps(_with_legs(explained(verdict), method)) + "\n")
-            continue
+            self.stderr.write(f"rules: line {number}: {error}\n")
+            return json.dumps(out) + "\n"
+        if self.explain:
+            self.rejected = self.rejected or not verdict.accepted
+            self.uncertain = self.uncertain or bool(verdict.unchecked)
+            return json.dumps(_with_legs(explained(verdict), method)) + "\n"
+        return self.shown(verdict, method)
+
+    def shown(self, verdict: Verdict, method: object = NO_METHOD) -> str:
+        """The output line of ``verdict`` (without ``--explain``), of a line naming
+        ``method`` or none; built once per distinct line."""
+        self.rejected = self.rejected or not verdict.accepted
+        self.uncertain = self.uncertain or bool(verdict.unchecked)
         key = (
             has_method(method),
             verdict.accepted,
             verdict.unchecked,
             *[(v.code, v.msg, v.filter_type, v.leg) for v in verdict.violations],
         )
-        text = lines.get(key)
+        text = self.lines.get(key)
         if text is None:
-            text = dumps(_with_legs(verdict.to_json(), method)) + "\n"
-            if len(lines) >= CACHE_SIZE:
-                lines.clear()
-            lines[key] = text
-        write(text)
-    return rejected, uncertain
+            text = json.dumps(_with_legs(verdict.to_json(), method)) + "\n"
+            if len(self.lines) >= CACHE_SIZE:
+                self.lines.clear()
+            self.lines[key] = text
+        return text
+
+
+def _run_json(
+    info: ExchangeInfo, defaults: Mapping[str, Any], streams: Streams, *, explain: bool = False
+) -> tuple[bool, bool]:
+    """Write one verdict a line; whether any was rejected, and any left rules unchecked.
+
+    Without ``--explain``, when the ``batch`` extra is installed and the input is not
+    interactive (:func:`_whole_input`), lines are judged by chunks
+    through the columnar engine, with the same output byte for byte
+    (:mod:`rules.cli.batched`); otherwise one by one. Read from a pipe or a terminal,
+    each verdict is flushed before the next line is read: a bot that writes an order
+    and waits for its verdict gets it (stdout is block-buffered on a pipe).
+    """
+    answers = _Answers(info, defaults, streams, explain=explain)
+    lines = input_lines(streams.stdin)
+    if not explain and _run_batched(answers, lines, streams):
+        return answers.rejected, answers.uncertain
+    write = streams.stdout.write
+    answer = answers.line
+    if _whole_input(streams.stdin):
+        for number, line in enumerate(lines, 1):
+            write(answer(number, line))
+    else:
+        flush = streams.stdout.flush
+        for number, line in enumerate(lines, 1):
+            write(answer(number, line))
+            flush()
+    return answers.rejected, answers.uncertain
+
+
+def _run_batched(answers: _Answers, lines: Iterator[str], streams: Streams) -> bool:
+    """Judge ``lines`` by chunks (:mod:`rules.cli.batched`); ``False`` (nothing read)
+    when the input may be interactive, ``--context`` defaults are given, or the batch
+    extra is missing."""
+    if answers.defaults or not _whole_input(streams.stdin):
+        return False
+    try:
+        from rules.cli import batched
+    except ImportError:  # no pyarrow or numpy: the per-line path
+        return False
+    batched.run(answers.info, lines, answers.line, answers.shown, streams.stdout.write)
+    return True
+
+
+def _whole_input(stream: object) -> bool:
+    """Whether ``stream`` can be read ahead without keeping anyone waiting: a regular
+    file, or a stream with no file descriptor (in memory). A terminal, a pipe or a
+    socket is read line by line: a bot that writes an order and waits for its
+    verdict gets it before the next line is read."""
+    try:
+        descriptor = stream.fileno()  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):  # io.StringIO: all of it is there
+        return True
+    try:
+        return stat.S_ISREG(os.fstat(descriptor).st_mode)
+    except OSError:
+        return False
 
 
 def explained(verdict: Verdict) -> dict[str, Any]:

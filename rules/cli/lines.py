@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
+from functools import partial
 from typing import Any, Final
 
 from rules.checker.context import Context
@@ -37,6 +38,7 @@ from rules.model.models import ExchangeInfo
 __all__ = [
     "CACHE_SIZE",
     "INVALID_LINE",
+    "NO_METHOD",
     "PLACE_METHODS",
     "add_input_arguments",
     "bad_line",
@@ -45,6 +47,7 @@ __all__ = [
     "line_context",
     "load_inputs",
     "read_line",
+    "scan_json",
 ]
 
 #: The longest context (its repr) remembered: 4096 of them stay under 16 MiB.
@@ -68,7 +71,11 @@ def _json_decimal(text: str) -> Decimal | str:
 #: ``json.loads(line, parse_float=Decimal)`` (D32) without a new decoder per line.
 #: ``NaN`` and ``Infinity`` are no JSON: they stay the strings they are, malformed
 #: numbers (D29, ``-1100``), never a float NaN (which the Python API reads as "not sent").
-_DECODE: Final = json.JSONDecoder(parse_float=_json_decimal, parse_constant=str).decode
+_DECODER: Final = json.JSONDecoder(parse_float=_json_decimal, parse_constant=str)
+_DECODE: Final = _DECODER.decode
+#: The JSON value at the start of a string and where it ends (``StopIteration``: none):
+#: what ``_DECODE`` parses after skipping whitespace, without its checks around.
+scan_json: Final[Callable[[str, int], tuple[Any, int]]] = _DECODER.scan_once  # type: ignore[attr-defined]
 #: The ``method`` values that are ``order.place`` (D40): none or ``null``, and a
 #: ``v3/`` prefix read as the plain name (what :func:`read_line` takes).
 PLACE_METHODS: Final = (None, "order.place", "v3/order.place")
@@ -89,7 +96,7 @@ def input_lines(stream: Iterable[str]) -> Iterator[str]:
     """
     first = True
     readline = getattr(stream, "readline", None)
-    lines: Iterable[str] = iter(lambda: readline(MAX_LINE + 1), "") if readline else stream
+    lines: Iterable[str] = iter(partial(readline, MAX_LINE + 1), "") if readline else stream
     skipping = False
     for line in lines:
         if skipping:  # the rest of a line too long, already reported
@@ -256,7 +263,8 @@ def read_line(
 _WRAPPER: Final = frozenset({"params", "context", "method"})
 #: The method :func:`read_request` gives for a line that names none (``order.place``,
 #: D40): a sentinel, so that :func:`has_method` tells it from ``null``.
-_NONE: Final = object()
+NO_METHOD: Final = object()
+_NONE: Final = NO_METHOD
 
 
 def has_method(method: object) -> bool:
