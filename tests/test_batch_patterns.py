@@ -378,6 +378,30 @@ def test_decimals_read_as_the_checker_reads_them(texts: list[str | None], skip: 
             assert (int(parsed.n[i]), int(parsed.p[i])) == (int(value.scaleb(places)), places)
 
 
+_PRICE_TEXT = st.from_regex(r"\A[0-9]{1,21}(\.[0-9]{0,21})?\Z") | st.text(
+    alphabet="0123456789.e-+ \u0663", max_size=24
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PRICE_TEXT | st.none(), min_size=1, max_size=30), st.integers(0, 3))
+def test_context_prices_read_as_the_context_reads_them(texts: list[str | None], skip: int) -> None:
+    """A context price string is readable exactly where it is a plain decimal of at
+    most 20 characters (``^[0-9]{1,20}(\\.[0-9]{1,19})?$``), and then its float64."""
+    import re
+
+    from rules.batch.columns import context_price, nulls
+
+    column = pa.chunked_array([pa.array(["x"] * skip + texts, pa.string()).slice(skip)])
+    prices, readable = context_price(column, nulls(column, len(texts)), len(texts))
+    for i, text in enumerate(texts):
+        plain = text is not None and len(text) <= 20
+        plain = plain and re.fullmatch(r"[0-9]{1,20}(\.[0-9]{1,19})?", text or "") is not None
+        assert readable[i] == plain
+        if plain:
+            assert prices[i] == float(text or "")
+
+
 # --------------------------------------------------------------------------- streaming
 
 

@@ -59,45 +59,72 @@ class Digits:
 
 def parse_decimals(column: pa.ChunkedArray, null: np.ndarray, n: int) -> Digits | None:
     """A decimal column: ``present`` is false where the value is null or not a plain
-    decimal of at most 15 digits (the caller judges those rows alone)."""
+    decimal of at most 15 digits (the caller judges those rows alone). Only the
+    values sent are read (a sparse column costs its values, not its rows)."""
     text = strings(column)
     if text is None:
         return None
-    if text.null_count:
-        text = pc.fill_null(text, "")  # the bytes of a null slot are not to be read
-    length, dot, valid = _plain(text, n)
+    sent, text = _sent(text, null)
+    length, dot, plain = _scan(text)
+    fraction = length - dot - 1
+    valid = plain & np.where(
+        dot >= 0, (dot <= 20) & (fraction <= 20), length <= 20
+    )  # D29's range, ``^([0-9]{1,20})(\\.[0-9]{1,20})?$``
     valid &= length - (dot >= 0) <= MAX_DIGITS
-    places = np.where(valid & (dot >= 0), length - dot - 1, 0)
-    safe = text if valid.all() else pc.if_else(pa.array(valid), text, "0")
-    floats = numpy_of(pc.cast(safe, pa.float64()))
+    places = np.where(valid & (dot >= 0), fraction, 0)
+    floats = _floats(text, valid)
     digits = np.rint(floats * _POWERS[places]).astype(np.int64)
-    return Digits(valid & ~null, digits, places, floats)
+    if sent is None:
+        return Digits(valid, digits, places, floats)
+    return Digits(
+        _spread(valid, sent, n, False),
+        _spread(digits, sent, n, 0),
+        _spread(places, sent, n, 0),
+        _spread(floats, sent, n, 0.0),
+    )
 
 
-def _plain(text: pa.Array, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per string its length, the position of its dot (-1: none), and whether it is
-    in :data:`~rules.checker.order.DECIMAL_RANGE` (``^([0-9]{1,20})(\\.[0-9]{1,20})?$``,
-    D29), read on the bytes: only digits and at most one dot, 1 to 20 digits each side."""
+def _sent(text: pa.Array, null: np.ndarray) -> tuple[np.ndarray | None, pa.Array]:
+    """The rows sent (``None``: every row) and their strings."""
+    if not text.null_count:
+        return None, text
+    return np.flatnonzero(~null), pc.drop_null(text)
+
+
+def _spread(values: np.ndarray, rows: np.ndarray, n: int, fill: object) -> np.ndarray:
+    """``values`` of ``rows`` at their place in ``n`` rows, ``fill`` elsewhere."""
+    out = np.full(n, fill, dtype=values.dtype)
+    out[rows] = values
+    return out
+
+
+def _floats(text: pa.Array, valid: np.ndarray) -> np.ndarray:
+    """The strings as float64 (Arrow's correctly rounded reading), 0 where not ``valid``."""
+    safe = text if valid.all() else pc.if_else(pa.array(valid), text, "0")
+    return numpy_of(pc.cast(safe, pa.float64()))
+
+
+def _scan(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per string (no nulls) its length in bytes, the position of its first dot
+    (-1: none), and whether it is *plain*: digits and at most one dot, at least
+    one digit on each side of a dot; read on the bytes in one pass."""
+    n = len(text)
     buffers = text.buffers()
     offsets = np.frombuffer(buffers[1], dtype=np.int32)[text.offset : text.offset + n + 1]
-    offsets = offsets.astype(np.int64)
-    length = np.diff(offsets)
-    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0)
-    chars = data[offsets[0] : offsets[-1]]
+    length = np.diff(offsets).astype(np.int64)
+    if buffers[2] is None or not n:
+        data = np.zeros(0, dtype=np.uint8)
+    else:
+        data = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    # Per byte: not a digit (a last 0 so that every start is an index).
+    other = np.zeros(len(data) + 1, dtype=bool)
+    np.greater(data - np.uint8(48), 9, out=other[:-1])
     starts = offsets[:-1] - offsets[0]
-    special = np.flatnonzero((chars < 48) | (chars > 57))  # not a digit
-    row = np.searchsorted(starts, special, side="right") - 1
-    is_dot = chars[special] == 46
-    bad = np.bincount(row[~is_dot], minlength=n)[:n] > 0
-    dots = np.bincount(row[is_dot], minlength=n)[:n]
-    dot = np.full(n, -1, dtype=np.int64)
-    dot[row[is_dot]] = special[is_dot] - starts[row[is_dot]]
-    fraction = length - dot - 1
-    valid = ~bad & (length >= 1) & (dots <= 1)
-    valid &= np.where(
-        dots == 1, (dot >= 1) & (dot <= 20) & (fraction >= 1) & (fraction <= 20), length <= 20
-    )
-    return length, dot, valid
+    others = np.add.reduceat(other, starts, dtype=np.int32) if n else np.zeros(0, np.int32)
+    dot = np.asarray(pc.find_substring(text, ".").to_numpy(zero_copy_only=False), np.int64)
+    plain = (length >= 1) & (others == (dot >= 0))  # the one byte not a digit is the dot
+    plain &= (dot != 0) & (dot != length - 1)
+    return length, dot, plain
 
 
 def compare(
@@ -161,10 +188,14 @@ def context_price(
     kind = column.type
     text = strings(column)
     if text is not None:  # the plain strings of at most 20 characters from_mapping reads
-        readable = bools(pc.match_substring_regex(text, r"^[0-9]{1,20}(?:\.[0-9]{1,19})?$"))
-        readable &= ints(pc.binary_length(text), 0) <= 20
-        safe = pc.if_else(pa.array(readable), text, "0")
-        return np.asarray(pc.cast(safe, pa.float64()).to_numpy(zero_copy_only=False)), readable
+        sent, text = _sent(text, null)
+        length, dot, readable = _scan(text)
+        # ^[0-9]{1,20}(\.[0-9]{1,19})?$, at most 20 characters
+        readable &= (length <= 20) & ((dot < 0) | (length - dot - 1 <= 19))
+        floats = _floats(text, readable)
+        if sent is None:
+            return floats, readable
+        return _spread(floats, sent, n, 0.0), _spread(readable, sent, n, False)
     if pa.types.is_integer(kind) or pa.types.is_floating(kind):
         values = np.asarray(
             pc.fill_null(column.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False)
