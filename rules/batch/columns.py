@@ -24,6 +24,7 @@ __all__ = [
     "MARGIN",
     "MAX_DIGITS",
     "Digits",
+    "at_least",
     "bools",
     "codes",
     "compare",
@@ -55,6 +56,12 @@ class Digits:
     n: np.ndarray
     p: np.ndarray
     f: np.ndarray
+
+    def take(self, rows: np.ndarray | None) -> Digits:
+        """The rows ``rows`` (``None``: all)."""
+        if rows is None:
+            return self
+        return Digits(self.present[rows], self.n[rows], self.p[rows], self.f[rows])
 
 
 def parse_decimals(column: pa.ChunkedArray, null: np.ndarray, n: int) -> Digits | None:
@@ -128,50 +135,74 @@ def _scan(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def compare(
-    d: Digits, rows: np.ndarray, n: np.ndarray, p: np.ndarray, f: np.ndarray
+    d: Digits, n: np.ndarray, p: np.ndarray, f: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The sign of ``value - (n × 10**-p)`` per row (float ``f``), exactly; and where
-    it cannot be told (integers too large to scale)."""
-    x = d.f[rows]
+    """The sign of ``value - (n × 10**-p)`` per row (float ``f``; ``d`` row for row),
+    exactly; and where it cannot be told (integers too large to scale)."""
+    x = d.f
     above = x > f * (1 + MARGIN)
     below = x < f * (1 - MARGIN)
     sign = above.astype(np.int64) - below.astype(np.int64)
-    unsure = np.zeros(len(rows), dtype=bool)
     near = np.flatnonzero(~(above | below))
-    if len(near):
-        mine_p, their_p = d.p[rows][near], np.broadcast_to(p, x.shape)[near]
-        top = np.maximum(mine_p, their_p)
-        fits = np.maximum(x[near], np.broadcast_to(f, x.shape)[near]) * np.power(10.0, top) < 1e18
-        scale_a = np.power(10, np.where(fits, top - mine_p, 0))
-        scale_b = np.power(10, np.where(fits, top - their_p, 0))
-        a = d.n[rows][near] * scale_a
-        b = np.broadcast_to(n, x.shape)[near] * scale_b
-        sign[near] = np.sign(a - b)
-        unsure[near] = ~fits
+    exact, unsure = _exact_sign(d, n, p, f, near)
+    sign[near] = exact
     return sign, unsure
 
 
-def on_grid(
-    d: Digits, rows: np.ndarray, m: np.ndarray, e: np.ndarray
+def at_least(
+    d: Digits, n: np.ndarray, p: np.ndarray, f: np.ndarray, low: bool
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``value % (m × 10**-e) == 0`` exactly, on the digits: ``value × 10**e`` is
-    ``n × 10**(e - p)``, an integer when ``e >= p`` or when ``10**(p - e)`` divides ``n``,
-    and a multiple of ``m``."""
-    n, p = d.n[rows], d.p[rows]
+    """``value >= n × 10**-p`` (``low``) or ``value <= n × 10**-p`` per row, as
+    :func:`compare` tells it (``d`` row for row); and where it cannot be told."""
+    x = d.f
+    above = x > f * (1 + MARGIN)
+    below = x < f * (1 - MARGIN)
+    near = np.flatnonzero(~(above | below))
+    holds = ~below if low else ~above
+    exact, unsure = _exact_sign(d, n, p, f, near)
+    holds[near] = exact >= 0 if low else exact <= 0
+    return holds, unsure
+
+
+def _exact_sign(
+    d: Digits, n: np.ndarray, p: np.ndarray, f: np.ndarray, near: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sign of ``value - (n × 10**-p)`` at the rows ``near``, in integers scaled
+    to the same places; and the rows (of all) where they do not fit in int64."""
+    x = d.f
+    unsure = np.zeros(len(x), dtype=bool)
+    if not len(near):
+        return np.zeros(0, dtype=np.int64), unsure
+    mine_p, their_p = d.p[near], np.broadcast_to(p, x.shape)[near]
+    top = np.maximum(mine_p, their_p)
+    fits = np.maximum(x[near], np.broadcast_to(f, x.shape)[near]) * np.power(10.0, top) < 1e18
+    scale_a = np.power(10, np.where(fits, top - mine_p, 0))
+    scale_b = np.power(10, np.where(fits, top - their_p, 0))
+    a = d.n[near] * scale_a
+    b = np.broadcast_to(n, x.shape)[near] * scale_b
+    unsure[near] = ~fits
+    return np.sign(a - b), unsure
+
+
+def on_grid(d: Digits, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """``value % (m × 10**-e) == 0`` exactly (``d`` row for row), on the digits:
+    ``value × 10**e`` is ``n × 10**(e - p)``, an integer when ``e >= p`` or when
+    ``10**(p - e)`` divides ``n``, and a multiple of ``m``."""
+    n, p = d.n, d.p
     up = e - p
-    on = np.ones(len(rows), dtype=bool)
+    on = np.ones(len(n), dtype=bool)
     fine = np.flatnonzero(up < 0)  # more decimals than the grid's
     if len(fine):
         down = _INT_POWERS[-up[fine]]
         on[fine] = n[fine] % down == 0
     if not (m == 1).all():
         coarse = np.flatnonzero(up >= 0)
-        whole = np.empty(len(rows), dtype=np.int64)
+        whole = np.empty(len(n), dtype=np.int64)
         whole[coarse] = (n[coarse] % m[coarse]) * (_INT_POWERS[up[coarse]] % m[coarse])
         if len(fine):
             whole[fine] = n[fine] // _INT_POWERS[-up[fine]]
         on &= whole % m == 0
-    return on, np.zeros(len(rows), dtype=bool)
+    return on
 
 
 def near(x: np.ndarray, bound: np.ndarray | float, low: bool) -> tuple[np.ndarray, np.ndarray]:
