@@ -126,10 +126,16 @@ def _scan(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # Per byte: not a digit (a last 0 so that every start is an index).
     other = np.zeros(len(data) + 1, dtype=bool)
     np.greater(data - np.uint8(48), 9, out=other[:-1])
-    starts = offsets[:-1] - offsets[0]
-    others = np.add.reduceat(other, starts, dtype=np.int32) if n else np.zeros(0, np.int32)
     dot = np.asarray(pc.find_substring(text, ".").to_numpy(zero_copy_only=False), np.int64)
-    plain = (length >= 1) & (others == (dot >= 0))  # the one byte not a digit is the dot
+    dotted = dot >= 0
+    if int(np.count_nonzero(other)) == int(np.count_nonzero(dotted)):
+        # A string with a dot has at least that byte not a digit: as many such bytes
+        # as dotted strings, each string's one byte not a digit is its dot.
+        plain = length >= 1
+    else:
+        starts = offsets[:-1] - offsets[0]
+        others = np.add.reduceat(other, starts, dtype=np.int32)
+        plain = (length >= 1) & (others == dotted)  # the one byte not a digit is the dot
     plain &= (dot != 0) & (dot != length - 1)
     return length, dot, plain
 

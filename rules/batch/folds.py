@@ -182,9 +182,9 @@ def symbol_rules(
     return found
 
 
-#: Values of new pairs waiting to be put in their slots: per slot number, the
-#: pair numbers, their integers and their floats.
-_Pending = dict[int, tuple[list[int], list[tuple[int, ...]], list[tuple[float, ...]]]]
+#: New pairs waiting to be put in their slots: per layout number, the pair
+#: numbers and their tests.
+_Pending = dict[int, tuple[list[int], list[list["_Test"]]]]
 #: Held while layouts and slots are numbered (the memos of one era share them).
 _NUMBERING = threading.Lock()
 
@@ -220,13 +220,11 @@ def _pair(
                 slots = memo.layout_slots[number] = _slots_of(memo, layout)
     pair = memo.pair_count
     memo.pair_count += 1
-    for slot, (_, ints, floats) in zip(slots, tests, strict=True):
-        entry = pending.get(slot)
-        if entry is None:
-            entry = pending[slot] = ([], [], [])
-        entry[0].append(pair)
-        entry[1].append(ints)
-        entry[2].append(floats)
+    entry = pending.get(number)
+    if entry is None:
+        entry = pending[number] = ([], [])
+    entry[0].append(pair)
+    entry[1].append(tests)
     return number, pair
 
 
@@ -265,28 +263,32 @@ def pairs_of_rows(
             grown[:, : memo.grid.shape[1], : memo.grid.shape[2]] = memo.grid
             memo.grid = grown
         grid = memo.grid
-        rows_s, rows_t = s_slots[symbol_codes], t_slots[type_codes]
-        layout = grid[0][rows_s, rows_t]
-        unknown = np.flatnonzero(layout == -3)
+        # Per pair of codes (symbol code, type code) its places, then per row its pair.
+        width_t = len(types)
+        combo = symbol_codes * width_t + type_codes
+        present = np.bincount(combo, minlength=len(symbols) * width_t) > 0
+        small_s, small_t = np.repeat(s_slots, width_t), np.tile(t_slots, len(symbols))
+        unknown = np.flatnonzero(present & (grid[0][small_s, small_t] == -3))
         if len(unknown):
             names = {slot: name for name, slot in memo.symbol_slots.items()}
             kinds = {slot: name for name, slot in memo.type_slots.items()}
-            pairs = np.unique(rows_s[unknown] * width + rows_t[unknown])
             pending: _Pending = {}
-            for code in pairs.tolist():
-                s, t = divmod(code, width)
+            for s, t in zip(small_s[unknown].tolist(), small_t[unknown].tolist(), strict=True):
                 grid[:, s, t] = _pair(memo, info, info_plan, names[s], kinds[t], pending)
-            for number, (numbers, ints, floats) in pending.items():
-                slot = memo.slots.get(number)
-                if slot is None:
-                    test = memo.slot_tests[number]
-                    slot = memo.slots[number] = Slot.empty(test, len(ints[0]), len(floats[0]))
-                slot.put(numbers, ints, floats)
-            layout = grid[0][rows_s, rows_t]
-        used = np.flatnonzero(np.bincount(layout + 2)[2:]).tolist()
+            for number, (numbers, tests) in pending.items():
+                for i, k in enumerate(memo.layout_slots[number]):
+                    ints = [pair[i][1] for pair in tests]
+                    floats = [pair[i][2] for pair in tests]
+                    slot = memo.slots.get(k)
+                    if slot is None:
+                        test = memo.slot_tests[k]
+                        slot = memo.slots[k] = Slot.empty(test, len(ints[0]), len(floats[0]))
+                    slot.put(numbers, ints, floats)
+        layouts, pairs = grid[0][small_s, small_t], grid[1][small_s, small_t]
+        used = np.unique(layouts[present & (layouts >= 0)]).tolist()
         numbers = sorted({k for u in used for k in memo.layout_slots[u]})
         slots = {k: attrs.evolve(memo.slots[k]) for k in numbers}
-        return layout, grid[1][rows_s, rows_t], slots
+        return layouts[combo], pairs[combo], slots
 
 
 def _slot(slots: dict[object, int], value: object) -> int:

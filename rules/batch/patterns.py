@@ -275,22 +275,24 @@ def _classes(rows: _Rows, header: tuple[object, ...]) -> Classes:
     of_row = np.full(rows.n, -1, dtype=np.int64)
     if not len(kept):
         return Classes(of_row, np.zeros(0, dtype=np.int64), [])
-    parts = [np.asarray(k[kept], dtype=np.int64) for k in rows.keys]
-    key = np.zeros(len(kept), dtype=np.int64)
+    # The parts in one int64 per row, on every row (an odd row's parts are numbers
+    # too), then the rows kept.
+    key = np.zeros(rows.n, dtype=np.int64)
     size = 1
-    for part in parts:
-        low = int(part.min())
-        part = part - low
-        radix = int(part.max()) + 1
+    for part in rows.keys:
+        low, high = int(part.min()), int(part.max())
+        radix = high - low + 1
         if radix == 1:
             continue
+        part = part - low if low else part
         if size * radix >= _BIG:
             key, size = _dense(key)
             if size * radix >= _BIG:
                 part, radix = _dense(part)
-        key = key * radix + part
+        key *= radix
+        key += part
         size *= radix
-    dense, _ = _dense(key)
+    dense, _ = _dense(key[kept])
     running = np.maximum.accumulate(dense)
     first = np.flatnonzero(np.r_[True, running[1:] > running[:-1]])
     of_row[kept] = dense
@@ -302,9 +304,9 @@ def _classes(rows: _Rows, header: tuple[object, ...]) -> Classes:
 
 def _dense(values: np.ndarray) -> tuple[np.ndarray, int]:
     """Each value's rank by first appearance, and how many distinct values."""
-    distinct = pc.unique(pa.array(values))
-    ranks = pc.index_in(pa.array(values), value_set=distinct).to_numpy(zero_copy_only=False)
-    return np.asarray(ranks, dtype=np.int64), len(distinct)
+    encoded = pc.dictionary_encode(pa.array(values))
+    ranks = encoded.indices.to_numpy(zero_copy_only=False)
+    return np.asarray(ranks, dtype=np.int64), len(encoded.dictionary)
 
 
 def method_ids(column: pa.ChunkedArray, memo: Memo) -> np.ndarray:
