@@ -13,6 +13,7 @@ May import: pyarrow, numpy, :mod:`rules.checker.order` (the legal range, D29).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 import attrs
@@ -150,42 +151,50 @@ def compare(
     below = x < f * (1 - MARGIN)
     sign = above.astype(np.int64) - below.astype(np.int64)
     near = np.flatnonzero(~(above | below))
-    exact, unsure = _exact_sign(d, n, p, f, near)
+    exact, unsure = _exact_sign(d, near, n[near], p[near], f[near])
     sign[near] = exact
     return sign, unsure
 
 
 def at_least(
-    d: Digits, n: np.ndarray, p: np.ndarray, f: np.ndarray, low: bool
+    d: Digits,
+    f: np.ndarray,
+    low: bool,
+    digits_at: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
 ) -> tuple[np.ndarray, np.ndarray]:
     """``value >= n × 10**-p`` (``low``) or ``value <= n × 10**-p`` per row, as
-    :func:`compare` tells it (``d`` row for row); and where it cannot be told."""
+    :func:`compare` tells it (``d`` row for row, ``f`` the bound's float); and
+    where it cannot be told. ``digits_at(rows)``: the bound's ``n`` and ``p`` at
+    those rows, asked only for the rows too near the bound for float64."""
     x = d.f
     above = x > f * (1 + MARGIN)
     below = x < f * (1 - MARGIN)
     near = np.flatnonzero(~(above | below))
     holds = ~below if low else ~above
-    exact, unsure = _exact_sign(d, n, p, f, near)
-    holds[near] = exact >= 0 if low else exact <= 0
-    return holds, unsure
+    if len(near):
+        exact, unsure = _exact_sign(d, near, *digits_at(near), f[near])
+        holds[near] = exact >= 0 if low else exact <= 0
+        return holds, unsure
+    return holds, np.zeros(len(x), dtype=bool)
 
 
 def _exact_sign(
-    d: Digits, n: np.ndarray, p: np.ndarray, f: np.ndarray, near: np.ndarray
+    d: Digits, near: np.ndarray, n: np.ndarray, p: np.ndarray, f: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The sign of ``value - (n × 10**-p)`` at the rows ``near``, in integers scaled
-    to the same places; and the rows (of all) where they do not fit in int64."""
+    """The sign of ``value - (n × 10**-p)`` at the rows ``near`` (``n``, ``p``,
+    ``f`` theirs), in integers scaled to the same places; and the rows (of all)
+    where they do not fit in int64."""
     x = d.f
     unsure = np.zeros(len(x), dtype=bool)
     if not len(near):
         return np.zeros(0, dtype=np.int64), unsure
-    mine_p, their_p = d.p[near], np.broadcast_to(p, x.shape)[near]
-    top = np.maximum(mine_p, their_p)
-    fits = np.maximum(x[near], np.broadcast_to(f, x.shape)[near]) * np.power(10.0, top) < 1e18
+    mine_p = d.p[near]
+    top = np.maximum(mine_p, p)
+    fits = np.maximum(x[near], f) * np.power(10.0, top) < 1e18
     scale_a = np.power(10, np.where(fits, top - mine_p, 0))
-    scale_b = np.power(10, np.where(fits, top - their_p, 0))
+    scale_b = np.power(10, np.where(fits, top - p, 0))
     a = d.n[near] * scale_a
-    b = np.broadcast_to(n, x.shape)[near] * scale_b
+    b = n * scale_b
     unsure[near] = ~fits
     return np.sign(a - b), unsure
 

@@ -17,6 +17,7 @@ May import: numpy, :mod:`rules.batch.columns`, :mod:`rules.batch.folds`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 import numpy as np
@@ -76,6 +77,13 @@ class _Rows:
             if d is None:
                 return None
             found = self._taken[name] = d.take(self.at)
+        return found
+
+    def product(self, price: Digits, quantity: Digits) -> np.ndarray:
+        """``price × quantity`` in float64 (the notional), once per selection."""
+        found: np.ndarray | None = self._taken.get("product")
+        if found is None:
+            found = self._taken["product"] = price.f * quantity.f
         return found
 
     def pick(self, values: np.ndarray) -> np.ndarray:
@@ -144,9 +152,7 @@ def outcomes(
         doubts = np.zeros(len(mine), dtype=bool)
         for k in numbers:
             slot = slots[k]
-            ints = np.take(slot.ints, mine, axis=1)
-            floats = np.take(slot.floats, mine, axis=1)
-            outcome, doubt = _test(rows, slot.test, ints, floats, len(mine))
+            outcome, doubt = _test(rows, slot, mine)
             doubts |= doubt
             for j, holds in enumerate(outcome):
                 if holds is None:
@@ -171,26 +177,37 @@ def outcomes(
     return words, unsure
 
 
-def _test(
-    rows: _Rows, test: tuple[Any, ...], ints: np.ndarray, floats: np.ndarray, n: int
-) -> tuple[list[np.ndarray | None], np.ndarray]:
-    """The outcomes of one test for the selected rows, and where they are unsure."""
+def _test(rows: _Rows, slot: Slot, mine: np.ndarray) -> tuple[list[np.ndarray | None], np.ndarray]:
+    """The outcomes of one test for the selected rows (``mine``: their pair
+    numbers), and where they are unsure."""
+    test, n = slot.test, len(mine)
     what = test[0]
     nothing = np.zeros(n, dtype=bool)
+
+    def ints(j: int) -> np.ndarray:
+        return np.take(slot.ints[j], mine)
+
+    def floats(j: int) -> np.ndarray:
+        return np.take(slot.floats[j], mine)
+
+    def digits(j: int) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+        """The bound's digits and places (its integers ``j`` and ``j + 1``) at some rows."""
+        return lambda near: (slot.ints[j][mine[near]], slot.ints[j + 1][mine[near]])
+
     if what in ("ge", "le", "grid"):
         d = rows.digits(test[1])
         if d is None:
             return [None], nothing
         if what == "grid":
-            return [d.present & on_grid(d, ints[0], ints[1])], nothing
-        holds, doubt = at_least(d, ints[0], ints[1], floats[0], what == "ge")
+            return [d.present & on_grid(d, ints(0), ints(1))], nothing
+        holds, doubt = at_least(d, floats(0), what == "ge", digits(0))
         return [d.present & holds], d.present & doubt
     if what in ("pq_ge", "pq_le"):
         price, quantity = rows.digits("price"), rows.digits("quantity")
         if price is None or quantity is None:
             return [None], nothing
         present = price.present & quantity.present
-        holds, doubt = near(price.f * quantity.f, floats[0], what == "pq_ge")
+        holds, doubt = near(rows.product(price, quantity), floats(0), what == "pq_ge")
         return [present & holds], present & doubt
     if what == "band":
         price = rows.digits("price")
@@ -199,8 +216,8 @@ def _test(
         reference = rows.market(test[1])
         present = price.present & ~np.isnan(reference)
         side = rows.pick(rows.buy)
-        up = np.where(side, floats[0], floats[2])
-        down = np.where(side, floats[1], floats[3])
+        up = np.where(side, floats(0), floats(2))
+        down = np.where(side, floats(1), floats(3))
         below, doubt_up = near(price.f, reference * up, False)
         above, doubt_down = near(price.f, reference * down, True)
         unsure = present & (((up != 0) & doubt_up) | ((down != 0) & doubt_down))
@@ -209,44 +226,54 @@ def _test(
         counts = rows.counts.get(test[1])
         if counts is None:
             return [None], nothing
-        mine = rows.pick(counts)
-        return [(mine >= 0) & (mine <= ints[0] - 1)], nothing
+        mine_counts = rows.pick(counts)
+        return [(mine_counts >= 0) & (mine_counts <= ints(0) - 1)], nothing
     if what == "mn":
-        return _market_notionals(rows, test, ints, floats, n)
+        return _market_notionals(rows, test, floats, digits, n)
     if what == "position":
         quantity = rows.digits("quantity")
         position = rows.prices.get("basePosition")
         if quantity is None or position is None:
             return [None], nothing
-        mine = rows.pick(position)
-        present = quantity.present & ~np.isnan(mine)
-        holds, doubt = near(mine + quantity.f, floats[0], False)
+        base = rows.pick(position)
+        present = quantity.present & ~np.isnan(base)
+        holds, doubt = near(base + quantity.f, floats(0), False)
         return [present & holds], present & doubt
     # "parts": CEIL(quantity / icebergQty) <= limit is quantity <= limit × icebergQty
     iceberg, quantity = rows.digits("icebergQty"), rows.digits("quantity")
     if iceberg is None or quantity is None:
         return [None], nothing
     present = iceberg.present & quantity.present
-    limit = ints[0]
-    holds, doubt = at_least(quantity, limit * iceberg.n, iceberg.p, limit * iceberg.f, False)
+    limit = ints(0)
+    holds, doubt = at_least(
+        quantity,
+        limit * iceberg.f,
+        False,
+        lambda at: (limit[at] * iceberg.n[at], iceberg.p[at]),
+    )
     return [present & holds], present & doubt
 
 
 def _market_notionals(
-    rows: _Rows, test: tuple[Any, ...], ints: np.ndarray, floats: np.ndarray, n: int
+    rows: _Rows,
+    test: tuple[Any, ...],
+    floats: Callable[[int], np.ndarray],
+    digits: Callable[[int], Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]],
+    n: int,
 ) -> tuple[list[np.ndarray | None], np.ndarray]:
     """quoteOrderQty against the low and high notionals, exactly; quantity × the
     market price against them (D10, D11); the high ones only when finite."""
     finite = test[2]
     out: list[np.ndarray | None] = [None, None, None, None]
     unsure = np.zeros(n, dtype=bool)
+    low, high = floats(0), floats(1) if finite else None
     quote = rows.digits("quoteOrderQty")
     if quote is not None:
-        holds, doubt = at_least(quote, ints[0], ints[1], floats[0], True)
+        holds, doubt = at_least(quote, low, True, digits(0))
         out[0] = quote.present & holds
         unsure |= quote.present & doubt
-        if finite:
-            holds, doubt = at_least(quote, ints[2], ints[3], floats[1], False)
+        if high is not None:
+            holds, doubt = at_least(quote, high, False, digits(2))
             out[1] = quote.present & holds
             unsure |= quote.present & doubt
     quantity = rows.digits("quantity")
@@ -254,11 +281,11 @@ def _market_notionals(
         reference = rows.market(test[1])
         present = quantity.present & ~np.isnan(reference)
         notional = quantity.f * reference
-        holds, doubt = near(notional, floats[0], True)
+        holds, doubt = near(notional, low, True)
         out[2] = present & holds
         unsure |= present & doubt
-        if finite:
-            holds, doubt = near(notional, floats[1], False)
+        if high is not None:
+            holds, doubt = near(notional, high, False)
             out[3] = present & holds
             unsure |= present & doubt
     return out, unsure
