@@ -67,20 +67,19 @@ class Digits:
 
 def parse_decimals(column: pa.ChunkedArray, null: np.ndarray, n: int) -> Digits | None:
     """A decimal column: ``present`` is false where the value is null or not a plain
-    decimal of at most 15 digits (the caller judges those rows alone). Only the
-    values sent are read (a sparse column costs its values, not its rows)."""
+    decimal of at most 15 digits (the caller judges those rows alone)."""
     text = strings(column)
     if text is None:
         return None
-    sent, text = _sent(text, null)
-    length, dot, plain = _scan(text)
+    sent, text, null = _sparse(text, null)
+    length, dot, plain = _scan(text, null)
     fraction = length - dot - 1
     valid = plain & np.where(
         dot >= 0, (dot <= 20) & (fraction <= 20), length <= 20
     )  # D29's range, ``^([0-9]{1,20})(\\.[0-9]{1,20})?$``
     valid &= length - (dot >= 0) <= MAX_DIGITS
     places = np.where(valid & (dot >= 0), fraction, 0)
-    floats = _floats(text, valid)
+    floats = _floats(text, valid, null)
     digits = np.rint(floats * _POWERS[places]).astype(np.int64)
     if sent is None:
         return Digits(valid, digits, places, floats)
@@ -92,11 +91,14 @@ def parse_decimals(column: pa.ChunkedArray, null: np.ndarray, n: int) -> Digits 
     )
 
 
-def _sent(text: pa.Array, null: np.ndarray) -> tuple[np.ndarray | None, pa.Array]:
-    """The rows sent (``None``: every row) and their strings."""
-    if not text.null_count:
-        return None, text
-    return np.flatnonzero(~null), pc.drop_null(text)
+def _sparse(text: pa.Array, null: np.ndarray) -> tuple[np.ndarray | None, pa.Array, np.ndarray]:
+    """A column mostly null: the rows sent, their strings and their nulls (none),
+    so that only the values sent are read (the caller spreads its results back);
+    otherwise ``None``, the column and its nulls, read row by row."""
+    if text.null_count * 4 <= len(text):
+        return None, text, null
+    sent = np.flatnonzero(~null)
+    return sent, pc.drop_null(text), np.zeros(len(sent), dtype=bool)
 
 
 def _spread(values: np.ndarray, rows: np.ndarray, n: int, fill: object) -> np.ndarray:
@@ -106,16 +108,21 @@ def _spread(values: np.ndarray, rows: np.ndarray, n: int, fill: object) -> np.nd
     return out
 
 
-def _floats(text: pa.Array, valid: np.ndarray) -> np.ndarray:
+def _floats(text: pa.Array, valid: np.ndarray, null: np.ndarray) -> np.ndarray:
     """The strings as float64 (Arrow's correctly rounded reading), 0 where not ``valid``."""
-    safe = text if valid.all() else pc.if_else(pa.array(valid), text, "0")
-    return numpy_of(pc.cast(safe, pa.float64()))
+    if not (valid | null).all():  # a string that is not a number: not read
+        return numpy_of(pc.cast(pc.if_else(pa.array(valid), text, "0"), pa.float64()))
+    floats = pc.cast(text, pa.float64())  # a null is not read
+    if not floats.null_count:
+        return numpy_of(floats)
+    values = np.frombuffer(floats.buffers()[1], dtype=np.float64)
+    return np.where(valid, values[floats.offset : floats.offset + len(floats)], 0.0)
 
 
-def _scan(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per string (no nulls) its length in bytes, the position of its first dot
-    (-1: none), and whether it is *plain*: digits and at most one dot, at least
-    one digit on each side of a dot; read on the bytes in one pass."""
+def _scan(text: pa.Array, null: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per string its length in bytes, the position of its first dot (-1: none),
+    and whether it is *plain*: sent, digits and at most one dot, at least one digit
+    on each side of a dot; read on the bytes in one pass."""
     n = len(text)
     buffers = text.buffers()
     offsets = np.frombuffer(buffers[1], dtype=np.int32)[text.offset : text.offset + n + 1]
@@ -127,17 +134,27 @@ def _scan(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # Per byte: not a digit (a last 0 so that every start is an index).
     other = np.zeros(len(data) + 1, dtype=bool)
     np.greater(data - np.uint8(48), 9, out=other[:-1])
-    dot = np.asarray(pc.find_substring(text, ".").to_numpy(zero_copy_only=False), np.int64)
+    found = pc.find_substring(text, ".")
+    dot = np.frombuffer(found.buffers()[1], dtype=np.int32)[found.offset : found.offset + n]
+    dot = dot.astype(np.int64)
+    nulls = bool(text.null_count)
+    if nulls:
+        dot[null] = -1  # a null's slot holds no value
     dotted = dot >= 0
-    if int(np.count_nonzero(other)) == int(np.count_nonzero(dotted)):
+    if int(np.count_nonzero(other)) == int(np.count_nonzero(dotted)) and not (
+        nulls and length[null].any()
+    ):
         # A string with a dot has at least that byte not a digit: as many such bytes
-        # as dotted strings, each string's one byte not a digit is its dot.
+        # (nulls hold none) as dotted strings, each string's one byte not a digit is
+        # its dot.
         plain = length >= 1
     else:
         starts = offsets[:-1] - offsets[0]
         others = np.add.reduceat(other, starts, dtype=np.int32)
         plain = (length >= 1) & (others == dotted)  # the one byte not a digit is the dot
     plain &= (dot != 0) & (dot != length - 1)
+    if nulls:
+        plain &= ~null
     return length, dot, plain
 
 
@@ -234,11 +251,11 @@ def context_price(
     kind = column.type
     text = strings(column)
     if text is not None:  # the plain strings of at most 20 characters from_mapping reads
-        sent, text = _sent(text, null)
-        length, dot, readable = _scan(text)
+        sent, text, null = _sparse(text, null)
+        length, dot, readable = _scan(text, null)
         # ^[0-9]{1,20}(\.[0-9]{1,19})?$, at most 20 characters
         readable &= (length <= 20) & ((dot < 0) | (length - dot - 1 <= 19))
-        floats = _floats(text, readable)
+        floats = _floats(text, readable, null)
         if sent is None:
             return floats, readable
         return _spread(floats, sent, n, 0.0), _spread(readable, sent, n, False)
