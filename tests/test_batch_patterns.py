@@ -356,15 +356,39 @@ _DECIMAL_TEXT = st.from_regex(r"\A[0-9]{1,22}(\.[0-9]{0,22})?\Z") | st.text(
 )
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(_DECIMAL_TEXT | st.none(), min_size=1, max_size=30), st.integers(0, 3))
-def test_decimals_read_as_the_checker_reads_them(texts: list[str | None], skip: int) -> None:
+def _column(
+    cells: list[tuple[str | None, bool]], skip: int
+) -> tuple[pa.ChunkedArray, list[str | None]]:
+    """A string column of ``cells`` (a text, and whether it is hidden: a null whose
+    slot keeps the text's bytes, as Arrow allows), sliced after ``skip`` values; and
+    the values it holds."""
+    texts = ["x"] * skip + [text or "" for text, _ in cells]
+    sent = [True] * skip + [text is not None and not hidden for text, hidden in cells]
+    full = pa.array(texts, pa.string())
+    validity = pa.array(sent, pa.bool_()).buffers()[1]
+    array = pa.StringArray.from_buffers(
+        len(texts), full.buffers()[1], full.buffers()[2], validity, sent.count(False)
+    )
+    values = [text if text is not None and not hidden else None for text, hidden in cells]
+    return pa.chunked_array([array.slice(skip)]), values
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_DECIMAL_TEXT | st.none(), st.booleans()), min_size=1, max_size=30),
+    st.integers(0, 3),
+)
+def test_decimals_read_as_the_checker_reads_them(
+    cells: list[tuple[str | None, bool]], skip: int
+) -> None:
+    """Mostly sent columns are read in place, mostly null ones by their values; a
+    null's slot is never read, whatever bytes it keeps."""
     import re
 
     from rules.batch.columns import nulls, parse_decimals
     from rules.checker.order import DECIMAL_RANGE
 
-    column = pa.chunked_array([pa.array(["x"] * skip + texts, pa.string()).slice(skip)])
+    column, texts = _column(cells, skip)
     parsed = parse_decimals(column, nulls(column, len(texts)), len(texts))
     assert parsed is not None
     for i, text in enumerate(texts):
@@ -383,16 +407,21 @@ _PRICE_TEXT = st.from_regex(r"\A[0-9]{1,21}(\.[0-9]{0,21})?\Z") | st.text(
 )
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(_PRICE_TEXT | st.none(), min_size=1, max_size=30), st.integers(0, 3))
-def test_context_prices_read_as_the_context_reads_them(texts: list[str | None], skip: int) -> None:
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_PRICE_TEXT | st.none(), st.booleans()), min_size=1, max_size=30),
+    st.integers(0, 3),
+)
+def test_context_prices_read_as_the_context_reads_them(
+    cells: list[tuple[str | None, bool]], skip: int
+) -> None:
     """A context price string is readable exactly where it is a plain decimal of at
     most 20 characters (``^[0-9]{1,20}(\\.[0-9]{1,19})?$``), and then its float64."""
     import re
 
     from rules.batch.columns import context_price, nulls
 
-    column = pa.chunked_array([pa.array(["x"] * skip + texts, pa.string()).slice(skip)])
+    column, texts = _column(cells, skip)
     prices, readable = context_price(column, nulls(column, len(texts)), len(texts))
     for i, text in enumerate(texts):
         plain = text is not None and len(text) <= 20

@@ -141,12 +141,10 @@ def _scan(text: pa.Array, null: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     if nulls:
         dot[null] = -1  # a null's slot holds no value
     dotted = dot >= 0
-    if int(np.count_nonzero(other)) == int(np.count_nonzero(dotted)) and not (
-        nulls and length[null].any()
-    ):
-        # A string with a dot has at least that byte not a digit: as many such bytes
-        # (nulls hold none) as dotted strings, each string's one byte not a digit is
-        # its dot.
+    if int(np.count_nonzero(other)) == int(np.count_nonzero(dotted)):
+        # A string sent with a dot has at least that byte not a digit: as many such
+        # bytes (a null's slot counted too) as dotted strings sent, each string's one
+        # byte not a digit is its dot.
         plain = length >= 1
     else:
         starts = offsets[:-1] - offsets[0]
