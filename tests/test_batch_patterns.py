@@ -439,10 +439,10 @@ def test_a_parquet_file_is_judged_in_flat_memory(tmp_path: Path) -> None:
     batch is kept (pyarrow's pre-buffered reads kept every row group read). Both
     pools count: the verdicts are built in the system pool (rules.batch.engine)."""
 
-    def arrow_bytes() -> int:
-        return pa.total_allocated_bytes() + pa.system_memory_pool().bytes_allocated()
-
     import pyarrow.parquet as pq
+
+    def arrow_bytes() -> int:
+        return int(pa.total_allocated_bytes()) + int(pa.system_memory_pool().bytes_allocated())
 
     from rules.batch.files import check_parquet_file
 
