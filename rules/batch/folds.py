@@ -275,20 +275,30 @@ def pairs_of_rows(
             pending: _Pending = {}
             for s, t in zip(small_s[unknown].tolist(), small_t[unknown].tolist(), strict=True):
                 grid[:, s, t] = _pair(memo, info, info_plan, names[s], kinds[t], pending)
-            for number, (numbers, tests) in pending.items():
-                for i, k in enumerate(memo.layout_slots[number]):
-                    ints = [pair[i][1] for pair in tests]
-                    floats = [pair[i][2] for pair in tests]
-                    slot = memo.slots.get(k)
-                    if slot is None:
-                        test = memo.slot_tests[k]
-                        slot = memo.slots[k] = Slot.empty(test, len(ints[0]), len(floats[0]))
-                    slot.put(numbers, ints, floats)
+            _put(memo, pending)
         layouts, pairs = grid[0][small_s, small_t], grid[1][small_s, small_t]
         used = np.unique(layouts[present & (layouts >= 0)]).tolist()
         numbers = sorted({k for u in used for k in memo.layout_slots[u]})
         slots = {k: attrs.evolve(memo.slots[k]) for k in numbers}
         return layouts[combo], pairs[combo], slots
+
+
+def _put(memo: Memo, pending: _Pending) -> None:
+    """Put the values of new pairs in their slots (each slot once)."""
+    gathered: dict[int, tuple[list[int], list[tuple[int, ...]], list[tuple[float, ...]]]] = {}
+    for number, (numbers, tests) in pending.items():
+        for i, k in enumerate(memo.layout_slots[number]):
+            entry = gathered.get(k)
+            if entry is None:
+                entry = gathered[k] = ([], [], [])
+            entry[0].extend(numbers)
+            entry[1].extend([pair[i][1] for pair in tests])
+            entry[2].extend([pair[i][2] for pair in tests])
+    for k, (numbers, ints, floats) in gathered.items():
+        slot = memo.slots.get(k)
+        if slot is None:
+            slot = memo.slots[k] = Slot.empty(memo.slot_tests[k], len(ints[0]), len(floats[0]))
+        slot.put(numbers, ints, floats)
 
 
 def _slot(slots: dict[object, int], value: object) -> int:
