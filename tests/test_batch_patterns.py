@@ -431,6 +431,36 @@ def test_context_prices_read_as_the_context_reads_them(
             assert prices[i] == float(text or "")
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2**62 - 1), st.integers(0, 3), st.integers(-5, 2**40)),
+        min_size=1,
+        max_size=40,
+    ),
+    st.lists(st.booleans(), max_size=40),
+)
+def test_classes_are_the_rows_of_equal_keys(
+    rows: list[tuple[int, int, int]], odd: list[bool]
+) -> None:
+    """Rows share a class exactly when every part of their keys is equal (parts
+    too wide for one int64 together are renumbered first); odd rows have none."""
+    from rules.batch.patterns import _classes, _Rows
+
+    gathered = _Rows(len(rows))
+    gathered.keys = [np.array(part, dtype=np.int64) for part in zip(*rows, strict=True)]
+    gathered.odd = np.array([i < len(odd) and odd[i] for i in range(len(rows))])
+    classes = _classes(gathered, ("header",))
+    seen: dict[tuple[int, int, int], int] = {}
+    for i, key in enumerate(rows):
+        if gathered.odd[i]:
+            assert classes.of_row[i] == -1
+            continue
+        assert classes.of_row[i] == seen.setdefault(key, len(seen))
+    assert [rows[i] for i in classes.first.tolist()] == list(seen)
+    assert classes.keys == [(("header",), *key) for key in seen]
+
+
 # --------------------------------------------------------------------------- streaming
 
 

@@ -79,6 +79,25 @@ class _Rows:
             found = self._taken[name] = d.take(self.at)
         return found
 
+    def sent(self, name: str) -> tuple[np.ndarray | None, Digits] | None:
+        """A decimal's selected rows where it is present, when they are few (``None``
+        then: all of them), and its digits there (a test of one value costs the
+        values sent: stopPrice and icebergQty are absent from most orders)."""
+        key = f"sent {name}"
+        found: tuple[np.ndarray | None, Digits] | None = self._taken.get(key)
+        if found is None:
+            d = self.digits(name)
+            if d is None:
+                return None
+            count = int(np.count_nonzero(d.present))
+            if 2 * count > len(d.present):
+                found = (None, d)
+            else:
+                where = np.flatnonzero(d.present)
+                found = (where, d.take(where))
+            self._taken[key] = found
+        return found
+
     def product(self, price: Digits, quantity: Digits) -> np.ndarray:
         """``price × quantity`` in float64 (the notional), once per selection."""
         found: np.ndarray | None = self._taken.get("product")
@@ -195,12 +214,16 @@ def _test(rows: _Rows, slot: Slot, mine: np.ndarray) -> tuple[list[np.ndarray | 
         return lambda near: (slot.ints[j][mine[near]], slot.ints[j + 1][mine[near]])
 
     if what in ("ge", "le", "grid"):
-        d = rows.digits(test[1])
-        if d is None:
+        found = rows.sent(test[1])
+        if found is None:
             return [None], nothing
-        if what == "grid":
-            return [d.present & on_grid(d, ints(0), ints(1))], nothing
-        holds, doubt = at_least(d, floats(0), what == "ge", digits(0))
+        where, d = found
+        if where is not None:  # only the rows where the value is present
+            holds, doubt = _one_value(what, d, slot, mine[where])
+            full, unsure = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+            full[where], unsure[where] = holds, doubt
+            return [full], unsure
+        holds, doubt = _one_value(what, d, slot, mine)
         return [d.present & holds], d.present & doubt
     if what in ("pq_ge", "pq_le"):
         price, quantity = rows.digits("price"), rows.digits("quantity")
@@ -244,14 +267,35 @@ def _test(rows: _Rows, slot: Slot, mine: np.ndarray) -> tuple[list[np.ndarray | 
     if iceberg is None or quantity is None:
         return [None], nothing
     present = iceberg.present & quantity.present
-    limit = ints(0)
+    where = None if 2 * int(np.count_nonzero(present)) > n else np.flatnonzero(present)
+    if where is not None:  # only the rows where both are present
+        iceberg, quantity, mine = iceberg.take(where), quantity.take(where), mine[where]
+    limit = np.take(slot.ints[0], mine)
     holds, doubt = at_least(
         quantity,
         limit * iceberg.f,
         False,
         lambda at: (limit[at] * iceberg.n[at], iceberg.p[at]),
     )
-    return [present & holds], present & doubt
+    if where is None:
+        return [present & holds], present & doubt
+    full, unsure = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    full[where], unsure[where] = holds, doubt
+    return [full], unsure
+
+
+def _one_value(what: str, d: Digits, slot: Slot, mine: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A value against its bound (``ge``, ``le``) or on its grid (``grid``), for the
+    rows of ``d`` (``mine``: their pair numbers); and where it cannot be told."""
+    if what == "grid":
+        on = on_grid(d, np.take(slot.ints[0], mine), np.take(slot.ints[1], mine))
+        return on, np.zeros(len(mine), dtype=bool)
+    return at_least(
+        d,
+        np.take(slot.floats[0], mine),
+        what == "ge",
+        lambda near: (slot.ints[0][mine[near]], slot.ints[1][mine[near]]),
+    )
 
 
 def _market_notionals(
