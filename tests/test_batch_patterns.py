@@ -30,7 +30,7 @@ from rules.checker.evaluate import evaluate
 from rules.model.load import load_path
 from rules.model.models import ExchangeInfo
 from rules.testing import BREAKABLE, LAUNCH_MS, markets, orders_from_symbol, server_times
-from tests.test_batch import table_of, tables
+from tests.test_batch import rules_testing_tables, table_of, tables
 from tests.test_validate import snapshot
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -349,6 +349,48 @@ def test_odd_values_are_judged_alone() -> None:
     )
 
 
+def _as_dictionaries(table: pa.Table, cut: int) -> pa.Table:
+    """The enum and method columns of ``table`` as Arrow dictionaries, in two chunks
+    cut at ``cut`` whose dictionaries differ (a Parquet file's, pandas' categories)."""
+    from rules.batch.files import DICTIONARY_COLUMNS
+
+    for name in DICTIONARY_COLUMNS:
+        if name not in table.column_names or not pa.types.is_string(table[name].type):
+            continue
+        whole = table[name].combine_chunks()
+        parts = [whole.slice(0, cut), whole.slice(cut)]
+        column = pa.chunked_array(
+            [part.dictionary_encode() for part in parts], pa.dictionary(pa.int32(), pa.string())
+        )
+        table = table.set_column(table.column_names.index(name), name, column)
+    return table
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rules_testing_tables(), st.integers(0, 12), st.sampled_from([None, "order.test", "x"]))
+def test_dictionary_columns_are_judged_as_their_strings(
+    case: tuple[ExchangeInfo, pa.Table], cut: int, method: str | None
+) -> None:
+    info, table = case
+    table = table.append_column("method", pa.array([method] * table.num_rows, pa.string()))
+    plain = check_table(table, info)
+    coded = check_table(_as_dictionaries(table, min(cut, table.num_rows)), info)
+    assert coded.to_pylist() == plain.to_pylist()
+    assert coded.to_pylist() == [verdict_of(info, row) for row in table.to_pylist()]
+
+
+def test_dictionary_columns_of_the_workload() -> None:
+    """The realistic workload (many symbols and types a column) as dictionaries."""
+    import workload
+
+    cases = workload.generate(1500, seed=5)
+    rows = [{**case.params, **(case.context or {})} for case in cases]
+    info = _info(str(workload.SNAPSHOT.relative_to(SHARED)))
+    table = table_of(rows)
+    coded = check_table(_as_dictionaries(table, 700), info)
+    assert coded.to_pylist() == check_table(table, info).to_pylist()
+
+
 # --------------------------------------------------------------------------- reading numbers
 
 _DECIMAL_TEXT = st.from_regex(r"\A[0-9]{1,22}(\.[0-9]{0,22})?\Z") | st.text(
@@ -495,6 +537,25 @@ def test_a_parquet_file_is_judged_in_flat_memory(tmp_path: Path) -> None:
     )
     assert len(seen) == 50
     assert max(seen[10:]) <= seen[5] + 256 * 1024
+
+
+def test_a_parquet_file_reads_its_enums_as_dictionaries(tmp_path: Path) -> None:
+    """The enum columns are read as dictionaries (their codes used), a kept one as
+    written; the verdicts are the table's."""
+    import pyarrow.parquet as pq
+    import workload
+
+    from rules.batch.files import check_parquet_file
+
+    cases = workload.generate(1200, seed=8)
+    table = table_of([{**case.params, **(case.context or {})} for case in cases])
+    info = _info(str(workload.SNAPSHOT.relative_to(SHARED)))
+    source, target = tmp_path / "orders.parquet", tmp_path / "verdicts.parquet"
+    pq.write_table(table, source, row_group_size=500)
+    check_parquet_file(str(source), str(target), info, keep=["side"], batch_rows=400)
+    written = pq.read_table(target)
+    assert written.schema.field("side").type == pa.string()
+    assert written.to_pylist() == check_table(table, info, keep=["side"]).to_pylist()
 
 
 def test_eras_do_not_share_verdicts(tmp_path: Path) -> None:

@@ -268,13 +268,29 @@ def context_price(
 
 
 def codes(column: pa.ChunkedArray, n: int) -> tuple[np.ndarray | None, list[object]]:
-    """Dictionary codes of a string column (nulls: the last code) and its values;
-    ``None`` if it does not hold strings."""
+    """Dictionary codes of a string column (nulls: the last code) and its values
+    (a value may come twice); ``None`` if it does not hold strings. A column that
+    is a dictionary of strings already (a Parquet file's, pandas' categories) is
+    read as its codes."""
+    kind = column.type
+    if (
+        isinstance(column, pa.ChunkedArray)
+        and pa.types.is_dictionary(kind)
+        and pa.types.is_string(kind.value_type)
+    ):
+        unified = column.unify_dictionaries()
+        chunks = unified.chunks
+        if chunks and not chunks[0].dictionary.null_count:
+            values: list[object] = [*chunks[0].dictionary.to_pylist(), None]
+            indices = pa.chunked_array([c.indices for c in chunks]).cast(pa.int64())
+            if indices.null_count:
+                indices = pc.fill_null(indices, len(values) - 1)
+            return np.asarray(indices.to_numpy(), dtype=np.int64), values
     text = strings(column)
     if text is None:
         return None, []
     encoded = pc.dictionary_encode(text)
-    values: list[object] = [*encoded.dictionary.to_pylist(), None]
+    values = [*encoded.dictionary.to_pylist(), None]
     indices = encoded.indices
     if indices.null_count:
         indices = pc.fill_null(indices, len(values) - 1)

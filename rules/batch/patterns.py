@@ -311,15 +311,12 @@ def _dense(values: np.ndarray) -> tuple[np.ndarray, int]:
 
 def method_ids(column: pa.ChunkedArray, memo: Memo) -> np.ndarray:
     """Per row the method's id (``-1``: a method judged alone, :data:`CLASSED_METHODS`)."""
-    text = strings(column)
-    if text is None:  # not strings: each row alone, but the nulls (order.place)
+    found, values = codes(column, len(column))
+    if found is None:  # not strings: each row alone, but the nulls (order.place)
         null = nulls(column, len(column))
         return np.where(null, memo.id_of(("method", None)), -1)
-    encoded = pc.dictionary_encode(text)
-    values = [*encoded.dictionary.to_pylist(), None]
     ids = np.array(
         [memo.id_of(("method", v)) if v in CLASSED_METHODS else -1 for v in values],
         dtype=np.int64,
     )
-    codes = pc.fill_null(encoded.indices, len(values) - 1).to_numpy(zero_copy_only=False)
-    return ids[np.asarray(codes, dtype=np.int64)]
+    return np.asarray(ids[found], dtype=np.int64)
