@@ -73,12 +73,11 @@ def parse_decimals(column: pa.ChunkedArray, null: np.ndarray, n: int) -> Digits 
         return None
     sent, text, null = _sparse(text, null)
     length, dot, plain = _scan(text, null)
-    fraction = length - dot - 1
-    valid = plain & np.where(
-        dot >= 0, (dot <= 20) & (fraction <= 20), length <= 20
-    )  # D29's range, ``^([0-9]{1,20})(\\.[0-9]{1,20})?$``
-    valid &= length - (dot >= 0) <= MAX_DIGITS
-    places = np.where(valid & (dot >= 0), fraction, 0)
+    dotted = dot >= 0
+    # D29's range, ``^([0-9]{1,20})(\\.[0-9]{1,20})?$``, holds every plain decimal of
+    # at most MAX_DIGITS (15) digits: each side has at most 15.
+    valid = plain & (length - dotted <= MAX_DIGITS)
+    places = np.where(valid & dotted, length - dot - 1, 0).astype(np.int64)
     floats = _floats(text, valid, null)
     digits = np.rint(floats * _POWERS[places]).astype(np.int64)
     if sent is None:
@@ -126,7 +125,7 @@ def _scan(text: pa.Array, null: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     n = len(text)
     buffers = text.buffers()
     offsets = np.frombuffer(buffers[1], dtype=np.int32)[text.offset : text.offset + n + 1]
-    length = np.diff(offsets).astype(np.int64)
+    length = np.diff(offsets)  # int32, as the offsets
     if buffers[2] is None or not n:
         data = np.zeros(0, dtype=np.uint8)
     else:
@@ -136,10 +135,9 @@ def _scan(text: pa.Array, null: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     np.greater(data - np.uint8(48), 9, out=other[:-1])
     found = pc.find_substring(text, ".")
     dot = np.frombuffer(found.buffers()[1], dtype=np.int32)[found.offset : found.offset + n]
-    dot = dot.astype(np.int64)
     nulls = bool(text.null_count)
     if nulls:
-        dot[null] = -1  # a null's slot holds no value
+        dot = np.where(null, np.int32(-1), dot)  # a null's slot holds no value
     dotted = dot >= 0
     if int(np.count_nonzero(other)) == int(np.count_nonzero(dotted)):
         # A string sent with a dot has at least that byte not a digit: as many such
