@@ -48,7 +48,8 @@ they differ by more than :data:`MARGIN` and in integers scaled to the same
 decimals otherwise; a grid is an integer remainder (:mod:`rules.batch.columns`).
 
 May import: pyarrow, numpy, attrs, :mod:`rules.batch.columns`,
-:mod:`rules.batch.folds`, :mod:`rules.checker`, :mod:`rules.model`.
+:mod:`rules.batch.folds`, :mod:`rules.batch.outcomes`, :mod:`rules.checker`,
+:mod:`rules.model`.
 """
 
 from __future__ import annotations
