@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -501,6 +501,35 @@ def test_classes_are_the_rows_of_equal_keys(
         assert classes.of_row[i] == seen.setdefault(key, len(seen))
     assert [rows[i] for i in classes.first.tolist()] == list(seen)
     assert classes.keys == [(("header",), *key) for key in seen]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.decimals(min_value=0, max_value=Decimal("1e25"), allow_nan=False, allow_infinity=False))
+@example(Decimal("0.000"))
+@example(Decimal("1.2300"))
+@example(Decimal("5E+3"))
+def test_a_filters_numbers_are_scaled_exactly(value: Decimal) -> None:
+    """A bound is its digits and places (trailing zeros dropped), a step its digits
+    and places on a whole grid; a number that does not fit is refused (its pair odd)."""
+    from rules.batch.folds import _grid, _NoFit, _scaled
+
+    # A zero keeps its places as written (nothing to drop).
+    exponent = int((value.normalize() if value else value).as_tuple().exponent)
+    digits = int(value.scaleb(-exponent)) if value else 0
+    places = max(0, -exponent)
+    whole = digits * 10 ** max(0, exponent)
+    try:
+        n, p, f = _scaled(value)
+    except _NoFit:
+        assert whole >= 2**62 or places > 18
+    else:
+        assert (n, p, f) == (whole, places, float(value))
+    try:
+        m, e = _grid(value)
+    except _NoFit:
+        assert whole >= 2**31 or places > 18
+    else:
+        assert (m, e) == (whole, places)
 
 
 # --------------------------------------------------------------------------- streaming

@@ -18,8 +18,8 @@ May import: numpy, attrs, :mod:`rules.checker` (bounds, kinds, eras, plans),
 from __future__ import annotations
 
 import threading
-from decimal import Decimal
-from typing import Any
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -95,7 +95,8 @@ class Memo:
     #: (symbol, type) pairs with tests numbered so far (pair 0: none).
     pair_count: int = 1
     verdicts: dict[tuple[object, ...], Any] = attrs.Factory(dict)
-    folded: dict[object, Any] = attrs.Factory(dict)
+    #: Each filter's tests, by order type and the filter's ``id`` (the filter kept).
+    folded: dict[str, dict[int, Any]] = attrs.Factory(dict)
     #: A filter's structure (see :func:`_structure`), by ``id`` (the filter kept).
     shapes: dict[tuple[int, object], tuple[object, object]] = attrs.Factory(dict)
     #: (symbol, type) pairs by their names' places: each name's place, and per pair
@@ -209,7 +210,7 @@ def _pair(
     tests = _tests(memo, plan, kind, info_plan.era)
     if tests is None:
         return -2, 0
-    layout = tuple(test for test, _, _ in tests)
+    layout = tuple([test[0] for test in tests])
     number = memo.layouts.get(layout)
     slots = None if number is None else memo.layout_slots.get(number)
     if number is None or slots is None:
@@ -316,14 +317,15 @@ def _tests(memo: Memo, plan: SymbolPlan, kind: Any, era: Era) -> list[_Test] | N
     """The comparisons of a (symbol, type) pair, each filter folded alone; ``None``
     if a filter does not fold or a number does not scale."""
     out: list[_Test] = []
-    folded = memo.folded
+    folded = memo.folded.get(kind.name)
+    if folded is None:
+        folded = memo.folded.setdefault(kind.name, {})
     for check, f in plan.checks:
         # By id (hashing a filter by value costs more than folding it): the memo
         # keeps the filter, so that its id is not reused while the entry lives.
-        key = (id(f), kind.name)
-        entry = folded.get(key)
+        entry = folded.get(id(f))
         if entry is None:
-            entry = folded[key] = (f, _flat(_filter_tests(check, f, kind, era)))
+            entry = folded[id(f)] = (f, _flat(_filter_tests(check, f, kind, era)))
         if entry[1] is None:
             return None
         out += entry[1]
@@ -388,12 +390,12 @@ def _filter_tests(check: Any, f: Any, kind: Any, era: Era) -> list[tuple[Any, An
 
 def _scaled(value: Decimal) -> tuple[int, int, float]:
     """``(n, p, float)`` with ``value == n × 10**-p`` (trailing zeros dropped)."""
-    _, digits, exponent = value.as_tuple()
+    exponent = value.as_tuple().exponent
     if not isinstance(exponent, int):
         raise _NoFit
-    while len(digits) > 1 and digits[-1] == 0 and exponent < 0:
-        digits, exponent = digits[:-1], exponent + 1
-    n = int("".join(map(str, digits)) or "0")
+    n = _digits(value, exponent)
+    while n and n % 10 == 0 and exponent < 0:
+        n, exponent = n // 10, exponent + 1
     if exponent >= 0:
         n, places = n * 10**exponent, 0
     else:
@@ -405,16 +407,26 @@ def _scaled(value: Decimal) -> tuple[int, int, float]:
 
 def _grid(step: Decimal) -> tuple[int, int]:
     """``(m, e)`` with ``step == m × 10**-e`` (trailing zeros dropped)."""
-    _, digits, exponent = step.as_tuple()
+    exponent = step.as_tuple().exponent
     if not isinstance(exponent, int):
         raise _NoFit
-    while len(digits) > 1 and digits[-1] == 0:
-        digits, exponent = digits[:-1], exponent + 1
-    m = int("".join(map(str, digits))) * 10 ** max(0, exponent)
+    m = _digits(step, exponent)
+    while m and m % 10 == 0:
+        m, exponent = m // 10, exponent + 1
+    m *= 10 ** max(0, exponent)
     e = max(0, -exponent)
     if m >= 2**31 or e > 18:
         raise _NoFit
     return m, e
+
+
+def _digits(value: Decimal, exponent: int) -> int:
+    """The digits of ``value`` as one integer (its sign dropped): ``|value| × 10**-exponent``."""
+    return int(value.copy_abs().scaleb(-exponent, _EXACT))
+
+
+#: A context that never rounds the digits of a filter's number.
+_EXACT: Final = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def _camel(attribute: str) -> str:
