@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -30,7 +30,7 @@ from rules.checker.evaluate import evaluate
 from rules.model.load import load_path
 from rules.model.models import ExchangeInfo
 from rules.testing import BREAKABLE, LAUNCH_MS, markets, orders_from_symbol, server_times
-from tests.test_batch import table_of, tables
+from tests.test_batch import rules_testing_tables, table_of, tables
 from tests.test_validate import snapshot
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -349,6 +349,48 @@ def test_odd_values_are_judged_alone() -> None:
     )
 
 
+def _as_dictionaries(table: pa.Table, cut: int) -> pa.Table:
+    """The enum and method columns of ``table`` as Arrow dictionaries, in two chunks
+    cut at ``cut`` whose dictionaries differ (a Parquet file's, pandas' categories)."""
+    from rules.batch.files import DICTIONARY_COLUMNS
+
+    for name in DICTIONARY_COLUMNS:
+        if name not in table.column_names or not pa.types.is_string(table[name].type):
+            continue
+        whole = table[name].combine_chunks()
+        parts = [whole.slice(0, cut), whole.slice(cut)]
+        column = pa.chunked_array(
+            [part.dictionary_encode() for part in parts], pa.dictionary(pa.int32(), pa.string())
+        )
+        table = table.set_column(table.column_names.index(name), name, column)
+    return table
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rules_testing_tables(), st.integers(0, 12), st.sampled_from([None, "order.test", "x"]))
+def test_dictionary_columns_are_judged_as_their_strings(
+    case: tuple[ExchangeInfo, pa.Table], cut: int, method: str | None
+) -> None:
+    info, table = case
+    table = table.append_column("method", pa.array([method] * table.num_rows, pa.string()))
+    plain = check_table(table, info)
+    coded = check_table(_as_dictionaries(table, min(cut, table.num_rows)), info)
+    assert coded.to_pylist() == plain.to_pylist()
+    assert coded.to_pylist() == [verdict_of(info, row) for row in table.to_pylist()]
+
+
+def test_dictionary_columns_of_the_workload() -> None:
+    """The realistic workload (many symbols and types a column) as dictionaries."""
+    import workload
+
+    cases = workload.generate(1500, seed=5)
+    rows = [{**case.params, **(case.context or {})} for case in cases]
+    info = _info(str(workload.SNAPSHOT.relative_to(SHARED)))
+    table = table_of(rows)
+    coded = check_table(_as_dictionaries(table, 700), info)
+    assert coded.to_pylist() == check_table(table, info).to_pylist()
+
+
 # --------------------------------------------------------------------------- reading numbers
 
 _DECIMAL_TEXT = st.from_regex(r"\A[0-9]{1,22}(\.[0-9]{0,22})?\Z") | st.text(
@@ -356,15 +398,39 @@ _DECIMAL_TEXT = st.from_regex(r"\A[0-9]{1,22}(\.[0-9]{0,22})?\Z") | st.text(
 )
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(_DECIMAL_TEXT | st.none(), min_size=1, max_size=30), st.integers(0, 3))
-def test_decimals_read_as_the_checker_reads_them(texts: list[str | None], skip: int) -> None:
+def _column(
+    cells: list[tuple[str | None, bool]], skip: int
+) -> tuple[pa.ChunkedArray, list[str | None]]:
+    """A string column of ``cells`` (a text, and whether it is hidden: a null whose
+    slot keeps the text's bytes, as Arrow allows), sliced after ``skip`` values; and
+    the values it holds."""
+    texts = ["x"] * skip + [text or "" for text, _ in cells]
+    sent = [True] * skip + [text is not None and not hidden for text, hidden in cells]
+    full = pa.array(texts, pa.string())
+    validity = pa.array(sent, pa.bool_()).buffers()[1]
+    array = pa.StringArray.from_buffers(
+        len(texts), full.buffers()[1], full.buffers()[2], validity, sent.count(False)
+    )
+    values = [text if text is not None and not hidden else None for text, hidden in cells]
+    return pa.chunked_array([array.slice(skip)]), values
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_DECIMAL_TEXT | st.none(), st.booleans()), min_size=1, max_size=30),
+    st.integers(0, 3),
+)
+def test_decimals_read_as_the_checker_reads_them(
+    cells: list[tuple[str | None, bool]], skip: int
+) -> None:
+    """Mostly sent columns are read in place, mostly null ones by their values; a
+    null's slot is never read, whatever bytes it keeps."""
     import re
 
     from rules.batch.columns import nulls, parse_decimals
     from rules.checker.order import DECIMAL_RANGE
 
-    column = pa.chunked_array([pa.array(["x"] * skip + texts, pa.string()).slice(skip)])
+    column, texts = _column(cells, skip)
     parsed = parse_decimals(column, nulls(column, len(texts)), len(texts))
     assert parsed is not None
     for i, text in enumerate(texts):
@@ -378,13 +444,106 @@ def test_decimals_read_as_the_checker_reads_them(texts: list[str | None], skip: 
             assert (int(parsed.n[i]), int(parsed.p[i])) == (int(value.scaleb(places)), places)
 
 
+_PRICE_TEXT = st.from_regex(r"\A[0-9]{1,21}(\.[0-9]{0,21})?\Z") | st.text(
+    alphabet="0123456789.e-+ \u0663", max_size=24
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_PRICE_TEXT | st.none(), st.booleans()), min_size=1, max_size=30),
+    st.integers(0, 3),
+)
+def test_context_prices_read_as_the_context_reads_them(
+    cells: list[tuple[str | None, bool]], skip: int
+) -> None:
+    """A context price string is readable exactly where it is a plain decimal of at
+    most 20 characters (``^[0-9]{1,20}(\\.[0-9]{1,19})?$``), and then its float64."""
+    import re
+
+    from rules.batch.columns import context_price, nulls
+
+    column, texts = _column(cells, skip)
+    prices, readable = context_price(column, nulls(column, len(texts)), len(texts))
+    for i, text in enumerate(texts):
+        plain = text is not None and len(text) <= 20
+        plain = plain and re.fullmatch(r"[0-9]{1,20}(\.[0-9]{1,19})?", text or "") is not None
+        assert readable[i] == plain
+        if plain:
+            assert prices[i] == float(text or "")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2**62 - 1), st.integers(0, 3), st.integers(-5, 2**40)),
+        min_size=1,
+        max_size=40,
+    ),
+    st.lists(st.booleans(), max_size=40),
+)
+def test_classes_are_the_rows_of_equal_keys(
+    rows: list[tuple[int, int, int]], odd: list[bool]
+) -> None:
+    """Rows share a class exactly when every part of their keys is equal (parts
+    too wide for one int64 together are renumbered first); odd rows have none."""
+    from rules.batch.patterns import _classes, _Rows
+
+    gathered = _Rows(len(rows))
+    gathered.keys = [np.array(part, dtype=np.int64) for part in zip(*rows, strict=True)]
+    gathered.odd = np.array([i < len(odd) and odd[i] for i in range(len(rows))])
+    classes = _classes(gathered, ("header",))
+    seen: dict[tuple[int, int, int], int] = {}
+    for i, key in enumerate(rows):
+        if gathered.odd[i]:
+            assert classes.of_row[i] == -1
+            continue
+        assert classes.of_row[i] == seen.setdefault(key, len(seen))
+    assert [rows[i] for i in classes.first.tolist()] == list(seen)
+    assert classes.keys == [(("header",), *key) for key in seen]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.decimals(min_value=0, max_value=Decimal("1e25"), allow_nan=False, allow_infinity=False))
+@example(Decimal("0.000"))
+@example(Decimal("1.2300"))
+@example(Decimal("5E+3"))
+def test_a_filters_numbers_are_scaled_exactly(value: Decimal) -> None:
+    """A bound is its digits and places (trailing zeros dropped), a step its digits
+    and places on a whole grid; a number that does not fit is refused (its pair odd)."""
+    from rules.batch.folds import _grid, _NoFit, _scaled
+
+    # A zero keeps its places as written (nothing to drop).
+    exponent = int((value.normalize() if value else value).as_tuple().exponent)
+    digits = int(value.scaleb(-exponent)) if value else 0
+    places = max(0, -exponent)
+    whole = digits * 10 ** max(0, exponent)
+    try:
+        n, p, f = _scaled(value)
+    except _NoFit:
+        assert whole >= 2**62 or places > 18
+    else:
+        assert (n, p, f) == (whole, places, float(value))
+    try:
+        m, e = _grid(value)
+    except _NoFit:
+        assert whole >= 2**31 or places > 18
+    else:
+        assert (m, e) == (whole, places)
+
+
 # --------------------------------------------------------------------------- streaming
 
 
 def test_a_parquet_file_is_judged_in_flat_memory(tmp_path: Path) -> None:
     """Arrow's memory after the last batch is what it was after the first: nothing of a
-    batch is kept (pyarrow's pre-buffered reads kept every row group read)."""
+    batch is kept (pyarrow's pre-buffered reads kept every row group read). Both
+    pools count: the verdicts are built in the system pool (rules.batch.engine)."""
+
     import pyarrow.parquet as pq
+
+    def arrow_bytes() -> int:
+        return int(pa.total_allocated_bytes()) + int(pa.system_memory_pool().bytes_allocated())
 
     from rules.batch.files import check_parquet_file
 
@@ -403,10 +562,29 @@ def test_a_parquet_file_is_judged_in_flat_memory(tmp_path: Path) -> None:
         str(tmp_path / "verdicts.parquet"),
         GRID,
         batch_rows=2000,
-        progress=lambda _: seen.append(pa.total_allocated_bytes()),
+        progress=lambda _: seen.append(arrow_bytes()),
     )
     assert len(seen) == 50
     assert max(seen[10:]) <= seen[5] + 256 * 1024
+
+
+def test_a_parquet_file_reads_its_enums_as_dictionaries(tmp_path: Path) -> None:
+    """The enum columns are read as dictionaries (their codes used), a kept one as
+    written; the verdicts are the table's."""
+    import pyarrow.parquet as pq
+    import workload
+
+    from rules.batch.files import check_parquet_file
+
+    cases = workload.generate(1200, seed=8)
+    table = table_of([{**case.params, **(case.context or {})} for case in cases])
+    info = _info(str(workload.SNAPSHOT.relative_to(SHARED)))
+    source, target = tmp_path / "orders.parquet", tmp_path / "verdicts.parquet"
+    pq.write_table(table, source, row_group_size=500)
+    check_parquet_file(str(source), str(target), info, keep=["side"], batch_rows=400)
+    written = pq.read_table(target)
+    assert written.schema.field("side").type == pa.string()
+    assert written.to_pylist() == check_table(table, info, keep=["side"]).to_pylist()
 
 
 def test_eras_do_not_share_verdicts(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ May import: pyarrow, numpy, :mod:`rules.checker.order` (the legal range, D29).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 import attrs
@@ -24,6 +25,7 @@ __all__ = [
     "MARGIN",
     "MAX_DIGITS",
     "Digits",
+    "at_least",
     "bools",
     "codes",
     "compare",
@@ -56,6 +58,12 @@ class Digits:
     p: np.ndarray
     f: np.ndarray
 
+    def take(self, rows: np.ndarray | None) -> Digits:
+        """The rows ``rows`` (``None``: all)."""
+        if rows is None:
+            return self
+        return Digits(self.present[rows], self.n[rows], self.p[rows], self.f[rows])
+
 
 def parse_decimals(column: pa.ChunkedArray, null: np.ndarray, n: int) -> Digits | None:
     """A decimal column: ``present`` is false where the value is null or not a plain
@@ -63,88 +71,166 @@ def parse_decimals(column: pa.ChunkedArray, null: np.ndarray, n: int) -> Digits 
     text = strings(column)
     if text is None:
         return None
-    if text.null_count:
-        text = pc.fill_null(text, "")  # the bytes of a null slot are not to be read
-    length, dot, valid = _plain(text, n)
-    valid &= length - (dot >= 0) <= MAX_DIGITS
-    places = np.where(valid & (dot >= 0), length - dot - 1, 0)
-    safe = text if valid.all() else pc.if_else(pa.array(valid), text, "0")
-    floats = numpy_of(pc.cast(safe, pa.float64()))
+    sent, text, null = _sparse(text, null)
+    length, dot, plain = _scan(text, null)
+    dotted = dot >= 0
+    # D29's range, ``^([0-9]{1,20})(\\.[0-9]{1,20})?$``, holds every plain decimal of
+    # at most MAX_DIGITS (15) digits: each side has at most 15.
+    valid = plain & (length - dotted <= MAX_DIGITS)
+    places = np.where(valid & dotted, length - dot - 1, 0).astype(np.int64)
+    floats = _floats(text, valid, null)
     digits = np.rint(floats * _POWERS[places]).astype(np.int64)
-    return Digits(valid & ~null, digits, places, floats)
+    if sent is None:
+        return Digits(valid, digits, places, floats)
+    return Digits(
+        _spread(valid, sent, n, False),
+        _spread(digits, sent, n, 0),
+        _spread(places, sent, n, 0),
+        _spread(floats, sent, n, 0.0),
+    )
 
 
-def _plain(text: pa.Array, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per string its length, the position of its dot (-1: none), and whether it is
-    in :data:`~rules.checker.order.DECIMAL_RANGE` (``^([0-9]{1,20})(\\.[0-9]{1,20})?$``,
-    D29), read on the bytes: only digits and at most one dot, 1 to 20 digits each side."""
+def _sparse(text: pa.Array, null: np.ndarray) -> tuple[np.ndarray | None, pa.Array, np.ndarray]:
+    """A column mostly null: the rows sent, their strings and their nulls (none),
+    so that only the values sent are read (the caller spreads its results back);
+    otherwise ``None``, the column and its nulls, read row by row."""
+    if text.null_count * 4 <= len(text):
+        return None, text, null
+    sent = np.flatnonzero(~null)
+    return sent, pc.drop_null(text), np.zeros(len(sent), dtype=bool)
+
+
+def _spread(values: np.ndarray, rows: np.ndarray, n: int, fill: object) -> np.ndarray:
+    """``values`` of ``rows`` at their place in ``n`` rows, ``fill`` elsewhere."""
+    out = np.full(n, fill, dtype=values.dtype)
+    out[rows] = values
+    return out
+
+
+def _floats(text: pa.Array, valid: np.ndarray, null: np.ndarray) -> np.ndarray:
+    """The strings as float64 (Arrow's correctly rounded reading), 0 where not ``valid``."""
+    if not (valid | null).all():  # a string that is not a number: not read
+        return numpy_of(pc.cast(pc.if_else(pa.array(valid), text, "0"), pa.float64()))
+    floats = pc.cast(text, pa.float64())  # a null is not read
+    if not floats.null_count:
+        return numpy_of(floats)
+    values = np.frombuffer(floats.buffers()[1], dtype=np.float64)
+    return np.where(valid, values[floats.offset : floats.offset + len(floats)], 0.0)
+
+
+def _scan(text: pa.Array, null: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per string its length in bytes, the position of its first dot (-1: none),
+    and whether it is *plain*: sent, digits and at most one dot, at least one digit
+    on each side of a dot; read on the bytes in one pass."""
+    n = len(text)
     buffers = text.buffers()
     offsets = np.frombuffer(buffers[1], dtype=np.int32)[text.offset : text.offset + n + 1]
-    offsets = offsets.astype(np.int64)
-    length = np.diff(offsets)
-    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0)
-    chars = data[offsets[0] : offsets[-1]]
-    starts = offsets[:-1] - offsets[0]
-    special = np.flatnonzero((chars < 48) | (chars > 57))  # not a digit
-    row = np.searchsorted(starts, special, side="right") - 1
-    is_dot = chars[special] == 46
-    bad = np.bincount(row[~is_dot], minlength=n)[:n] > 0
-    dots = np.bincount(row[is_dot], minlength=n)[:n]
-    dot = np.full(n, -1, dtype=np.int64)
-    dot[row[is_dot]] = special[is_dot] - starts[row[is_dot]]
-    fraction = length - dot - 1
-    valid = ~bad & (length >= 1) & (dots <= 1)
-    valid &= np.where(
-        dots == 1, (dot >= 1) & (dot <= 20) & (fraction >= 1) & (fraction <= 20), length <= 20
-    )
-    return length, dot, valid
+    length = np.diff(offsets)  # int32, as the offsets
+    if buffers[2] is None or not n:
+        data = np.zeros(0, dtype=np.uint8)
+    else:
+        data = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    # Per byte: not a digit (a last 0 so that every start is an index).
+    other = np.zeros(len(data) + 1, dtype=bool)
+    np.greater(data - np.uint8(48), 9, out=other[:-1])
+    found = pc.find_substring(text, ".")
+    dot = np.frombuffer(found.buffers()[1], dtype=np.int32)[found.offset : found.offset + n]
+    nulls = bool(text.null_count)
+    if nulls:
+        dot = np.where(null, np.int32(-1), dot)  # a null's slot holds no value
+    dotted = dot >= 0
+    if int(np.count_nonzero(other)) == int(np.count_nonzero(dotted)):
+        # A string sent with a dot has at least that byte not a digit: as many such
+        # bytes (a null's slot counted too) as dotted strings sent, each string's one
+        # byte not a digit is its dot.
+        plain = length >= 1
+    else:
+        starts = offsets[:-1] - offsets[0]
+        others = np.add.reduceat(other, starts, dtype=np.int32)
+        plain = (length >= 1) & (others == dotted)  # the one byte not a digit is the dot
+    plain &= (dot != 0) & (dot != length - 1)
+    if nulls:
+        plain &= ~null
+    return length, dot, plain
 
 
 def compare(
-    d: Digits, rows: np.ndarray, n: np.ndarray, p: np.ndarray, f: np.ndarray
+    d: Digits, n: np.ndarray, p: np.ndarray, f: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The sign of ``value - (n × 10**-p)`` per row (float ``f``), exactly; and where
-    it cannot be told (integers too large to scale)."""
-    x = d.f[rows]
+    """The sign of ``value - (n × 10**-p)`` per row (float ``f``; ``d`` row for row),
+    exactly; and where it cannot be told (integers too large to scale)."""
+    x = d.f
     above = x > f * (1 + MARGIN)
     below = x < f * (1 - MARGIN)
     sign = above.astype(np.int64) - below.astype(np.int64)
-    unsure = np.zeros(len(rows), dtype=bool)
     near = np.flatnonzero(~(above | below))
-    if len(near):
-        mine_p, their_p = d.p[rows][near], np.broadcast_to(p, x.shape)[near]
-        top = np.maximum(mine_p, their_p)
-        fits = np.maximum(x[near], np.broadcast_to(f, x.shape)[near]) * np.power(10.0, top) < 1e18
-        scale_a = np.power(10, np.where(fits, top - mine_p, 0))
-        scale_b = np.power(10, np.where(fits, top - their_p, 0))
-        a = d.n[rows][near] * scale_a
-        b = np.broadcast_to(n, x.shape)[near] * scale_b
-        sign[near] = np.sign(a - b)
-        unsure[near] = ~fits
+    exact, unsure = _exact_sign(d, near, n[near], p[near], f[near])
+    sign[near] = exact
     return sign, unsure
 
 
-def on_grid(
-    d: Digits, rows: np.ndarray, m: np.ndarray, e: np.ndarray
+def at_least(
+    d: Digits,
+    f: np.ndarray,
+    low: bool,
+    digits_at: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``value % (m × 10**-e) == 0`` exactly, on the digits: ``value × 10**e`` is
-    ``n × 10**(e - p)``, an integer when ``e >= p`` or when ``10**(p - e)`` divides ``n``,
-    and a multiple of ``m``."""
-    n, p = d.n[rows], d.p[rows]
+    """``value >= n × 10**-p`` (``low``) or ``value <= n × 10**-p`` per row, as
+    :func:`compare` tells it (``d`` row for row, ``f`` the bound's float); and
+    where it cannot be told. ``digits_at(rows)``: the bound's ``n`` and ``p`` at
+    those rows, asked only for the rows too near the bound for float64."""
+    x = d.f
+    above = x > f * (1 + MARGIN)
+    below = x < f * (1 - MARGIN)
+    near = np.flatnonzero(~(above | below))
+    holds = ~below if low else ~above
+    if len(near):
+        exact, unsure = _exact_sign(d, near, *digits_at(near), f[near])
+        holds[near] = exact >= 0 if low else exact <= 0
+        return holds, unsure
+    return holds, np.zeros(len(x), dtype=bool)
+
+
+def _exact_sign(
+    d: Digits, near: np.ndarray, n: np.ndarray, p: np.ndarray, f: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sign of ``value - (n × 10**-p)`` at the rows ``near`` (``n``, ``p``,
+    ``f`` theirs), in integers scaled to the same places; and the rows (of all)
+    where they do not fit in int64."""
+    x = d.f
+    unsure = np.zeros(len(x), dtype=bool)
+    if not len(near):
+        return np.zeros(0, dtype=np.int64), unsure
+    mine_p = d.p[near]
+    top = np.maximum(mine_p, p)
+    fits = np.maximum(x[near], f) * np.power(10.0, top) < 1e18
+    scale_a = np.power(10, np.where(fits, top - mine_p, 0))
+    scale_b = np.power(10, np.where(fits, top - p, 0))
+    a = d.n[near] * scale_a
+    b = n * scale_b
+    unsure[near] = ~fits
+    return np.sign(a - b), unsure
+
+
+def on_grid(d: Digits, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """``value % (m × 10**-e) == 0`` exactly (``d`` row for row), on the digits:
+    ``value × 10**e`` is ``n × 10**(e - p)``, an integer when ``e >= p`` or when
+    ``10**(p - e)`` divides ``n``, and a multiple of ``m``."""
+    n, p = d.n, d.p
     up = e - p
-    on = np.ones(len(rows), dtype=bool)
+    on = np.ones(len(n), dtype=bool)
     fine = np.flatnonzero(up < 0)  # more decimals than the grid's
     if len(fine):
         down = _INT_POWERS[-up[fine]]
         on[fine] = n[fine] % down == 0
     if not (m == 1).all():
         coarse = np.flatnonzero(up >= 0)
-        whole = np.empty(len(rows), dtype=np.int64)
+        whole = np.empty(len(n), dtype=np.int64)
         whole[coarse] = (n[coarse] % m[coarse]) * (_INT_POWERS[up[coarse]] % m[coarse])
         if len(fine):
             whole[fine] = n[fine] // _INT_POWERS[-up[fine]]
         on &= whole % m == 0
-    return on, np.zeros(len(rows), dtype=bool)
+    return on
 
 
 def near(x: np.ndarray, bound: np.ndarray | float, low: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -161,10 +247,14 @@ def context_price(
     kind = column.type
     text = strings(column)
     if text is not None:  # the plain strings of at most 20 characters from_mapping reads
-        readable = bools(pc.match_substring_regex(text, r"^[0-9]{1,20}(?:\.[0-9]{1,19})?$"))
-        readable &= ints(pc.binary_length(text), 0) <= 20
-        safe = pc.if_else(pa.array(readable), text, "0")
-        return np.asarray(pc.cast(safe, pa.float64()).to_numpy(zero_copy_only=False)), readable
+        sent, text, null = _sparse(text, null)
+        length, dot, readable = _scan(text, null)
+        # ^[0-9]{1,20}(\.[0-9]{1,19})?$, at most 20 characters
+        readable &= (length <= 20) & ((dot < 0) | (length - dot - 1 <= 19))
+        floats = _floats(text, readable, null)
+        if sent is None:
+            return floats, readable
+        return _spread(floats, sent, n, 0.0), _spread(readable, sent, n, False)
     if pa.types.is_integer(kind) or pa.types.is_floating(kind):
         values = np.asarray(
             pc.fill_null(column.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False)
@@ -176,13 +266,29 @@ def context_price(
 
 
 def codes(column: pa.ChunkedArray, n: int) -> tuple[np.ndarray | None, list[object]]:
-    """Dictionary codes of a string column (nulls: the last code) and its values;
-    ``None`` if it does not hold strings."""
+    """Dictionary codes of a string column (nulls: the last code) and its values
+    (a value may come twice); ``None`` if it does not hold strings. A column that
+    is a dictionary of strings already (a Parquet file's, pandas' categories) is
+    read as its codes."""
+    kind = column.type
+    if (
+        isinstance(column, pa.ChunkedArray)
+        and pa.types.is_dictionary(kind)
+        and pa.types.is_string(kind.value_type)
+    ):
+        unified = column.unify_dictionaries()
+        chunks = unified.chunks
+        if chunks and not chunks[0].dictionary.null_count:
+            values: list[object] = [*chunks[0].dictionary.to_pylist(), None]
+            indices = pa.chunked_array([c.indices for c in chunks]).cast(pa.int64())
+            if indices.null_count:
+                indices = pc.fill_null(indices, len(values) - 1)
+            return np.asarray(indices.to_numpy(), dtype=np.int64), values
     text = strings(column)
     if text is None:
         return None, []
     encoded = pc.dictionary_encode(text)
-    values: list[object] = [*encoded.dictionary.to_pylist(), None]
+    values = [*encoded.dictionary.to_pylist(), None]
     indices = encoded.indices
     if indices.null_count:
         indices = pc.fill_null(indices, len(values) - 1)

@@ -18,11 +18,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from rules.batch.engine import BatchStats, Rules, check_batches
+from rules.batch.patterns import ENUMS
 
 __all__ = ["BATCH_ROWS", "FileOutcome", "check_parquet_file", "parquet_rows"]
 
 #: The most rows judged at once (a row group may be split in batches of this size).
 BATCH_ROWS: Final = 65_536
+#: Columns read as Arrow dictionaries (their values few, their codes what is used).
+DICTIONARY_COLUMNS: Final = (*ENUMS, "method")
 
 
 @attrs.frozen
@@ -66,6 +69,13 @@ def check_parquet_file(
     # pre_buffer off: pre-buffered reads keep a cache that grows with every row
     # group read (pyarrow 26: 30 MiB more each 2M rows), so memory would not be flat.
     reader = pq.ParquetFile(source, pre_buffer=False)
+    # The enum columns as Arrow dictionaries (a Parquet file keeps them so): read as
+    # their codes, not decoded to strings and hashed again (rules.batch.columns.codes);
+    # a column kept is copied to the output as written, so it is read as strings.
+    strings = {f.name for f in reader.schema_arrow if pa.types.is_string(f.type)}
+    coded = [name for name in DICTIONARY_COLUMNS if name in strings and name not in keep]
+    if coded:
+        reader = pq.ParquetFile(source, pre_buffer=False, read_dictionary=coded)
     rejected = uncertain = False
     verdicts = check_batches(
         reader.iter_batches(batch_size=batch_rows),

@@ -6,7 +6,9 @@ For :mod:`rules.batch.patterns`: each filter of a symbol's plan is folded alone
 bounds and on its grid, the notional, the bands, the MARKET notionals, the
 counters, the iceberg parts; MAX_POSITION, whose fold declines a live limit, as
 ``basePosition + quantity <= maxPosition`` (D16). Pairs with the same tests in the
-same order share a :class:`Tests` (one numpy column per value). A symbol's
+same order share a *layout*; each test of a layout is a :class:`Slot` (numbered
+for the rule era, so that a class key names outcomes by slot), which holds each
+pair's values as numpy columns indexed by pair number. A symbol's
 *structure* is what its verdicts depend on besides the comparisons.
 
 May import: numpy, attrs, :mod:`rules.checker` (bounds, kinds, eras, plans),
@@ -16,8 +18,8 @@ May import: numpy, attrs, :mod:`rules.checker` (bounds, kinds, eras, plans),
 from __future__ import annotations
 
 import threading
-from decimal import Decimal
-from typing import Any
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -28,48 +30,45 @@ from rules.checker.kinds import ORDER_KINDS
 from rules.checker.plans import InfoPlan, SymbolPlan
 from rules.model.models import ExchangeInfo, MaxPositionFilter
 
-__all__ = ["Memo", "Tests", "pair_tests", "pairs_of_rows", "symbol_rules"]
+__all__ = ["Memo", "Slot", "pairs_of_rows", "symbol_rules"]
+
+
+#: Rows of a slot's table to start with (it doubles when full).
+_FIRST_CAPACITY = 64
 
 
 @attrs.define
-class Tests:
-    """The comparisons of one layout (the same tests in the same order), and each
-    (symbol, type) pair's values for them: its integers and its floats, flat."""
+class Slot:
+    """One test (a description; the same one twice in a layout is two slots), and
+    each (symbol, type) pair's values for it, by pair number: its integers and its
+    floats, a row each (column 0: no pair; a pair without the test holds 1s)."""
 
-    layout: tuple[Any, ...]
-    ints: list[tuple[int, ...]] = attrs.Factory(list)
-    floats: list[tuple[float, ...]] = attrs.Factory(list)
-    arrays: list[list[np.ndarray]] | None = None
-    size: int = 0
+    test: tuple[Any, ...]
+    ints: np.ndarray
+    floats: np.ndarray
 
-    def add(self, ints: tuple[int, ...], floats: tuple[float, ...]) -> int:
-        """Add a pair's values; its index."""
-        self.floats.append(floats)  # first: a reader takes as many as there are ints
-        self.ints.append(ints)
-        self.arrays = None
-        return len(self.ints) - 1
+    @classmethod
+    def empty(cls, test: tuple[Any, ...], n_ints: int, n_floats: int) -> Slot:
+        return cls(
+            test,
+            np.ones((n_ints, _FIRST_CAPACITY), dtype=np.int64),
+            np.ones((n_floats, _FIRST_CAPACITY), dtype=np.float64),
+        )
 
-    def table(self, kinds: list[list[bool]]) -> list[list[np.ndarray]]:
-        """Per test, its values as columns (a row per pair); ``kinds``: per test and
-        value, whether it is a float."""
-        size = len(self.ints)
-        if self.arrays is None or self.size != size:  # a pair added since (another thread)
-            ints = np.array(self.ints[:size], dtype=np.int64).reshape(size, -1)
-            floats = np.array(self.floats[:size], dtype=np.float64).reshape(size, -1)
-            out: list[list[np.ndarray]] = []
-            i = f = 0
-            for test in kinds:
-                columns: list[np.ndarray] = []
-                for is_float in test:
-                    if is_float:
-                        columns.append(floats[:, f])
-                        f += 1
-                    else:
-                        columns.append(ints[:, i])
-                        i += 1
-                out.append(columns)
-            self.arrays, self.size = out, size
-        return self.arrays
+    def put(
+        self, pairs: list[int], ints: list[tuple[int, ...]], floats: list[tuple[float, ...]]
+    ) -> None:
+        """Set the values of the pairs numbered ``pairs``."""
+        top, capacity = max(pairs) + 1, self.ints.shape[1]
+        if top > capacity:
+            grow = ((0, 0), (0, max(top, 2 * capacity) - capacity))
+            self.ints = np.pad(self.ints, grow, constant_values=1)
+            self.floats = np.pad(self.floats, grow, constant_values=1.0)
+        at = np.array(pairs, dtype=np.int64)
+        if self.ints.shape[0]:
+            self.ints[:, at] = np.array(ints, dtype=np.int64).T
+        if self.floats.shape[0]:
+            self.floats[:, at] = np.array(floats, dtype=np.float64).T
 
 
 class _NoFit(Exception):
@@ -85,14 +84,23 @@ class Memo:
 
     ids: dict[object, int] = attrs.Factory(dict)
     symbols: dict[str, tuple[int, int, int]] = attrs.Factory(dict)
-    pairs: dict[tuple[str, str], tuple[int, int]] = attrs.Factory(dict)
     layouts: dict[tuple[Any, ...], int] = attrs.Factory(dict)
-    tests: dict[int, Tests] = attrs.Factory(dict)
+    #: Per layout number, the slot number of each of its tests (shared like layouts:
+    #: a class key holds the outcomes by slot number).
+    layout_slots: dict[int, tuple[int, ...]] = attrs.Factory(dict)
+    slot_numbers: dict[tuple[Any, ...], int] = attrs.Factory(dict)
+    slot_tests: list[tuple[Any, ...]] = attrs.Factory(list)
+    #: Each slot's values, by slot number (this snapshot's numbers).
+    slots: dict[int, Slot] = attrs.Factory(dict)
+    #: (symbol, type) pairs with tests numbered so far (pair 0: none).
+    pair_count: int = 1
     verdicts: dict[tuple[object, ...], Any] = attrs.Factory(dict)
-    folded: dict[object, Any] = attrs.Factory(dict)
-    kinds: dict[int, list[list[bool]]] = attrs.Factory(dict)
-    #: (symbol, type) pairs by slot: each name's slot, and per slot pair its layout
-    #: and index (-3: not worked out yet).
+    #: Each filter's tests, by order type and the filter's ``id`` (the filter kept).
+    folded: dict[str, dict[int, Any]] = attrs.Factory(dict)
+    #: A filter's structure (see :func:`_structure`), by ``id`` (the filter kept).
+    shapes: dict[tuple[int, object], tuple[object, object]] = attrs.Factory(dict)
+    #: (symbol, type) pairs by their names' places: each name's place, and per pair
+    #: of places its layout and pair number (-3: not worked out yet).
     symbol_slots: dict[object, int] = attrs.Factory(dict)
     type_slots: dict[object, int] = attrs.Factory(dict)
     grid: np.ndarray = attrs.Factory(lambda: np.full((2, 0, 0), -3, dtype=np.int64))
@@ -101,7 +109,14 @@ class Memo:
 
     def sharing(self) -> Memo:
         """A memo for another snapshot of the same era: ids, layouts and verdicts shared."""
-        return Memo(ids=self.ids, layouts=self.layouts, verdicts=self.verdicts)
+        return Memo(
+            ids=self.ids,
+            layouts=self.layouts,
+            layout_slots=self.layout_slots,
+            slot_numbers=self.slot_numbers,
+            slot_tests=self.slot_tests,
+            verdicts=self.verdicts,
+        )
 
     def id_of(self, value: object) -> int:
         found = self.ids.get(value)
@@ -113,12 +128,17 @@ class Memo:
 # --------------------------------------------------------------------------- per symbol
 
 
-def _structure(plan: SymbolPlan) -> tuple[object, ...]:
+def _structure(memo: Memo, plan: SymbolPlan) -> tuple[object, ...]:
     """What a symbol's verdicts depend on besides the comparisons (see the module)."""
-    filters = tuple(
-        (check, type(f), tuple(_shape(getattr(f, a.name)) for a in attrs.fields(type(f))))
-        for check, f in plan.checks
-    )
+    shapes = memo.shapes
+    filters: list[object] = []
+    for check, f in plan.checks:
+        key = (id(f), check)  # by id, as folds: the memo keeps the filter
+        found = shapes.get(key)
+        if found is None:
+            fields = tuple(_shape(getattr(f, a.name)) for a in attrs.fields(type(f)))
+            found = shapes[key] = (f, (check, type(f), fields))
+        filters.append(found[1])
     return (
         plan.trading,
         plan.order_types,
@@ -129,7 +149,7 @@ def _structure(plan: SymbolPlan) -> tuple[object, ...]:
         plan.peg_allowed,
         plan.base_places is None,
         plan.quote_places is None,
-        filters,
+        tuple(filters),
     )
 
 
@@ -155,7 +175,7 @@ def symbol_rules(
         else:
             base, quote = plan.base_places, plan.quote_places
             found = (
-                memo.id_of(("symbol", _structure(plan))),
+                memo.id_of(("symbol", _structure(memo, plan))),
                 -1 if base is None else base,
                 -1 if quote is None else quote,
             )
@@ -163,34 +183,64 @@ def symbol_rules(
     return found
 
 
-def pair_tests(
-    memo: Memo, info: ExchangeInfo, info_plan: InfoPlan, symbol: object, type_name: object
+#: New pairs waiting to be put in their slots: per layout number, the pair
+#: numbers and their tests.
+_Pending = dict[int, tuple[list[int], list[list["_Test"]]]]
+#: Held while layouts and slots are numbered (the memos of one era share them).
+_NUMBERING = threading.Lock()
+
+
+def _pair(
+    memo: Memo,
+    info: ExchangeInfo,
+    info_plan: InfoPlan,
+    symbol: object,
+    type_name: object,
+    pending: _Pending,
 ) -> tuple[int, int]:
-    """The layout of a (symbol, type) pair and its index there; ``(-1, 0)``: no tests
-    (no valid type, no plan), ``(-2, 0)``: a filter does not fold (odd)."""
+    """The layout of a (symbol, type) pair and its pair number, its values left in
+    ``pending``; ``(-1, 0)``: no tests (no valid type, no plan), ``(-2, 0)``: a
+    filter does not fold (odd)."""
     if not isinstance(symbol, str) or not isinstance(type_name, str):
         return -1, 0
-    key = (symbol, type_name)
-    found = memo.pairs.get(key)
-    if found is None:
-        kind = ORDER_KINDS.get(type_name)
-        plan = info_plan.symbol(info, symbol) if symbol else None
-        if kind is None or plan is None:
-            found = (-1, 0)
-        else:
-            tests = _tests(memo, plan, kind, info_plan.era)
-            if tests is None:
-                found = (-2, 0)
-            else:
-                layout, ints, floats, kinds = tests
-                number = memo.layouts.setdefault(layout, len(memo.layouts))
-                group = memo.tests.get(number)
-                if group is None:
-                    group = memo.tests[number] = Tests(layout)
-                    memo.kinds[number] = kinds
-                found = (number, group.add(ints, floats))
-        memo.pairs[key] = found
-    return found
+    kind = ORDER_KINDS.get(type_name)
+    plan = info_plan.symbol(info, symbol) if symbol else None
+    if kind is None or plan is None:
+        return -1, 0
+    tests = _tests(memo, plan, kind, info_plan.era)
+    if tests is None:
+        return -2, 0
+    layout = tuple([test[0] for test in tests])
+    number = memo.layouts.get(layout)
+    slots = None if number is None else memo.layout_slots.get(number)
+    if number is None or slots is None:
+        with _NUMBERING:
+            number = memo.layouts.setdefault(layout, len(memo.layouts))
+            slots = memo.layout_slots.get(number)
+            if slots is None:
+                slots = memo.layout_slots[number] = _slots_of(memo, layout)
+    pair = memo.pair_count
+    memo.pair_count += 1
+    entry = pending.get(number)
+    if entry is None:
+        entry = pending[number] = ([], [])
+    entry[0].append(pair)
+    entry[1].append(tests)
+    return number, pair
+
+
+def _slots_of(memo: Memo, layout: tuple[Any, ...]) -> tuple[int, ...]:
+    """The slot number of each test of a layout (a test's second time: another slot)."""
+    seen: dict[object, int] = {}
+    out: list[int] = []
+    for test in layout:
+        times = seen[test] = seen.get(test, -1) + 1
+        number = memo.slot_numbers.get((test, times))
+        if number is None:  # under _NUMBERING
+            number = memo.slot_numbers[(test, times)] = len(memo.slot_tests)
+            memo.slot_tests.append(test)
+        out.append(number)
+    return tuple(out)
 
 
 def pairs_of_rows(
@@ -201,9 +251,10 @@ def pairs_of_rows(
     types: list[object],
     symbol_codes: np.ndarray,
     type_codes: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per row the layout and index of its (symbol, type) pair (:func:`pair_tests`),
-    from the codes of the two columns and their values."""
+) -> tuple[np.ndarray, np.ndarray, dict[int, Slot]]:
+    """Per row the layout and pair number of its (symbol, type) pair (:func:`_pair`),
+    from the codes of the two columns and their values; and the slots of the
+    layouts found (as they are now: another thread may add pairs to them later)."""
     with memo.lock:
         s_slots = np.array([_slot(memo.symbol_slots, v) for v in symbols], dtype=np.int64)
         t_slots = np.array([_slot(memo.type_slots, v) for v in types], dtype=np.int64)
@@ -213,18 +264,42 @@ def pairs_of_rows(
             grown[:, : memo.grid.shape[1], : memo.grid.shape[2]] = memo.grid
             memo.grid = grown
         grid = memo.grid
-        rows_s, rows_t = s_slots[symbol_codes], t_slots[type_codes]
-        layout = grid[0][rows_s, rows_t]
-        unknown = np.flatnonzero(layout == -3)
+        # Per pair of codes (symbol code, type code) its places, then per row its pair.
+        width_t = len(types)
+        combo = symbol_codes * width_t + type_codes
+        present = np.bincount(combo, minlength=len(symbols) * width_t) > 0
+        small_s, small_t = np.repeat(s_slots, width_t), np.tile(t_slots, len(symbols))
+        unknown = np.flatnonzero(present & (grid[0][small_s, small_t] == -3))
         if len(unknown):
             names = {slot: name for name, slot in memo.symbol_slots.items()}
             kinds = {slot: name for name, slot in memo.type_slots.items()}
-            pairs = np.unique(rows_s[unknown] * width + rows_t[unknown])
-            for code in pairs.tolist():
-                s, t = divmod(code, width)
-                grid[:, s, t] = pair_tests(memo, info, info_plan, names[s], kinds[t])
-            layout = grid[0][rows_s, rows_t]
-        return layout, grid[1][rows_s, rows_t]
+            pending: _Pending = {}
+            for s, t in zip(small_s[unknown].tolist(), small_t[unknown].tolist(), strict=True):
+                grid[:, s, t] = _pair(memo, info, info_plan, names[s], kinds[t], pending)
+            _put(memo, pending)
+        layouts, pairs = grid[0][small_s, small_t], grid[1][small_s, small_t]
+        used = np.unique(layouts[present & (layouts >= 0)]).tolist()
+        numbers = sorted({k for u in used for k in memo.layout_slots[u]})
+        slots = {k: attrs.evolve(memo.slots[k]) for k in numbers}
+        return layouts[combo], pairs[combo], slots
+
+
+def _put(memo: Memo, pending: _Pending) -> None:
+    """Put the values of new pairs in their slots (each slot once)."""
+    gathered: dict[int, tuple[list[int], list[tuple[int, ...]], list[tuple[float, ...]]]] = {}
+    for number, (numbers, tests) in pending.items():
+        for i, k in enumerate(memo.layout_slots[number]):
+            entry = gathered.get(k)
+            if entry is None:
+                entry = gathered[k] = ([], [], [])
+            entry[0].extend(numbers)
+            entry[1].extend([pair[i][1] for pair in tests])
+            entry[2].extend([pair[i][2] for pair in tests])
+    for k, (numbers, ints, floats) in gathered.items():
+        slot = memo.slots.get(k)
+        if slot is None:
+            slot = memo.slots[k] = Slot.empty(memo.slot_tests[k], len(ints[0]), len(floats[0]))
+        slot.put(numbers, ints, floats)
 
 
 def _slot(slots: dict[object, int], value: object) -> int:
@@ -234,44 +309,39 @@ def _slot(slots: dict[object, int], value: object) -> int:
     return found
 
 
-#: A filter's (or a pair's) tests: their descriptions, their integers and floats
-#: (flat), and per test which of its values are floats.
-_Folded = tuple[tuple[Any, ...], tuple[int, ...], tuple[float, ...], list[list[bool]]]
+#: A test: its description, its integers and its floats.
+_Test = tuple[tuple[Any, ...], tuple[int, ...], tuple[float, ...]]
 
 
-def _tests(memo: Memo, plan: SymbolPlan, kind: Any, era: Era) -> _Folded | None:
+def _tests(memo: Memo, plan: SymbolPlan, kind: Any, era: Era) -> list[_Test] | None:
     """The comparisons of a (symbol, type) pair, each filter folded alone; ``None``
     if a filter does not fold or a number does not scale."""
-    layout: tuple[Any, ...] = ()
-    ints: tuple[int, ...] = ()
-    floats: tuple[float, ...] = ()
-    kinds: list[list[bool]] = []
+    out: list[_Test] = []
+    folded = memo.folded.get(kind.name)
+    if folded is None:
+        folded = memo.folded.setdefault(kind.name, {})
     for check, f in plan.checks:
         # By id (hashing a filter by value costs more than folding it): the memo
         # keeps the filter, so that its id is not reused while the entry lives.
-        key = (id(f), kind.name)
-        entry = memo.folded.get(key)
+        entry = folded.get(id(f))
         if entry is None:
-            entry = memo.folded[key] = (f, _flat(_filter_tests(check, f, kind, era)))
-        folded = entry[1]
-        if folded is None:
+            entry = folded[id(f)] = (f, _flat(_filter_tests(check, f, kind, era)))
+        if entry[1] is None:
             return None
-        layout += folded[0]
-        ints += folded[1]
-        floats += folded[2]
-        kinds += folded[3]
-    return layout, ints, floats, kinds
+        out += entry[1]
+    return out
 
 
-def _flat(tests: list[tuple[Any, Any]] | None) -> _Folded | None:
+def _flat(tests: list[tuple[Any, Any]] | None) -> tuple[_Test, ...] | None:
     if tests is None:
         return None
-    values = [v for _, test in tests for v in test]
-    return (
-        tuple(t[0] for t in tests),
-        tuple(v for v in values if not isinstance(v, float)),
-        tuple(v for v in values if isinstance(v, float)),
-        [[isinstance(v, float) for v in test] for _, test in tests],
+    return tuple(
+        (
+            test,
+            tuple(v for v in values if not isinstance(v, float)),
+            tuple(v for v in values if isinstance(v, float)),
+        )
+        for test, values in tests
     )
 
 
@@ -320,12 +390,12 @@ def _filter_tests(check: Any, f: Any, kind: Any, era: Era) -> list[tuple[Any, An
 
 def _scaled(value: Decimal) -> tuple[int, int, float]:
     """``(n, p, float)`` with ``value == n × 10**-p`` (trailing zeros dropped)."""
-    _, digits, exponent = value.as_tuple()
+    exponent = value.as_tuple().exponent
     if not isinstance(exponent, int):
         raise _NoFit
-    while len(digits) > 1 and digits[-1] == 0 and exponent < 0:
-        digits, exponent = digits[:-1], exponent + 1
-    n = int("".join(map(str, digits)) or "0")
+    n = _digits(value, exponent)
+    while n and n % 10 == 0 and exponent < 0:
+        n, exponent = n // 10, exponent + 1
     if exponent >= 0:
         n, places = n * 10**exponent, 0
     else:
@@ -337,16 +407,26 @@ def _scaled(value: Decimal) -> tuple[int, int, float]:
 
 def _grid(step: Decimal) -> tuple[int, int]:
     """``(m, e)`` with ``step == m × 10**-e`` (trailing zeros dropped)."""
-    _, digits, exponent = step.as_tuple()
+    exponent = step.as_tuple().exponent
     if not isinstance(exponent, int):
         raise _NoFit
-    while len(digits) > 1 and digits[-1] == 0:
-        digits, exponent = digits[:-1], exponent + 1
-    m = int("".join(map(str, digits))) * 10 ** max(0, exponent)
+    m = _digits(step, exponent)
+    while m and m % 10 == 0:
+        m, exponent = m // 10, exponent + 1
+    m *= 10 ** max(0, exponent)
     e = max(0, -exponent)
     if m >= 2**31 or e > 18:
         raise _NoFit
     return m, e
+
+
+def _digits(value: Decimal, exponent: int) -> int:
+    """The digits of ``value`` as one integer (its sign dropped): ``|value| × 10**-exponent``."""
+    return int(value.copy_abs().scaleb(-exponent, _EXACT))
+
+
+#: A context that never rounds the digits of a filter's number.
+_EXACT: Final = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def _camel(attribute: str) -> str:

@@ -48,7 +48,8 @@ they differ by more than :data:`MARGIN` and in integers scaled to the same
 decimals otherwise; a grid is an integer remainder (:mod:`rules.batch.columns`).
 
 May import: pyarrow, numpy, attrs, :mod:`rules.batch.columns`,
-:mod:`rules.batch.folds`, :mod:`rules.checker`, :mod:`rules.model`.
+:mod:`rules.batch.folds`, :mod:`rules.batch.outcomes`, :mod:`rules.checker`,
+:mod:`rules.model`.
 """
 
 from __future__ import annotations
@@ -67,15 +68,13 @@ from rules.batch.columns import (
     codes,
     compare,
     context_price,
-    near,
     nulls,
-    on_grid,
     parse_decimals,
     strings,
 )
-from rules.batch.folds import Memo, Tests, pairs_of_rows, symbol_rules
+from rules.batch.folds import Memo, pairs_of_rows, symbol_rules
+from rules.batch.outcomes import bit_places, outcomes
 from rules.checker.context import CONTEXT_KEYS
-from rules.checker.eras import Era
 from rules.checker.order import READ, READ_NOT_JUDGED
 from rules.checker.plans import InfoPlan
 from rules.model.models import ExchangeInfo
@@ -168,18 +167,30 @@ def classify(
     ).reshape(-1, 3)
     structure, base, quote = (per_symbol[:, i][symbol_codes] for i in range(3))
     rows.keys.append(structure)
-    layout, index = pairs_of_rows(memo, info, info_plan, symbols, types, symbol_codes, type_codes)
+    layout, pair, slots = pairs_of_rows(
+        memo, info, info_plan, symbols, types, symbol_codes, type_codes
+    )
     rows.odd |= layout == -2
     rows.keys.append(layout)
     _request_bits(rows, base, quote)
     side_buy = rows.enums.get("side")
     buy = side_buy == memo.id_of(("side", "BUY")) if side_buy is not None else np.zeros(n, bool)
-    for group in np.unique(layout[layout >= 0]).tolist():
-        picked = np.flatnonzero(layout == group)
-        tests = memo.tests[group]
-        _test_bits(rows, picked, index[picked], tests, memo.kinds[group], info_plan.era, buy)
-    rows.keys.extend(rows.words)
-    return _classes(rows, tuple(body.column_names))
+    words, unsure = outcomes(
+        slots,
+        bit_places(list(memo.slot_tests)),
+        memo.layout_slots,
+        layout,
+        pair,
+        (rows.decimals, rows.counts, rows.prices),
+        buy,
+        info_plan.era,
+    )
+    rows.odd |= unsure
+    rows.keys.extend(words)
+    # What the key's parts are (the same columns may come with or without methods,
+    # with more or fewer outcome words): part of the key.
+    header = (tuple(body.column_names), methods is not None, len(words))
+    return _classes(rows, header)
 
 
 def _read_column(rows: _Rows, name: str, column: pa.ChunkedArray, memo: Memo) -> None:
@@ -251,196 +262,62 @@ def _request_bits(rows: _Rows, base: np.ndarray, quote: np.ndarray) -> None:
     iceberg, quantity = rows.decimals.get("icebergQty"), rows.decimals.get("quantity")
     if iceberg is not None and quantity is not None:
         both = np.flatnonzero(iceberg.present & quantity.present)
-        sign, unsure = compare(iceberg, both, quantity.n[both], quantity.p[both], quantity.f[both])
+        sign, unsure = compare(
+            iceberg.take(both), quantity.n[both], quantity.p[both], quantity.f[both]
+        )
         bits[both] |= (sign >= 0).astype(np.int64) << bit
         rows.odd[both[unsure]] = True
     rows.keys.append(bits)
 
 
-def _test_bits(
-    rows: _Rows,
-    picked: np.ndarray,
-    index: np.ndarray,
-    tests: Tests,
-    kinds: list[list[bool]],
-    era: Era,
-    buy: np.ndarray,
-) -> None:
-    """The outcome of each test of one layout, for the rows ``picked`` of it."""
-    out: list[np.ndarray] = []
-    unsure = np.zeros(len(picked), dtype=bool)
-    nothing = np.zeros(len(picked), dtype=bool)
-    decimals = rows.decimals
-    for test, table in zip(tests.layout, tests.table(kinds), strict=True):
-        values = [column[index] for column in table]
-        what = test[0]
-        if what in ("ge", "le", "grid"):
-            d = decimals.get(test[1])
-            if d is None:
-                out.append(nothing)
-                continue
-            present = d.present[picked]
-            if what == "grid":
-                on, doubt = on_grid(d, picked, values[0], values[1])
-                out.append(present & on)
-            else:
-                sign, doubt = compare(d, picked, *values)
-                out.append(present & ((sign >= 0) if what == "ge" else (sign <= 0)))
-            unsure |= present & doubt
-        elif what in ("pq_ge", "pq_le"):
-            price, quantity = decimals.get("price"), decimals.get("quantity")
-            if price is None or quantity is None:
-                out.append(nothing)
-                continue
-            present = price.present[picked] & quantity.present[picked]
-            product = price.f[picked] * quantity.f[picked]
-            holds, doubt = near(product, values[0], what == "pq_ge")
-            out.append(present & holds)
-            unsure |= present & doubt
-        elif what == "band":
-            reference = _market(rows, test[1], era, picked)
-            price = decimals.get("price")
-            if price is None:
-                out.extend((nothing, nothing))
-                continue
-            present = price.present[picked] & ~np.isnan(reference)
-            side = buy[picked]
-            up = np.where(side, values[0], values[2])
-            down = np.where(side, values[1], values[3])
-            p = price.f[picked]
-            below, doubt_up = near(p, reference * up, False)
-            above, doubt_down = near(p, reference * down, True)
-            out.append(present & ((up == 0) | below))
-            out.append(present & above)
-            unsure |= present & (((up != 0) & doubt_up) | ((down != 0) & doubt_down))
-        elif what == "count":
-            counts = rows.counts.get(test[1])
-            if counts is None:
-                out.append(nothing)
-                continue
-            mine = counts[picked]
-            out.append((mine >= 0) & (mine <= values[0] - 1))
-        elif what == "mn":
-            quote = decimals.get("quoteOrderQty")
-            if quote is not None:
-                present = quote.present[picked]
-                sign, doubt = compare(quote, picked, values[0], values[1], values[2])
-                out.append(present & (sign >= 0))
-                unsure |= present & doubt
-                if test[2]:
-                    sign, doubt = compare(quote, picked, values[3], values[4], values[5])
-                    out.append(present & (sign <= 0))
-                    unsure |= present & doubt
-            quantity = decimals.get("quantity")
-            if quantity is not None:
-                reference = _market(rows, test[1], era, picked)
-                present = quantity.present[picked] & ~np.isnan(reference)
-                notional = quantity.f[picked] * reference
-                holds, doubt = near(notional, values[2], True)
-                out.append(present & holds)
-                unsure |= present & doubt
-                if test[2]:
-                    holds, doubt = near(notional, values[5], False)
-                    out.append(present & holds)
-                    unsure |= present & doubt
-        elif what == "position":
-            quantity = decimals.get("quantity")
-            position = rows.prices.get("basePosition")
-            if quantity is None or position is None:
-                out.append(nothing)
-                continue
-            mine = position[picked]
-            present = quantity.present[picked] & ~np.isnan(mine)
-            holds, doubt = near(mine + quantity.f[picked], values[0], False)
-            out.append(present & holds)
-            unsure |= present & doubt
-        else:  # "parts": CEIL(quantity / icebergQty) <= limit is quantity <= limit × icebergQty
-            iceberg, quantity = decimals.get("icebergQty"), decimals.get("quantity")
-            if iceberg is None or quantity is None:
-                out.append(nothing)
-                continue
-            present = iceberg.present[picked] & quantity.present[picked]
-            limit = values[0]
-            sign, doubt = compare(
-                quantity,
-                picked,
-                limit * iceberg.n[picked],
-                iceberg.p[picked],
-                limit * iceberg.f[picked],
-            )
-            out.append(present & (sign <= 0))
-            unsure |= present & doubt
-    rows.odd[picked[unsure]] = True
-    for start in range(0, len(out), 62):
-        word = np.zeros(len(picked), dtype=np.int64)
-        for bit, holds in enumerate(out[start : start + 62]):
-            word |= holds.astype(np.int64) << bit
-        number = start // 62
-        while len(rows.words) <= number:
-            rows.words.append(np.zeros(rows.n, dtype=np.int64))
-        rows.words[number][picked] = word
-
-
-def _market(rows: _Rows, mins: int | None, era: Era, picked: np.ndarray) -> np.ndarray:
-    """The market price of a rule (:func:`rules.checker.eras.market_price`); NaN: none."""
-    fallback = rows.prices.get("lastPrice" if mins == 0 else "avgPrice")
-    chosen = np.full(len(picked), np.nan) if fallback is None else fallback[picked]
-    reference = rows.prices.get("referencePrice")
-    if era.reference_price and reference is not None:
-        mine = reference[picked]
-        chosen = np.where(np.isnan(mine), chosen, mine)
-    return chosen
-
-
-def _classes(rows: _Rows, columns: tuple[str, ...]) -> Classes:
+def _classes(rows: _Rows, header: tuple[object, ...]) -> Classes:
     """Rows with equal keys in one class, numbered by first row; each class's key."""
     kept = np.flatnonzero(~rows.odd)
     of_row = np.full(rows.n, -1, dtype=np.int64)
     if not len(kept):
         return Classes(of_row, np.zeros(0, dtype=np.int64), [])
-    parts = [np.asarray(k[kept], dtype=np.int64) for k in rows.keys]
-    key = np.zeros(len(kept), dtype=np.int64)
+    # The parts in one int64 per row, on every row (an odd row's parts are numbers
+    # too), then the rows kept.
+    key = np.zeros(rows.n, dtype=np.int64)
     size = 1
-    for part in parts:
-        low = int(part.min())
-        part = part - low
-        radix = int(part.max()) + 1
+    for part in rows.keys:
+        low, high = int(part.min()), int(part.max())
+        radix = high - low + 1
         if radix == 1:
             continue
+        part = part - low if low else part
         if size * radix >= _BIG:
             key, size = _dense(key)
             if size * radix >= _BIG:
                 part, radix = _dense(part)
-        key = key * radix + part
+        key *= radix
+        key += part
         size *= radix
-    dense, _ = _dense(key)
+    dense, _ = _dense(key[kept])
     running = np.maximum.accumulate(dense)
     first = np.flatnonzero(np.r_[True, running[1:] > running[:-1]])
     of_row[kept] = dense
     heads = kept[first]
     values = np.stack([np.asarray(k[heads], dtype=np.int64) for k in rows.keys], axis=1)
-    keys = [(columns, *row) for row in values.tolist()]
+    keys = [(header, *row) for row in values.tolist()]
     return Classes(of_row, heads, keys)
 
 
 def _dense(values: np.ndarray) -> tuple[np.ndarray, int]:
     """Each value's rank by first appearance, and how many distinct values."""
-    distinct = pc.unique(pa.array(values))
-    ranks = pc.index_in(pa.array(values), value_set=distinct).to_numpy(zero_copy_only=False)
-    return np.asarray(ranks, dtype=np.int64), len(distinct)
+    encoded = pc.dictionary_encode(pa.array(values))
+    ranks = encoded.indices.to_numpy(zero_copy_only=False)
+    return np.asarray(ranks, dtype=np.int64), len(encoded.dictionary)
 
 
 def method_ids(column: pa.ChunkedArray, memo: Memo) -> np.ndarray:
     """Per row the method's id (``-1``: a method judged alone, :data:`CLASSED_METHODS`)."""
-    text = strings(column)
-    if text is None:  # not strings: each row alone, but the nulls (order.place)
+    found, values = codes(column, len(column))
+    if found is None:  # not strings: each row alone, but the nulls (order.place)
         null = nulls(column, len(column))
         return np.where(null, memo.id_of(("method", None)), -1)
-    encoded = pc.dictionary_encode(text)
-    values = [*encoded.dictionary.to_pylist(), None]
     ids = np.array(
         [memo.id_of(("method", v)) if v in CLASSED_METHODS else -1 for v in values],
         dtype=np.int64,
     )
-    codes = pc.fill_null(encoded.indices, len(values) - 1).to_numpy(zero_copy_only=False)
-    return ids[np.asarray(codes, dtype=np.int64)]
+    return np.asarray(ids[found], dtype=np.int64)
