@@ -80,3 +80,23 @@ def test_parquet_tasks_keep_the_row_order(client: Client, tmp_path: Path) -> Non
 def test_parquet_without_files_is_a_clear_error(client: Client, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no Parquet file"):
         check_parquet(str(tmp_path), str(tmp_path / "out"), INFO)
+
+
+def test_an_empty_file_with_a_cache(client: Client, tmp_path: Path) -> None:
+    """A file with no rows, judged against a snapshot cache by a time column, still
+    gets its (empty) verdict file with the kept columns: the time column and the
+    cache reach the empty case too."""
+    from rules.edge.cache import SnapshotCache
+    from tests.test_batch import LIMIT, NEW_MS
+
+    cache = SnapshotCache(tmp_path / "cache")
+    cache.save({"serverTime": NEW_MS, "symbols": []})
+    source = tmp_path / "orders"
+    source.mkdir()
+    table = table_of([{**LIMIT, "price": "1", "quantity": "1", "ts": NEW_MS + 1}])
+    pq.write_table(table.slice(0, 0), source / "a.parquet")
+    target = tmp_path / "verdicts"
+    check_parquet(str(source), str(target), cache, time_column="ts", keep=["ts"])
+    got = pq.read_table(target)
+    assert got.num_rows == 0
+    assert got.column_names == ["ts", "accepted", "violations", "unchecked"]

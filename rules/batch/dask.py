@@ -157,7 +157,13 @@ def _check_piece(
                 writer.write_table(table)
                 rows += table.num_rows
             if writer is None:  # no rows: an empty file of the verdict schema
-                empty = check_table(source.schema_arrow.empty_table(), rules, keep=keep)
+                empty = check_table(
+                    source.schema_arrow.empty_table(),
+                    rules,
+                    time_column=time_column,
+                    keep=keep,
+                    context=context,
+                )
                 pq.write_table(empty, target, filesystem=filesystem)
         finally:
             if writer is not None:
