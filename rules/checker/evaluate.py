@@ -43,7 +43,7 @@ from typing import Any, Final
 
 from rules.checker.amend import judge_amend
 from rules.checker.context import Context
-from rules.checker.fastpath import FILTERS, FastCheck
+from rules.checker.fastpath import CONTEXT, EMPTY_CONTEXT, FILTERS, FastCheck
 from rules.checker.judge import by_stage, judge_filters, judge_order
 from rules.checker.kinds import ORDER_KINDS
 from rules.checker.list_fast import fast_list
@@ -77,7 +77,7 @@ from rules.model.models import ExchangeInfo
 
 __all__ = ["check", "evaluate", "is_valid", "iter_violations"]
 
-_EMPTY_CONTEXT: Final = Context()
+_EMPTY_CONTEXT: Final = EMPTY_CONTEXT
 _from_mapping: Final = Context.from_mapping
 #: The methods whose requests are more than one order.place: judged by their own module.
 _REQUEST_JUDGES: Final = {
@@ -148,30 +148,45 @@ def evaluate(
     if context is None:
         context = _EMPTY_CONTEXT
     elif context.__class__ is dict:
-        context = _from_mapping(context)
+        pass  # read by the fast check itself, else (below) by Context.from_mapping
     elif context.__class__ is not Context:
         context = _as_context(context)
     if method is not None and method != "order.place":
-        return _method_verdict(info, order, context, method)
+        if context.__class__ is dict:
+            context = _from_mapping(context)
+        return _method_verdict(info, order, context, method)  # type: ignore[arg-type]
     if type(order) is dict:
         # _fast_verdict, inlined: this is the whole cost of an accepted order.
         info_plan = PLANS.get(id(info))
         if info_plan is not None and info_plan.info() is info:
+            answer = None
             try:
                 plan = info_plan.symbols.get(order.get("symbol"))  # type: ignore[arg-type]
                 fast = None if plan is None else plan.fast_answers.get(order.get("type"))  # type: ignore[arg-type]
                 if fast is not None:
-                    verdict = fast(order, context)
-                    if verdict is FILTERS:
+                    answer = fast(order, context)
+                    if answer.__class__ is Verdict:
+                        return answer
+            except (TypeError, ValueError):
+                fast = None  # an unhashable symbol, type, side or timeInForce, or an array
+            if context.__class__ is dict:
+                context = _from_mapping(context)  # raises for a context it refuses
+            if fast is not None:
+                try:
+                    if answer is CONTEXT:
+                        answer = fast(order, context)
+                        if answer.__class__ is Verdict:
+                            return answer
+                    if answer is FILTERS:
                         return _filters_verdict(info_plan, plan, order, context)  # type: ignore[arg-type]
-                    if verdict is not None:
-                        return verdict  # type: ignore[return-value]
                     verdict = _one_problem_verdict(info_plan, plan, fast, order, context)  # type: ignore[arg-type]
                     if verdict is not None:
                         return verdict
-            except (TypeError, ValueError):
-                pass  # an unhashable symbol, type, side or timeInForce, or an array
-    return _general_verdict(info, order, context)
+                except (TypeError, ValueError):
+                    pass
+    if context.__class__ is dict:
+        context = _from_mapping(context)
+    return _general_verdict(info, order, context)  # type: ignore[arg-type]
 
 
 def _filters_verdict(
