@@ -44,6 +44,7 @@ from typing import Any, Final
 from rules.checker.amend import judge_amend
 from rules.checker.context import Context
 from rules.checker.fastpath import CONTEXT, EMPTY_CONTEXT, FILTERS, FastCheck
+from rules.checker.fastread import suspects_of
 from rules.checker.judge import by_stage, judge_filters, judge_order
 from rules.checker.kinds import ORDER_KINDS
 from rules.checker.list_fast import fast_list
@@ -178,7 +179,7 @@ def evaluate(
                         if answer.__class__ is Verdict:
                             return answer
                     if answer is FILTERS:
-                        return _filters_verdict(info_plan, plan, order, context)  # type: ignore[arg-type]
+                        return _filters_verdict(info_plan, plan, fast, order, context)  # type: ignore[arg-type]
                     verdict = _one_problem_verdict(info_plan, plan, fast, order, context)  # type: ignore[arg-type]
                     if verdict is not None:
                         return verdict
@@ -190,13 +191,20 @@ def evaluate(
 
 
 def _filters_verdict(
-    info_plan: InfoPlan, plan: SymbolPlan, params: dict[str, Any], context: Context
+    info_plan: InfoPlan,
+    plan: SymbolPlan,
+    fast: FastCheck,
+    params: dict[str, Any],
+    context: Context,
 ) -> Verdict:
     """The verdict of an order the fast path read whole and found well-formed
     (:data:`~rules.checker.fastpath.FILTERS`): the general path's, by
-    :func:`rules.checker.judge.judge_filters`."""
+    :func:`rules.checker.judge.judge_filters`, running only the filter checks
+    that may find something on it (:mod:`rules.checker.suspects`)."""
     order = read_well_formed(params)  # read_order's reading, without its checks
-    out, unchecked = judge_filters(plan, order, ORDER_KINDS[params["type"]], context, info_plan.era)
+    kind = ORDER_KINDS[params["type"]]
+    checks = suspects_of(fast)(order)
+    out, unchecked = judge_filters(plan, order, kind, context, info_plan.era, checks)
     if not out and unchecked is None:
         return ACCEPTED
     return make_verdict(not out, tuple(out), tuple(unchecked or ()))
@@ -259,7 +267,8 @@ def _one_problem_verdict(
     order = read_well_formed(params)
     if dropped:
         order = order.without(*dropped)
-    out, unchecked = judge_filters(plan, order, kind, context, info_plan.era)
+    checks = suspects_of(fast)(order)
+    out, unchecked = judge_filters(plan, order, kind, context, info_plan.era, checks)
     out.insert(0, problem)  # a request error: before every violation judge_filters finds (D53)
     return make_verdict(False, tuple(by_stage(out)), tuple(unchecked or ()))
 

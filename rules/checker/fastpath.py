@@ -71,6 +71,7 @@ from rules.checker.fastread import (
     FastCheck,
     FiltersOnly,
     accepted_only,
+    attach_suspects,
     compiled,
     grid_pattern,
     most_places,
@@ -141,11 +142,14 @@ def compile_fast_check(
     shape = fast_shape(kind)
     if shape is None:
         return None
+    checks = tuple(checks)
     bounds = fold_bounds(checks, kind, era)
     if bounds is None:
         return None
     if shape == "market":
-        return market_check(symbol, bounds, era)
+        market = market_check(symbol, bounds, era)
+        attach_suspects(market, checks, kind, era, bounds)
+        return market
     stop = shape == "stop"
     needs_tif = any(group == ("timeInForce",) for group in kind.mandatory)
     taken = frozenset(
@@ -438,4 +442,5 @@ def compile_fast_check(
             seen_iceberg = last_iceberg = (context, iceberg_verdict(context))  # type: ignore[arg-type,assignment]
         return seen_iceberg[1] or FILTERS  # None: an iceberg counter full (D15)
 
+    attach_suspects(fast_check, checks, kind, era, bounds)
     return fast_check

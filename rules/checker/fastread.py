@@ -13,8 +13,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Final
 
+from rules.checker.bounds import AcceptBounds
+from rules.checker.checks import Check
 from rules.checker.context import Context
-from rules.checker.order import READ_NOT_JUDGED
+from rules.checker.eras import Era
+from rules.checker.kinds import OrderKind
+from rules.checker.order import READ_NOT_JUDGED, ParsedOrder
+from rules.checker.suspects import Checks, Suspects, compile_suspects
 from rules.checker.violations import Verdict
 
 __all__ = [
@@ -27,10 +32,12 @@ __all__ = [
     "FastCheck",
     "FiltersOnly",
     "accepted_only",
+    "attach_suspects",
     "compiled",
     "grid_pattern",
     "most_places",
     "only_ignored",
+    "suspects_of",
 ]
 
 
@@ -168,3 +175,28 @@ def only_ignored(params: dict[str, Any], taken: frozenset[str]) -> bool:
         elif wire not in _READ_NOT_CHECKED or type(value) is not str or not value:
             return False
     return True
+
+
+def attach_suspects(
+    fast: FastCheck,
+    checks: tuple[tuple[Check, Any], ...],
+    kind: OrderKind,
+    era: Era,
+    bounds: AcceptBounds,
+) -> None:
+    """Give ``fast`` its ``suspects`` (:func:`~rules.checker.suspects.compile_suspects`
+    of its symbol's checks), compiled on the first rejection it answers
+    :data:`FILTERS` for; read by :func:`suspects_of`."""
+
+    def first(order: ParsedOrder) -> Checks:
+        found = compile_suspects(checks, kind, era, bounds)
+        suspects: Suspects = found if found is not None else lambda order: checks
+        fast.suspects = suspects  # type: ignore[attr-defined]
+        return suspects(order)
+
+    fast.suspects = first  # type: ignore[attr-defined]
+
+
+def suspects_of(fast: FastCheck) -> Suspects:
+    """The ``suspects`` of a fast check (:func:`attach_suspects`)."""
+    return fast.suspects  # type: ignore[attr-defined,no-any-return]
