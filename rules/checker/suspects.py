@@ -80,6 +80,8 @@ def compile_suspects(
     notional_low, notional_high = bounds.notional_low, bounds.notional_high
     parts = bounds.iceberg_parts
     priced = kind.priced
+    notional_group = priced and any(touched & _NOTIONAL for touched in groups)
+    multiply = PRODUCT.multiply
     by_failing: dict[int, Checks] = {}
 
     def run(failing: int) -> Checks:
@@ -92,24 +94,33 @@ def compile_suspects(
         return found
 
     def suspects(order: ParsedOrder) -> Checks:
+        # Comparisons first; a grid only when its range holds (each group is one bit).
         failing = 0
         quantity = order.quantity
         if priced:
             price, stop = order.price, order.stop_price
-            if _out(price, price_low, price_high, tick) or (  # type: ignore[arg-type]
-                stop is not None and _out(stop, price_low, price_high, tick)
+            if (
+                price < price_low  # type: ignore[operator]
+                or price > price_high  # type: ignore[operator]
+                or (tick is not None and not is_multiple(price, tick))  # type: ignore[arg-type]
+                or (stop is not None and _out(stop, price_low, price_high, tick))
             ):
                 failing = _PRICE
-            notional = PRODUCT.multiply(price, quantity)  # type: ignore[arg-type]
-            if notional < notional_low or notional > notional_high:
-                failing |= _NOTIONAL
-        iceberg = order.iceberg_qty
-        if quantity is not None and (
-            _out(quantity, low, high, step) or (iceberg and _out(iceberg, low, high, step))
-        ):
-            failing |= _QUANTITY
-        if iceberg and parts is not None and quantity > PRODUCT.multiply(iceberg, parts):  # type: ignore[operator]
-            failing |= _PARTS
+            if notional_group:
+                notional = multiply(price, quantity)  # type: ignore[arg-type]
+                if notional < notional_low or notional > notional_high:
+                    failing |= _NOTIONAL
+        if quantity is not None:
+            iceberg = order.iceberg_qty
+            if (
+                quantity < low
+                or quantity > high
+                or (step is not None and not is_multiple(quantity, step))
+                or (iceberg and _out(iceberg, low, high, step))
+            ):
+                failing |= _QUANTITY
+            if iceberg and parts is not None and quantity > multiply(iceberg, parts):
+                failing |= _PARTS
         return by_failing.get(failing) or run(failing)
 
     return suspects

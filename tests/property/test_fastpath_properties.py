@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from rules.checker.bounds import FOLDS
 from rules.checker.context import Context
 from rules.checker.evaluate import _fast_verdict, _general_verdict, evaluate, is_valid
-from rules.checker.fastpath import FILTERS, FiltersOnly, grid_pattern
+from rules.checker.fastpath import CONTEXT, FILTERS, FiltersOnly, grid_pattern
 from rules.checker.filters import FILTER_CHECKS, check_unknown
 from rules.checker.order import ParsedOrder, read_decimal, read_order, read_well_formed
 from rules.checker.plans import plan_of as _plan
@@ -321,7 +321,9 @@ def _raw_answer(
     evaluate(info, params, context)
     plan = _plan(info).symbols.get(params.get("symbol"))  # type: ignore[arg-type]
     fast = None if plan is None else plan.fast_answers.get(params.get("type"))  # type: ignore[arg-type]
-    return None if fast is None else fast(params, context)
+    answer = None if fast is None else fast(params, context)
+    assert answer is not CONTEXT  # a Context is never asked for again
+    return answer
 
 
 def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool | str]]]:
