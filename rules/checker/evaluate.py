@@ -43,8 +43,8 @@ from typing import Any, Final
 
 from rules.checker.amend import judge_amend
 from rules.checker.context import Context
-from rules.checker.fastpath import CONTEXT, EMPTY_CONTEXT, FILTERS, FastCheck
-from rules.checker.fastread import suspects_of
+from rules.checker.fastpath import CONTEXT, EMPTY_CONTEXT, FastCheck
+from rules.checker.fastread import FiltersOnly, known_of, suspects_of
 from rules.checker.judge import by_stage, judge_filters, judge_order
 from rules.checker.kinds import ORDER_KINDS
 from rules.checker.list_fast import fast_list
@@ -178,8 +178,8 @@ def evaluate(
                         answer = fast(order, context)
                         if answer.__class__ is Verdict:
                             return answer
-                    if answer is FILTERS:
-                        return _filters_verdict(info_plan, plan, fast, order, context)  # type: ignore[arg-type]
+                    if answer.__class__ is FiltersOnly:
+                        return _filters_verdict(info_plan, plan, fast, answer, order, context)  # type: ignore[arg-type]
                     verdict = _one_problem_verdict(info_plan, plan, fast, order, context)  # type: ignore[arg-type]
                     if verdict is not None:
                         return verdict
@@ -194,6 +194,7 @@ def _filters_verdict(
     info_plan: InfoPlan,
     plan: SymbolPlan,
     fast: FastCheck,
+    answer: FiltersOnly,
     params: dict[str, Any],
     context: Context,
 ) -> Verdict:
@@ -203,7 +204,7 @@ def _filters_verdict(
     that may find something on it (:mod:`rules.checker.suspects`)."""
     order = read_well_formed(params)  # read_order's reading, without its checks
     kind = ORDER_KINDS[params["type"]]
-    checks = suspects_of(fast)(order)
+    checks = suspects_of(fast)(known_of(answer, params))
     out, unchecked = judge_filters(plan, order, kind, context, info_plan.era, checks)
     if not out and unchecked is None:
         return ACCEPTED
@@ -261,13 +262,14 @@ def _one_problem_verdict(
     answer = fast(repaired, context)
     if answer is None:
         return None  # another problem too
-    if answer is not FILTERS and dropped != ("side",):
+    if answer.__class__ is not FiltersOnly and dropped != ("side",):
         # Accepted once repaired, and the repair changes no filter: that problem alone.
         return make_verdict(False, (problem,), answer.unchecked)  # type: ignore[union-attr]
     order = read_well_formed(params)
     if dropped:
         order = order.without(*dropped)
-    checks = suspects_of(fast)(order)
+    # The repaired order's answer says which bounds hold; neither repair changes them.
+    checks = suspects_of(fast)(known_of(answer, params))
     out, unchecked = judge_filters(plan, order, kind, context, info_plan.era, checks)
     out.insert(0, problem)  # a request error: before every violation judge_filters finds (D53)
     return make_verdict(False, tuple(by_stage(out)), tuple(unchecked or ()))

@@ -21,7 +21,9 @@ from rules.checker.fastread import (
     CONTEXT,
     DICT_SHAPES,
     EMPTY_CONTEXT,
-    FILTERS,
+    FILTERS_CONTEXT,
+    FILTERS_PRICE,
+    FILTERS_QUANTITY,
     ContextWanted,
     FastCheck,
     FiltersOnly,
@@ -161,7 +163,7 @@ def market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChec
                 return None
             for (_, low, high), _name in notionals:
                 if notional < low or notional > high:
-                    return FILTERS
+                    return FILTERS_QUANTITY  # no quantity: its checks find nothing
             quantity = None
         else:
             if len(params) != 4 and not only_ignored(params, by_quantity):
@@ -172,14 +174,14 @@ def market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChec
             if quantity_readable(text) is None:
                 if quantity_well_formed(text) is None or not Decimal(text):
                     return None
-                return FILTERS  # off the step
+                return FILTERS_PRICE  # off the step (no price: its checks find nothing)
             quantity = Decimal(text)
             if not quantity:
                 return None
             if quantity < quantity_low or quantity > quantity_high:
-                return FILTERS
+                return FILTERS_PRICE
             if step is not None and not is_multiple(quantity, step):
-                return FILTERS
+                return FILTERS_PRICE
         if type(context) is dict:
             if context:  # read directly, as for the priced types
                 keys = tuple(context)
@@ -191,13 +193,13 @@ def market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChec
                     return CONTEXT
                 for index, maximum in entry[1]:
                     if values[index] + 1 > maximum:
-                        return FILTERS  # a counter full (D15)
+                        return FILTERS_CONTEXT  # a counter full (D15)
                 if quantity is None:
                     return entry[3]
                 for index, low, high in entry[2]:
                     notional = multiply(values[index], quantity)
                     if notional < low or notional > high:
-                        return FILTERS
+                        return FILTERS_CONTEXT
                 return entry[4]
             context = EMPTY_CONTEXT
         nonlocal last
@@ -206,13 +208,13 @@ def market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChec
             seen = last = (context, allowed(context))  # type: ignore[arg-type,assignment]
         known = seen[1]
         if known is None:
-            return FILTERS  # not permitted (D19), or a counter full (D15)
+            return FILTERS_CONTEXT  # not permitted (D19), or a counter full (D15)
         if quantity is None:
             return known[0]
         for reference, low, high in known[2]:
             notional = multiply(reference, quantity)
             if notional < low or notional > high:
-                return FILTERS
+                return FILTERS_CONTEXT
         return known[1]
 
     return fast_check

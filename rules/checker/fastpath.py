@@ -66,6 +66,11 @@ from rules.checker.fastread import (
     DICT_SHAPES,
     EMPTY_CONTEXT,
     FILTERS,
+    FILTERS_CONTEXT,
+    FILTERS_NOTIONAL,
+    FILTERS_PARTS,
+    FILTERS_PRICE,
+    FILTERS_QUANTITY,
     AcceptedCheck,
     ContextWanted,
     FastCheck,
@@ -148,7 +153,7 @@ def compile_fast_check(
         return None
     if shape == "market":
         market = market_check(symbol, bounds, era)
-        attach_suspects(market, checks, kind, era, bounds)
+        attach_suspects(market, checks, kind, era)
         return market
     stop = shape == "stop"
     needs_tif = any(group == ("timeInForce",) for group in kind.mandatory)
@@ -300,10 +305,13 @@ def compile_fast_check(
     last_sell: tuple[Context | None, _Allowed | None] = (None, None)
     last_iceberg: tuple[Context | None, Verdict | None] = (None, None)
 
-    def by_filters(price_text: str, quantity_text: str, iceberg_text: object) -> FiltersOnly | None:
-        """``FILTERS`` for well-formed strings (matched by ``well_formed``) unless a
-        request check judges the numbers: D37 (price × quantity above zero), D07 (an
-        ``icebergQty`` below the quantity); ``None`` then, for the general path."""
+    def by_filters(
+        price_text: str, quantity_text: str, iceberg_text: object, answer: FiltersOnly = FILTERS
+    ) -> FiltersOnly | None:
+        """``answer`` (``FILTERS``, or one saying which bounds were found holding) for
+        well-formed strings (matched by ``well_formed``) unless a request check judges
+        the numbers: D37 (price × quantity above zero), D07 (an ``icebergQty`` below
+        the quantity); ``None`` then, for the general path."""
         quantity = Decimal(quantity_text)
         if multiply(Decimal(price_text), quantity) <= _ZERO:
             return None  # D37
@@ -313,7 +321,7 @@ def compile_fast_check(
             iceberg = Decimal(iceberg_text)
             if not iceberg or iceberg >= quantity:
                 return None  # D07, or a zero icebergQty
-        return FILTERS
+        return answer
 
     def fast_check(
         params: dict[str, Any], context: Context | dict[str, Any]
@@ -364,31 +372,34 @@ def compile_fast_check(
             return by_filters(price_text, quantity_text, iceberg_text)
         if tick is not None and not is_multiple(price, tick):
             return by_filters(price_text, quantity_text, iceberg_text)
+        # Past here the price's bounds hold (rules.checker.suspects), then the
+        # quantity's (an icebergQty's too), the notional's: the FILTERS_* answers.
         quantity = Decimal(quantity_text)
         if quantity < quantity_low or quantity > quantity_high:
-            return by_filters(price_text, quantity_text, iceberg_text)
+            return by_filters(price_text, quantity_text, iceberg_text, FILTERS_PRICE)
         if step is not None and not is_multiple(quantity, step):
-            return by_filters(price_text, quantity_text, iceberg_text)
+            return by_filters(price_text, quantity_text, iceberg_text, FILTERS_PRICE)
         notional = multiply(price, quantity)
         if not positive_low and notional <= _ZERO:
             return None  # D37
         if notional < notional_low or notional > notional_high:
-            return by_filters(price_text, quantity_text, iceberg_text)
+            holding = FILTERS_QUANTITY if iceberg_text is None else FILTERS_PRICE
+            return by_filters(price_text, quantity_text, iceberg_text, holding)
         if iceberg_text is not None:
             # LOT_SIZE judges icebergQty as it does quantity (D08); it must be below
             # the quantity (D07); CEIL(quantity / icebergQty) <= limit is
             # quantity <= limit × icebergQty (D14), an exact product.
             if type(iceberg_text) is not str or quantity_readable(iceberg_text) is None:
-                return by_filters(price_text, quantity_text, iceberg_text)
+                return by_filters(price_text, quantity_text, iceberg_text, FILTERS_NOTIONAL)
             iceberg = Decimal(iceberg_text)
             if not iceberg or iceberg >= quantity:
                 return None  # D07, or a zero icebergQty
             if iceberg < quantity_low:
-                return FILTERS
+                return FILTERS_NOTIONAL
             if step is not None and not is_multiple(iceberg, step):
-                return FILTERS
+                return FILTERS_NOTIONAL
             if parts is not None and quantity > multiply(iceberg, parts):
-                return FILTERS
+                return FILTERS_PARTS
         # The context: permissions, counters, the price bands around the market price.
         if type(context) is dict:
             if context:  # read directly, no Context built (a dict per order is normal)
@@ -401,7 +412,7 @@ def compile_fast_check(
                     return CONTEXT  # read it as a Context (a value or key it does not read)
                 for index, maximum in entry[1]:
                     if values[index] + 1 > maximum:
-                        return FILTERS  # a counter full (D15)
+                        return FILTERS_CONTEXT  # a counter full (D15)
                 low, high = price_low, price_high
                 for index, up, down in entry[2] if side == "BUY" else entry[3]:
                     reference = values[index]
@@ -413,13 +424,13 @@ def compile_fast_check(
                     if bound > low:
                         low = bound
                 if price < low or price > high:
-                    return FILTERS
+                    return FILTERS_CONTEXT
                 if iceberg_text is None:
                     return entry[4]
                 for index, maximum in entry[5]:
                     if values[index] + 1 > maximum:
-                        return FILTERS  # an iceberg counter full (D15)
-                return entry[6] or FILTERS
+                        return FILTERS_CONTEXT  # an iceberg counter full (D15)
+                return entry[6] or FILTERS_CONTEXT
             context = EMPTY_CONTEXT  # {}: Context.from_mapping's reading
         nonlocal last_buy, last_sell, last_iceberg
         if side == "BUY":
@@ -432,15 +443,15 @@ def compile_fast_check(
                 seen = last_sell = (context, allowed(context, side))  # type: ignore[arg-type,assignment]
         known = seen[1]
         if known is None:
-            return FILTERS  # not permitted (D19), or a counter full (D15)
+            return FILTERS_CONTEXT  # not permitted (D19), or a counter full (D15)
         if price < known[0] or price > known[1]:
-            return FILTERS
+            return FILTERS_CONTEXT
         if iceberg_text is None:
             return known[2]
         seen_iceberg = last_iceberg
         if seen_iceberg[0] is not context:
             seen_iceberg = last_iceberg = (context, iceberg_verdict(context))  # type: ignore[arg-type,assignment]
-        return seen_iceberg[1] or FILTERS  # None: an iceberg counter full (D15)
+        return seen_iceberg[1] or FILTERS_CONTEXT  # None: an iceberg counter full (D15)
 
-    attach_suspects(fast_check, checks, kind, era, bounds)
+    attach_suspects(fast_check, checks, kind, era)
     return fast_check

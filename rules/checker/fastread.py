@@ -13,13 +13,21 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Final
 
-from rules.checker.bounds import AcceptBounds
 from rules.checker.checks import Check
 from rules.checker.context import Context
 from rules.checker.eras import Era
 from rules.checker.kinds import OrderKind
-from rules.checker.order import READ_NOT_JUDGED, ParsedOrder
-from rules.checker.suspects import Checks, Suspects, compile_suspects
+from rules.checker.order import READ_NOT_JUDGED
+from rules.checker.suspects import (
+    NOTIONAL,
+    ORDER_BOUNDS,
+    PARTS,
+    PRICE,
+    QUANTITY,
+    Checks,
+    Suspects,
+    compile_suspects,
+)
 from rules.checker.violations import Verdict
 
 __all__ = [
@@ -27,6 +35,11 @@ __all__ = [
     "DICT_SHAPES",
     "EMPTY_CONTEXT",
     "FILTERS",
+    "FILTERS_CONTEXT",
+    "FILTERS_NOTIONAL",
+    "FILTERS_PARTS",
+    "FILTERS_PRICE",
+    "FILTERS_QUANTITY",
     "AcceptedCheck",
     "ContextWanted",
     "FastCheck",
@@ -35,6 +48,7 @@ __all__ = [
     "attach_suspects",
     "compiled",
     "grid_pattern",
+    "known_of",
     "most_places",
     "only_ignored",
     "suspects_of",
@@ -42,18 +56,30 @@ __all__ = [
 
 
 class FiltersOnly:
-    """The type of :data:`FILTERS`, a fast check's third answer."""
+    """The type of :data:`FILTERS`, a fast check's third answer; ``known``: the groups
+    of the order's bounds (:mod:`rules.checker.suspects`) it tested and found holding."""
 
-    __slots__ = ()
+    __slots__ = ("known",)
+
+    def __init__(self, known: int = 0) -> None:
+        self.known = known
 
     def __repr__(self) -> str:
-        return "FILTERS"
+        return "FILTERS" if not self.known else f"FILTERS({self.known})"
 
 
 #: A fast check's answer for an order it read whole and found well-formed but
 #: that may break a rule of the context or a filter: "judge it with
 #: :func:`rules.checker.judge.judge_filters`" (every request check would pass).
 FILTERS: Final = FiltersOnly()
+#: The same, once the price's group of bounds was found holding (then the
+#: quantity's, the notional's, every bound of the order: only the context's rules
+#: are left); :func:`rules.checker.judge.judge_filters` then skips their checks.
+FILTERS_PRICE: Final = FiltersOnly(PRICE)
+FILTERS_QUANTITY: Final = FiltersOnly(PRICE | QUANTITY)
+FILTERS_NOTIONAL: Final = FiltersOnly(PRICE | NOTIONAL)
+FILTERS_PARTS: Final = FiltersOnly(PRICE | QUANTITY | NOTIONAL)
+FILTERS_CONTEXT: Final = FiltersOnly(ORDER_BOUNDS)
 
 #: ``check(params, context)``: the general path's verdict when it surely accepts
 #: (``ACCEPTED``, or accepted with the rules the context leaves ``unchecked``);
@@ -178,21 +204,17 @@ def only_ignored(params: dict[str, Any], taken: frozenset[str]) -> bool:
 
 
 def attach_suspects(
-    fast: FastCheck,
-    checks: tuple[tuple[Check, Any], ...],
-    kind: OrderKind,
-    era: Era,
-    bounds: AcceptBounds,
+    fast: FastCheck, checks: tuple[tuple[Check, Any], ...], kind: OrderKind, era: Era
 ) -> None:
     """Give ``fast`` its ``suspects`` (:func:`~rules.checker.suspects.compile_suspects`
-    of its symbol's checks), compiled on the first rejection it answers
-    :data:`FILTERS` for; read by :func:`suspects_of`."""
+    of its symbol's checks), compiled on the first order it answers :data:`FILTERS`
+    for; read by :func:`suspects_of`."""
 
-    def first(order: ParsedOrder) -> Checks:
-        found = compile_suspects(checks, kind, era, bounds)
-        suspects: Suspects = found if found is not None else lambda order: checks
+    def first(known: int) -> Checks:
+        found = compile_suspects(checks, kind, era)
+        suspects: Suspects = found if found is not None else lambda known: checks
         fast.suspects = suspects  # type: ignore[attr-defined]
-        return suspects(order)
+        return suspects(known)
 
     fast.suspects = first  # type: ignore[attr-defined]
 
@@ -200,3 +222,11 @@ def attach_suspects(
 def suspects_of(fast: FastCheck) -> Suspects:
     """The ``suspects`` of a fast check (:func:`attach_suspects`)."""
     return fast.suspects  # type: ignore[attr-defined,no-any-return]
+
+
+def known_of(answer: object, params: dict[str, Any]) -> int:
+    """The groups of bounds known to hold on a well-formed order, from its fast check's
+    answer: a :class:`FiltersOnly`'s ``known``, every group for an accepted order; the
+    iceberg parts for an order without ``icebergQty`` (ICEBERG_PARTS judges nothing)."""
+    known = answer.known if answer.__class__ is FiltersOnly else ORDER_BOUNDS
+    return known if params.get("icebergQty") is not None else known | PARTS
