@@ -23,15 +23,18 @@ path builds no violation and no intermediate object but the parsed order.
 An order given as a dict (LIMIT, LIMIT_MAKER and their iceberg form,
 STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT with a stopPrice, MARKET by quantity or
 quoteOrderQty) is first tried on the fast path (:mod:`rules.checker.fastpath`),
-whose per-type check is folded from the same filter checks. It answers
+whose per-type check is folded from the same filter checks; a context given as
+a dict is read by it directly (no ``Context`` is built for an accepted order),
+else by ``Context.from_mapping``. It answers
 "accepted" (with what the context leaves unchecked), or ``FILTERS`` for an
 order it read whole and found well-formed that a bound of the context or a
 filter may reject: that one is judged by
 :func:`rules.checker.judge.judge_filters` (the context's rules and the
 filters, as :func:`~rules.checker.judge.judge_order` would run them, without
-the request checks it passes). An order it declines for one request problem the
-general path reports and then treats as not sent (a missing or invalid side,
-a missing or untaken ``timeInForce``) is tried again with that parameter
+the request checks it passes, and without the filter checks whose bounds the
+fast check found holding: :mod:`rules.checker.suspects`). An order it declines
+for one request problem the general path reports and then treats as not sent
+(a missing or invalid side, a missing or untaken ``timeInForce``) is tried again with that parameter
 repaired (:func:`_one_problem_verdict`); everything else is judged by
 :func:`rules.checker.judge.judge_order`.
 """

@@ -6,7 +6,8 @@ builds one small function from the symbol's filters (:func:`fast_shape`):
 - LIMIT and LIMIT_MAKER with ``price`` and ``quantity``, and the iceberg form
   with ``icebergQty`` (D06-D08, D14, D22);
 - STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT with a ``stopPrice``;
-- MARKET by ``quantity`` or by ``quoteOrderQty`` (D10, D11, D22);
+- MARKET by ``quantity`` or by ``quoteOrderQty`` (D10, D11, D22;
+  :mod:`rules.checker.fastmarket`);
 
 each as plain strings with a BUY or SELL side, without trailing delta, peg,
 STP mode or strategy. It answers with the general path's own verdict when the
@@ -20,8 +21,19 @@ string well-formed within its precision, D38; price × quantity above zero,
 D37; an ``icebergQty`` below the quantity, D07) that breaks a bound gets
 :data:`FILTERS`: only the context's rules and the filters can reject it, and
 :func:`rules.checker.judge.judge_filters` judges and explains it without the
-request checks. Anything else returns ``None`` and the general path judges the
-order. The fast path itself never builds a violation and never words one.
+request checks; the answer also says which groups of the order's bounds the
+check found holding before it stopped (``FILTERS_PRICE`` ... ``FILTERS_CONTEXT``),
+whose filter checks need not run again (:mod:`rules.checker.suspects`).
+Anything else returns ``None`` and the general path judges the order. The fast
+path itself never builds a violation and never words one.
+
+The context may be a ``Context`` or, as callers have it, a dict: a dict is read
+directly, once per key tuple worked out like a ``Context``'s set of fields,
+without building a ``Context`` (:func:`~rules.checker.fastcontext.dict_reader`:
+plain decimal strings and int counts, the values ``Context.from_mapping`` reads
+on its common paths); any other dict gets :data:`CONTEXT` ("ask again with
+``Context.from_mapping`` of it"), after the order alone has been judged
+(``tests/property/test_dict_context_properties.py``).
 
 Where the rules come from, so the two paths cannot drift apart unnoticed:
 
