@@ -130,6 +130,13 @@ _PRICE_READ: Final = """
     if v.__class__ is not str or len(v) > {short} or unsigned(v) is None:
         return None
     v{i} = D(v)"""
+_CHECKED_READ: Final = """
+    v{i} = c[{key!r}]
+    if v{i}.__class__ is not str or len(v{i}) > {short} or unsigned(v{i}) is None:
+        return None"""
+#: The prices a fast check reads (market prices, D18); ``basePosition`` (an active
+#: MAX_POSITION has no fast check) and ``origQty`` are checked, not parsed.
+_MARKET_PRICES: Final = frozenset({"avgPrice", "lastPrice", "referencePrice"})
 _COUNT_READ: Final = """
     v{i} = c[{key!r}]
     if v{i}.__class__ is not int or v{i} < 0 or v{i} > {most}:
@@ -144,7 +151,8 @@ def dict_reader(keys: tuple[str, ...]) -> DictReader | None:
 
     The reader takes exactly the values ``Context.from_mapping`` takes on its common
     paths, with the same readings: a price a plain unsigned decimal ``str`` of at
-    most 20 characters (its ``Decimal``), a count an ``int`` from 0 to ``MAX_COUNT``;
+    most 20 characters (its ``Decimal``; ``basePosition`` and ``origQty``, which no
+    fast check reads, as given), a count an ``int`` from 0 to ``MAX_COUNT``;
     anything else (``null``, a float, a ``Decimal``, a ``bool``, a longer string, a
     bad value) returns ``None``, and the caller builds the ``Context``, which reads
     it or raises. ``tests/property/test_paths_properties.py`` compares them.
@@ -156,7 +164,10 @@ def dict_reader(keys: tuple[str, ...]) -> DictReader | None:
     if keys and all(type(key) is str and (key in _PRICES or key in _COUNTS) for key in keys):
         lines = ["def read(c):"]
         for i, key in enumerate(keys):
-            template = _PRICE_READ if key in _PRICES else _COUNT_READ
+            if key in _PRICES:
+                template = _PRICE_READ if key in _MARKET_PRICES else _CHECKED_READ
+            else:
+                template = _COUNT_READ
             lines.append(template.format(key=key, i=i, short=_SHORT, most=MAX_COUNT))
         lines.append(f"    return ({''.join(f'v{i}, ' for i in range(len(keys)))})")
         namespace: dict[str, Any] = {"D": Decimal, "unsigned": _UNSIGNED.fullmatch}
