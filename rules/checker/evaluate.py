@@ -173,8 +173,9 @@ def evaluate(
                         return answer
             except (TypeError, ValueError):
                 fast = None  # an unhashable symbol, type, side or timeInForce, or an array
-            if context.__class__ is dict:
-                context = _from_mapping(context)  # raises for a context it refuses
+            mapping = context if context.__class__ is dict else None
+            if mapping is not None:
+                context = _from_mapping(mapping)  # raises for a context it refuses
             if fast is not None:
                 try:
                     if answer is CONTEXT:
@@ -183,7 +184,14 @@ def evaluate(
                             return answer
                     if answer.__class__ is FiltersOnly:
                         return _filters_verdict(info_plan, plan, fast, answer, order, context)  # type: ignore[arg-type]
-                    verdict = _one_problem_verdict(info_plan, plan, fast, order, context)  # type: ignore[arg-type]
+                    verdict = _one_problem_verdict(
+                        info_plan,
+                        plan,  # type: ignore[arg-type]
+                        fast,
+                        order,
+                        context,  # type: ignore[arg-type]
+                        mapping,
+                    )
                     if verdict is not None:
                         return verdict
                 except (TypeError, ValueError):
@@ -220,6 +228,7 @@ def _one_problem_verdict(
     fast: FastCheck,
     params: dict[str, Any],
     context: Context,
+    mapping: dict[str, Any] | None = None,
 ) -> Verdict | None:
     """The verdict of an order the fast check declined that is well-formed but for one
     request problem the general path reports and then treats as not sent (D24): a
@@ -262,7 +271,10 @@ def _one_problem_verdict(
         dropped = ("time_in_force",)
     else:
         return None
-    answer = fast(repaired, context)
+    # The caller's dict, when it gave one, is read by the fast check directly.
+    answer = fast(repaired, context if mapping is None else mapping)
+    if answer is CONTEXT:
+        answer = fast(repaired, context)
     if answer is None:
         return None  # another problem too
     if answer.__class__ is not FiltersOnly and dropped != ("side",):
