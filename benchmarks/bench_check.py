@@ -55,7 +55,7 @@ import workload
 import rules
 from rules.checker.context import Context
 from rules.checker.evaluate import _one_problem_verdict, evaluate
-from rules.checker.fastpath import FILTERS
+from rules.checker.fastpath import FiltersOnly
 from rules.checker.plans import plan_of
 from rules.cli.main import Streams, run
 from rules.model.load import load_path
@@ -182,7 +182,7 @@ def _path(info: Any, params: dict[str, Any], context: dict[str, Any] | None) -> 
         return "general"
     ctx = Context() if context is None else Context.from_mapping(context)
     answer = fast(params, ctx)
-    if answer is FILTERS:
+    if isinstance(answer, FiltersOnly):
         return "judge_filters"
     if answer is not None:
         return "fast"

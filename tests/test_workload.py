@@ -18,7 +18,7 @@ import pytest
 
 from rules.checker.context import Context
 from rules.checker.evaluate import _general_verdict, evaluate
-from rules.checker.fastpath import FILTERS
+from rules.checker.fastpath import FiltersOnly
 from rules.checker.order import read_order, read_well_formed
 from rules.checker.plans import plan_of
 from rules.model.load import loads
@@ -100,7 +100,7 @@ def test_every_path_gives_the_general_verdict_on_the_mix(
         context = Context() if case.context is None else Context.from_mapping(case.context)
         general = _general_verdict(info, case.params, context)
         assert evaluate(info, case.params, case.context) == general, case
-        if _answer(info, case.params, context) is FILTERS:
+        if isinstance(_answer(info, case.params, context), FiltersOnly):
             # judge_filters reads the order without read_order's checks: the same reading.
             filters += 1
             assert_same_reading(read_well_formed(case.params), read_order(case.params))

@@ -9,7 +9,7 @@ See rule 6 at the top of :mod:`rules.checker.filters`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, Final
 
@@ -17,7 +17,16 @@ from rules.checker.eras import Era
 from rules.checker.kinds import OrderKind
 from rules.model.numbers import is_multiple
 
-__all__ = ["FOLDS", "AcceptBounds", "Fold", "folds", "grid_from_zero"]
+__all__ = [
+    "FOLDS",
+    "AcceptBounds",
+    "Fold",
+    "fast_shape",
+    "fold_bounds",
+    "folds",
+    "grid_from_zero",
+    "simple_shape",
+]
 
 #: An upper bound that is never reached (comparisons with it are exact, no context).
 INFINITY: Final = Decimal("Infinity")
@@ -74,7 +83,7 @@ class AcceptBounds:
         self.bands: list[tuple[int | None, Decimal, Decimal, Decimal, Decimal]] = []
         self.counters: list[tuple[str, int]] = []
         #: Per band and per counter: (position among the checks, filterType), set
-        #: by :func:`rules.checker.fastpath.fold_bounds` for ``unchecked``.
+        #: by :func:`fold_bounds` for ``unchecked``.
         self.band_names: list[tuple[int, str]] = []
         self.counter_names: list[tuple[int, str]] = []
         #: MARKET-type orders: ``(avgPriceMins, low, high)`` per notional rule,
@@ -164,3 +173,61 @@ def folds(check: Callable[..., object]) -> Callable[[Fold], Fold]:
         return fold
 
     return register
+
+
+_STOP: Final = ("stopPrice", "trailingDelta")
+_MARKET: Final = ("quantity", "quoteOrderQty")
+
+
+def fast_shape(kind: OrderKind) -> str | None:
+    """The shape of ``kind``'s fast check, or ``None`` if it has none.
+
+    ``"limit"``: LIMIT, LIMIT_MAKER (``price`` and ``quantity``, ``timeInForce`` if
+    the type wants it). ``"stop"``: the same with a ``stopPrice``
+    (STOP_LOSS_LIMIT, TAKE_PROFIT_LIMIT; the fast check takes the ``stopPrice``
+    side of the ``stopPrice|trailingDelta`` group). ``"market"``: MARKET, by
+    ``quantity`` or by ``quoteOrderQty``.
+    """
+    if kind.market:
+        return "market" if kind.mandatory == (_MARKET,) else None
+    if not kind.priced:
+        return None
+    singles = {group[0] for group in kind.mandatory if len(group) == 1}
+    pairs = [group for group in kind.mandatory if len(group) != 1]
+    if not {"price", "quantity"} <= singles <= {"timeInForce", "price", "quantity"}:
+        return None
+    if not pairs:
+        return "limit"
+    return "stop" if pairs == [_STOP] else None
+
+
+def simple_shape(kind: OrderKind) -> bool:
+    """Whether ``kind`` is an order type of the simple shape (LIMIT, LIMIT_MAKER)."""
+    return fast_shape(kind) == "limit"
+
+
+def fold_bounds(
+    checks: Iterable[tuple[Callable[..., object], Any]], kind: OrderKind, era: Era
+) -> AcceptBounds | None:
+    """Every filter's rule for ``kind`` as one set of bounds, or ``None`` if one cannot fold.
+
+    Each band and counter is also named (``bounds.band_names``,
+    ``bounds.counter_names``: its position among the checks and its filterType),
+    so that a context without its input lists it in ``unchecked`` in the
+    general path's order.
+    """
+    bounds = AcceptBounds()
+    named = (
+        (bounds.bands, bounds.band_names),
+        (bounds.counters, bounds.counter_names),
+        (bounds.market_notionals, bounds.market_notional_names),
+        (bounds.iceberg_counters, bounds.iceberg_counter_names),
+    )
+    for position, (check, f) in enumerate(checks):
+        fold = FOLDS.get(check)
+        if fold is None or not fold(f, kind, era, bounds):
+            return None
+        for entries, names in named:
+            if len(names) < len(entries):  # what this fold added
+                names.extend([(position, f.filter_type)] * (len(entries) - len(names)))
+    return bounds

@@ -23,15 +23,18 @@ path builds no violation and no intermediate object but the parsed order.
 An order given as a dict (LIMIT, LIMIT_MAKER and their iceberg form,
 STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT with a stopPrice, MARKET by quantity or
 quoteOrderQty) is first tried on the fast path (:mod:`rules.checker.fastpath`),
-whose per-type check is folded from the same filter checks. It answers
+whose per-type check is folded from the same filter checks; a context given as
+a dict is read by it directly (no ``Context`` is built for an accepted order),
+else by ``Context.from_mapping``. It answers
 "accepted" (with what the context leaves unchecked), or ``FILTERS`` for an
 order it read whole and found well-formed that a bound of the context or a
 filter may reject: that one is judged by
 :func:`rules.checker.judge.judge_filters` (the context's rules and the
 filters, as :func:`~rules.checker.judge.judge_order` would run them, without
-the request checks it passes). An order it declines for one request problem the
-general path reports and then treats as not sent (a missing or invalid side,
-a missing or untaken ``timeInForce``) is tried again with that parameter
+the request checks it passes, and without the filter checks whose bounds the
+fast check found holding: :mod:`rules.checker.suspects`). An order it declines
+for one request problem the general path reports and then treats as not sent
+(a missing or invalid side, a missing or untaken ``timeInForce``) is tried again with that parameter
 repaired (:func:`_one_problem_verdict`); everything else is judged by
 :func:`rules.checker.judge.judge_order`.
 """
@@ -43,7 +46,8 @@ from typing import Any, Final
 
 from rules.checker.amend import judge_amend
 from rules.checker.context import Context
-from rules.checker.fastpath import FILTERS, FastCheck
+from rules.checker.fastpath import CONTEXT, EMPTY_CONTEXT, FastCheck
+from rules.checker.fastread import FiltersOnly, known_of, suspects_of
 from rules.checker.judge import by_stage, judge_filters, judge_order
 from rules.checker.kinds import ORDER_KINDS
 from rules.checker.list_fast import fast_list
@@ -77,7 +81,7 @@ from rules.model.models import ExchangeInfo
 
 __all__ = ["check", "evaluate", "is_valid", "iter_violations"]
 
-_EMPTY_CONTEXT: Final = Context()
+_EMPTY_CONTEXT: Final = EMPTY_CONTEXT
 _from_mapping: Final = Context.from_mapping
 #: The methods whose requests are more than one order.place: judged by their own module.
 _REQUEST_JUDGES: Final = {
@@ -148,40 +152,71 @@ def evaluate(
     if context is None:
         context = _EMPTY_CONTEXT
     elif context.__class__ is dict:
-        context = _from_mapping(context)
+        pass  # read by the fast check itself, else (below) by Context.from_mapping
     elif context.__class__ is not Context:
         context = _as_context(context)
     if method is not None and method != "order.place":
-        return _method_verdict(info, order, context, method)
+        if context.__class__ is dict:
+            context = _from_mapping(context)
+        return _method_verdict(info, order, context, method)  # type: ignore[arg-type]
     if type(order) is dict:
         # _fast_verdict, inlined: this is the whole cost of an accepted order.
         info_plan = PLANS.get(id(info))
         if info_plan is not None and info_plan.info() is info:
+            answer = None
             try:
                 plan = info_plan.symbols.get(order.get("symbol"))  # type: ignore[arg-type]
                 fast = None if plan is None else plan.fast_answers.get(order.get("type"))  # type: ignore[arg-type]
                 if fast is not None:
-                    verdict = fast(order, context)
-                    if verdict is FILTERS:
-                        return _filters_verdict(info_plan, plan, order, context)  # type: ignore[arg-type]
-                    if verdict is not None:
-                        return verdict  # type: ignore[return-value]
-                    verdict = _one_problem_verdict(info_plan, plan, fast, order, context)  # type: ignore[arg-type]
+                    answer = fast(order, context)
+                    if answer.__class__ is Verdict:
+                        return answer
+            except (TypeError, ValueError):
+                fast = None  # an unhashable symbol, type, side or timeInForce, or an array
+            mapping = context if context.__class__ is dict else None
+            if mapping is not None:
+                context = _from_mapping(mapping)  # raises for a context it refuses
+            if fast is not None:
+                try:
+                    if answer is CONTEXT:
+                        answer = fast(order, context)
+                        if answer.__class__ is Verdict:
+                            return answer
+                    if answer.__class__ is FiltersOnly:
+                        return _filters_verdict(info_plan, plan, fast, answer, order, context)  # type: ignore[arg-type]
+                    verdict = _one_problem_verdict(
+                        info_plan,
+                        plan,  # type: ignore[arg-type]
+                        fast,
+                        order,
+                        context,  # type: ignore[arg-type]
+                        mapping,
+                    )
                     if verdict is not None:
                         return verdict
-            except (TypeError, ValueError):
-                pass  # an unhashable symbol, type, side or timeInForce, or an array
-    return _general_verdict(info, order, context)
+                except (TypeError, ValueError):
+                    pass
+    if context.__class__ is dict:
+        context = _from_mapping(context)
+    return _general_verdict(info, order, context)  # type: ignore[arg-type]
 
 
 def _filters_verdict(
-    info_plan: InfoPlan, plan: SymbolPlan, params: dict[str, Any], context: Context
+    info_plan: InfoPlan,
+    plan: SymbolPlan,
+    fast: FastCheck,
+    answer: FiltersOnly,
+    params: dict[str, Any],
+    context: Context,
 ) -> Verdict:
     """The verdict of an order the fast path read whole and found well-formed
     (:data:`~rules.checker.fastpath.FILTERS`): the general path's, by
-    :func:`rules.checker.judge.judge_filters`."""
+    :func:`rules.checker.judge.judge_filters`, running only the filter checks
+    that may find something on it (:mod:`rules.checker.suspects`)."""
     order = read_well_formed(params)  # read_order's reading, without its checks
-    out, unchecked = judge_filters(plan, order, ORDER_KINDS[params["type"]], context, info_plan.era)
+    kind = ORDER_KINDS[params["type"]]
+    checks = suspects_of(fast)(known_of(answer, params))
+    out, unchecked = judge_filters(plan, order, kind, context, info_plan.era, checks)
     if not out and unchecked is None:
         return ACCEPTED
     return make_verdict(not out, tuple(out), tuple(unchecked or ()))
@@ -193,6 +228,7 @@ def _one_problem_verdict(
     fast: FastCheck,
     params: dict[str, Any],
     context: Context,
+    mapping: dict[str, Any] | None = None,
 ) -> Verdict | None:
     """The verdict of an order the fast check declined that is well-formed but for one
     request problem the general path reports and then treats as not sent (D24): a
@@ -235,16 +271,21 @@ def _one_problem_verdict(
         dropped = ("time_in_force",)
     else:
         return None
-    answer = fast(repaired, context)
+    # The caller's dict, when it gave one, is read by the fast check directly.
+    answer = fast(repaired, context if mapping is None else mapping)
+    if answer is CONTEXT:
+        answer = fast(repaired, context)
     if answer is None:
         return None  # another problem too
-    if answer is not FILTERS and dropped != ("side",):
+    if answer.__class__ is not FiltersOnly and dropped != ("side",):
         # Accepted once repaired, and the repair changes no filter: that problem alone.
         return make_verdict(False, (problem,), answer.unchecked)  # type: ignore[union-attr]
     order = read_well_formed(params)
     if dropped:
         order = order.without(*dropped)
-    out, unchecked = judge_filters(plan, order, kind, context, info_plan.era)
+    # The repaired order's answer says which bounds hold; neither repair changes them.
+    checks = suspects_of(fast)(known_of(answer, params))
+    out, unchecked = judge_filters(plan, order, kind, context, info_plan.era, checks)
     out.insert(0, problem)  # a request error: before every violation judge_filters finds (D53)
     return make_verdict(False, tuple(by_stage(out)), tuple(unchecked or ()))
 

@@ -76,7 +76,12 @@ def judge_order(
 
 
 def judge_filters(
-    plan: SymbolPlan, order: ParsedOrder, kind: OrderKind, context: Context, era: Era
+    plan: SymbolPlan,
+    order: ParsedOrder,
+    kind: OrderKind,
+    context: Context,
+    era: Era,
+    checks: tuple[tuple[Check, Filter], ...] | None = None,
 ) -> tuple[list[Violation], list[str] | None]:
     """:func:`judge_order` for an order the fast path found well-formed.
 
@@ -88,11 +93,15 @@ def judge_filters(
     quantity (D07), the symbol TRADING with the type enabled (D01, D02). Then
     every request check of :func:`judge_order` passes, and what is left is the
     symbol's context rules (permissions, D19, D36) and the filters: the same
-    checks, in the same order, as :func:`judge_order` runs on it.
+    checks, in the same order, as :func:`judge_order` runs on it. ``checks``: those of
+    the plan's checks that may find something on it (:mod:`rules.checker.suspects`;
+    the others would return ``None``), else all.
     """
     out: list[Violation] = []
     unchecked = check_symbol(order, plan, era, context, out)
-    unchecked = _filters(plan.checks, order, kind, context, era, out, unchecked)
+    if checks is None:
+        checks = plan.checks
+    unchecked = _filters(checks, order, kind, context, era, out, unchecked)
     return by_stage(out), unchecked
 
 

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from rules.checker.bounds import FOLDS
 from rules.checker.context import Context
 from rules.checker.evaluate import _fast_verdict, _general_verdict, evaluate, is_valid
-from rules.checker.fastpath import FILTERS, FiltersOnly, grid_pattern
+from rules.checker.fastpath import ContextWanted, FiltersOnly, grid_pattern
 from rules.checker.filters import FILTER_CHECKS, check_unknown
 from rules.checker.order import ParsedOrder, read_decimal, read_order, read_well_formed
 from rules.checker.plans import plan_of as _plan
@@ -252,7 +252,7 @@ def test_fast_path_gives_the_general_verdict(
     fast = _fast_verdict(info, params, context)
     answer = _raw_answer(info, params, context)
     event("general path" if fast is None else "fast path")
-    if answer is FILTERS:
+    if isinstance(answer, FiltersOnly):
         # Only the context's rules and the filters judge it (judge_filters); evaluate
         # below must still give the general verdict, a rejection or not.
         event("filters path, rejected" if not general.accepted else "filters path, accepted")
@@ -321,7 +321,9 @@ def _raw_answer(
     evaluate(info, params, context)
     plan = _plan(info).symbols.get(params.get("symbol"))  # type: ignore[arg-type]
     fast = None if plan is None else plan.fast_answers.get(params.get("type"))  # type: ignore[arg-type]
-    return None if fast is None else fast(params, context)
+    answer = None if fast is None else fast(params, context)
+    assert not isinstance(answer, ContextWanted)  # a Context is never asked for again
+    return answer
 
 
 def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool | str]]]:
@@ -386,7 +388,10 @@ def _shapes_and_types(path: Path, every: int) -> tuple[int, set[tuple[str, bool 
                 if fast is not None:
                     fast_seen += 1
                     seen.add((kind, bool(fast.unchecked)))
-                elif _raw_answer(info, params, context) is FILTERS and not general.accepted:
+                elif (
+                    isinstance(_raw_answer(info, params, context), FiltersOnly)
+                    and not general.accepted
+                ):
                     seen.add((kind, "filters"))
     return fast_seen, seen
 
@@ -639,7 +644,7 @@ def test_a_full_counter_is_one_contexts_not_its_shapes() -> None:
         for side in sides:
             order = {**params, "side": side}
             crowded = Context(avg_price=Decimal("29400.01"), open_orders=full)
-            assert _raw_answer(info, order, crowded) is FILTERS
+            assert isinstance(_raw_answer(info, order, crowded), FiltersOnly)
             # plan.fast keeps the older contract (callers that judge rejections
             # their own way, order lists): a verdict of an accepted order or None.
             assert _plan(info).symbols["BTCUSDT"].fast["LIMIT"](order, crowded) is None

@@ -22,7 +22,10 @@ from hypothesis import strategies as st
 
 from rules.checker.context import Context
 from rules.checker.evaluate import _general_verdict, _one_problem_verdict, evaluate
-from rules.checker.fastpath import FILTERS
+from rules.checker.fastpath import FiltersOnly
+from rules.checker.fastread import known_of, suspects_of
+from rules.checker.judge import judge_filters
+from rules.checker.kinds import ORDER_KINDS
 from rules.checker.order import read_order, read_well_formed
 from rules.checker.plans import plan_of
 from rules.testing import Market, breakable_rules, markets, orders_from_symbol
@@ -69,10 +72,25 @@ def test_every_path_gives_the_general_verdict(
     fast = None if plan is None else plan.fast_answers.get(params["type"])
     answer = None if fast is None else fast(params, context)
     event(
-        "general path" if answer is None else "judge_filters" if answer is FILTERS else "fast check"
+        "general path"
+        if answer is None
+        else "judge_filters"
+        if isinstance(answer, FiltersOnly)
+        else "fast check"
     )
-    if answer is FILTERS:
-        assert_same_reading(read_well_formed(params), read_order(params))
+    if isinstance(answer, FiltersOnly):
+        order = read_well_formed(params)
+        assert_same_reading(order, read_order(params))
+        # Only the checks that may find something run (rules.checker.suspects): the
+        # same violations, in the same order, and the same unchecked as every check.
+        assert fast is not None
+        assert plan is not None
+        kind, era = ORDER_KINDS[params["type"]], plan_of(info).era
+        checks = suspects_of(fast)(known_of(answer, params))
+        event(f"judge_filters: {len(checks)} of {len(plan.checks)} checks")
+        assert judge_filters(plan, order, kind, context, era, checks) == judge_filters(
+            plan, order, kind, context, era
+        )
     elif answer is not None:
         assert answer == general
 

@@ -1,0 +1,232 @@
+"""What the fast checks share (:mod:`rules.checker.fastpath`, :mod:`rules.checker.fastmarket`).
+
+Their answers besides a verdict (:data:`FILTERS`, :data:`CONTEXT`), the empty
+context, how a numeric string is read (:func:`grid_pattern`) and which extra
+parameters they let through (:func:`only_ignored`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Final
+
+from rules.checker.checks import Check
+from rules.checker.context import Context
+from rules.checker.eras import Era
+from rules.checker.kinds import OrderKind
+from rules.checker.order import READ_NOT_JUDGED
+from rules.checker.suspects import (
+    NOTIONAL,
+    ORDER_BOUNDS,
+    PARTS,
+    PRICE,
+    QUANTITY,
+    Checks,
+    Suspects,
+    compile_suspects,
+)
+from rules.checker.violations import Verdict
+
+__all__ = [
+    "CONTEXT",
+    "DICT_SHAPES",
+    "EMPTY_CONTEXT",
+    "FILTERS",
+    "FILTERS_CONTEXT",
+    "FILTERS_NOTIONAL",
+    "FILTERS_PARTS",
+    "FILTERS_PRICE",
+    "FILTERS_QUANTITY",
+    "AcceptedCheck",
+    "ContextWanted",
+    "FastCheck",
+    "FiltersOnly",
+    "accepted_only",
+    "attach_suspects",
+    "compiled",
+    "grid_pattern",
+    "known_of",
+    "most_places",
+    "only_ignored",
+    "suspects_of",
+]
+
+
+class FiltersOnly:
+    """The type of :data:`FILTERS`, a fast check's third answer; ``known``: the groups
+    of the order's bounds (:mod:`rules.checker.suspects`) it tested and found holding."""
+
+    __slots__ = ("known",)
+
+    def __init__(self, known: int = 0) -> None:
+        self.known = known
+
+    def __repr__(self) -> str:
+        return "FILTERS" if not self.known else f"FILTERS({self.known})"
+
+
+#: A fast check's answer for an order it read whole and found well-formed but
+#: that may break a rule of the context or a filter: "judge it with
+#: :func:`rules.checker.judge.judge_filters`" (every request check would pass).
+FILTERS: Final = FiltersOnly()
+#: The same, once the price's group of bounds was found holding (then the
+#: quantity's, the notional's, every bound of the order: only the context's rules
+#: are left); :func:`rules.checker.judge.judge_filters` then skips their checks.
+FILTERS_PRICE: Final = FiltersOnly(PRICE)
+FILTERS_QUANTITY: Final = FiltersOnly(PRICE | QUANTITY)
+FILTERS_NOTIONAL: Final = FiltersOnly(PRICE | NOTIONAL)
+FILTERS_PARTS: Final = FiltersOnly(PRICE | QUANTITY | NOTIONAL)
+FILTERS_CONTEXT: Final = FiltersOnly(ORDER_BOUNDS)
+
+#: ``check(params, context)``: the general path's verdict when it surely accepts
+#: (``ACCEPTED``, or accepted with the rules the context leaves ``unchecked``);
+#: :data:`FILTERS` when only the context's rules and the filters can reject it;
+#: else ``None``: "ask the general path".
+#: The context may also be a dict, read directly (issue 11); :data:`CONTEXT` asks
+#: for it again as a ``Context``.
+FastCheck = Callable[
+    [dict[str, Any], "Context | dict[str, Any]"], "Verdict | FiltersOnly | ContextWanted | None"
+]
+#: A fast check that answers only "accepted" (its verdict) or ``None`` ("not sure").
+AcceptedCheck = Callable[[dict[str, Any], Context], "Verdict | None"]
+
+
+class ContextWanted:
+    """The type of :data:`CONTEXT`, a fast check's answer for a dict context."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "CONTEXT"
+
+
+#: A fast check's answer when it was given a dict context it does not read itself
+#: (``permissions``, a value other than a plain decimal string or an int count, an
+#: unknown key: :func:`~rules.checker.fastcontext.dict_reader`): "ask again with
+#: ``Context.from_mapping`` of it", which reads it or raises.
+CONTEXT: Final = ContextWanted()
+#: The empty context (a call without one, ``{}``): one object, worked out once per side.
+EMPTY_CONTEXT: Final = Context()
+#: At most this many key tuples of dict contexts are kept per fast check.
+DICT_SHAPES: Final = 64
+
+
+def accepted_only(check: FastCheck) -> AcceptedCheck:
+    """``check`` answering only "accepted" or ``None``: :data:`FILTERS` becomes ``None``
+    (for callers that judge a rejection their own way)."""
+
+    def accepted(params: dict[str, Any], context: Context) -> Verdict | None:
+        answer = check(params, context)
+        return answer if answer.__class__ is Verdict else None
+
+    return accepted
+
+
+#: Parameters the reader reads but no rule checks (yet): a string of them is ignored.
+_READ_NOT_CHECKED: Final = frozenset({"newClientOrderId"})
+
+
+@functools.cache
+def compiled(pattern: str) -> re.Pattern[str]:
+    """``re.compile``, kept: symbols share a few grids and precisions, so a few
+    hundred patterns serve thousands of plans (re's own cache holds 512)."""
+    return re.compile(pattern)
+
+
+def most_places(precision: int | None) -> int:
+    # The most decimals a value may be sent with: the precision (D38), within
+    # DECIMAL_RANGE's 20 (no field, or a wider one: 20).
+    return 20 if precision is None or precision > 20 else max(precision, 0)
+
+
+def grid_pattern(step: Decimal | None, most: int = 20) -> tuple[str, Decimal | None]:
+    """A pattern for the strings to read, and the step left to test by remainder.
+
+    The pattern takes exactly the strings :data:`~rules.checker.order.DECIMAL_RANGE`
+    takes that have at most ``most`` decimals as written (the asset's precision,
+    D38; trailing zeros count, D39) and, for a step of ``10**-k`` (``0 <= k <=
+    20``: ``1``, ``0.01``, ``0.00001000``), whose value is a multiple of the
+    step; then no step is left: ``x % 10**-k == 0`` exactly when every digit
+    after the k-th decimal place is 0, so a fraction of at most ``most`` digits
+    is at most k digits then at most ``most - k`` zeros (when ``k >= most``
+    every such fraction is on the grid). For any other step, or none, the
+    fraction is any ``1..most`` digits and the step is returned for
+    :func:`~rules.model.numbers.is_multiple`.
+    """
+    integer = "[0-9]{1,20}+"
+    if step is not None:
+        # No arithmetic, so no context: the digits and exponent as written.
+        _, digits, exponent = step.as_tuple()
+        if isinstance(exponent, int) and digits[:1] == (1,) and not any(digits[1:]):
+            places = -(exponent + len(digits) - 1)  # 0.00001000 is 1000E-8: 5 places
+        else:
+            places = -1
+        # Up to 20 places, as DECIMAL_RANGE; a finer power of ten is left to
+        # is_multiple, like any other step.
+        if 0 <= places <= 20:
+            # Possessive quantifiers (``{m,n}+``, ``?+``) never give back what they
+            # took; here giving back could never help a match (what follows a run
+            # of digits is a dot, a comma or zeros that the run would have taken
+            # too), so they only spare the regex engine its backtracking.
+            if places >= most:
+                fraction = f"[0-9]{{1,{most}}}+" if most else ""
+            elif places:
+                fraction = f"[0-9]{{1,{places}}}+0{{0,{most - places}}}+"
+            else:
+                fraction = f"0{{1,{most}}}+"
+            return integer + (rf"(?:\.{fraction})?+" if fraction else ""), None
+    fraction = f"[0-9]{{1,{most}}}+" if most else ""
+    return integer + (rf"(?:\.{fraction})?+" if fraction else ""), step
+
+
+def only_ignored(params: dict[str, Any], taken: frozenset[str]) -> bool:
+    """Whether every param outside ``taken`` is one the checker reads and never judges.
+
+    ``null`` is "not sent"; a name order.place does not read gets ``-1104``
+    (D52), so it declines; of the names it reads, only a non-empty
+    ``newClientOrderId`` string and the :data:`~rules.checker.order.READ_NOT_JUDGED`
+    names (``timestamp``, ``recvWindow``, ...) are never judged (``""`` gets
+    ``-1105``, D29). A missing ``taken`` param is found by its own test, so
+    only the extras matter here.
+    """
+    for wire, value in params.items():
+        if wire in taken or value is None:
+            continue
+        if wire in READ_NOT_JUDGED:
+            if type(value) is str and value == "":
+                return False
+        elif wire not in _READ_NOT_CHECKED or type(value) is not str or not value:
+            return False
+    return True
+
+
+def attach_suspects(
+    fast: FastCheck, checks: tuple[tuple[Check, Any], ...], kind: OrderKind, era: Era
+) -> None:
+    """Give ``fast`` its ``suspects`` (:func:`~rules.checker.suspects.compile_suspects`
+    of its symbol's checks), compiled on the first order it answers :data:`FILTERS`
+    for; read by :func:`suspects_of`."""
+
+    def first(known: int) -> Checks:
+        found = compile_suspects(checks, kind, era)
+        suspects: Suspects = found if found is not None else lambda known: checks
+        fast.suspects = suspects  # type: ignore[attr-defined]
+        return suspects(known)
+
+    fast.suspects = first  # type: ignore[attr-defined]
+
+
+def suspects_of(fast: FastCheck) -> Suspects:
+    """The ``suspects`` of a fast check (:func:`attach_suspects`)."""
+    return fast.suspects  # type: ignore[attr-defined,no-any-return]
+
+
+def known_of(answer: object, params: dict[str, Any]) -> int:
+    """The groups of bounds known to hold on a well-formed order, from its fast check's
+    answer: a :class:`FiltersOnly`'s ``known``, every group for an accepted order; the
+    iceberg parts for an order without ``icebergQty`` (ICEBERG_PARTS judges nothing)."""
+    known = answer.known if answer.__class__ is FiltersOnly else ORDER_BOUNDS
+    return known if params.get("icebergQty") is not None else known | PARTS

@@ -1,0 +1,144 @@
+"""A context given as a dict is judged as ``Context.from_mapping`` of it (issue 11).
+
+The fast checks read a dict context themselves, without building a ``Context``
+(:func:`rules.checker.fastcontext.dict_reader`): a plain decimal string for a
+price, an ``int`` for a count, any keys in any order; anything else (``null``, a
+float, a ``Decimal``, a ``bool``, a long string, ``permissions``, an unknown key,
+a bad value) is answered :data:`~rules.checker.fastpath.CONTEXT` and read as a
+``Context``. Over the markets and orders of :mod:`rules.testing` (valid or breaking
+one rule, every order type), contexts drawn from the market's and then varied
+value by value: ``evaluate`` with the dict gives exactly the verdict it gives
+with ``Context.from_mapping(dict)`` (or raises the same error), and each fast
+check answers the dict as it answers the ``Context``, or asks for the ``Context``.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from rules.checker.context import Context
+from rules.checker.evaluate import _general_verdict, evaluate
+from rules.checker.fastcontext import dict_reader
+from rules.checker.fastpath import CONTEXT
+from rules.checker.plans import plan_of
+from rules.testing import Market, breakable_rules, markets, orders_from_symbol
+
+#: How a value of the market's context may be sent instead.
+VARIANTS = ("as is", "Decimal", "float", "int", "null", "long", "bool", "negative", "bad")
+
+
+def _vary(value: Any, how: str) -> Any:
+    if how == "null":
+        return None
+    if isinstance(value, str):  # a price, as to_mapping writes it
+        number = Decimal(value)
+        if how == "Decimal":
+            return number
+        if how == "float":
+            return float(number)
+        if how == "int":
+            return int(number) if number == number.to_integral_value() else value
+        if how == "long":  # past 20 characters: from_mapping's longer reading
+            return value + ("" if "." in value else ".") + "0" * 21
+        if how == "negative":
+            return "-" + value
+        if how == "bad":
+            return value + "x"
+        return value
+    if isinstance(value, int):  # a count
+        if how == "bool":
+            return value == 1
+        if how == "negative":
+            return -1 - value
+        if how in ("Decimal", "float"):
+            return Decimal(value) if how == "Decimal" else float(value)
+        if how == "bad":
+            return str(value)
+    return value
+
+
+@st.composite
+def dict_contexts(draw: st.DrawFn, market: Market) -> dict[str, Any]:
+    full = market.context.to_mapping()
+    keys = draw(st.permutations(sorted(full)))
+    keys = keys[: draw(st.integers(0, len(keys)))]
+    out: dict[str, Any] = {}
+    for key in keys:
+        how = draw(st.sampled_from(VARIANTS)) if draw(st.integers(0, 4)) == 0 else "as is"
+        out[key] = _vary(full[key], how)
+    if draw(st.integers(0, 9)) == 0:
+        extra = draw(st.sampled_from(("permissions", "lastPrice", "referencePrice", "avgprice")))
+        out[extra] = ["SPOT"] if extra == "permissions" else "1.5"
+    return out
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[Market, dict[str, Any], dict[str, Any]]:
+    market = draw(markets())
+    rules = sorted(breakable_rules(market.symbol, info=market.info, context=market.context))
+    breaking = draw(st.sampled_from([None, *rules]))
+    order = draw(
+        orders_from_symbol(
+            market.symbol, info=market.info, context=market.context, breaking=breaking
+        )
+    )
+    return market, order.to_params(), draw(dict_contexts(market))
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_a_dict_context_is_judged_as_its_context(
+    case: tuple[Market, dict[str, Any], dict[str, Any]],
+) -> None:
+    market, params, mapping = case
+    info = market.info
+    try:
+        context = Context.from_mapping(mapping)
+    except (TypeError, ValueError) as error:
+        refused: Exception | None = error
+    else:
+        refused = None
+    if refused is not None:
+        event("refused")
+        with pytest.raises(type(refused), match=re.escape(str(refused))):
+            evaluate(info, params, mapping)
+        return
+    verdict = evaluate(info, params, mapping)
+    assert verdict == evaluate(info, params, context) == _general_verdict(info, params, context)
+    plan = plan_of(info).symbol(info, market.symbol.symbol)
+    fast = None if plan is None else plan.fast_answers.get(params["type"])
+    if fast is None:
+        return
+    answer = fast(params, dict(mapping))
+    event("asked for the Context" if answer is CONTEXT else "read the dict")
+    if answer is not CONTEXT:
+        assert answer == fast(params, context)
+
+
+@given(st.lists(st.sampled_from(("avgPrice", "openOrders", "basePosition", "x")), max_size=4))
+def test_dict_readers_take_what_from_mapping_takes_on_its_common_paths(keys: list[str]) -> None:
+    """A reader exists only for keys from_mapping reads as prices and counts, and reads
+    their common values to from_mapping's own values."""
+    unique = tuple(dict.fromkeys(keys))
+    reader = dict_reader(unique)
+    if not unique or "x" in unique:
+        assert reader is None
+        return
+    assert reader is not None
+    read, at, _ = reader
+    sample = {key: "12.50" if key != "openOrders" else 3 for key in unique}
+    values = read(sample)
+    assert values is not None
+    context = Context.from_mapping(sample)
+    for attribute, index in at.items():
+        read_as = values[index]
+        if attribute in ("base_position", "orig_qty"):  # checked, kept as given
+            read_as = Decimal(read_as)
+        assert read_as == getattr(context, attribute)
+    assert read({**sample, unique[0]: None}) is None
