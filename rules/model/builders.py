@@ -28,6 +28,7 @@ Rules this module keeps:
 from __future__ import annotations
 
 import functools
+import operator
 import typing
 from collections.abc import Callable
 from decimal import Decimal
@@ -168,9 +169,8 @@ def _convert(t: Any, v: str, x: str) -> str:
         if typing.get_origin(item) is tuple:
             return f"{x} = string_lists({v})"
         if item == models.Filter:
-            build = 'FILTERS[i["filterType"]](i)'
-        else:
-            build = f"build_{item.__name__}(i)"
+            return f"if type({v}) is not list: raise Fallback\n{x} = filters_of({v})"
+        build = f"build_{item.__name__}(i)"
         return f"if type({v}) is not list: raise Fallback\n{x} = tuple([{build} for i in {v}])"
     raise TypeError(f"no fast constructor for a field of type {t!r}")  # pragma: no cover
 
@@ -192,6 +192,50 @@ def _type(annotation: Any) -> Any:
     if not isinstance(annotation, str):
         return annotation
     return eval(annotation, vars(models))
+
+
+def _direct(cls: type) -> bool:
+    """Whether attrs' ``__init__`` of ``cls`` does nothing but set each field's slot (no
+    validator, converter, hook or cached hash): then :func:`_construct` may set them."""
+    slots = vars(cls).get("__slots__", ())
+    return (
+        not any(name.endswith("cached_hash") for name in slots)
+        and not hasattr(cls, "__attrs_pre_init__")
+        and not hasattr(cls, "__attrs_post_init__")
+        and all(
+            a.init
+            and a.validator is None
+            and a.converter is None
+            and type(vars(cls).get(a.name)).__name__ == "member_descriptor"
+            and not isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
+            for a in attrs.fields(cls)
+        )
+    )
+
+
+def _construct(cls: type, values: dict[str, str], result: str) -> list[str]:
+    """Lines that set ``result`` to what ``cls(...)`` of ``values`` (attribute name ->
+    code) makes: the same object, built as ``make_violation`` builds a ``Violation``
+    (``object.__new__`` and each slot's own setter, about two thirds of attrs'
+    ``__init__``); a field not in ``values`` gets its default."""
+    if not _direct(cls):  # pragma: no cover - every model class is direct today
+        return [f"{result} = {_call(cls, values)}"]
+    name = cls.__name__
+    lines = [f"{result} = new({name})"]
+    for a in attrs.fields(cls):
+        value = values.get(a.name, f"DEFAULT_{name}_{a.name}")
+        lines.append(f"SET_{name}_{a.name}({result}, {value})")
+    return lines
+
+
+def _slot_setters(classes: tuple[type, ...]) -> dict[str, Any]:
+    """``SET_<Class>_<field>`` (the slot's setter) and ``DEFAULT_<Class>_<field>``."""
+    names: dict[str, Any] = {}
+    for cls in classes:
+        for a in attrs.fields(cls):
+            names[f"SET_{cls.__name__}_{a.name}"] = vars(cls)[a.name].__set__
+            names[f"DEFAULT_{cls.__name__}_{a.name}"] = a.default
+    return names
 
 
 def _call(cls: type, values: dict[str, str]) -> str:
@@ -230,8 +274,100 @@ def _general(cls: type, known: frozenset[str]) -> list[str]:
             lines.extend(_indent(_convert(inner, v, x), "    ").splitlines())
     lines.append("extra = EMPTY if KNOWN.issuperset(d) else extra_of(d, KNOWN)")
     values["extra"] = "extra"
-    lines.append(f"return {_call(cls, values)}")
+    lines.extend(_construct(cls, values, "o") if _direct(cls) else [f"o = {_call(cls, values)}"])
+    lines.append("return o")
     return lines
+
+
+def _row(cls: type, layout: tuple[str, ...]) -> tuple[list[str], tuple[type, ...]]:
+    """The body that reads an object whose keys are ``layout``, in that order (known
+    wire keys, every required one there): its values taken at once and their types
+    compared at once, then each checked as :func:`_general` checks it (a value it
+    refuses is refused here: Fallback), absent optional fields None, no ``extra``; and
+    the value types it takes (``TYPES``)."""
+    by_key = {key: (i, a, t) for i, (a, t, key) in enumerate(_fields(cls))}
+    names: list[str] = []
+    types: list[type] = []
+    checks: list[str] = []
+    values = {a.name: "None" for a, _, _ in _fields(cls)}
+    for key in layout:
+        i, a, t = by_key[key]
+        base = _optional_inner(t) or t
+        x = f"x{i}"
+        values[a.name] = x
+        if base in (str, int, bool):
+            names.append(x)
+            types.append(base)
+            if base is int:
+                checks.append(f"if {x} < 0 or {x} > MAX_INT: raise Fallback")
+        else:
+            names.append(f"v{i}")
+            types.append(str if base is Decimal else list)
+            checks.extend(_convert(base, f"v{i}", x).splitlines())
+    values["extra"] = "EMPTY"
+    lines = [
+        "values = tuple(d.values())",
+        "if tuple(map(type, values)) != TYPES: raise Fallback",
+        f"{', '.join(names)}, = values",
+        *checks,
+        *_construct(cls, values, "o"),
+        "return o",
+    ]
+    return lines, tuple(types)
+
+
+#: The most layouts (orders of keys) a class learns (:func:`_by_layout`): beyond
+#: them, an object is read by the general body.
+MAX_LAYOUTS = 64
+#: The list of filters' one-by-one constructor, and what compiles the body of a
+#: sequence of filterTypes (or says ``None``), uncached (for the tests).
+SEQUENCE_READERS: list[tuple[Callable[[Any], Any], Callable[[Any], Any]]] = []
+#: Per class read by layout: its general body, and what compiles the body of an
+#: object's layout (or says ``None``), uncached (for the tests).
+LAYOUT_READERS: dict[type, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {}
+
+
+def _by_layout(
+    cls: type, general: Callable[[Any], Any], namespace: dict[str, Any]
+) -> Callable[[Any], Any]:
+    """``cls``'s constructor: an object whose keys come in a layout seen before (every
+    symbol of a real snapshot has the same) is read by that layout's body (:func:`_row`:
+    about half the general body's cost), compiled when first seen; any other by the
+    general body. The layouts are kept for the process, under the models' own names
+    (never the input's strings), at most :data:`MAX_LAYOUTS`; two threads may both
+    compile one: either result is the same function."""
+    fields = _fields(cls)
+    own = {key: key for _, _, key in fields}
+    required = frozenset(key for _, t, key in fields if _optional_inner(t) is None)
+    rows: dict[tuple[str, ...], Callable[[Any], Any]] = {}
+
+    def reader(d: dict[Any, Any]) -> Callable[[Any], Any] | None:
+        """The body of ``d``'s layout, compiled now; ``None``: not one a body reads."""
+        keys = tuple(d)
+        if not all(type(key) is str and key in own for key in keys) or not required.issubset(keys):
+            return None
+        lines, types = _row(cls, tuple([own[key] for key in keys]))
+        return _compile(f"row_{cls.__name__}", lines, {**namespace, "TYPES": types})
+
+    def learn(d: dict[Any, Any]) -> Callable[[Any], Any]:
+        row = None if len(rows) >= MAX_LAYOUTS else reader(d)
+        if row is None:
+            return general
+        rows[tuple([own[key] for key in d])] = row
+        return row
+
+    LAYOUT_READERS[cls] = general, reader
+
+    return _compile(
+        f"build_{cls.__name__}",
+        [
+            "if type(d) is not dict: raise Fallback",
+            "row = ROWS.get(tuple(d))",
+            "if row is None: row = learn(d)",
+            "return row(d)",
+        ],
+        {**namespace, "ROWS": rows, "learn": learn},
+    )
 
 
 def _namespace() -> dict[str, Any]:
@@ -245,7 +381,9 @@ def _namespace() -> dict[str, Any]:
         "extra_of": _extra,
         "STR_ONLY": _STR_ONLY,
         "string_lists": _string_lists,
+        "new": object.__new__,
         **{c.__name__: c for c in (*models.FILTER_CLASSES.values(), *_HOLDERS)},
+        **_slot_setters((*models.FILTER_CLASSES.values(), *_HOLDERS)),
     }
 
 
@@ -262,13 +400,15 @@ def _compile(name: str, lines: list[str], namespace: dict[str, Any]) -> Callable
     return built
 
 
-def _filter_builder(cls: type, namespace: dict[str, Any]) -> Callable[[Any], Any]:
-    """A filter class's constructor. With exactly the usual keys (``filterType`` and
-    every field), the values are read at once and shared by their tuple, their
-    types checked first; with any other keys (an optional field absent, an unknown
-    one), the general body, shared by the items and their types (the converter's key)."""
+def _filter_block(cls: type, d: str, r: str) -> list[str]:
+    """Code that sets ``r`` to the filter of class ``cls`` read from ``d`` (its
+    ``filterType`` chose the class). With exactly the usual keys (``filterType`` and
+    every field), the values are read at once and shared by their tuple, their types
+    checked first; with any other keys (an optional field absent, an unknown one),
+    ``GENERAL_<class>``: the general body, shared by the items and their types (the
+    converter's key). ``SHARED_<class>`` is the class's cache."""
     fields = _fields(cls)
-    known = frozenset({"filterType", *(key for _, _, key in fields)})
+    name = cls.__name__
     checks: list[str] = []
     build: list[str] = []
     for i, (_, t, _) in enumerate(fields):
@@ -277,32 +417,38 @@ def _filter_builder(cls: type, namespace: dict[str, Any]) -> Callable[[Any], Any
             raise TypeError(f"no fast constructor for a filter field of type {t!r}")
         checks.append(_REFUSED[base].format(v=f"v{i}"))
         build.append(f"decimal(v{i})" if base is Decimal else f"v{i}")
-    # filterType too: a str subclass equal to the name chose this function, and the
+    # filterType too: a str subclass equal to the name chose this code, and the
     # converter refuses it.
     reads = [
-        'ft = d["filterType"]',
-        *(f"v{i} = d[{key!r}]" for i, (_, _, key) in enumerate(fields)),
+        f'ft = {d}["filterType"]',
+        *(f"v{i} = {d}[{key!r}]" for i, (_, _, key) in enumerate(fields)),
     ]
     checks.insert(0, "type(ft) is not str")
     values = {a.name: build[i] for i, (a, _, _) in enumerate(fields)}
-    # filterType is there (its value chose this function): with every field there
-    # too and no other key, the keys are exactly the usual ones.
-    lines = [
-        f"if type(d) is dict and len(d) == {len(known)}:",
+    # filterType is there (its value chose this code): with every field there too
+    # and no other key, the keys are exactly the usual ones.
+    return [
+        f"if type({d}) is dict and len({d}) == {len(fields) + 1}:",
         "    try:",
         *(f"        {read}" for read in reads),
         "    except KeyError:",
-        "        pass",
+        f"        {r} = GENERAL_{name}({d})",
         "    else:",
         f"        if {' or '.join(f'({c})' for c in checks)}:",
         "            raise Fallback",
         f"        k = ({''.join(f'v{i}, ' for i in range(len(fields)))})",
-        "        found = SHARED.get(k)",
-        "        if found is None:",
-        f"            found = SHARED[k] = {_call(cls, values)}",
-        "        return found",
-        "return general(d)",
+        f"        {r} = SHARED_{name}.get(k)",
+        f"        if {r} is None:",
+        *(f"            {line}" for line in _construct(cls, values, r)),
+        f"            SHARED_{name}[k] = {r}",
+        "else:",
+        f"    {r} = GENERAL_{name}({d})",
     ]
+
+
+def _filter_names(cls: type, namespace: dict[str, Any]) -> dict[str, Any]:
+    """``SHARED_<class>`` and ``GENERAL_<class>`` of :func:`_filter_block`."""
+    known = frozenset({"filterType", *(key for _, _, key in _fields(cls))})
     # Compiled on first use: only a filter with unusual keys needs it (compiling
     # every one at import was about 4 ms).
     general = _Deferred(
@@ -312,13 +458,61 @@ def _filter_builder(cls: type, namespace: dict[str, Any]) -> Callable[[Any], Any
             {**namespace, "KNOWN": known},
         )
     )
+    return {
+        f"SHARED_{cls.__name__}": _cache(),
+        f"GENERAL_{cls.__name__}": _shared_by_items(general),
+    }
+
+
+def _filter_builder(cls: type, namespace: dict[str, Any]) -> Callable[[Any], Any]:
+    """A filter class's constructor (:func:`_filter_block`)."""
     return _compile(
-        f"build_{cls.__name__}",
-        lines,
+        f"build_{cls.__name__}", [*_filter_block(cls, "d", "found"), "return found"], namespace
+    )
+
+
+def _by_sequence(namespace: dict[str, Any]) -> Callable[[Any], Any]:
+    """The constructor of a list of filters: a list whose filterTypes come in a
+    sequence seen before (2,187 of the 2,276 symbols of 2023-08 have the same nine) is
+    read by that sequence's body, each filter's code inline (:func:`_filter_block`, no
+    call and no dispatch per filter), compiled when first seen; any other filter by
+    filter, through ``FILTERS``. Kept for the process, as :func:`_by_layout`'s layouts."""
+    own = {name: name for name in models.FILTER_CLASSES}
+    sequences: dict[tuple[str, ...], Callable[[Any], Any]] = {}
+    one_by_one = _compile(
+        "filters", ['return tuple([FILTERS[i["filterType"]](i) for i in d])'], namespace
+    )
+
+    def reader(types: tuple[Any, ...]) -> Callable[[Any], Any] | None:
+        if not all(type(t) is str and t in own for t in types) or len(types) > 64:
+            return None
+        lines = [f"{''.join(f'f{j}, ' for j in range(len(types)))}= d"] if types else []
+        for j, name in enumerate(types):
+            lines.extend(_filter_block(models.FILTER_CLASSES[name], f"f{j}", f"r{j}"))
+        lines.append(f"return ({''.join(f'r{j}, ' for j in range(len(types)))})")
+        return _compile("filter_sequence", lines, namespace)
+
+    def learn(types: tuple[Any, ...]) -> Callable[[Any], Any]:
+        read = None if len(sequences) >= MAX_LAYOUTS else reader(types)
+        if read is None:
+            return one_by_one
+        sequences[tuple([own[t] for t in types])] = read
+        return read
+
+    SEQUENCE_READERS.append((one_by_one, reader))
+    return _compile(
+        "filters_of",
+        [
+            "types = tuple(map(FILTER_TYPE, d))",
+            "read = SEQUENCES.get(types)",
+            "if read is None: read = learn(types)",
+            "return read(d)",
+        ],
         {
             **namespace,
-            "SHARED": _cache(),
-            "general": _shared_by_items(general),
+            "FILTER_TYPE": operator.itemgetter("filterType"),
+            "SEQUENCES": sequences,
+            "learn": learn,
         },
     )
 
@@ -373,19 +567,24 @@ _UNKNOWN = _shared_by_items(_build_unknown)
 
 def _make_builders() -> dict[str, Callable[[Any], Any]]:
     namespace = _namespace()
+    for cls in models.FILTER_CLASSES.values():
+        namespace.update(_filter_names(cls, namespace))
     by_type = _ByType(
         {name: _filter_builder(cls, namespace) for name, cls in models.FILTER_CLASSES.items()}
     )
     namespace["FILTERS"] = by_type
+    namespace["filters_of"] = _by_sequence(namespace)
     built: dict[str, Callable[[Any], Any]] = {}
     for holder in _HOLDERS:  # what each holds is built before it
         known = frozenset(key for _, _, key in _fields(holder))
         body = ["if type(d) is not dict: raise Fallback", *_general(holder, known)]
         name = f"build_{holder.__name__}"
         lasts = {f"LAST_x{i}": _last() for i in range(len(_fields(holder)))}
-        namespace[name] = built[holder.__name__] = _compile(
-            name, body, {**namespace, **lasts, "KNOWN": known}
-        )
+        own = {**namespace, **lasts, "KNOWN": known}
+        build = _compile(name, body, own)
+        if holder is models.SymbolInfo:  # thousands a load; the others are few
+            build = _by_layout(holder, build, own)
+        namespace[name] = built[holder.__name__] = build
     return built
 
 
