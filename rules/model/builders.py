@@ -23,11 +23,19 @@ Rules this module keeps:
    symbol's (its items' types checked) gives the same tuple.
    :func:`clear_caches` forgets them after the load.
 3. It imports neither cattrs nor the converter: a good snapshot loads without them.
+4. What ``json.loads`` made holds only ``dict``, ``list``, ``str``, ``int``,
+   ``float``, ``bool`` and ``None`` (never a subclass, never a value with its own
+   ``__eq__``): for such input (``json_only``, :func:`rules.model.load.loads` of
+   text), a value equal to one already checked needs only the checks that equality
+   cannot give (``1 == 1.0 == True``): an array equal to the previous symbol's, a
+   filter equal to the one at its place in the previous symbol's list. Other input
+   (a mapping given to ``loads``) is checked whole.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 import typing
 from collections.abc import Callable
@@ -279,15 +287,21 @@ def _general(cls: type, known: frozenset[str]) -> list[str]:
     return lines
 
 
-def _row(cls: type, layout: tuple[str, ...]) -> tuple[list[str], tuple[type, ...]]:
+def _row(cls: type, layout: tuple[str, ...], json_only: bool) -> tuple[list[str], tuple[type, ...]]:
     """The body that reads an object whose keys are ``layout``, in that order (known
     wire keys, every required one there): its values taken at once and their types
     compared at once, then each checked as :func:`_general` checks it (a value it
     refuses is refused here: Fallback), absent optional fields None, no ``extra``; and
-    the value types it takes (``TYPES``)."""
+    the value types it takes (``TYPES``).
+
+    ``json_only``: for values that only ``json.loads`` made (rule 4): an array equal
+    to the previous object's, whose items were found to be strings, is one of
+    strings (no other JSON value equals a string), its items not checked again."""
     by_key = {key: (i, a, t) for i, (a, t, key) in enumerate(_fields(cls))}
     names: list[str] = []
     types: list[type] = []
+    ints: list[str] = []
+    strings: list[str] = []  # arrays of strings (their type, list, is in TYPES)
     checks: list[str] = []
     values = {a.name: "None" for a, _, _ in _fields(cls)}
     for key in layout:
@@ -299,11 +313,32 @@ def _row(cls: type, layout: tuple[str, ...]) -> tuple[list[str], tuple[type, ...
             names.append(x)
             types.append(base)
             if base is int:
-                checks.append(f"if {x} < 0 or {x} > MAX_INT: raise Fallback")
+                ints.append(f"0 <= {x} <= {MAX_INT}")
+            continue
+        v = f"v{i}"
+        names.append(v)
+        types.append(str if base is Decimal else list)
+        if base is Decimal:
+            checks.extend(_convert(base, v, x).splitlines())
+        elif typing.get_args(base)[0] is str:
+            # The array equal to the previous object's: the same tuple (_convert's).
+            reuse = _convert(base, v, x).splitlines()[1:]
+            if json_only:
+                check = f"    if not STR_ONLY.issuperset(map(type, {v})): raise Fallback"
+                keep = reuse[2].removeprefix("else: ")
+                checks.extend([reuse[0], reuse[1], "else:", check, f"    {keep}"])
+            else:
+                strings.append(v)
+                checks.extend(reuse)
+        elif typing.get_args(base)[0] == models.Filter:
+            checks.append(f"{x} = filters_of({v})")
         else:
-            names.append(f"v{i}")
-            types.append(str if base is Decimal else list)
-            checks.extend(_convert(base, f"v{i}", x).splitlines())
+            checks.extend(_convert(base, v, x).splitlines())
+    if ints:  # _REFUSED[int], for all at once
+        checks.insert(0, f"if not ({' and '.join(ints)}): raise Fallback")
+    if strings:  # _convert's check of each array of strings, for all at once
+        arrays = f"chain({', '.join(strings)})" if len(strings) > 1 else strings[0]
+        checks.insert(0, f"if not STR_ONLY.issuperset(map(type, {arrays})): raise Fallback")
     values["extra"] = "EMPTY"
     lines = [
         "values = tuple(d.values())",
@@ -321,14 +356,14 @@ def _row(cls: type, layout: tuple[str, ...]) -> tuple[list[str], tuple[type, ...
 MAX_LAYOUTS = 64
 #: The list of filters' one-by-one constructor, and what compiles the body of a
 #: sequence of filterTypes (or says ``None``), uncached (for the tests).
-SEQUENCE_READERS: list[tuple[Callable[[Any], Any], Callable[[Any], Any]]] = []
+SEQUENCE_READERS: dict[bool, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {}
 #: Per class read by layout: its general body, and what compiles the body of an
 #: object's layout (or says ``None``), uncached (for the tests).
-LAYOUT_READERS: dict[type, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {}
+LAYOUT_READERS: dict[tuple[type, bool], tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {}
 
 
 def _by_layout(
-    cls: type, general: Callable[[Any], Any], namespace: dict[str, Any]
+    cls: type, general: Callable[[Any], Any], namespace: dict[str, Any], json_only: bool
 ) -> Callable[[Any], Any]:
     """``cls``'s constructor: an object whose keys come in a layout seen before (every
     symbol of a real snapshot has the same) is read by that layout's body (:func:`_row`:
@@ -346,7 +381,7 @@ def _by_layout(
         keys = tuple(d)
         if not all(type(key) is str and key in own for key in keys) or not required.issubset(keys):
             return None
-        lines, types = _row(cls, tuple([own[key] for key in keys]))
+        lines, types = _row(cls, tuple([own[key] for key in keys]), json_only)
         return _compile(f"row_{cls.__name__}", lines, {**namespace, "TYPES": types})
 
     def learn(d: dict[Any, Any]) -> Callable[[Any], Any]:
@@ -356,7 +391,7 @@ def _by_layout(
         rows[tuple([own[key] for key in d])] = row
         return row
 
-    LAYOUT_READERS[cls] = general, reader
+    LAYOUT_READERS[cls, json_only] = general, reader
 
     return _compile(
         f"build_{cls.__name__}",
@@ -382,6 +417,7 @@ def _namespace() -> dict[str, Any]:
         "STR_ONLY": _STR_ONLY,
         "string_lists": _string_lists,
         "new": object.__new__,
+        "chain": itertools.chain,
         **{c.__name__: c for c in (*models.FILTER_CLASSES.values(), *_HOLDERS)},
         **_slot_setters((*models.FILTER_CLASSES.values(), *_HOLDERS)),
     }
@@ -400,13 +436,19 @@ def _compile(name: str, lines: list[str], namespace: dict[str, Any]) -> Callable
     return built
 
 
-def _filter_block(cls: type, d: str, r: str) -> list[str]:
+def _filter_block(cls: type, d: str, r: str, previous: tuple[str, str] | None = None) -> list[str]:
     """Code that sets ``r`` to the filter of class ``cls`` read from ``d`` (its
     ``filterType`` chose the class). With exactly the usual keys (``filterType`` and
     every field), the values are read at once and shared by their tuple, their types
     checked first; with any other keys (an optional field absent, an unknown one),
     ``GENERAL_<class>``: the general body, shared by the items and their types (the
-    converter's key). ``SHARED_<class>`` is the class's cache."""
+    converter's key). ``SHARED_<class>`` is the class's cache.
+
+    ``previous``: ``(p, q)``, the filter object at the same place in the previous list
+    of the same sequence and what was built from it, for values that only
+    ``json.loads`` made (rule 4): ``d`` equal to ``p`` is ``q``'s filter once its
+    integers and booleans are of their type (among JSON values, only a string equals
+    a string; ``1``, ``1.0`` and ``true`` are equal)."""
     fields = _fields(cls)
     name = cls.__name__
     checks: list[str] = []
@@ -416,7 +458,9 @@ def _filter_block(cls: type, d: str, r: str) -> list[str]:
         if base not in _REFUSED:  # pragma: no cover - no filter field has another type today
             raise TypeError(f"no fast constructor for a filter field of type {t!r}")
         checks.append(_REFUSED[base].format(v=f"v{i}"))
-        build.append(f"decimal(v{i})" if base is Decimal else f"v{i}")
+        # A decimal seen before in this load: its object, without a call (a zero is falsy:
+        # decimal() then finds it).
+        build.append(f"(DECIMALS.get(v{i}) or decimal(v{i}))" if base is Decimal else f"v{i}")
     # filterType too: a str subclass equal to the name chose this code, and the
     # converter refuses it.
     reads = [
@@ -427,7 +471,7 @@ def _filter_block(cls: type, d: str, r: str) -> list[str]:
     values = {a.name: build[i] for i, (a, _, _) in enumerate(fields)}
     # filterType is there (its value chose this code): with every field there too
     # and no other key, the keys are exactly the usual ones.
-    return [
+    block = [
         f"if type({d}) is dict and len({d}) == {len(fields) + 1}:",
         "    try:",
         *(f"        {read}" for read in reads),
@@ -444,6 +488,21 @@ def _filter_block(cls: type, d: str, r: str) -> list[str]:
         "else:",
         f"    {r} = GENERAL_{name}({d})",
     ]
+    if previous is None:
+        return block
+    p, q = previous
+    # The usual keys (then q was built by the code above from p: every field is
+    # required) and equal values.
+    same = [f"len({d}) == {len(fields) + 1}", f"{d} == {p}"]
+    for _, t, key in fields:
+        base = _optional_inner(t) or t
+        if base in (int, bool):
+            same.append(f"type({d}[{key!r}]) is {base.__name__}")
+        elif base not in (str, Decimal):  # pragma: no cover - no filter field has another type
+            raise TypeError(f"no fast constructor for a filter field of type {t!r}")
+    if any(_optional_inner(t) is not None for _, t, _ in fields):
+        return block  # (then p may have taken the general body)
+    return [f"if {' and '.join(same)}: {r} = {q}", "else:", *(f"    {line}" for line in block)]
 
 
 def _filter_names(cls: type, namespace: dict[str, Any]) -> dict[str, Any]:
@@ -471,12 +530,14 @@ def _filter_builder(cls: type, namespace: dict[str, Any]) -> Callable[[Any], Any
     )
 
 
-def _by_sequence(namespace: dict[str, Any]) -> Callable[[Any], Any]:
+def _by_sequence(namespace: dict[str, Any], json_only: bool) -> Callable[[Any], Any]:
     """The constructor of a list of filters: a list whose filterTypes come in a
     sequence seen before (2,187 of the 2,276 symbols of 2023-08 have the same nine) is
     read by that sequence's body, each filter's code inline (:func:`_filter_block`, no
     call and no dispatch per filter), compiled when first seen; any other filter by
-    filter, through ``FILTERS``. Kept for the process, as :func:`_by_layout`'s layouts."""
+    filter, through ``FILTERS``. Kept for the process, as :func:`_by_layout`'s layouts.
+    ``json_only``: each filter equal to the one at its place in the previous list of
+    the sequence is that one's object (:func:`_filter_block`)."""
     own = {name: name for name in models.FILTER_CLASSES}
     sequences: dict[tuple[str, ...], Callable[[Any], Any]] = {}
     one_by_one = _compile(
@@ -486,11 +547,28 @@ def _by_sequence(namespace: dict[str, Any]) -> Callable[[Any], Any]:
     def reader(types: tuple[Any, ...]) -> Callable[[Any], Any] | None:
         if not all(type(t) is str and t in own for t in types) or len(types) > 64:
             return None
-        lines = [f"{''.join(f'f{j}, ' for j in range(len(types)))}= d"] if types else []
+        n = len(types)
+        if not n:
+            return _compile("filter_sequence", ["return ()"], namespace)
+        lines = [f"{''.join(f'f{j}, ' for j in range(n))}= d"]
+        previous = None
+        if json_only:  # one read: a pair another thread never splits
+            lines += [
+                "before, built = PREVIOUS[0]",
+                "if before is None: before = built = NONE",
+                f"{''.join(f'p{j}, ' for j in range(n))}= before",
+                f"{''.join(f'q{j}, ' for j in range(n))}= built",
+            ]
         for j, name in enumerate(types):
-            lines.extend(_filter_block(models.FILTER_CLASSES[name], f"f{j}", f"r{j}"))
-        lines.append(f"return ({''.join(f'r{j}, ' for j in range(len(types)))})")
-        return _compile("filter_sequence", lines, namespace)
+            previous = (f"p{j}", f"q{j}") if json_only else None
+            lines.extend(_filter_block(models.FILTER_CLASSES[name], f"f{j}", f"r{j}", previous))
+        lines.append(f"result = ({''.join(f'r{j}, ' for j in range(n))})")
+        if json_only:
+            lines.append("PREVIOUS[0] = (d, result)")
+        lines.append("return result")
+        return _compile(
+            "filter_sequence", lines, {**namespace, "PREVIOUS": _last(), "NONE": (None,) * n}
+        )
 
     def learn(types: tuple[Any, ...]) -> Callable[[Any], Any]:
         read = None if len(sequences) >= MAX_LAYOUTS else reader(types)
@@ -499,7 +577,7 @@ def _by_sequence(namespace: dict[str, Any]) -> Callable[[Any], Any]:
         sequences[tuple([own[t] for t in types])] = read
         return read
 
-    SEQUENCE_READERS.append((one_by_one, reader))
+    SEQUENCE_READERS[json_only] = one_by_one, reader
     return _compile(
         "filters_of",
         [
@@ -565,7 +643,7 @@ class _ByType(dict[Any, Callable[[Any], Any]]):
 _UNKNOWN = _shared_by_items(_build_unknown)
 
 
-def _make_builders() -> dict[str, Callable[[Any], Any]]:
+def _make_builders(json_only: bool) -> dict[str, Callable[[Any], Any]]:
     namespace = _namespace()
     for cls in models.FILTER_CLASSES.values():
         namespace.update(_filter_names(cls, namespace))
@@ -573,7 +651,7 @@ def _make_builders() -> dict[str, Callable[[Any], Any]]:
         {name: _filter_builder(cls, namespace) for name, cls in models.FILTER_CLASSES.items()}
     )
     namespace["FILTERS"] = by_type
-    namespace["filters_of"] = _by_sequence(namespace)
+    namespace["filters_of"] = _by_sequence(namespace, json_only)
     built: dict[str, Callable[[Any], Any]] = {}
     for holder in _HOLDERS:  # what each holds is built before it
         known = frozenset(key for _, _, key in _fields(holder))
@@ -583,33 +661,37 @@ def _make_builders() -> dict[str, Callable[[Any], Any]]:
         own = {**namespace, **lasts, "KNOWN": known}
         build = _compile(name, body, own)
         if holder is models.SymbolInfo:  # thousands a load; the others are few
-            build = _by_layout(holder, build, own)
+            build = _by_layout(holder, build, own, json_only)
         namespace[name] = built[holder.__name__] = build
     return built
 
 
 @functools.cache
-def _builders() -> dict[str, Callable[[Any], Any]]:
+def _builders(json_only: bool = False) -> dict[str, Callable[[Any], Any]]:
     # Generated on the first load, not at import: a program (or a command, such as
     # ``rules check --help``) that loads nothing does not pay for it (issue 11).
-    return _make_builders()
+    return _make_builders(json_only)
 
 
-def build_info(obj: Any) -> models.ExchangeInfo:
+def build_info(obj: Any, *, json_only: bool = False) -> models.ExchangeInfo:
     """The :class:`~rules.model.models.ExchangeInfo` of a parsed exchangeInfo ``dict``.
+
+    ``json_only``: every value in ``obj`` was made by ``json.loads`` (rule 4), which
+    some checks then rely on.
 
     Raises:
         Fallback: (or another exception) the converter must structure it (rule 1).
     """
-    info: models.ExchangeInfo = _builders()["ExchangeInfo"](obj)
+    info: models.ExchangeInfo = _builders(json_only)["ExchangeInfo"](obj)
     return info
 
 
-def build_symbol(obj: Any) -> models.SymbolInfo:
-    """The :class:`~rules.model.models.SymbolInfo` of one parsed symbol ``dict``.
+def build_symbol(obj: Any, *, json_only: bool = False) -> models.SymbolInfo:
+    """The :class:`~rules.model.models.SymbolInfo` of one parsed symbol ``dict``
+    (``json_only``: as :func:`build_info`).
 
     Raises:
         Fallback: (or another exception) the converter must structure it (rule 1).
     """
-    symbol: models.SymbolInfo = _builders()["SymbolInfo"](obj)
+    symbol: models.SymbolInfo = _builders(json_only)["SymbolInfo"](obj)
     return symbol

@@ -11,6 +11,7 @@ and the converter does not refuse it.
 
 from __future__ import annotations
 
+import json
 import pickle
 from collections.abc import Iterator
 from typing import Any
@@ -51,12 +52,12 @@ _ODD_VALUES = st.one_of(
 _NAMES = ["ICEBERG_PARTS", "PRICE_FILTER", "MIN_NOTIONAL", "NOTIONAL", "LOT_SIZE", "TRADING", "X"]
 
 
-def fast(obj: Any) -> Any:
+def fast(obj: Any, *, json_only: bool = False) -> Any:
     """The fast constructors' result (ExchangeInfo, or the symbols of a keyed snapshot)."""
     try:
         if "symbols" in obj:
-            return builders.build_info(obj)
-        return tuple(builders.build_symbol(v) for v in obj.values())
+            return builders.build_info(obj, json_only=json_only)
+        return tuple(builders.build_symbol(v, json_only=json_only) for v in obj.values())
     finally:
         builders.clear_caches()
 
@@ -109,14 +110,31 @@ def replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
 DROP = object()
 
 
-def agree(obj: Any) -> None:
+def agree(obj: Any, *, json_only: bool = False) -> None:
     try:
-        built = fast(obj)
+        built = fast(obj, json_only=json_only)
     except Exception:
         return  # the converter decides (loads falls back to it)
     reference = slow(obj)  # must not raise: what the fast path took is good
     assert built == reference
     assert repr(built) == repr(reference)
+    assert [type(s) for s in _symbol_objects_built(built)] == [
+        type(s) for s in _symbol_objects_built(reference)
+    ]
+
+
+def _symbol_objects_built(built: Any) -> list[Any]:
+    symbols = built.symbols if isinstance(built, ExchangeInfo) else built
+    return [f for s in symbols for f in s.filters]
+
+
+def as_json(value: Any) -> Any:
+    """``value`` as ``json.loads`` gives it back (what ``json_only`` input holds), or
+    ``None`` when it is not JSON."""
+    try:
+        return json.loads(json.dumps(value))
+    except (TypeError, ValueError):
+        return None
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
@@ -162,10 +180,10 @@ def _symbol_objects(obj: Any) -> list[Any]:
     return list(obj.values())
 
 
-def layouts_agree(obj: Any) -> None:
+def layouts_agree(obj: Any, *, json_only: bool = False) -> None:
     """Each symbol object read by the body of its layout (compiled for it, whatever the
     cache holds) gives what the general body gives, or both refuse it."""
-    general, reader = builders.LAYOUT_READERS[SymbolInfo]
+    general, reader = builders.LAYOUT_READERS[SymbolInfo, json_only]
     for symbol in _symbol_objects(obj):
         if type(symbol) is not dict:
             continue
@@ -221,11 +239,11 @@ def _outcome(build: Any, value: Any) -> Any:
         builders.clear_caches()
 
 
-def sequences_agree(obj: Any) -> None:
+def sequences_agree(obj: Any, *, json_only: bool = False) -> None:
     """Each list of filters read by the body of its sequence of filterTypes (compiled for
     it, whatever the cache holds) gives what reading them one by one gives, or both
     refuse it."""
-    one_by_one, reader = builders.SEQUENCE_READERS[0]
+    one_by_one, reader = builders.SEQUENCE_READERS[json_only]
     lists = [s.get("filters") for s in _symbol_objects(obj) if type(s) is dict]
     if isinstance(obj.get("exchangeFilters"), list):
         lists.append(obj["exchangeFilters"])
@@ -265,3 +283,29 @@ def test_a_sequence_body_reads_what_one_by_one_reads(raw: dict[str, Any], data: 
         key = data.draw(st.sampled_from(["newField", "filterType", "limit", "x"]))
         value = data.draw(st.one_of(_ODD_VALUES, st.builds(_Str, st.sampled_from(_NAMES))))
         sequences_agree(replaced(raw, at, {**_at(raw, at), key: value}))
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(raw_exchange_infos(min_size=1, max_size=3), st.data())
+def test_json_only_input_builds_what_the_converter_builds(raw: dict[str, Any], data: Any) -> None:
+    """What ``json.loads`` made (``loads`` of text, builders' rule 4): a symbol repeated
+    with one value replaced by another JSON value (``1`` for ``true``, ``1.0`` for
+    ``1``, ...) is refused or built as the converter builds it, though its arrays and
+    filters equal the previous symbol's but for that value."""
+    builders.build_info({"symbols": []}, json_only=True)  # the constructors made
+    assert fast(raw, json_only=True) == slow(raw)
+    symbols = _symbol_objects(raw)
+    first = data.draw(st.sampled_from(symbols))
+    places = list(paths(first))
+    path = data.draw(st.sampled_from(places))
+    new = data.draw(st.one_of(_ODD_VALUES, st.sampled_from([True, False, 1, 0, 1.0, 0.0, 5.0])))
+    other = as_json(replaced(first, path, new))
+    if other is None:
+        return
+    for obj in ({"symbols": [first, other]}, {"symbols": [other, first, other]}):
+        obj = as_json(obj)
+        agree(obj, json_only=True)
+        layouts_agree(obj, json_only=True)
+        sequences_agree(obj, json_only=True)
+        # Read again with the previous filters of the other object kept.
+        sequences_agree({"symbols": [*obj["symbols"], *obj["symbols"]]}, json_only=True)
