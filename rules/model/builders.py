@@ -37,35 +37,27 @@ from __future__ import annotations
 import functools
 import itertools
 import operator
-import typing
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-import attrs
-
 from rules.model import models
+from rules.model.codegen import (
+    MAX_INT,
+    REFUSED,
+    Fallback,
+    compile_function,
+    construct,
+    fields_of,
+    general_body,
+    optional_inner,
+    row_body,
+    slot_setters,
+)
 from rules.model.frozen import EMPTY, FrozenJson
 from rules.model.numbers import PLAIN_DECIMAL
 
 __all__ = ["Fallback", "build_info", "build_symbol", "clear_caches"]
-
-#: Every integer of exchangeInfo fits a Java long (the converter's ``MAX_INT``).
-MAX_INT = 2**63 - 1
-
-
-class Fallback(Exception):
-    """The input is not one the fast constructors take: structure it with the converter."""
-
-
-def camel(name: str) -> str:
-    """``tick_size`` -> ``tickSize`` (the converter's rule 1; it uses this one)."""
-    head, *rest = name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
-#: Fields no wire key names (the converter's ``_INTERNAL``).
-INTERNAL = frozenset({"extra", "keyed_by_symbol", "_index"})
 
 # Shared within one load only (rule 2): they hold strings and arrays of the input.
 _DECIMALS: dict[str, Decimal] = {}
@@ -129,228 +121,6 @@ def _extra(value: dict[str, Any], known: frozenset[str]) -> FrozenJson:
     return FrozenJson({k: v for k, v in value.items() if k not in known})
 
 
-# --------------------------------------------------------------------------- generation
-
-# What refuses a value of each scalar field type ({v}: the value, a local).
-_REFUSED: dict[Any, str] = {
-    str: "type({v}) is not str",
-    int: "type({v}) is not int or {v} < 0 or {v} > MAX_INT",
-    bool: "type({v}) is not bool",
-    Decimal: "type({v}) is not str",
-}
-
-
-def _optional_inner(t: Any) -> Any | None:
-    args = typing.get_args(t)
-    if len(args) == 2 and type(None) in args and typing.get_origin(t) in (typing.Union, _UNION):
-        return next(a for a in args if a is not type(None))
-    return None
-
-
-_UNION = type(int | None)
-
-
-def _convert(t: Any, v: str, x: str) -> str:
-    """Code that sets ``x`` to the value of a field of type ``t`` read as ``v``, checked
-    (``v`` is ``x`` for a scalar kept as it is)."""
-    if t in (str, int, bool):
-        return f"if {_REFUSED[t].format(v=v)}: raise Fallback"
-    if t is Decimal:
-        return (
-            f"if type({v}) is not str: raise Fallback\n"
-            f"{x} = DECIMALS.get({v})\n"
-            f"if {x} is None: {x} = decimal({v})"
-        )
-    if typing.get_origin(t) is tuple:
-        item = typing.get_args(t)[0]
-        if item is str:
-            # An array equal to the previous object's (orderTypes, permissions: the
-            # same on most symbols) gives the same tuple: one object, not thousands
-            # for the collector to walk. Its items' types are checked all the same.
-            return (
-                f"if type({v}) is not list or not STR_ONLY.issuperset(map(type, {v})):"
-                f" raise Fallback\n"
-                f"last = LAST_{x}[0]\n"  # one read: a pair another thread never splits
-                f"if {v} == last[0]: {x} = last[1]\n"
-                f"else: {x} = tuple({v}); LAST_{x}[0] = ({v}, {x})"
-            )
-        if typing.get_origin(item) is tuple:
-            return f"{x} = string_lists({v})"
-        if item == models.Filter:
-            return f"if type({v}) is not list: raise Fallback\n{x} = filters_of({v})"
-        build = f"build_{item.__name__}(i)"
-        return f"if type({v}) is not list: raise Fallback\n{x} = tuple([{build} for i in {v}])"
-    raise TypeError(f"no fast constructor for a field of type {t!r}")  # pragma: no cover
-
-
-def _indent(code: str, by: str) -> str:
-    return "\n".join(by + line for line in code.splitlines())
-
-
-@functools.cache
-def _fields(cls: type) -> list[tuple[attrs.Attribute[Any], Any, str]]:
-    """Each wire field of ``cls``: its attribute, its type and its wire name."""
-    return [(a, _type(a.type), camel(a.name)) for a in attrs.fields(cls) if a.name not in INTERNAL]
-
-
-@functools.cache
-def _type(annotation: Any) -> Any:
-    # The models' annotations are strings (PEP 563): evaluated once per spelling
-    # in the models' namespace (typing.get_type_hints compiles each field's again).
-    if not isinstance(annotation, str):
-        return annotation
-    return eval(annotation, vars(models))
-
-
-def _direct(cls: type) -> bool:
-    """Whether attrs' ``__init__`` of ``cls`` does nothing but set each field's slot (no
-    validator, converter, hook or cached hash): then :func:`_construct` may set them."""
-    slots = vars(cls).get("__slots__", ())
-    return (
-        not any(name.endswith("cached_hash") for name in slots)
-        and not hasattr(cls, "__attrs_pre_init__")
-        and not hasattr(cls, "__attrs_post_init__")
-        and all(
-            a.init
-            and a.validator is None
-            and a.converter is None
-            and type(vars(cls).get(a.name)).__name__ == "member_descriptor"
-            and not isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
-            for a in attrs.fields(cls)
-        )
-    )
-
-
-def _construct(cls: type, values: dict[str, str], result: str) -> list[str]:
-    """Lines that set ``result`` to what ``cls(...)`` of ``values`` (attribute name ->
-    code) makes: the same object, built as ``make_violation`` builds a ``Violation``
-    (``object.__new__`` and each slot's own setter, about two thirds of attrs'
-    ``__init__``); a field not in ``values`` gets its default."""
-    if not _direct(cls):  # pragma: no cover - every model class is direct today
-        return [f"{result} = {_call(cls, values)}"]
-    name = cls.__name__
-    lines = [f"{result} = new({name})"]
-    for a in attrs.fields(cls):
-        value = values.get(a.name, f"DEFAULT_{name}_{a.name}")
-        lines.append(f"SET_{name}_{a.name}({result}, {value})")
-    return lines
-
-
-def _slot_setters(classes: tuple[type, ...]) -> dict[str, Any]:
-    """``SET_<Class>_<field>`` (the slot's setter) and ``DEFAULT_<Class>_<field>``."""
-    names: dict[str, Any] = {}
-    for cls in classes:
-        for a in attrs.fields(cls):
-            names[f"SET_{cls.__name__}_{a.name}"] = vars(cls)[a.name].__set__
-            names[f"DEFAULT_{cls.__name__}_{a.name}"] = a.default
-    return names
-
-
-def _call(cls: type, values: dict[str, str]) -> str:
-    """``Cls(a, b, *, c=...)``: positional in field order, keywords for keyword-only fields."""
-    positional, keywords = [], []
-    for a in attrs.fields(cls):
-        if a.name in values:
-            if a.kw_only:
-                keywords.append(f"{a.name.lstrip('_')}={values[a.name]}")
-            else:
-                positional.append(values[a.name])
-    return f"{cls.__name__}({', '.join([*positional, *keywords])})"
-
-
-def _general(cls: type, known: frozenset[str]) -> list[str]:
-    """The body that takes any keys: each field read, checked, absent optional ones None."""
-    lines = ["get = d.get"]
-    values: dict[str, str] = {}
-    for i, (a, t, key) in enumerate(_fields(cls)):
-        x = f"x{i}"
-        values[a.name] = x
-        inner = _optional_inner(t)
-        base = t if inner is None else inner
-        v = x if base in (str, int, bool) else f"v{i}"
-        if inner is None:
-            lines.append(f"{v} = d[{key!r}]")
-            lines.extend(_convert(t, v, x).splitlines())
-        elif v == x:
-            lines.append(f"{x} = get({key!r}, ABSENT)")
-            lines.append(f"if {x} is ABSENT: {x} = None")
-            lines.append(f"elif {_REFUSED[base].format(v=x)}: raise Fallback")
-        else:
-            lines.append(f"{v} = get({key!r}, ABSENT)")
-            lines.append(f"if {v} is ABSENT: {x} = None")
-            lines.append("else:")
-            lines.extend(_indent(_convert(inner, v, x), "    ").splitlines())
-    lines.append("extra = EMPTY if KNOWN.issuperset(d) else extra_of(d, KNOWN)")
-    values["extra"] = "extra"
-    lines.extend(_construct(cls, values, "o") if _direct(cls) else [f"o = {_call(cls, values)}"])
-    lines.append("return o")
-    return lines
-
-
-def _row(cls: type, layout: tuple[str, ...], json_only: bool) -> tuple[list[str], tuple[type, ...]]:
-    """The body that reads an object whose keys are ``layout``, in that order (known
-    wire keys, every required one there): its values taken at once and their types
-    compared at once, then each checked as :func:`_general` checks it (a value it
-    refuses is refused here: Fallback), absent optional fields None, no ``extra``; and
-    the value types it takes (``TYPES``).
-
-    ``json_only``: for values that only ``json.loads`` made (rule 4): an array equal
-    to the previous object's, whose items were found to be strings, is one of
-    strings (no other JSON value equals a string), its items not checked again."""
-    by_key = {key: (i, a, t) for i, (a, t, key) in enumerate(_fields(cls))}
-    names: list[str] = []
-    types: list[type] = []
-    ints: list[str] = []
-    strings: list[str] = []  # arrays of strings (their type, list, is in TYPES)
-    checks: list[str] = []
-    values = {a.name: "None" for a, _, _ in _fields(cls)}
-    for key in layout:
-        i, a, t = by_key[key]
-        base = _optional_inner(t) or t
-        x = f"x{i}"
-        values[a.name] = x
-        if base in (str, int, bool):
-            names.append(x)
-            types.append(base)
-            if base is int:
-                ints.append(f"0 <= {x} <= {MAX_INT}")
-            continue
-        v = f"v{i}"
-        names.append(v)
-        types.append(str if base is Decimal else list)
-        if base is Decimal:
-            checks.extend(_convert(base, v, x).splitlines())
-        elif typing.get_args(base)[0] is str:
-            # The array equal to the previous object's: the same tuple (_convert's).
-            reuse = _convert(base, v, x).splitlines()[1:]
-            if json_only:
-                check = f"    if not STR_ONLY.issuperset(map(type, {v})): raise Fallback"
-                keep = reuse[2].removeprefix("else: ")
-                checks.extend([reuse[0], reuse[1], "else:", check, f"    {keep}"])
-            else:
-                strings.append(v)
-                checks.extend(reuse)
-        elif typing.get_args(base)[0] == models.Filter:
-            checks.append(f"{x} = filters_of({v})")
-        else:
-            checks.extend(_convert(base, v, x).splitlines())
-    if ints:  # _REFUSED[int], for all at once
-        checks.insert(0, f"if not ({' and '.join(ints)}): raise Fallback")
-    if strings:  # _convert's check of each array of strings, for all at once
-        arrays = f"chain({', '.join(strings)})" if len(strings) > 1 else strings[0]
-        checks.insert(0, f"if not STR_ONLY.issuperset(map(type, {arrays})): raise Fallback")
-    values["extra"] = "EMPTY"
-    lines = [
-        "values = tuple(d.values())",
-        "if tuple(map(type, values)) != TYPES: raise Fallback",
-        f"{', '.join(names)}, = values",
-        *checks,
-        *_construct(cls, values, "o"),
-        "return o",
-    ]
-    return lines, tuple(types)
-
-
 #: The most layouts (orders of keys) a class learns (:func:`_by_layout`): beyond
 #: them, an object is read by the general body.
 MAX_LAYOUTS = 64
@@ -366,14 +136,14 @@ def _by_layout(
     cls: type, general: Callable[[Any], Any], namespace: dict[str, Any], json_only: bool
 ) -> Callable[[Any], Any]:
     """``cls``'s constructor: an object whose keys come in a layout seen before (every
-    symbol of a real snapshot has the same) is read by that layout's body (:func:`_row`:
+    symbol of a real snapshot has the same) is read by that layout's body (:func:`row_body`:
     about half the general body's cost), compiled when first seen; any other by the
     general body. The layouts are kept for the process, under the models' own names
     (never the input's strings), at most :data:`MAX_LAYOUTS`; two threads may both
     compile one: either result is the same function."""
-    fields = _fields(cls)
+    fields = fields_of(cls)
     own = {key: key for _, _, key in fields}
-    required = frozenset(key for _, t, key in fields if _optional_inner(t) is None)
+    required = frozenset(key for _, t, key in fields if optional_inner(t) is None)
     rows: dict[tuple[str, ...], Callable[[Any], Any]] = {}
 
     def reader(d: dict[Any, Any]) -> Callable[[Any], Any] | None:
@@ -381,8 +151,8 @@ def _by_layout(
         keys = tuple(d)
         if not all(type(key) is str and key in own for key in keys) or not required.issubset(keys):
             return None
-        lines, types = _row(cls, tuple([own[key] for key in keys]), json_only)
-        return _compile(f"row_{cls.__name__}", lines, {**namespace, "TYPES": types})
+        lines, types = row_body(cls, tuple([own[key] for key in keys]), json_only)
+        return compile_function(f"row_{cls.__name__}", lines, {**namespace, "TYPES": types})
 
     def learn(d: dict[Any, Any]) -> Callable[[Any], Any]:
         row = None if len(rows) >= MAX_LAYOUTS else reader(d)
@@ -393,7 +163,7 @@ def _by_layout(
 
     LAYOUT_READERS[cls, json_only] = general, reader
 
-    return _compile(
+    return compile_function(
         f"build_{cls.__name__}",
         [
             "if type(d) is not dict: raise Fallback",
@@ -419,21 +189,12 @@ def _namespace() -> dict[str, Any]:
         "new": object.__new__,
         "chain": itertools.chain,
         **{c.__name__: c for c in (*models.FILTER_CLASSES.values(), *_HOLDERS)},
-        **_slot_setters((*models.FILTER_CLASSES.values(), *_HOLDERS)),
+        **slot_setters((*models.FILTER_CLASSES.values(), *_HOLDERS)),
     }
 
 
 _ABSENT = object()
 _HOLDERS = (models.RateLimit, models.Sor, models.SymbolInfo, models.ExchangeInfo)
-
-
-def _compile(name: str, lines: list[str], namespace: dict[str, Any]) -> Callable[..., Any]:
-    source = f"def {name}(d):\n" + "\n".join("    " + line for line in lines) + "\n"
-    code = compile(source, f"<rules.model.builders {name}>", "exec")
-    exec(code, namespace)
-    built: Callable[..., Any] = namespace[name]
-    built.__doc__ = source
-    return built
 
 
 def _filter_block(cls: type, d: str, r: str, previous: tuple[str, str] | None = None) -> list[str]:
@@ -449,15 +210,15 @@ def _filter_block(cls: type, d: str, r: str, previous: tuple[str, str] | None = 
     ``json.loads`` made (rule 4): ``d`` equal to ``p`` is ``q``'s filter once its
     integers and booleans are of their type (among JSON values, only a string equals
     a string; ``1``, ``1.0`` and ``true`` are equal)."""
-    fields = _fields(cls)
+    fields = fields_of(cls)
     name = cls.__name__
     checks: list[str] = []
     build: list[str] = []
     for i, (_, t, _) in enumerate(fields):
-        base = _optional_inner(t) or t
-        if base not in _REFUSED:  # pragma: no cover - no filter field has another type today
+        base = optional_inner(t) or t
+        if base not in REFUSED:  # pragma: no cover - no filter field has another type today
             raise TypeError(f"no fast constructor for a filter field of type {t!r}")
-        checks.append(_REFUSED[base].format(v=f"v{i}"))
+        checks.append(REFUSED[base].format(v=f"v{i}"))
         # A decimal seen before in this load: its object, without a call (a zero is falsy:
         # decimal() then finds it).
         build.append(f"(DECIMALS.get(v{i}) or decimal(v{i}))" if base is Decimal else f"v{i}")
@@ -483,7 +244,7 @@ def _filter_block(cls: type, d: str, r: str, previous: tuple[str, str] | None = 
         f"        k = ({''.join(f'v{i}, ' for i in range(len(fields)))})",
         f"        {r} = SHARED_{name}.get(k)",
         f"        if {r} is None:",
-        *(f"            {line}" for line in _construct(cls, values, r)),
+        *(f"            {line}" for line in construct(cls, values, r)),
         f"            SHARED_{name}[k] = {r}",
         "else:",
         f"    {r} = GENERAL_{name}({d})",
@@ -495,25 +256,25 @@ def _filter_block(cls: type, d: str, r: str, previous: tuple[str, str] | None = 
     # required) and equal values.
     same = [f"len({d}) == {len(fields) + 1}", f"{d} == {p}"]
     for _, t, key in fields:
-        base = _optional_inner(t) or t
+        base = optional_inner(t) or t
         if base in (int, bool):
             same.append(f"type({d}[{key!r}]) is {base.__name__}")
         elif base not in (str, Decimal):  # pragma: no cover - no filter field has another type
             raise TypeError(f"no fast constructor for a filter field of type {t!r}")
-    if any(_optional_inner(t) is not None for _, t, _ in fields):
+    if any(optional_inner(t) is not None for _, t, _ in fields):
         return block  # (then p may have taken the general body)
     return [f"if {' and '.join(same)}: {r} = {q}", "else:", *(f"    {line}" for line in block)]
 
 
 def _filter_names(cls: type, namespace: dict[str, Any]) -> dict[str, Any]:
     """``SHARED_<class>`` and ``GENERAL_<class>`` of :func:`_filter_block`."""
-    known = frozenset({"filterType", *(key for _, _, key in _fields(cls))})
+    known = frozenset({"filterType", *(key for _, _, key in fields_of(cls))})
     # Compiled on first use: only a filter with unusual keys needs it (compiling
     # every one at import was about 4 ms).
     general = _Deferred(
-        lambda: _compile(
+        lambda: compile_function(
             f"general_{cls.__name__}",
-            ['if type(d["filterType"]) is not str: raise Fallback', *_general(cls, known)],
+            ['if type(d["filterType"]) is not str: raise Fallback', *general_body(cls, known)],
             {**namespace, "KNOWN": known},
         )
     )
@@ -525,7 +286,7 @@ def _filter_names(cls: type, namespace: dict[str, Any]) -> dict[str, Any]:
 
 def _filter_builder(cls: type, namespace: dict[str, Any]) -> Callable[[Any], Any]:
     """A filter class's constructor (:func:`_filter_block`)."""
-    return _compile(
+    return compile_function(
         f"build_{cls.__name__}", [*_filter_block(cls, "d", "found"), "return found"], namespace
     )
 
@@ -540,7 +301,7 @@ def _by_sequence(namespace: dict[str, Any], json_only: bool) -> Callable[[Any], 
     the sequence is that one's object (:func:`_filter_block`)."""
     own = {name: name for name in models.FILTER_CLASSES}
     sequences: dict[tuple[str, ...], Callable[[Any], Any]] = {}
-    one_by_one = _compile(
+    one_by_one = compile_function(
         "filters", ['return tuple([FILTERS[i["filterType"]](i) for i in d])'], namespace
     )
 
@@ -549,7 +310,7 @@ def _by_sequence(namespace: dict[str, Any], json_only: bool) -> Callable[[Any], 
             return None
         n = len(types)
         if not n:
-            return _compile("filter_sequence", ["return ()"], namespace)
+            return compile_function("filter_sequence", ["return ()"], namespace)
         lines = [f"{''.join(f'f{j}, ' for j in range(n))}= d"]
         previous = None
         if json_only:  # one read: a pair another thread never splits
@@ -566,7 +327,7 @@ def _by_sequence(namespace: dict[str, Any], json_only: bool) -> Callable[[Any], 
         if json_only:
             lines.append("PREVIOUS[0] = (d, result)")
         lines.append("return result")
-        return _compile(
+        return compile_function(
             "filter_sequence", lines, {**namespace, "PREVIOUS": _last(), "NONE": (None,) * n}
         )
 
@@ -578,7 +339,7 @@ def _by_sequence(namespace: dict[str, Any], json_only: bool) -> Callable[[Any], 
         return read
 
     SEQUENCE_READERS[json_only] = one_by_one, reader
-    return _compile(
+    return compile_function(
         "filters_of",
         [
             "types = tuple(map(FILTER_TYPE, d))",
@@ -654,12 +415,12 @@ def _make_builders(json_only: bool) -> dict[str, Callable[[Any], Any]]:
     namespace["filters_of"] = _by_sequence(namespace, json_only)
     built: dict[str, Callable[[Any], Any]] = {}
     for holder in _HOLDERS:  # what each holds is built before it
-        known = frozenset(key for _, _, key in _fields(holder))
-        body = ["if type(d) is not dict: raise Fallback", *_general(holder, known)]
+        known = frozenset(key for _, _, key in fields_of(holder))
+        body = ["if type(d) is not dict: raise Fallback", *general_body(holder, known)]
         name = f"build_{holder.__name__}"
-        lasts = {f"LAST_x{i}": _last() for i in range(len(_fields(holder)))}
+        lasts = {f"LAST_x{i}": _last() for i in range(len(fields_of(holder)))}
         own = {**namespace, **lasts, "KNOWN": known}
-        build = _compile(name, body, own)
+        build = compile_function(name, body, own)
         if holder is models.SymbolInfo:  # thousands a load; the others are few
             build = _by_layout(holder, build, own, json_only)
         namespace[name] = built[holder.__name__] = build
