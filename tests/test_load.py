@@ -666,3 +666,48 @@ def test_real_snapshots_skip_the_duplicate_key_hook(path: Path) -> None:
     the per-object hook (issue 11); the hook's refusals are in test_hostile_input."""
     text = path.read_text()
     assert text.count(":") == _usual_keys(json.loads(text))
+
+
+_ICEBERG = {"filterType": "ICEBERG_PARTS", "limit": 1}
+_NOTIONAL = {
+    "filterType": "NOTIONAL",
+    "minNotional": "5",
+    "applyMinToMarket": True,
+    "maxNotional": "9000",
+    "applyMaxToMarket": False,
+    "avgPriceMins": 5,
+}
+
+
+@pytest.mark.parametrize(
+    ("place", "value", "problem"),
+    [
+        (("filters", 1, "limit"), True, "$.symbols[1].filters[1].limit: expected an integer"),
+        (("filters", 1, "limit"), 1.0, "$.symbols[1].filters[1].limit: expected an integer"),
+        (("filters", 2, "applyMinToMarket"), 1, "$.symbols[1].filters[2].applyMinToMarket"),
+        (("filters", 2, "avgPriceMins"), 5.0, "$.symbols[1].filters[2].avgPriceMins"),
+        (("orderTypes", 0), 1, "$.symbols[1].orderTypes[0]"),
+    ],
+)
+def test_text_equal_to_the_previous_symbol_but_for_a_type_is_refused(
+    place: tuple[Any, ...], value: Any, problem: str
+) -> None:
+    """Loaded from text, a value equal to the previous symbol's (``true == 1 == 1.0``)
+    is still checked for its type (builders' rule 4: equality alone proves a string)."""
+    first = _symbol(
+        filters=[*_symbol()["filters"], dict(_ICEBERG), dict(_NOTIONAL)],
+        orderTypes=["LIMIT", "MARKET"],
+    )
+    second = json.loads(json.dumps({**first, "symbol": "ETHUSDT"}))
+    target: Any = second
+    for step in place[:-1]:
+        target = target[step]
+    target[place[-1]] = value
+    good = loads(json.dumps(_info(first, {**first, "symbol": "ETHUSDT"})))
+    assert good["ETHUSDT"].filters == good["BTCUSDT"].filters
+    for text in (json.dumps(_info(first, second)), json.dumps(_info(first, second)).encode()):
+        with pytest.raises(LoadError) as caught:
+            loads(text)
+        assert any(p.startswith(problem) for p in caught.value.problems), caught.value.problems
+    with pytest.raises(LoadError):
+        loads(_info(first, second))  # a mapping: checked whole

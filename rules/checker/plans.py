@@ -2,20 +2,31 @@
 
 A :class:`SymbolPlan` holds a symbol's status, enabled order types, flags,
 filter checks (through :data:`~rules.checker.filters.FILTER_CHECKS`) and the
-fast checks of :mod:`rules.checker.fastpath`; an :class:`InfoPlan` holds a
-snapshot's era (D17) and its symbols' plans. :func:`plan_of` finds or builds
-the plan of a snapshot, kept while the snapshot lives.
+fast checks of :mod:`rules.checker.fastpath`, each compiled on its first use
+(:func:`_on_first_use`); an :class:`InfoPlan` holds a snapshot's era (D17) and
+its symbols' plans. :func:`plan_of` finds or builds the plan of a snapshot,
+kept while the snapshot lives.
 """
 
 from __future__ import annotations
 
 import threading
 import weakref
+from typing import Any
 
+from rules.checker.context import Context
 from rules.checker.eras import Era
-from rules.checker.fastpath import AcceptedCheck, FastCheck, accepted_only, compile_fast_check
+from rules.checker.fastpath import (
+    AcceptedCheck,
+    FastCheck,
+    FiltersOnly,
+    accepted_only,
+    compile_fast_check,
+    fast_shape,
+)
 from rules.checker.filters import FILTER_CHECKS, Check
 from rules.checker.kinds import ORDER_KINDS
+from rules.checker.violations import Verdict
 from rules.model.models import ExchangeInfo, Filter, SymbolInfo
 
 __all__ = ["PLANS", "InfoPlan", "SymbolPlan", "plan_of"]
@@ -23,6 +34,8 @@ __all__ = ["PLANS", "InfoPlan", "SymbolPlan", "plan_of"]
 
 #: The counters of open order lists (D50): only an order list is held back by them.
 _LIST_COUNTERS = frozenset({"MAX_NUM_ORDER_LISTS", "EXCHANGE_MAX_NUM_ORDER_LISTS"})
+#: The order types that may have a fast check (the others never do: no shape).
+_FAST_TYPES = tuple(name for name, kind in ORDER_KINDS.items() if fast_shape(kind) is not None)
 
 
 class SymbolPlan:
@@ -32,6 +45,7 @@ class SymbolPlan:
         "base_places",
         "checks",
         "count_checks",
+        "era",
         "fast",
         "fast_answers",
         "iceberg_allowed",
@@ -53,6 +67,7 @@ class SymbolPlan:
         self, symbol: SymbolInfo, exchange_checks: tuple[tuple[Check, Filter], ...], era: Era
     ):
         self.symbol = symbol
+        self.era = era
         # D01: any status but TRADING closes the market; no status field, no check.
         self.trading = symbol.status is None or symbol.status == "TRADING"
         self.order_types = None if symbol.order_types is None else frozenset(symbol.order_types)
@@ -79,22 +94,70 @@ class SymbolPlan:
         self.count_checks = tuple(
             c for c in self.checks if hasattr(c[0], "counter") or c[1].filter_type in _LIST_COUNTERS
         )
-        # Type -> fast check (rules.checker.fastpath), for the types it can judge
+        # Type -> fast check (rules.checker.fastpath), for the types it may judge
         # that can be accepted at all: on a TRADING symbol that enables them (D01, D02).
         # fast_answers' checks answer FILTERS too (evaluate's); fast's, the same
         # checks, only a verdict of an accepted order or None ("not sure").
+        # Each is compiled on its first call (issue 11: a command that sees a few
+        # symbols and types pays for those only; compiling every type of the 1,393
+        # TRADING symbols of 2023-08 took about 0.4 s): until then the tables hold
+        # stand-ins (_on_first_use) that compile, take their place and answer.
         # Method -> what an order list needs beyond the request
         # (rules.checker.list_fast.ListPlan), filled on first use.
         self.lists: dict[str, object] = {}
         self.fast_answers: dict[str, FastCheck] = {}
         self.fast: dict[str, AcceptedCheck] = {}
         if self.trading:
-            for name, kind in ORDER_KINDS.items():
+            for name in _FAST_TYPES:
                 if self.order_types is None or name in self.order_types:
-                    fast = compile_fast_check(symbol, self.checks, kind, era)
-                    if fast is not None:
-                        self.fast_answers[name] = fast
-                        self.fast[name] = accepted_only(fast)
+                    self.fast_answers[name], self.fast[name] = _on_first_use(self, name)
+
+    def fast_check(self, name: str) -> FastCheck | None:
+        """The compiled fast check of ``name`` orders (``None``: there is none), compiled
+        now if it was not yet; ``fast_answers`` and ``fast`` then hold it."""
+        if name not in self.fast_answers:
+            return None
+        checks = self._compile(name)
+        return None if checks is None else checks[0]
+
+    def _compile(self, name: str) -> tuple[FastCheck, AcceptedCheck] | None:
+        """Compile the fast checks of ``name`` orders and put them in the tables in place
+        of their stand-ins; with none (a filter that does not fold), take the stand-ins
+        out, as if never listed. Two threads may both compile: either result is the same
+        check, and each assignment publishes a whole one (no lock on the hot path)."""
+        fast = compile_fast_check(self.symbol, self.checks, ORDER_KINDS[name], self.era)
+        if fast is None:
+            self.fast_answers.pop(name, None)
+            self.fast.pop(name, None)
+            return None
+        checks = fast, accepted_only(fast)
+        self.fast_answers[name], self.fast[name] = checks
+        return checks
+
+
+def _on_first_use(plan: SymbolPlan, name: str) -> tuple[FastCheck, AcceptedCheck]:
+    """Stand-ins for the fast checks of ``name`` orders on ``plan``'s symbol: the first
+    call compiles them (:meth:`SymbolPlan._compile`), which takes the stand-ins' place in
+    the tables, and every call answers as the compiled check does. When there is none,
+    they answer ``None`` ("not sure"), after which a caller takes the general path, as
+    it does when a type has no fast check (``evaluate`` first tries its repaired call,
+    which answers ``None`` too)."""
+    compiled: list[tuple[FastCheck, AcceptedCheck] | None] = []
+
+    def checks() -> tuple[FastCheck, AcceptedCheck] | None:
+        if not compiled:
+            compiled.append(plan._compile(name))
+        return compiled[0]
+
+    def answers(params: dict[str, Any], context: Context) -> Verdict | FiltersOnly | None:
+        found = checks()
+        return None if found is None else found[0](params, context)
+
+    def accepted(params: dict[str, Any], context: Context) -> Verdict | None:
+        found = checks()
+        return None if found is None else found[1](params, context)
+
+    return answers, accepted
 
 
 class InfoPlan:

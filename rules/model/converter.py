@@ -33,8 +33,8 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from rules.model import models
-from rules.model.builders import INTERNAL as _INTERNAL
-from rules.model.builders import MAX_INT, camel
+from rules.model.codegen import INTERNAL as _INTERNAL
+from rules.model.codegen import MAX_INT, camel
 from rules.model.frozen import FrozenJson, thaw
 from rules.model.numbers import describe, parse_plain_decimal, to_plain_string
 

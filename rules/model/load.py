@@ -177,10 +177,10 @@ def _is_keyed(obj: Mapping[str, Any]) -> bool:
     return bool(obj) and all(isinstance(v, Mapping) and "symbol" in v for v in obj.values())
 
 
-def _structure(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo:
+def _structure(obj: Mapping[str, Any], source: str | None, json_only: bool = False) -> ExchangeInfo:
     with _no_cyclic_gc():
         keyed = "symbols" not in obj and _is_keyed(obj)
-        info = _build(obj, keyed)
+        info = _build(obj, keyed, json_only)
         if info is None:
             _no_repeated_symbol(obj, None, source)
             info = _convert(obj, keyed, source)
@@ -197,13 +197,16 @@ def _structure(obj: Mapping[str, Any], source: str | None) -> ExchangeInfo:
     return info
 
 
-def _build(obj: Mapping[str, Any], keyed: bool) -> ExchangeInfo | None:
+def _build(obj: Mapping[str, Any], keyed: bool, json_only: bool) -> ExchangeInfo | None:
     """The fast constructors' :class:`ExchangeInfo` (:mod:`rules.model.builders`), or
-    ``None`` when the input needs the converter: any problem, or an unusual shape."""
+    ``None`` when the input needs the converter: any problem, or an unusual shape.
+    ``json_only``: ``obj`` is what :func:`parse_json` made (builders' rule 4)."""
     try:
         if not keyed:
-            return builders.build_info(obj)
-        symbols = tuple([builders.build_symbol(value) for value in obj.values()])
+            return builders.build_info(obj, json_only=json_only)
+        symbols = tuple(
+            [builders.build_symbol(value, json_only=json_only) for value in obj.values()]
+        )
         if any(s.symbol != key for key, s in zip(obj, symbols, strict=True)):
             return None
         return ExchangeInfo(symbols, keyed_by_symbol=True)
@@ -332,6 +335,8 @@ def loads(
         # The parsed JSON is made and freed while the collector is paused: it holds
         # no cycle, and reference counting frees it before the collector runs again
         # (so that the collector never walks it).
+        # Text is parsed here: its values are json.loads's own (builders' rule 4).
+        json_only = isinstance(data, str | bytes | bytearray)
         obj = _unwrap(
             parse_json(data, source=source) if isinstance(data, str | bytes | bytearray) else data,
             source,
@@ -343,7 +348,7 @@ def loads(
             wanted = frozenset(symbols)
         if wanted is not None:
             obj = _select(obj, wanted, source)
-        info = _structure(obj, source)
+        info = _structure(obj, source, json_only)
         del obj  # before the collector is back
     return info
 

@@ -59,7 +59,10 @@ def _fast_symbols(path: Path) -> tuple[str, ...]:
     info = _load(path)
     plans = _plan(info)
     return tuple(
-        s.symbol for s in info.symbols if (plan := plans.symbol(info, s.symbol)) and plan.fast
+        s.symbol
+        for s in info.symbols
+        if (plan := plans.symbol(info, s.symbol))
+        and any(plan.fast_check(name) for name in list(plan.fast))
     )
 
 

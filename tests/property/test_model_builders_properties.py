@@ -11,10 +11,12 @@ and the converter does not refuse it.
 
 from __future__ import annotations
 
+import json
+import pickle
 from collections.abc import Iterator
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from rules.model import builders, converter
@@ -50,12 +52,12 @@ _ODD_VALUES = st.one_of(
 _NAMES = ["ICEBERG_PARTS", "PRICE_FILTER", "MIN_NOTIONAL", "NOTIONAL", "LOT_SIZE", "TRADING", "X"]
 
 
-def fast(obj: Any) -> Any:
+def fast(obj: Any, *, json_only: bool = False) -> Any:
     """The fast constructors' result (ExchangeInfo, or the symbols of a keyed snapshot)."""
     try:
         if "symbols" in obj:
-            return builders.build_info(obj)
-        return tuple(builders.build_symbol(v) for v in obj.values())
+            return builders.build_info(obj, json_only=json_only)
+        return tuple(builders.build_symbol(v, json_only=json_only) for v in obj.values())
     finally:
         builders.clear_caches()
 
@@ -108,14 +110,31 @@ def replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
 DROP = object()
 
 
-def agree(obj: Any) -> None:
+def agree(obj: Any, *, json_only: bool = False) -> None:
     try:
-        built = fast(obj)
+        built = fast(obj, json_only=json_only)
     except Exception:
         return  # the converter decides (loads falls back to it)
     reference = slow(obj)  # must not raise: what the fast path took is good
     assert built == reference
     assert repr(built) == repr(reference)
+    assert [type(s) for s in _symbol_objects_built(built)] == [
+        type(s) for s in _symbol_objects_built(reference)
+    ]
+
+
+def _symbol_objects_built(built: Any) -> list[Any]:
+    symbols = built.symbols if isinstance(built, ExchangeInfo) else built
+    return [f for s in symbols for f in s.filters]
+
+
+def as_json(value: Any) -> Any:
+    """``value`` as ``json.loads`` gives it back (what ``json_only`` input holds), or
+    ``None`` when it is not JSON."""
+    try:
+        return json.loads(json.dumps(value))
+    except (TypeError, ValueError):
+        return None
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
@@ -152,3 +171,141 @@ def _at(value: Any, path: tuple[Any, ...]) -> Any:
     for step in path:
         value = value[step]
     return value
+
+
+def _symbol_objects(obj: Any) -> list[Any]:
+    if "symbols" in obj:
+        symbols = obj["symbols"]
+        return list(symbols) if isinstance(symbols, list) else []
+    return list(obj.values())
+
+
+def layouts_agree(obj: Any, *, json_only: bool = False) -> None:
+    """Each symbol object read by the body of its layout (compiled for it, whatever the
+    cache holds) gives what the general body gives, or both refuse it."""
+    general, reader = builders.LAYOUT_READERS[SymbolInfo, json_only]
+    for symbol in _symbol_objects(obj):
+        if type(symbol) is not dict:
+            continue
+        row = reader(symbol)
+        if row is None:
+            event("layout: not read by a body")
+            continue
+        try:
+            try:
+                expected = general(symbol)
+            except Exception:
+                expected = None
+            builders.clear_caches()
+            try:
+                got = row(symbol)
+            except Exception:
+                got = None
+        finally:
+            builders.clear_caches()
+        event("layout: refused by both" if expected is None else "layout: built")
+        assert (got is None) == (expected is None)
+        if got is not None:
+            assert got == expected
+            assert repr(got) == repr(expected)
+            assert hash(got) == hash(expected)
+            assert pickle.loads(pickle.dumps(got)) == got
+            assert got == converter.structure(symbol, SymbolInfo)
+            converter.clear_caches()
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(raw_exchange_infos(min_size=1, max_size=2), st.data())
+def test_a_layout_body_reads_what_the_general_body_reads(raw: dict[str, Any], data: Any) -> None:
+    builders.build_info({"symbols": []})  # the constructors made
+    layouts_agree(raw)
+    places = list(paths(raw))
+    path = data.draw(st.sampled_from(places))
+    new = data.draw(st.one_of(_ODD_VALUES, st.just(DROP)))
+    layouts_agree(replaced(raw, path, new))
+    # A symbol's keys in another order: another layout, the same object.
+    for symbol in _symbol_objects(raw):
+        if type(symbol) is dict:
+            keys = data.draw(st.permutations(list(symbol)))
+            layouts_agree({"symbols": [{key: symbol[key] for key in keys}]})
+
+
+def _outcome(build: Any, value: Any) -> Any:
+    try:
+        return build(value)
+    except Exception:
+        return None
+    finally:
+        builders.clear_caches()
+
+
+def sequences_agree(obj: Any, *, json_only: bool = False) -> None:
+    """Each list of filters read by the body of its sequence of filterTypes (compiled for
+    it, whatever the cache holds) gives what reading them one by one gives, or both
+    refuse it."""
+    one_by_one, reader = builders.SEQUENCE_READERS[json_only]
+    lists = [s.get("filters") for s in _symbol_objects(obj) if type(s) is dict]
+    if isinstance(obj.get("exchangeFilters"), list):
+        lists.append(obj["exchangeFilters"])
+    for filters in lists:
+        if type(filters) is not list:
+            continue
+        try:
+            types = tuple(f["filterType"] for f in filters)
+            read = reader(types)
+        except Exception:
+            read = None
+        if read is None:
+            event("sequence: not read by a body")
+            continue
+        expected = _outcome(one_by_one, filters)
+        got = _outcome(read, filters)
+        event("sequence: refused by both" if expected is None else "sequence: built")
+        assert (got is None) == (expected is None)
+        if got is not None:
+            assert got == expected
+            assert repr(got) == repr(expected)
+            assert [type(f) for f in got] == [type(f) for f in expected]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(raw_exchange_infos(min_size=1, max_size=2), st.data())
+def test_a_sequence_body_reads_what_one_by_one_reads(raw: dict[str, Any], data: Any) -> None:
+    builders.build_info({"symbols": []})  # the constructors made
+    sequences_agree(raw)
+    places = list(paths(raw))
+    path = data.draw(st.sampled_from(places))
+    new = data.draw(st.one_of(_ODD_VALUES, st.just(DROP)))
+    sequences_agree(replaced(raw, path, new))
+    target = [p for p in places if isinstance(_at(raw, p), dict) and "filterType" in _at(raw, p)]
+    if target:
+        at = data.draw(st.sampled_from(target))
+        key = data.draw(st.sampled_from(["newField", "filterType", "limit", "x"]))
+        value = data.draw(st.one_of(_ODD_VALUES, st.builds(_Str, st.sampled_from(_NAMES))))
+        sequences_agree(replaced(raw, at, {**_at(raw, at), key: value}))
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(raw_exchange_infos(min_size=1, max_size=3), st.data())
+def test_json_only_input_builds_what_the_converter_builds(raw: dict[str, Any], data: Any) -> None:
+    """What ``json.loads`` made (``loads`` of text, builders' rule 4): a symbol repeated
+    with one value replaced by another JSON value (``1`` for ``true``, ``1.0`` for
+    ``1``, ...) is refused or built as the converter builds it, though its arrays and
+    filters equal the previous symbol's but for that value."""
+    builders.build_info({"symbols": []}, json_only=True)  # the constructors made
+    assert fast(raw, json_only=True) == slow(raw)
+    symbols = _symbol_objects(raw)
+    first = data.draw(st.sampled_from(symbols))
+    places = list(paths(first))
+    path = data.draw(st.sampled_from(places))
+    new = data.draw(st.one_of(_ODD_VALUES, st.sampled_from([True, False, 1, 0, 1.0, 0.0, 5.0])))
+    other = as_json(replaced(first, path, new))
+    if other is None:
+        return
+    for obj in ({"symbols": [first, other]}, {"symbols": [other, first, other]}):
+        obj = as_json(obj)
+        agree(obj, json_only=True)
+        layouts_agree(obj, json_only=True)
+        sequences_agree(obj, json_only=True)
+        # Read again with the previous filters of the other object kept.
+        sequences_agree({"symbols": [*obj["symbols"], *obj["symbols"]]}, json_only=True)
