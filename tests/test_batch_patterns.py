@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from rules.batch import BatchStats, check_table
+from rules.batch import BatchStats, check_batches, check_table
 from rules.batch.engine import CONTEXT_COLUMNS
 from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
@@ -663,3 +663,50 @@ def test_threads_share_a_snapshot() -> None:
         results = list(pool.map(lambda t: check_table(t, info).to_pylist(), tables_))
     for table, got in zip(tables_, results, strict=True):
         assert got == [verdict_of(info, row) for row in table.to_pylist()]
+
+
+@pytest.mark.slow
+def test_slices_judged_in_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table of many slices judged by threads sharing one (new) memo: each row its
+    own evaluate() verdict, in row order; the counts those of one thread."""
+    import workload
+
+    from rules.batch import engine
+
+    cases = workload.generate(3000, seed=5)
+    table = table_of([{**case.params, **(case.context or {})} for case in cases])
+    info = load_path(workload.SNAPSHOT)  # a new snapshot: its memo starts empty
+    monkeypatch.setattr(engine, "SLICE_ROWS", 97)
+    threaded, alone = BatchStats(), BatchStats()
+    got = check_table(table, info, stats=threaded, threads=3).to_pylist()
+    assert got == [verdict_of(info, row) for row in table.to_pylist()]
+    assert check_table(table, info, stats=alone, threads=1).to_pylist() == got
+    assert (threaded.rows, threaded.screened) == (alone.rows, alone.screened)
+    assert threaded.rows == 3000
+
+
+def test_batches_judged_in_threads_stay_in_order() -> None:
+    """check_batches gives one verdict table per batch in order, whatever thread
+    judged it; a bad batch's error reaches the caller at its turn."""
+    rows = [
+        {
+            "symbol": "XY",
+            "side": "BUY",
+            "type": "LIMIT",
+            "timeInForce": "GTC",
+            "price": f"{5 + i % 11}.{i % 20:02d}",
+            "quantity": "0.3",
+        }
+        for i in range(200)
+    ]
+    table = table_of(rows)
+    batches = [table.slice(start, 23) for start in range(0, 200, 23)]
+    out = list(check_batches(batches, GRID, threads=4))
+    assert [t.num_rows for t in out] == [b.num_rows for b in batches]
+    assert pa.concat_tables(out).to_pylist() == [verdict_of(GRID, row) for row in rows]
+    bad = table.slice(0, 5).append_column("openOrders", pa.array(["x"] * 5))
+    got = check_batches([batches[0], bad.drop_columns(["openOrders"]), bad], GRID, threads=2)
+    assert next(got).num_rows == 23
+    assert next(got).num_rows == 5
+    with pytest.raises(ValueError):
+        next(got)

@@ -68,6 +68,17 @@ class Digits:
 def parse_decimals(column: pa.ChunkedArray, null: np.ndarray, n: int) -> Digits | None:
     """A decimal column: ``present`` is false where the value is null or not a plain
     decimal of at most 15 digits (the caller judges those rows alone)."""
+    coded = _repeating(column)
+    if coded is not None:  # each distinct value read once
+        where, values = coded
+        d = parse_decimals(pa.chunked_array([values]), np.zeros(len(values), bool), len(values))
+        assert d is not None
+        return Digits(
+            np.append(d.present, False)[where],
+            np.append(d.n, 0)[where],
+            np.append(d.p, 0)[where],
+            np.append(d.f, 0.0)[where],
+        )
     text = strings(column)
     if text is None:
         return None
@@ -88,6 +99,48 @@ def parse_decimals(column: pa.ChunkedArray, null: np.ndarray, n: int) -> Digits 
         _spread(places, sent, n, 0),
         _spread(floats, sent, n, 0.0),
     )
+
+
+#: The rows of a column sampled to tell whether its values repeat, and the most
+#: distinct values (a share of those sent) for a column read by its distinct values.
+_SAMPLE: Final = 16384
+_REPEATING: Final = 1 / 2
+
+
+def _repeating(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array] | None:
+    """A string column whose values repeat (a context price: one per symbol and
+    minute; a Parquet dictionary) as, per row, the index of its value (a null: one
+    past the last) and the distinct values; ``None`` otherwise (or not strings)."""
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        if not pa.types.is_string(kind.value_type):
+            return None
+        unified = column.unify_dictionaries()
+        if not unified.num_chunks or unified.chunks[0].dictionary.null_count:
+            return None
+        values = unified.chunks[0].dictionary
+        indices = pa.chunked_array([c.indices for c in unified.chunks], kind.index_type)
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        sample = column.slice(0, _SAMPLE)
+        sent = len(sample) - sample.null_count
+        if sent < 64 or pc.count_distinct(sample).as_py() > sent * _REPEATING:
+            return None
+        encoded = pc.dictionary_encode(column)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.unify_dictionaries()
+            if not encoded.num_chunks:
+                return None
+            values = encoded.chunks[0].dictionary
+            indices = pa.chunked_array([c.indices for c in encoded.chunks], pa.int32())
+        else:
+            values, indices = encoded.dictionary, encoded.indices
+        values = values.cast(pa.string())
+    else:
+        return None
+    if indices.null_count:
+        indices = pc.fill_null(indices, len(values))
+    where = np.asarray(indices.to_numpy(zero_copy_only=False))
+    return where, values
 
 
 def _sparse(text: pa.Array, null: np.ndarray) -> tuple[np.ndarray | None, pa.Array, np.ndarray]:
@@ -157,15 +210,15 @@ def _scan(text: pa.Array, null: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
 def compare(
     d: Digits, n: np.ndarray, p: np.ndarray, f: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The sign of ``value - (n × 10**-p)`` per row (float ``f``; ``d`` row for row),
-    exactly; and where it cannot be told (integers too large to scale)."""
+    """The sign of ``value - (n × 10**-p)`` per row (``f``: its float64, correctly
+    rounded; ``d`` row for row), exactly; and where it cannot be told (integers too
+    large to scale). Correct rounding is monotonic: floats that differ order their
+    decimals alike, so only the rows of equal floats are compared on the digits."""
     x = d.f
-    above = x > f * (1 + MARGIN)
-    below = x < f * (1 - MARGIN)
-    sign = above.astype(np.int64) - below.astype(np.int64)
-    near = np.flatnonzero(~(above | below))
-    exact, unsure = _exact_sign(d, near, n[near], p[near], f[near])
-    sign[near] = exact
+    sign = np.greater(x, f).view(np.int8) - np.less(x, f).view(np.int8)
+    tie = np.flatnonzero(x == f)
+    exact, unsure = _exact_sign(d, tie, n[tie], p[tie], f[tie])
+    sign[tie] = exact
     return sign, unsure
 
 
@@ -174,16 +227,23 @@ def at_least(
     f: np.ndarray,
     low: bool,
     digits_at: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    rounded: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``value >= n × 10**-p`` (``low``) or ``value <= n × 10**-p`` per row, as
     :func:`compare` tells it (``d`` row for row, ``f`` the bound's float); and
     where it cannot be told. ``digits_at(rows)``: the bound's ``n`` and ``p`` at
-    those rows, asked only for the rows too near the bound for float64."""
+    those rows, asked only for the rows float64 cannot tell: equal floats when
+    ``f`` is the bound correctly rounded (``rounded``, as :func:`compare`), else
+    (a product of floats) those within :data:`MARGIN` of it."""
     x = d.f
-    above = x > f * (1 + MARGIN)
-    below = x < f * (1 - MARGIN)
-    near = np.flatnonzero(~(above | below))
-    holds = ~below if low else ~above
+    if rounded:
+        holds = np.greater_equal(x, f) if low else np.less_equal(x, f)
+        near = np.flatnonzero(x == f)
+    else:
+        above = x > f * (1 + MARGIN)
+        below = x < f * (1 - MARGIN)
+        near = np.flatnonzero(~(above | below))
+        holds = ~below if low else ~above
     if len(near):
         exact, unsure = _exact_sign(d, near, *digits_at(near), f[near])
         holds[near] = exact >= 0 if low else exact <= 0
@@ -245,6 +305,13 @@ def context_price(
 ) -> tuple[np.ndarray, np.ndarray]:
     """A context price as float64, and where ``Context.from_mapping`` surely reads it."""
     kind = column.type
+    coded = _repeating(column)
+    if coded is not None:  # each distinct value read once
+        where, values = coded
+        prices, readable = context_price(
+            pa.chunked_array([values]), np.zeros(len(values), bool), len(values)
+        )
+        return np.append(prices, 0.0)[where], np.append(readable, False)[where]
     text = strings(column)
     if text is not None:  # the plain strings of at most 20 characters from_mapping reads
         sent, text, null = _sparse(text, null)

@@ -41,7 +41,9 @@ import hashlib
 import re
 import threading
 import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Final
 
 import attrs
@@ -86,6 +88,8 @@ SLICE_ROWS: Final = 1 << 18
 _OUTPUT_POOL: Final = pa.system_memory_pool()
 #: How many distinct row contexts are remembered (each is built once).
 _CONTEXT_MEMO: Final = 4096
+#: The most threads judging slices (or batches) at once, by default.
+MOST_THREADS: Final = 4
 
 
 @attrs.define
@@ -109,6 +113,7 @@ def check_table(
     keep: Sequence[str] = (),
     context: Mapping[str, Any] | None = None,
     stats: BatchStats | None = None,
+    threads: int | None = None,
 ) -> pa.Table:
     """Judge every order of a table; the verdicts, in row order, as a table.
 
@@ -123,6 +128,9 @@ def check_table(
         keep: columns copied to the output (first, in this order), not read as parameters.
         context: defaults for the context keys the table has no column for.
         stats: counts of this run, added to.
+        threads: how many slices of :data:`SLICE_ROWS` rows are judged at once
+            (numpy and Arrow work without Python's lock); by default as many as
+            Arrow's CPU count (``pyarrow.cpu_count()``), at most :data:`MOST_THREADS`.
 
     Raises:
         ValueError: a bad column (a context value that cannot be read, a null time,
@@ -134,19 +142,13 @@ def check_table(
     counts = stats or BatchStats()
     if table.num_rows <= SLICE_ROWS:
         return _check(table, snapshots, time_column, tuple(keep), context, counts, 0)
-    parts = [
-        _check(
-            table.slice(start, SLICE_ROWS),
-            snapshots,
-            time_column,
-            tuple(keep),
-            context,
-            counts,
-            start,
+    jobs = (
+        _job(
+            table.slice(start, SLICE_ROWS), snapshots, time_column, tuple(keep), context, start
         )
         for start in range(0, table.num_rows, SLICE_ROWS)
-    ]
-    return pa.concat_tables(parts)
+    )
+    return pa.concat_tables(list(_in_order(jobs, counts, threads)))
 
 
 def check_batches(
@@ -157,17 +159,72 @@ def check_batches(
     keep: Sequence[str] = (),
     context: Mapping[str, Any] | None = None,
     stats: BatchStats | None = None,
+    threads: int | None = None,
 ) -> Iterator[pa.Table]:
     """:func:`check_table` for a stream of batches (a Parquet file's row groups), one
-    verdict table per batch, so that memory stays that of one batch. Snapshots are
-    loaded once per run."""
+    verdict table per batch, in order, so that memory stays that of a few batches
+    (``threads`` of them judged at once, as :func:`check_table`'s slices, while the
+    caller reads the next and writes the last). Snapshots are loaded once per run."""
     snapshots = _Snapshots(rules)
     counts = stats or BatchStats()
-    first_row = 0
-    for batch in batches:
-        table = as_table(batch)
-        yield _check(table, snapshots, time_column, tuple(keep), context, counts, first_row)
-        first_row += table.num_rows
+
+    def jobs() -> Iterator[Callable[[BatchStats], pa.Table]]:
+        first_row = 0
+        for batch in batches:
+            table = as_table(batch)
+            yield _job(table, snapshots, time_column, tuple(keep), context, first_row)
+            first_row += table.num_rows
+
+    yield from _in_order(jobs(), counts, threads)
+
+
+def _job(
+    table: pa.Table,
+    snapshots: _Snapshots,
+    time_column: str | None,
+    keep: tuple[str, ...],
+    context: Mapping[str, Any] | None,
+    first_row: int,
+) -> Callable[[BatchStats], pa.Table]:
+    """The check of one slice or batch, its counts kept apart (added in order)."""
+    return lambda counts: _check(table, snapshots, time_column, keep, context, counts, first_row)
+
+
+def _in_order(
+    jobs: Iterator[Callable[[BatchStats], pa.Table]], stats: BatchStats, threads: int | None
+) -> Iterator[pa.Table]:
+    """The results of ``jobs``, in order, ``threads`` of them worked on at once (one:
+    here, one after the other); each job's counts added to ``stats`` as it is taken."""
+    most = min(pa.cpu_count(), MOST_THREADS) if threads is None else threads
+    if most <= 1:
+        for job in jobs:
+            yield job(stats)
+        return
+
+    def run(job: Callable[[BatchStats], pa.Table]) -> tuple[pa.Table, BatchStats]:
+        counts = BatchStats()
+        return job(counts), counts
+
+    running: deque[Future[tuple[pa.Table, BatchStats]]] = deque()
+    with ThreadPoolExecutor(most, thread_name_prefix="rules-batch") as pool:
+        try:
+            for job in jobs:
+                running.append(pool.submit(run, job))
+                if len(running) >= most:
+                    yield _taken(running.popleft(), stats)
+            while running:
+                yield _taken(running.popleft(), stats)
+        finally:
+            for future in running:  # an error, or the caller stopped: no more work
+                future.cancel()
+
+
+def _taken(future: Future[tuple[pa.Table, BatchStats]], stats: BatchStats) -> pa.Table:
+    table, counts = future.result()
+    stats.rows += counts.rows
+    stats.screened += counts.screened
+    stats.exact += counts.exact
+    return table
 
 
 def as_table(orders: Any) -> pa.Table:
@@ -197,6 +254,8 @@ class _Snapshots:
     """The rules of a run: one snapshot, or a cache's timeline with each snapshot loaded once."""
 
     def __init__(self, rules: Rules) -> None:
+        #: Held while a snapshot is loaded or its memo made (threads share a run).
+        self.lock = threading.RLock()
         self.cache: SnapshotCache | None = None
         self.info: ExchangeInfo | None = None
         self.memos: dict[int, Memo] = {}
@@ -224,30 +283,33 @@ class _Snapshots:
         if index == -1:
             assert self.info is not None
             return memo_of(self.info)
-        found = self.memos.get(index)
-        if found is None:
-            first = self.by_era.get(era)
-            found = self.memos[index] = Memo() if first is None else first.sharing()
-            self.by_era.setdefault(era, found)
-        return found
+        with self.lock:
+            found = self.memos.get(index)
+            if found is None:
+                first = self.by_era.get(era)
+                found = self.memos[index] = Memo() if first is None else first.sharing()
+                self.by_era.setdefault(era, found)
+            return found
 
     def load(self, index: int) -> ExchangeInfo:
-        info = self.loaded.get(index)
-        if info is None:
-            assert self.cache is not None
-            info = self.loaded[index] = self.cache.load(self.timeline[index])
-        return info
+        with self.lock:
+            info = self.loaded.get(index)
+            if info is None:
+                assert self.cache is not None
+                info = self.loaded[index] = self.cache.load(self.timeline[index])
+            return info
 
     def judged_by(self, index: int) -> int:
         """The index of the snapshot that judges like snapshot ``index``: the first one
         with the same content but ``serverTime`` in the same rule era (D17), so that
         only it is loaded (read, not loaded: two days with the same rules share one
         loaded snapshot and its compiled plans)."""
-        found = self.representative.get(index)
-        if found is None:
-            found = self.same.setdefault(_rules_key(self.timeline[index]), index)
-            self.representative[index] = found
-        return found
+        with self.lock:
+            found = self.representative.get(index)
+            if found is None:
+                found = self.same.setdefault(_rules_key(self.timeline[index]), index)
+                self.representative[index] = found
+            return found
 
 
 #: The memo of each ``ExchangeInfo`` judged in this process, by ``id()`` (an entry
@@ -485,15 +547,16 @@ def _verdicts(
             verdicts.append(verdict)
         return found
 
-    known = memo.verdicts
-    missing = [i for i, key in enumerate(classes.keys) if key not in known]
+    known = memo.verdicts  # shared by threads (and cleared when large): read once a key
+    mine: list[Verdict | None] = [known.get(key) for key in classes.keys]
+    missing = [i for i, verdict in enumerate(mine) if verdict is None]
     if missing:
         picked = classes.first[missing]
         for i, verdict in zip(
             missing, _exact(body, info, picked, first_row, rows, methods), strict=True
         ):
-            known[classes.keys[i]] = verdict
-    class_numbers = np.array([number(known[key]) for key in classes.keys], dtype=np.int64)
+            mine[i] = known[classes.keys[i]] = verdict
+    class_numbers = np.array([number(v) for v in mine if v is not None], dtype=np.int64)
     position = np.zeros(n, dtype=np.int64)
     classed = classes.of_row >= 0
     position[classed] = class_numbers[classes.of_row[classed]]

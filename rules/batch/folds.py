@@ -35,6 +35,8 @@ __all__ = ["Memo", "Slot", "pairs_of_rows", "symbol_rules"]
 
 #: Rows of a slot's table to start with (it doubles when full).
 _FIRST_CAPACITY = 64
+#: Held while a value is numbered (:meth:`Memo.id_of`).
+_IDS: Final = threading.Lock()
 
 
 @attrs.define
@@ -121,7 +123,8 @@ class Memo:
     def id_of(self, value: object) -> int:
         found = self.ids.get(value)
         if found is None:
-            found = self.ids[value] = len(self.ids)
+            with _IDS:  # threads may share the ids: one number per value
+                found = self.ids.setdefault(value, len(self.ids))
         return found
 
 

@@ -276,6 +276,7 @@ def _test(rows: _Rows, slot: Slot, mine: np.ndarray) -> tuple[list[np.ndarray | 
         limit * iceberg.f,
         False,
         lambda at: (limit[at] * iceberg.n[at], iceberg.p[at]),
+        rounded=False,  # a product of floats, not the bound correctly rounded
     )
     if where is None:
         return [present & holds], present & doubt
