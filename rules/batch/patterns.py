@@ -165,7 +165,10 @@ def classify(
     per_symbol = np.array(
         [symbol_rules(memo, info, info_plan, s) for s in symbols], dtype=np.int64
     ).reshape(-1, 3)
-    structure, base, quote = (per_symbol[:, i][symbol_codes] for i in range(3))
+    # No precision (-1), or one above any places read (at most 15): none too many.
+    per_symbol[:, 1:][(per_symbol[:, 1:] < 0) | (per_symbol[:, 1:] > 127)] = 127
+    structure = per_symbol[:, 0][symbol_codes]
+    base, quote = (per_symbol[:, i].astype(np.int8)[symbol_codes] for i in (1, 2))
     rows.keys.append(structure)
     layout, pair, slots = pairs_of_rows(
         memo, info, info_plan, symbols, types, symbol_codes, type_codes
@@ -247,17 +250,19 @@ def _read_column(rows: _Rows, name: str, column: pa.ChunkedArray, memo: Memo) ->
 
 
 def _request_bits(rows: _Rows, base: np.ndarray, quote: np.ndarray) -> None:
-    """Per decimal: 0 or not (D37, D08's ``icebergQty > 0``), too many decimals (D38);
-    ``icebergQty >= quantity`` (D07)."""
-    bits = np.zeros(rows.n, dtype=np.int64)
+    """Per decimal: 0 or not (D37, D08's ``icebergQty > 0``), too many decimals (D38,
+    ``base``/``quote``: the row's precisions, 127 for none); ``icebergQty >= quantity`` (D07)."""
+    bits = np.zeros(rows.n, dtype=np.uint16)
     bit = 0
+    places = {"base": base, "quote": quote}
     for name, which in DECIMALS.items():
         d = rows.decimals.get(name)
         if d is None:
             continue
-        most = base if which == "base" else quote
-        bits |= (d.present & (d.n == 0)).astype(np.int64) << bit
-        bits |= (d.present & (most >= 0) & (d.p > most)).astype(np.int64) << (bit + 1)
+        code = (d.f == 0).view(np.uint8)  # 0 (a value not sent reads 0 too: masked)
+        code |= np.greater(d.p, places[which]).view(np.uint8) << 1  # too many places (D38)
+        code &= d.present.view(np.uint8) * np.uint8(3)
+        bits |= code.astype(np.uint16) << bit
         bit += 2
     iceberg, quantity = rows.decimals.get("icebergQty"), rows.decimals.get("quantity")
     if iceberg is not None and quantity is not None:
@@ -265,7 +270,7 @@ def _request_bits(rows: _Rows, base: np.ndarray, quote: np.ndarray) -> None:
         sign, unsure = compare(
             iceberg.take(both), quantity.n[both], quantity.p[both], quantity.f[both]
         )
-        bits[both] |= (sign >= 0).astype(np.int64) << bit
+        bits[both] |= (sign >= 0).astype(np.uint16) << bit
         rows.odd[both[unsure]] = True
     rows.keys.append(bits)
 
