@@ -51,7 +51,8 @@ _INT_POWERS: Final = np.array([10**k for k in range(19)], dtype=np.int64)
 
 @attrs.frozen
 class Digits:
-    """A decimal column: sent, digits ``n`` and places ``p`` (value ``n × 10**-p``), float."""
+    """A decimal column: sent, digits ``n`` (int64) and places ``p`` (int8; value
+    ``n × 10**-p``), float."""
 
     present: np.ndarray
     n: np.ndarray
@@ -76,7 +77,7 @@ def parse_decimals(column: pa.ChunkedArray, null: np.ndarray, n: int) -> Digits 
         return Digits(
             np.append(d.present, False)[where],
             np.append(d.n, 0)[where],
-            np.append(d.p, 0)[where],
+            np.append(d.p, np.int8(0))[where],
             np.append(d.f, 0.0)[where],
         )
     text = strings(column)
@@ -87,10 +88,15 @@ def parse_decimals(column: pa.ChunkedArray, null: np.ndarray, n: int) -> Digits 
     dotted = dot >= 0
     # D29's range, ``^([0-9]{1,20})(\\.[0-9]{1,20})?$``, holds every plain decimal of
     # at most MAX_DIGITS (15) digits: each side has at most 15.
-    valid = plain & (length - dotted <= MAX_DIGITS)
-    places = np.where(valid & dotted, length - dot - 1, 0).astype(np.int64)
+    valid = plain & (length <= MAX_DIGITS + dotted.view(np.int8))
+    # The places: the bytes after the dot (none without one, or not valid).
+    wide = np.subtract(length, dot + 1, dtype=np.int32)
+    wide *= valid & dotted
+    places = wide.astype(np.int8)
     floats = _floats(text, valid, null)
-    digits = np.rint(floats * _POWERS[places]).astype(np.int64)
+    scaled = np.take(_POWERS, places)
+    scaled *= floats
+    digits = np.rint(scaled, out=scaled).astype(np.int64)
     if sent is None:
         return Digits(valid, digits, places, floats)
     return Digits(
@@ -261,8 +267,8 @@ def _exact_sign(
     unsure = np.zeros(len(x), dtype=bool)
     if not len(near):
         return np.zeros(0, dtype=np.int64), unsure
-    mine_p = d.p[near]
-    top = np.maximum(mine_p, p)
+    mine_p = d.p[near].astype(np.int64)  # int8 as read: scaled in int64
+    top = np.maximum(mine_p, np.asarray(p, dtype=np.int64))
     fits = np.maximum(x[near], f) * np.power(10.0, top) < 1e18
     scale_a = np.power(10, np.where(fits, top - mine_p, 0))
     scale_b = np.power(10, np.where(fits, top - p, 0))

@@ -128,18 +128,29 @@ class _Rows:
         self.prices: dict[str, np.ndarray] = {}
         self.counts: dict[str, np.ndarray] = {}
         self.words: list[np.ndarray] = []
-        #: Small codes (a column sent or not, ...) packed into int64 words.
+        #: Small codes (a column sent or not, ...) packed into bytes (then int64 words).
         self.packed: list[np.ndarray] = []
-        self.packed_bits = 62
+        self.packed_bits = 8
 
     def pack(self, code: np.ndarray, bits: int = 1) -> None:
         """Add a code of ``bits`` bits to the row's key."""
-        if self.packed_bits + bits > 62:
-            self.packed.append(np.zeros(self.n, dtype=np.int64))
-            self.keys.append(self.packed[-1])
+        if self.packed_bits + bits > 8:
+            self.packed.append(np.zeros(self.n, dtype=np.uint8))
             self.packed_bits = 0
-        self.packed[-1] |= code.astype(np.int64) << self.packed_bits
+        self.packed[-1] |= code.astype(np.uint8) << self.packed_bits
         self.packed_bits += bits
+
+    def packed_words(self) -> None:
+        """Add the packed bytes to the key, seven a word (an int64 that stays positive)."""
+        for start in range(0, len(self.packed), 7):
+            group = self.packed[start : start + 7]
+            if len(group) == 1:
+                self.keys.append(group[0])
+                continue
+            word = np.zeros((self.n, 8), dtype=np.uint8)
+            for i, byte in enumerate(group):
+                word[:, i] = byte
+            self.keys.append(word.view("<i8")[:, 0])
 
 
 def classify(
@@ -155,6 +166,7 @@ def classify(
     rows = _Rows(n)
     for name in body.column_names:
         _read_column(rows, name, body[name], memo)
+    rows.packed_words()
     if methods is not None:
         rows.odd |= methods < 0
         rows.keys.append(methods)
