@@ -339,10 +339,10 @@ def context_price(
 
 
 def codes(column: pa.ChunkedArray, n: int) -> tuple[np.ndarray | None, list[object]]:
-    """Dictionary codes of a string column (nulls: the last code) and its values
-    (a value may come twice); ``None`` if it does not hold strings. A column that
-    is a dictionary of strings already (a Parquet file's, pandas' categories) is
-    read as its codes."""
+    """Dictionary codes of a string column (int32; nulls: the last code) and its
+    values (a value may come twice); ``None`` if it does not hold strings. A column
+    that is a dictionary of strings already (a Parquet file's, pandas' categories)
+    is read as its codes."""
     kind = column.type
     if (
         isinstance(column, pa.ChunkedArray)
@@ -353,10 +353,10 @@ def codes(column: pa.ChunkedArray, n: int) -> tuple[np.ndarray | None, list[obje
         chunks = unified.chunks
         if chunks and not chunks[0].dictionary.null_count:
             values: list[object] = [*chunks[0].dictionary.to_pylist(), None]
-            indices = pa.chunked_array([c.indices for c in chunks]).cast(pa.int64())
+            indices = pa.chunked_array([c.indices for c in chunks]).cast(pa.int32())
             if indices.null_count:
                 indices = pc.fill_null(indices, len(values) - 1)
-            return np.asarray(indices.to_numpy(), dtype=np.int64), values
+            return np.asarray(indices.to_numpy(), dtype=np.int32), values
     text = strings(column)
     if text is None:
         return None, []
@@ -365,7 +365,7 @@ def codes(column: pa.ChunkedArray, n: int) -> tuple[np.ndarray | None, list[obje
     indices = encoded.indices
     if indices.null_count:
         indices = pc.fill_null(indices, len(values) - 1)
-    return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64), values
+    return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int32), values
 
 
 def strings(column: pa.ChunkedArray | pa.Array) -> pa.Array | None:

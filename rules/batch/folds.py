@@ -269,7 +269,7 @@ def pairs_of_rows(
         grid = memo.grid
         # Per pair of codes (symbol code, type code) its places, then per row its pair.
         width_t = len(types)
-        combo = symbol_codes * width_t + type_codes
+        combo = symbol_codes.astype(np.int64) * width_t + type_codes
         present = np.bincount(combo, minlength=len(symbols) * width_t) > 0
         small_s, small_t = np.repeat(s_slots, width_t), np.tile(t_slots, len(symbols))
         unknown = np.flatnonzero(present & (grid[0][small_s, small_t] == -3))

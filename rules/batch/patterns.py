@@ -225,7 +225,7 @@ def _read_column(rows: _Rows, name: str, column: pa.ChunkedArray, memo: Memo) ->
             rows.odd |= ~null
             return
         rows.coded[name] = (found, values)
-        ids = np.array([memo.id_of((name, v)) for v in values], dtype=np.int64)
+        ids = np.array([memo.id_of((name, v)) for v in values], dtype=np.int32)
         rows.enums[name] = ids[found]
         if name != "symbol":  # the symbol is keyed by its structure
             rows.keys.append(rows.enums[name])
