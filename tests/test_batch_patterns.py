@@ -473,6 +473,99 @@ def test_context_prices_read_as_the_context_reads_them(
             assert prices[i] == float(text or "")
 
 
+#: Decimal strings of every shape: plain ones of any length (leading zeros, many
+#: digits, huge values), and around them signs, blanks, exponents, stray dots,
+#: other digits; the empty string.
+_SHAPED_TEXT = st.builds(
+    lambda sign, whole, dot, fraction, tail: f"{sign}{whole}{dot}{fraction}{tail}",
+    st.sampled_from(["", "", "", "+", "-", " ", "0", "00"]),
+    st.from_regex(r"\A[0-9]{0,24}\Z"),
+    st.sampled_from(["", ".", ".", "..", ","]),
+    st.from_regex(r"\A[0-9]{0,24}\Z"),
+    st.sampled_from(["", "", "", "e5", "E-3", " ", "\u0663", "\n"]),
+)
+
+
+def _expected_decimal(text: str | None) -> tuple[bool, int, int]:
+    """How the checker reads a decimal parameter: a plain decimal (D29's range) of at
+    most 15 digits is read as its digits and places; anything else is judged alone."""
+    import re
+
+    from rules.checker.order import DECIMAL_RANGE
+
+    legal = text is not None and re.fullmatch(DECIMAL_RANGE, text) is not None
+    if not legal or sum(c.isdigit() for c in text or "") > 15:
+        return False, 0, 0
+    value = Decimal(text or "")
+    places = -int(value.as_tuple().exponent)
+    return True, int(value.scaleb(places)), places
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_SHAPED_TEXT | _DECIMAL_TEXT, min_size=1, max_size=12, unique=True),
+    st.lists(st.integers(0, 12), min_size=200, max_size=300),
+    st.booleans(),
+)
+def test_repeating_decimals_are_read_by_their_distinct_values(
+    distinct: list[str], picks: list[int], dictionary: bool
+) -> None:
+    """A column whose values repeat (a context price; a Parquet dictionary) is read
+    once per distinct value, each row as the value itself would be read: decimals as
+    the checker reads them (every shape), context prices as the context does."""
+    import re
+
+    from rules.batch.columns import _repeating, context_price, nulls, parse_decimals
+
+    # Each distinct value (or a null) in turn as the picks say: most rows sent.
+    texts = [
+        distinct[k % (len(distinct) + 1)] if k % (len(distinct) + 1) < len(distinct) else None
+        for k in picks
+    ]
+    array = pa.array(texts, pa.string())
+    column = pa.chunked_array(
+        [array.dictionary_encode()] if dictionary else [array.slice(0, 70), array.slice(70)]
+    )
+    n = len(texts)
+    assert _repeating(column) is not None
+    parsed = parse_decimals(column, nulls(column, n), n)
+    prices, readable = context_price(column, nulls(column, n), n)
+    assert parsed is not None
+    for i, text in enumerate(texts):
+        present, digits, places = _expected_decimal(text)
+        assert bool(parsed.present[i]) == present
+        if present:
+            assert (int(parsed.n[i]), int(parsed.p[i])) == (digits, places)
+            assert parsed.f[i] == float(text or "")
+        plain = text is not None and len(text) <= 20
+        plain = plain and re.fullmatch(r"[0-9]{1,20}(\.[0-9]{1,19})?", text or "") is not None
+        assert bool(readable[i]) == plain
+        if plain:
+            assert prices[i] == float(text or "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_SHAPED_TEXT | st.none(), st.booleans()), min_size=1, max_size=30),
+    st.integers(0, 3),
+)
+def test_decimals_of_every_shape(cells: list[tuple[str | None, bool]], skip: int) -> None:
+    """Signs, blanks, exponents, leading zeros, too many digits, huge values: a
+    decimal is read (digits, places, its float64) exactly where the checker reads
+    it as a plain decimal of at most 15 digits; the rest is judged alone."""
+    from rules.batch.columns import nulls, parse_decimals
+
+    column, texts = _column(cells, skip)
+    parsed = parse_decimals(column, nulls(column, len(texts)), len(texts))
+    assert parsed is not None
+    for i, text in enumerate(texts):
+        present, digits, places = _expected_decimal(text)
+        assert bool(parsed.present[i]) == present
+        if present:
+            assert (int(parsed.n[i]), int(parsed.p[i])) == (digits, places)
+            assert parsed.f[i] == float(text or "")
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
