@@ -278,24 +278,30 @@ def _exact_sign(
     return np.sign(a - b), unsure
 
 
-def on_grid(d: Digits, m: np.ndarray, e: np.ndarray) -> np.ndarray:
-    """``value % (m × 10**-e) == 0`` exactly (``d`` row for row), on the digits:
-    ``value × 10**e`` is ``n × 10**(e - p)``, an integer when ``e >= p`` or when
-    ``10**(p - e)`` divides ``n``, and a multiple of ``m``."""
-    n, p = d.n, d.p
-    up = e - p
+def on_grid(d: Digits, m: np.ndarray, e: np.ndarray, mine: np.ndarray) -> np.ndarray:
+    """``value % (m × 10**-e) == 0`` exactly (``d`` row for row, ``m`` and ``e`` per
+    pair, ``mine`` the rows' pairs), on the digits: ``value × 10**e`` is
+    ``n × 10**(e - p)``, an integer when ``e >= p`` or when ``10**(p - e)`` divides
+    ``n``, and a multiple of ``m`` (only the rows of a pair whose ``m`` is not 1
+    are divided by it)."""
+    n = d.n
+    up = np.take(e, mine) - d.p
     on = np.ones(len(n), dtype=bool)
     fine = np.flatnonzero(up < 0)  # more decimals than the grid's
     if len(fine):
-        down = _INT_POWERS[-up[fine]]
-        on[fine] = n[fine] % down == 0
-    if not (m == 1).all():
-        coarse = np.flatnonzero(up >= 0)
-        whole = np.empty(len(n), dtype=np.int64)
-        whole[coarse] = (n[coarse] % m[coarse]) * (_INT_POWERS[up[coarse]] % m[coarse])
-        if len(fine):
-            whole[fine] = n[fine] // _INT_POWERS[-up[fine]]
-        on &= whole % m == 0
+        on[fine] = n[fine] % _INT_POWERS[-up[fine]] == 0
+    other = m != 1
+    if other.any():
+        rows = np.flatnonzero(np.take(other, mine))
+        mult, shift, digits = m[mine[rows]], up[rows], n[rows]
+        whole = np.empty(len(rows), dtype=np.int64)
+        coarse = shift >= 0
+        # n × 10**up modulo m, without overflow: both factors below m (< 2**31).
+        whole[coarse] = (digits[coarse] % mult[coarse]) * (
+            _INT_POWERS[shift[coarse]] % mult[coarse]
+        )
+        whole[~coarse] = digits[~coarse] // _INT_POWERS[-shift[~coarse]]
+        on[rows] &= whole % mult == 0
     return on
 
 

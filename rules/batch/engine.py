@@ -148,7 +148,7 @@ def check_table(
         )
         for start in range(0, table.num_rows, SLICE_ROWS)
     )
-    return pa.concat_tables(list(_in_order(jobs, counts, threads)))
+    return pa.concat_tables(list(_in_order(jobs, counts, threads, snapshots.cold())))
 
 
 def check_batches(
@@ -175,7 +175,7 @@ def check_batches(
             yield _job(table, snapshots, time_column, tuple(keep), context, first_row)
             first_row += table.num_rows
 
-    yield from _in_order(jobs(), counts, threads)
+    yield from _in_order(jobs(), counts, threads, snapshots.cold())
 
 
 def _job(
@@ -191,11 +191,20 @@ def _job(
 
 
 def _in_order(
-    jobs: Iterator[Callable[[BatchStats], pa.Table]], stats: BatchStats, threads: int | None
+    jobs: Iterator[Callable[[BatchStats], pa.Table]],
+    stats: BatchStats,
+    threads: int | None,
+    first_alone: bool = False,
 ) -> Iterator[pa.Table]:
     """The results of ``jobs``, in order, ``threads`` of them worked on at once (one:
-    here, one after the other); each job's counts added to ``stats`` as it is taken."""
+    here, one after the other; ``first_alone``: the first before the others); each
+    job's counts added to ``stats`` as it is taken."""
     most = min(pa.cpu_count(), MOST_THREADS) if threads is None else threads
+    if most > 1 and first_alone:
+        first = next(jobs, None)
+        if first is None:
+            return
+        yield first(stats)
     if most <= 1:
         for job in jobs:
             yield job(stats)
@@ -290,6 +299,12 @@ class _Snapshots:
                 found = self.memos[index] = Memo() if first is None else first.sharing()
                 self.by_era.setdefault(era, found)
             return found
+
+    def cold(self) -> bool:
+        """Whether the one snapshot has no class verdicts yet (its first table): the
+        first slice is judged alone, so that the classes it finds are judged once,
+        not by every thread at once."""
+        return self.info is not None and not memo_of(self.info).verdicts
 
     def load(self, index: int) -> ExchangeInfo:
         with self.lock:

@@ -329,7 +329,7 @@ def _one_value(what: str, d: Digits, slot: Slot, mine: np.ndarray) -> tuple[np.n
     """A value against its bound (``ge``, ``le``) or on its grid (``grid``), for the
     rows of ``d`` (``mine``: their pair numbers); and where it cannot be told."""
     if what == "grid":
-        on = on_grid(d, np.take(slot.ints[0], mine), np.take(slot.ints[1], mine))
+        on = on_grid(d, slot.ints[0], slot.ints[1], mine)
         return on, np.zeros(len(mine), dtype=bool)
     return at_least(
         d,
