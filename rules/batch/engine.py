@@ -595,11 +595,11 @@ def _exact(
     """``evaluate``'s verdict for each row of ``picked_rows``, in order."""
     context_names = [c for c in body.column_names if c in CONTEXT_COLUMNS]
     order_names = [c for c in body.column_names if c not in CONTEXT_COLUMNS]
-    index = pa.array(picked_rows)
-    picked = body.take(index)
-    order_values = [picked[c].to_pylist() for c in order_names]
-    context_values = [picked[c].to_pylist() for c in context_names]
-    method_values = methods.take(index).to_pylist() if methods is not None else None
+    order_values = _values(body, order_names, picked_rows)
+    context_values = _values(body, context_names, picked_rows)
+    method_values = None
+    if methods is not None:
+        method_values = _values(pa.table({"method": methods}), ["method"], picked_rows)[0]
     contexts: dict[object, Context | None] = {}
     out: list[Verdict] = []
     for i, values in enumerate(zip(*order_values, strict=True)):
@@ -616,6 +616,19 @@ def _exact(
         method = None if method_values is None else method_values[i]
         out.append(evaluate(info, params, context, method=method))
     return out
+
+
+#: Rows read one value at a time (more: taken, which joins a column's chunks first).
+_FEW_ROWS: Final = 256
+
+
+def _values(body: pa.Table, names: list[str], rows: np.ndarray) -> list[list[Any]]:
+    """The Python values of the columns ``names`` at ``rows``, a list per column."""
+    if len(rows) > _FEW_ROWS:
+        picked = body.select(names).take(pa.array(rows))
+        return [picked[name].to_pylist() for name in names]
+    at = rows.tolist()
+    return [[column[i].as_py() for i in at] for column in (body[name] for name in names)]
 
 
 def _context(
