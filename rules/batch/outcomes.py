@@ -98,11 +98,15 @@ class _Rows:
             self._taken[key] = found
         return found
 
-    def product(self, price: Digits, quantity: Digits) -> np.ndarray:
-        """``price × quantity`` in float64 (the notional), once per selection."""
-        found: np.ndarray | None = self._taken.get("product")
+    def product(self, price: Digits, quantity: Digits) -> tuple[np.ndarray, np.ndarray]:
+        """``price × quantity`` in float64 (the notional) and where both are sent,
+        once per selection."""
+        found: tuple[np.ndarray, np.ndarray] | None = self._taken.get("product")
         if found is None:
-            found = self._taken["product"] = price.f * quantity.f
+            found = self._taken["product"] = (
+                price.f * quantity.f,
+                price.present & quantity.present,
+            )
         return found
 
     def ratio(self, price: Digits, mins: int | None) -> tuple[np.ndarray, np.ndarray]:
@@ -256,9 +260,18 @@ def _test(rows: _Rows, slot: Slot, mine: np.ndarray) -> tuple[list[np.ndarray | 
         price, quantity = rows.digits("price"), rows.digits("quantity")
         if price is None or quantity is None:
             return [None], nothing
-        present = price.present & quantity.present
-        holds, doubt = near(rows.product(price, quantity), floats(0), what == "pq_ge")
-        return [present & holds], present & doubt
+        product, present = rows.product(price, quantity)
+        bound = slot.floats[0]  # per pair, widened by MARGIN each way
+        low, high = np.take(bound * (1 - MARGIN), mine), np.take(bound * (1 + MARGIN), mine)
+        if what == "pq_ge":  # holds from the low edge up: unsure below the high one
+            holds = product >= low
+            doubt = holds & (product < high)
+        else:  # holds up to the high edge: unsure above the low one
+            holds = product <= high
+            doubt = holds & (product > low)
+        holds &= present
+        doubt &= present
+        return [holds], doubt
     if what == "band":
         price = rows.digits("price")
         if price is None:
