@@ -464,13 +464,15 @@ def test_context_prices_read_as_the_context_reads_them(
     from rules.batch.columns import context_price, nulls
 
     column, texts = _column(cells, skip)
-    prices, readable = context_price(column, nulls(column, len(texts)), len(texts))
+    prices, unread = context_price(column, nulls(column, len(texts)), len(texts))
     for i, text in enumerate(texts):
         plain = text is not None and len(text) <= 20
         plain = plain and re.fullmatch(r"[0-9]{1,20}(\.[0-9]{1,19})?", text or "") is not None
-        assert readable[i] == plain
+        assert unread[i] == (text is not None and not plain)
         if plain:
             assert prices[i] == float(text or "")
+        else:
+            assert np.isnan(prices[i])
 
 
 #: Decimal strings of every shape: plain ones of any length (leading zeros, many
@@ -529,7 +531,7 @@ def test_repeating_decimals_are_read_by_their_distinct_values(
     n = len(texts)
     assert _repeating(column) is not None
     parsed = parse_decimals(column, nulls(column, n), n)
-    prices, readable = context_price(column, nulls(column, n), n)
+    prices, unread = context_price(column, nulls(column, n), n)
     assert parsed is not None
     for i, text in enumerate(texts):
         present, digits, places = _expected_decimal(text)
@@ -539,9 +541,11 @@ def test_repeating_decimals_are_read_by_their_distinct_values(
             assert parsed.f[i] == float(text or "")
         plain = text is not None and len(text) <= 20
         plain = plain and re.fullmatch(r"[0-9]{1,20}(\.[0-9]{1,19})?", text or "") is not None
-        assert bool(readable[i]) == plain
+        assert bool(unread[i]) == (text is not None and not plain)
         if plain:
             assert prices[i] == float(text or "")
+        else:
+            assert np.isnan(prices[i])
 
 
 @settings(max_examples=300, deadline=None)

@@ -315,33 +315,37 @@ def near(x: np.ndarray, bound: np.ndarray | float, low: bool) -> tuple[np.ndarra
 def context_price(
     column: pa.ChunkedArray, null: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A context price as float64, and where ``Context.from_mapping`` surely reads it."""
+    """A context price as float64 where ``Context.from_mapping`` surely reads it (NaN
+    elsewhere: not sent, or not surely read), and where it is sent but not surely
+    read (the caller judges those rows alone)."""
     kind = column.type
     coded = _repeating(column)
     if coded is not None:  # each distinct value read once
         where, values = coded
-        prices, readable = context_price(
+        prices, unread = context_price(
             pa.chunked_array([values]), np.zeros(len(values), bool), len(values)
         )
-        return np.append(prices, 0.0)[where], np.append(readable, False)[where]
+        return np.append(prices, np.nan)[where], np.append(unread, False)[where]
     text = strings(column)
     if text is not None:  # the plain strings of at most 20 characters from_mapping reads
         sent, text, null = _sparse(text, null)
         length, dot, readable = _scan(text, null)
         # ^[0-9]{1,20}(\.[0-9]{1,19})?$, at most 20 characters
         readable &= (length <= 20) & ((dot < 0) | (length - dot - 1 <= 19))
-        floats = _floats(text, readable, null)
+        floats = np.where(readable, _floats(text, readable, null), np.nan)
+        unread = ~readable
+        unread &= ~null
         if sent is None:
-            return floats, readable
-        return _spread(floats, sent, n, 0.0), _spread(readable, sent, n, False)
+            return floats, unread
+        return _spread(floats, sent, n, np.nan), _spread(unread, sent, n, False)
     if pa.types.is_integer(kind) or pa.types.is_floating(kind):
         values = np.asarray(
             pc.fill_null(column.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False)
         )
         readable = np.isfinite(values) & (values >= 0) & (values < 1e20)
         readable &= (values == 0) | (values >= 1e-20)
-        return values, readable
-    return np.zeros(n), np.zeros(n, dtype=bool)
+        return np.where(readable & ~null, values, np.nan), ~readable & ~null
+    return np.full(n, np.nan), ~null
 
 
 def codes(column: pa.ChunkedArray, n: int) -> tuple[np.ndarray | None, list[object]]:

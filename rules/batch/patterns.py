@@ -238,9 +238,8 @@ def _read_column(rows: _Rows, name: str, column: pa.ChunkedArray, memo: Memo) ->
             rows.odd |= ~null  # a newClientOrderId that is not a string: judged alone
         rows.pack(code, 2)
     elif name in PRICES:
-        prices, readable = context_price(column, null, n)
-        rows.odd |= ~null & ~readable
-        rows.prices[name] = np.where(readable & ~null, prices, np.nan)
+        rows.prices[name], unread = context_price(column, null, n)
+        rows.odd |= unread
         rows.pack(~null)
     elif name in COUNTS:
         counts = np.full(n, -1, dtype=np.int64)
