@@ -69,21 +69,40 @@ class Digits:
 def parse_decimals(column: pa.ChunkedArray, null: np.ndarray, n: int) -> Digits | None:
     """A decimal column: ``present`` is false where the value is null or not a plain
     decimal of at most 15 digits (the caller judges those rows alone)."""
-    coded = _repeating(column)
-    if coded is not None:  # each distinct value read once
-        where, values = coded
-        d = parse_decimals(pa.chunked_array([values]), np.zeros(len(values), bool), len(values))
-        assert d is not None
-        return Digits(
-            np.append(d.present, False)[where],
-            np.append(d.n, 0)[where],
-            np.append(d.p, np.int8(0))[where],
-            np.append(d.f, 0.0)[where],
-        )
+    if pa.types.is_dictionary(column.type):  # already by distinct values
+        coded = _repeating(column)
+        if coded is not None:
+            return _by_value(*coded)
     text = strings(column)
     if text is None:
         return None
     sent, text, null = _sparse(text, null)
+    coded = _repeating(text)
+    d = _by_value(*coded) if coded is not None else _digits(text, null)
+    if sent is None:
+        return d
+    return Digits(
+        _spread(d.present, sent, n, False),
+        _spread(d.n, sent, n, 0),
+        _spread(d.p, sent, n, 0),
+        _spread(d.f, sent, n, 0.0),
+    )
+
+
+def _by_value(where: np.ndarray, values: pa.Array) -> Digits:
+    """The digits of rows given as the index of their value among ``values`` (one
+    past the last: null), each distinct value read once."""
+    d = _digits(values, np.zeros(len(values), dtype=bool))
+    return Digits(
+        np.append(d.present, False)[where],
+        np.append(d.n, 0)[where],
+        np.append(d.p, np.int8(0))[where],
+        np.append(d.f, 0.0)[where],
+    )
+
+
+def _digits(text: pa.Array, null: np.ndarray) -> Digits:
+    """The digits of a string array (``null`` its nulls), read on its bytes."""
     length, dot, plain = _scan(text, null)
     dotted = dot >= 0
     # D29's range, ``^([0-9]{1,20})(\\.[0-9]{1,20})?$``, holds every plain decimal of
@@ -97,14 +116,7 @@ def parse_decimals(column: pa.ChunkedArray, null: np.ndarray, n: int) -> Digits 
     scaled = np.take(_POWERS, places)
     scaled *= floats
     digits = np.rint(scaled, out=scaled).astype(np.int64)
-    if sent is None:
-        return Digits(valid, digits, places, floats)
-    return Digits(
-        _spread(valid, sent, n, False),
-        _spread(digits, sent, n, 0),
-        _spread(places, sent, n, 0),
-        _spread(floats, sent, n, 0.0),
-    )
+    return Digits(valid, digits, places, floats)
 
 
 #: The rows of a column sampled to tell whether its values repeat, and the most
@@ -113,7 +125,7 @@ _SAMPLE: Final = 16384
 _REPEATING: Final = 1 / 2
 
 
-def _repeating(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array] | None:
+def _repeating(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array] | None:
     """A string column whose values repeat (a context price: one per symbol and
     minute; a Parquet dictionary) as, per row, the index of its value (a null: one
     past the last) and the distinct values; ``None`` otherwise (or not strings)."""
@@ -319,25 +331,19 @@ def context_price(
     elsewhere: not sent, or not surely read), and where it is sent but not surely
     read (the caller judges those rows alone)."""
     kind = column.type
-    coded = _repeating(column)
-    if coded is not None:  # each distinct value read once
-        where, values = coded
-        prices, unread = context_price(
-            pa.chunked_array([values]), np.zeros(len(values), bool), len(values)
-        )
-        return np.append(prices, np.nan)[where], np.append(unread, False)[where]
     text = strings(column)
     if text is not None:  # the plain strings of at most 20 characters from_mapping reads
         sent, text, null = _sparse(text, null)
-        length, dot, readable = _scan(text, null)
-        # ^[0-9]{1,20}(\.[0-9]{1,19})?$, at most 20 characters
-        readable &= (length <= 20) & ((dot < 0) | (length - dot - 1 <= 19))
-        floats = np.where(readable, _floats(text, readable, null), np.nan)
-        unread = ~readable
-        unread &= ~null
+        coded = _repeating(text)
+        if coded is not None:  # each distinct value read once
+            where, values = coded
+            prices, unread = _price(values, np.zeros(len(values), dtype=bool))
+            prices, unread = np.append(prices, np.nan)[where], np.append(unread, False)[where]
+        else:
+            prices, unread = _price(text, null)
         if sent is None:
-            return floats, unread
-        return _spread(floats, sent, n, np.nan), _spread(unread, sent, n, False)
+            return prices, unread
+        return _spread(prices, sent, n, np.nan), _spread(unread, sent, n, False)
     if pa.types.is_integer(kind) or pa.types.is_floating(kind):
         values = np.asarray(
             pc.fill_null(column.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False)
@@ -346,6 +352,17 @@ def context_price(
         readable &= (values == 0) | (values >= 1e-20)
         return np.where(readable & ~null, values, np.nan), ~readable & ~null
     return np.full(n, np.nan), ~null
+
+
+def _price(text: pa.Array, null: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`context_price` of a string array, read on its bytes."""
+    length, dot, readable = _scan(text, null)
+    # ^[0-9]{1,20}(\.[0-9]{1,19})?$, at most 20 characters
+    readable &= (length <= 20) & ((dot < 0) | (length - dot - 1 <= 19))
+    floats = np.where(readable, _floats(text, readable, null), np.nan)
+    unread = ~readable
+    unread &= ~null
+    return floats, unread
 
 
 def codes(column: pa.ChunkedArray, n: int) -> tuple[np.ndarray | None, list[object]]:
