@@ -146,8 +146,8 @@ def _check_piece(
     with filesystem.open_input_file(path) as handle:
         source = pq.ParquetFile(handle)
         batches = source.iter_batches(row_groups=groups) if groups else iter(())
-        verdicts = check_batches(  # one thread: the cluster's workers use the cores
-            batches, rules, time_column=time_column, keep=keep, context=context, threads=1
+        verdicts = check_batches(
+            batches, rules, time_column=time_column, keep=keep, context=context
         )
         writer: pq.ParquetWriter | None = None
         try:
@@ -179,9 +179,7 @@ def _check_partition(
     context: dict[str, Any],
 ) -> pd.DataFrame:
     table = pa.Table.from_pandas(part, preserve_index=False)
-    out = check_table(
-        table, rules, time_column=time_column, keep=keep, context=context, threads=1
-    )
+    out = check_table(table, rules, time_column=time_column, keep=keep, context=context)
     frame = out.to_pandas(types_mapper=pd.ArrowDtype)
     frame.index = part.index
     return frame
