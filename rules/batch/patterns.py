@@ -289,11 +289,10 @@ def _request_bits(rows: _Rows, base: np.ndarray, quote: np.ndarray) -> None:
 def _classes(rows: _Rows, header: tuple[object, ...]) -> Classes:
     """Rows with equal keys in one class, numbered by first row; each class's key."""
     kept = np.flatnonzero(~rows.odd)
-    of_row = np.full(rows.n, -1, dtype=np.int64)
     if not len(kept):
-        return Classes(of_row, np.zeros(0, dtype=np.int64), [])
+        return Classes(np.full(rows.n, -1, dtype=np.int64), np.zeros(0, dtype=np.int64), [])
     # The parts in one int64 per row, on every row (an odd row's parts are numbers
-    # too), then the rows kept.
+    # too), then the rows kept; in place (a new array costs its pages).
     key = np.zeros(rows.n, dtype=np.int64)
     size = 1
     for part in rows.keys:
@@ -301,18 +300,25 @@ def _classes(rows: _Rows, header: tuple[object, ...]) -> Classes:
         radix = high - low + 1
         if radix == 1:
             continue
-        part = part - low if low else part
         if size * radix >= _BIG:
             key, size = _dense(key)
             if size * radix >= _BIG:
                 part, radix = _dense(part)
+                low = 0
         key *= radix
         key += part
+        if low:
+            key -= low
         size *= radix
-    dense, _ = _dense(key[kept])
+    every = len(kept) == rows.n
+    dense, _ = _dense(key if every else key[kept])
     running = np.maximum.accumulate(dense)
     first = np.flatnonzero(np.r_[True, running[1:] > running[:-1]])
-    of_row[kept] = dense
+    if every:
+        of_row = dense
+    else:
+        of_row = np.full(rows.n, -1, dtype=np.int64)
+        of_row[kept] = dense
     heads = kept[first]
     values = np.stack([np.asarray(k[heads], dtype=np.int64) for k in rows.keys], axis=1)
     keys = [(header, *row) for row in values.tolist()]
