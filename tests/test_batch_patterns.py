@@ -805,5 +805,5 @@ def test_batches_judged_in_threads_stay_in_order() -> None:
     got = check_batches([batches[0], bad.drop_columns(["openOrders"]), bad], GRID, threads=2)
     assert next(got).num_rows == 23
     assert next(got).num_rows == 5
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="openOrders"):
         next(got)

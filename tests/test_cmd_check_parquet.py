@@ -251,13 +251,15 @@ def test_reading_ahead_and_writing_behind_keep_order_and_errors() -> None:
             raise OSError("disk full")
         written.append(table["i"][0].as_py())
 
-    behind = _Behind(write)
-    with pytest.raises(OSError, match="disk full"):
+    def put_all(behind: _Behind) -> None:
         try:
             for i in range(50):
                 behind.put(pa.table({"i": [i]}))
         finally:
             behind.close()  # the writer drains what waits, and ends
+
+    with pytest.raises(OSError, match="disk full"):
+        put_all(_Behind(write))
     assert written == [0, 1]
     last = _Behind(write)
     last.put(pa.table({"i": [2]}))

@@ -146,9 +146,7 @@ def check_table(
     if table.num_rows <= SLICE_ROWS:
         return _check(table, snapshots, time_column, tuple(keep), context, counts, 0)
     jobs = (
-        _job(
-            table.slice(start, SLICE_ROWS), snapshots, time_column, tuple(keep), context, start
-        )
+        _job(table.slice(start, SLICE_ROWS), snapshots, time_column, tuple(keep), context, start)
         for start in range(0, table.num_rows, SLICE_ROWS)
     )
     return pa.concat_tables(list(_in_order(jobs, counts, threads, snapshots.cold())))

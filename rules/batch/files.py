@@ -11,6 +11,7 @@ without Python's lock).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import threading
@@ -112,9 +113,7 @@ def check_parquet_file(
 def _ahead(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """``batches``, read in a thread of their own while the last one is judged
     (Parquet's decoder runs without Python's lock), at most :data:`_WAITING` ahead."""
-    ready: queue.Queue[tuple[pa.RecordBatch | None, BaseException | None]] = queue.Queue(
-        _WAITING
-    )
+    ready: queue.Queue[tuple[pa.RecordBatch | None, BaseException | None]] = queue.Queue(_WAITING)
     stop = threading.Event()
 
     def read() -> None:
@@ -140,10 +139,8 @@ def _ahead(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     finally:
         stop.set()
         while thread.is_alive():  # let the reader see the stop (it may wait to put)
-            try:
+            with contextlib.suppress(queue.Empty):
                 ready.get(timeout=0.1)
-            except queue.Empty:
-                pass
         thread.join()
 
 
@@ -155,16 +152,17 @@ class _Behind:
         self.write = write
         self.waiting: queue.Queue[pa.Table | None] = queue.Queue(_WAITING)
         self.error: BaseException | None = None
+        self.failed = False  # a write failed: nothing more is written
         self.thread = threading.Thread(target=self._run, name="rules-write", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
         while (table := self.waiting.get()) is not None:
-            if self.error is None:
+            if not self.failed:
                 try:
                     self.write(table)
                 except BaseException as error:  # handed to the caller's thread
-                    self.error = error
+                    self.error, self.failed = error, True
 
     def put(self, table: pa.Table) -> None:
         self._raise()
