@@ -15,7 +15,7 @@ import contextlib
 import json
 import queue
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -110,7 +110,7 @@ def check_parquet_file(
     return FileOutcome(rejected, uncertain)
 
 
-def _ahead(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+def _ahead(batches: Iterator[pa.RecordBatch]) -> Generator[pa.RecordBatch, None, None]:
     """``batches``, read in a thread of their own while the last one is judged
     (Parquet's decoder runs without Python's lock), at most :data:`_WAITING` ahead."""
     ready: queue.Queue[tuple[pa.RecordBatch | None, BaseException | None]] = queue.Queue(_WAITING)
