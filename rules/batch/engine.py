@@ -41,9 +41,7 @@ import hashlib
 import re
 import threading
 import weakref
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Final
 
 import attrs
@@ -52,6 +50,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.batch.patterns import COUNTS, Memo, classify, method_ids
+from rules.batch.threads import in_order
 from rules.checker.context import CONTEXT_KEYS, Context
 from rules.checker.eras import Era
 from rules.checker.evaluate import evaluate
@@ -88,8 +87,6 @@ SLICE_ROWS: Final = 1 << 17
 _OUTPUT_POOL: Final = pa.system_memory_pool()
 #: How many distinct row contexts are remembered (each is built once).
 _CONTEXT_MEMO: Final = 4096
-#: The most threads judging slices (or batches) at once for ``threads=None``.
-MOST_THREADS: Final = 4
 
 
 @attrs.define
@@ -130,10 +127,10 @@ def check_table(
         stats: counts of this run, added to.
         threads: how many slices of :data:`SLICE_ROWS` rows are judged at once
             (numpy and Arrow work without Python's lock, the glue between them
-            holds it); ``None``: Arrow's CPU count (``pyarrow.cpu_count()``), at
-            most :data:`MOST_THREADS`. More than one pays on cores with nothing
-            else to do (1.6x with two); on cores other work keeps busy, threads
-            wait for each other's lock and are slower than one.
+            holds it); ``None``: Arrow's CPU count, at most
+            :data:`rules.batch.threads.MOST_THREADS`. More than one pays on cores
+            with nothing else to do (1.6x with two); on cores other work keeps
+            busy, threads wait for each other's lock and are slower than one.
 
     Raises:
         ValueError: a bad column (a context value that cannot be read, a null time,
@@ -149,7 +146,8 @@ def check_table(
         _job(table.slice(start, SLICE_ROWS), snapshots, time_column, tuple(keep), context, start)
         for start in range(0, table.num_rows, SLICE_ROWS)
     )
-    return pa.concat_tables(list(_in_order(jobs, counts, threads, snapshots.cold())))
+    done = in_order(jobs, threads, snapshots.cold())
+    return pa.concat_tables(list(_counted(done, counts)))
 
 
 def check_batches(
@@ -169,14 +167,14 @@ def check_batches(
     snapshots = _Snapshots(rules)
     counts = stats or BatchStats()
 
-    def jobs() -> Iterator[Callable[[BatchStats], pa.Table]]:
+    def jobs() -> Iterator[Callable[[], tuple[pa.Table, BatchStats]]]:
         first_row = 0
         for batch in batches:
             table = as_table(batch)
             yield _job(table, snapshots, time_column, tuple(keep), context, first_row)
             first_row += table.num_rows
 
-    yield from _in_order(jobs(), counts, threads, snapshots.cold())
+    yield from _counted(in_order(jobs(), threads, snapshots.cold()), counts)
 
 
 def _job(
@@ -186,55 +184,23 @@ def _job(
     keep: tuple[str, ...],
     context: Mapping[str, Any] | None,
     first_row: int,
-) -> Callable[[BatchStats], pa.Table]:
-    """The check of one slice or batch, its counts kept apart (added in order)."""
-    return lambda counts: _check(table, snapshots, time_column, keep, context, counts, first_row)
+) -> Callable[[], tuple[pa.Table, BatchStats]]:
+    """The check of one slice or batch, and its counts (added in order: :func:`_counted`)."""
 
-
-def _in_order(
-    jobs: Iterator[Callable[[BatchStats], pa.Table]],
-    stats: BatchStats,
-    threads: int | None,
-    first_alone: bool = False,
-) -> Iterator[pa.Table]:
-    """The results of ``jobs``, in order, ``threads`` of them worked on at once (one:
-    here, one after the other; ``first_alone``: the first before the others); each
-    job's counts added to ``stats`` as it is taken."""
-    most = min(pa.cpu_count(), MOST_THREADS) if threads is None else threads
-    if most > 1 and first_alone:
-        first = next(jobs, None)
-        if first is None:
-            return
-        yield first(stats)
-    if most <= 1:
-        for job in jobs:
-            yield job(stats)
-        return
-
-    def run(job: Callable[[BatchStats], pa.Table]) -> tuple[pa.Table, BatchStats]:
+    def run() -> tuple[pa.Table, BatchStats]:
         counts = BatchStats()
-        return job(counts), counts
+        return _check(table, snapshots, time_column, keep, context, counts, first_row), counts
 
-    running: deque[Future[tuple[pa.Table, BatchStats]]] = deque()
-    with ThreadPoolExecutor(most, thread_name_prefix="rules-batch") as pool:
-        try:
-            for job in jobs:
-                running.append(pool.submit(run, job))
-                if len(running) >= most:
-                    yield _taken(running.popleft(), stats)
-            while running:
-                yield _taken(running.popleft(), stats)
-        finally:
-            for future in running:  # an error, or the caller stopped: no more work
-                future.cancel()
+    return run
 
 
-def _taken(future: Future[tuple[pa.Table, BatchStats]], stats: BatchStats) -> pa.Table:
-    table, counts = future.result()
-    stats.rows += counts.rows
-    stats.screened += counts.screened
-    stats.exact += counts.exact
-    return table
+def _counted(done: Iterator[tuple[pa.Table, BatchStats]], stats: BatchStats) -> Iterator[pa.Table]:
+    """The tables of jobs done, in order, their counts added to ``stats``."""
+    for table, counts in done:
+        stats.rows += counts.rows
+        stats.screened += counts.screened
+        stats.exact += counts.exact
+        yield table
 
 
 def as_table(orders: Any) -> pa.Table:
