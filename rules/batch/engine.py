@@ -538,7 +538,7 @@ def _verdicts(
             missing, _exact(body, info, picked, first_row, rows, methods), strict=True
         ):
             mine[i] = known[classes.keys[i]] = verdict
-    class_numbers = np.array([number(v) for v in mine if v is not None], dtype=np.int64)
+    class_numbers = np.array([number(_filled(v)) for v in mine], dtype=np.int64)
     position = np.zeros(n, dtype=np.int64)
     classed = classes.of_row >= 0
     position[classed] = class_numbers[classes.of_row[classed]]
@@ -549,6 +549,11 @@ def _verdicts(
     stats.screened += n - len(rest)
     stats.exact += len(rest) + len(missing)
     return verdicts, position
+
+
+def _filled(verdict: Verdict | None) -> Verdict:
+    assert verdict is not None  # every class's verdict known or just judged
+    return verdict
 
 
 def _exact(
