@@ -17,7 +17,8 @@ Measured, in one run:
    per-order Decimal four-filter check (PRICE_FILTER, LOT_SIZE, NOTIONAL,
    PERCENT_PRICE_BY_SIDE) parsing its strings. The symbols' plans are compiled
    before any of them is timed. Targets: batch >= 20x the loop, <= 0.2x the
-   four-filter check.
+   four-filter check. Also printed: the batch's CPU time, and one more warm
+   round in threads (``threads=None``: Arrow's CPU count).
 2. ``rules check --input x.parquet --output y.parquet``, whole process (loading
    the snapshot and compiling its plans included), against the loop.
 3. N rows over 40 symbols spread over 365 daily snapshots (a SnapshotCache),
@@ -92,6 +93,7 @@ def bench_single(info: ExchangeInfo, table: pa.Table, cases: list[Any]) -> float
     check = workload.baseline()
     thirds = [range(i * n // 3, (i + 1) * n // 3) for i in range(3)]
     batch_rounds: list[float] = []
+    batch_cpu: list[float] = []  # CPU seconds of the process (every thread)
     four_rounds: list[float] = []
     loop_s = 0.0
     verdicts: list[Any] = []
@@ -99,9 +101,11 @@ def bench_single(info: ExchangeInfo, table: pa.Table, cases: list[Any]) -> float
     stats = BatchStats()
     for third in thirds:
         counts = stats if not batch_rounds else None
+        cpu = time.process_time()
         seconds, out = timed(
             lambda counts=counts: check_table(table, info, keep=["id"], stats=counts)
         )
+        batch_cpu.append(time.process_time() - cpu)
         batch_rounds.append(seconds)
         four_rounds.append(timed(lambda: [check(c.params, c.context) for c in cases])[0])
         seconds, part = timed(
@@ -113,6 +117,10 @@ def bench_single(info: ExchangeInfo, table: pa.Table, cases: list[Any]) -> float
     # its folds and class verdicts (rules.batch.engine.memo_of), as for the next
     # batches of a file or the next tables of a notebook: the others are warm.
     cold_s, batch_s, four_s = batch_rounds[0], min(batch_rounds[1:]), min(four_rounds)
+    # The warm batch once more in threads (as many as Arrow's CPU count).
+    cpu = time.process_time()
+    many_s, _ = timed(lambda: check_table(table, info, keep=["id"], threads=None))
+    many_cpu = time.process_time() - cpu
     print(
         f"batch: {n:,} rows in {cold_s:.2f} s first (a new snapshot), then "
         + ", ".join(f"{s:.2f}" for s in batch_rounds[1:])
@@ -121,6 +129,12 @@ def bench_single(info: ExchangeInfo, table: pa.Table, cases: list[Any]) -> float
         f"{1 - np.mean(out['accepted'].to_numpy(zero_copy_only=False)):.0%})"
     )
     print(f"  first table: {loop_s / cold_s:.1f}x the evaluate loop")
+    print(
+        f"  CPU time: first {batch_cpu[0]:.2f} s, then "
+        + ", ".join(f"{s:.2f}" for s in batch_cpu[1:])
+        + f" s; warm in {pa.cpu_count()} threads: {many_s:.2f} s (CPU {many_cpu:.2f} s) = "
+        f"{loop_s / many_s:.1f}x the loop, {many_s / min(four_rounds):.2f} of the four-filter check"
+    )
     ratio = loop_s / batch_s
     print(f"evaluate loop: {loop_s:.2f} s = {n / loop_s:,.0f} rows/s; warm batch: {ratio:.1f}x")
     print(

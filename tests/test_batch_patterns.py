@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from rules.batch import BatchStats, check_table
+from rules.batch import BatchStats, check_batches, check_table
 from rules.batch.engine import CONTEXT_COLUMNS
 from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
@@ -464,13 +464,110 @@ def test_context_prices_read_as_the_context_reads_them(
     from rules.batch.columns import context_price, nulls
 
     column, texts = _column(cells, skip)
-    prices, readable = context_price(column, nulls(column, len(texts)), len(texts))
+    prices, unread = context_price(column, nulls(column, len(texts)), len(texts))
     for i, text in enumerate(texts):
         plain = text is not None and len(text) <= 20
         plain = plain and re.fullmatch(r"[0-9]{1,20}(\.[0-9]{1,19})?", text or "") is not None
-        assert readable[i] == plain
+        assert unread[i] == (text is not None and not plain)
         if plain:
             assert prices[i] == float(text or "")
+        else:
+            assert np.isnan(prices[i])
+
+
+#: Decimal strings of every shape: plain ones of any length (leading zeros, many
+#: digits, huge values), and around them signs, blanks, exponents, stray dots,
+#: other digits; the empty string.
+_SHAPED_TEXT = st.builds(
+    lambda sign, whole, dot, fraction, tail: f"{sign}{whole}{dot}{fraction}{tail}",
+    st.sampled_from(["", "", "", "+", "-", " ", "0", "00"]),
+    st.from_regex(r"\A[0-9]{0,24}\Z"),
+    st.sampled_from(["", ".", ".", "..", ","]),
+    st.from_regex(r"\A[0-9]{0,24}\Z"),
+    st.sampled_from(["", "", "", "e5", "E-3", " ", "\u0663", "\n"]),
+)
+
+
+def _expected_decimal(text: str | None) -> tuple[bool, int, int]:
+    """How the checker reads a decimal parameter: a plain decimal (D29's range) of at
+    most 15 digits is read as its digits and places; anything else is judged alone."""
+    import re
+
+    from rules.checker.order import DECIMAL_RANGE
+
+    legal = text is not None and re.fullmatch(DECIMAL_RANGE, text) is not None
+    if not legal or sum(c.isdigit() for c in text or "") > 15:
+        return False, 0, 0
+    value = Decimal(text or "")
+    places = -int(value.as_tuple().exponent)
+    return True, int(value.scaleb(places)), places
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_SHAPED_TEXT | _DECIMAL_TEXT, min_size=1, max_size=12, unique=True),
+    st.lists(st.integers(0, 12), min_size=200, max_size=300),
+    st.booleans(),
+)
+def test_repeating_decimals_are_read_by_their_distinct_values(
+    distinct: list[str], picks: list[int], dictionary: bool
+) -> None:
+    """A column whose values repeat (a context price; a Parquet dictionary) is read
+    once per distinct value, each row as the value itself would be read: decimals as
+    the checker reads them (every shape), context prices as the context does."""
+    import re
+
+    from rules.batch.columns import _repeating, context_price, nulls, parse_decimals
+
+    # Each distinct value (or a null) in turn as the picks say: most rows sent.
+    texts = [
+        distinct[k % (len(distinct) + 1)] if k % (len(distinct) + 1) < len(distinct) else None
+        for k in picks
+    ]
+    array = pa.array(texts, pa.string())
+    column = pa.chunked_array(
+        [array.dictionary_encode()] if dictionary else [array.slice(0, 70), array.slice(70)]
+    )
+    n = len(texts)
+    assert _repeating(column) is not None
+    parsed = parse_decimals(column, nulls(column, n), n)
+    prices, unread = context_price(column, nulls(column, n), n)
+    assert parsed is not None
+    for i, text in enumerate(texts):
+        present, digits, places = _expected_decimal(text)
+        assert bool(parsed.present[i]) == present
+        if present:
+            assert (int(parsed.n[i]), int(parsed.p[i])) == (digits, places)
+            assert parsed.f[i] == float(text or "")
+        plain = text is not None and len(text) <= 20
+        plain = plain and re.fullmatch(r"[0-9]{1,20}(\.[0-9]{1,19})?", text or "") is not None
+        assert bool(unread[i]) == (text is not None and not plain)
+        if plain:
+            assert prices[i] == float(text or "")
+        else:
+            assert np.isnan(prices[i])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_SHAPED_TEXT | st.none(), st.booleans()), min_size=1, max_size=30),
+    st.integers(0, 3),
+)
+def test_decimals_of_every_shape(cells: list[tuple[str | None, bool]], skip: int) -> None:
+    """Signs, blanks, exponents, leading zeros, too many digits, huge values: a
+    decimal is read (digits, places, its float64) exactly where the checker reads
+    it as a plain decimal of at most 15 digits; the rest is judged alone."""
+    from rules.batch.columns import nulls, parse_decimals
+
+    column, texts = _column(cells, skip)
+    parsed = parse_decimals(column, nulls(column, len(texts)), len(texts))
+    assert parsed is not None
+    for i, text in enumerate(texts):
+        present, digits, places = _expected_decimal(text)
+        assert bool(parsed.present[i]) == present
+        if present:
+            assert (int(parsed.n[i]), int(parsed.p[i])) == (digits, places)
+            assert parsed.f[i] == float(text or "")
 
 
 @settings(max_examples=200, deadline=None)
@@ -663,3 +760,50 @@ def test_threads_share_a_snapshot() -> None:
         results = list(pool.map(lambda t: check_table(t, info).to_pylist(), tables_))
     for table, got in zip(tables_, results, strict=True):
         assert got == [verdict_of(info, row) for row in table.to_pylist()]
+
+
+@pytest.mark.slow
+def test_slices_judged_in_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table of many slices judged by threads sharing one (new) memo: each row its
+    own evaluate() verdict, in row order; the counts those of one thread."""
+    import workload
+
+    from rules.batch import engine
+
+    cases = workload.generate(3000, seed=5)
+    table = table_of([{**case.params, **(case.context or {})} for case in cases])
+    info = load_path(workload.SNAPSHOT)  # a new snapshot: its memo starts empty
+    monkeypatch.setattr(engine, "SLICE_ROWS", 97)
+    threaded, alone = BatchStats(), BatchStats()
+    got = check_table(table, info, stats=threaded, threads=3).to_pylist()
+    assert got == [verdict_of(info, row) for row in table.to_pylist()]
+    assert check_table(table, info, stats=alone, threads=1).to_pylist() == got
+    assert (threaded.rows, threaded.screened) == (alone.rows, alone.screened)
+    assert threaded.rows == 3000
+
+
+def test_batches_judged_in_threads_stay_in_order() -> None:
+    """check_batches gives one verdict table per batch in order, whatever thread
+    judged it; a bad batch's error reaches the caller at its turn."""
+    rows = [
+        {
+            "symbol": "XY",
+            "side": "BUY",
+            "type": "LIMIT",
+            "timeInForce": "GTC",
+            "price": f"{5 + i % 11}.{i % 20:02d}",
+            "quantity": "0.3",
+        }
+        for i in range(200)
+    ]
+    table = table_of(rows)
+    batches = [table.slice(start, 23) for start in range(0, 200, 23)]
+    out = list(check_batches(batches, GRID, threads=4))
+    assert [t.num_rows for t in out] == [b.num_rows for b in batches]
+    assert pa.concat_tables(out).to_pylist() == [verdict_of(GRID, row) for row in rows]
+    bad = table.slice(0, 5).append_column("openOrders", pa.array(["x"] * 5))
+    got = check_batches([batches[0], bad.drop_columns(["openOrders"]), bad], GRID, threads=2)
+    assert next(got).num_rows == 23
+    assert next(got).num_rows == 5
+    with pytest.raises(ValueError, match="openOrders"):
+        next(got)

@@ -219,3 +219,50 @@ class TestWrappedLines:
         assert out[2]["error"].startswith("line 3: no snapshot in")
         assert out[3]["error"].startswith("line 4: ts: expected milliseconds since the epoch")
         assert stderr.count("\n") == 2
+
+
+def test_reading_ahead_and_writing_behind_keep_order_and_errors() -> None:
+    """The batches read in a thread come in order, a reading error at its turn, and
+    the reader stops when the caller does; a writing error reaches the caller."""
+    import threading
+
+    from rules.batch.files import _ahead, _Behind
+
+    def batches(fail: bool) -> Any:
+        for i in range(5):
+            yield pa.record_batch({"i": [i]})
+        if fail:
+            raise OSError("disk gone")
+
+    assert [b["i"][0].as_py() for b in _ahead(batches(False))] == list(range(5))
+    read = _ahead(batches(True))
+    assert [next(read)["i"][0].as_py() for _ in range(5)] == list(range(5))
+    with pytest.raises(OSError, match="disk gone"):
+        next(read)
+    stopped = _ahead(batches(False))
+    next(stopped)
+    stopped.close()  # the reader, waiting to hand over a batch, ends too
+    assert not [t for t in threading.enumerate() if t.name == "rules-read"]
+
+    written: list[int] = []
+
+    def write(table: pa.Table) -> None:
+        if table["i"][0].as_py() == 2:
+            raise OSError("disk full")
+        written.append(table["i"][0].as_py())
+
+    def put_all(behind: _Behind) -> None:
+        try:
+            for i in range(50):
+                behind.put(pa.table({"i": [i]}))
+        finally:
+            behind.close()  # the writer drains what waits, and ends
+
+    with pytest.raises(OSError, match="disk full"):
+        put_all(_Behind(write))
+    assert written == [0, 1]
+    last = _Behind(write)
+    last.put(pa.table({"i": [2]}))
+    with pytest.raises(OSError, match="disk full"):
+        last.close()  # the last table's error, at the close
+    assert not [t for t in threading.enumerate() if t.name == "rules-write"]

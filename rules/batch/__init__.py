@@ -5,7 +5,8 @@ DataFrames through Arrow), the pattern classes of rows ``evaluate`` judges alike
 (:mod:`rules.batch.patterns`, from the filters' own folds, :mod:`rules.batch.folds`;
 decimals read exactly, :mod:`rules.batch.columns`), the exact checker
 (:func:`rules.checker.evaluate.evaluate`) for one row per class and every odd row,
-the snapshot in force per row (:mod:`rules.edge.cache`), Parquet files by batch
+the snapshot in force per row (:mod:`rules.edge.cache`), slices and batches in
+threads (:mod:`rules.batch.threads`), Parquet files by batch
 (:mod:`rules.batch.files`) and the Dask entry point (:mod:`rules.batch.dask`).
 
 May import: :mod:`rules.model`, :mod:`rules.checker`, :mod:`rules.edge.cache`,

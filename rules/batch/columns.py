@@ -51,7 +51,8 @@ _INT_POWERS: Final = np.array([10**k for k in range(19)], dtype=np.int64)
 
 @attrs.frozen
 class Digits:
-    """A decimal column: sent, digits ``n`` and places ``p`` (value ``n × 10**-p``), float."""
+    """A decimal column: sent, digits ``n`` (int64) and places ``p`` (int8; value
+    ``n × 10**-p``), float."""
 
     present: np.ndarray
     n: np.ndarray
@@ -68,26 +69,96 @@ class Digits:
 def parse_decimals(column: pa.ChunkedArray, null: np.ndarray, n: int) -> Digits | None:
     """A decimal column: ``present`` is false where the value is null or not a plain
     decimal of at most 15 digits (the caller judges those rows alone)."""
+    if pa.types.is_dictionary(column.type):  # already by distinct values
+        coded = _repeating(column)
+        if coded is not None:
+            return _by_value(*coded)
     text = strings(column)
     if text is None:
         return None
     sent, text, null = _sparse(text, null)
+    coded = _repeating(text)
+    d = _by_value(*coded) if coded is not None else _digits(text, null)
+    if sent is None:
+        return d
+    return Digits(
+        _spread(d.present, sent, n, False),
+        _spread(d.n, sent, n, 0),
+        _spread(d.p, sent, n, 0),
+        _spread(d.f, sent, n, 0.0),
+    )
+
+
+def _by_value(where: np.ndarray, values: pa.Array) -> Digits:
+    """The digits of rows given as the index of their value among ``values`` (one
+    past the last: null), each distinct value read once."""
+    d = _digits(values, np.zeros(len(values), dtype=bool))
+    return Digits(
+        np.append(d.present, False)[where],
+        np.append(d.n, 0)[where],
+        np.append(d.p, np.int8(0))[where],
+        np.append(d.f, 0.0)[where],
+    )
+
+
+def _digits(text: pa.Array, null: np.ndarray) -> Digits:
+    """The digits of a string array (``null`` its nulls), read on its bytes."""
     length, dot, plain = _scan(text, null)
     dotted = dot >= 0
     # D29's range, ``^([0-9]{1,20})(\\.[0-9]{1,20})?$``, holds every plain decimal of
     # at most MAX_DIGITS (15) digits: each side has at most 15.
-    valid = plain & (length - dotted <= MAX_DIGITS)
-    places = np.where(valid & dotted, length - dot - 1, 0).astype(np.int64)
+    valid = plain & (length <= MAX_DIGITS + dotted.view(np.int8))
+    # The places: the bytes after the dot (none without one, or not valid).
+    wide = np.subtract(length, dot + 1, dtype=np.int32)
+    wide *= valid & dotted
+    places = wide.astype(np.int8)
     floats = _floats(text, valid, null)
-    digits = np.rint(floats * _POWERS[places]).astype(np.int64)
-    if sent is None:
-        return Digits(valid, digits, places, floats)
-    return Digits(
-        _spread(valid, sent, n, False),
-        _spread(digits, sent, n, 0),
-        _spread(places, sent, n, 0),
-        _spread(floats, sent, n, 0.0),
-    )
+    scaled = np.take(_POWERS, places)
+    scaled *= floats
+    digits = np.rint(scaled, out=scaled).astype(np.int64)
+    return Digits(valid, digits, places, floats)
+
+
+#: The rows of a column sampled to tell whether its values repeat, and the most
+#: distinct values (a share of those sent) for a column read by its distinct values.
+_SAMPLE: Final = 16384
+_REPEATING: Final = 1 / 2
+
+
+def _repeating(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array] | None:
+    """A string column whose values repeat (a context price: one per symbol and
+    minute; a Parquet dictionary) as, per row, the index of its value (a null: one
+    past the last) and the distinct values; ``None`` otherwise (or not strings)."""
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        if not pa.types.is_string(kind.value_type):
+            return None
+        unified = column.unify_dictionaries()
+        if not unified.num_chunks or unified.chunks[0].dictionary.null_count:
+            return None
+        values = unified.chunks[0].dictionary
+        indices = pa.chunked_array([c.indices for c in unified.chunks], kind.index_type)
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        sample = column.slice(0, _SAMPLE)
+        sent = len(sample) - sample.null_count
+        if sent < 64 or pc.count_distinct(sample).as_py() > sent * _REPEATING:
+            return None
+        encoded = pc.dictionary_encode(column)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.unify_dictionaries()
+            if not encoded.num_chunks:
+                return None
+            values = encoded.chunks[0].dictionary
+            indices = pa.chunked_array([c.indices for c in encoded.chunks], pa.int32())
+        else:
+            values, indices = encoded.dictionary, encoded.indices
+        values = values.cast(pa.string())
+    else:
+        return None
+    if indices.null_count:
+        indices = pc.fill_null(indices, len(values))
+    where = np.asarray(indices.to_numpy(zero_copy_only=False))
+    return where, values
 
 
 def _sparse(text: pa.Array, null: np.ndarray) -> tuple[np.ndarray | None, pa.Array, np.ndarray]:
@@ -157,15 +228,15 @@ def _scan(text: pa.Array, null: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
 def compare(
     d: Digits, n: np.ndarray, p: np.ndarray, f: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The sign of ``value - (n × 10**-p)`` per row (float ``f``; ``d`` row for row),
-    exactly; and where it cannot be told (integers too large to scale)."""
+    """The sign of ``value - (n × 10**-p)`` per row (``f``: its float64, correctly
+    rounded; ``d`` row for row), exactly; and where it cannot be told (integers too
+    large to scale). Correct rounding is monotonic: floats that differ order their
+    decimals alike, so only the rows of equal floats are compared on the digits."""
     x = d.f
-    above = x > f * (1 + MARGIN)
-    below = x < f * (1 - MARGIN)
-    sign = above.astype(np.int64) - below.astype(np.int64)
-    near = np.flatnonzero(~(above | below))
-    exact, unsure = _exact_sign(d, near, n[near], p[near], f[near])
-    sign[near] = exact
+    sign = np.greater(x, f).view(np.int8) - np.less(x, f).view(np.int8)
+    tie = np.flatnonzero(x == f)
+    exact, unsure = _exact_sign(d, tie, n[tie], p[tie], f[tie])
+    sign[tie] = exact
     return sign, unsure
 
 
@@ -174,16 +245,23 @@ def at_least(
     f: np.ndarray,
     low: bool,
     digits_at: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    rounded: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``value >= n × 10**-p`` (``low``) or ``value <= n × 10**-p`` per row, as
     :func:`compare` tells it (``d`` row for row, ``f`` the bound's float); and
     where it cannot be told. ``digits_at(rows)``: the bound's ``n`` and ``p`` at
-    those rows, asked only for the rows too near the bound for float64."""
+    those rows, asked only for the rows float64 cannot tell: equal floats when
+    ``f`` is the bound correctly rounded (``rounded``, as :func:`compare`), else
+    (a product of floats) those within :data:`MARGIN` of it."""
     x = d.f
-    above = x > f * (1 + MARGIN)
-    below = x < f * (1 - MARGIN)
-    near = np.flatnonzero(~(above | below))
-    holds = ~below if low else ~above
+    if rounded:
+        holds = np.greater_equal(x, f) if low else np.less_equal(x, f)
+        near = np.flatnonzero(x == f)
+    else:
+        above = x > f * (1 + MARGIN)
+        below = x < f * (1 - MARGIN)
+        near = np.flatnonzero(~(above | below))
+        holds = ~below if low else ~above
     if len(near):
         exact, unsure = _exact_sign(d, near, *digits_at(near), f[near])
         holds[near] = exact >= 0 if low else exact <= 0
@@ -201,8 +279,8 @@ def _exact_sign(
     unsure = np.zeros(len(x), dtype=bool)
     if not len(near):
         return np.zeros(0, dtype=np.int64), unsure
-    mine_p = d.p[near]
-    top = np.maximum(mine_p, p)
+    mine_p = d.p[near].astype(np.int64)  # int8 as read: scaled in int64
+    top = np.maximum(mine_p, np.asarray(p, dtype=np.int64))
     fits = np.maximum(x[near], f) * np.power(10.0, top) < 1e18
     scale_a = np.power(10, np.where(fits, top - mine_p, 0))
     scale_b = np.power(10, np.where(fits, top - p, 0))
@@ -212,24 +290,30 @@ def _exact_sign(
     return np.sign(a - b), unsure
 
 
-def on_grid(d: Digits, m: np.ndarray, e: np.ndarray) -> np.ndarray:
-    """``value % (m × 10**-e) == 0`` exactly (``d`` row for row), on the digits:
-    ``value × 10**e`` is ``n × 10**(e - p)``, an integer when ``e >= p`` or when
-    ``10**(p - e)`` divides ``n``, and a multiple of ``m``."""
-    n, p = d.n, d.p
-    up = e - p
+def on_grid(d: Digits, m: np.ndarray, e: np.ndarray, mine: np.ndarray) -> np.ndarray:
+    """``value % (m × 10**-e) == 0`` exactly (``d`` row for row, ``m`` and ``e`` per
+    pair, ``mine`` the rows' pairs), on the digits: ``value × 10**e`` is
+    ``n × 10**(e - p)``, an integer when ``e >= p`` or when ``10**(p - e)`` divides
+    ``n``, and a multiple of ``m`` (only the rows of a pair whose ``m`` is not 1
+    are divided by it)."""
+    n = d.n
+    up = np.take(e, mine) - d.p
     on = np.ones(len(n), dtype=bool)
     fine = np.flatnonzero(up < 0)  # more decimals than the grid's
     if len(fine):
-        down = _INT_POWERS[-up[fine]]
-        on[fine] = n[fine] % down == 0
-    if not (m == 1).all():
-        coarse = np.flatnonzero(up >= 0)
-        whole = np.empty(len(n), dtype=np.int64)
-        whole[coarse] = (n[coarse] % m[coarse]) * (_INT_POWERS[up[coarse]] % m[coarse])
-        if len(fine):
-            whole[fine] = n[fine] // _INT_POWERS[-up[fine]]
-        on &= whole % m == 0
+        on[fine] = n[fine] % _INT_POWERS[-up[fine]] == 0
+    other = m != 1
+    if other.any():
+        rows = np.flatnonzero(np.take(other, mine))
+        mult, shift, digits = m[mine[rows]], up[rows], n[rows]
+        whole = np.empty(len(rows), dtype=np.int64)
+        coarse = shift >= 0
+        # n × 10**up modulo m, without overflow: both factors below m (< 2**31).
+        whole[coarse] = (digits[coarse] % mult[coarse]) * (
+            _INT_POWERS[shift[coarse]] % mult[coarse]
+        )
+        whole[~coarse] = digits[~coarse] // _INT_POWERS[-shift[~coarse]]
+        on[rows] &= whole % mult == 0
     return on
 
 
@@ -243,33 +327,49 @@ def near(x: np.ndarray, bound: np.ndarray | float, low: bool) -> tuple[np.ndarra
 def context_price(
     column: pa.ChunkedArray, null: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A context price as float64, and where ``Context.from_mapping`` surely reads it."""
+    """A context price as float64 where ``Context.from_mapping`` surely reads it (NaN
+    elsewhere: not sent, or not surely read), and where it is sent but not surely
+    read (the caller judges those rows alone)."""
     kind = column.type
     text = strings(column)
     if text is not None:  # the plain strings of at most 20 characters from_mapping reads
         sent, text, null = _sparse(text, null)
-        length, dot, readable = _scan(text, null)
-        # ^[0-9]{1,20}(\.[0-9]{1,19})?$, at most 20 characters
-        readable &= (length <= 20) & ((dot < 0) | (length - dot - 1 <= 19))
-        floats = _floats(text, readable, null)
+        coded = _repeating(text)
+        if coded is not None:  # each distinct value read once
+            where, values = coded
+            prices, unread = _price(values, np.zeros(len(values), dtype=bool))
+            prices, unread = np.append(prices, np.nan)[where], np.append(unread, False)[where]
+        else:
+            prices, unread = _price(text, null)
         if sent is None:
-            return floats, readable
-        return _spread(floats, sent, n, 0.0), _spread(readable, sent, n, False)
+            return prices, unread
+        return _spread(prices, sent, n, np.nan), _spread(unread, sent, n, False)
     if pa.types.is_integer(kind) or pa.types.is_floating(kind):
         values = np.asarray(
             pc.fill_null(column.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False)
         )
         readable = np.isfinite(values) & (values >= 0) & (values < 1e20)
         readable &= (values == 0) | (values >= 1e-20)
-        return values, readable
-    return np.zeros(n), np.zeros(n, dtype=bool)
+        return np.where(readable & ~null, values, np.nan), ~readable & ~null
+    return np.full(n, np.nan), ~null
+
+
+def _price(text: pa.Array, null: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`context_price` of a string array, read on its bytes."""
+    length, dot, readable = _scan(text, null)
+    # ^[0-9]{1,20}(\.[0-9]{1,19})?$, at most 20 characters
+    readable &= (length <= 20) & ((dot < 0) | (length - dot - 1 <= 19))
+    floats = np.where(readable, _floats(text, readable, null), np.nan)
+    unread = ~readable
+    unread &= ~null
+    return floats, unread
 
 
 def codes(column: pa.ChunkedArray, n: int) -> tuple[np.ndarray | None, list[object]]:
-    """Dictionary codes of a string column (nulls: the last code) and its values
-    (a value may come twice); ``None`` if it does not hold strings. A column that
-    is a dictionary of strings already (a Parquet file's, pandas' categories) is
-    read as its codes."""
+    """Dictionary codes of a string column (int32; nulls: the last code) and its
+    values (a value may come twice); ``None`` if it does not hold strings. A column
+    that is a dictionary of strings already (a Parquet file's, pandas' categories)
+    is read as its codes."""
     kind = column.type
     if (
         isinstance(column, pa.ChunkedArray)
@@ -280,10 +380,10 @@ def codes(column: pa.ChunkedArray, n: int) -> tuple[np.ndarray | None, list[obje
         chunks = unified.chunks
         if chunks and not chunks[0].dictionary.null_count:
             values: list[object] = [*chunks[0].dictionary.to_pylist(), None]
-            indices = pa.chunked_array([c.indices for c in chunks]).cast(pa.int64())
+            indices = pa.chunked_array([c.indices for c in chunks]).cast(pa.int32())
             if indices.null_count:
                 indices = pc.fill_null(indices, len(values) - 1)
-            return np.asarray(indices.to_numpy(), dtype=np.int64), values
+            return np.asarray(indices.to_numpy(), dtype=np.int32), values
     text = strings(column)
     if text is None:
         return None, []
@@ -292,7 +392,7 @@ def codes(column: pa.ChunkedArray, n: int) -> tuple[np.ndarray | None, list[obje
     indices = encoded.indices
     if indices.null_count:
         indices = pc.fill_null(indices, len(values) - 1)
-    return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64), values
+    return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int32), values
 
 
 def strings(column: pa.ChunkedArray | pa.Array) -> pa.Array | None:

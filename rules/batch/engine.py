@@ -41,7 +41,7 @@ import hashlib
 import re
 import threading
 import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -50,6 +50,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.batch.patterns import COUNTS, Memo, classify, method_ids
+from rules.batch.threads import in_order
 from rules.checker.context import CONTEXT_KEYS, Context
 from rules.checker.eras import Era
 from rules.checker.evaluate import evaluate
@@ -81,7 +82,7 @@ VERDICT_SCHEMA: Final = pa.schema(
 #: The context columns: the context keys (camelCase).
 CONTEXT_COLUMNS: Final = CONTEXT_KEYS
 #: The most rows judged at once (a larger table is judged in slices of this size).
-SLICE_ROWS: Final = 1 << 18
+SLICE_ROWS: Final = 1 << 17
 #: The memory pool of the verdict tables (see the end of :func:`_judge`).
 _OUTPUT_POOL: Final = pa.system_memory_pool()
 #: How many distinct row contexts are remembered (each is built once).
@@ -109,6 +110,7 @@ def check_table(
     keep: Sequence[str] = (),
     context: Mapping[str, Any] | None = None,
     stats: BatchStats | None = None,
+    threads: int | None = 1,
 ) -> pa.Table:
     """Judge every order of a table; the verdicts, in row order, as a table.
 
@@ -123,6 +125,12 @@ def check_table(
         keep: columns copied to the output (first, in this order), not read as parameters.
         context: defaults for the context keys the table has no column for.
         stats: counts of this run, added to.
+        threads: how many slices of :data:`SLICE_ROWS` rows are judged at once
+            (numpy and Arrow work without Python's lock, the glue between them
+            holds it); ``None``: Arrow's CPU count, at most
+            :data:`rules.batch.threads.MOST_THREADS`. More than one pays on cores
+            with nothing else to do (1.6x with two); on cores other work keeps
+            busy, threads wait for each other's lock and are slower than one.
 
     Raises:
         ValueError: a bad column (a context value that cannot be read, a null time,
@@ -134,19 +142,12 @@ def check_table(
     counts = stats or BatchStats()
     if table.num_rows <= SLICE_ROWS:
         return _check(table, snapshots, time_column, tuple(keep), context, counts, 0)
-    parts = [
-        _check(
-            table.slice(start, SLICE_ROWS),
-            snapshots,
-            time_column,
-            tuple(keep),
-            context,
-            counts,
-            start,
-        )
+    jobs = (
+        _job(table.slice(start, SLICE_ROWS), snapshots, time_column, tuple(keep), context, start)
         for start in range(0, table.num_rows, SLICE_ROWS)
-    ]
-    return pa.concat_tables(parts)
+    )
+    done = in_order(jobs, threads, snapshots.cold())
+    return pa.concat_tables(list(_counted(done, counts)))
 
 
 def check_batches(
@@ -157,17 +158,49 @@ def check_batches(
     keep: Sequence[str] = (),
     context: Mapping[str, Any] | None = None,
     stats: BatchStats | None = None,
+    threads: int | None = 1,
 ) -> Iterator[pa.Table]:
     """:func:`check_table` for a stream of batches (a Parquet file's row groups), one
-    verdict table per batch, so that memory stays that of one batch. Snapshots are
-    loaded once per run."""
+    verdict table per batch, in order, so that memory stays that of a few batches
+    (``threads`` of them judged at once, as :func:`check_table`'s slices, while the
+    caller reads the next and writes the last). Snapshots are loaded once per run."""
     snapshots = _Snapshots(rules)
     counts = stats or BatchStats()
-    first_row = 0
-    for batch in batches:
-        table = as_table(batch)
-        yield _check(table, snapshots, time_column, tuple(keep), context, counts, first_row)
-        first_row += table.num_rows
+
+    def jobs() -> Iterator[Callable[[], tuple[pa.Table, BatchStats]]]:
+        first_row = 0
+        for batch in batches:
+            table = as_table(batch)
+            yield _job(table, snapshots, time_column, tuple(keep), context, first_row)
+            first_row += table.num_rows
+
+    yield from _counted(in_order(jobs(), threads, snapshots.cold()), counts)
+
+
+def _job(
+    table: pa.Table,
+    snapshots: _Snapshots,
+    time_column: str | None,
+    keep: tuple[str, ...],
+    context: Mapping[str, Any] | None,
+    first_row: int,
+) -> Callable[[], tuple[pa.Table, BatchStats]]:
+    """The check of one slice or batch, and its counts (added in order: :func:`_counted`)."""
+
+    def run() -> tuple[pa.Table, BatchStats]:
+        counts = BatchStats()
+        return _check(table, snapshots, time_column, keep, context, counts, first_row), counts
+
+    return run
+
+
+def _counted(done: Iterator[tuple[pa.Table, BatchStats]], stats: BatchStats) -> Iterator[pa.Table]:
+    """The tables of jobs done, in order, their counts added to ``stats``."""
+    for table, counts in done:
+        stats.rows += counts.rows
+        stats.screened += counts.screened
+        stats.exact += counts.exact
+        yield table
 
 
 def as_table(orders: Any) -> pa.Table:
@@ -197,6 +230,8 @@ class _Snapshots:
     """The rules of a run: one snapshot, or a cache's timeline with each snapshot loaded once."""
 
     def __init__(self, rules: Rules) -> None:
+        #: Held while a snapshot is loaded or its memo made (threads share a run).
+        self.lock = threading.RLock()
         self.cache: SnapshotCache | None = None
         self.info: ExchangeInfo | None = None
         self.memos: dict[int, Memo] = {}
@@ -224,30 +259,39 @@ class _Snapshots:
         if index == -1:
             assert self.info is not None
             return memo_of(self.info)
-        found = self.memos.get(index)
-        if found is None:
-            first = self.by_era.get(era)
-            found = self.memos[index] = Memo() if first is None else first.sharing()
-            self.by_era.setdefault(era, found)
-        return found
+        with self.lock:
+            found = self.memos.get(index)
+            if found is None:
+                first = self.by_era.get(era)
+                found = self.memos[index] = Memo() if first is None else first.sharing()
+                self.by_era.setdefault(era, found)
+            return found
+
+    def cold(self) -> bool:
+        """Whether the one snapshot has no class verdicts yet (its first table): the
+        first slice is judged alone, so that the classes it finds are judged once,
+        not by every thread at once."""
+        return self.info is not None and not memo_of(self.info).verdicts
 
     def load(self, index: int) -> ExchangeInfo:
-        info = self.loaded.get(index)
-        if info is None:
-            assert self.cache is not None
-            info = self.loaded[index] = self.cache.load(self.timeline[index])
-        return info
+        with self.lock:
+            info = self.loaded.get(index)
+            if info is None:
+                assert self.cache is not None
+                info = self.loaded[index] = self.cache.load(self.timeline[index])
+            return info
 
     def judged_by(self, index: int) -> int:
         """The index of the snapshot that judges like snapshot ``index``: the first one
         with the same content but ``serverTime`` in the same rule era (D17), so that
         only it is loaded (read, not loaded: two days with the same rules share one
         loaded snapshot and its compiled plans)."""
-        found = self.representative.get(index)
-        if found is None:
-            found = self.same.setdefault(_rules_key(self.timeline[index]), index)
-            self.representative[index] = found
-        return found
+        with self.lock:
+            found = self.representative.get(index)
+            if found is None:
+                found = self.same.setdefault(_rules_key(self.timeline[index]), index)
+                self.representative[index] = found
+            return found
 
 
 #: The memo of each ``ExchangeInfo`` judged in this process, by ``id()`` (an entry
@@ -485,15 +529,16 @@ def _verdicts(
             verdicts.append(verdict)
         return found
 
-    known = memo.verdicts
-    missing = [i for i, key in enumerate(classes.keys) if key not in known]
+    known = memo.verdicts  # shared by threads (and cleared when large): read once a key
+    mine: list[Verdict | None] = [known.get(key) for key in classes.keys]
+    missing = [i for i, verdict in enumerate(mine) if verdict is None]
     if missing:
         picked = classes.first[missing]
         for i, verdict in zip(
             missing, _exact(body, info, picked, first_row, rows, methods), strict=True
         ):
-            known[classes.keys[i]] = verdict
-    class_numbers = np.array([number(known[key]) for key in classes.keys], dtype=np.int64)
+            mine[i] = known[classes.keys[i]] = verdict
+    class_numbers = np.array([number(_filled(v)) for v in mine], dtype=np.int64)
     position = np.zeros(n, dtype=np.int64)
     classed = classes.of_row >= 0
     position[classed] = class_numbers[classes.of_row[classed]]
@@ -504,6 +549,11 @@ def _verdicts(
     stats.screened += n - len(rest)
     stats.exact += len(rest) + len(missing)
     return verdicts, position
+
+
+def _filled(verdict: Verdict | None) -> Verdict:
+    assert verdict is not None  # every class's verdict known or just judged
+    return verdict
 
 
 def _exact(
@@ -517,11 +567,11 @@ def _exact(
     """``evaluate``'s verdict for each row of ``picked_rows``, in order."""
     context_names = [c for c in body.column_names if c in CONTEXT_COLUMNS]
     order_names = [c for c in body.column_names if c not in CONTEXT_COLUMNS]
-    index = pa.array(picked_rows)
-    picked = body.take(index)
-    order_values = [picked[c].to_pylist() for c in order_names]
-    context_values = [picked[c].to_pylist() for c in context_names]
-    method_values = methods.take(index).to_pylist() if methods is not None else None
+    order_values = _values(body, order_names, picked_rows)
+    context_values = _values(body, context_names, picked_rows)
+    method_values = None
+    if methods is not None:
+        method_values = _values(pa.table({"method": methods}), ["method"], picked_rows)[0]
     contexts: dict[object, Context | None] = {}
     out: list[Verdict] = []
     for i, values in enumerate(zip(*order_values, strict=True)):
@@ -538,6 +588,19 @@ def _exact(
         method = None if method_values is None else method_values[i]
         out.append(evaluate(info, params, context, method=method))
     return out
+
+
+#: Rows read one value at a time (more: taken, which joins a column's chunks first).
+_FEW_ROWS: Final = 256
+
+
+def _values(body: pa.Table, names: list[str], rows: np.ndarray) -> list[list[Any]]:
+    """The Python values of the columns ``names`` at ``rows``, a list per column."""
+    if len(rows) > _FEW_ROWS:
+        picked = body.select(names).take(pa.array(rows))
+        return [picked[name].to_pylist() for name in names]
+    at = rows.tolist()
+    return [[column[i].as_py() for i in at] for column in (body[name] for name in names)]
 
 
 def _context(

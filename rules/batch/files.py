@@ -1,15 +1,21 @@
 """Parquet files in, Parquet or JSON Lines verdicts out, batch by batch.
 
 :func:`check_parquet_file` reads the orders by batch (a Parquet file's row groups,
-at most ``batch_rows`` rows at a time) and writes each batch's verdicts before the
-next is read, so that memory stays that of one batch whatever the file's size.
+at most ``batch_rows`` rows at a time) and hands each batch's verdicts to the
+writer before the next is read, so that memory stays that of a few batches
+whatever the file's size. The batches are read, and Parquet verdicts written, by
+threads of their own while a batch is judged (Parquet's decoder and encoder run
+without Python's lock).
 ``rules check --input`` (:mod:`rules.cli.columns`) is built on it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+import queue
+import threading
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -78,7 +84,7 @@ def check_parquet_file(
         reader = pq.ParquetFile(source, pre_buffer=False, read_dictionary=coded)
     rejected = uncertain = False
     verdicts = check_batches(
-        reader.iter_batches(batch_size=batch_rows),
+        _ahead(reader.iter_batches(batch_size=batch_rows)),
         rules,
         time_column=time_column,
         keep=keep,
@@ -86,13 +92,96 @@ def check_parquet_file(
         stats=stats,
     )
     with _Writer(target) as writer:
-        for table in verdicts:
-            rejected = rejected or not pc.all(table["accepted"]).as_py()
-            uncertain = uncertain or bool(pc.max(pc.list_value_length(table["unchecked"])).as_py())
-            writer.write(table)
-            if progress is not None:
-                progress(table.num_rows)
+        behind = _Behind(writer.write) if not writer.jsonl else None
+        try:
+            for table in verdicts:
+                rejected = rejected or not pc.all(table["accepted"]).as_py()
+                unchecked = pc.max(pc.list_value_length(table["unchecked"])).as_py()
+                uncertain = uncertain or bool(unchecked)
+                if behind is not None:
+                    behind.put(table)
+                else:
+                    writer.write(table)
+                if progress is not None:
+                    progress(table.num_rows)
+        finally:
+            if behind is not None:
+                behind.close()
     return FileOutcome(rejected, uncertain)
+
+
+def _ahead(batches: Iterator[pa.RecordBatch]) -> Generator[pa.RecordBatch, None, None]:
+    """``batches``, read in a thread of their own while the last one is judged
+    (Parquet's decoder runs without Python's lock), at most :data:`_WAITING` ahead."""
+    ready: queue.Queue[tuple[pa.RecordBatch | None, BaseException | None]] = queue.Queue(_WAITING)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for batch in batches:
+                if stop.is_set():
+                    return
+                ready.put((batch, None))
+            ready.put((None, None))
+        except BaseException as error:  # handed to the caller's thread
+            ready.put((None, error))
+
+    thread = threading.Thread(target=read, name="rules-read", daemon=True)
+    thread.start()
+    try:
+        while True:
+            batch, error = ready.get()
+            if error is not None:
+                raise error
+            if batch is None:
+                return
+            yield batch
+    finally:
+        stop.set()
+        while thread.is_alive():  # let the reader see the stop (it may wait to put)
+            with contextlib.suppress(queue.Empty):
+                ready.get(timeout=0.1)
+        thread.join()
+
+
+class _Behind:
+    """Writes tables in a thread of its own, in order, at most :data:`_WAITING`
+    waiting; a write's error is raised by the next :meth:`put` or by :meth:`close`."""
+
+    def __init__(self, write: Callable[[pa.Table], object]) -> None:
+        self.write = write
+        self.waiting: queue.Queue[pa.Table | None] = queue.Queue(_WAITING)
+        self.error: BaseException | None = None
+        self.failed = False  # a write failed: nothing more is written
+        self.thread = threading.Thread(target=self._run, name="rules-write", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (table := self.waiting.get()) is not None:
+            if not self.failed:
+                try:
+                    self.write(table)
+                except BaseException as error:  # handed to the caller's thread
+                    self.error, self.failed = error, True
+
+    def put(self, table: pa.Table) -> None:
+        self._raise()
+        self.waiting.put(table)
+
+    def close(self) -> None:
+        """Wait for every table to be written; raise a write's error."""
+        self.waiting.put(None)
+        self.thread.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+
+#: Verdict tables waiting to be written at most.
+_WAITING: Final = 2
 
 
 class _Writer:

@@ -35,6 +35,8 @@ __all__ = ["Memo", "Slot", "pairs_of_rows", "symbol_rules"]
 
 #: Rows of a slot's table to start with (it doubles when full).
 _FIRST_CAPACITY = 64
+#: Held while a value is numbered (:meth:`Memo.id_of`).
+_IDS: Final = threading.Lock()
 
 
 @attrs.define
@@ -121,7 +123,8 @@ class Memo:
     def id_of(self, value: object) -> int:
         found = self.ids.get(value)
         if found is None:
-            found = self.ids[value] = len(self.ids)
+            with _IDS:  # threads may share the ids: one number per value
+                found = self.ids.setdefault(value, len(self.ids))
         return found
 
 
@@ -266,7 +269,7 @@ def pairs_of_rows(
         grid = memo.grid
         # Per pair of codes (symbol code, type code) its places, then per row its pair.
         width_t = len(types)
-        combo = symbol_codes * width_t + type_codes
+        combo = symbol_codes.astype(np.int64) * width_t + type_codes
         present = np.bincount(combo, minlength=len(symbols) * width_t) > 0
         small_s, small_t = np.repeat(s_slots, width_t), np.tile(t_slots, len(symbols))
         unknown = np.flatnonzero(present & (grid[0][small_s, small_t] == -3))

@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from rules.batch.columns import Digits, at_least, near, on_grid
+from rules.batch.columns import MARGIN, Digits, at_least, near, on_grid
 from rules.batch.folds import Slot
 from rules.checker.eras import Era
 
@@ -98,11 +98,42 @@ class _Rows:
             self._taken[key] = found
         return found
 
-    def product(self, price: Digits, quantity: Digits) -> np.ndarray:
-        """``price × quantity`` in float64 (the notional), once per selection."""
-        found: np.ndarray | None = self._taken.get("product")
+    def product(self, price: Digits, quantity: Digits) -> tuple[np.ndarray, np.ndarray]:
+        """``price × quantity`` in float64 (the notional) and where both are sent,
+        once per selection."""
+        found: tuple[np.ndarray, np.ndarray] | None = self._taken.get("product")
         if found is None:
-            found = self._taken["product"] = price.f * quantity.f
+            found = self._taken["product"] = (
+                price.f * quantity.f,
+                price.present & quantity.present,
+            )
+        return found
+
+    def ratio(self, price: Digits, mins: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """``price / market`` (:meth:`market`) and where both are there, once per
+        selection (the bands of a rule read the same)."""
+        key = f"ratio {mins}"
+        found: tuple[np.ndarray, np.ndarray] | None = self._taken.get(key)
+        if found is None:
+            reference = self.market(mins)
+            present = price.present & ~np.isnan(reference)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = price.f / reference
+            found = self._taken[key] = (ratio, present)
+            self._taken[f"zero {mins}"] = reference == 0
+        return found
+
+    def ratio_unsure(self, mins: int | None) -> np.ndarray:
+        """Where the market price of :meth:`ratio` is 0 (no quotient: judged alone)."""
+        found: np.ndarray = self._taken[f"zero {mins}"]
+        return found
+
+    def pair_side(self, mine: np.ndarray) -> np.ndarray:
+        """Per selected row, ``2 × pair + (1 if SELL or another side else 0)``: the
+        index of its side's values in a slot's (pair, side) table."""
+        found: np.ndarray | None = self._taken.get("pair side")
+        if found is None:
+            found = self._taken["pair side"] = (mine << 1) | ~self.pick(self.buy)
         return found
 
     def pick(self, values: np.ndarray) -> np.ndarray:
@@ -229,22 +260,23 @@ def _test(rows: _Rows, slot: Slot, mine: np.ndarray) -> tuple[list[np.ndarray | 
         price, quantity = rows.digits("price"), rows.digits("quantity")
         if price is None or quantity is None:
             return [None], nothing
-        present = price.present & quantity.present
-        holds, doubt = near(rows.product(price, quantity), floats(0), what == "pq_ge")
-        return [present & holds], present & doubt
+        product, present = rows.product(price, quantity)
+        bound = slot.floats[0]  # per pair, widened by MARGIN each way
+        low, high = np.take(bound * (1 - MARGIN), mine), np.take(bound * (1 + MARGIN), mine)
+        if what == "pq_ge":  # holds from the low edge up: unsure below the high one
+            holds = product >= low
+            doubt = holds & (product < high)
+        else:  # holds up to the high edge: unsure above the low one
+            holds = product <= high
+            doubt = holds & (product > low)
+        holds &= present
+        doubt &= present
+        return [holds], doubt
     if what == "band":
         price = rows.digits("price")
         if price is None:
             return [None, None], nothing
-        reference = rows.market(test[1])
-        present = price.present & ~np.isnan(reference)
-        side = rows.pick(rows.buy)
-        up = np.where(side, floats(0), floats(2))
-        down = np.where(side, floats(1), floats(3))
-        below, doubt_up = near(price.f, reference * up, False)
-        above, doubt_down = near(price.f, reference * down, True)
-        unsure = present & (((up != 0) & doubt_up) | ((down != 0) & doubt_down))
-        return [present & ((up == 0) | below), present & above], unsure
+        return _band(rows, slot, price, test[1], mine)
     if what == "count":
         counts = rows.counts.get(test[1])
         if counts is None:
@@ -276,6 +308,7 @@ def _test(rows: _Rows, slot: Slot, mine: np.ndarray) -> tuple[list[np.ndarray | 
         limit * iceberg.f,
         False,
         lambda at: (limit[at] * iceberg.n[at], iceberg.p[at]),
+        rounded=False,  # a product of floats, not the bound correctly rounded
     )
     if where is None:
         return [present & holds], present & doubt
@@ -284,11 +317,32 @@ def _test(rows: _Rows, slot: Slot, mine: np.ndarray) -> tuple[list[np.ndarray | 
     return [full], unsure
 
 
+def _band(
+    rows: _Rows, slot: Slot, price: Digits, mins: int | None, mine: np.ndarray
+) -> tuple[list[np.ndarray | None], np.ndarray]:
+    """``price <= market × up`` and ``price >= market × down`` (the side's multipliers,
+    D13, D18; a 0 disables one), as ``price / market`` against the multipliers
+    widened by :data:`MARGIN` each way: between the two, unsure. A market price of 0
+    (no quotient to compare) is unsure too."""
+    ratio, present = rows.ratio(price, mins)
+    # Per (pair, side) the multipliers, widened: up (a 0: no limit) and down.
+    up = slot.floats[[0, 2]].T.ravel()
+    up = np.where(up == 0, np.inf, up)
+    down = slot.floats[[1, 3]].T.ravel()
+    at = rows.pair_side(mine)
+    below = ratio <= np.take(up * (1 + MARGIN), at)
+    above = ratio >= np.take(down * (1 - MARGIN), at)
+    doubt = below & (ratio > np.take(up * (1 - MARGIN), at))
+    doubt |= above & (ratio < np.take(down * (1 + MARGIN), at))
+    doubt |= rows.ratio_unsure(mins)
+    return [present & below, present & above], present & doubt
+
+
 def _one_value(what: str, d: Digits, slot: Slot, mine: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A value against its bound (``ge``, ``le``) or on its grid (``grid``), for the
     rows of ``d`` (``mine``: their pair numbers); and where it cannot be told."""
     if what == "grid":
-        on = on_grid(d, np.take(slot.ints[0], mine), np.take(slot.ints[1], mine))
+        on = on_grid(d, slot.ints[0], slot.ints[1], mine)
         return on, np.zeros(len(mine), dtype=bool)
     return at_least(
         d,

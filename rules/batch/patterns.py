@@ -128,18 +128,29 @@ class _Rows:
         self.prices: dict[str, np.ndarray] = {}
         self.counts: dict[str, np.ndarray] = {}
         self.words: list[np.ndarray] = []
-        #: Small codes (a column sent or not, ...) packed into int64 words.
+        #: Small codes (a column sent or not, ...) packed into bytes (then int64 words).
         self.packed: list[np.ndarray] = []
-        self.packed_bits = 62
+        self.packed_bits = 8
 
     def pack(self, code: np.ndarray, bits: int = 1) -> None:
         """Add a code of ``bits`` bits to the row's key."""
-        if self.packed_bits + bits > 62:
-            self.packed.append(np.zeros(self.n, dtype=np.int64))
-            self.keys.append(self.packed[-1])
+        if self.packed_bits + bits > 8:
+            self.packed.append(np.zeros(self.n, dtype=np.uint8))
             self.packed_bits = 0
-        self.packed[-1] |= code.astype(np.int64) << self.packed_bits
+        self.packed[-1] |= code.astype(np.uint8) << self.packed_bits
         self.packed_bits += bits
+
+    def packed_words(self) -> None:
+        """Add the packed bytes to the key, seven a word (an int64 that stays positive)."""
+        for start in range(0, len(self.packed), 7):
+            group = self.packed[start : start + 7]
+            if len(group) == 1:
+                self.keys.append(group[0])
+                continue
+            word = np.zeros((self.n, 8), dtype=np.uint8)
+            for i, byte in enumerate(group):
+                word[:, i] = byte
+            self.keys.append(word.view("<i8")[:, 0])
 
 
 def classify(
@@ -155,6 +166,7 @@ def classify(
     rows = _Rows(n)
     for name in body.column_names:
         _read_column(rows, name, body[name], memo)
+    rows.packed_words()
     if methods is not None:
         rows.odd |= methods < 0
         rows.keys.append(methods)
@@ -165,7 +177,10 @@ def classify(
     per_symbol = np.array(
         [symbol_rules(memo, info, info_plan, s) for s in symbols], dtype=np.int64
     ).reshape(-1, 3)
-    structure, base, quote = (per_symbol[:, i][symbol_codes] for i in range(3))
+    # No precision (-1), or one above any places read (at most 15): none too many.
+    per_symbol[:, 1:][(per_symbol[:, 1:] < 0) | (per_symbol[:, 1:] > 127)] = 127
+    structure = per_symbol[:, 0][symbol_codes]
+    base, quote = (per_symbol[:, i].astype(np.int8)[symbol_codes] for i in (1, 2))
     rows.keys.append(structure)
     layout, pair, slots = pairs_of_rows(
         memo, info, info_plan, symbols, types, symbol_codes, type_codes
@@ -210,7 +225,7 @@ def _read_column(rows: _Rows, name: str, column: pa.ChunkedArray, memo: Memo) ->
             rows.odd |= ~null
             return
         rows.coded[name] = (found, values)
-        ids = np.array([memo.id_of((name, v)) for v in values], dtype=np.int64)
+        ids = np.array([memo.id_of((name, v)) for v in values], dtype=np.int32)
         rows.enums[name] = ids[found]
         if name != "symbol":  # the symbol is keyed by its structure
             rows.keys.append(rows.enums[name])
@@ -223,9 +238,8 @@ def _read_column(rows: _Rows, name: str, column: pa.ChunkedArray, memo: Memo) ->
             rows.odd |= ~null  # a newClientOrderId that is not a string: judged alone
         rows.pack(code, 2)
     elif name in PRICES:
-        prices, readable = context_price(column, null, n)
-        rows.odd |= ~null & ~readable
-        rows.prices[name] = np.where(readable & ~null, prices, np.nan)
+        rows.prices[name], unread = context_price(column, null, n)
+        rows.odd |= unread
         rows.pack(~null)
     elif name in COUNTS:
         counts = np.full(n, -1, dtype=np.int64)
@@ -247,17 +261,19 @@ def _read_column(rows: _Rows, name: str, column: pa.ChunkedArray, memo: Memo) ->
 
 
 def _request_bits(rows: _Rows, base: np.ndarray, quote: np.ndarray) -> None:
-    """Per decimal: 0 or not (D37, D08's ``icebergQty > 0``), too many decimals (D38);
-    ``icebergQty >= quantity`` (D07)."""
-    bits = np.zeros(rows.n, dtype=np.int64)
+    """Per decimal: 0 or not (D37, D08's ``icebergQty > 0``), too many decimals (D38,
+    ``base``/``quote``: the row's precisions, 127 for none); ``icebergQty >= quantity`` (D07)."""
+    bits = np.zeros(rows.n, dtype=np.uint16)
     bit = 0
+    places = {"base": base, "quote": quote}
     for name, which in DECIMALS.items():
         d = rows.decimals.get(name)
         if d is None:
             continue
-        most = base if which == "base" else quote
-        bits |= (d.present & (d.n == 0)).astype(np.int64) << bit
-        bits |= (d.present & (most >= 0) & (d.p > most)).astype(np.int64) << (bit + 1)
+        code = (d.f == 0).view(np.uint8)  # 0 (a value not sent reads 0 too: masked)
+        code |= np.greater(d.p, places[which]).view(np.uint8) << 1  # too many places (D38)
+        code &= d.present.view(np.uint8) * np.uint8(3)
+        bits |= code.astype(np.uint16) << bit
         bit += 2
     iceberg, quantity = rows.decimals.get("icebergQty"), rows.decimals.get("quantity")
     if iceberg is not None and quantity is not None:
@@ -265,7 +281,7 @@ def _request_bits(rows: _Rows, base: np.ndarray, quote: np.ndarray) -> None:
         sign, unsure = compare(
             iceberg.take(both), quantity.n[both], quantity.p[both], quantity.f[both]
         )
-        bits[both] |= (sign >= 0).astype(np.int64) << bit
+        bits[both] |= (sign >= 0).astype(np.uint16) << bit
         rows.odd[both[unsure]] = True
     rows.keys.append(bits)
 
@@ -273,11 +289,10 @@ def _request_bits(rows: _Rows, base: np.ndarray, quote: np.ndarray) -> None:
 def _classes(rows: _Rows, header: tuple[object, ...]) -> Classes:
     """Rows with equal keys in one class, numbered by first row; each class's key."""
     kept = np.flatnonzero(~rows.odd)
-    of_row = np.full(rows.n, -1, dtype=np.int64)
     if not len(kept):
-        return Classes(of_row, np.zeros(0, dtype=np.int64), [])
+        return Classes(np.full(rows.n, -1, dtype=np.int64), np.zeros(0, dtype=np.int64), [])
     # The parts in one int64 per row, on every row (an odd row's parts are numbers
-    # too), then the rows kept.
+    # too), then the rows kept; in place (a new array costs its pages).
     key = np.zeros(rows.n, dtype=np.int64)
     size = 1
     for part in rows.keys:
@@ -285,18 +300,25 @@ def _classes(rows: _Rows, header: tuple[object, ...]) -> Classes:
         radix = high - low + 1
         if radix == 1:
             continue
-        part = part - low if low else part
         if size * radix >= _BIG:
             key, size = _dense(key)
             if size * radix >= _BIG:
                 part, radix = _dense(part)
+                low = 0
         key *= radix
         key += part
+        if low:
+            key -= low
         size *= radix
-    dense, _ = _dense(key[kept])
+    every = len(kept) == rows.n
+    dense, _ = _dense(key if every else key[kept])
     running = np.maximum.accumulate(dense)
     first = np.flatnonzero(np.r_[True, running[1:] > running[:-1]])
-    of_row[kept] = dense
+    if every:
+        of_row = dense
+    else:
+        of_row = np.full(rows.n, -1, dtype=np.int64)
+        of_row[kept] = dense
     heads = kept[first]
     values = np.stack([np.asarray(k[heads], dtype=np.int64) for k in rows.keys], axis=1)
     keys = [(header, *row) for row in values.tolist()]
