@@ -88,6 +88,35 @@ def test_a_plan_compiles_nothing_until_an_order_needs_it(
     assert first == _general_verdict(info, _limit("BTCUSDT"), Context.from_mapping(context))
 
 
+@pytest.mark.parametrize(
+    ("order", "context"),
+    [
+        # A well-formed rejection: the fast check answers FILTERS, and what the filters
+        # still need (rules.checker.suspects) is asked of the check evaluate called.
+        (_limit("BTCUSDT", price="10000000"), {"avgPrice": "29000"}),
+        (_limit("BTCUSDT", price="10000000"), None),
+        # One request problem (no side), judged with it repaired.
+        ({**_limit("BTCUSDT", price="10000000"), "side": None}, {"avgPrice": "29000"}),
+    ],
+)
+def test_a_rejection_is_the_first_order_of_its_type(
+    full: ExchangeInfo, order: dict[str, Any], context: dict[str, str] | None
+) -> None:
+    """The plan exists (a MARKET order built it) but its LIMIT check is a stand-in
+    when a rejected LIMIT order comes: the stand-in answers as the compiled check,
+    ``suspects`` included."""
+    info = attrs.evolve(full)
+    market = {"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "1"}
+    evaluate(info, market, {"avgPrice": "29000"})
+    plan = _fresh(info, "BTCUSDT")
+    assert _stand_in(plan.fast_answers["LIMIT"])
+    order = {k: v for k, v in order.items() if v is not None}
+    as_context = Context() if context is None else Context.from_mapping(context)
+    got = evaluate(info, order, context)
+    assert not got.accepted
+    assert got == _general_verdict(info, order, as_context)
+
+
 def test_a_type_without_a_fast_check_leaves_the_tables(full: ExchangeInfo) -> None:
     # BTCUPUSDT has MAX_POSITION, which does not fold: no fast check for any type.
     info = attrs.evolve(full)

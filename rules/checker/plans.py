@@ -24,8 +24,10 @@ from rules.checker.fastpath import (
     compile_fast_check,
     fast_shape,
 )
+from rules.checker.fastread import ContextWanted, suspects_of
 from rules.checker.filters import FILTER_CHECKS, Check
 from rules.checker.kinds import ORDER_KINDS
+from rules.checker.suspects import Checks
 from rules.checker.violations import Verdict
 from rules.model.models import ExchangeInfo, Filter, SymbolInfo
 
@@ -149,7 +151,9 @@ def _on_first_use(plan: SymbolPlan, name: str) -> tuple[FastCheck, AcceptedCheck
             compiled.append(plan._compile(name))
         return compiled[0]
 
-    def answers(params: dict[str, Any], context: Context) -> Verdict | FiltersOnly | None:
+    def answers(
+        params: dict[str, Any], context: Context | dict[str, Any]
+    ) -> Verdict | FiltersOnly | ContextWanted | None:
         found = checks()
         return None if found is None else found[0](params, context)
 
@@ -157,6 +161,14 @@ def _on_first_use(plan: SymbolPlan, name: str) -> tuple[FastCheck, AcceptedCheck
         found = checks()
         return None if found is None else found[1](params, context)
 
+    def suspects(known: int) -> Checks:
+        # Asked only after ``answers`` said FILTERS, so the check is compiled: what
+        # the filters still need is the compiled check's (rules.checker.suspects).
+        found = checks()
+        assert found is not None
+        return suspects_of(found[0])(known)
+
+    answers.suspects = suspects  # type: ignore[attr-defined]
     return answers, accepted
 
 
