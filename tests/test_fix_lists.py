@@ -482,3 +482,15 @@ def test_shared_quantity_raised_for_a_leg_minimum_notional_only_when_allowed() -
     (change,) = proposal.changes
     assert (change.field, change.leg, change.filter_type) == ("quantity", None, "NOTIONAL")
     assert evaluate(info, proposal.params(), context, method=OCO).accepted
+
+
+def test_a_trailing_delta_string_on_a_leg_that_takes_none() -> None:
+    """A trailingDelta sent as a string on a LIMIT_MAKER leg (found by Hypothesis):
+    the fixer gives its reason, -1106 (D04), and never reads an asset's precision for
+    a count of BIPS (it raised KeyError before)."""
+    params = {**BRACKET, "aboveTrailingDelta": "-1"}
+    proposal = propose(INFO, params, CONTEXT, method="orderList.place.oco")
+    assert not proposal.accepted
+    assert proposal.reason is not None
+    assert "-1106" in proposal.reason
+    assert "aboveTrailingDelta" in proposal.reason

@@ -289,9 +289,9 @@ def _trim_precision(
     last = {change.field: i for i, change in enumerate(changes)}
     for wire, (value, step) in values.items():
         text = new.get(wire)
-        if not isinstance(text, str):
-            continue
-        base = _BASE[wire]
+        base = _BASE.get(wire)
+        if not isinstance(text, str) or base is None:
+            continue  # a trailingDelta is a count of BIPS: no asset's precision (D38)
         most = symbol.base_asset_precision if base else symbol.quote_places
         if most is None or places(Decimal(text)) <= most:
             continue
