@@ -309,3 +309,40 @@ def test_json_only_input_builds_what_the_converter_builds(raw: dict[str, Any], d
         sequences_agree(obj, json_only=True)
         # Read again with the previous filters of the other object kept.
         sequences_agree({"symbols": [*obj["symbols"], *obj["symbols"]]}, json_only=True)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(raw_exchange_infos(min_size=1, max_size=3), st.data())
+def test_json_only_layouts_and_sequences_in_turn_build_alike(
+    raw: dict[str, Any], data: Any
+) -> None:
+    """What ``json.loads`` made, symbols whose layouts (keys in another order, one
+    dropped) and filter sequences (a filter dropped or moved) change from one symbol
+    to the next: the previous layout's and sequence's bodies (compared without
+    hashing) are taken only for the same keys and filterTypes, and everything is
+    built as the converter builds it."""
+    symbols = [s for s in _symbol_objects(raw) if type(s) is dict]
+    others = []
+    whole = True  # every key kept: a good snapshot, which the fast path must build
+    for symbol in symbols:
+        keys = data.draw(st.permutations(list(symbol)))
+        if data.draw(st.booleans()):
+            kept = data.draw(st.integers(0, len(keys)))
+            whole = whole and kept == len(keys)
+            keys = keys[:kept]
+        other = {key: symbol[key] for key in keys}
+        filters = other.get("filters")
+        if isinstance(filters, list) and filters:
+            other["filters"] = data.draw(st.permutations(filters))
+            if data.draw(st.booleans()):
+                other["filters"] = other["filters"][1:]
+        others.append(other)
+    order = data.draw(st.permutations([*symbols, *others, *symbols, *others]))
+    obj = as_json({**raw, "symbols": order})
+    assert obj is not None
+    agree(obj, json_only=True)
+    if whole:
+        built = fast(obj, json_only=True)  # must not fall back
+        event("layouts in turn: built")
+        assert built == slow(obj)
+        assert repr(built) == repr(slow(obj))
