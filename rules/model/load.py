@@ -36,8 +36,14 @@ def parse_json(data: str | bytes | bytearray, *, source: str | None = None) -> A
     """Parse JSON text as Binance sends it.
 
     Raises:
-        LoadError: empty, truncated or otherwise not JSON.
+        LoadError: empty, truncated or otherwise not JSON, or an object holds a key twice.
     """
+    text = _text(data, source)
+    return _checked(_parsed(text, source), text, source)
+
+
+def _text(data: str | bytes | bytearray, source: str | None) -> str:
+    """``data`` as text, refused when it is not UTF-8 or empty."""
     if isinstance(data, bytes | bytearray):
         try:
             data = bytes(data).decode("utf-8-sig")  # a byte-order mark some editors add
@@ -48,12 +54,36 @@ def parse_json(data: str | bytes | bytearray, *, source: str | None = None) -> A
     data = data.removeprefix("\ufeff")
     if not data or data.isspace():  # (not strip(): a copy of the whole text)
         raise LoadError(["$: empty input, expected an exchangeInfo JSON object"], source=source)
-    try:
-        obj = json.loads(data)
-        if data.count(":") != _usual_keys(obj):
+    return data
+
+
+def _parsed(text: str, source: str | None) -> Any:
+    """``json.loads`` of ``text``, its repeated keys not checked yet (:func:`_checked`)."""
+    with _json_errors(source):
+        return json.loads(text)
+
+
+def _checked(obj: Any, text: str, source: str | None, keys: int | None = None) -> Any:
+    """``obj``, parsed from ``text``, when no object of ``text`` holds a key twice
+    (then perhaps parsed again); ``keys``: some of its keys counted already, never
+    more than it holds (:func:`_usual_keys`'s count otherwise).
+
+    Raises:
+        LoadError: naming the key held twice.
+    """
+    with _json_errors(source):
+        colons = text.count(":")
+        if (keys is None or colons != keys) and colons != _usual_keys(obj):
             # Maybe a key repeated: parsed again, each object's keys compared.
-            obj = json.loads(data, object_pairs_hook=_object)
-        return obj
+            obj = json.loads(text, object_pairs_hook=_object)
+    return obj
+
+
+@contextlib.contextmanager
+def _json_errors(source: str | None) -> Iterator[None]:
+    """What parsing raises, as one :class:`LoadError`."""
+    try:
+        yield
     except _DuplicateKey as error:
         raise LoadError(
             [f"$: an object holds the key {error.key!r} twice (the first would be hidden)"],
@@ -88,7 +118,9 @@ def _usual_keys(obj: Any, depth: int = 2) -> int:
     key is repeated anywhere: the case of every real snapshot, checked at C speed
     but for a loop over the symbols (the hook of :func:`_object` on every object
     cost about a seventh of a full load). Any other case is parsed again with the
-    hook, which finds the repeated key if there is one.
+    hook, which finds the repeated key if there is one. (:func:`loads` of a whole
+    snapshot counts the symbols' keys while it builds them, :func:`_counted`, and
+    needs this pass only when that count misses.)
     """
     if type(obj) is not dict:
         return 0
@@ -184,8 +216,18 @@ def _structure(obj: Mapping[str, Any], source: str | None, json_only: bool = Fal
         if info is None:
             _no_repeated_symbol(obj, None, source)
             info = _convert(obj, keyed, source)
-        elif len({s.symbol for s in info.symbols}) != len(info.symbols):
-            _no_repeated_symbol(obj, None, source)  # raises, naming both positions
+            return _checked_info(info, None, source)
+        return _checked_info(info, obj, source)
+
+
+def _checked_info(
+    info: ExchangeInfo, built_from: Mapping[str, Any] | None, source: str | None
+) -> ExchangeInfo:
+    """``info`` when its symbols' names differ (else a :class:`LoadError` naming both
+    positions in ``built_from``, when given: the converter checked them) and its
+    ``serverTime`` is in range."""
+    if built_from is not None and len({s.symbol for s in info.symbols}) != len(info.symbols):
+        _no_repeated_symbol(built_from, None, source)  # raises, naming both positions
     if info.server_time is not None and info.server_time > MAX_TIMESTAMP_MS:
         raise LoadError(
             [
@@ -337,10 +379,18 @@ def loads(
         # (so that the collector never walks it).
         # Text is parsed here: its values are json.loads's own (builders' rule 4).
         json_only = isinstance(data, str | bytes | bytearray)
-        obj = _unwrap(
-            parse_json(data, source=source) if isinstance(data, str | bytes | bytearray) else data,
-            source,
-        )
+        if isinstance(data, str | bytes | bytearray):
+            text = _text(data, source)
+            parsed = _parsed(text, source)
+            if symbols is None:
+                info = _counted(parsed, text, source)  # (the usual case: a whole snapshot)
+                if info is not None:
+                    del parsed, data  # before the collector is back
+                    return info
+            data = _checked(parsed, text, source)
+            del parsed
+        obj = _unwrap(data, source)
+        del data
         wanted: frozenset[str] | None = None
         if symbols is not None:
             if isinstance(symbols, str):
@@ -351,6 +401,32 @@ def loads(
         info = _structure(obj, source, json_only)
         del obj  # before the collector is back
     return info
+
+
+def _counted(obj: Any, text: str, source: str | None) -> ExchangeInfo | None:
+    """The snapshot of a whole exchangeInfo object parsed from ``text``, its keys
+    counted while it was built (:func:`rules.model.builders.build_counted`) for the
+    check for a repeated key (:func:`_checked`); ``None``: anything else (another
+    shape, or the fast constructors refused it), to be loaded as usual, checked first."""
+    if type(obj) is not dict or "symbols" not in obj:
+        return None  # (what _unwrap returns as it is: nothing to unwrap)
+    try:
+        counted = builders.build_counted(obj)
+    except Exception:  # the converter says what is wrong, after the check
+        return None
+    finally:
+        builders.clear_caches()
+    if counted is None:
+        return None
+    info, keys = counted
+    # The other lists' objects, as _usual_keys counts them (symbols and exchangeFilters
+    # were counted while built).
+    keys += len(obj)
+    for key, value in obj.items():
+        if type(value) is list and key != "symbols" and key != "exchangeFilters":
+            keys += _list_keys(value)
+    _checked(obj, text, source, keys)  # raises naming a repeated key
+    return _checked_info(info, obj, source)
 
 
 def _select(

@@ -180,10 +180,15 @@ def _symbol_objects(obj: Any) -> list[Any]:
     return list(obj.values())
 
 
-def layouts_agree(obj: Any, *, json_only: bool = False) -> None:
+def _filter_keys(symbol: dict[str, Any]) -> int:
+    return sum(len(f) for f in symbol["filters"])
+
+
+def layouts_agree(obj: Any, *, json_only: bool = False, counted: bool = False) -> None:
     """Each symbol object read by the body of its layout (compiled for it, whatever the
-    cache holds) gives what the general body gives, or both refuse it."""
-    general, reader = builders.LAYOUT_READERS[SymbolInfo, json_only]
+    cache holds) gives what the general body gives, or both refuse it (``counted``:
+    the bodies that count the keys read, :func:`builders.build_counted`'s)."""
+    general, reader = builders.LAYOUT_READERS[SymbolInfo, json_only, counted]
     for symbol in _symbol_objects(obj):
         if type(symbol) is not dict:
             continue
@@ -191,21 +196,13 @@ def layouts_agree(obj: Any, *, json_only: bool = False) -> None:
         if row is None:
             event("layout: not read by a body")
             continue
-        try:
-            try:
-                expected = general(symbol)
-            except Exception:
-                expected = None
-            builders.clear_caches()
-            try:
-                got = row(symbol)
-            except Exception:
-                got = None
-        finally:
-            builders.clear_caches()
+        expected, expected_keys = _counting(general, symbol)
+        got, got_keys = _counting(row, symbol)
         event("layout: refused by both" if expected is None else "layout: built")
         assert (got is None) == (expected is None)
         if got is not None:
+            # (the bodies count their filters; the symbol's own keys, the caller)
+            assert got_keys == expected_keys == (_filter_keys(symbol) if counted else 0)
             assert got == expected
             assert repr(got) == repr(expected)
             assert hash(got) == hash(expected)
@@ -239,11 +236,11 @@ def _outcome(build: Any, value: Any) -> Any:
         builders.clear_caches()
 
 
-def sequences_agree(obj: Any, *, json_only: bool = False) -> None:
+def sequences_agree(obj: Any, *, json_only: bool = False, counted: bool = False) -> None:
     """Each list of filters read by the body of its sequence of filterTypes (compiled for
     it, whatever the cache holds) gives what reading them one by one gives, or both
-    refuse it."""
-    one_by_one, reader = builders.SEQUENCE_READERS[json_only]
+    refuse it; ``counted``: both count the keys of the filters, ``len`` of each."""
+    one_by_one, reader = builders.SEQUENCE_READERS[json_only, counted]
     lists = [s.get("filters") for s in _symbol_objects(obj) if type(s) is dict]
     if isinstance(obj.get("exchangeFilters"), list):
         lists.append(obj["exchangeFilters"])
@@ -258,14 +255,26 @@ def sequences_agree(obj: Any, *, json_only: bool = False) -> None:
         if read is None:
             event("sequence: not read by a body")
             continue
-        expected = _outcome(one_by_one, filters)
-        got = _outcome(read, filters)
+        expected, expected_keys = _counting(one_by_one, filters)
+        got, got_keys = _counting(read, filters)
         event("sequence: refused by both" if expected is None else "sequence: built")
         assert (got is None) == (expected is None)
         if got is not None:
             assert got == expected
             assert repr(got) == repr(expected)
             assert [type(f) for f in got] == [type(f) for f in expected]
+            keys = sum(len(f) for f in filters) if counted else 0
+            assert got_keys == expected_keys == keys
+
+
+def _counting(build: Any, value: Any) -> tuple[Any, int]:
+    """``build(value)`` (``None``: refused) and the keys it counted (the counted
+    constructors'; 0 for the others)."""
+    builders._KEYS[0] = 0
+    try:
+        return _outcome(build, value), builders._KEYS[0]
+    finally:
+        builders._KEYS[0] = 0
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
@@ -293,6 +302,7 @@ def test_json_only_input_builds_what_the_converter_builds(raw: dict[str, Any], d
     ``1``, ...) is refused or built as the converter builds it, though its arrays and
     filters equal the previous symbol's but for that value."""
     builders.build_info({"symbols": []}, json_only=True)  # the constructors made
+    assert builders.build_counted({"symbols": []}) is not None
     assert fast(raw, json_only=True) == slow(raw)
     symbols = _symbol_objects(raw)
     first = data.draw(st.sampled_from(symbols))
@@ -305,7 +315,99 @@ def test_json_only_input_builds_what_the_converter_builds(raw: dict[str, Any], d
     for obj in ({"symbols": [first, other]}, {"symbols": [other, first, other]}):
         obj = as_json(obj)
         agree(obj, json_only=True)
-        layouts_agree(obj, json_only=True)
-        sequences_agree(obj, json_only=True)
-        # Read again with the previous filters of the other object kept.
-        sequences_agree({"symbols": [*obj["symbols"], *obj["symbols"]]}, json_only=True)
+        counted_agree(obj)
+        for counted in (False, True):
+            layouts_agree(obj, json_only=True, counted=counted)
+            sequences_agree(obj, json_only=True, counted=counted)
+            # Read again with the previous filters of the other object kept.
+            again = {"symbols": [*obj["symbols"], *obj["symbols"]]}
+            sequences_agree(again, json_only=True, counted=counted)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(raw_exchange_infos(min_size=1, max_size=3), st.data())
+def test_json_only_layouts_and_sequences_in_turn_build_alike(
+    raw: dict[str, Any], data: Any
+) -> None:
+    """What ``json.loads`` made, symbols whose layouts (keys in another order, one
+    dropped) and filter sequences (a filter dropped or moved) change from one symbol
+    to the next: the previous layout's and sequence's bodies (compared without
+    hashing) are taken only for the same keys and filterTypes, and everything is
+    built as the converter builds it."""
+    symbols = [s for s in _symbol_objects(raw) if type(s) is dict]
+    others = []
+    whole = True  # every key kept: a good snapshot, which the fast path must build
+    for symbol in symbols:
+        keys = data.draw(st.permutations(list(symbol)))
+        if data.draw(st.booleans()):
+            kept = data.draw(st.integers(0, len(keys)))
+            whole = whole and kept == len(keys)
+            keys = keys[:kept]
+        other = {key: symbol[key] for key in keys}
+        filters = other.get("filters")
+        if isinstance(filters, list) and filters:
+            other["filters"] = data.draw(st.permutations(filters))
+            if data.draw(st.booleans()):
+                other["filters"] = other["filters"][1:]
+        others.append(other)
+    order = data.draw(st.permutations([*symbols, *others, *symbols, *others]))
+    obj = as_json({**raw, "symbols": order})
+    assert obj is not None
+    agree(obj, json_only=True)
+    counted_agree(obj)
+    if whole:
+        built = fast(obj, json_only=True)  # must not fall back
+        event("layouts in turn: built")
+        assert built == slow(obj)
+        assert repr(built) == repr(slow(obj))
+
+
+def counted_agree(obj: Any) -> None:
+    """:func:`builders.build_counted` builds what :func:`builders.build_info` builds
+    (or refuses), and counts exactly the keys of the symbols, of their filters and of
+    ``exchangeFilters``: never more than the objects hold (``loads``' check for a
+    repeated key relies on it); for a snapshot with ``symbols`` (``loads`` of text)."""
+    if "symbols" not in obj:
+        return
+    try:
+        counted = builders.build_counted(obj)
+    except Exception:
+        counted = None
+    finally:
+        builders.clear_caches()
+    try:
+        built = fast(obj, json_only=True)
+    except Exception:
+        built = None
+    assert (counted is None) == (built is None)
+    if counted is not None:
+        info, keys = counted
+        assert info == built
+        assert repr(info) == repr(built)
+        expected = sum(len(s) + _filter_keys(s) for s in obj["symbols"])
+        expected += sum(len(f) for f in obj.get("exchangeFilters") or ())
+        assert keys == expected
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(raw_exchange_infos(min_size=1, max_size=3), st.data())
+def test_the_counted_constructors_count_what_they_read(raw: dict[str, Any], data: Any) -> None:
+    """On generated snapshots as ``json.loads`` gives them, with a value replaced or
+    dropped or a key added anywhere: the counted constructors build what the others
+    build, and count the keys they read."""
+    obj = as_json(raw)
+    assert obj is not None
+    counted_agree(obj)
+    path = data.draw(st.sampled_from(list(paths(obj))))
+    new = data.draw(st.one_of(_ODD_VALUES, st.just(DROP)))
+    changed = as_json(replaced(obj, path, new))
+    if changed is not None:
+        counted_agree(changed)
+    dicts = [p for p in paths(obj) if isinstance(_at(obj, p), dict)]
+    if dicts:
+        at = data.draw(st.sampled_from(dicts))
+        key = data.draw(st.sampled_from(["newField", "limit", "status", "x"]))
+        value = data.draw(st.one_of(_ODD_VALUES, st.just({"k": 1})))
+        added = as_json(replaced(obj, at, {**_at(obj, at), key: value}))
+        if added is not None:
+            counted_agree(added)
