@@ -1,10 +1,14 @@
-"""Shared test configuration: Hypothesis profiles and the path to ../shared."""
+"""Shared test configuration: Hypothesis profiles, the path to ../shared, and the
+fixtures several modules use."""
 
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 #: ``shared/`` beside the checkout: reference docs, real snapshots, vectors.
@@ -40,3 +44,14 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture
+def tiny_switch_interval() -> Iterator[None]:
+    """Threads switch every microsecond while the test runs (races show up), then as before."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)

@@ -8,9 +8,8 @@ check) leaves both tables, as if never listed. Verdicts are the same either way.
 
 from __future__ import annotations
 
-import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -155,16 +154,6 @@ def test_the_tables_end_as_compiling_every_type_at_once_made_them(name: str) -> 
             assert (plan.fast_check(type_name) is None) == (type_name not in expected)
         assert set(plan.fast_answers) == set(plan.fast) == set(expected)
         assert not any(_stand_in(c) for c in [*plan.fast.values(), *plan.fast_answers.values()])
-
-
-@pytest.fixture
-def tiny_switch_interval() -> Iterator[None]:
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
 
 
 def test_threads_compiling_the_same_check_agree(

@@ -9,10 +9,8 @@ within a few rounds when there is one.
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -28,16 +26,6 @@ THREADS = 4
 @pytest.fixture(scope="module")
 def full() -> ExchangeInfo:
     return load_path(EXCHANGE_INFO / "spot-full-2019-05.json")
-
-
-@pytest.fixture
-def tiny_switch_interval() -> Iterator[None]:
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
 
 
 def _probe(info: ExchangeInfo) -> list[dict[str, Any]]:
