@@ -27,7 +27,8 @@ from rules.checker.evaluate import _general_verdict, evaluate
 from rules.checker.fastcontext import dict_reader
 from rules.checker.fastpath import CONTEXT
 from rules.checker.plans import plan_of
-from rules.testing import Market, breakable_rules, markets, orders_from_symbol
+from rules.testing import Market
+from tests.property.test_suite_properties import market_orders
 
 #: How a value of the market's context may be sent instead.
 VARIANTS = ("as is", "Decimal", "float", "int", "null", "long", "bool", "negative", "bad")
@@ -80,14 +81,7 @@ def dict_contexts(draw: st.DrawFn, market: Market) -> dict[str, Any]:
 
 @st.composite
 def cases(draw: st.DrawFn) -> tuple[Market, dict[str, Any], dict[str, Any]]:
-    market = draw(markets())
-    rules = sorted(breakable_rules(market.symbol, info=market.info, context=market.context))
-    breaking = draw(st.sampled_from([None, *rules]))
-    order = draw(
-        orders_from_symbol(
-            market.symbol, info=market.info, context=market.context, breaking=breaking
-        )
-    )
+    market, order, _ = draw(market_orders(breaking=None))
     return market, order.to_params(), draw(dict_contexts(market))
 
 

@@ -28,8 +28,9 @@ from rules.checker.judge import judge_filters
 from rules.checker.kinds import ORDER_KINDS
 from rules.checker.order import read_order, read_well_formed
 from rules.checker.plans import plan_of
-from rules.testing import Market, breakable_rules, markets, orders_from_symbol
+from rules.testing import Market
 from tests.property.test_fastpath_properties import assert_same_reading
+from tests.property.test_suite_properties import market_orders
 
 SHAPES = ("none", "avgPrice", "full")
 
@@ -45,14 +46,7 @@ def _context(market: Market, shape: str) -> dict[str, Any] | None:
 
 @st.composite
 def cases(draw: st.DrawFn) -> tuple[Market, dict[str, Any], dict[str, Any] | None]:
-    market = draw(markets())
-    rules = sorted(breakable_rules(market.symbol, info=market.info, context=market.context))
-    breaking = draw(st.sampled_from([None, *rules]))
-    order = draw(
-        orders_from_symbol(
-            market.symbol, info=market.info, context=market.context, breaking=breaking
-        )
-    )
+    market, order, breaking = draw(market_orders(breaking=None))
     event(f"{order.type}, breaking {breaking}")
     return market, order.to_params(), _context(market, draw(st.sampled_from(SHAPES)))
 

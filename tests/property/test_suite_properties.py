@@ -80,13 +80,16 @@ class TestRounding:
 
 
 @st.composite
-def market_orders(draw: st.DrawFn, *, breaking: bool) -> tuple[Market, object, str | None]:
+def market_orders(draw: st.DrawFn, *, breaking: bool | None) -> tuple[Market, Order, str | None]:
+    """A market and an order on it, with the rule it breaks: none (``breaking=False``),
+    exactly one of the market's breakable rules (``True``), or either (``None``)."""
     market = draw(markets())
     rule = None
-    if breaking:
+    if breaking is not False:
         rules = sorted(breakable_rules(market.symbol, info=market.info, context=market.context))
-        assume(rules)
-        rule = draw(st.sampled_from(rules))
+        if breaking:
+            assume(rules)
+        rule = draw(st.sampled_from(rules if breaking else [None, *rules]))
     order = draw(
         orders_from_symbol(market.symbol, info=market.info, context=market.context, breaking=rule)
     )
