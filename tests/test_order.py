@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
-from rules.checker.order import Order, parse_order, read_decimal, read_int, read_order
+from rules.checker.order import (
+    Order,
+    _read_well_formed,
+    parse_order,
+    read_decimal,
+    read_int,
+    read_order,
+    read_well_formed,
+)
 
 
 class _Float(float):
@@ -169,3 +178,57 @@ class TestOrder:
 
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             Order().symbol = "X"  # type: ignore[misc]
+
+
+class TestReadWellFormed:
+    """The reading of well-formed params (a rejected order after its fast check), by a
+    function written per tuple of keys: the loop's reading, and read_order's."""
+
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {
+                "symbol": "BTCUSDT",
+                "side": "BUY",
+                "type": "LIMIT",
+                "timeInForce": "GTC",
+                "price": "30000.01",
+                "quantity": "0.001",
+            },
+            {
+                "type": "LIMIT",
+                "quantity": "0.001",
+                "symbol": "BTCUSDT",
+                "price": "1",
+                "side": "SELL",
+                "timeInForce": "IOC",
+                "icebergQty": "0.0001",
+            },
+            {
+                "symbol": "BTCUSDT",
+                "side": "BUY",
+                "type": "MARKET",
+                "quoteOrderQty": "10",
+                "newClientOrderId": "abc",
+                "timestamp": 1,
+                "recvWindow": None,
+                "price": None,
+            },
+            {
+                "symbol": _Str("BTCUSDT"),
+                "side": "SELL",
+                "type": "STOP_LOSS_LIMIT",
+                "timeInForce": "GTC",
+                "price": "2",
+                "quantity": "3",
+                "stopPrice": "2.5",
+            },
+            {_Str("symbol"): "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "1"},
+        ],
+    )
+    def test_the_same_reading_as_the_loop_and_read_order(self, params: dict[Any, Any]) -> None:
+        for _ in range(2):  # written, then found
+            order = read_well_formed(params)
+            assert order.__dict__ == _read_well_formed(params).__dict__
+            assert list(order.__dict__) == list(_read_well_formed(params).__dict__)
+            assert order.__dict__ == read_order(params).__dict__

@@ -65,6 +65,7 @@ from rules.checker.methods import (
 from rules.checker.order import Order, read_any, read_well_formed
 from rules.checker.plans import PLANS, InfoPlan, SymbolPlan, plan_of
 from rules.checker.replace import judge_cancel_replace
+from rules.checker.suspects import PARTS
 from rules.checker.violations import (
     ACCEPTED,
     Verdict,
@@ -174,8 +175,11 @@ def evaluate(
             except (TypeError, ValueError):
                 fast = None  # an unhashable symbol, type, side or timeInForce, or an array
             mapping = context if context.__class__ is dict else None
-            if mapping is not None:
-                context = _from_mapping(mapping)  # raises for a context it refuses
+            if mapping is not None and (fast is None or answer is not None):
+                # Raises for a context it refuses; an order the fast check declined
+                # (None) may need none (_one_problem_verdict builds it if it does).
+                context = _from_mapping(mapping)
+                mapping = None
             if fast is not None:
                 try:
                     if answer is CONTEXT:
@@ -189,7 +193,7 @@ def evaluate(
                         plan,  # type: ignore[arg-type]
                         fast,
                         order,
-                        context,  # type: ignore[arg-type]
+                        context,
                         mapping,
                     )
                     if verdict is not None:
@@ -214,12 +218,15 @@ def _filters_verdict(
     :func:`rules.checker.judge.judge_filters`, running only the filter checks
     that may find something on it (:mod:`rules.checker.suspects`)."""
     order = read_well_formed(params)  # read_order's reading, without its checks
-    kind = ORDER_KINDS[params["type"]]
-    checks = suspects_of(fast)(known_of(answer, params))
-    out, unchecked = judge_filters(plan, order, kind, context, info_plan.era, checks)
+    # known_of(answer, params), inlined: the groups of bounds found holding.
+    known = answer.known if params.get("icebergQty") is not None else answer.known | PARTS
+    checks = fast.suspects(known)  # type: ignore[attr-defined]  # suspects_of(fast)
+    out, unchecked = judge_filters(
+        plan, order, ORDER_KINDS[params["type"]], context, info_plan.era, checks
+    )
     if not out and unchecked is None:
         return ACCEPTED
-    return make_verdict(not out, tuple(out), tuple(unchecked or ()))
+    return make_verdict(not out, tuple(out), () if unchecked is None else tuple(unchecked))
 
 
 def _one_problem_verdict(
@@ -227,7 +234,7 @@ def _one_problem_verdict(
     plan: SymbolPlan,
     fast: FastCheck,
     params: dict[str, Any],
-    context: Context,
+    context: Context | dict[str, Any],
     mapping: dict[str, Any] | None = None,
 ) -> Verdict | None:
     """The verdict of an order the fast check declined that is well-formed but for one
@@ -244,6 +251,9 @@ def _one_problem_verdict(
     repaired check accepts, when the side is sound, keeps its ``unchecked``.
     ``tests/property/test_paths_properties.py`` and ``tests/test_workload.py``
     compare these verdicts with the general path's.
+
+    ``mapping``: the caller's dict context, when ``context`` is that dict not yet
+    read (``Context.from_mapping`` of it is built only if a filter must judge).
     """
     kind = ORDER_KINDS[params["type"]]
     side = params.get("side")
@@ -274,20 +284,39 @@ def _one_problem_verdict(
     # The caller's dict, when it gave one, is read by the fast check directly.
     answer = fast(repaired, context if mapping is None else mapping)
     if answer is CONTEXT:
+        if mapping is not None:
+            context = _from_mapping(mapping)
+            mapping = None
         answer = fast(repaired, context)
     if answer is None:
         return None  # another problem too
-    if answer.__class__ is not FiltersOnly and dropped != ("side",):
-        # Accepted once repaired, and the repair changes no filter: that problem alone.
-        return make_verdict(False, (problem,), answer.unchecked)  # type: ignore[union-attr]
+    if answer.__class__ is not FiltersOnly:
+        if dropped != ("side",):
+            # Accepted once repaired, and the repair changes no filter: that problem alone.
+            return make_verdict(False, (problem,), answer.unchecked)  # type: ignore[union-attr]
+        # Accepted once repaired with side BUY: every bound of the order holds, and so
+        # does every rule of the context (none depends on the side but the price bands,
+        # which judge no order without a side, D24). What is left unchecked without the
+        # side depends then only on this answer (its unchecked rules): judged in full
+        # once per answer, then reused.
+        unchecked = plan.sideless.get((fast, answer))
+        if unchecked is not None:
+            return make_verdict(False, (problem,), unchecked)
+    if mapping is not None:
+        context = _from_mapping(mapping)
     order = read_well_formed(params)
     if dropped:
         order = order.without(*dropped)
     # The repaired order's answer says which bounds hold; neither repair changes them.
     checks = suspects_of(fast)(known_of(answer, params))
-    out, unchecked = judge_filters(plan, order, kind, context, info_plan.era, checks)
+    out, found = judge_filters(plan, order, kind, context, info_plan.era, checks)  # type: ignore[arg-type]
+    unchecked = () if found is None else tuple(found)
+    if not out:
+        if answer.__class__ is not FiltersOnly and len(plan.sideless) < 64:
+            plan.sideless[fast, answer] = unchecked
+        return make_verdict(False, (problem,), unchecked)
     out.insert(0, problem)  # a request error: before every violation judge_filters finds (D53)
-    return make_verdict(False, tuple(by_stage(out)), tuple(unchecked or ()))
+    return make_verdict(False, tuple(by_stage(out)), unchecked)
 
 
 def _as_context(context: object) -> Context:

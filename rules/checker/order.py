@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
@@ -442,7 +442,61 @@ def read_well_formed(params: dict[str, Any]) -> ParsedOrder:
     ``order.place`` reads, every decimal a string :func:`read_decimal` takes
     (the fast path matched it against :data:`DECIMAL_RANGE`'s set, so
     ``Decimal(text)`` is its reading), nothing is ``""``: no problem, nothing
-    unread, the same values (tests compare it with :func:`read_order`)."""
+    unread, the same values (tests compare it with :func:`read_order`).
+
+    Read by a function written once per tuple of keys (:func:`_well_formed_reader`;
+    a rejected order is read again after its fast check, issue 11)."""
+    keys = tuple(params)
+    read = _WELL_FORMED.get(keys)
+    if read is None:
+        read = _well_formed_reader(keys)
+    return read(params)
+
+
+#: Key tuples of well-formed params -> their reader (keys come from the input: bounded).
+_WELL_FORMED: dict[tuple[object, ...], Callable[[dict[str, Any]], ParsedOrder]] = {}
+
+
+def _well_formed_reader(keys: tuple[object, ...]) -> Callable[[dict[str, Any]], ParsedOrder]:
+    """:func:`read_well_formed` for params with these keys: a function that takes each
+    name read (:data:`PARAMS`) unless ``None`` (not sent), a DECIMAL as
+    ``Decimal(text)``, a STRING as itself (``_text`` of another type), and leaves
+    out every other name (:data:`READ_NOT_JUDGED`), in the order of the keys, as
+    :func:`_read_well_formed` does; that loop itself for a key that is not a ``str``."""
+    if not all(type(key) is str for key in keys):
+        return _read_well_formed
+    lines = ["def read(p):", "    d = {}"]
+    for wire in keys:
+        spec = PARAMS.get(wire)  # type: ignore[call-overload]
+        if spec is None:
+            continue  # a name read and never judged
+        attr, kind = spec
+        lines += [f"    v = p[{wire!r}]", "    if v is not None:"]
+        if kind == _DEC:
+            lines.append(f"        d[{attr!r}] = D(v)")
+        elif kind == _STR:
+            lines.append(f"        d[{attr!r}] = v if v.__class__ is str else text(v)")
+        else:  # pragma: no cover - the fast path takes no INT parameter
+            lines.append(f"        d[{attr!r}] = read_int(v)")
+    lines += ["    order = new(ParsedOrder)", "    set_dict(order, '__dict__', d)"]
+    lines.append("    return order")
+    namespace: dict[str, Any] = {
+        "D": Decimal,
+        "text": _text,
+        "read_int": read_int,
+        "new": object.__new__,
+        "set_dict": object.__setattr__,
+        "ParsedOrder": ParsedOrder,
+    }
+    exec("\n".join(lines), namespace)
+    read: Callable[[dict[str, Any]], ParsedOrder] = namespace["read"]
+    if len(_WELL_FORMED) < 256:
+        _WELL_FORMED[keys] = read
+    return read
+
+
+def _read_well_formed(params: dict[str, Any]) -> ParsedOrder:
+    """:func:`read_well_formed`, by a loop over the params."""
     order = object.__new__(ParsedOrder)
     values = order.__dict__
     specs = PARAMS

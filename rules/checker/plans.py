@@ -59,6 +59,7 @@ class SymbolPlan:
         "quote_order_qty_allowed",
         "quote_places",
         "quote_places_name",
+        "sideless",
         "stp_modes",
         "symbol",
         "trading",
@@ -107,6 +108,9 @@ class SymbolPlan:
         # Method -> what an order list needs beyond the request
         # (rules.checker.list_fast.ListPlan), filled on first use.
         self.lists: dict[str, object] = {}
+        # (fast check, its verdict of an order with side BUY) -> what is unchecked
+        # for the same order without a side (evaluate's _one_problem_verdict).
+        self.sideless: dict[tuple[object, object], tuple[str, ...]] = {}
         self.fast_answers: dict[str, FastCheck] = {}
         self.fast: dict[str, AcceptedCheck] = {}
         if self.trading:

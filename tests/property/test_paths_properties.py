@@ -144,3 +144,27 @@ def test_one_request_problem_gives_the_general_verdict(
         repaired = _one_problem_verdict(info_plan, plan, fast, spoiled, context)
         event("one problem, repaired" if repaired is not None else "general path")
         assert repaired is None or repaired == general
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cases(),
+    st.sampled_from(("no side", "null side", "side buy", "side HOLD", "side ")),
+    st.permutations(SHAPES),
+)
+def test_an_order_without_a_valid_side_gives_the_general_verdict_in_any_sequence(
+    case: tuple[Market, dict[str, Any], dict[str, Any] | None], spoil: str, shapes: list[str]
+) -> None:
+    """An order rejected for its side alone is judged in full once per answer of its
+    repaired fast check, and its ``unchecked`` reused after (``SymbolPlan.sideless``):
+    one order under every context shape, in any order, each gives the general verdict,
+    as a dict context and as a ``Context``."""
+    market, params, _ = case
+    spoiled = _spoil(params, spoil)
+    info = market.info
+    for shape in [*shapes, *shapes]:
+        mapping = _context(market, shape)
+        context = Context() if mapping is None else Context.from_mapping(mapping)
+        general = _general_verdict(info, spoiled, context)
+        assert evaluate(info, spoiled, mapping) == general
+        assert evaluate(info, spoiled, context) == general
