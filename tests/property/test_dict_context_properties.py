@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from rules.checker.context import Context
+from rules.checker.context import CONTEXT_KEYS, Context
 from rules.checker.evaluate import _general_verdict, evaluate
 from rules.checker.fastcontext import dict_reader
 from rules.checker.fastpath import CONTEXT
@@ -136,3 +137,44 @@ def test_dict_readers_take_what_from_mapping_takes_on_its_common_paths(keys: lis
             read_as = Decimal(read_as)
         assert read_as == getattr(context, attribute)
     assert read({**sample, unique[0]: None}) is None
+
+
+_KEYS = sorted(CONTEXT_KEYS - {"permissions"})
+_VALUES = st.one_of(
+    st.from_regex(r"[0-9]{1,22}(\.[0-9]{0,22})?", fullmatch=True),
+    st.sampled_from(["", "-1", "1e5", " 1", "NaN", "0.5", "١", "00.10"]),
+    st.integers(min_value=-2, max_value=2**64),
+    st.booleans(),
+    st.none(),
+    st.floats(allow_nan=True),
+    st.decimals(allow_nan=False, places=3),
+)
+
+
+@settings(max_examples=400)
+@given(
+    st.dictionaries(
+        st.one_of(st.sampled_from(_KEYS), st.sampled_from(["permissions", "avgprice"])),
+        _VALUES,
+        max_size=5,
+    )
+)
+def test_a_dict_context_is_read_as_the_loop_reads_it(data: dict[str, Any]) -> None:
+    """``Context.from_mapping`` of a dict, by the function written for its keys
+    (``rules.checker.context._maker``), is the loop's reading (a mapping that is not
+    a dict): equal fields, given in the same order; or the same error."""
+    loop: Context | Exception
+    try:
+        loop = Context.from_mapping(MappingProxyType(data))
+    except (TypeError, ValueError) as error:
+        loop = error
+    for _ in range(2):  # the function written, then found
+        if isinstance(loop, Exception):
+            with pytest.raises(type(loop)) as raised:
+                Context.from_mapping(data)
+            assert str(raised.value) == str(loop)
+        else:
+            made = Context.from_mapping(data)
+            assert made.__class__ is Context
+            assert list(made.__dict__.items()) == list(loop.__dict__.items())
+            assert made == loop
