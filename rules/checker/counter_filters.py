@@ -21,7 +21,7 @@ from rules.checker.eras import (
 )
 from rules.checker.kinds import OrderKind
 from rules.checker.order import ParsedOrder
-from rules.checker.violations import filter_failure
+from rules.checker.violations import Explanation, filter_failure
 from rules.model.models import (
     ExchangeMaxNumAlgoOrdersFilter,
     ExchangeMaxNumIcebergOrdersFilter,
@@ -46,11 +46,16 @@ def _count(filter_type: str, maximum: int, open_now: int | None, what: str, key:
     if open_now is None:
         return UNCHECKED
     if open_now + 1 > maximum:
-        why = f"{key} {open_now} + this order is above {what} {maximum}"
+        why = Explanation(_count_text, key, open_now, what, maximum)  # worded when read
         return filter_failure(
             filter_type, field=None, value=open_now + 1, limit=maximum, explanation=why
         )
     return None
+
+
+def _count_text(key: str, open_now: int, what: str, maximum: int) -> str:
+    """``"openOrders 200 + this order is above maxNumOrders 200"``."""
+    return f"{key} {open_now} + this order is above {what} {maximum}"
 
 
 def _counter(name: str, maximum: str, what: str, open_attr: str, key: str, counts: str) -> Check:
