@@ -18,9 +18,9 @@ How each verdict is made, so that it is exactly :func:`~rules.checker.evaluate.e
    fold, :data:`rules.checker.bounds.FOLDS`), exactly (integer digits, float64
    only with a margin). ``evaluate``'s verdict (codes, messages, filterTypes,
    their order, ``unchecked``) depends on a row only through these, so
-   ``evaluate`` judges the first row of each class and the class takes its
-   verdict; a run remembers the verdict of each class (a Parquet file's batches
-   share them).
+   ``evaluate`` judges the first row of each class (on its general path:
+   :mod:`rules.batch.rows`) and the class takes its verdict; a run remembers the
+   verdict of each class (a Parquet file's batches share them).
 2. A row whose class cannot be told exactly (an odd number, a value near a
    bound, a parameter not classed, a filter that does not fold, a SOR method) is
    judged by :func:`~rules.checker.evaluate.evaluate` itself, its params and
@@ -50,10 +50,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.batch.patterns import COUNTS, Memo, classify, method_ids
+from rules.batch.rows import exact
 from rules.batch.threads import in_order
 from rules.checker.context import CONTEXT_KEYS, Context
 from rules.checker.eras import Era
-from rules.checker.evaluate import evaluate
 from rules.checker.plans import plan_of
 from rules.checker.violations import Verdict
 from rules.edge.cache import Snapshot, SnapshotCache
@@ -85,8 +85,6 @@ CONTEXT_COLUMNS: Final = CONTEXT_KEYS
 SLICE_ROWS: Final = 1 << 17
 #: The memory pool of the verdict tables (see the end of :func:`_judge`).
 _OUTPUT_POOL: Final = pa.system_memory_pool()
-#: How many distinct row contexts are remembered (each is built once).
-_CONTEXT_MEMO: Final = 4096
 
 
 @attrs.define
@@ -535,7 +533,7 @@ def _verdicts(
     if missing:
         picked = classes.first[missing]
         for i, verdict in zip(
-            missing, _exact(body, info, picked, first_row, rows, methods), strict=True
+            missing, exact(body, info, picked, first_row, rows, methods), strict=True
         ):
             mine[i] = known[classes.keys[i]] = verdict
     class_numbers = np.array([number(_filled(v)) for v in mine], dtype=np.int64)
@@ -544,7 +542,7 @@ def _verdicts(
     position[classed] = class_numbers[classes.of_row[classed]]
     rest = np.flatnonzero(~classed)
     if len(rest):
-        position[rest] = [number(v) for v in _exact(body, info, rest, first_row, rows, methods)]
+        position[rest] = [number(v) for v in exact(body, info, rest, first_row, rows, methods)]
     stats.rows += n
     stats.screened += n - len(rest)
     stats.exact += len(rest) + len(missing)
@@ -554,78 +552,6 @@ def _verdicts(
 def _filled(verdict: Verdict | None) -> Verdict:
     assert verdict is not None  # every class's verdict known or just judged
     return verdict
-
-
-def _exact(
-    body: pa.Table,
-    info: ExchangeInfo,
-    picked_rows: np.ndarray,
-    first_row: int,
-    rows: np.ndarray,
-    methods: pa.ChunkedArray | None,
-) -> list[Verdict]:
-    """``evaluate``'s verdict for each row of ``picked_rows``, in order."""
-    context_names = [c for c in body.column_names if c in CONTEXT_COLUMNS]
-    order_names = [c for c in body.column_names if c not in CONTEXT_COLUMNS]
-    order_values = _values(body, order_names, picked_rows)
-    context_values = _values(body, context_names, picked_rows)
-    method_values = None
-    if methods is not None:
-        method_values = _values(pa.table({"method": methods}), ["method"], picked_rows)[0]
-    contexts: dict[object, Context | None] = {}
-    out: list[Verdict] = []
-    for i, values in enumerate(zip(*order_values, strict=True)):
-        # null, or NaN in a float column (pandas' missing value): not sent
-        params = {
-            k: v for k, v in zip(order_names, values, strict=True) if v is not None and v == v
-        }
-        context = None
-        if context_names:
-            own = tuple(column[i] for column in context_values)
-            if any(v is not None and v == v for v in own):
-                where = first_row + int(rows[picked_rows[i]])
-                context = _context(context_names, own, contexts, where)
-        method = None if method_values is None else method_values[i]
-        out.append(evaluate(info, params, context, method=method))
-    return out
-
-
-#: Rows read one value at a time (more: taken, which joins a column's chunks first).
-_FEW_ROWS: Final = 256
-
-
-def _values(body: pa.Table, names: list[str], rows: np.ndarray) -> list[list[Any]]:
-    """The Python values of the columns ``names`` at ``rows``, a list per column."""
-    if len(rows) > _FEW_ROWS:
-        picked = body.select(names).take(pa.array(rows))
-        return [picked[name].to_pylist() for name in names]
-    at = rows.tolist()
-    return [[column[i].as_py() for i in at] for column in (body[name] for name in names)]
-
-
-def _context(
-    names: list[str], values: tuple[Any, ...], memo: dict[object, Context | None], number: int
-) -> Context | None:
-    """The context of one row's context columns (nulls left out), built once per value."""
-    key: tuple[object, ...] | None = tuple(
-        tuple(v) if isinstance(v, list) else (None if v != v else v) for v in values
-    )
-    try:
-        return memo[key]
-    except KeyError:
-        pass
-    except TypeError:  # pragma: no cover - an unhashable value: built each time
-        key = None
-    own = {k: v for k, v in zip(names, values, strict=True) if v is not None and v == v}
-    try:
-        context = Context.from_mapping(own)
-    except ValueError as error:
-        raise ValueError(f"row {number}: {error}") from None
-    if key is not None:
-        if len(memo) >= _CONTEXT_MEMO:
-            memo.clear()
-        memo[key] = context
-    return context
 
 
 def _shown(verdict: Verdict) -> tuple[object, ...]:

@@ -80,7 +80,7 @@ from rules.checker.violations import (
 from rules.errors import OrderRejected
 from rules.model.models import ExchangeInfo
 
-__all__ = ["check", "evaluate", "is_valid", "iter_violations"]
+__all__ = ["check", "evaluate", "general_verdict", "is_valid", "iter_violations"]
 
 _EMPTY_CONTEXT: Final = EMPTY_CONTEXT
 _from_mapping: Final = Context.from_mapping
@@ -427,3 +427,13 @@ def check(
     verdict = evaluate(info, order, context, method=method)
     if not verdict.accepted:
         raise OrderRejected(verdict)
+
+
+def general_verdict(
+    info: ExchangeInfo, order: Mapping[str, object], context: Context | None = None
+) -> Verdict:
+    """:func:`evaluate`'s verdict of an ``order.place`` request, on the general path
+    alone: the same verdict (tests/property/test_fastpath_properties.py), without
+    compiling the symbol's fast checks for a type, which pays for a caller that judges
+    one order per kind of order (:mod:`rules.batch`: one row per class)."""
+    return _general_verdict(info, order, _EMPTY_CONTEXT if context is None else context)
