@@ -57,20 +57,18 @@ class Slot:
             np.ones((n_floats, _FIRST_CAPACITY), dtype=np.float64),
         )
 
-    def put(
-        self, pairs: list[int], ints: list[tuple[int, ...]], floats: list[tuple[float, ...]]
-    ) -> None:
-        """Set the values of the pairs numbered ``pairs``."""
-        top, capacity = max(pairs) + 1, self.ints.shape[1]
+    def put(self, pairs: np.ndarray, ints: np.ndarray, floats: np.ndarray) -> None:
+        """Set the values of the pairs numbered ``pairs`` (``ints``, ``floats``: a
+        row per pair)."""
+        top, capacity = int(pairs.max()) + 1, self.ints.shape[1]
         if top > capacity:
             grow = ((0, 0), (0, max(top, 2 * capacity) - capacity))
             self.ints = np.pad(self.ints, grow, constant_values=1)
             self.floats = np.pad(self.floats, grow, constant_values=1.0)
-        at = np.array(pairs, dtype=np.int64)
         if self.ints.shape[0]:
-            self.ints[:, at] = np.array(ints, dtype=np.int64).T
+            self.ints[:, pairs] = ints.T
         if self.floats.shape[0]:
-            self.floats[:, at] = np.array(floats, dtype=np.float64).T
+            self.floats[:, pairs] = floats.T
 
 
 class _NoFit(Exception):
@@ -187,8 +185,9 @@ def symbol_rules(
 
 
 #: New pairs waiting to be put in their slots: per layout number, the pair
-#: numbers and their tests.
-_Pending = dict[int, tuple[list[int], list[list["_Test"]]]]
+#: numbers, the integers and floats of each (its tests' in a row), and how many
+#: integers and floats each test of the layout has.
+_Pending = dict[int, tuple[list[int], list["_Values"], list["_Values"], "_Widths"]]
 #: Held while layouts and slots are numbered (the memos of one era share them).
 _NUMBERING = threading.Lock()
 
@@ -213,7 +212,7 @@ def _pair(
     tests = _tests(memo, plan, kind, info_plan.era)
     if tests is None:
         return -2, 0
-    layout = tuple([test[0] for test in tests])
+    layout, ints, floats, widths = tests
     number = memo.layouts.get(layout)
     slots = None if number is None else memo.layout_slots.get(number)
     if number is None or slots is None:
@@ -226,9 +225,10 @@ def _pair(
     memo.pair_count += 1
     entry = pending.get(number)
     if entry is None:
-        entry = pending[number] = ([], [])
+        entry = pending[number] = ([], [], [], widths)
     entry[0].append(pair)
-    entry[1].append(tests)
+    entry[1].append(ints)
+    entry[2].append(floats)
     return number, pair
 
 
@@ -288,21 +288,25 @@ def pairs_of_rows(
 
 
 def _put(memo: Memo, pending: _Pending) -> None:
-    """Put the values of new pairs in their slots (each slot once)."""
-    gathered: dict[int, tuple[list[int], list[tuple[int, ...]], list[tuple[float, ...]]]] = {}
-    for number, (numbers, tests) in pending.items():
-        for i, k in enumerate(memo.layout_slots[number]):
-            entry = gathered.get(k)
-            if entry is None:
-                entry = gathered[k] = ([], [], [])
-            entry[0].extend(numbers)
-            entry[1].extend([pair[i][1] for pair in tests])
-            entry[2].extend([pair[i][2] for pair in tests])
-    for k, (numbers, ints, floats) in gathered.items():
+    """Put the values of new pairs in their slots (each slot once): a layout's pairs
+    as one table of integers and one of floats, a test's values a range of columns."""
+    gathered: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
+    for number, (numbers, ints, floats, widths) in pending.items():
+        at = np.array(numbers, dtype=np.int64)
+        int_table = np.array(ints, dtype=np.int64).reshape(len(at), -1)
+        float_table = np.array(floats, dtype=np.float64).reshape(len(at), -1)
+        i = j = 0
+        for k, (n_ints, n_floats) in zip(memo.layout_slots[number], widths, strict=True):
+            part = (at, int_table[:, i : i + n_ints], float_table[:, j : j + n_floats])
+            gathered.setdefault(k, []).append(part)
+            i, j = i + n_ints, j + n_floats
+    for k, parts in gathered.items():
+        pairs, ints_of, floats_of = (np.concatenate(p) for p in zip(*parts, strict=True))
         slot = memo.slots.get(k)
         if slot is None:
-            slot = memo.slots[k] = Slot.empty(memo.slot_tests[k], len(ints[0]), len(floats[0]))
-        slot.put(numbers, ints, floats)
+            slot = Slot.empty(memo.slot_tests[k], ints_of.shape[1], floats_of.shape[1])
+            memo.slots[k] = slot
+        slot.put(pairs, ints_of, floats_of)
 
 
 def _slot(slots: dict[object, int], value: object) -> int:
@@ -312,14 +316,21 @@ def _slot(slots: dict[object, int], value: object) -> int:
     return found
 
 
-#: A test: its description, its integers and its floats.
-_Test = tuple[tuple[Any, ...], tuple[int, ...], tuple[float, ...]]
+#: The values of tests in a row (integers, or floats).
+_Values = tuple[Any, ...]
+#: How many integers and floats each test has.
+_Widths = tuple[tuple[int, int], ...]
+#: Tests: their descriptions, their integers and floats (each test's in turn), and widths.
+_Tests = tuple[tuple[Any, ...], _Values, _Values, _Widths]
 
 
-def _tests(memo: Memo, plan: SymbolPlan, kind: Any, era: Era) -> list[_Test] | None:
+def _tests(memo: Memo, plan: SymbolPlan, kind: Any, era: Era) -> _Tests | None:
     """The comparisons of a (symbol, type) pair, each filter folded alone; ``None``
     if a filter does not fold or a number does not scale."""
-    out: list[_Test] = []
+    descriptions: list[Any] = []
+    ints: list[Any] = []
+    floats: list[Any] = []
+    widths: list[tuple[int, int]] = []
     folded = memo.folded.get(kind.name)
     if folded is None:
         folded = memo.folded.setdefault(kind.name, {})
@@ -329,23 +340,37 @@ def _tests(memo: Memo, plan: SymbolPlan, kind: Any, era: Era) -> list[_Test] | N
         entry = folded.get(id(f))
         if entry is None:
             entry = folded[id(f)] = (f, _flat(_filter_tests(check, f, kind, era)))
-        if entry[1] is None:
+        part = entry[1]
+        if part is None:
             return None
-        out += entry[1]
-    return out
+        if part[0]:
+            descriptions += part[0]
+            ints += part[1]
+            floats += part[2]
+            widths += part[3]
+    return tuple(descriptions), tuple(ints), tuple(floats), tuple(widths)
 
 
-def _flat(tests: list[tuple[Any, Any]] | None) -> tuple[_Test, ...] | None:
+def _flat(tests: list[tuple[Any, Any]] | None) -> _Tests | None:
+    """A filter's tests as :data:`_Tests`: each value an integer or a float."""
     if tests is None:
         return None
-    return tuple(
-        (
-            test,
-            tuple(v for v in values if not isinstance(v, float)),
-            tuple(v for v in values if isinstance(v, float)),
-        )
-        for test, values in tests
-    )
+    descriptions: list[Any] = []
+    ints: list[Any] = []
+    floats: list[Any] = []
+    widths: list[tuple[int, int]] = []
+    for test, values in tests:
+        descriptions.append(test)
+        n_ints = n_floats = 0
+        for value in values:
+            if isinstance(value, float):
+                floats.append(value)
+                n_floats += 1
+            else:
+                ints.append(value)
+                n_ints += 1
+        widths.append((n_ints, n_floats))
+    return tuple(descriptions), tuple(ints), tuple(floats), tuple(widths)
 
 
 def _filter_tests(check: Any, f: Any, kind: Any, era: Era) -> list[tuple[Any, Any]] | None:
