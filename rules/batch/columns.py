@@ -121,7 +121,7 @@ def _digits(text: pa.Array, null: np.ndarray) -> Digits:
 
 #: The rows of a column sampled to tell whether its values repeat, and the most
 #: distinct values (a share of those sent) for a column read by its distinct values.
-_SAMPLE: Final = 16384
+_SAMPLE: Final = 4096
 _REPEATING: Final = 1 / 2
 
 

@@ -122,8 +122,13 @@ class _Rows:
         self.n = n
         self.odd = np.zeros(n, dtype=bool)
         self.keys: list[np.ndarray] = []
+        #: Parts of the key that are a column's own codes: per part, each code's id
+        #: (the key of a class holds ids, the same in every table; rows are
+        #: told apart by their codes, read from the column once).
+        self.ids: dict[int, np.ndarray] = {}
         self.decimals: dict[str, Digits] = {}
-        self.enums: dict[str, np.ndarray] = {}
+        #: Per row whether its side is BUY.
+        self.buy: np.ndarray | None = None
         self.coded: dict[str, tuple[np.ndarray, list[object]]] = {}
         self.prices: dict[str, np.ndarray] = {}
         self.counts: dict[str, np.ndarray] = {}
@@ -188,8 +193,7 @@ def classify(
     rows.odd |= layout == -2
     rows.keys.append(layout)
     _request_bits(rows, base, quote)
-    side_buy = rows.enums.get("side")
-    buy = side_buy == memo.id_of(("side", "BUY")) if side_buy is not None else np.zeros(n, bool)
+    buy = rows.buy if rows.buy is not None else np.zeros(n, dtype=bool)
     words, unsure = outcomes(
         slots,
         bit_places(list(memo.slot_tests)),
@@ -225,10 +229,13 @@ def _read_column(rows: _Rows, name: str, column: pa.ChunkedArray, memo: Memo) ->
             rows.odd |= ~null
             return
         rows.coded[name] = (found, values)
-        ids = np.array([memo.id_of((name, v)) for v in values], dtype=np.int32)
-        rows.enums[name] = ids[found]
+        if name == "side":
+            rows.buy = np.array([v == "BUY" for v in values], dtype=bool)[found]
         if name != "symbol":  # the symbol is keyed by its structure
-            rows.keys.append(rows.enums[name])
+            rows.ids[len(rows.keys)] = np.array(
+                [memo.id_of((name, v)) for v in values], dtype=np.int64
+            )
+            rows.keys.append(found)
     elif name in IGNORED:
         code = (~null).astype(np.int64)
         text = strings(column)
@@ -320,7 +327,13 @@ def _classes(rows: _Rows, header: tuple[object, ...]) -> Classes:
         of_row = np.full(rows.n, -1, dtype=np.int64)
         of_row[kept] = dense
     heads = kept[first]
-    values = np.stack([np.asarray(k[heads], dtype=np.int64) for k in rows.keys], axis=1)
+    values = np.stack(
+        [
+            np.asarray(k[heads] if i not in rows.ids else rows.ids[i][k[heads]], dtype=np.int64)
+            for i, k in enumerate(rows.keys)
+        ],
+        axis=1,
+    )
     keys = [(header, *row) for row in values.tolist()]
     return Classes(of_row, heads, keys)
 
