@@ -97,8 +97,12 @@ class Memo:
     verdicts: dict[tuple[object, ...], Any] = attrs.Factory(dict)
     #: Each filter's tests, by order type and the filter's ``id`` (the filter kept).
     folded: dict[str, dict[int, Any]] = attrs.Factory(dict)
-    #: A filter's structure (see :func:`_structure`), by ``id`` (the filter kept).
-    shapes: dict[tuple[int, object], tuple[object, object]] = attrs.Factory(dict)
+    #: A filter's structure (see :func:`_structure`) as an id, by ``id`` (the filter kept).
+    shapes: dict[tuple[int, object], tuple[object, int]] = attrs.Factory(dict)
+    #: Layout numbers by the ids of their filters' tests (:func:`_tests`), and each
+    #: layout's widths (shared like layouts).
+    layout_of_parts: dict[tuple[int, ...], int] = attrs.Factory(dict)
+    layout_widths: dict[int, tuple[tuple[int, int], ...]] = attrs.Factory(dict)
     #: (symbol, type) pairs by their names' places: each name's place, and per pair
     #: of places its layout and pair number (-3: not worked out yet).
     symbol_slots: dict[object, int] = attrs.Factory(dict)
@@ -113,6 +117,8 @@ class Memo:
             ids=self.ids,
             layouts=self.layouts,
             layout_slots=self.layout_slots,
+            layout_of_parts=self.layout_of_parts,
+            layout_widths=self.layout_widths,
             slot_numbers=self.slot_numbers,
             slot_tests=self.slot_tests,
             verdicts=self.verdicts,
@@ -138,7 +144,9 @@ def _structure(memo: Memo, plan: SymbolPlan) -> tuple[object, ...]:
         found = shapes.get(key)
         if found is None:
             fields = tuple(_shape(getattr(f, a.name)) for a in attrs.fields(type(f)))
-            found = shapes[key] = (f, (check, type(f), fields))
+            # An id (numbers shared by the era's memos): a structure is then a few
+            # integers to hash, not every field of every filter.
+            found = shapes[key] = (f, memo.id_of(("filter", check, type(f), fields)))
         filters.append(found[1])
     return (
         plan.trading,
@@ -212,24 +220,42 @@ def _pair(
     tests = _tests(memo, plan, kind, info_plan.era)
     if tests is None:
         return -2, 0
-    layout, ints, floats, widths = tests
-    number = memo.layouts.get(layout)
-    slots = None if number is None else memo.layout_slots.get(number)
-    if number is None or slots is None:
-        with _NUMBERING:
-            number = memo.layouts.setdefault(layout, len(memo.layouts))
-            slots = memo.layout_slots.get(number)
-            if slots is None:
-                slots = memo.layout_slots[number] = _slots_of(memo, layout)
+    parts, ints, floats = tests
+    number = memo.layout_of_parts.get(parts)
+    if number is None:
+        number = _layout(memo, plan, kind)
     pair = memo.pair_count
     memo.pair_count += 1
     entry = pending.get(number)
     if entry is None:
-        entry = pending[number] = ([], [], [], widths)
+        entry = pending[number] = ([], [], [], memo.layout_widths[number])
     entry[0].append(pair)
     entry[1].append(ints)
     entry[2].append(floats)
     return number, pair
+
+
+def _layout(memo: Memo, plan: SymbolPlan, kind: Any) -> int:
+    """The number of the layout of a pair whose tests' parts are new (and its slots,
+    its widths); the parts' key kept for the next pair with the same."""
+    descriptions: list[Any] = []
+    widths: list[tuple[int, int]] = []
+    key: list[int] = []
+    folded = memo.folded[kind.name]
+    for _, f in plan.checks:
+        part = folded[id(f)][1]
+        if part[0]:
+            descriptions += part[0]
+            widths += part[3]
+            key.append(part[4])
+    layout = tuple(descriptions)
+    with _NUMBERING:
+        number = memo.layouts.setdefault(layout, len(memo.layouts))
+        if number not in memo.layout_slots:
+            memo.layout_widths[number] = tuple(widths)
+            memo.layout_slots[number] = _slots_of(memo, layout)
+        memo.layout_of_parts[tuple(key)] = number
+    return number
 
 
 def _slots_of(memo: Memo, layout: tuple[Any, ...]) -> tuple[int, ...]:
@@ -320,17 +346,20 @@ def _slot(slots: dict[object, int], value: object) -> int:
 _Values = tuple[Any, ...]
 #: How many integers and floats each test has.
 _Widths = tuple[tuple[int, int], ...]
-#: Tests: their descriptions, their integers and floats (each test's in turn), and widths.
-_Tests = tuple[tuple[Any, ...], _Values, _Values, _Widths]
+#: A filter's tests: their descriptions, their integers and floats (each test's in
+#: turn), their widths, and an id of the descriptions.
+_Part = tuple[tuple[Any, ...], _Values, _Values, _Widths, int]
 
 
-def _tests(memo: Memo, plan: SymbolPlan, kind: Any, era: Era) -> _Tests | None:
-    """The comparisons of a (symbol, type) pair, each filter folded alone; ``None``
-    if a filter does not fold or a number does not scale."""
-    descriptions: list[Any] = []
+def _tests(
+    memo: Memo, plan: SymbolPlan, kind: Any, era: Era
+) -> tuple[tuple[int, ...], _Values, _Values] | None:
+    """The comparisons of a (symbol, type) pair, each filter folded alone: the ids of
+    its filters' tests (those with any), and their integers and floats; ``None`` if a
+    filter does not fold or a number does not scale."""
+    key: list[int] = []
     ints: list[Any] = []
     floats: list[Any] = []
-    widths: list[tuple[int, int]] = []
     folded = memo.folded.get(kind.name)
     if folded is None:
         folded = memo.folded.setdefault(kind.name, {})
@@ -339,20 +368,19 @@ def _tests(memo: Memo, plan: SymbolPlan, kind: Any, era: Era) -> _Tests | None:
         # keeps the filter, so that its id is not reused while the entry lives.
         entry = folded.get(id(f))
         if entry is None:
-            entry = folded[id(f)] = (f, _flat(_filter_tests(check, f, kind, era)))
+            entry = folded[id(f)] = (f, _flat(memo, _filter_tests(check, f, kind, era)))
         part = entry[1]
         if part is None:
             return None
         if part[0]:
-            descriptions += part[0]
+            key.append(part[4])
             ints += part[1]
             floats += part[2]
-            widths += part[3]
-    return tuple(descriptions), tuple(ints), tuple(floats), tuple(widths)
+    return tuple(key), tuple(ints), tuple(floats)
 
 
-def _flat(tests: list[tuple[Any, Any]] | None) -> _Tests | None:
-    """A filter's tests as :data:`_Tests`: each value an integer or a float."""
+def _flat(memo: Memo, tests: list[tuple[Any, Any]] | None) -> _Part | None:
+    """A filter's tests as :data:`_Part`: each value an integer or a float."""
     if tests is None:
         return None
     descriptions: list[Any] = []
@@ -370,7 +398,8 @@ def _flat(tests: list[tuple[Any, Any]] | None) -> _Tests | None:
                 ints.append(value)
                 n_ints += 1
         widths.append((n_ints, n_floats))
-    return tuple(descriptions), tuple(ints), tuple(floats), tuple(widths)
+    shown = tuple(descriptions)
+    return shown, tuple(ints), tuple(floats), tuple(widths), memo.id_of(("tests", shown))
 
 
 def _filter_tests(check: Any, f: Any, kind: Any, era: Era) -> list[tuple[Any, Any]] | None:
