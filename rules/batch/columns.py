@@ -402,7 +402,9 @@ def strings(column: pa.ChunkedArray | pa.Array) -> pa.Array | None:
         column = column.cast(pa.string())
     elif not pa.types.is_string(kind):
         return None
-    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if isinstance(column, pa.ChunkedArray):  # one chunk (a slice's): taken as it is
+        return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    return column
 
 
 def nulls(column: pa.ChunkedArray, n: int) -> np.ndarray:
