@@ -26,6 +26,7 @@ from hypothesis.errors import InvalidArgument
 
 from rules.batch import VERDICT_SCHEMA, BatchStats, check_batches, check_table
 from rules.batch.engine import CONTEXT_COLUMNS
+from rules.checker import fastpath, plans
 from rules.checker.context import Context
 from rules.checker.evaluate import evaluate
 from rules.edge.cache import SnapshotCache
@@ -184,6 +185,29 @@ class TestCheckTable:
         again = BatchStats()
         assert_exact(info, table.slice(0, 100), again)
         assert (again.screened, again.exact) == (100, 0)
+
+    def test_first_rows_compile_no_fast_check(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # A class's first row is judged on evaluate's general path (rules.batch.rows):
+        # the same verdict, without compiling the fast checks of its symbol and type;
+        # a method other than order.place is judged by evaluate itself.
+        compiled: list[str] = []
+        real = fastpath.compile_fast_check
+
+        def counted(*args: Any) -> Any:
+            compiled.append(args[2].name)
+            return real(*args)
+
+        monkeypatch.setattr(plans, "compile_fast_check", counted)
+        info = snapshot()  # a new snapshot object: nothing compiled for it yet
+        table = table_of(limit_rows(30))
+        stats = BatchStats()
+        out = check_table(table, info, stats=stats).to_pylist()
+        assert stats.exact == 3
+        assert compiled == []
+        assert out == [expected(info, row) for row in table.to_pylist()]
+        # order.test: judged by evaluate (its verdict as order.place's, D41)
+        tested = table.append_column("method", pa.array(["order.test"] * 30))
+        assert check_table(tested, snapshot()).to_pylist() == out
 
     def test_keep_columns_come_first_and_are_not_params(self) -> None:
         rows = [{**r, "id": i, "note": ""} for i, r in enumerate(limit_rows(10))]
