@@ -23,8 +23,8 @@ How each verdict is made, so that it is exactly :func:`~rules.checker.evaluate.e
    verdict of each class (a Parquet file's batches share them).
 2. A row whose class cannot be told exactly (an odd number, a value near a
    bound, a parameter not classed, a filter that does not fold, a SOR method) is
-   judged by :func:`~rules.checker.evaluate.evaluate` itself, its params and
-   context read from the row (nulls, and NaN in float columns, left out).
+   judged by :func:`~rules.checker.evaluate.evaluate` alone (:mod:`rules.batch.rows`),
+   its params and context read from the row (nulls, and NaN in float columns, left out).
 
 So a change to the checker's rules changes the batch's verdicts with it: every
 verdict is ``evaluate``'s, and the comparisons are folded from the same checks.
