@@ -13,20 +13,26 @@ from decimal import Decimal
 from typing import Any
 
 from rules.checker.bounds import AcceptBounds
-from rules.checker.checks import PRODUCT
 from rules.checker.context import Context
 from rules.checker.eras import Era, market_price_field
+from rules.checker.fastcode import (
+    COMMON,
+    JUDGE_COMMON,
+    asks_context,
+    context_judge_source,
+    make,
+    market_source,
+    reads_of,
+)
 from rules.checker.fastcontext import Account, dict_reader, shape_cache
 from rules.checker.fastread import (
-    CONTEXT,
     DICT_SHAPES,
     EMPTY_CONTEXT,
-    FILTERS_CONTEXT,
     FILTERS_PRICE,
     FILTERS_QUANTITY,
-    ContextWanted,
     FastCheck,
-    FiltersOnly,
+    at_least,
+    at_most,
     compiled,
     grid_pattern,
     most_places,
@@ -34,21 +40,15 @@ from rules.checker.fastread import (
 )
 from rules.checker.violations import Verdict
 from rules.model.models import SymbolInfo
-from rules.model.numbers import is_multiple
 
 __all__ = ["market_check"]
 
 #: What one context allows a MARKET order: the verdict of an accepted one by
-#: quoteOrderQty, of one by quantity, and each notional rule's (market price, low, high).
-_MarketAllowed = tuple[Verdict, Verdict, tuple[tuple[Decimal, Decimal, Decimal], ...]]
-#: The same for MARKET: reader, counters, priced notional rules ``(index, low, high)``,
-#: the verdicts by quoteOrderQty and by quantity.
-_MarketDictShape = tuple[
-    Callable[[dict[str, Any]], "tuple[Any, ...] | None"],
-    tuple[tuple[int, int], ...],
-    tuple[tuple[int, Decimal, Decimal], ...],
-    Verdict,
-    Verdict,
+#: quoteOrderQty, of one by quantity, and each notional rule's market price and
+#: bounds, as floats for the certified product test (:mod:`rules.checker.fastread`)
+#: and exactly: (price, low, high, price, low, high).
+_MarketAllowed = tuple[
+    Verdict, Verdict, tuple[tuple[float, float, float, Decimal, Decimal, Decimal], ...]
 ]
 #: The same for MARKET: counters given, priced notional rules ``(field, low, high)``,
 #: the verdict of an accepted order by quoteOrderQty, and by quantity.
@@ -77,8 +77,6 @@ def market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChec
     quantity_low, quantity_high = bounds.quantity_low, bounds.quantity_high
     notionals = tuple(zip(bounds.market_notionals, bounds.market_notional_names, strict=True))
     account = Account(symbol, bounds)
-    multiply = PRODUCT.multiply
-    last: tuple[Context | None, _MarketAllowed | None] = (None, None)
 
     def shape_of(context: Context) -> _MarketShape | None:
         judged = account.unchecked(context)  # not the counts' values: kept per shape
@@ -110,111 +108,83 @@ def market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChec
         for attribute, maximum in given:
             if getattr(context, attribute) + 1 > maximum:
                 return None  # a violation (D15)
-        if not priced:
-            return by_quote, by_quantity, ()
-        if len(priced) == 1:  # the usual case: one notional rule (no generator to run)
-            field, low, high = priced[0]
-            return by_quote, by_quantity, ((getattr(context, field), low, high),)
-        return (
-            by_quote,
-            by_quantity,
-            tuple((getattr(context, field), low, high) for field, low, high in priced),
-        )
+        # Each rule's market price and bounds, as floats for the certified product
+        # test (fastread) and exactly.
+        rules = []
+        for field, low, high in priced:
+            reference = getattr(context, field)
+            rules.append((float(reference), at_least(low), at_most(high), reference, low, high))
+        return by_quote, by_quantity, tuple(rules)
 
-    dict_shapes: dict[tuple[str, ...], _MarketDictShape | None] = {}
+    judges: dict[tuple[str, ...], Callable[..., Any]] = {}
 
-    def dict_shape(keys: tuple[str, ...]) -> _MarketDictShape | None:
-        """What a dict context with these keys implies (as for the priced types): its
-        reader, its counters and priced notional rules by the index of their value,
-        the verdicts by quoteOrderQty and by quantity; ``None``: read as a Context."""
+    def judge_for(keys: tuple[str, ...]) -> Callable[..., Any]:
+        """The judge of a dict context with these keys (as for the priced types): it
+        reads the values, compares the counts it gives with their maximum and, for an
+        order by quantity, quantity × each priced notional rule's market price with its
+        bounds; it answers the verdict by quoteOrderQty or by quantity,
+        ``FILTERS_CONTEXT``, or ``CONTEXT`` (read the dict as a Context)."""
         reader = dict_reader(keys)
         shape = None if reader is None else shape_of(reader[2])
-        entry: _MarketDictShape | None = None
+        judge: Callable[..., Any] = asks_context
         if reader is not None and shape is not None:
-            read, at, _ = reader
-            given, priced, by_quote, by_quantity = shape
-            entry = (
-                read,
-                tuple((at[attribute], maximum) for attribute, maximum in given),
-                tuple((at[field], low, high) for field, low, high in priced),
-                by_quote,
-                by_quantity,
+            _, at, _ = reader
+            given, priced, quote_verdict, quantity_verdict = shape
+            source = context_judge_source(
+                reads_of(keys),
+                tuple(at[attribute] for attribute, _ in given),
+                None,
+                None,
+                tuple(at[field] for field, _, _ in priced),
             )
-        if len(dict_shapes) < DICT_SHAPES:
-            dict_shapes[keys] = entry
-        return entry
+            judge = make(source)(
+                **JUDGE_COMMON,
+                COUNT_MAX=tuple(maximum for _, maximum in given),
+                UP=None,
+                UP_F=None,
+                DOWN=None,
+                DOWN_F=None,
+                VERDICT=None,
+                ICEBERG_MAX=None,
+                ICEBERG_VERDICT=None,
+                LOW=tuple(low for _, low, _ in priced),
+                LOW_F=tuple(at_least(low) for _, low, _ in priced),
+                HIGH=tuple(high for _, _, high in priced),
+                HIGH_F=tuple(at_most(high) for _, _, high in priced),
+                BY_QUOTE=quote_verdict,
+                BY_QUANTITY=quantity_verdict,
+            )
+        if len(judges) < DICT_SHAPES:
+            judges[keys] = judge
+        return judge
 
-    def fast_check(
-        params: dict[str, Any], context: Context | dict[str, Any]
-    ) -> Verdict | FiltersOnly | ContextWanted | None:
-        # The order alone first, then the context (as for the priced types); past
-        # the shape and the reading, a failed bound is FILTERS.
-        side = params.get("side")
-        if side != "BUY" and side != "SELL":
-            return None  # missing or invalid side
-        if "quoteOrderQty" in params:
-            if not quote_allowed or (len(params) != 4 and not only_ignored(params, by_quote)):
-                return None
-            text = params["quoteOrderQty"]
-            if type(text) is not str or quote_readable(text) is None:
-                return None
-            notional = Decimal(text)
-            if not notional:
-                return None
-            for (_, low, high), _name in notionals:
-                if notional < low or notional > high:
-                    return FILTERS_QUANTITY  # no quantity: its checks find nothing
-            quantity = None
-        else:
-            if len(params) != 4 and not only_ignored(params, by_quantity):
-                return None
-            text = params.get("quantity")
-            if type(text) is not str:
-                return None
-            if quantity_readable(text) is None:
-                if quantity_well_formed(text) is None or not Decimal(text):
-                    return None
-                return FILTERS_PRICE  # off the step (no price: its checks find nothing)
-            quantity = Decimal(text)
-            if not quantity:
-                return None
-            if quantity < quantity_low or quantity > quantity_high:
-                return FILTERS_PRICE
-            if step is not None and not is_multiple(quantity, step):
-                return FILTERS_PRICE
-        if type(context) is dict:
-            if context:  # read directly, as for the priced types
-                keys = tuple(context)
-                entry = dict_shapes.get(keys) or dict_shape(keys)
-                if entry is None:
-                    return CONTEXT
-                values = entry[0](context)
-                if values is None:
-                    return CONTEXT
-                for index, maximum in entry[1]:
-                    if values[index] + 1 > maximum:
-                        return FILTERS_CONTEXT  # a counter full (D15)
-                if quantity is None:
-                    return entry[3]
-                for index, low, high in entry[2]:
-                    notional = multiply(values[index], quantity)
-                    if notional < low or notional > high:
-                        return FILTERS_CONTEXT
-                return entry[4]
-            context = EMPTY_CONTEXT
-        nonlocal last
-        seen = last
-        if seen[0] is not context:
-            seen = last = (context, allowed(context))  # type: ignore[arg-type,assignment]
-        known = seen[1]
-        if known is None:
-            return FILTERS_CONTEXT  # not permitted (D19), or a counter full (D15)
-        if quantity is None:
-            return known[0]
-        for reference, low, high in known[2]:
-            notional = multiply(reference, quantity)
-            if notional < low or notional > high:
-                return FILTERS_CONTEXT
-        return known[1]
-
+    # The check itself, written once per layout (fastcode) and made with this
+    # symbol's numbers: the order alone first, then the context (as for the priced
+    # types); past the shape and the reading, a failed bound is FILTERS.
+    quote_rules = tuple(rule for rule, _ in notionals)
+    source = market_source(quote_allowed, step is not None, len(quote_rules))
+    fast_check: FastCheck = make(source)(
+        **COMMON,
+        only_ignored=only_ignored,
+        EMPTY_CONTEXT=EMPTY_CONTEXT,
+        judges=judges,
+        judge_for=judge_for,
+        BY_QUOTE=by_quote,
+        BY_QUANTITY=by_quantity,
+        quote_readable=quote_readable,
+        quantity_readable=quantity_readable,
+        quantity_well_formed=quantity_well_formed,
+        allowed=allowed,
+        QUOTE_LOW=tuple(low for _, low, _ in quote_rules),
+        QUOTE_HIGH=tuple(high for _, _, high in quote_rules),
+        QUOTE_LOW_F=tuple(float(low) for _, low, _ in quote_rules),
+        QUOTE_HIGH_F=tuple(float(high) for _, _, high in quote_rules),
+        QL=quantity_low,
+        QH=quantity_high,
+        QL_F=float(quantity_low),
+        QH_F=float(quantity_high),
+        STEP=step,
+        FILTERS_PRICE=FILTERS_PRICE,
+        FILTERS_QUANTITY=FILTERS_QUANTITY,
+    )
     return fast_check

@@ -1,7 +1,9 @@
 """The checker's fast path: the verdict of an order that passes, in a few microseconds.
 
 For each symbol and each order type it can judge, :func:`compile_fast_check`
-builds one small function from the symbol's filters (:func:`fast_shape`):
+builds one small function from the symbol's filters (:func:`fast_shape`),
+written once per layout of tests and made with the symbol's numbers
+(:mod:`rules.checker.fastcode`):
 
 - LIMIT and LIMIT_MAKER with ``price`` and ``quantity``, and the iceberg form
   with ``icebergQty`` (D06-D08, D14, D22);
@@ -28,8 +30,9 @@ Anything else returns ``None`` and the general path judges the order. The fast
 path itself never builds a violation and never words one.
 
 The context may be a ``Context`` or, as callers have it, a dict: a dict is read
-directly, once per key tuple worked out like a ``Context``'s set of fields,
-without building a ``Context`` (:func:`~rules.checker.fastcontext.dict_reader`:
+directly, by a judge written once per key tuple from what it implies, worked out
+like a ``Context``'s set of fields, without building a ``Context``
+(the reading of :func:`~rules.checker.fastcontext.dict_reader`:
 plain decimal strings and int counts, the values ``Context.from_mapping`` reads
 on its common paths); any other dict gets :data:`CONTEXT` ("ask again with
 ``Context.from_mapping`` of it"), after the order alone has been judged
@@ -58,7 +61,10 @@ Arithmetic is the general path's own: :func:`rules.model.numbers.is_multiple` fo
 grids (exact at any length) and ``PRODUCT.multiply`` for products (exact at
 ``MAX_PREC``); everything else is a comparison, which is exact without a context.
 A grid of a power of ten (``0.01``, ``0.00001000``) is tested on the string
-instead, by the same pattern that reads it (:func:`grid_pattern`).
+instead, by the same pattern that reads it (:func:`grid_pattern`). Before any
+``Decimal`` is made, a float test settles each bound that holds with room to
+spare (:func:`~rules.checker.fastread.at_least`: a proof, never a guess, D32); a
+value at or near a bound is tested exactly, as above.
 """
 
 from __future__ import annotations
@@ -71,6 +77,15 @@ from rules.checker.bounds import fast_shape, fold_bounds
 from rules.checker.checks import PRODUCT, Check
 from rules.checker.context import Context
 from rules.checker.eras import Era, market_price_field
+from rules.checker.fastcode import (
+    COMMON,
+    JUDGE_COMMON,
+    asks_context,
+    context_judge_source,
+    make,
+    priced_source,
+    reads_of,
+)
 from rules.checker.fastcontext import Account, dict_reader, shape_cache
 from rules.checker.fastmarket import market_check
 from rules.checker.fastread import (
@@ -78,7 +93,6 @@ from rules.checker.fastread import (
     DICT_SHAPES,
     EMPTY_CONTEXT,
     FILTERS,
-    FILTERS_CONTEXT,
     FILTERS_NOTIONAL,
     FILTERS_PARTS,
     FILTERS_PRICE,
@@ -88,6 +102,8 @@ from rules.checker.fastread import (
     FastCheck,
     FiltersOnly,
     accepted_only,
+    at_least,
+    at_most,
     attach_suspects,
     compiled,
     grid_pattern,
@@ -97,7 +113,6 @@ from rules.checker.fastread import (
 from rules.checker.kinds import OrderKind
 from rules.checker.violations import Verdict
 from rules.model.models import Filter, SymbolInfo
-from rules.model.numbers import is_multiple
 
 __all__ = [
     "CONTEXT",
@@ -117,9 +132,10 @@ __all__ = [
 _TIME_IN_FORCE: Final = frozenset({"GTC", "IOC", "FOK"})
 _ZERO: Final = Decimal(0)
 #: What one context allows one side: the price interval of every price rule
-#: (lowest, highest), and the verdict of an order that passes every bound
-#: (``ACCEPTED`` or accepted with ``unchecked``).
-_Allowed = tuple[Decimal, Decimal, Verdict]
+#: (lowest, highest) as floats (a strict comparison with them is a proof:
+#: :mod:`rules.checker.fastread`) and exactly, and the verdict of an order that
+#: passes every bound (``ACCEPTED`` or accepted with ``unchecked``).
+_Allowed = tuple[float, float, Decimal, Decimal, Verdict]
 #: What a context's set of given fields implies for one fast check (once per set):
 #: the counters it gives ``(attribute, maximum)``, the priced bands of a BUY and of a
 #: SELL ``(field of the market price, up or None, down)``, the verdict of an order
@@ -130,19 +146,6 @@ _Shape = tuple[
     tuple[tuple[str, Decimal | None, Decimal], ...],
     Verdict,
     list[tuple[int, str]],
-]
-#: The same for a dict context, by key tuple (``dict_shape``): its reader, the counters
-#: it gives ``(index, maximum)``, the priced bands of a BUY and of a SELL ``(index of
-#: the market price, up or None, down)``, the verdict of an order that passes, the
-#: counters and verdict of an iceberg order.
-_DictShape = tuple[
-    Callable[[dict[str, Any]], "tuple[Any, ...] | None"],
-    tuple[tuple[int, int], ...],
-    tuple[tuple[int, Decimal | None, Decimal], ...],
-    tuple[tuple[int, Decimal | None, Decimal], ...],
-    Verdict,
-    tuple[tuple[int, int], ...],
-    "Verdict | None",
 ]
 #: The same for an iceberg order: the counters given, the verdict of one that passes.
 _IcebergShape = tuple[tuple[tuple[str, int], ...], Verdict]
@@ -177,11 +180,6 @@ def compile_fast_check(
     size = len(taken)
     # An iceberg LIMIT or LIMIT_MAKER (D06-D08, D14, D22): icebergQty too.
     icebergs = shape == "limit" and symbol.iceberg_allowed is not False
-    taken_iceberg = taken | {"icebergQty"}
-    parts = bounds.iceberg_parts
-    price_low, price_high = bounds.price_low, bounds.price_high
-    quantity_low, quantity_high = bounds.quantity_low, bounds.quantity_high
-    notional_low, notional_high = bounds.notional_low, bounds.notional_high
     # The strings are read by one pattern, "price,quantity[,stopPrice]" (a comma
     # is in none); a power-of-ten grid is tested on the string (grid_pattern), any
     # other step by an exact remainder. The stopPrice is on PRICE_FILTER's grid
@@ -195,7 +193,6 @@ def compile_fast_check(
     readable = compiled(
         f"{price_pattern},{quantity_pattern}" + (f",{price_pattern}" if stop else "")
     ).fullmatch
-    quantity_readable = compiled(quantity_pattern).fullmatch
     # The same strings off the grid too: well-formed, judged by the filters (FILTERS).
     loose_price = grid_pattern(None, most_places(quote_places))[0]
     loose_quantity = grid_pattern(None, most_places(symbol.base_asset_precision))[0]
@@ -203,8 +200,7 @@ def compile_fast_check(
         f"{loose_price},{loose_quantity}" + (f",{loose_price}" if stop else "")
     ).fullmatch
     quantity_well_formed = compiled(loose_quantity).fullmatch
-    # D37 wants price × quantity > 0; a positive minimum notional already says so.
-    positive_low = notional_low > 0
+    price_low, price_high = bounds.price_low, bounds.price_high
     multiply = PRODUCT.multiply
     band_names = bounds.band_names
 
@@ -236,9 +232,10 @@ def compile_fast_check(
     shapes: dict[object, _Shape | None] = {}
 
     def allowed(context: Context, side: str) -> _Allowed | None:
-        """What the context allows this side: the price interval of every price rule
-        and the verdict of an order that passes; ``None``: a rule of the context is
-        broken (a counter full, D15; not permitted, D19)."""
+        """What the context allows this side: the price interval of every price rule,
+        as floats for the certified test and exactly, and the verdict of an order that
+        passes; ``None``: a rule of the context is broken (a counter full, D15; not
+        permitted, D19)."""
         shape = shape_cache(shapes, shape_of, context)
         if shape is None:
             return None
@@ -256,7 +253,8 @@ def compile_fast_check(
             bound = multiply(reference, down)
             if bound > low:
                 low = bound
-        return low, high, verdict
+        # float() of an exact bound: a strict comparison with it is a proof (fastread).
+        return float(low), float(high), low, high, verdict
 
     def iceberg_shape_of(context: Context) -> _IcebergShape | None:
         """What the context's set of given fields implies for an iceberg order
@@ -282,40 +280,50 @@ def compile_fast_check(
                 return None  # a violation (D15)
         return shape[1]
 
-    dict_shapes: dict[tuple[str, ...], _DictShape | None] = {}
+    judges: dict[tuple[str, ...], Callable[..., Any]] = {}
 
-    def dict_shape(keys: tuple[str, ...]) -> _DictShape | None:
-        """What a dict context with these keys implies, once per key tuple: its reader,
-        the counters it gives and the priced bands of each side by the index of their
-        value, the verdicts of an order and of an iceberg order that pass; ``None``:
-        the check reads it as a ``Context`` (:func:`dict_reader`)."""
+    def judge_for(keys: tuple[str, ...]) -> Callable[..., Any]:
+        """The judge of a dict context with these keys, once per key tuple: it reads
+        the values (:func:`dict_reader`'s reading), compares the counts it gives with
+        their maximum and the price with each priced band of the order's side, and
+        answers the verdict of an order that passes, ``FILTERS_CONTEXT``, or
+        ``CONTEXT`` (a value or key it does not read: read it as a ``Context``)."""
         reader = dict_reader(keys)
         shape = None if reader is None else shape_of(reader[2])
-        entry: _DictShape | None = None
+        judge: Callable[..., Any] = asks_context
         if reader is not None and shape is not None:
-            read, at, sample = reader
+            _, at, sample = reader
             given, buy, sell, verdict, _ = shape
             iceberg = iceberg_shape_of(sample) if icebergs else None
-            entry = (
-                read,
-                tuple((at[attribute], maximum) for attribute, maximum in given),
-                tuple((at[field], up, down) for field, up, down in buy),
-                tuple((at[field], up, down) for field, up, down in sell),
-                verdict,
-                () if iceberg is None else tuple((at[a], most) for a, most in iceberg[0]),
-                None if iceberg is None else iceberg[1],
+            iceberg_given = () if iceberg is None else iceberg[0]
+            sides = (buy, sell)
+            source = context_judge_source(
+                reads_of(keys),
+                tuple(at[attribute] for attribute, _ in given),
+                tuple(tuple((at[field], up is not None) for field, up, _ in s) for s in sides),
+                tuple(at[attribute] for attribute, _ in iceberg_given) if icebergs else None,
+                None,
             )
-        if len(dict_shapes) < DICT_SHAPES:
-            dict_shapes[keys] = entry
-        return entry
-
-    # The last context seen on each side and what it allows, as one tuple so that
-    # a thread never reads one context with another's bounds. A Context is frozen:
-    # the same object always allows the same (the empty context of a call without
-    # one is one object: its bounds are worked out once per side).
-    last_buy: tuple[Context | None, _Allowed | None] = (None, None)
-    last_sell: tuple[Context | None, _Allowed | None] = (None, None)
-    last_iceberg: tuple[Context | None, Verdict | None] = (None, None)
+            judge = make(source)(
+                **JUDGE_COMMON,
+                COUNT_MAX=tuple(maximum for _, maximum in given),
+                UP=tuple(tuple(up for _, up, _ in s) for s in sides),
+                UP_F=tuple(tuple(up and at_most(up) for _, up, _ in s) for s in sides),
+                DOWN=tuple(tuple(down for _, _, down in s) for s in sides),
+                DOWN_F=tuple(tuple(at_least(down) for _, _, down in s) for s in sides),
+                VERDICT=verdict,
+                ICEBERG_MAX=tuple(maximum for _, maximum in iceberg_given),
+                ICEBERG_VERDICT=None if iceberg is None else iceberg[1],
+                LOW=None,
+                LOW_F=None,
+                HIGH=None,
+                HIGH_F=None,
+                BY_QUOTE=None,
+                BY_QUANTITY=None,
+            )
+        if len(judges) < DICT_SHAPES:
+            judges[keys] = judge
+        return judge
 
     def by_filters(
         price_text: str, quantity_text: str, iceberg_text: object, answer: FiltersOnly = FILTERS
@@ -335,135 +343,57 @@ def compile_fast_check(
                 return None  # D07, or a zero icebergQty
         return answer
 
-    def fast_check(
-        params: dict[str, Any], context: Context | dict[str, Any]
-    ) -> Verdict | FiltersOnly | ContextWanted | None:
-        # The order alone first (its shape, its strings, the static bounds), so that
-        # most rejections leave before the context is looked at; then the context.
-        # Past the shape and the reading, a failed bound is FILTERS (by_filters).
-        side = params.get("side")
-        if side != "BUY" and side != "SELL":
-            return None  # missing or invalid side
-        iceberg_text = params.get("icebergQty")
-        if iceberg_text is None:
-            if len(params) != size and not only_ignored(params, taken):
-                return None
-            if needs_tif and params.get("timeInForce") not in _TIME_IN_FORCE:
-                return None
-        else:
-            if not icebergs:
-                return None  # icebergAllowed is false (D22), or not a LIMIT type
-            if len(params) != size + 1 and not only_ignored(params, taken_iceberg):
-                return None
-            if needs_tif and params.get("timeInForce") != "GTC":
-                return None  # D06: an iceberg is GTC
-        price_text, quantity_text = params.get("price"), params.get("quantity")
-        # Only strings read_decimal takes (a str subclass is not one).
-        if type(price_text) is not str or type(quantity_text) is not str:
-            return None
-        stop_text: str = ""
-        if stop:
-            stop_text = params.get("stopPrice")  # type: ignore[assignment]
-            if type(stop_text) is not str:
-                return None
-            texts = f"{price_text},{quantity_text},{stop_text}"
-        else:
-            texts = f"{price_text},{quantity_text}"
-        if readable(texts) is None:
-            if well_formed(texts) is None:
-                return None  # malformed, or more decimals than the precision (D38)
-            return by_filters(price_text, quantity_text, iceberg_text)  # off a grid
-        if stop:
-            stop_price = Decimal(stop_text)
-            if stop_price < price_low or stop_price > price_high:
-                return by_filters(price_text, quantity_text, iceberg_text)
-            if tick is not None and not is_multiple(stop_price, tick):
-                return by_filters(price_text, quantity_text, iceberg_text)
-        price = Decimal(price_text)  # exact: a Decimal from a string never rounds
-        if price < price_low or price > price_high:
-            return by_filters(price_text, quantity_text, iceberg_text)
-        if tick is not None and not is_multiple(price, tick):
-            return by_filters(price_text, quantity_text, iceberg_text)
-        # Past here the price's bounds hold (rules.checker.suspects), then the
-        # quantity's (an icebergQty's too), the notional's: the FILTERS_* answers.
-        quantity = Decimal(quantity_text)
-        if quantity < quantity_low or quantity > quantity_high:
-            return by_filters(price_text, quantity_text, iceberg_text, FILTERS_PRICE)
-        if step is not None and not is_multiple(quantity, step):
-            return by_filters(price_text, quantity_text, iceberg_text, FILTERS_PRICE)
-        notional = multiply(price, quantity)
-        if not positive_low and notional <= _ZERO:
-            return None  # D37
-        if notional < notional_low or notional > notional_high:
-            holding = FILTERS_QUANTITY if iceberg_text is None else FILTERS_PRICE
-            return by_filters(price_text, quantity_text, iceberg_text, holding)
-        if iceberg_text is not None:
-            # LOT_SIZE judges icebergQty as it does quantity (D08); it must be below
-            # the quantity (D07); CEIL(quantity / icebergQty) <= limit is
-            # quantity <= limit × icebergQty (D14), an exact product.
-            if type(iceberg_text) is not str or quantity_readable(iceberg_text) is None:
-                return by_filters(price_text, quantity_text, iceberg_text, FILTERS_NOTIONAL)
-            iceberg = Decimal(iceberg_text)
-            if not iceberg or iceberg >= quantity:
-                return None  # D07, or a zero icebergQty
-            if iceberg < quantity_low:
-                return FILTERS_NOTIONAL
-            if step is not None and not is_multiple(iceberg, step):
-                return FILTERS_NOTIONAL
-            if parts is not None and quantity > multiply(iceberg, parts):
-                return FILTERS_PARTS
-        # The context: permissions, counters, the price bands around the market price.
-        if type(context) is dict:
-            if context:  # read directly, no Context built (a dict per order is normal)
-                keys = tuple(context)
-                entry = dict_shapes.get(keys) or dict_shape(keys)
-                if entry is None:
-                    return CONTEXT
-                values = entry[0](context)
-                if values is None:
-                    return CONTEXT  # read it as a Context (a value or key it does not read)
-                for index, maximum in entry[1]:
-                    if values[index] + 1 > maximum:
-                        return FILTERS_CONTEXT  # a counter full (D15)
-                low, high = price_low, price_high
-                for index, up, down in entry[2] if side == "BUY" else entry[3]:
-                    reference = values[index]
-                    if up is not None:
-                        bound = multiply(reference, up)
-                        if bound < high:
-                            high = bound
-                    bound = multiply(reference, down)
-                    if bound > low:
-                        low = bound
-                if price < low or price > high:
-                    return FILTERS_CONTEXT
-                if iceberg_text is None:
-                    return entry[4]
-                for index, maximum in entry[5]:
-                    if values[index] + 1 > maximum:
-                        return FILTERS_CONTEXT  # an iceberg counter full (D15)
-                return entry[6] or FILTERS_CONTEXT
-            context = EMPTY_CONTEXT  # {}: Context.from_mapping's reading
-        nonlocal last_buy, last_sell, last_iceberg
-        if side == "BUY":
-            seen = last_buy
-            if seen[0] is not context:
-                seen = last_buy = (context, allowed(context, side))  # type: ignore[arg-type,assignment]
-        else:
-            seen = last_sell
-            if seen[0] is not context:
-                seen = last_sell = (context, allowed(context, side))  # type: ignore[arg-type,assignment]
-        known = seen[1]
-        if known is None:
-            return FILTERS_CONTEXT  # not permitted (D19), or a counter full (D15)
-        if price < known[0] or price > known[1]:
-            return FILTERS_CONTEXT
-        if iceberg_text is None:
-            return known[2]
-        seen_iceberg = last_iceberg
-        if seen_iceberg[0] is not context:
-            seen_iceberg = last_iceberg = (context, iceberg_verdict(context))  # type: ignore[arg-type,assignment]
-        return seen_iceberg[1] or FILTERS_CONTEXT  # None: an iceberg counter full (D15)
-
+    # The check itself: written once per layout (fastcode), made with this
+    # symbol's numbers. The order alone first (its shape, its strings, the static
+    # bounds), so that most rejections leave before the context is looked at; then
+    # the context. Past the shape and the reading, a failed bound is FILTERS
+    # (by_filters), or one saying which bounds were found holding.
+    parts = bounds.iceberg_parts
+    source = priced_source(
+        stop,
+        icebergs,
+        needs_tif,
+        tick is not None,
+        step is not None,
+        parts is not None,
+        bounds.notional_low > 0,  # D37 wants price × quantity > 0; a minimum says so
+    )
+    fast_check: FastCheck = make(source)(
+        **COMMON,
+        only_ignored=only_ignored,
+        EMPTY_CONTEXT=EMPTY_CONTEXT,
+        judges=judges,
+        judge_for=judge_for,
+        SIZE=size,
+        TAKEN=taken,
+        TAKEN_ICEBERG=taken | {"icebergQty"},
+        TIF=_TIME_IN_FORCE,
+        readable=readable,
+        well_formed=well_formed,
+        quantity_readable=compiled(quantity_pattern).fullmatch,
+        by_filters=by_filters,
+        allowed=allowed,
+        iceberg_verdict=iceberg_verdict,
+        PL=price_low,
+        PH=price_high,
+        PL_F=float(price_low),
+        PH_F=float(price_high),
+        QL=bounds.quantity_low,
+        QH=bounds.quantity_high,
+        QL_F=float(bounds.quantity_low),
+        QH_F=float(bounds.quantity_high),
+        NL=bounds.notional_low,
+        NH=bounds.notional_high,
+        NL_F=at_least(bounds.notional_low),
+        NH_F=at_most(bounds.notional_high),
+        TICK=tick,
+        STEP=step,
+        PARTS=parts,
+        PARTS_F=None if parts is None else at_most(Decimal(parts)),
+        FILTERS_PRICE=FILTERS_PRICE,
+        FILTERS_QUANTITY=FILTERS_QUANTITY,
+        FILTERS_NOTIONAL=FILTERS_NOTIONAL,
+        FILTERS_PARTS=FILTERS_PARTS,
+    )
     attach_suspects(fast_check, checks, kind, era)
     return fast_check

@@ -1,13 +1,36 @@
 """What the fast checks share (:mod:`rules.checker.fastpath`, :mod:`rules.checker.fastmarket`).
 
 Their answers besides a verdict (:data:`FILTERS`, :data:`CONTEXT`), the empty
-context, how a numeric string is read (:func:`grid_pattern`) and which extra
-parameters they let through (:func:`only_ignored`).
+context, how a numeric string is read (:func:`grid_pattern`), which extra
+parameters they let through (:func:`only_ignored`), and the float tests that
+settle most bounds before any ``Decimal`` is made (:func:`at_least`, :func:`at_most`).
+
+Certified float tests (D32: a value is read and judged as the exact decimal it
+spells; a float never decides a verdict). A numeric string the checks read is
+first matched by its pattern (at most 20 integer digits and 20 decimals,
+:data:`~rules.checker.order.DECIMAL_RANGE`), so ``float()`` of it is its value
+rounded to the nearest double, and so is ``float()`` of a filter's ``Decimal``
+(CPython rounds both correctly, from the decimal digits). Rounding to nearest
+never reverses an order: ``x <= y`` gives ``float(x) <= float(y)``; so
+``float(x) > float(y)`` proves ``x > y``, and a strict float comparison of a
+value with a bound is a proof. A product takes a margin instead: each factor
+and the product are off by at most half a unit in the last place (a relative
+``2**-53``, for values within ``2**-200 .. 2**200``, as the order's strings,
+a context's prices and the filters' numbers this module takes are), so a
+float product at least :func:`at_least` of a bound (the bound's float raised by
+``2**-40``, thousands of times what three roundings can move it) proves the
+exact product is at least the bound, and likewise below :func:`at_most`. When
+the float test does not prove the bound holds (a value at or within about
+``10**-12`` of it, or a number outside that range: :data:`NEVER`), the fast check
+tests it exactly, with ``Decimal``, as before. The float tests only spare the
+``Decimal`` work of bounds that hold with room to spare, the common case;
+``tests/property/test_fastcode_properties.py`` checks them against the exact tests.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -40,11 +63,14 @@ __all__ = [
     "FILTERS_PARTS",
     "FILTERS_PRICE",
     "FILTERS_QUANTITY",
+    "NEVER",
     "AcceptedCheck",
     "ContextWanted",
     "FastCheck",
     "FiltersOnly",
     "accepted_only",
+    "at_least",
+    "at_most",
     "attach_suspects",
     "compiled",
     "grid_pattern",
@@ -112,6 +138,39 @@ CONTEXT: Final = ContextWanted()
 EMPTY_CONTEXT: Final = Context()
 #: At most this many key tuples of dict contexts are kept per fast check.
 DICT_SHAPES: Final = 64
+
+
+#: A float test's bound that proves nothing (every comparison with NaN is false):
+#: the exact test decides.
+NEVER: Final = math.nan
+#: The relative margin of a certified product test, and the range of the numbers
+#: it takes (within it, every float involved is a normal double).
+_MARGIN: Final = 2.0**-40
+_TINY: Final = Decimal(2) ** -200
+_HUGE: Final = Decimal(2) ** 200
+
+
+def _rounded(bound: Decimal) -> float | None:
+    """``float(bound)`` when the certified tests take it: 0, infinity, or within range."""
+    if not bound or bound.is_infinite():
+        return float(bound)
+    return float(bound) if _TINY <= bound <= _HUGE else None
+
+
+def at_least(bound: Decimal) -> float:
+    """A float ``f`` such that, for reals ``a``, ``b`` each 0 or within ``10**-40 ..
+    10**40``, ``float(a) * float(b) >= f`` proves ``a * b >= bound`` (``bound >= 0``);
+    also the factor ``f`` such that ``float(x) >= float(r) * f`` proves ``x >= r *
+    bound``. :data:`NEVER` for a bound outside the range the proof covers."""
+    rounded = _rounded(bound)
+    return NEVER if rounded is None else rounded * (1 + _MARGIN)
+
+
+def at_most(bound: Decimal) -> float:
+    """The upper side of :func:`at_least`: ``float(a) * float(b) <= f`` proves
+    ``a * b <= bound``, and ``float(x) <= float(r) * f`` proves ``x <= r * bound``."""
+    rounded = _rounded(bound)
+    return NEVER if rounded is None else rounded * (1 - _MARGIN)
 
 
 def accepted_only(check: FastCheck) -> AcceptedCheck:

@@ -1,0 +1,411 @@
+"""Writing the fast checks' code (:mod:`rules.checker.fastpath`, :mod:`rules.checker.fastmarket`).
+
+A fast check is written as Python source once per *layout* (which tests its
+symbol and order type need: a stop price, icebergs, a ``timeInForce``, a grid
+left to an exact remainder, an ICEBERG_PARTS limit, a positive minimum
+notional; for a dict context, its keys and which of them the counters and the
+bands read), compiled once per layout, and made per symbol and type by calling
+the compiled factory with that symbol's numbers (issue 11: each check carries its
+filters' numbers, and only the tests its filters need). The few layouts of a
+snapshot's thousands of (symbol, type) pairs are compiled on first use; making
+one check is then one call.
+
+What each line does is the rule the closures of :mod:`rules.checker.fastpath`
+stated before (their docstrings still tell it); the float tests that spare most
+``Decimal`` work are :func:`~rules.checker.fastread.at_least` and
+:func:`~rules.checker.fastread.at_most`, each followed by the exact test when
+it proves nothing. ``tests/property/test_fastcode_properties.py`` runs every
+layout against the general path.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Final
+
+from rules.checker.checks import PRODUCT
+from rules.checker.context import _PRICES, _SHORT, _UNSIGNED, MAX_COUNT
+from rules.checker.fastcontext import _MARKET_PRICES
+from rules.checker.fastread import CONTEXT, FILTERS_CONTEXT, ContextWanted
+from rules.model.numbers import is_multiple
+
+__all__ = [
+    "COMMON",
+    "JUDGE_COMMON",
+    "asks_context",
+    "context_judge_source",
+    "make",
+    "market_source",
+    "priced_source",
+    "reads_of",
+]
+
+#: What every check's factory takes besides its own numbers and helpers.
+COMMON: Final[dict[str, Any]] = {
+    "D": Decimal,
+    "is_multiple": is_multiple,
+    "multiply": PRODUCT.multiply,
+    "FILTERS_CONTEXT": FILTERS_CONTEXT,
+}
+#: What every dict context judge's factory takes besides its numbers and verdicts.
+JUDGE_COMMON: Final[dict[str, Any]] = {
+    "D": Decimal,
+    "multiply": PRODUCT.multiply,
+    "unsigned": _UNSIGNED.fullmatch,
+    "SHORT": _SHORT,
+    "MAX_COUNT": MAX_COUNT,
+    "CONTEXT": CONTEXT,
+    "FILTERS_CONTEXT": FILTERS_CONTEXT,
+}
+
+
+def asks_context(*args: object) -> ContextWanted:
+    """The judge of a dict context a fast check does not read (``permissions``, an
+    unknown key): ``CONTEXT``, "ask again with ``Context.from_mapping`` of it"."""
+    return CONTEXT
+
+
+def reads_of(keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """How :func:`context_judge_source` reads each key (as ``dict_reader`` does)."""
+    return tuple(
+        (key, "price" if key in _MARKET_PRICES else "checked" if key in _PRICES else "count")
+        for key in keys
+    )
+
+
+@functools.cache
+def make(source: str) -> Callable[..., Any]:
+    """The factory ``make(**names)`` written in ``source`` (compiled once per layout)."""
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<rules.checker.fastcode>", "exec"), namespace)
+    return namespace["make"]  # type: ignore[no-any-return]
+
+
+def _factory(names: str, body: list[str]) -> str:
+    return "\n".join([f"def make(*, {names}):", *body])
+
+
+# The names every check's factory takes (COMMON, and each check's own).
+_COMMON = (
+    "D, is_multiple, multiply, FILTERS_CONTEXT, only_ignored, EMPTY_CONTEXT, judges, judge_for"
+)
+
+
+@functools.cache
+def priced_source(
+    stop: bool,
+    icebergs: bool,
+    needs_tif: bool,
+    tick: bool,
+    step: bool,
+    parts: bool,
+    positive_low: bool,
+) -> str:
+    """The factory of a LIMIT, LIMIT_MAKER, STOP_LOSS_LIMIT or TAKE_PROFIT_LIMIT check.
+
+    ``tick``, ``step``: a grid that is not a power of ten, tested by remainder
+    (the pattern tests the others); ``parts``: an ICEBERG_PARTS limit."""
+    lines = [
+        "    last_buy = last_sell = last_iceberg = (None, None)",
+        "    def fast_check(params, context):",
+        "        nonlocal last_buy, last_sell, last_iceberg",
+        '        side = params.get("side")',
+        '        if side != "BUY" and side != "SELL":',
+        "            return None",
+    ]
+    add = lines.append
+    tif = '        if params.get("timeInForce") not in TIF:\n            return None'
+    if icebergs:
+        add('        iceberg_text = params.get("icebergQty")')
+        add("        if iceberg_text is None:")
+        add("            if len(params) != SIZE and not only_ignored(params, TAKEN):")
+        add("                return None")
+        if needs_tif:
+            add("    " + tif.replace("\n", "\n    "))
+        add("        else:")
+        add("            if len(params) != SIZE + 1 and not only_ignored(params, TAKEN_ICEBERG):")
+        add("                return None")
+        if needs_tif:
+            add('            if params.get("timeInForce") != "GTC":')
+            add("                return None")
+    else:
+        add("        iceberg_text = None")
+        add("        if len(params) != SIZE and not only_ignored(params, TAKEN):")
+        add("            return None")
+        if needs_tif:
+            add(tif)
+    add('        price_text = params.get("price")')
+    add('        quantity_text = params.get("quantity")')
+    add("        if type(price_text) is not str or type(quantity_text) is not str:")
+    add("            return None")
+    if stop:
+        add('        stop_text = params.get("stopPrice")')
+        add("        if type(stop_text) is not str:")
+        add("            return None")
+        add('        texts = f"{price_text},{quantity_text},{stop_text}"')
+    else:
+        add('        texts = f"{price_text},{quantity_text}"')
+    add("        if readable(texts) is None:")
+    add("            if well_formed(texts) is None:")
+    add("                return None")
+    add("            return by_filters(price_text, quantity_text, iceberg_text)")
+    failed = "return by_filters(price_text, quantity_text, iceberg_text{})"
+    for name, text in (("s", "stop_text"), ("p", "price_text")) if stop else (("p", "price_text"),):
+        add(f"        {name} = float({text})")
+        add(f"        if not PL_F < {name} < PH_F:")
+        add(f"            exact = D({text})")
+        add("            if exact < PL or exact > PH:")
+        add("                " + failed.format(""))
+        if tick:
+            add(f"        if not is_multiple(D({text}), TICK):")
+            add("            " + failed.format(""))
+    add("        q = float(quantity_text)")
+    add("        if not QL_F < q < QH_F:")
+    add("            exact = D(quantity_text)")
+    add("            if exact < QL or exact > QH:")
+    add("                " + failed.format(", FILTERS_PRICE"))
+    if step:
+        add("        if not is_multiple(D(quantity_text), STEP):")
+        add("            " + failed.format(", FILTERS_PRICE"))
+    add("        n = p * q")
+    if not positive_low:
+        add("        if not n:")
+        add("            return None  # D37 (a float product of these is 0 only for a 0 factor)")
+    add("        if not NL_F <= n <= NH_F:")
+    add("            exact = multiply(D(price_text), D(quantity_text))")
+    add("            if exact < NL or exact > NH:")
+    if icebergs:
+        add("                holding = FILTERS_QUANTITY if iceberg_text is None else FILTERS_PRICE")
+        add("                " + failed.format(", holding"))
+    else:
+        add("                " + failed.format(", FILTERS_QUANTITY"))
+    if icebergs:
+        add("        if iceberg_text is not None:")
+        add("            if type(iceberg_text) is not str or (")
+        add("                quantity_readable(iceberg_text) is None")
+        add("            ):")
+        add("                " + failed.format(", FILTERS_NOTIONAL"))
+        add("            i = float(iceberg_text)")
+        add("            if not i:")
+        add("                return None  # a zero icebergQty")
+        add("            if not i < q and D(iceberg_text) >= D(quantity_text):")
+        add("                return None  # D07")
+        add("            if not QL_F < i and D(iceberg_text) < QL:")
+        add("                return FILTERS_NOTIONAL")
+        if step:
+            add("            if not is_multiple(D(iceberg_text), STEP):")
+            add("                return FILTERS_NOTIONAL")
+        if parts:
+            add("            if not q <= i * PARTS_F and D(quantity_text) > multiply(")
+            add("                D(iceberg_text), PARTS")
+            add("            ):")
+            add("                return FILTERS_PARTS")
+    add("        if context.__class__ is dict:")
+    add("            if context:")
+    add("                keys = tuple(context)")
+    add("                judge = judges.get(keys) or judge_for(keys)")
+    add("                return judge(context, side, p, price_text, iceberg_text)")
+    add("            context = EMPTY_CONTEXT")
+    add('        if side == "BUY":')
+    add("            seen = last_buy")
+    add("            if seen[0] is not context:")
+    add("                seen = last_buy = (context, allowed(context, side))")
+    add("        else:")
+    add("            seen = last_sell")
+    add("            if seen[0] is not context:")
+    add("                seen = last_sell = (context, allowed(context, side))")
+    add("        known = seen[1]")
+    add("        if known is None:")
+    add("            return FILTERS_CONTEXT")
+    add("        if not known[0] < p < known[1]:")
+    add("            exact = D(price_text)")
+    add("            if exact < known[2] or exact > known[3]:")
+    add("                return FILTERS_CONTEXT")
+    if icebergs:
+        add("        if iceberg_text is None:")
+        add("            return known[4]")
+        add("        seen = last_iceberg")
+        add("        if seen[0] is not context:")
+        add("            seen = last_iceberg = (context, iceberg_verdict(context))")
+        add("        return seen[1] or FILTERS_CONTEXT")
+    else:
+        add("        return known[4]")
+    add("    return fast_check")
+    names = (
+        f"{_COMMON}, SIZE, TAKEN, TAKEN_ICEBERG, TIF, readable, well_formed, quantity_readable,"
+        " by_filters, allowed, iceberg_verdict, PL, PH, PL_F, PH_F, QL, QH, QL_F, QH_F,"
+        " NL, NH, NL_F, NH_F, TICK, STEP, PARTS, PARTS_F, FILTERS_PRICE, FILTERS_QUANTITY,"
+        " FILTERS_NOTIONAL, FILTERS_PARTS"
+    )
+    return _factory(names, lines)
+
+
+@functools.cache
+def market_source(quote_allowed: bool, step: bool, quote_rules: int) -> str:
+    """The factory of a MARKET check: by ``quoteOrderQty`` (``quote_rules`` notional
+    rules judge it, D11) or by ``quantity`` (``step``: a grid left to a remainder)."""
+    lines = [
+        "    last = (None, None)",
+        "    def fast_check(params, context):",
+        "        nonlocal last",
+        '        side = params.get("side")',
+        '        if side != "BUY" and side != "SELL":',
+        "            return None",
+        '        if "quoteOrderQty" in params:',
+    ]
+    add = lines.append
+    if not quote_allowed:
+        add("            return None  # D22")
+    else:
+        add("            if len(params) != 4 and not only_ignored(params, BY_QUOTE):")
+        add("                return None")
+        add('            text = params["quoteOrderQty"]')
+        add("            if type(text) is not str or quote_readable(text) is None:")
+        add("                return None")
+        add("            n = float(text)")
+        add("            if not n:")
+        add("                return None")
+        for j in range(quote_rules):
+            add(f"            if not QUOTE_LOW_F[{j}] < n < QUOTE_HIGH_F[{j}]:")
+            add("                exact = D(text)")
+            add(f"                if exact < QUOTE_LOW[{j}] or exact > QUOTE_HIGH[{j}]:")
+            add("                    return FILTERS_QUANTITY")
+        add("            q = None")
+    add("        else:")
+    add("            if len(params) != 4 and not only_ignored(params, BY_QUANTITY):")
+    add("                return None")
+    add('            text = params.get("quantity")')
+    add("            if type(text) is not str:")
+    add("                return None")
+    add("            if quantity_readable(text) is None:")
+    add("                if quantity_well_formed(text) is None or not D(text):")
+    add("                    return None")
+    add("                return FILTERS_PRICE")
+    add("            q = float(text)")
+    add("            if not q:")
+    add("                return None")
+    add("            if not QL_F < q < QH_F:")
+    add("                exact = D(text)")
+    add("                if exact < QL or exact > QH:")
+    add("                    return FILTERS_PRICE")
+    if step:
+        add("            if not is_multiple(D(text), STEP):")
+        add("                return FILTERS_PRICE")
+    add("        if context.__class__ is dict:")
+    add("            if context:")
+    add("                keys = tuple(context)")
+    add("                judge = judges.get(keys) or judge_for(keys)")
+    add("                return judge(context, q, text)")
+    add("            context = EMPTY_CONTEXT")
+    add("        seen = last")
+    add("        if seen[0] is not context:")
+    add("            seen = last = (context, allowed(context))")
+    add("        known = seen[1]")
+    add("        if known is None:")
+    add("            return FILTERS_CONTEXT")
+    add("        if q is None:")
+    add("            return known[0]")
+    add("        for r, low_f, high_f, reference, low, high in known[2]:")
+    add("            if not low_f <= r * q <= high_f:")
+    add("                exact = multiply(reference, D(text))")
+    add("                if exact < low or exact > high:")
+    add("                    return FILTERS_CONTEXT")
+    add("        return known[1]")
+    add("    return fast_check")
+    names = (
+        f"{_COMMON}, BY_QUOTE, BY_QUANTITY, quote_readable, quantity_readable,"
+        " quantity_well_formed, allowed, QUOTE_LOW, QUOTE_HIGH, QUOTE_LOW_F, QUOTE_HIGH_F,"
+        " QL, QH, QL_F, QH_F, STEP, FILTERS_PRICE, FILTERS_QUANTITY"
+    )
+    return _factory(names, lines)
+
+
+@functools.cache
+def context_judge_source(
+    reads: tuple[tuple[str, str], ...],
+    counters: tuple[int, ...],
+    bands: tuple[tuple[tuple[int, bool], ...], tuple[tuple[int, bool], ...]] | None,
+    iceberg_counters: tuple[int, ...] | None,
+    notionals: tuple[int, ...] | None,
+) -> str:
+    """The factory of the judge of a dict context with these keys for one fast check:
+    ``judge(c, side, p, price_text, iceberg_text)`` for the priced types,
+    ``judge(c, q, quantity_text)`` for MARKET.
+
+    ``reads``: each key and how it is read (``"price"``: a market price, its string
+    checked and its float taken; ``"checked"``: a price no check reads, checked;
+    ``"count"``); ``counters``: the indices of the counts the check compares (with
+    ``COUNT_MAX[j]``); ``bands`` (priced types): per side, the index of each
+    band's market price and whether it has an upper bound (``UP[s][j]``,
+    ``DOWN[s][j]`` and their float factors); ``iceberg_counters``: the counts an
+    iceberg order is compared with too (``ICEBERG_MAX[j]``), ``None`` for a check
+    without icebergs; ``notionals`` (MARKET): the index of each priced notional
+    rule's market price (``LOW[j]``, ``HIGH[j]``). Each value is read as
+    :func:`~rules.checker.fastcontext.dict_reader` reads it (``CONTEXT`` where it
+    answers ``None``), every value before any is compared.
+    """
+    market = notionals is not None
+    args = "c, q, quantity_text" if market else "c, side, p, price_text, iceberg_text"
+    lines = [f"    def judge({args}):"]
+    add = lines.append
+    for i, (key, how) in enumerate(reads):
+        add(f"        v{i} = c[{key!r}]")
+        if how == "count":
+            add(f"        if v{i}.__class__ is not int or v{i} < 0 or v{i} > MAX_COUNT:")
+        else:
+            add(
+                f"        if v{i}.__class__ is not str or len(v{i}) > SHORT"
+                f" or unsigned(v{i}) is None:"
+            )
+        add("            return CONTEXT")
+        if how == "price":
+            add(f"        r{i} = float(v{i})")
+    for j, index in enumerate(counters):
+        add(f"        if v{index} >= COUNT_MAX[{j}]:")
+        add("            return FILTERS_CONTEXT  # a counter full (D15)")
+    if market:
+        add("        if q is None:")
+        add("            return BY_QUOTE")
+        for j, index in enumerate(notionals or ()):
+            add(f"        if not LOW_F[{j}] <= r{index} * q <= HIGH_F[{j}]:")
+            add(f"            exact = multiply(D(v{index}), D(quantity_text))")
+            add(f"            if exact < LOW[{j}] or exact > HIGH[{j}]:")
+            add("                return FILTERS_CONTEXT")
+        add("        return BY_QUANTITY")
+    else:
+        buy, sell = bands or ((), ())
+        for s, side in enumerate((buy, sell)):
+            if not buy and not sell:
+                break
+            add('        if side == "BUY":' if s == 0 else "        else:")
+            if not side:
+                add("            pass")
+            for j, (index, up) in enumerate(side):
+                band = f"[{s}][{j}]"
+                if up:
+                    add(f"            if not p <= r{index} * UP_F{band} and (")
+                    add(f"                D(price_text) > multiply(D(v{index}), UP{band})")
+                    add("            ):")
+                    add("                return FILTERS_CONTEXT")
+                add(f"            if not p >= r{index} * DOWN_F{band} and (")
+                add(f"                D(price_text) < multiply(D(v{index}), DOWN{band})")
+                add("            ):")
+                add("                return FILTERS_CONTEXT")
+        if iceberg_counters is None:
+            add("        return VERDICT")
+        else:
+            add("        if iceberg_text is None:")
+            add("            return VERDICT")
+            for j, index in enumerate(iceberg_counters):
+                add(f"        if v{index} >= ICEBERG_MAX[{j}]:")
+                add("            return FILTERS_CONTEXT  # an iceberg counter full (D15)")
+            add("        return ICEBERG_VERDICT or FILTERS_CONTEXT")
+    add("    return judge")
+    names = (
+        "D, multiply, unsigned, SHORT, MAX_COUNT, CONTEXT, FILTERS_CONTEXT, COUNT_MAX,"
+        " UP, UP_F, DOWN, DOWN_F, VERDICT, ICEBERG_MAX, ICEBERG_VERDICT,"
+        " LOW, LOW_F, HIGH, HIGH_F, BY_QUOTE, BY_QUANTITY"
+    )
+    return _factory(names, lines)
