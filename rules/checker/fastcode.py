@@ -83,8 +83,16 @@ def make(source: str) -> Callable[..., Any]:
     return namespace["make"]  # type: ignore[no-any-return]
 
 
-def _factory(names: str, body: list[str]) -> str:
-    return "\n".join([f"def make(*, {names}):", *body])
+def _factory(names: str, body: list[str], items: dict[str, str] | None = None) -> str:
+    """``make(**names)``: ``body`` defines the check (its ``def`` line ends in ``, ...):``),
+    which takes the names as defaults: one tuple per check and fast local reads, no cell
+    per name (a snapshot's thousands of checks are that many fewer objects to collect);
+    ``items``: more names, each an item of a name's tuple (``{"UP0_0": "UP[0][0]"}``)."""
+    items = items or {}
+    every = [*names.replace(" ", "").split(","), *items]
+    head = body[0].replace("...", ", ".join(f"{name}={name}" for name in every))
+    unpack = [f"    {name} = {item}" for name, item in items.items()]
+    return "\n".join([f"def make(*, {names}):", *unpack, head, *body[1:]])
 
 
 # The names every check's factory takes (COMMON, and each check's own).
@@ -108,8 +116,7 @@ def priced_source(
     ``tick``, ``step``: a grid that is not a power of ten, tested by remainder
     (the pattern tests the others); ``parts``: an ICEBERG_PARTS limit."""
     lines = [
-        "    last_buy = last_sell = last_iceberg = (None, None)",
-        "    def fast_check(params, context):",
+        "    def fast_check(params, context, ...):",
         "        nonlocal last_buy, last_sell, last_iceberg",
         '        side = params.get("side")',
         '        if side != "BUY" and side != "SELL":',
@@ -232,6 +239,7 @@ def priced_source(
         add("        return seen[1] or FILTERS_CONTEXT")
     else:
         add("        return known[4]")
+    add("    last_buy = last_sell = last_iceberg = (None, None)")
     add("    return fast_check")
     names = (
         f"{_COMMON}, SIZE, TAKEN, TAKEN_ICEBERG, TIF, readable, well_formed, quantity_readable,"
@@ -247,8 +255,7 @@ def market_source(quote_allowed: bool, step: bool, quote_rules: int) -> str:
     """The factory of a MARKET check: by ``quoteOrderQty`` (``quote_rules`` notional
     rules judge it, D11) or by ``quantity`` (``step``: a grid left to a remainder)."""
     lines = [
-        "    last = (None, None)",
-        "    def fast_check(params, context):",
+        "    def fast_check(params, context, ...):",
         "        nonlocal last",
         '        side = params.get("side")',
         '        if side != "BUY" and side != "SELL":',
@@ -256,6 +263,7 @@ def market_source(quote_allowed: bool, step: bool, quote_rules: int) -> str:
         '        if "quoteOrderQty" in params:',
     ]
     add = lines.append
+    items: dict[str, str] = {}
     if not quote_allowed:
         add("            return None  # D22")
     else:
@@ -268,9 +276,11 @@ def market_source(quote_allowed: bool, step: bool, quote_rules: int) -> str:
         add("            if not n:")
         add("                return None")
         for j in range(quote_rules):
-            add(f"            if not QUOTE_LOW_F[{j}] < n < QUOTE_HIGH_F[{j}]:")
+            for name in ("QUOTE_LOW", "QUOTE_HIGH", "QUOTE_LOW_F", "QUOTE_HIGH_F"):
+                items[f"{name}{j}"] = f"{name}[{j}]"
+            add(f"            if not QUOTE_LOW_F{j} < n < QUOTE_HIGH_F{j}:")
             add("                exact = D(text)")
-            add(f"                if exact < QUOTE_LOW[{j}] or exact > QUOTE_HIGH[{j}]:")
+            add(f"                if exact < QUOTE_LOW{j} or exact > QUOTE_HIGH{j}:")
             add("                    return FILTERS_QUANTITY")
         add("            q = None")
     add("        else:")
@@ -313,13 +323,14 @@ def market_source(quote_allowed: bool, step: bool, quote_rules: int) -> str:
     add("                if exact < low or exact > high:")
     add("                    return FILTERS_CONTEXT")
     add("        return known[1]")
+    add("    last = (None, None)")
     add("    return fast_check")
     names = (
         f"{_COMMON}, BY_QUOTE, BY_QUANTITY, quote_readable, quantity_readable,"
         " quantity_well_formed, allowed, QUOTE_LOW, QUOTE_HIGH, QUOTE_LOW_F, QUOTE_HIGH_F,"
         " QL, QH, QL_F, QH_F, STEP, FILTERS_PRICE, FILTERS_QUANTITY"
     )
-    return _factory(names, lines)
+    return _factory(names, lines, items)
 
 
 @functools.cache
@@ -347,8 +358,15 @@ def context_judge_source(
     answers ``None``), every value before any is compared.
     """
     market = notionals is not None
+    items: dict[str, str] = {}
+
+    def item(name: str, *at: int) -> str:
+        flat = name + "_".join(map(str, at))
+        items[flat] = name + "".join(f"[{i}]" for i in at)
+        return flat
+
     args = "c, q, quantity_text" if market else "c, side, p, price_text, iceberg_text"
-    lines = [f"    def judge({args}):"]
+    lines = [f"    def judge({args}, ...):"]
     add = lines.append
     for i, (key, how) in enumerate(reads):
         add(f"        v{i} = c[{key!r}]")
@@ -363,15 +381,16 @@ def context_judge_source(
         if how == "price":
             add(f"        r{i} = float(v{i})")
     for j, index in enumerate(counters):
-        add(f"        if v{index} >= COUNT_MAX[{j}]:")
+        add(f"        if v{index} >= {item('COUNT_MAX', j)}:")
         add("            return FILTERS_CONTEXT  # a counter full (D15)")
     if market:
         add("        if q is None:")
         add("            return BY_QUOTE")
         for j, index in enumerate(notionals or ()):
-            add(f"        if not LOW_F[{j}] <= r{index} * q <= HIGH_F[{j}]:")
+            low, high = item("LOW", j), item("HIGH", j)
+            add(f"        if not {item('LOW_F', j)} <= r{index} * q <= {item('HIGH_F', j)}:")
             add(f"            exact = multiply(D(v{index}), D(quantity_text))")
-            add(f"            if exact < LOW[{j}] or exact > HIGH[{j}]:")
+            add(f"            if exact < {low} or exact > {high}:")
             add("                return FILTERS_CONTEXT")
         add("        return BY_QUANTITY")
     else:
@@ -383,14 +402,14 @@ def context_judge_source(
             if not side:
                 add("            pass")
             for j, (index, up) in enumerate(side):
-                band = f"[{s}][{j}]"
                 if up:
-                    add(f"            if not p <= r{index} * UP_F{band} and (")
-                    add(f"                D(price_text) > multiply(D(v{index}), UP{band})")
+                    up_f, up_exact = item("UP_F", s, j), item("UP", s, j)
+                    add(f"            if not p <= r{index} * {up_f} and (")
+                    add(f"                D(price_text) > multiply(D(v{index}), {up_exact})")
                     add("            ):")
                     add("                return FILTERS_CONTEXT")
-                add(f"            if not p >= r{index} * DOWN_F{band} and (")
-                add(f"                D(price_text) < multiply(D(v{index}), DOWN{band})")
+                add(f"            if not p >= r{index} * {item('DOWN_F', s, j)} and (")
+                add(f"                D(price_text) < multiply(D(v{index}), {item('DOWN', s, j)})")
                 add("            ):")
                 add("                return FILTERS_CONTEXT")
         if iceberg_counters is None:
@@ -399,7 +418,7 @@ def context_judge_source(
             add("        if iceberg_text is None:")
             add("            return VERDICT")
             for j, index in enumerate(iceberg_counters):
-                add(f"        if v{index} >= ICEBERG_MAX[{j}]:")
+                add(f"        if v{index} >= {item('ICEBERG_MAX', j)}:")
                 add("            return FILTERS_CONTEXT  # an iceberg counter full (D15)")
             add("        return ICEBERG_VERDICT or FILTERS_CONTEXT")
     add("    return judge")
@@ -408,4 +427,4 @@ def context_judge_source(
         " UP, UP_F, DOWN, DOWN_F, VERDICT, ICEBERG_MAX, ICEBERG_VERDICT,"
         " LOW, LOW_F, HIGH, HIGH_F, BY_QUOTE, BY_QUANTITY"
     )
-    return _factory(names, lines)
+    return _factory(names, lines, items)
