@@ -378,14 +378,17 @@ def context_judge_source(
                 f" or unsigned(v{i}) is None:"
             )
         add("            return CONTEXT")
-        if how == "price":
-            add(f"        r{i} = float(v{i})")
+    # The floats of the market prices (MARKET: only an order by quantity reads them).
+    floats = [f"        r{i} = float(v{i})" for i, (_, how) in enumerate(reads) if how == "price"]
+    if not market:
+        lines.extend(floats)
     for j, index in enumerate(counters):
         add(f"        if v{index} >= {item('COUNT_MAX', j)}:")
         add("            return FILTERS_CONTEXT  # a counter full (D15)")
     if market:
         add("        if q is None:")
         add("            return BY_QUOTE")
+        lines.extend(floats)
         for j, index in enumerate(notionals or ()):
             low, high = item("LOW", j), item("HIGH", j)
             add(f"        if not {item('LOW_F', j)} <= r{index} * q <= {item('HIGH_F', j)}:")
