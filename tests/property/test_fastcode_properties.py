@@ -16,6 +16,7 @@ with the exact path.
 from __future__ import annotations
 
 import itertools
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -25,10 +26,18 @@ from hypothesis import strategies as st
 from rules.checker.checks import PRODUCT
 from rules.checker.context import Context
 from rules.checker.evaluate import _general_verdict, evaluate
-from rules.checker.fastcode import context_judge_source, make, market_source, priced_source
+from rules.checker.fastcode import (
+    COMMON,
+    JUDGE_COMMON,
+    context_judge_source,
+    make,
+    market_source,
+    priced_source,
+)
 from rules.checker.fastpath import CONTEXT
 from rules.checker.fastread import NEVER, at_least, at_most
 from rules.checker.plans import plan_of
+from rules.model.load import loads
 from rules.testing import Market
 from tests.property.test_suite_properties import market_orders
 
@@ -147,3 +156,81 @@ def test_written_checks_give_the_general_verdict(case: tuple[Market, Any, str | 
             answer = fast(params, dict(context))
             if answer is not CONTEXT:
                 assert answer == fast(params, Context.from_mapping(context))
+
+
+def _edges_info() -> Any:
+    filters = [
+        {"filterType": "PRICE_FILTER", "minPrice": "0.40", "maxPrice": "1000", "tickSize": "0.01"},
+        {"filterType": "LOT_SIZE", "minQty": "1.000", "maxQty": "900", "stepSize": "0.001"},
+        {"filterType": "ICEBERG_PARTS", "limit": 10},
+        {"filterType": "PERCENT_PRICE_BY_SIDE", "bidMultiplierUp": "5", "bidMultiplierDown": "0.2",
+         "askMultiplierUp": "1.5", "askMultiplierDown": "0.5", "avgPriceMins": 5},
+        {"filterType": "NOTIONAL", "minNotional": "10", "applyMinToMarket": True,
+         "maxNotional": "1000", "applyMaxToMarket": True, "avgPriceMins": 5},
+        {"filterType": "MAX_NUM_ORDERS", "maxNumOrders": 200},
+    ]  # fmt: skip
+    symbol = {"symbol": "X", "status": "TRADING", "baseAsset": "A", "quoteAsset": "B",
+              "baseAssetPrecision": 8, "quoteAssetPrecision": 8, "icebergAllowed": True,
+              "quoteOrderQtyMarketAllowed": True, "filters": filters}  # fmt: skip
+    return loads(json.dumps({"serverTime": 1691945251489, "symbols": [symbol]}))
+
+
+#: Orders on and one step past each bound the float tests cannot settle (the
+#: exact test decides), around an average price of 2: the bands (BUY 0.4 .. 10,
+#: SELL 1 .. 3), the notional (10 .. 1000), minPrice (0.4), minQty (1) and maxQty
+#: (900), the iceberg parts (10).
+_EDGES = [
+    ("BUY", "LIMIT", {"price": "10.00", "quantity": "5.000"}),
+    ("BUY", "LIMIT", {"price": "10.01", "quantity": "5.000"}),
+    ("BUY", "LIMIT", {"price": "0.40", "quantity": "25.000"}),
+    ("BUY", "LIMIT", {"price": "0.39", "quantity": "30.000"}),
+    ("SELL", "LIMIT", {"price": "3.00", "quantity": "5.000"}),
+    ("SELL", "LIMIT", {"price": "3.01", "quantity": "5.000"}),
+    ("SELL", "LIMIT", {"price": "1.00", "quantity": "10.000"}),
+    ("SELL", "LIMIT", {"price": "0.99", "quantity": "11.000"}),
+    ("BUY", "LIMIT", {"price": "2.00", "quantity": "5.000"}),
+    ("BUY", "LIMIT", {"price": "2.00", "quantity": "4.999"}),
+    ("BUY", "LIMIT", {"price": "2.00", "quantity": "500.000"}),
+    ("BUY", "LIMIT", {"price": "2.00", "quantity": "500.001"}),
+    ("BUY", "LIMIT", {"price": "10.00", "quantity": "1.000"}),
+    ("SELL", "LIMIT", {"price": "1.11", "quantity": "900.000"}),
+    ("BUY", "LIMIT", {"price": "2.00", "quantity": "20.000", "icebergQty": "2.000"}),
+    ("BUY", "LIMIT", {"price": "2.00", "quantity": "20.000", "icebergQty": "1.999"}),
+    ("BUY", "LIMIT", {"price": "2.00", "quantity": "20.000", "icebergQty": "20.000"}),
+    ("BUY", "STOP_LOSS_LIMIT", {"price": "2.00", "quantity": "5.000", "stopPrice": "0.40"}),
+    ("BUY", "MARKET", {"quantity": "5.000"}),
+    ("BUY", "MARKET", {"quantity": "4.999"}),
+    ("SELL", "MARKET", {"quantity": "500.000"}),
+    ("SELL", "MARKET", {"quantity": "500.001"}),
+    ("BUY", "MARKET", {"quoteOrderQty": "10"}),
+    ("BUY", "MARKET", {"quoteOrderQty": "9.99999999"}),
+    ("BUY", "MARKET", {"quoteOrderQty": "1000.00000000"}),
+]
+
+
+def test_bounds_the_floats_cannot_settle_are_tested_exactly(monkeypatch: Any) -> None:
+    """At each bound (a tie the float tests leave to ``Decimal``) and one step past it,
+    in every context shape, the written checks give the general verdict; and they
+    did take the exact tests (counted through the ``Decimal`` they are made with)."""
+    exact = {"calls": 0}
+
+    def counted(text: str) -> Decimal:
+        exact["calls"] += 1
+        return Decimal(text)
+
+    monkeypatch.setitem(COMMON, "D", counted)
+    monkeypatch.setitem(JUDGE_COMMON, "D", counted)
+    info = _edges_info()  # a new snapshot: its checks are made with the counting D
+    seen: set[bool] = set()
+    for side, kind, values in _EDGES:
+        params = {"symbol": "X", "side": side, "type": kind, **values}
+        if kind != "MARKET":
+            params["timeInForce"] = "GTC"
+        for context in (None, {"avgPrice": "2"}, {"avgPrice": "2", "openOrders": 199}):
+            as_context = Context() if context is None else Context.from_mapping(context)
+            general = _general_verdict(info, params, as_context)
+            assert evaluate(info, params, context) == general, (params, context)
+            assert evaluate(info, params, as_context) == general, (params, context)
+            seen.add(general.accepted)
+    assert seen == {True, False}
+    assert exact["calls"] > len(_EDGES)
