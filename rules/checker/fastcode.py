@@ -10,12 +10,16 @@ filters' numbers, and only the tests its filters need). The few layouts of a
 snapshot's thousands of (symbol, type) pairs are compiled on first use; making
 one check is then one call.
 
-What each line does is the rule the closures of :mod:`rules.checker.fastpath`
-stated before (their docstrings still tell it); the float tests that spare most
-``Decimal`` work are :func:`~rules.checker.fastread.at_least` and
-:func:`~rules.checker.fastread.at_most`, each followed by the exact test when
-it proves nothing. ``tests/property/test_fastcode_properties.py`` runs every
-layout against the general path.
+The rules each test states, and the answers (a verdict, ``FILTERS`` and its
+``FILTERS_*`` forms, ``CONTEXT``, ``None``), are :mod:`rules.checker.fastpath`'s
+(its docstring, and the comments of ``compile_fast_check`` and of the helpers it
+hands the factory: ``by_filters``, ``allowed``, ``judge_for``); the float tests
+that spare most ``Decimal`` work are :func:`~rules.checker.fastread.at_least`
+and :func:`~rules.checker.fastread.at_most`, each followed by the exact test
+when it proves nothing. A check takes its numbers as defaults after
+``(params, context)``: callers pass those two only.
+``tests/property/test_fastcode_properties.py`` runs the layouts against the
+general path.
 """
 
 from __future__ import annotations

@@ -347,7 +347,14 @@ def compile_fast_check(
     # symbol's numbers. The order alone first (its shape, its strings, the static
     # bounds), so that most rejections leave before the context is looked at; then
     # the context. Past the shape and the reading, a failed bound is FILTERS
-    # (by_filters), or one saying which bounds were found holding.
+    # (by_filters), or one saying which bounds were found holding: the stopPrice's
+    # and the price's (FILTERS_PRICE past them), the quantity's, the notional's
+    # (a positive minimum says D37's price × quantity > 0; without one, a zero
+    # product is the general path's), then an icebergQty's: LOT_SIZE judges it as
+    # it does quantity (D08), it must be above 0 and below the quantity (D07), and
+    # CEIL(quantity / icebergQty) <= limit is quantity <= limit × icebergQty (D14).
+    # Then the context: counters (D15), the bands of the order's side (D13, D18),
+    # an iceberg's own counters.
     parts = bounds.iceberg_parts
     source = priced_source(
         stop,
