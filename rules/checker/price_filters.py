@@ -182,6 +182,8 @@ def _fold_percent_price(
     f: PercentPriceFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
 ) -> bool:
     up, down = f.multiplier_up, f.multiplier_down
+    if not up and not down:
+        return True  # D12: both bounds disabled, never judged nor unchecked
     bounds.bands.append((f.avg_price_mins, up, down, up, down))
     return True
 
@@ -196,5 +198,10 @@ def _fold_percent_price_by_side(
         f.ask_multiplier_up,
         f.ask_multiplier_down,
     )
+    bid_off, ask_off = not bid_up and not bid_down, not ask_up and not ask_down
+    if bid_off and ask_off:
+        return True  # D12: both sides' bounds disabled, never judged nor unchecked
+    if bid_off or ask_off:
+        return False  # one side never judged nor unchecked: the general path (D12)
     bounds.bands.append((f.avg_price_mins, bid_up, bid_down, ask_up, ask_down))
     return True
