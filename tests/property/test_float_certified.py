@@ -12,17 +12,18 @@ quoteOrderQty), on real snapshots and on synthetic filters with extreme numbers
 
 from __future__ import annotations
 
+import contextlib
+import decimal
 import functools
 import json
-import decimal
 import math
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
-from hypothesis import event, example, given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from rules.checker.checks import PRODUCT
@@ -31,10 +32,19 @@ from rules.checker.evaluate import _general_verdict, evaluate
 from rules.checker.order import DECIMAL_RANGE
 from rules.checker.plans import plan_of
 from rules.model.load import loads
-from rules.model.models import ExchangeInfo
+from rules.model.models import (
+    ExchangeInfo,
+    IcebergPartsFilter,
+    LotSizeFilter,
+    MinNotionalFilter,
+    NotionalFilter,
+    PercentPriceBySideFilter,
+    PercentPriceFilter,
+    PriceFilter,
+)
 from tests.property.test_fastpath_properties import SNAPSHOTS, _fast_symbols, _load
 
-_RANGE = __import__("re").compile(DECIMAL_RANGE)
+_RANGE = re.compile(DECIMAL_RANGE)
 _UNIT = Decimal("1E-20")
 _TIME = 1691945251489  # 2023: the NOTIONAL era
 _DIVIDE = decimal.Context(prec=60)
@@ -44,7 +54,11 @@ def _plain(value: Decimal) -> str | None:
     """``value`` as an order string of DECIMAL_RANGE (truncated to 20 decimals), or None."""
     if not value.is_finite() or value < 0:
         return None
-    text = format(PRODUCT.quantize(value, _UNIT) if value.as_tuple().exponent < -20 else value, "f")  # type: ignore[operator]
+    if value.adjusted() >= 20:
+        return None
+    if value.as_tuple().exponent < -20:  # type: ignore[operator]
+        value = value.quantize(_UNIT, rounding=decimal.ROUND_DOWN, context=PRODUCT)
+    text = format(value, "f")
     return text if _RANGE.fullmatch(text) else None
 
 
@@ -67,10 +81,8 @@ def _around(value: Decimal) -> list[Decimal]:
                 out += [exact, PRODUCT.add(exact, _UNIT), PRODUCT.subtract(exact, _UNIT)]
     # Rounded up and down to 20 decimals (a bound with more places than an order has).
     for rounding in ("ROUND_FLOOR", "ROUND_CEILING"):
-        try:
+        with contextlib.suppress(InvalidOperation):
             out.append(value.quantize(_UNIT, rounding=rounding, context=PRODUCT))
-        except InvalidOperation:
-            pass
     return [v for v in out if v >= 0]
 
 
@@ -117,6 +129,8 @@ def _synthetic(spec: tuple[tuple[str, ...], ...]) -> ExchangeInfo:
         {"filterType": "PERCENT_PRICE_BY_SIDE", "bidMultiplierUp": bid_up,
          "bidMultiplierDown": bid_down, "askMultiplierUp": up, "askMultiplierDown": down,
          "avgPriceMins": 5},
+        {"filterType": "PERCENT_PRICE", "multiplierUp": bid_up, "multiplierDown": down,
+         "avgPriceMins": 0},
         {"filterType": "ICEBERG_PARTS", "limit": int(parts[0])},
         {"filterType": "MAX_NUM_ORDERS", "maxNumOrders": 200},
     ]  # fmt: skip
@@ -141,7 +155,11 @@ def _contexts(reference: str | None, count: int) -> list[tuple[str, Any]]:
 
 
 def _assert_same(
-    info: ExchangeInfo, params: dict[str, Any], reference: str | None, count: int, record: bool = True
+    info: ExchangeInfo,
+    params: dict[str, Any],
+    reference: str | None,
+    count: int,
+    record: bool = True,
 ) -> None:
     plan = plan_of(info).symbol(info, params["symbol"])
     fast = None if plan is None else plan.fast_check(params["type"])
@@ -154,57 +172,83 @@ def _assert_same(
             event(f"fast {params['type']} {shape} accepted={general.accepted}")
 
 
+def _inside(low: Decimal, high: Decimal, step: Decimal | None, want: Decimal) -> Decimal:
+    """A value near ``want`` within ``[low, high]`` (``high`` 0: none) on ``step``'s grid."""
+    value = max(want, low)
+    if high and value > high:
+        value = high
+    if step:
+        value = PRODUCT.multiply(_DIVIDE.divide_int(value, step), step)
+        if value < low:
+            value = PRODUCT.add(value, step)
+    return value
+
+
+_TARGETS = ["price", "quantity", "notional", "band", "iceberg", "parts", "reference", "none"]
+
+
 @st.composite
 def _order(
-    draw: st.DrawFn, symbol: str, spec: dict[str, Decimal | None], kinds: list[str]
+    draw: st.DrawFn, symbol: str, spec: dict[str, Any], kinds: list[str]
 ) -> tuple[dict[str, Any], str | None, int]:
-    """An order on and around ``spec``'s bounds (price, quantity, notional, bands, parts)."""
+    """An order inside every bound of ``spec`` but one, which it sits on or just around
+    (price, quantity, notional, a band's edge, icebergQty, ICEBERG_PARTS, MARKET's
+    quantity × market price or quoteOrderQty)."""
     d = Decimal
-    pl, ph = spec["pl"] or d(0), spec["ph"] or d(0)
-    prices = _texts([v for b in (pl, ph, spec["tick"] or d(1)) for v in _around(b)])
-    price = d(draw(st.sampled_from(prices)))
-    ql, qh = spec["ql"] or d(0), spec["qh"] or d(0)
-    quantities = [v for b in (ql, qh) for v in _around(b)]
-    for bound in (spec["nl"], spec["nh"]):
-        if bound and (q := _divide(bound, price)) is not None:
-            quantities += _around(q)
-    quantity_texts = _texts(quantities)
-    quantity = draw(st.sampled_from(quantity_texts))
+    pl, ph, tick = spec["pl"] or d(0), spec["ph"] or d(0), spec["tick"] or None
+    ql, qh, step = spec["ql"] or d(0), spec["qh"] or d(0), spec["step"] or None
+    nl, nh = spec["nl"] or d(0), spec["nh"] or d(0)
+    want = d(draw(st.sampled_from(["1", "0.5", "37.25", "20000", "0.0001", "3"])))
+    price = _inside(pl, ph, tick, want)
+    factor = d(draw(st.sampled_from(["1.5", "2", "10", "1.01"])))
+    wanted_q = _divide(PRODUCT.multiply(nl, factor), price) if nl and price else d(1)
+    quantity = _inside(ql, qh, step, max(wanted_q or d(1), ql))
+    target = draw(st.sampled_from(_TARGETS))
+    reference: Decimal | None = price
     kind = draw(st.sampled_from(kinds))
+    if target == "price":
+        price = d(draw(st.sampled_from(_texts([v for b in (pl, ph) for v in _around(b)]))))
+    elif target == "quantity":
+        quantity = d(draw(st.sampled_from(_texts([v for b in (ql, qh) for v in _around(b)]))))
+    elif target == "notional":
+        base = reference if kind == "MARKET" else price
+        qs = [v for b in (nl, nh) if b and base and (q := _divide(b, base)) for v in _around(q)]
+        quantity = d(draw(st.sampled_from(_texts(qs))))
+    elif target in ("band", "reference"):
+        references = [
+            v for m in spec["multipliers"] if (r := _divide(price, m)) for v in _around(r)
+        ]
+        if references:
+            reference = d(draw(st.sampled_from(_texts(references))))
+    reference_text = None if reference is None else format(reference, "f")
+    if reference_text is not None and (len(reference_text) > 20 or draw(st.integers(0, 9)) == 0):
+        reference_text = None if draw(st.booleans()) else reference_text[:20].rstrip(".")
     params: dict[str, Any] = {"symbol": symbol, "side": draw(st.sampled_from(["BUY", "SELL"])),
                               "type": kind}  # fmt: skip
-    # A market price that puts the price at, or just around, a band's edge.
-    references: list[Decimal] = [price]
-    for m in spec["multipliers"] or ():  # type: ignore[union-attr]
-        if (r := _divide(price, m)) is not None:
-            references += _around(r)
-    reference = draw(st.sampled_from([None, *(_texts(references))]))
-    if reference is not None and len(reference) > 20:
-        reference = reference[:20].rstrip(".")
+    count = draw(st.sampled_from([0, 0, 199, 200]))
     if kind == "MARKET":
         if draw(st.booleans()):
-            quotes = [v for b in (spec["nl"], spec["nh"]) if b for v in _around(b)]
-            params["quoteOrderQty"] = draw(st.sampled_from(_texts(quotes)))
+            quotes = [v for b in (nl, nh) if b for v in _around(b)]
+            inside = _inside(nl, nh, None, PRODUCT.multiply(nl, factor) if nl else d(5))
+            quote = draw(st.sampled_from([*_texts(quotes), format(inside, "f")]))
+            params["quoteOrderQty"] = quote
         else:
-            if reference is not None and draw(st.booleans()):
-                ref = d(reference)
-                qs = [v for b in (spec["nl"], spec["nh"]) if b and (q := _divide(b, ref)) for v in _around(q)]
-                quantity = draw(st.sampled_from(_texts(qs)))
-            params["quantity"] = quantity
-        return params, reference, draw(st.sampled_from([0, 199, 200]))
-    params["price"], params["quantity"] = format(price, "f"), quantity
+            params["quantity"] = format(quantity, "f")
+        return params, reference_text, count
+    params["price"], params["quantity"] = format(price, "f"), format(quantity, "f")
     if kind != "LIMIT_MAKER":
         params["timeInForce"] = "GTC"
     if kind.endswith("_LIMIT"):
-        params["stopPrice"] = draw(st.sampled_from(prices))
-    if kind != "LIMIT_MAKER" and draw(st.booleans()):
-        q = d(quantity)
-        icebergs = _around(q)
-        if spec["parts"] and (i := _divide(q, spec["parts"])) is not None:
+        stops = [price, *(_around(pl) + _around(ph) if target == "price" else ())]
+        params["stopPrice"] = draw(st.sampled_from(_texts(stops)))
+    iceberg = target in ("iceberg", "parts") or draw(st.integers(0, 5)) == 0
+    if iceberg:
+        icebergs = _around(quantity) + _around(ql)
+        if spec["parts"] and (i := _divide(quantity, spec["parts"])) is not None:
             icebergs += _around(i)
-        icebergs += [v for b in (ql,) for v in _around(b)]
+            icebergs += [_inside(ql, qh, step, PRODUCT.multiply(i, d(2)))]
         params["icebergQty"] = draw(st.sampled_from(_texts(icebergs)))
-    return params, reference, draw(st.sampled_from([0, 199, 200]))
+    return params, reference_text, count
 
 
 _KINDS = ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"]
@@ -226,7 +270,8 @@ def synthetic_cases(draw: st.DrawFn) -> tuple[ExchangeInfo, dict[str, Any], str 
     d = Decimal
     spec: dict[str, Any] = {
         "pl": d(spec_t[0][0]), "ph": d(spec_t[0][1]), "tick": d(spec_t[0][2]),
-        "ql": d(spec_t[1][0]), "qh": d(spec_t[1][1]), "nl": d(spec_t[2][0]),
+        "ql": d(spec_t[1][0]), "qh": d(spec_t[1][1]), "step": d(spec_t[1][2]),
+        "nl": d(spec_t[2][0]),
         "nh": d(spec_t[2][1]), "multipliers": [d(x) for x in spec_t[3] if d(x)],
         "parts": d(spec_t[4][0]),
     }  # fmt: skip
@@ -243,36 +288,33 @@ def test_synthetic_extreme_filters_at_every_bound(
     _assert_same(info, params, reference, count)
 
 
-def _numbers(f: object) -> dict[str, Decimal]:
-    return {
-        k: v for k, v in attrs.asdict(f, recurse=False).items() if isinstance(v, Decimal)  # type: ignore[arg-type]
-    }
-
-
 @st.composite
 def snapshot_cases(draw: st.DrawFn) -> tuple[ExchangeInfo, dict[str, Any], str | None, int]:
     path: Path = draw(st.sampled_from(SNAPSHOTS))
     info = _load(path)
     names = _fast_symbols(path) or tuple(s.symbol for s in info.symbols)
     symbol = info[draw(st.sampled_from(names))]
-    spec: dict[str, Any] = {k: None for k in ("pl", "ph", "tick", "ql", "qh", "nl", "nh", "parts")}
-    spec["multipliers"] = []
+    keys = ("pl", "ph", "tick", "ql", "qh", "step", "nl", "nh", "parts")
+    spec: dict[str, Any] = dict.fromkeys(keys)
+    multipliers: list[Decimal] = []
     for f in symbol.filters:
-        numbers = _numbers(f)
-        name = type(f).__name__
-        if name == "PriceFilter":
-            spec["pl"], spec["ph"], spec["tick"] = (
-                numbers["min_price"], numbers["max_price"], numbers["tick_size"])  # fmt: skip
-        elif name == "LotSizeFilter":
-            spec["ql"], spec["qh"] = numbers["min_qty"], numbers["max_qty"]
-        elif name in ("NotionalFilter", "MinNotionalFilter"):
-            spec["nl"] = numbers.get("min_notional")
-            spec["nh"] = numbers.get("max_notional") or spec["nh"]
-        elif name.startswith("PercentPrice"):
-            spec["multipliers"] += [v for v in numbers.values() if v]
-        elif name == "IcebergPartsFilter":
-            spec["parts"] = Decimal(f.limit)  # type: ignore[attr-defined]
-    kinds = [k for k in _KINDS if k in {t.value if hasattr(t, "value") else t for t in symbol.order_types}] or _KINDS
+        if isinstance(f, PriceFilter):
+            spec["pl"], spec["ph"], spec["tick"] = f.min_price, f.max_price, f.tick_size
+        elif isinstance(f, LotSizeFilter):
+            spec["ql"], spec["qh"], spec["step"] = f.min_qty, f.max_qty, f.step_size
+        elif isinstance(f, MinNotionalFilter):
+            spec["nl"] = f.min_notional
+        elif isinstance(f, NotionalFilter):
+            spec["nl"], spec["nh"] = f.min_notional, f.max_notional
+        elif isinstance(f, PercentPriceFilter):
+            multipliers += [f.multiplier_up, f.multiplier_down]
+        elif isinstance(f, PercentPriceBySideFilter):
+            multipliers += [f.bid_multiplier_up, f.bid_multiplier_down]
+            multipliers += [f.ask_multiplier_up, f.ask_multiplier_down]
+        elif isinstance(f, IcebergPartsFilter):
+            spec["parts"] = Decimal(f.limit)
+    spec["multipliers"] = [m for m in multipliers if m]
+    kinds = [k for k in _KINDS if k in (symbol.order_types or ())] or _KINDS
     params, reference, count = draw(_order(symbol.symbol, spec, kinds))
     return info, params, reference, count
 
@@ -307,3 +349,44 @@ def test_a_band_disabled_on_a_side_is_never_unchecked(
             params["timeInForce"] = "GTC"
         for _ in range(2):  # the fast check is made on first use
             _assert_same(info, params, avg_price, 0, record=False)
+
+
+_EXTREME_REFERENCES = [
+    "0", "1E-40", "3E-40", "99999999999999999999." + "9" * 40, "1." + "0" * 39 + "1",
+    "0.2", "0." + "0" * 19 + "1",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("reference", _EXTREME_REFERENCES)
+@pytest.mark.parametrize(
+    ("kind", "number"),
+    [("MARKET", "quantity"), ("MARKET", "quoteOrderQty"), ("LIMIT_MAKER", "price"),
+     ("LIMIT", "quantity"), ("LIMIT_MAKER", "quantity")],
+)  # fmt: skip
+def test_context_market_prices_far_out_of_float_range(
+    reference: str, kind: str, number: str
+) -> None:
+    """A ``Context`` may hold a market price of 20 integer digits and 40 places (far more
+    than a dict's 20 characters): the float tests with it (MARKET's quantity × market
+    price, the bands' bounds) still prove only what holds."""
+    tiny = "0.00000000000000000001"
+    spec = ((tiny, "0", "0"), (tiny, "0", "0"), (tiny, "9000000000", "1"),
+            ("5", "0.2", "5", "0.2"), ("10",))  # fmt: skip
+    info = _synthetic(spec)
+    context = Context(avg_price=Decimal(reference), last_price=Decimal(reference))
+    values = ["0.00000000000000000001", "1", "0.5", "99999999999999999999.99999999999999999999",
+              "9000000000", "4500000000.00000000000000000001", "20", "0.2"]  # fmt: skip
+    for value in values:
+        for other in values:
+            params: dict[str, Any] = {"symbol": "X", "side": "BUY", "type": kind}
+            if kind == "MARKET":
+                params[number] = value
+            else:
+                params["price"], params["quantity"] = (
+                    (value, other) if number == "price" else (other, value)
+                )
+                if kind == "LIMIT":
+                    params["timeInForce"] = "GTC"
+            for _ in range(2):
+                general = _general_verdict(info, params, context)
+                assert evaluate(info, params, context) == general, (params, reference)
