@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from rules.checker.checks import PRODUCT
 from rules.checker.context import Context
 from rules.checker.evaluate import _general_verdict, evaluate
+from rules.checker.fastread import at_least, at_most
 from rules.checker.order import DECIMAL_RANGE
 from rules.checker.plans import plan_of
 from rules.model.load import loads
@@ -390,3 +391,44 @@ def test_context_market_prices_far_out_of_float_range(
             for _ in range(2):
                 general = _general_verdict(info, params, context)
                 assert evaluate(info, params, context) == general, (params, reference)
+
+
+_ORDER_TEXTS = st.from_regex(r"[0-9]{1,20}(\.[0-9]{1,20})?", fullmatch=True)
+_MARGIN = 1 + 2.0**-40
+
+
+def _tightest(f: float) -> list[Decimal]:
+    """The bounds whose :func:`at_least` (``float(bound) * (1 + 2**-40)``) is closest to
+    ``f`` from below and above, and the same for :func:`at_most`: the bounds a float test
+    with ``f`` only just proves."""
+    out: list[Decimal] = []
+    for factor in (_MARGIN, 1 - 2.0**-40):
+        centre = _DIVIDE.divide(Decimal(f), Decimal(factor))
+        for g in (float(centre), math.nextafter(float(centre), math.inf)):
+            for h in (g, math.nextafter(g, -math.inf)):
+                if math.isfinite(h) and h >= 0:
+                    exact = Decimal(h)
+                    out += [exact, _DIVIDE.next_plus(exact), _DIVIDE.next_minus(exact)]
+    return [b for b in out if b >= 0]
+
+
+@settings(max_examples=3000)
+@given(_ORDER_TEXTS, _ORDER_TEXTS, st.integers(0, 17))
+def test_the_tightest_bounds_a_float_product_proves(a: str, b: str, pick: int) -> None:
+    """The bounds a float product only just proves (the bound whose margin-raised float
+    is the product's float or one ulp around it): the exact product agrees, for the
+    notional (price × quantity), ICEBERG_PARTS (icebergQty × parts) and a band (market
+    price × multiplier) alike."""
+    product = float(a) * float(b)
+    exact = PRODUCT.multiply(Decimal(a), Decimal(b))
+    bounds = _tightest(product)
+    bound = bounds[pick % len(bounds)] if bounds else Decimal(0)
+    if product >= at_least(bound):
+        assert exact >= bound, (a, b, bound)
+    if product <= at_most(bound):
+        assert exact <= bound, (a, b, bound)
+    # The band's factor form: x against float(r) × the factor.
+    if float(a) >= float(b) * at_least(bound):
+        assert Decimal(a) >= PRODUCT.multiply(Decimal(b), bound), (a, b, bound)
+    if float(a) <= float(b) * at_most(bound):
+        assert Decimal(a) <= PRODUCT.multiply(Decimal(b), bound), (a, b, bound)
