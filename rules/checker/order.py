@@ -465,19 +465,36 @@ def _well_formed_reader(keys: tuple[object, ...]) -> Callable[[dict[str, Any]], 
     :func:`_read_well_formed` does; that loop itself for a key that is not a ``str``."""
     if not all(type(key) is str for key in keys):
         return _read_well_formed
-    lines = ["def read(p):", "    d = {}"]
-    for wire in keys:
-        spec = PARAMS.get(wire)  # type: ignore[call-overload]
-        if spec is None:
-            continue  # a name read and never judged
-        attr, kind = spec
-        lines += [f"    v = p[{wire!r}]", "    if v is not None:"]
+    # The common case first: every name sent with a value, each STRING a str. Then
+    # the dict is one display (a value read once each); else the same reading name
+    # by name (a value None is not sent, another type is read as its text).
+    read = [(wire, *PARAMS[wire]) for wire in keys if wire in PARAMS]
+    lines = ["def read(p):"]
+    lines += [f"    v{i} = p[{wire!r}]" for i, (wire, _, _) in enumerate(read)]
+    common = [
+        f"v{i}.__class__ is str" if kind == _STR else f"v{i} is not None"
+        for i, (_, _, kind) in enumerate(read)
+    ]
+    if read and all(kind != _INT for _, _, kind in read):
+        fields = ", ".join(
+            f"{attr!r}: D(v{i})" if kind == _DEC else f"{attr!r}: v{i}"
+            for i, (_, attr, kind) in enumerate(read)
+        )
+        lines += [
+            f"    if {' and '.join(common)}:",
+            "        order = new(ParsedOrder)",
+            f"        set_dict(order, '__dict__', {{{fields}}})",
+            "        return order",
+        ]
+    lines.append("    d = {}")
+    for i, (_, attr, kind) in enumerate(read):
+        lines.append(f"    if v{i} is not None:")
         if kind == _DEC:
-            lines.append(f"        d[{attr!r}] = D(v)")
+            lines.append(f"        d[{attr!r}] = D(v{i})")
         elif kind == _STR:
-            lines.append(f"        d[{attr!r}] = v if v.__class__ is str else text(v)")
+            lines.append(f"        d[{attr!r}] = v{i} if v{i}.__class__ is str else text(v{i})")
         else:  # pragma: no cover - the fast path takes no INT parameter
-            lines.append(f"        d[{attr!r}] = read_int(v)")
+            lines.append(f"        d[{attr!r}] = read_int(v{i})")
     lines += ["    order = new(ParsedOrder)", "    set_dict(order, '__dict__', d)"]
     lines.append("    return order")
     namespace: dict[str, Any] = {
@@ -489,10 +506,10 @@ def _well_formed_reader(keys: tuple[object, ...]) -> Callable[[dict[str, Any]], 
         "ParsedOrder": ParsedOrder,
     }
     exec("\n".join(lines), namespace)
-    read: Callable[[dict[str, Any]], ParsedOrder] = namespace["read"]
+    reader: Callable[[dict[str, Any]], ParsedOrder] = namespace["read"]
     if len(_WELL_FORMED) < 256:
-        _WELL_FORMED[keys] = read
-    return read
+        _WELL_FORMED[keys] = reader
+    return reader
 
 
 def _read_well_formed(params: dict[str, Any]) -> ParsedOrder:
