@@ -224,6 +224,26 @@ class TestReadWellFormed:
                 "stopPrice": "2.5",
             },
             {_Str("symbol"): "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "1"},
+            # Every name with a value, each STRING a str: the order in one dict display.
+            {
+                "symbol": "BTCUSDT",
+                "side": "BUY",
+                "type": "LIMIT_MAKER",
+                "price": "2",
+                "quantity": "3",
+                "newOrderRespType": "FULL",
+                "newClientOrderId": "id-1",
+            },
+            # The same names, a STRING given as an int: read name by name (its text).
+            {
+                "symbol": "BTCUSDT",
+                "side": "BUY",
+                "type": "LIMIT_MAKER",
+                "price": "2",
+                "quantity": "3",
+                "newOrderRespType": "FULL",
+                "newClientOrderId": 17,
+            },
         ],
     )
     def test_the_same_reading_as_the_loop_and_read_order(self, params: dict[Any, Any]) -> None:
