@@ -30,9 +30,14 @@ from decimal import Decimal
 from typing import Any, Final
 
 from rules.checker.checks import PRODUCT
-from rules.checker.context import _PRICES, _SHORT, _UNSIGNED, MAX_COUNT
-from rules.checker.fastcontext import _MARKET_PRICES
-from rules.checker.fastread import CONTEXT, FILTERS_CONTEXT, ContextWanted
+from rules.checker.context import _SHORT, _UNSIGNED, MAX_COUNT
+from rules.checker.fastread import (
+    CONTEXT,
+    EMPTY_CONTEXT,
+    FILTERS_CONTEXT,
+    ContextWanted,
+    only_ignored,
+)
 from rules.model.numbers import is_multiple
 
 __all__ = [
@@ -43,7 +48,6 @@ __all__ = [
     "make",
     "market_source",
     "priced_source",
-    "reads_of",
 ]
 
 #: What every check's factory takes besides its own numbers and helpers.
@@ -52,6 +56,8 @@ COMMON: Final[dict[str, Any]] = {
     "is_multiple": is_multiple,
     "multiply": PRODUCT.multiply,
     "FILTERS_CONTEXT": FILTERS_CONTEXT,
+    "only_ignored": only_ignored,
+    "EMPTY_CONTEXT": EMPTY_CONTEXT,
 }
 #: What every dict context judge's factory takes besides its numbers and verdicts.
 JUDGE_COMMON: Final[dict[str, Any]] = {
@@ -69,14 +75,6 @@ def asks_context(*args: object) -> ContextWanted:
     """The judge of a dict context a fast check does not read (``permissions``, an
     unknown key): ``CONTEXT``, "ask again with ``Context.from_mapping`` of it"."""
     return CONTEXT
-
-
-def reads_of(keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """How :func:`context_judge_source` reads each key (as ``dict_reader`` does)."""
-    return tuple(
-        (key, "price" if key in _MARKET_PRICES else "checked" if key in _PRICES else "count")
-        for key in keys
-    )
 
 
 @functools.cache
@@ -99,7 +97,7 @@ def _factory(names: str, body: list[str], items: dict[str, str] | None = None) -
     return "\n".join([f"def make(*, {names}):", *unpack, head, *body[1:]])
 
 
-# The names every check's factory takes (COMMON, and each check's own).
+# The names every check's factory takes (COMMON, and each check's own: its judges).
 _COMMON = (
     "D, is_multiple, multiply, FILTERS_CONTEXT, only_ignored, EMPTY_CONTEXT, judges, judge_for"
 )

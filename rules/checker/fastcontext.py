@@ -15,11 +15,10 @@ context, permissions, violations).
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
-from typing import Any, Final, TypeVar
+from typing import Final, TypeVar
 
 from rules.checker.bounds import AcceptBounds
-from rules.checker.context import _COUNTS, _PRICES, _SHORT, _UNSIGNED, MAX_COUNT, Context
+from rules.checker.context import _COUNTS, _PRICES, Context
 from rules.checker.permissions import evaluate_permissions
 from rules.checker.violations import ACCEPTED, PERMISSIONS, Verdict
 from rules.model.models import SymbolInfo
@@ -119,28 +118,17 @@ def shape_cache(
     return shape
 
 
-#: ``read(context)``: the values of a dict context, in the order of its keys, or
-#: ``None``; what each is (the ``Context`` attribute of each key); a ``Context``
-#: giving the same fields (for what the set of fields implies).
-DictReader = tuple[Callable[[dict[str, Any]], "tuple[Any, ...] | None"], dict[str, int], Context]
+#: How a fast check reads a dict context with given keys, in their order: each key
+#: and how its value is read (``"price"``: a market price, a fast check's bands and
+#: notional rules read it, D18; ``"checked"``: a price no fast check reads,
+#: ``basePosition`` (an active MAX_POSITION has no fast check) and ``origQty``;
+#: ``"count"``); what each is (the ``Context`` attribute of each key: its index); a
+#: ``Context`` giving the same fields (for what the set of fields implies).
+DictReader = tuple[tuple[tuple[str, str], ...], dict[str, int], Context]
 #: Key tuples of dict contexts -> their reader (``None``: one the fast path does not read).
 _READERS: dict[tuple[str, ...], DictReader | None] = {}
-_PRICE_READ: Final = """
-    v = c[{key!r}]
-    if v.__class__ is not str or len(v) > {short} or unsigned(v) is None:
-        return None
-    v{i} = D(v)"""
-_CHECKED_READ: Final = """
-    v{i} = c[{key!r}]
-    if v{i}.__class__ is not str or len(v{i}) > {short} or unsigned(v{i}) is None:
-        return None"""
-#: The prices a fast check reads (market prices, D18); ``basePosition`` (an active
-#: MAX_POSITION has no fast check) and ``origQty`` are checked, not parsed.
+#: The prices a fast check reads (market prices, D18).
 _MARKET_PRICES: Final = frozenset({"avgPrice", "lastPrice", "referencePrice"})
-_COUNT_READ: Final = """
-    v{i} = c[{key!r}]
-    if v{i}.__class__ is not int or v{i} < 0 or v{i} > {most}:
-        return None"""
 
 
 def dict_reader(keys: tuple[str, ...]) -> DictReader | None:
@@ -149,32 +137,26 @@ def dict_reader(keys: tuple[str, ...]) -> DictReader | None:
     is normal, and building it cost as much as the check); ``None``: it does not
     (``permissions``, an unknown key: ``Context.from_mapping`` reads or refuses it).
 
-    The reader takes exactly the values ``Context.from_mapping`` takes on its common
-    paths, with the same readings: a price a plain unsigned decimal ``str`` of at
-    most 20 characters (its ``Decimal``; ``basePosition`` and ``origQty``, which no
-    fast check reads, as given), a count an ``int`` from 0 to ``MAX_COUNT``;
-    anything else (``null``, a float, a ``Decimal``, a ``bool``, a longer string, a
-    bad value) returns ``None``, and the caller builds the ``Context``, which reads
-    it or raises. ``tests/property/test_paths_properties.py`` compares them.
+    The judge written for the keys (:func:`rules.checker.fastcode.context_judge_source`)
+    takes exactly the values ``Context.from_mapping`` takes on its common paths, with
+    the same readings: a price a plain unsigned decimal ``str`` of at most 20
+    characters, a count an ``int`` from 0 to ``MAX_COUNT``; anything else (``null``,
+    a float, a ``Decimal``, a ``bool``, a longer string, a bad value) gets
+    ``CONTEXT``, and the caller builds the ``Context``, which reads it or raises.
+    ``tests/property/test_dict_context_properties.py`` compares them.
     """
     found = _READERS.get(keys, _UNSEEN)
     if found is not _UNSEEN:
         return found  # type: ignore[return-value]
     reader: DictReader | None = None
     if keys and all(type(key) is str and (key in _PRICES or key in _COUNTS) for key in keys):
-        lines = ["def read(c):"]
-        for i, key in enumerate(keys):
-            if key in _PRICES:
-                template = _PRICE_READ if key in _MARKET_PRICES else _CHECKED_READ
-            else:
-                template = _COUNT_READ
-            lines.append(template.format(key=key, i=i, short=_SHORT, most=MAX_COUNT))
-        lines.append(f"    return ({''.join(f'v{i}, ' for i in range(len(keys)))})")
-        namespace: dict[str, Any] = {"D": Decimal, "unsigned": _UNSIGNED.fullmatch}
-        exec("\n".join(lines), namespace)
+        reads = tuple(
+            (key, "price" if key in _MARKET_PRICES else "checked" if key in _PRICES else "count")
+            for key in keys
+        )
         fields = {_PRICES.get(key) or _COUNTS[key]: i for i, key in enumerate(keys)}
         sample = Context.from_mapping({key: "1" if key in _PRICES else 0 for key in keys})
-        reader = (namespace["read"], fields, sample)
+        reader = (reads, fields, sample)
     if len(_READERS) < 4 * _SHAPES:  # keys come from the input: a bounded cache
         _READERS[keys] = reader
     return reader

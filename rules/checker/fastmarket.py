@@ -22,12 +22,10 @@ from rules.checker.fastcode import (
     context_judge_source,
     make,
     market_source,
-    reads_of,
 )
 from rules.checker.fastcontext import Account, dict_reader, shape_cache
 from rules.checker.fastread import (
     DICT_SHAPES,
-    EMPTY_CONTEXT,
     FILTERS_PRICE,
     FILTERS_QUANTITY,
     FastCheck,
@@ -36,7 +34,6 @@ from rules.checker.fastread import (
     compiled,
     grid_pattern,
     most_places,
-    only_ignored,
 )
 from rules.checker.violations import Verdict
 from rules.model.models import SymbolInfo
@@ -128,10 +125,10 @@ def market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChec
         shape = None if reader is None else shape_of(reader[2])
         judge: Callable[..., Any] = asks_context
         if reader is not None and shape is not None:
-            _, at, _ = reader
+            reads, at, _ = reader
             given, priced, quote_verdict, quantity_verdict = shape
             source = context_judge_source(
-                reads_of(keys),
+                reads,
                 tuple(at[attribute] for attribute, _ in given),
                 None,
                 None,
@@ -165,8 +162,6 @@ def market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChec
     source = market_source(quote_allowed, step is not None, len(quote_rules))
     fast_check: FastCheck = make(source)(
         **COMMON,
-        only_ignored=only_ignored,
-        EMPTY_CONTEXT=EMPTY_CONTEXT,
         judges=judges,
         judge_for=judge_for,
         BY_QUOTE=by_quote,

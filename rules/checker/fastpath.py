@@ -84,7 +84,6 @@ from rules.checker.fastcode import (
     context_judge_source,
     make,
     priced_source,
-    reads_of,
 )
 from rules.checker.fastcontext import Account, dict_reader, shape_cache
 from rules.checker.fastmarket import market_check
@@ -108,7 +107,6 @@ from rules.checker.fastread import (
     compiled,
     grid_pattern,
     most_places,
-    only_ignored,
 )
 from rules.checker.kinds import OrderKind
 from rules.checker.violations import Verdict
@@ -292,13 +290,13 @@ def compile_fast_check(
         shape = None if reader is None else shape_of(reader[2])
         judge: Callable[..., Any] = asks_context
         if reader is not None and shape is not None:
-            _, at, sample = reader
+            reads, at, sample = reader
             given, buy, sell, verdict, _ = shape
             iceberg = iceberg_shape_of(sample) if icebergs else None
             iceberg_given = () if iceberg is None else iceberg[0]
             sides = (buy, sell)
             source = context_judge_source(
-                reads_of(keys),
+                reads,
                 tuple(at[attribute] for attribute, _ in given),
                 tuple(tuple((at[field], up is not None) for field, up, _ in s) for s in sides),
                 tuple(at[attribute] for attribute, _ in iceberg_given) if icebergs else None,
@@ -367,8 +365,6 @@ def compile_fast_check(
     )
     fast_check: FastCheck = make(source)(
         **COMMON,
-        only_ignored=only_ignored,
-        EMPTY_CONTEXT=EMPTY_CONTEXT,
         judges=judges,
         judge_for=judge_for,
         SIZE=size,

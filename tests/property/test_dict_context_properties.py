@@ -117,26 +117,29 @@ def test_a_dict_context_is_judged_as_its_context(
 
 
 @given(st.lists(st.sampled_from(("avgPrice", "openOrders", "basePosition", "x")), max_size=4))
-def test_dict_readers_take_what_from_mapping_takes_on_its_common_paths(keys: list[str]) -> None:
-    """A reader exists only for keys from_mapping reads as prices and counts, and reads
-    their common values to from_mapping's own values."""
+def test_dict_readers_take_the_keys_from_mapping_takes_on_its_common_paths(
+    keys: list[str],
+) -> None:
+    """A reader exists only for keys from_mapping reads as prices and counts: each key
+    read as from_mapping reads it (a market price parsed, another price checked, a
+    count), each field at its key's place, and a Context giving the same fields."""
     unique = tuple(dict.fromkeys(keys))
     reader = dict_reader(unique)
     if not unique or "x" in unique:
         assert reader is None
         return
     assert reader is not None
-    read, at, _ = reader
-    sample = {key: "12.50" if key != "openOrders" else 3 for key in unique}
-    values = read(sample)
-    assert values is not None
-    context = Context.from_mapping(sample)
+    reads, at, sample = reader
+    how = {"avgPrice": "price", "basePosition": "checked", "openOrders": "count"}
+    assert reads == tuple((key, how[key]) for key in unique)
+    values = {key: "12.50" if key != "openOrders" else 3 for key in unique}
+    context = Context.from_mapping(values)
+    assert list(at) == list(vars(context)) == list(vars(sample))
     for attribute, index in at.items():
-        read_as = values[index]
-        if attribute in ("base_position", "orig_qty"):  # checked, kept as given
-            read_as = Decimal(read_as)
-        assert read_as == getattr(context, attribute)
-    assert read({**sample, unique[0]: None}) is None
+        value = values[unique[index]]
+        assert getattr(context, attribute) == (
+            Decimal(value) if how[unique[index]] != "count" else value
+        )
 
 
 _KEYS = sorted(CONTEXT_KEYS - {"permissions"})
