@@ -77,7 +77,13 @@ def asks_context(*args: object) -> ContextWanted:
     return CONTEXT
 
 
-@functools.cache
+#: The most factories kept compiled, and the most judges' sources kept: a layout of
+#: the checks is one of a few hundred, but a judge's source depends on the keys of a
+#: dict context, in their order, which come from the input (bounded caches).
+_MOST_FACTORIES: Final = 1024
+
+
+@functools.lru_cache(maxsize=_MOST_FACTORIES)
 def make(source: str) -> Callable[..., Any]:
     """The factory ``make(**names)`` written in ``source`` (compiled once per layout)."""
     namespace: dict[str, Any] = {}
@@ -335,7 +341,7 @@ def market_source(quote_allowed: bool, step: bool, quote_rules: int) -> str:
     return _factory(names, lines, items)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=_MOST_FACTORIES)
 def context_judge_source(
     reads: tuple[tuple[str, str], ...],
     counters: tuple[int, ...],

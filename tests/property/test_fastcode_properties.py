@@ -128,6 +128,16 @@ def test_every_layout_compiles() -> None:
     assert callable(make(context_judge_source(reads, (), None, None, (0,))))
 
 
+def test_the_written_code_is_kept_in_bounded_caches() -> None:
+    """A judge's source depends on a dict context's keys in their order (the input's):
+    its sources and the compiled factories are kept in bounded caches, each as large
+    as the layouts need (every priced and MARKET layout above fits many times)."""
+    for cached in (make, context_judge_source):
+        maxsize = cached.cache_info().maxsize
+        assert maxsize is not None
+        assert 2**7 + 2 * 2 * 3 < maxsize <= 4096
+
+
 def _shapes(market: Market) -> list[tuple[str, Any]]:
     full = market.context.to_mapping()
     return [
