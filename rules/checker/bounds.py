@@ -25,7 +25,6 @@ __all__ = [
     "fold_bounds",
     "folds",
     "grid_from_zero",
-    "simple_shape",
 ]
 
 #: An upper bound that is never reached (comparisons with it are exact, no context).
@@ -34,12 +33,13 @@ _ZERO: Final = Decimal(0)
 
 
 class AcceptBounds:
-    """What an order of the simple shape must satisfy to pass a symbol's filters.
+    """What an order of one fast shape must satisfy to pass a symbol's filters.
 
-    The simple shape is what the fast path (:mod:`rules.checker.fastpath`) handles: a priced,
-    non-market type without a stop (LIMIT, LIMIT_MAKER) sent with ``price`` and
-    ``quantity`` only, no ``stopPrice``, ``icebergQty``, ``trailingDelta``,
-    ``quoteOrderQty`` or peg, a BUY or SELL side, in an era whose grids start
+    The fast shapes (:func:`fast_shape`) are what the fast checks
+    (:mod:`rules.checker.fastpath`, :mod:`rules.checker.fastmarket`) handle:
+    LIMIT and LIMIT_MAKER (with or without ``icebergQty``), STOP_LOSS_LIMIT and
+    TAKE_PROFIT_LIMIT, MARKET by ``quantity`` or ``quoteOrderQty``; no
+    ``trailingDelta`` or peg, a BUY or SELL side, in an era whose grids start
     at zero. Folds (:data:`FOLDS`) narrow these bounds, each from its own filter:
 
     - ``price`` within ``[price_low, price_high]`` and on ``price_step``'s grid;
@@ -48,7 +48,11 @@ class AcceptBounds:
     - ``price`` within every band of ``bands``: ``(avgPriceMins, bid up, bid down,
       ask up, ask down)``, times the market price of the context (D13, D18);
     - for every ``(attribute, maximum)`` of ``counters``, the context's count
-      given and ``count + 1 <= maximum`` (D15).
+      given and ``count + 1 <= maximum`` (D15);
+    - MARKET: each rule of ``market_notionals`` on ``quoteOrderQty`` or on
+      ``quantity`` times the market price (D10, D11, D18);
+    - an iceberg order: its ``iceberg_counters`` too, and at most
+      ``iceberg_parts`` parts (D08, D14).
 
     All bounds are inclusive, as in the checks; a 0 limit is never folded in
     (D12), so ``INFINITY`` stands for "no upper bound". A second grid on the same
@@ -199,11 +203,6 @@ def fast_shape(kind: OrderKind) -> str | None:
     if not pairs:
         return "limit"
     return "stop" if pairs == [_STOP] else None
-
-
-def simple_shape(kind: OrderKind) -> bool:
-    """Whether ``kind`` is an order type of the simple shape (LIMIT, LIMIT_MAKER)."""
-    return fast_shape(kind) == "limit"
 
 
 def fold_bounds(
