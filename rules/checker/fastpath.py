@@ -32,7 +32,7 @@ path itself never builds a violation and never words one.
 The context may be a ``Context`` or, as callers have it, a dict: a dict is read
 directly, by a judge written once per key tuple from what it implies, worked out
 like a ``Context``'s set of fields, without building a ``Context``
-(the reading of :func:`~rules.checker.fastcontext.dict_reader`:
+(the reading :func:`~rules.checker.fastcontext.dict_reader` states:
 plain decimal strings and int counts, the values ``Context.from_mapping`` reads
 on its common paths); any other dict gets :data:`CONTEXT` ("ask again with
 ``Context.from_mapping`` of it"), after the order alone has been judged
@@ -282,7 +282,7 @@ def compile_fast_check(
 
     def judge_for(keys: tuple[str, ...]) -> Callable[..., Any]:
         """The judge of a dict context with these keys, once per key tuple: it reads
-        the values (:func:`dict_reader`'s reading), compares the counts it gives with
+        the values (as :func:`dict_reader` says), compares the counts it gives with
         their maximum and the price with each priced band of the order's side, and
         answers the verdict of an order that passes, ``FILTERS_CONTEXT``, or
         ``CONTEXT`` (a value or key it does not read: read it as a ``Context``)."""
