@@ -24,7 +24,8 @@ the float test does not prove the bound holds (a value at or within about
 ``10**-12`` of it, or a number outside that range: :data:`NEVER`), the fast check
 tests it exactly, with ``Decimal``, as before. The float tests only spare the
 ``Decimal`` work of bounds that hold with room to spare, the common case;
-``tests/property/test_fastcode_properties.py`` checks them against the exact tests.
+``tests/property/test_fastcode_properties.py`` checks them against the exact tests,
+``tests/property/test_float_certified.py`` at, one ulp and 10**-30 around every bound.
 """
 
 from __future__ import annotations
