@@ -275,3 +275,24 @@ class TestValueSemantics:
         assert hash(again) == hash(context)
         assert Context() == Context.from_mapping({})
         assert Context(open_orders=1) != Context(open_algo_orders=1)
+
+
+def test_from_mapping_past_the_key_tuples_bound_reads_by_the_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Key tuples come from the input: past the table's bound an unseen tuple is read
+    # by the loop, not written and compiled again on every call.
+    import rules.checker.context as context_module
+
+    monkeypatch.setattr(context_module, "MOST_KEY_TUPLES", len(context_module._MAKERS))
+
+    def no_exec(*_: object) -> None:
+        raise AssertionError("compiled past the bound")
+
+    monkeypatch.setattr(context_module, "exec", no_exec, raising=False)
+    data = {"openAlgoOrders": 1, "lastPrice": "2.5", "openOrders": 3, "avgPrice": "2.25"}
+    for _ in range(2):
+        assert Context.from_mapping(data) == Context(
+            avg_price="2.25", last_price="2.5", open_orders=3, open_algo_orders=1
+        )
+    assert tuple(data) not in context_module._MAKERS

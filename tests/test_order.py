@@ -252,3 +252,22 @@ class TestReadWellFormed:
             assert order.__dict__ == _read_well_formed(params).__dict__
             assert list(order.__dict__) == list(_read_well_formed(params).__dict__)
             assert order.__dict__ == read_order(params).__dict__
+
+    def test_a_full_table_reads_by_the_loop_without_compiling(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Key tuples come from the input: past the table's bound an unseen tuple is
+        # read by the loop, not written and compiled again on every call.
+        import rules.checker.order as order_module
+
+        monkeypatch.setattr(order_module, "MOST_KEY_TUPLES", len(order_module._WELL_FORMED))
+
+        def no_exec(*_: object) -> None:
+            raise AssertionError("compiled past the bound")
+
+        monkeypatch.setattr(order_module, "exec", no_exec, raising=False)
+        params = {"quantity": "3", "type": "MARKET", "side": "SELL", "symbol": "ETHBTC"}
+        for _ in range(2):
+            order = read_well_formed(params)
+            assert order.__dict__ == read_order(params).__dict__
+        assert tuple(params) not in order_module._WELL_FORMED

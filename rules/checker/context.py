@@ -424,6 +424,9 @@ del _field
 #: Key tuples of dict contexts -> the function that reads them (``None``: the loop of
 #: ``Context.from_mapping`` does); keys come from the input, so the table is bounded.
 _MAKERS: dict[tuple[object, ...], Callable[[dict[str, Any]], Context | None] | None] = {}
+#: Key tuples ``_MAKERS`` keeps at most; past it, an unseen tuple is read by the loop
+#: (not compiled on every call).
+MOST_KEY_TUPLES: Final = 256
 _UNSEEN: Final = object()
 _PRICE_MADE: Final = """
     v{i} = c[{key!r}]
@@ -444,6 +447,8 @@ def _maker(keys: tuple[object, ...]) -> Callable[[dict[str, Any]], Context | Non
     raises). ``None``: keys it does not read (``permissions``, an unknown key: the
     loop). ``tests/test_context.py`` compares the two."""
     maker = None
+    if len(_MAKERS) >= MOST_KEY_TUPLES:
+        return None  # full: the loop reads it, nothing compiled per call
     if keys and all(type(key) is str and (key in _PRICES or key in _COUNTS) for key in keys):
         lines = ["def make(c):"]
         fields = []
@@ -465,8 +470,7 @@ def _maker(keys: tuple[object, ...]) -> Callable[[dict[str, Any]], Context | Non
         }
         exec("\n".join(lines), namespace)
         maker = namespace["make"]
-    if len(_MAKERS) < 256:
-        _MAKERS[keys] = maker
+    _MAKERS[keys] = maker
     return maker
 
 

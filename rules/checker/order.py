@@ -455,6 +455,9 @@ def read_well_formed(params: dict[str, Any]) -> ParsedOrder:
 
 #: Key tuples of well-formed params -> their reader (keys come from the input: bounded).
 _WELL_FORMED: dict[tuple[object, ...], Callable[[dict[str, Any]], ParsedOrder]] = {}
+#: Key tuples ``_WELL_FORMED`` keeps at most; past it, an unseen tuple is read by the
+#: loop (not compiled on every call).
+MOST_KEY_TUPLES: Final = 256
 
 
 def _well_formed_reader(keys: tuple[object, ...]) -> Callable[[dict[str, Any]], ParsedOrder]:
@@ -463,8 +466,8 @@ def _well_formed_reader(keys: tuple[object, ...]) -> Callable[[dict[str, Any]], 
     ``Decimal(text)``, a STRING as itself (``_text`` of another type), and leaves
     out every other name (:data:`READ_NOT_JUDGED`), in the order of the keys, as
     :func:`_read_well_formed` does; that loop itself for a key that is not a ``str``."""
-    if not all(type(key) is str for key in keys):
-        return _read_well_formed
+    if len(_WELL_FORMED) >= MOST_KEY_TUPLES or not all(type(key) is str for key in keys):
+        return _read_well_formed  # full (nothing compiled per call), or an odd key
     # The common case first: every name sent with a value, each STRING a str. Then
     # the dict is one display (a value read once each); else the same reading name
     # by name (a value None is not sent, another type is read as its text).
@@ -507,8 +510,7 @@ def _well_formed_reader(keys: tuple[object, ...]) -> Callable[[dict[str, Any]], 
     }
     exec("\n".join(lines), namespace)
     reader: Callable[[dict[str, Any]], ParsedOrder] = namespace["read"]
-    if len(_WELL_FORMED) < 256:
-        _WELL_FORMED[keys] = reader
+    _WELL_FORMED[keys] = reader
     return reader
 
 
