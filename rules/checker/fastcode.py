@@ -162,20 +162,35 @@ def priced_source(
         add('        texts = f"{price_text},{quantity_text},{stop_text}"')
     else:
         add('        texts = f"{price_text},{quantity_text}"')
+    failed = "return by_filters(price_text, quantity_text, iceberg_text{})"
+    prices = (("s", "stop_text"), ("p", "price_text")) if stop else (("p", "price_text"),)
+
+    def price_tests(indent: str) -> None:
+        """The tests of the price's group of bounds (and the stopPrice's): range, tick."""
+        for name, text in prices:
+            add(f"{indent}{name} = float({text})")
+            add(f"{indent}if not PL_F < {name} < PH_F:")
+            add(f"{indent}    exact = D({text})")
+            add(f"{indent}    if exact < PL or exact > PH:")
+            add(f"{indent}        " + failed.format(""))
+            if tick:
+                add(f"{indent}if not is_multiple(D({text}), TICK):")
+                add(f"{indent}    " + failed.format(""))
+
     add("        if readable(texts) is None:")
     add("            if well_formed(texts) is None:")
     add("                return None")
-    add("            return by_filters(price_text, quantity_text, iceberg_text)")
-    failed = "return by_filters(price_text, quantity_text, iceberg_text{})"
-    for name, text in (("s", "stop_text"), ("p", "price_text")) if stop else (("p", "price_text"),):
-        add(f"        {name} = float({text})")
-        add(f"        if not PL_F < {name} < PH_F:")
-        add(f"            exact = D({text})")
-        add("            if exact < PL or exact > PH:")
+    # Well-formed, but a string off its power-of-ten grid: when the price's (and the
+    # stopPrice's) is on the price grid, the quantity is the one off; the price's
+    # bounds are then tested as below, and FILTERS_PRICE spares their checks.
+    # (A tick left to a remainder: the price pattern is the loose one, always matched.)
+    if not tick:
+        off = " or ".join(f"price_readable({text}) is None" for _, text in prices)
+        add(f"            if {off}:")
         add("                " + failed.format(""))
-        if tick:
-            add(f"        if not is_multiple(D({text}), TICK):")
-            add("            " + failed.format(""))
+    price_tests("            ")
+    add("            " + failed.format(", FILTERS_PRICE"))
+    price_tests("        ")
     add("        q = float(quantity_text)")
     add("        if not QL_F < q < QH_F:")
     add("            exact = D(quantity_text)")
@@ -250,7 +265,8 @@ def priced_source(
     add("    last_buy = last_sell = last_iceberg = (None, None)")
     add("    return fast_check")
     names = (
-        f"{_COMMON}, SIZE, TAKEN, TAKEN_ICEBERG, TIF, readable, well_formed, quantity_readable,"
+        f"{_COMMON}, SIZE, TAKEN, TAKEN_ICEBERG, TIF, readable, well_formed, price_readable,"
+        " quantity_readable,"
         " by_filters, allowed, iceberg_verdict, PL, PH, PL_F, PH_F, QL, QH, QL_F, QH_F,"
         " NL, NH, NL_F, NH_F, TICK, STEP, PARTS, PARTS_F, FILTERS_PRICE, FILTERS_QUANTITY,"
         " FILTERS_NOTIONAL, FILTERS_PARTS"

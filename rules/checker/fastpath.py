@@ -373,6 +373,7 @@ def compile_fast_check(
         TIF=_TIME_IN_FORCE,
         readable=readable,
         well_formed=well_formed,
+        price_readable=compiled(price_pattern).fullmatch,
         quantity_readable=compiled(quantity_pattern).fullmatch,
         by_filters=by_filters,
         allowed=allowed,
