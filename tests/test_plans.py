@@ -189,3 +189,36 @@ def test_threads_compiling_the_same_check_agree(
         assert not _stand_in(btc.fast_answers["LIMIT"])
         assert "LIMIT" not in _fresh(info, "BTCUPUSDT").fast_answers
     assert wrong == []
+
+
+def test_past_the_key_tuples_bound_a_dict_context_is_read_as_a_context(
+    full: ExchangeInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A fast check keeps at most DICT_SHAPES judges (key tuples come from the input);
+    # past it an unseen key tuple is answered CONTEXT (read as a Context), not written
+    # and compiled again on every call.
+    from rules.checker import fastmarket, fastpath
+
+    limit = _limit("LTCUSDT", price="90.00", quantity="0.500")
+    market = {"symbol": "LTCUSDT", "side": "SELL", "type": "MARKET", "quantity": "0.500"}
+    for order in (limit, market, limit, market):
+        evaluate(full, order, {})  # the plan made, then the fast checks compiled
+    for module in (fastpath, fastmarket):
+        monkeypatch.setattr(module, "DICT_SHAPES", 0)
+
+        def no_make(*_: object) -> None:
+            raise AssertionError("a judge written past the bound")
+
+        monkeypatch.setattr(module, "make", no_make)
+    contexts: list[dict[str, Any]] = [
+        {"openOrders": 3, "avgPrice": "90.05"},
+        {"openOrders": 3, "avgPrice": "9000"},  # outside the band: rejected
+        {"openOrders": 200, "avgPrice": "90.05"},  # a counter full: rejected
+    ]
+    for order in (limit, market):
+        for context in contexts:
+            for _ in range(2):
+                verdict = evaluate(full, order, context)
+                assert verdict == _general_verdict(full, order, Context.from_mapping(context))
+    assert not evaluate(full, limit, contexts[1]).accepted
+    assert not evaluate(full, limit, contexts[2]).accepted

@@ -121,6 +121,8 @@ def market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChec
         order by quantity, quantity × each priced notional rule's market price with its
         bounds; it answers the verdict by quoteOrderQty or by quantity,
         ``FILTERS_CONTEXT``, or ``CONTEXT`` (read the dict as a Context)."""
+        if len(judges) >= DICT_SHAPES:
+            return asks_context  # full (keys come from the input): read as a Context
         reader = dict_reader(keys)
         shape = None if reader is None else shape_of(reader[2])
         judge: Callable[..., Any] = asks_context

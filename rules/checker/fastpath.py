@@ -286,6 +286,8 @@ def compile_fast_check(
         their maximum and the price with each priced band of the order's side, and
         answers the verdict of an order that passes, ``FILTERS_CONTEXT``, or
         ``CONTEXT`` (a value or key it does not read: read it as a ``Context``)."""
+        if len(judges) >= DICT_SHAPES:
+            return asks_context  # full (keys come from the input): read as a Context
         reader = dict_reader(keys)
         shape = None if reader is None else shape_of(reader[2])
         judge: Callable[..., Any] = asks_context
