@@ -470,7 +470,8 @@ def _maker(keys: tuple[object, ...]) -> Callable[[dict[str, Any]], Context | Non
         }
         exec("\n".join(lines), namespace)
         maker = namespace["make"]
-    _MAKERS[keys] = maker
+    if len(_MAKERS) < MOST_KEY_TUPLES:  # threads may have filled it meanwhile
+        _MAKERS[keys] = maker
     return maker
 
 

@@ -63,9 +63,8 @@ from rules.checker.methods import (
     unsupported,
 )
 from rules.checker.order import Order, read_any, read_well_formed
-from rules.checker.plans import PLANS, InfoPlan, SymbolPlan, plan_of
+from rules.checker.plans import PLANS, SIDELESS, InfoPlan, SymbolPlan, plan_of
 from rules.checker.replace import judge_cancel_replace
-from rules.checker.suspects import PARTS
 from rules.checker.violations import (
     ACCEPTED,
     Verdict,
@@ -218,9 +217,7 @@ def _filters_verdict(
     :func:`rules.checker.judge.judge_filters`, running only the filter checks
     that may find something on it (:mod:`rules.checker.suspects`)."""
     order = read_well_formed(params)  # read_order's reading, without its checks
-    # known_of(answer, params), inlined: the groups of bounds found holding.
-    known = answer.known if params.get("icebergQty") is not None else answer.known | PARTS
-    checks = fast.suspects(known)  # type: ignore[attr-defined]  # suspects_of(fast)
+    checks = suspects_of(fast)(known_of(answer, params))
     out, unchecked = judge_filters(
         plan, order, ORDER_KINDS[params["type"]], context, info_plan.era, checks
     )
@@ -312,7 +309,7 @@ def _one_problem_verdict(
     out, found = judge_filters(plan, order, kind, context, info_plan.era, checks)  # type: ignore[arg-type]
     unchecked = () if found is None else tuple(found)
     if not out:
-        if answer.__class__ is not FiltersOnly and len(plan.sideless) < 64:
+        if answer.__class__ is not FiltersOnly and len(plan.sideless) < SIDELESS:
             plan.sideless[fast, answer] = unchecked
         return make_verdict(False, (problem,), unchecked)
     out.insert(0, problem)  # a request error: before every violation judge_filters finds (D53)

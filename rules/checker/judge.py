@@ -98,16 +98,11 @@ def judge_filters(
     the others would return ``None``), else all.
     """
     out: list[Violation] = []
-    if plan.trading and context.permissions is None and order.self_trade_prevention_mode is None:
-        unchecked = None  # what check_symbol finds then: nothing (a rejection's cost, issue 11)
-    else:
-        unchecked = check_symbol(order, plan, era, context, out)
+    unchecked = check_symbol(order, plan, era, context, out)
     if checks is None:
         checks = plan.checks
     unchecked = _filters(checks, order, kind, context, era, out, unchecked)
-    if len(out) > 1:
-        out.sort(key=_stage)  # by_stage
-    return out, unchecked
+    return by_stage(out), unchecked
 
 
 def _filters(

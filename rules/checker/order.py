@@ -510,7 +510,8 @@ def _well_formed_reader(keys: tuple[object, ...]) -> Callable[[dict[str, Any]], 
     }
     exec("\n".join(lines), namespace)
     reader: Callable[[dict[str, Any]], ParsedOrder] = namespace["read"]
-    _WELL_FORMED[keys] = reader
+    if len(_WELL_FORMED) < MOST_KEY_TUPLES:  # threads may have filled it meanwhile
+        _WELL_FORMED[keys] = reader
     return reader
 
 

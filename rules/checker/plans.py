@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from typing import Any
+from typing import Any, Final
 
 from rules.checker.context import Context
 from rules.checker.eras import Era
@@ -31,7 +31,10 @@ from rules.checker.suspects import Checks
 from rules.checker.violations import Verdict
 from rules.model.models import ExchangeInfo, Filter, SymbolInfo
 
-__all__ = ["PLANS", "InfoPlan", "SymbolPlan", "plan_of"]
+__all__ = ["PLANS", "SIDELESS", "InfoPlan", "SymbolPlan", "plan_of"]
+
+#: Entries of a ``SymbolPlan.sideless`` at most (evaluate's ``_one_problem_verdict``).
+SIDELESS: Final = 64
 
 
 #: The counters of open order lists (D50): only an order list is held back by them.

@@ -110,11 +110,7 @@ def check_parameters(
 def check_symbol(
     order: ParsedOrder, plan: SymbolPlan, era: Era, context: Context, out: list[Violation]
 ) -> list[str] | None:
-    """The symbol's own rules (D01, D19, D21, D36); what could not be checked, if anything.
-
-    :func:`rules.checker.judge.judge_filters` skips this call when it surely finds
-    nothing (a TRADING symbol, no ``permissions``, no STP mode): a rule added here
-    must be added to that test too."""
+    """The symbol's own rules (D01, D19, D21, D36); what could not be checked, if anything."""
     unchecked: list[str] | None = None
     if not plan.trading:
         out.append(
