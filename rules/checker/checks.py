@@ -30,7 +30,15 @@ from rules.checker.order import ParsedOrder
 from rules.checker.violations import Explanation, Violation, explain_bound
 from rules.model.numbers import UNBOUNDED, is_multiple
 
-__all__ = ["FILTER_CHECKS", "PRODUCT", "UNCHECKED", "Check", "Outcome", "checks"]
+__all__ = [
+    "FILTER_CHECKS",
+    "PRODUCT",
+    "UNCHECKED",
+    "Check",
+    "Outcome",
+    "checks",
+    "from_minimum_text",
+]
 
 # A product of two order values (20 + 20 digits each, D29) or of a caller's
 # market price and a multiplier can need more than CONTEXT's 60 digits.
@@ -96,11 +104,19 @@ def out_of_range(
     if step:
         if grid_from_minimum:
             if not is_multiple(value, step, low):
-                text = f"{name} {value:f} is not {low_name} {low:f} plus a multiple of {step_name}"
-                return f"{text} {step:f}", step
+                return Explanation(
+                    from_minimum_text, name, value, low_name, low, step_name, step
+                ), step
         elif not is_multiple(value, step):
             return explain_bound(name, value, "is not a multiple of", step_name, step), step
     return None
+
+
+def from_minimum_text(
+    name: str, value: Decimal, low_name: str, low: Decimal, step_name: str, step: Decimal
+) -> str:
+    """``"price 1.5 is not minPrice 0.1 plus a multiple of tickSize 0.2"`` (D17, D35)."""
+    return f"{name} {value:f} is not {low_name} {low:f} plus a multiple of {step_name} {step:f}"
 
 
 def notional_of(

@@ -19,6 +19,7 @@ from rules.checker.context import Context as OrderContext
 from rules.checker.eras import (
     Era,
 )
+from rules.checker.explain import Source, writes
 from rules.checker.kinds import OrderKind
 from rules.checker.order import ParsedOrder
 from rules.checker.violations import Explanation, filter_failure
@@ -82,6 +83,21 @@ def _counter(name: str, maximum: str, what: str, open_attr: str, key: str, count
             bounds.counters.append((open_attr, limit))
         elif limit and counts == "iceberg":
             bounds.iceberg_counters.append((open_attr, limit))
+        return True
+
+    @writes(check)
+    def write(f: Any, kind: OrderKind, era: Era, source: Source) -> bool:
+        limit = getattr(f, maximum)
+        iceberg = counts == "iceberg"
+        if not limit or (counts == "algo" and not kind.algo) or (iceberg and not source.has("I")):
+            return True
+        ft = f.filter_type
+        source.claim(ft)
+        k, text = source.const(limit), source.const(_count_text)
+        why = f"EX({text}, {key!r}, C, {what!r}, {k})"
+        lines = [f"C = ctx.{open_attr}", "if C is None:", "    " + source.uncheck(ft)]
+        lines += [f"elif C + 1 > {k}:", "    " + source.fail(ft, None, "C + 1", k, why)]
+        source.add(*(["if I:", *("    " + line for line in lines)] if iceberg else lines))
         return True
 
     check.__name__ = check.__qualname__ = name
@@ -168,6 +184,11 @@ def not_for_order_place(
 
 @folds(not_for_order_place)
 def _fold_not_for_order_place(f: object, kind: OrderKind, era: Era, bounds: AcceptBounds) -> bool:
+    return True
+
+
+@writes(not_for_order_place)
+def _write_not_for_order_place(f: object, kind: OrderKind, era: Era, source: Source) -> bool:
     return True
 
 

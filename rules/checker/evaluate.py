@@ -213,9 +213,17 @@ def _filters_verdict(
     context: Context,
 ) -> Verdict:
     """The verdict of an order the fast path read whole and found well-formed
-    (:data:`~rules.checker.fastpath.FILTERS`): the general path's, by
+    (:data:`~rules.checker.fastpath.FILTERS`): the general path's, by the symbol's
+    explainer (:mod:`rules.checker.explain`), else by
     :func:`rules.checker.judge.judge_filters`, running only the filter checks
     that may find something on it (:mod:`rules.checker.suspects`)."""
+    explain = plan.explainer(params["type"])
+    explained = None if explain is None else explain(params, context, params["side"])
+    if explained is not None:
+        found, missing = explained
+        if not found and not missing:
+            return ACCEPTED
+        return make_verdict(not found, tuple(found), tuple(missing))
     order = read_well_formed(params)  # read_order's reading, without its checks
     checks = suspects_of(fast)(known_of(answer, params))
     out, unchecked = judge_filters(
@@ -301,18 +309,26 @@ def _one_problem_verdict(
             return make_verdict(False, (problem,), unchecked)
     if mapping is not None:
         context = _from_mapping(mapping)
-    order = read_well_formed(params)
-    if dropped:
-        order = order.without(*dropped)
-    # The repaired order's answer says which bounds hold; neither repair changes them.
-    checks = suspects_of(fast)(known_of(answer, params))
-    out, found = judge_filters(plan, order, kind, context, info_plan.era, checks)  # type: ignore[arg-type]
-    unchecked = () if found is None else tuple(found)
+    explain = plan.explainer(kind.name)
+    # The order as the general path goes on with it: without the side it reported.
+    sent = None if dropped == ("side",) else side
+    explained = None if explain is None else explain(params, context, sent)  # type: ignore[arg-type]
+    if explained is not None:
+        out, found = explained
+        unchecked = tuple(found)
+    else:
+        order = read_well_formed(params)
+        if dropped:
+            order = order.without(*dropped)
+        # The repaired order's answer says which bounds hold; neither repair changes them.
+        checks = suspects_of(fast)(known_of(answer, params))
+        out, found_or_none = judge_filters(plan, order, kind, context, info_plan.era, checks)  # type: ignore[arg-type]
+        unchecked = () if found_or_none is None else tuple(found_or_none)
     if not out:
         if answer.__class__ is not FiltersOnly and len(plan.sideless) < SIDELESS:
             plan.sideless[fast, answer] = unchecked
         return make_verdict(False, (problem,), unchecked)
-    out.insert(0, problem)  # a request error: before every violation judge_filters finds (D53)
+    out.insert(0, problem)  # a request error: before every violation the filters find (D53)
     return make_verdict(False, tuple(by_stage(out)), unchecked)
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "JUDGE_COMMON",
     "asks_context",
     "context_judge_source",
+    "factory_source",
     "make",
     "market_source",
     "priced_source",
@@ -91,7 +92,7 @@ def make(source: str) -> Callable[..., Any]:
     return namespace["make"]  # type: ignore[no-any-return]
 
 
-def _factory(names: str, body: list[str], items: dict[str, str] | None = None) -> str:
+def factory_source(names: str, body: list[str], items: dict[str, str] | None = None) -> str:
     """``make(**names)``: ``body`` defines the check (its ``def`` line ends in ``, ...):``),
     which takes the names as defaults: one tuple per check and fast local reads, no cell
     per name (a snapshot's thousands of checks are that many fewer objects to collect);
@@ -271,7 +272,7 @@ def priced_source(
         " NL, NH, NL_F, NH_F, TICK, STEP, PARTS, PARTS_F, FILTERS_PRICE, FILTERS_QUANTITY,"
         " FILTERS_NOTIONAL, FILTERS_PARTS"
     )
-    return _factory(names, lines)
+    return factory_source(names, lines)
 
 
 @functools.cache
@@ -354,7 +355,7 @@ def market_source(quote_allowed: bool, step: bool, quote_rules: int) -> str:
         " quantity_well_formed, allowed, QUOTE_LOW, QUOTE_HIGH, QUOTE_LOW_F, QUOTE_HIGH_F,"
         " QL, QH, QL_F, QH_F, STEP, FILTERS_PRICE, FILTERS_QUANTITY"
     )
-    return _factory(names, lines, items)
+    return factory_source(names, lines, items)
 
 
 @functools.lru_cache(maxsize=_MOST_FACTORIES)
@@ -454,4 +455,4 @@ def context_judge_source(
         " UP, UP_F, DOWN, DOWN_F, VERDICT, ICEBERG_MAX, ICEBERG_VERDICT,"
         " LOW, LOW_F, HIGH, HIGH_F, BY_QUOTE, BY_QUANTITY"
     )
-    return _factory(names, lines, items)
+    return factory_source(names, lines, items)

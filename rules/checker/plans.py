@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from rules.checker.context import Context
 from rules.checker.eras import Era
+from rules.checker.explain import Explainer, compile_explainer
 from rules.checker.fastpath import (
     AcceptedCheck,
     FastCheck,
@@ -51,6 +52,7 @@ class SymbolPlan:
         "checks",
         "count_checks",
         "era",
+        "explainers",
         "fast",
         "fast_answers",
         "iceberg_allowed",
@@ -114,6 +116,9 @@ class SymbolPlan:
         # (fast check, its verdict of an order with side BUY) -> what is unchecked
         # for the same order without a side (evaluate's _one_problem_verdict).
         self.sideless: dict[tuple[object, object], tuple[str, ...]] = {}
+        # Type -> the explainer of its well-formed orders (rules.checker.explain), or
+        # None when it has none; written on the first order that needs it.
+        self.explainers: dict[str, Explainer | None] = {}
         self.fast_answers: dict[str, FastCheck] = {}
         self.fast: dict[str, AcceptedCheck] = {}
         if self.trading:
@@ -128,6 +133,17 @@ class SymbolPlan:
             return None
         checks = self._compile(name)
         return None if checks is None else checks[0]
+
+    def explainer(self, name: str) -> Explainer | None:
+        """The explainer of well-formed ``name`` orders (``None``: there is none), written
+        now if it was not yet (two threads may both write it: either is the same)."""
+        try:
+            return self.explainers[name]
+        except KeyError:
+            found = self.explainers[name] = compile_explainer(
+                self.checks, ORDER_KINDS[name], self.era
+            )
+            return found
 
     def _compile(self, name: str) -> tuple[FastCheck, AcceptedCheck] | None:
         """Compile the fast checks of ``name`` orders and put them in the tables in place

@@ -23,6 +23,7 @@ from rules.checker.eras import (
     Era,
     market_price,
 )
+from rules.checker.explain import Source, indented, writes
 from rules.checker.kinds import OrderKind
 from rules.checker.order import ParsedOrder
 from rules.checker.violations import Explanation, filter_failure
@@ -77,6 +78,23 @@ def _fold_price_filter(f: PriceFilter, kind: OrderKind, era: Era, bounds: Accept
     return bounds.price(f.min_price, f.max_price, f.tick_size)
 
 
+@writes(check_price_filter)
+def _write_price_filter(f: PriceFilter, kind: OrderKind, era: Era, source: Source) -> bool:
+    bounds = ((f.min_price, "minPrice"), (f.max_price, "maxPrice"), (f.tick_size, "tickSize"))
+    lines: list[str] = []
+    for name, var in (("stopPrice", "S"), ("price", "P")):  # written inside out
+        if source.has(var) is None:
+            continue
+        tests = source.bound(f.filter_type, name, var, bounds, era.tick_from_min)
+        if not tests:
+            return True  # D12: every rule disabled
+        lines = tests + (["else:", *indented(lines)] if lines else [])
+    if lines:
+        source.claim(f.filter_type)
+        source.add(*lines)
+    return True
+
+
 def _percent_band(
     filter_type: str,
     order: ParsedOrder,
@@ -111,6 +129,44 @@ def _percent_band(
         why = Explanation(_band_text, price, "below", reference, down_name, down, low)
         return filter_failure(filter_type, field="price", value=price, limit=low, explanation=why)
     return UNCHECKED if order.peg_price_type is not None else None
+
+
+def _write_band(
+    source: Source,
+    f: PercentPriceFilter | PercentPriceBySideFilter,
+    sides: list[tuple[str, list[str]]],
+) -> None:
+    """The lines of :func:`_percent_band` for each ``(test of the side, its band)``, where a
+    band is ``(up, its name, down, its name)`` given through :func:`_band_lines`."""
+    source.claim(f.filter_type)
+    reference = source.market_price(f.avg_price_mins, "R")
+    for i, (test, band) in enumerate(sides):
+        lines = [*reference, "if R is None:", "    " + source.uncheck(f.filter_type), "else:"]
+        lines += indented(band)
+        if test:
+            source.add(("if " if i == 0 else "elif ") + test + ":", *indented(lines))
+        else:
+            source.add(*lines)
+
+
+def _band_lines(
+    source: Source, filter_type: str, up: Decimal, up_name: str, down: Decimal, down_name: str
+) -> list[str]:
+    """A band's test of the price ``P`` against the market price ``R``."""
+    text = source.const(_band_text)
+    k_down = source.const(down)
+    why = f"EX({text}, P, 'below', R, {down_name!r}, {k_down}, L)"
+    lines = [
+        f"L = MUL(R, {k_down})",
+        "if P < L:",
+        "    " + source.fail(filter_type, "price", "P", "L", why),
+    ]
+    if not up:
+        return lines
+    k_up = source.const(up)
+    why = f"EX({text}, P, 'above', R, {up_name!r}, {k_up}, H)"
+    fail = source.fail(filter_type, "price", "P", "H", why)
+    return [f"H = MUL(R, {k_up})", "if P > H:", "    " + fail, "else:", *indented(lines)]
 
 
 def _band_text(
@@ -188,6 +244,16 @@ def _fold_percent_price(
     return True
 
 
+@writes(check_percent_price)
+def _write_percent_price(f: PercentPriceFilter, kind: OrderKind, era: Era, source: Source) -> bool:
+    up, down = f.multiplier_up, f.multiplier_down
+    if not kind.priced or (not up and not down):
+        return True  # D13; D12: both bounds disabled
+    band = _band_lines(source, f.filter_type, up, "multiplierUp", down, "multiplierDown")
+    _write_band(source, f, [("", band)])
+    return True
+
+
 @folds(check_percent_price_by_side)
 def _fold_percent_price_by_side(
     f: PercentPriceBySideFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
@@ -204,4 +270,29 @@ def _fold_percent_price_by_side(
     if bid_off or ask_off:
         return False  # one side never judged nor unchecked: the general path (D12)
     bounds.bands.append((f.avg_price_mins, bid_up, bid_down, ask_up, ask_down))
+    return True
+
+
+@writes(check_percent_price_by_side)
+def _write_percent_price_by_side(
+    f: PercentPriceBySideFilter, kind: OrderKind, era: Era, source: Source
+) -> bool:
+    if not kind.priced:
+        return True  # D13
+    sides = []
+    for side, up, up_name, down, down_name in (
+        ("BUY", f.bid_multiplier_up, "bidMultiplierUp", f.bid_multiplier_down, "bidMultiplierDown"),
+        (
+            "SELL",
+            f.ask_multiplier_up,
+            "askMultiplierUp",
+            f.ask_multiplier_down,
+            "askMultiplierDown",
+        ),
+    ):
+        if up or down:  # D12: else nothing is judged on that side
+            band = _band_lines(source, f.filter_type, up, up_name, down, down_name)
+            sides.append((f"side == {side!r}", band))
+    if sides:
+        _write_band(source, f, sides)  # no valid side: skipped silently (D24)
     return True

@@ -24,9 +24,10 @@ from rules.checker.context import Context as OrderContext
 from rules.checker.eras import (
     Era,
 )
+from rules.checker.explain import Source, indented, writes
 from rules.checker.kinds import OrderKind
 from rules.checker.order import ParsedOrder
-from rules.checker.violations import explain_bound, filter_failure
+from rules.checker.violations import Explanation, explain_bound, filter_failure
 from rules.model.models import (
     IcebergPartsFilter,
     LotSizeFilter,
@@ -80,6 +81,29 @@ def _fold_lot_size(f: LotSizeFilter, kind: OrderKind, era: Era, bounds: AcceptBo
     return bounds.quantity(f.min_qty, f.max_qty, f.step_size)
 
 
+def _quantity_bounds(f: LotSizeFilter | MarketLotSizeFilter) -> tuple[tuple[object, str], ...]:
+    return ((f.min_qty, "minQty"), (f.max_qty, "maxQty"), (f.step_size, "stepSize"))
+
+
+@writes(check_lot_size)
+def _write_lot_size(f: LotSizeFilter, kind: OrderKind, era: Era, source: Source) -> bool:
+    bounds = _quantity_bounds(f)
+    tests = source.bound(f.filter_type, "quantity", "Q", bounds, era.step_from_min)
+    if not tests:
+        return True  # D12: every rule disabled
+    source.claim(f.filter_type)
+    if source.has("Q") == "maybe":
+        tests = ["if Q is not None:", *indented(tests)]
+    if source.has("I") is not None:  # D08: an icebergQty of 0 is not judged
+        icebergs = [
+            "if I:",
+            *indented(source.bound(f.filter_type, "icebergQty", "I", bounds, era.step_from_min)),
+        ]
+        tests += ["else:", *indented(icebergs)] if source.has("Q") == "always" else icebergs
+    source.add(*tests)
+    return True
+
+
 @checks(MarketLotSizeFilter)
 def check_market_lot_size(
     f: MarketLotSizeFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
@@ -117,6 +141,46 @@ def _fold_market_lot_size(
     return bounds.quantity(f.min_qty, f.max_qty, f.step_size)
 
 
+@writes(check_market_lot_size)
+def _write_market_lot_size(
+    f: MarketLotSizeFilter, kind: OrderKind, era: Era, source: Source
+) -> bool:
+    if not kind.market:
+        return True
+    tests = source.bound(f.filter_type, "quantity", "Q", _quantity_bounds(f), era.step_from_min)
+    if tests:
+        source.claim(f.filter_type)
+        source.add("if Q is not None:", *indented(tests))
+    return True
+
+
+def _write_notional(
+    source: Source, f: MinNotionalFilter | NotionalFilter, low: object, high: object
+) -> None:
+    """The lines of a notional rule ``low <= notional <= high`` (a 0 or ``None`` bound is
+    disabled), the notional as :func:`~rules.checker.checks.notional_of` finds it."""
+    ft = f.filter_type
+    source.claim(ft)
+    tests: list[str] = []
+    for bound, relation, name, sign in (
+        (low, "is below", "minNotional", "<"),
+        (high, "is above", "maxNotional", ">"),
+    ):
+        if bound:
+            k = source.const(bound)
+            why = f"EB('notional', N, {relation!r}, {name!r}, {k})"
+            tests.append(("if " if not tests else "elif ") + f"N {sign} {k}:")
+            tests.append("    " + source.fail(ft, "notional", "N", k, why))
+    if not source.kind.market:
+        source.add("N = MUL(P, Q)", *tests)
+        return
+    by_quantity = [*source.market_price(f.avg_price_mins, "R"), "if R is None:"]
+    by_quantity += ["    " + source.uncheck(ft), "else:", "    N = MUL(R, Q)", *indented(tests)]
+    # D11: the quote quantity is the notional.
+    source.add("if QQ is not None:", "    N = QQ", *indented(tests), "elif Q is not None:")
+    source.add(*indented(by_quantity))
+
+
 # --------------------------------------------------------------------------- notional filters
 
 
@@ -152,6 +216,13 @@ def _fold_min_notional(
     if not kind.priced:
         return bounds.market_notional(f.avg_price_mins, f.min_notional, None)
     return bounds.notional(f.min_notional, None)
+
+
+@writes(check_min_notional)
+def _write_min_notional(f: MinNotionalFilter, kind: OrderKind, era: Era, source: Source) -> bool:
+    if f.min_notional and not (kind.market and f.apply_to_market is not True):
+        _write_notional(source, f, f.min_notional, None)
+    return True
 
 
 @checks(NotionalFilter)
@@ -194,6 +265,15 @@ def _fold_notional(f: NotionalFilter, kind: OrderKind, era: Era, bounds: AcceptB
     return bounds.notional(low, high)
 
 
+@writes(check_notional)
+def _write_notional_filter(f: NotionalFilter, kind: OrderKind, era: Era, source: Source) -> bool:
+    low = f.min_notional if (not kind.market or f.apply_min_to_market) else None
+    high = f.max_notional if (not kind.market or f.apply_max_to_market) else None
+    if low or high:
+        _write_notional(source, f, low, high)
+    return True
+
+
 # --------------------------------------------------------------------------- iceberg, position
 
 
@@ -208,10 +288,7 @@ def check_iceberg_parts(
     whole, rest = CONTEXT.divmod(quantity, iceberg)
     parts = int(whole) + (1 if rest else 0)
     if parts > f.limit:
-        why = (
-            f"CEIL(quantity {quantity:f} / icebergQty {iceberg:f}) = {parts} parts,"
-            f" above limit {f.limit}"
-        )
+        why = Explanation(_parts_text, quantity, iceberg, parts, f.limit)
         return filter_failure(
             f.filter_type, field="icebergQty", value=iceberg, limit=f.limit, explanation=why
         )
@@ -226,6 +303,27 @@ def _fold_iceberg_parts(
     # smallest limit (0 disables the rule, D12).
     if f.limit and (bounds.iceberg_parts is None or f.limit < bounds.iceberg_parts):
         bounds.iceberg_parts = f.limit
+    return True
+
+
+def _parts_text(quantity: Decimal, iceberg: Decimal, parts: int, limit: int) -> str:
+    """``"CEIL(quantity 10 / icebergQty 1) = 10 parts, above limit 5"`` (worded when read)."""
+    return (
+        f"CEIL(quantity {quantity:f} / icebergQty {iceberg:f}) = {parts} parts, above limit {limit}"
+    )
+
+
+@writes(check_iceberg_parts)
+def _write_iceberg_parts(f: IcebergPartsFilter, kind: OrderKind, era: Era, source: Source) -> bool:
+    if not f.limit or source.has("I") is None:
+        return True
+    source.claim(f.filter_type)
+    k, text = source.const(f.limit), source.const(_parts_text)
+    why = f"EX({text}, Q, I, W, {k})"
+    source.add("if I:", "    W, rest = DIVMOD(Q, I)", "    W = int(W) + (1 if rest else 0)")
+    source.add(
+        f"    if W > {k}:", "        " + source.fail(f.filter_type, "icebergQty", "I", k, why)
+    )
     return True
 
 
@@ -263,6 +361,11 @@ def _fold_max_position(
     return not f.max_position  # a live limit needs basePosition per order: general path
 
 
+@writes(check_max_position)
+def _write_max_position(f: MaxPositionFilter, kind: OrderKind, era: Era, source: Source) -> bool:
+    return not f.max_position  # never reached: a live limit has no fast check (its fold)
+
+
 @checks(TrailingDeltaFilter)
 def check_trailing_delta(
     f: TrailingDeltaFilter, order: ParsedOrder, kind: OrderKind, context: OrderContext, era: Era
@@ -293,3 +396,10 @@ def _fold_trailing_delta(
     f: TrailingDeltaFilter, kind: OrderKind, era: Era, bounds: AcceptBounds
 ) -> bool:
     return True  # the simple shape has no trailingDelta
+
+
+@writes(check_trailing_delta)
+def _write_trailing_delta(
+    f: TrailingDeltaFilter, kind: OrderKind, era: Era, source: Source
+) -> bool:
+    return True  # the fast shapes have no trailingDelta

@@ -25,6 +25,7 @@ __all__ = [
     "Explanation",
     "Verdict",
     "Violation",
+    "filter_message",
     "make_verdict",
     "make_violation",
     "stage_of",
@@ -303,10 +304,22 @@ def filter_failure(
     """``-1013 "Filter failure: <filterType>"``."""
     msg = _FILTER_MESSAGES.get(filter_type)
     if msg is None:
+        msg = filter_message(filter_type)
+    return make_violation(FILTER_FAILURE, msg, filter_type, field, value, limit, explanation)
+
+
+def filter_message(filter_type: str) -> str:
+    """``"Filter failure: <filterType>"``, the message of a filter's ``-1013``.
+
+    >>> filter_message("LOT_SIZE")
+    'Filter failure: LOT_SIZE'
+    """
+    msg = _FILTER_MESSAGES.get(filter_type)
+    if msg is None:
         msg = f"Filter failure: {filter_type}"
         if len(_FILTER_MESSAGES) < 256:  # the known filterTypes, and a few unknown ones
             _FILTER_MESSAGES[filter_type] = msg
-    return make_violation(FILTER_FAILURE, msg, filter_type, field, value, limit, explanation)
+    return msg
 
 
 #: ``"Filter failure: <filterType>"`` by filterType, worded once.

@@ -1,0 +1,247 @@
+"""Explaining a well-formed order's rejection fast: explainers, written per layout.
+
+An order the fast path read whole and found well-formed (its ``FILTERS``
+answers, :mod:`rules.checker.fastpath`) can break only the filters and the
+context's rules. The general path then judges it check by check
+(:func:`rules.checker.judge.judge_filters`): a ``Context``-reading, parsed-order
+reading call per filter. An *explainer* does the same work as one function per
+symbol and order type: it reads the order's strings once, runs every filter's
+rule in the plan's order with the filter's numbers as constants, and builds the
+same violations (D23: one per filterType) and the same ``unchecked`` list.
+
+Each filter check may have a *writer*, written right below it and registered
+with :func:`writes` (as its fold is with :func:`~rules.checker.bounds.folds`),
+that states the check's rule as lines of Python for a :class:`Source`. An
+explainer is written once per *layout* (the lines, without the numbers) and
+compiled once per layout (:func:`rules.checker.fastcode.make`); each symbol's
+numbers are its defaults. A filter without a writer (an unknown filter, D25), or
+whose writer declines (an active MAX_POSITION, which the fast path never
+reaches), or two filters of one filterType (D23), leave the symbol without an
+explainer: ``judge_filters`` judges its orders, as before.
+
+``tests/property/test_explain_properties.py`` proves the explainers give
+``judge_filters``' violations (codes, messages, fields, values, limits,
+explanations) and ``unchecked`` on every order the fast path hands them.
+
+May import: :mod:`rules.model`, and the checker modules below it (checks,
+context, eras, fastcode, kinds, violations).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Final
+
+from rules.checker.bounds import fast_shape
+from rules.checker.checks import PRODUCT, Check, from_minimum_text
+from rules.checker.context import Context
+from rules.checker.eras import Era
+from rules.checker.fastcode import factory_source, make
+from rules.checker.kinds import OrderKind
+from rules.checker.violations import (
+    FILTER_FAILURE,
+    Explanation,
+    Violation,
+    explain_bound,
+    filter_message,
+    make_violation,
+)
+from rules.model.numbers import CONTEXT, is_multiple
+
+__all__ = ["WRITERS", "Explainer", "Source", "compile_explainer", "indented", "writes"]
+
+#: ``explain(params, context, side)``: the violations and the unchecked filterTypes
+#: ``judge_filters`` finds on a well-formed order with this ``side`` (``None``: read
+#: as not sent, D24), or ``None``: "ask judge_filters" (known permissions, D19).
+Explainer = Callable[[dict[str, Any], Context, object], tuple[list[Violation], list[str]] | None]
+#: ``writer(filter, kind, era, source) -> bool``: the check's rule, written into
+#: ``source``; ``False``: declined (then the symbol has no explainer for ``kind``).
+Writer = Callable[[Any, OrderKind, Era, "Source"], bool]
+
+#: Filter check -> its writer; filled by :func:`writes` where each check is written.
+WRITERS: Final[dict[Check, Writer]] = {}
+
+#: What every explainer's factory takes besides its constants.
+_COMMON: Final[dict[str, Any]] = {
+    "D": Decimal,
+    "MUL": PRODUCT.multiply,
+    "ADD": PRODUCT.add,
+    "DIVMOD": CONTEXT.divmod,
+    "IS_MULTIPLE": is_multiple,
+    "MV": make_violation,
+    "CODE": FILTER_FAILURE,
+    "EB": explain_bound,
+    "EX": Explanation,
+}
+
+#: The order's values an explainer reads, by variable: wire name, and whether the
+#: fast shapes always send it ("always") or may not ("maybe").
+_PRICED: Final = {
+    "P": ("price", "always"),
+    "Q": ("quantity", "always"),
+    "I": ("icebergQty", "maybe"),
+}
+_STOP: Final = {**_PRICED, "S": ("stopPrice", "always")}
+_MARKET: Final = {"Q": ("quantity", "maybe"), "QQ": ("quoteOrderQty", "maybe")}
+
+
+def writes(check: Check) -> Callable[[Writer], Writer]:
+    """Register the decorated function as ``check``'s writer."""
+
+    def register(writer: Writer) -> Writer:
+        if check in WRITERS:
+            raise RuntimeError(f"{getattr(check, '__name__', check)} has two writers")
+        WRITERS[check] = writer
+        return writer
+
+    return register
+
+
+class Declined(Exception):
+    """A layout no explainer is written for (two filters of one filterType, D23)."""
+
+
+class Source:
+    """The body of one explainer, as a writer adds to it.
+
+    Names a writer's lines may use: the order's values ``P`` (price), ``S``
+    (stopPrice), ``Q`` (quantity), ``QQ`` (quoteOrderQty), ``I`` (icebergQty;
+    ``None`` when not sent), each a ``Decimal`` as the general path reads it;
+    ``side``; ``ctx``, the :class:`~rules.checker.context.Context`; ``out`` and
+    ``unc``, the lists it appends to; and ``D``, ``MUL``, ``ADD``, ``DIVMOD``,
+    ``IS_MULTIPLE``, ``MV``, ``CODE``, ``EB``, ``EX`` (see ``_COMMON``). A
+    number, a name or a function of the snapshot is a constant (:meth:`const`):
+    the lines stay the same from one symbol to the next.
+    """
+
+    def __init__(self, kind: OrderKind, era: Era) -> None:
+        self.kind = kind
+        self.era = era
+        shape = fast_shape(kind)
+        self.values = _MARKET if shape == "market" else (_STOP if shape == "stop" else _PRICED)
+        self.consts: dict[str, Any] = {}
+        self.lines: list[str] = []
+        self._claimed: set[str] = set()
+
+    def has(self, variable: str) -> str | None:
+        """``"always"``, ``"maybe"`` (test it against ``None``) or ``None`` (never sent)."""
+        found = self.values.get(variable)
+        return None if found is None else found[1]
+
+    def const(self, value: object) -> str:
+        """The name of a constant of the explainer holding ``value``."""
+        name = f"k{len(self.consts)}"
+        self.consts[name] = value
+        return name
+
+    def add(self, *lines: str) -> None:
+        """Lines of the body, indented from the body's level."""
+        self.lines.extend("        " + line for line in lines)
+
+    def claim(self, filter_type: str) -> None:
+        """Say that the check being written may fail or be unchecked: once per check.
+        Two checks of one filterType decline (D23 and ``unchecked``'s single entry
+        would then depend on which ran first: left to ``judge_filters``)."""
+        if filter_type in self._claimed:
+            raise Declined(filter_type)
+        self._claimed.add(filter_type)
+
+    def fail(self, filter_type: str, field: str | None, value: str, limit: str, why: str) -> str:
+        """The statement appending ``filter_type``'s violation (``value``, ``limit``, ``why``:
+        expressions), as ``violations.filter_failure`` builds it."""
+        msg, name = self.const(filter_message(filter_type)), self.const(filter_type)
+        return f"out.append(MV(CODE, {msg}, {name}, {field!r}, {value}, {limit}, {why}))"
+
+    def uncheck(self, filter_type: str) -> str:
+        """The statement listing ``filter_type`` as unchecked."""
+        return f"unc.append({self.const(filter_type)})"
+
+    def market_price(self, avg_price_mins: int | None, into: str) -> list[str]:
+        """Lines setting ``into`` to the market price a filter reads (D18, as
+        :func:`~rules.checker.eras.market_price` reads it; ``None`` when not given)."""
+        field = "last_price" if avg_price_mins == 0 else "avg_price"
+        if self.era.reference_price:
+            return [
+                f"{into} = ctx.reference_price",
+                f"if {into} is None:",
+                f"    {into} = ctx.{field}",
+            ]
+        return [f"{into} = ctx.{field}"]
+
+    def bound(
+        self,
+        filter_type: str,
+        field: str,
+        var: str,
+        bounds: tuple[tuple[object, str], ...],
+        from_minimum: bool = False,
+    ) -> list[str]:
+        """A range-and-grid test of ``var`` as :func:`~rules.checker.checks.out_of_range`
+        makes it: ``bounds``: (low, its name), (high, its name), (step, its name), a 0 bound
+        or step disabled (D12); ``from_minimum``: the grid of the old eras,
+        ``(value - low) % step`` (D17, D35). Empty when every part is disabled."""
+        (low, low_name), (high, high_name), (step, step_name) = bounds
+        lines: list[str] = []
+        k_low = self.const(low) if low or (step and from_minimum) else ""
+        if low:
+            why = f"EB({field!r}, {var}, 'is below', {low_name!r}, {k_low})"
+            lines += [
+                f"if {var} < {k_low}:",
+                "    " + self.fail(filter_type, field, var, k_low, why),
+            ]
+        if high:
+            k = self.const(high)
+            why = f"EB({field!r}, {var}, 'is above', {high_name!r}, {k})"
+            test = f"{var} > {k}:"
+            lines += ["elif " + test if lines else "if " + test]
+            lines.append("    " + self.fail(filter_type, field, var, k, why))
+        if step:
+            k = self.const(step)
+            if from_minimum:
+                text = self.const(from_minimum_text)
+                why = f"EX({text}, {field!r}, {var}, {low_name!r}, {k_low}, {step_name!r}, {k})"
+                test = f"not IS_MULTIPLE({var}, {k}, {k_low}):"
+            else:
+                why = f"EB({field!r}, {var}, 'is not a multiple of', {step_name!r}, {k})"
+                test = f"not IS_MULTIPLE({var}, {k}):"
+            lines += ["elif " + test if lines else "if " + test]
+            lines.append("    " + self.fail(filter_type, field, var, k, why))
+        return lines
+
+
+def indented(lines: list[str], levels: int = 1) -> list[str]:
+    """``lines`` indented by ``levels`` more levels."""
+    pad = "    " * levels
+    return [pad + line for line in lines]
+
+
+def compile_explainer(
+    checks: tuple[tuple[Check, Any], ...], kind: OrderKind, era: Era
+) -> Explainer | None:
+    """The explainer of well-formed ``kind`` orders under ``checks`` (a plan's), or ``None``
+    when a filter has no writer or its writer declines."""
+    source = Source(kind, era)
+    try:
+        for check, f in checks:
+            writer = WRITERS.get(check)
+            if writer is None or not writer(f, kind, era, source):
+                return None
+    except Declined:
+        return None
+    head = ["    def explain(params, ctx, side, ...):", "        if ctx.permissions is not None:"]
+    head.append("            return None  # D19: judged with the symbol's rules")
+    for var, (wire, presence) in source.values.items():
+        if presence == "always":
+            head.append(f"        {var} = D(params[{wire!r}])")
+        else:
+            head += [
+                f"        {var} = params.get({wire!r})",
+                f"        if {var} is not None:",
+                f"            {var} = D({var})",
+            ]
+    head += ["        out = []", "        unc = []"]
+    body = [*head, *source.lines, "        return out, unc", "    return explain"]
+    names = ", ".join([*_COMMON, *source.consts])
+    factory = make(factory_source(names, body))
+    return factory(**_COMMON, **source.consts)  # type: ignore[no-any-return]

@@ -1,0 +1,121 @@
+"""The explainers of well-formed orders (rules.checker.explain): which symbols have one,
+and that ``evaluate`` answers with them exactly what ``judge_filters`` would."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rules.checker.context import Context
+from rules.checker.evaluate import _general_verdict, evaluate
+from rules.checker.explain import WRITERS
+from rules.checker.filters import FILTER_CHECKS, check_unknown
+from rules.checker.plans import plan_of
+from rules.model.load import load_path, loads
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "exchange_info"
+
+
+def _info(filters: list[dict[str, Any]], server_time: int = 1_780_000_000_000) -> Any:
+    symbol = {
+        "symbol": "ABCUSDT",
+        "status": "TRADING",
+        "baseAsset": "ABC",
+        "quoteAsset": "USDT",
+        "orderTypes": ["LIMIT", "MARKET"],
+        "icebergAllowed": True,
+        "filters": filters,
+    }
+    return loads(json.dumps({"serverTime": server_time, "symbols": [symbol]}))
+
+
+_PRICE = {"filterType": "PRICE_FILTER", "minPrice": "0.01", "maxPrice": "1000", "tickSize": "0.01"}
+_LOT = {"filterType": "LOT_SIZE", "minQty": "0.1", "maxQty": "100", "stepSize": "0.1"}
+_NOTIONAL = {
+    "filterType": "NOTIONAL",
+    "minNotional": "5",
+    "applyMinToMarket": True,
+    "maxNotional": "9000",
+    "applyMaxToMarket": False,
+    "avgPriceMins": 5,
+}
+
+
+def test_every_check_but_the_unknown_filter_has_a_writer() -> None:
+    assert set(WRITERS) == set(FILTER_CHECKS.values()) - {check_unknown}
+
+
+def test_a_rejection_is_explained_with_the_general_paths_words() -> None:
+    info = _info([_PRICE, _LOT, _NOTIONAL])
+    params = {
+        "symbol": "ABCUSDT",
+        "side": "BUY",
+        "type": "LIMIT",
+        "timeInForce": "GTC",
+        "price": "1.005",
+        "quantity": "0.15",
+    }
+    evaluate(info, params)  # the first order builds the plan
+    verdict = evaluate(info, params, {"avgPrice": "1"})
+    plan = plan_of(info).symbol(info, "ABCUSDT")
+    assert plan is not None
+    assert plan.explainers["LIMIT"] is not None
+    assert [(v.filter_type, v.explanation) for v in verdict.violations] == [
+        ("PRICE_FILTER", "price 1.005 is not a multiple of tickSize 0.01"),
+        ("LOT_SIZE", "quantity 0.15 is not a multiple of stepSize 0.1"),
+        ("NOTIONAL", "notional 0.15075 is below minNotional 5"),
+    ]
+    assert verdict == _general_verdict(info, params, Context(avg_price=Decimal(1)))
+
+
+def test_a_market_order_without_its_market_price_leaves_the_notional_unchecked() -> None:
+    info = _info([_PRICE, _LOT, _NOTIONAL])
+    params = {"symbol": "ABCUSDT", "side": "SELL", "type": "MARKET", "quantity": "0.15"}
+    evaluate(info, params)
+    verdict = evaluate(info, params)
+    assert verdict.unchecked == ("NOTIONAL",)
+    assert [v.filter_type for v in verdict.violations] == ["LOT_SIZE"]
+    assert verdict == _general_verdict(info, params, Context())
+
+
+def test_two_filters_of_one_type_leave_the_order_to_judge_filters() -> None:
+    second = {**_NOTIONAL, "minNotional": "50"}
+    info = _info([_PRICE, _LOT, _NOTIONAL, second])
+    params = {
+        "symbol": "ABCUSDT",
+        "side": "BUY",
+        "type": "LIMIT",
+        "timeInForce": "GTC",
+        "price": "1",
+        "quantity": "1",
+    }
+    evaluate(info, params)
+    verdict = evaluate(info, params)
+    plan = plan_of(info).symbol(info, "ABCUSDT")
+    assert plan is not None
+    assert plan.explainers.get("LIMIT", "unset") is None
+    assert [v.limit for v in verdict.violations] == [Decimal(5)]  # D23: the first one
+    assert verdict == _general_verdict(info, params, Context())
+
+
+@pytest.mark.parametrize(
+    "name", ["spot-full-2018-08.json", "spot-full-2022-05.json", "spot-full-2023-08.json"]
+)
+def test_every_symbols_explainer_is_written(name: str) -> None:
+    info = load_path(DATA / name)
+    info_plan = plan_of(info)
+    written = declined = 0
+    for symbol in list(info.symbols)[:300]:
+        plan = info_plan.symbol(info, symbol.symbol)
+        assert plan is not None
+        for order_type in plan.fast_answers:
+            if plan.explainer(order_type) is None:
+                declined += 1
+            else:
+                written += 1
+    assert written > 100
+    assert declined == 0
