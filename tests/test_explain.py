@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from rules.checker.context import Context
-from rules.checker.evaluate import _general_verdict, evaluate
+from rules.checker.evaluate import _MOST_PROBLEMS, _PROBLEMS, _general_verdict, evaluate
 from rules.checker.explain import WRITERS
 from rules.checker.filters import FILTER_CHECKS, check_unknown
 from rules.checker.plans import plan_of
@@ -119,3 +119,16 @@ def test_every_symbols_explainer_is_written(name: str) -> None:
                 written += 1
     assert written > 100
     assert declined == 0
+
+
+def test_request_problems_are_built_once_and_kept_within_bounds() -> None:
+    info = _info([_PRICE, _LOT, _NOTIONAL])
+    base = {"symbol": "ABCUSDT", "type": "MARKET", "quantity": "1"}
+    evaluate(info, {**base, "side": "BUY"})
+    first = evaluate(info, {**base, "side": "HOLD"}).violations[0]
+    assert evaluate(info, {**base, "side": "HOLD"}).violations[0] is first  # kept
+    for i in range(_MOST_PROBLEMS + 10):  # sides from the input: the table stays bounded
+        params = {**base, "side": f"S{i}"}
+        verdict = evaluate(info, params)
+        assert verdict == _general_verdict(info, params, Context())
+    assert len(_PROBLEMS) <= _MOST_PROBLEMS

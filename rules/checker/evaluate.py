@@ -265,27 +265,23 @@ def _one_problem_verdict(
     time_in_force = params.get("timeInForce")
     dropped: tuple[str, ...] = ()
     if side != "BUY" and side != "SELL":
-        if side is None:
-            problem = mandatory_missing("side")
-        elif side.__class__ is not str:
+        if side is not None and side.__class__ is not str:
             return None  # read as its text first: the general path
-        elif side == "":
-            problem = param_empty("side")
-        else:
-            problem = invalid_side(side)
+        key: tuple[str, object, str] = ("side", side, "")
         repaired = {**params, "side": "BUY"}
         dropped = ("side",)
     elif "timeInForce" in kind.takes:
         if time_in_force is not None:
             return None  # an invalid timeInForce (or another problem)
-        problem = mandatory_missing("timeInForce")
+        key = ("timeInForce", None, "")
         repaired = {**params, "timeInForce": "GTC"}
     elif time_in_force.__class__ is str and time_in_force:
-        problem = not_required("timeInForce", time_in_force, kind.name)
+        key = ("timeInForce", time_in_force, kind.name)
         repaired = {k: v for k, v in params.items() if k != "timeInForce"}
         dropped = ("time_in_force",)
     else:
         return None
+    problem = _PROBLEMS.get(key) or _problem(key)
     # The caller's dict, when it gave one, is read by the fast check directly.
     answer = fast(repaired, context if mapping is None else mapping)
     if answer is CONTEXT:
@@ -330,6 +326,32 @@ def _one_problem_verdict(
         return make_verdict(False, (problem,), unchecked)
     out.insert(0, problem)  # a request error: before every violation the filters find (D53)
     return make_verdict(False, tuple(by_stage(out)), unchecked)
+
+
+#: The request problems of ``_one_problem_verdict``, by (parameter, value, order type):
+#: a violation is a value, built once (at most ``_MOST_PROBLEMS``: values come from
+#: the input).
+_PROBLEMS: dict[tuple[str, object, str], Violation] = {}
+_MOST_PROBLEMS: Final = 256
+
+
+def _problem(key: tuple[str, object, str]) -> Violation:
+    """The violation of one request problem (``_PROBLEMS``' key), built and kept."""
+    name, value, order_type = key
+    if name == "side":
+        if value is None:
+            problem = mandatory_missing("side")  # D03
+        elif value == "":
+            problem = param_empty("side")  # D29
+        else:
+            problem = invalid_side(value)
+    elif value is None:
+        problem = mandatory_missing(name)
+    else:
+        problem = not_required(name, value, order_type)  # D04
+    if len(_PROBLEMS) < _MOST_PROBLEMS:
+        _PROBLEMS[key] = problem
+    return problem
 
 
 def _as_context(context: object) -> Context:
