@@ -132,3 +132,24 @@ def test_request_problems_are_built_once_and_kept_within_bounds() -> None:
         verdict = evaluate(info, params)
         assert verdict == _general_verdict(info, params, Context())
     assert len(_PROBLEMS) <= _MOST_PROBLEMS
+
+
+@pytest.mark.parametrize("value", ["0", "0.00", "0.00000000"])
+@pytest.mark.parametrize("name", ["quantity", "quoteOrderQty"])
+def test_a_zero_market_order_is_judged_by_the_filters_alone(name: str, value: str) -> None:
+    # No D37 without a price: the general path finds only what the filters find.
+    info = load_path(DATA / "spot-full-2023-08.json")
+    for symbol in ("BTCUSDT", "ETHBTC", "BNBUSDT", "TKOBTC"):
+        params = {"symbol": symbol, "side": "BUY", "type": "MARKET", name: value}
+        for mapping in (None, {"avgPrice": "0.5"}, {"avgPrice": "7", "openOrders": 3}):
+            context = Context() if mapping is None else Context.from_mapping(mapping)
+            evaluate(info, params, mapping)
+            plan = plan_of(info).symbol(info, symbol)
+            assert plan is not None
+            fast = plan.fast_check("MARKET")
+            assert fast is not None
+            verdict = evaluate(info, params, mapping)
+            if fast(params, context) is not None:  # a FILTERS answer, not the general path
+                assert plan.explainers.get("MARKET") is not None
+            assert verdict == _general_verdict(info, params, context)
+            assert not verdict.accepted

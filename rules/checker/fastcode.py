@@ -299,7 +299,7 @@ def market_source(quote_allowed: bool, step: bool, quote_rules: int) -> str:
         add("                return None")
         add("            n = float(text)")
         add("            if not n:")
-        add("                return None")
+        add("                return FILTERS  # no D37 without a price: only the filters judge 0")
         for j in range(quote_rules):
             for name in ("QUOTE_LOW", "QUOTE_HIGH", "QUOTE_LOW_F", "QUOTE_HIGH_F"):
                 items[f"{name}{j}"] = f"{name}[{j}]"
@@ -315,12 +315,12 @@ def market_source(quote_allowed: bool, step: bool, quote_rules: int) -> str:
     add("            if type(text) is not str:")
     add("                return None")
     add("            if quantity_readable(text) is None:")
-    add("                if quantity_well_formed(text) is None or not D(text):")
+    add("                if quantity_well_formed(text) is None:")
     add("                    return None")
-    add("                return FILTERS_PRICE")
+    add("                return FILTERS_PRICE if D(text) else FILTERS")
     add("            q = float(text)")
     add("            if not q:")
-    add("                return None")
+    add("                return FILTERS  # no D37 without a price: only the filters judge 0")
     add("            if not QL_F < q < QH_F:")
     add("                exact = D(text)")
     add("                if exact < QL or exact > QH:")
@@ -353,7 +353,7 @@ def market_source(quote_allowed: bool, step: bool, quote_rules: int) -> str:
     names = (
         f"{_COMMON}, BY_QUOTE, BY_QUANTITY, quote_readable, quantity_readable,"
         " quantity_well_formed, allowed, QUOTE_LOW, QUOTE_HIGH, QUOTE_LOW_F, QUOTE_HIGH_F,"
-        " QL, QH, QL_F, QH_F, STEP, FILTERS_PRICE, FILTERS_QUANTITY"
+        " QL, QH, QL_F, QH_F, STEP, FILTERS, FILTERS_PRICE, FILTERS_QUANTITY"
     )
     return factory_source(names, lines, items)
 

@@ -26,6 +26,7 @@ from rules.checker.fastcode import (
 from rules.checker.fastcontext import Account, dict_reader, shape_cache
 from rules.checker.fastread import (
     DICT_SHAPES,
+    FILTERS,
     FILTERS_PRICE,
     FILTERS_QUANTITY,
     FastCheck,
@@ -181,6 +182,7 @@ def market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChec
         QL_F=float(quantity_low),
         QH_F=float(quantity_high),
         STEP=step,
+        FILTERS=FILTERS,
         FILTERS_PRICE=FILTERS_PRICE,
         FILTERS_QUANTITY=FILTERS_QUANTITY,
     )
