@@ -173,8 +173,9 @@ Group = tuple[str, str, bool, str]  # (kind, shape, accepted by rules, path)
 
 def _path(info: Any, params: dict[str, Any], context: dict[str, Any] | None) -> str:
     """Which path judges the order: the fast check's verdict (``fast``), its FILTERS
-    answer (``judge_filters``), one request problem repaired then the filters
-    (``one problem``), or the general path (``general``)."""
+    answer (``filters``: the symbol's explainer, else ``judge_filters``), one request
+    problem repaired then the filters (``one problem``), or the general path
+    (``general``)."""
     info_plan = plan_of(info)
     symbol = info_plan.symbols.get(params.get("symbol"))  # type: ignore[arg-type]
     fast = None if symbol is None else symbol.fast_answers.get(params.get("type"))  # type: ignore[arg-type]
@@ -183,7 +184,7 @@ def _path(info: Any, params: dict[str, Any], context: dict[str, Any] | None) -> 
     ctx = Context() if context is None else Context.from_mapping(context)
     answer = fast(params, ctx)
     if isinstance(answer, FiltersOnly):
-        return "judge_filters"
+        return "filters"
     if answer is not None:
         return "fast"
     repaired = _one_problem_verdict(info_plan, symbol, fast, params, ctx)
@@ -265,13 +266,14 @@ def bench_mix(count: int, rounds: int, seed: int) -> None:
     for shape in workload.SHAPES:
         row(f"context {shape}", [g for g in every if g[1] == shape])
     # Where the time goes: accepted orders take the fast path (all but a few
-    # symbols'), rejected ones judge_filters or the general path, which explain them.
+    # symbols'), rejected ones the filters' explainers or the general path.
     row("accepted by rules", [g for g in every if g[2]])
     row("rejected by rules", [g for g in every if not g[2]])
-    # Which path judged the rejections: judge_filters (a well-formed order that
+    # Which path judged the rejections: the filters (a well-formed order that
     # breaks a filter or a rule of the context), one request problem (a missing or
-    # invalid side or timeInForce) then judge_filters, or the general path (the rest).
-    row("  by judge_filters", [g for g in every if not g[2] and g[3] == "judge_filters"])
+    # invalid side or timeInForce) then the filters, or the general path (the rest).
+    # The filters: the symbol's explainer (rules.checker.explain), else judge_filters.
+    row("  by the filters", [g for g in every if not g[2] and g[3] == "filters"])
     row("  by one problem", [g for g in every if not g[2] and g[3] == "one problem"])
     row("  by general path", [g for g in every if not g[2] and g[3] == "general"])
     sample = [(c.params, c.context) for c in cases[: min(count, 20_000)]]
