@@ -112,6 +112,7 @@ def test_every_public_module_has_an_api_page() -> None:
         "rules.checker.checks",
         "rules.checker.counter_filters",
         "rules.checker.eras",
+        "rules.checker.explain",
         "rules.checker.fastcode",
         "rules.checker.fastcontext",
         "rules.checker.fastmarket",
