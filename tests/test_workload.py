@@ -95,18 +95,21 @@ def test_every_path_gives_the_general_verdict_on_the_mix(
     well-formed rejections, the general path), gives the general path's verdict."""
     cases, info, _ = cases_and_info
     assert isinstance(info, ExchangeInfo)
-    rejected = filters = 0
+    rejected = filters = exceeding = 0
     for case in cases:
         context = Context() if case.context is None else Context.from_mapping(case.context)
         general = _general_verdict(info, case.params, context)
         assert evaluate(info, case.params, case.context) == general, case
-        if isinstance(_answer(info, case.params, context), FiltersOnly):
+        answer = _answer(info, case.params, context)
+        if isinstance(answer, FiltersOnly):
             # judge_filters reads the order without read_order's checks: the same reading.
             filters += 1
+            exceeding += answer.exceeds
             assert_same_reading(read_well_formed(case.params), read_order(case.params))
         rejected += not general.accepted
     assert rejected > len(cases) // 4  # rejections are judged too, not only acceptances
     assert filters > len(cases) // 10  # and many by judge_filters
+    assert exceeding  # icebergQty >= quantity (D07) among them, with another rule or not
 
 
 def _answer(info: ExchangeInfo, params: dict[str, str], context: Context) -> object:

@@ -32,7 +32,9 @@ filter may reject: that one is judged by
 :func:`rules.checker.judge.judge_filters` (the context's rules and the
 filters, as :func:`~rules.checker.judge.judge_order` would run them, without
 the request checks it passes, and without the filter checks whose bounds the
-fast check found holding: :mod:`rules.checker.suspects`). An order it declines
+fast check found holding: :mod:`rules.checker.suspects`); an ``icebergQty``
+not below the quantity (D07) flags that answer (``EXCEEDING``), and its
+``-2010`` is added where the general path lists it. An order it declines
 for one request problem the general path reports and then treats as not sent
 (a missing or invalid side, a missing or untaken ``timeInForce``) is tried again with that parameter
 repaired (:func:`_one_problem_verdict`); everything else is judged by
@@ -42,6 +44,7 @@ repaired (:func:`_one_problem_verdict`); everything else is judged by
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from typing import Any, Final
 
 from rules.checker.amend import judge_amend
@@ -70,6 +73,7 @@ from rules.checker.violations import (
     Verdict,
     Violation,
     either_missing,
+    iceberg_exceeds,
     invalid_side,
     make_verdict,
     mandatory_missing,
@@ -221,6 +225,8 @@ def _filters_verdict(
     explained = None if explain is None else explain(params, context, params["side"])
     if explained is not None:
         found, missing = explained
+        if answer.exceeds:
+            _add_exceeds(found, params)  # D07
         if not found and not missing:
             return ACCEPTED
         return make_verdict(not found, tuple(found), tuple(missing))
@@ -229,6 +235,8 @@ def _filters_verdict(
     out, unchecked = judge_filters(
         plan, order, ORDER_KINDS[params["type"]], context, info_plan.era, checks
     )
+    if answer.exceeds:
+        _add_exceeds(out, params)  # D07
     if not out and unchecked is None:
         return ACCEPTED
     return make_verdict(not out, tuple(out), () if unchecked is None else tuple(unchecked))
@@ -320,6 +328,8 @@ def _one_problem_verdict(
         checks = suspects_of(fast)(known_of(answer, params))
         out, found_or_none = judge_filters(plan, order, kind, context, info_plan.era, checks)  # type: ignore[arg-type]
         unchecked = () if found_or_none is None else tuple(found_or_none)
+    if answer.__class__ is FiltersOnly and answer.exceeds:
+        _add_exceeds(out, params)  # D07
     if not out:
         if answer.__class__ is not FiltersOnly and len(plan.sideless) < SIDELESS:
             plan.sideless[fast, answer] = unchecked
@@ -352,6 +362,17 @@ def _problem(key: tuple[str, object, str]) -> Violation:
     if len(_PROBLEMS) < _MOST_PROBLEMS:
         _PROBLEMS[key] = problem
     return problem
+
+
+def _add_exceeds(out: list[Violation], params: dict[str, Any]) -> None:
+    """D07's ``-2010`` (an ``icebergQty`` not below the quantity: a fast check's
+    :data:`~rules.checker.fastread.EXCEEDING` answer) added to what ``judge_filters``
+    found (or the explainer), where the general path lists it: ``check_type`` appends
+    it before every check ``judge_filters`` runs, then all are listed by stage (D53)."""
+    # The strings were read whole by the fast check: Decimal(text) is their reading.
+    exceeds = iceberg_exceeds(Decimal(params["icebergQty"]), Decimal(params["quantity"]))
+    out.insert(0, exceeds)
+    by_stage(out)
 
 
 def _as_context(context: object) -> Context:

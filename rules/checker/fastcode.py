@@ -221,8 +221,10 @@ def priced_source(
         add("            i = float(iceberg_text)")
         add("            if not i:")
         add("                return None  # a zero icebergQty")
+        # D07: well-formed but for it; the price's and the notional's bounds hold (not
+        # the icebergQty's quantity bounds: above the quantity, it may pass maxQty).
         add("            if not i < q and D(iceberg_text) >= D(quantity_text):")
-        add("                return None  # D07")
+        add("                return FILTERS_EXCEEDS  # D07")
         add("            if not QL_F < i and D(iceberg_text) < QL:")
         add("                return FILTERS_NOTIONAL")
         if step:
@@ -270,7 +272,7 @@ def priced_source(
         " quantity_readable,"
         " by_filters, allowed, iceberg_verdict, PL, PH, PL_F, PH_F, QL, QH, QL_F, QH_F,"
         " NL, NH, NL_F, NH_F, TICK, STEP, PARTS, PARTS_F, FILTERS_PRICE, FILTERS_QUANTITY,"
-        " FILTERS_NOTIONAL, FILTERS_PARTS"
+        " FILTERS_NOTIONAL, FILTERS_PARTS, FILTERS_EXCEEDS"
     )
     return factory_source(names, lines)
 

@@ -20,8 +20,9 @@ what a context's set of fields implies is worked out once per set,
 :mod:`rules.checker.fastcontext`, and the verdict once per set of unchecked
 rules). An order it has read whole (shape, side, ``timeInForce``, every
 string well-formed within its precision, D38; price × quantity above zero,
-D37; an ``icebergQty`` below the quantity, D07) that breaks a bound gets
-:data:`FILTERS`: only the context's rules and the filters can reject it, and
+D37) that breaks a bound gets :data:`FILTERS` (one whose ``icebergQty`` is not
+below the quantity, D07, the same answer flagged, ``EXCEEDING``: ``evaluate``
+adds the ``-2010``): only the context's rules and the filters can reject it, and
 :func:`rules.checker.judge.judge_filters` judges and explains it without the
 request checks; the answer also says which groups of the order's bounds the
 check found holding before it stopped (``FILTERS_PRICE`` ... ``FILTERS_CONTEXT``),
@@ -91,6 +92,7 @@ from rules.checker.fastread import (
     CONTEXT,
     DICT_SHAPES,
     EMPTY_CONTEXT,
+    EXCEEDING,
     FILTERS,
     FILTERS_NOTIONAL,
     FILTERS_PARTS,
@@ -330,8 +332,10 @@ def compile_fast_check(
     ) -> FiltersOnly | None:
         """``answer`` (``FILTERS``, or one saying which bounds were found holding) for
         well-formed strings (matched by ``well_formed``) unless a request check judges
-        the numbers: D37 (price × quantity above zero), D07 (an ``icebergQty`` below
-        the quantity); ``None`` then, for the general path."""
+        the numbers: D37 (price × quantity above zero: ``None`` then, for the general
+        path); D07 (an ``icebergQty`` below the quantity: else ``answer``'s
+        :data:`~rules.checker.fastread.EXCEEDING` form). A zero ``icebergQty`` (D08:
+        no iceberg) is the general path's too."""
         quantity = Decimal(quantity_text)
         if multiply(Decimal(price_text), quantity) <= _ZERO:
             return None  # D37
@@ -339,8 +343,10 @@ def compile_fast_check(
             if type(iceberg_text) is not str or quantity_well_formed(iceberg_text) is None:
                 return None
             iceberg = Decimal(iceberg_text)
-            if not iceberg or iceberg >= quantity:
-                return None  # D07, or a zero icebergQty
+            if not iceberg:
+                return None  # a zero icebergQty
+            if iceberg >= quantity:
+                return EXCEEDING[answer.known]  # D07
         return answer
 
     # The check itself: written once per layout (fastcode), made with this
@@ -351,8 +357,10 @@ def compile_fast_check(
     # and the price's (FILTERS_PRICE past them), the quantity's, the notional's
     # (a positive minimum says D37's price × quantity > 0; without one, a zero
     # product is the general path's), then an icebergQty's: LOT_SIZE judges it as
-    # it does quantity (D08), it must be above 0 and below the quantity (D07), and
-    # CEIL(quantity / icebergQty) <= limit is quantity <= limit × icebergQty (D14).
+    # it does quantity (D08), it must be above 0 (else the general path's) and below
+    # the quantity (D07: else an EXCEEDING answer, the filters judged and the -2010
+    # added by evaluate), and CEIL(quantity / icebergQty) <= limit is quantity <=
+    # limit × icebergQty (D14).
     # Then the context: counters (D15), the bands of the order's side (D13, D18),
     # an iceberg's own counters.
     parts = bounds.iceberg_parts
@@ -400,6 +408,7 @@ def compile_fast_check(
         FILTERS_QUANTITY=FILTERS_QUANTITY,
         FILTERS_NOTIONAL=FILTERS_NOTIONAL,
         FILTERS_PARTS=FILTERS_PARTS,
+        FILTERS_EXCEEDS=EXCEEDING[FILTERS_NOTIONAL.known],
     )
     attach_suspects(fast_check, checks, kind, era)
     return fast_check

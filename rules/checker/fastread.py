@@ -58,6 +58,7 @@ __all__ = [
     "CONTEXT",
     "DICT_SHAPES",
     "EMPTY_CONTEXT",
+    "EXCEEDING",
     "FILTERS",
     "FILTERS_CONTEXT",
     "FILTERS_NOTIONAL",
@@ -84,15 +85,19 @@ __all__ = [
 
 class FiltersOnly:
     """The type of :data:`FILTERS`, a fast check's third answer; ``known``: the groups
-    of the order's bounds (:mod:`rules.checker.suspects`) it tested and found holding."""
+    of the order's bounds (:mod:`rules.checker.suspects`) it tested and found holding;
+    ``exceeds``: the order breaks D07 too (an ``icebergQty`` not below the quantity,
+    ``-2010``), the one request check it does not pass (:data:`EXCEEDING`)."""
 
-    __slots__ = ("known",)
+    __slots__ = ("exceeds", "known")
 
-    def __init__(self, known: int = 0) -> None:
+    def __init__(self, known: int = 0, exceeds: bool = False) -> None:
         self.known = known
+        self.exceeds = exceeds
 
     def __repr__(self) -> str:
-        return "FILTERS" if not self.known else f"FILTERS({self.known})"
+        shown = "FILTERS" if not self.known else f"FILTERS({self.known})"
+        return f"{shown}+D07" if self.exceeds else shown
 
 
 #: A fast check's answer for an order it read whole and found well-formed but
@@ -107,6 +112,13 @@ FILTERS_QUANTITY: Final = FiltersOnly(PRICE | QUANTITY)
 FILTERS_NOTIONAL: Final = FiltersOnly(PRICE | NOTIONAL)
 FILTERS_PARTS: Final = FiltersOnly(PRICE | QUANTITY | NOTIONAL)
 FILTERS_CONTEXT: Final = FiltersOnly(ORDER_BOUNDS)
+#: The same answers, by ``known``, for an order well-formed but for D07: its
+#: ``icebergQty`` (well-formed, above 0, D08) is not below its quantity. The
+#: general path reports ``-2010`` and goes on with the icebergQty as sent (D24):
+#: the filters (LOT_SIZE and ICEBERG_PARTS on it, D09, D14) and the iceberg
+#: counters (D15) judge it as they judge any iceberg. ``evaluate`` judges the
+#: filters, then adds the ``-2010`` where the general path lists it (D53).
+EXCEEDING: Final = tuple(FiltersOnly(known, exceeds=True) for known in range(ORDER_BOUNDS + 1))
 
 #: ``check(params, context)``: the general path's verdict when it surely accepts
 #: (``ACCEPTED``, or accepted with the rules the context leaves ``unchecked``);

@@ -90,7 +90,8 @@ def judge_filters(
     and the context: every parameter read, the side, type, ``timeInForce`` valid,
     nothing missing, unread or not required, no decimal past the precision
     (D38), price × quantity above zero (D37), an ``icebergQty`` below the
-    quantity (D07), the symbol TRADING with the type enabled (D01, D02). Then
+    quantity (D07; one that is not is the caller's to add, ``evaluate``'s
+    ``_add_exceeds``), the symbol TRADING with the type enabled (D01, D02). Then
     every request check of :func:`judge_order` passes, and what is left is the
     symbol's context rules (permissions, D19, D36) and the filters: the same
     checks, in the same order, as :func:`judge_order` runs on it. ``checks``: those of

@@ -25,6 +25,7 @@ from rules.checker.violations import (
     PERMISSIONS,
     Violation,
     either_missing,
+    iceberg_exceeds,
     invalid_side,
     make_violation,
     mandatory_missing,
@@ -296,15 +297,7 @@ def check_type(
             )
         quantity = order.quantity
         if quantity is not None and iceberg >= quantity:
-            out.append(
-                rejected(
-                    "IcebergQty exceeds QTY.",
-                    explanation=f"icebergQty {iceberg:f} is not below quantity {quantity:f}",
-                    field="icebergQty",
-                    value=iceberg,
-                    limit=quantity,
-                )
-            )
+            out.append(iceberg_exceeds(iceberg, quantity))
     return order
 
 

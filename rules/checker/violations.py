@@ -404,6 +404,19 @@ def param_empty(name: str) -> Violation:
     )
 
 
+def iceberg_exceeds(iceberg: Decimal, quantity: Decimal) -> Violation:
+    """``-2010 "IcebergQty exceeds QTY."``: an ``icebergQty`` not below the quantity (D07)."""
+    return make_violation(
+        NEW_ORDER_REJECTED,
+        "IcebergQty exceeds QTY.",
+        None,
+        "icebergQty",
+        iceberg,
+        quantity,
+        f"icebergQty {iceberg:f} is not below quantity {quantity:f}",
+    )
+
+
 def not_required(name: str, value: object, order_type: str) -> Violation:
     """``-1106``: a parameter the order type does not take (D04, D05)."""
     return make_violation(

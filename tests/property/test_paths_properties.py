@@ -15,6 +15,7 @@ the same order, and the same ``unchecked``; a well-formed rejection is read as
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
@@ -44,11 +45,26 @@ def _context(market: Market, shape: str) -> dict[str, Any] | None:
     return full
 
 
+#: D07: the order's icebergQty made not below its quantity (equal, twice it, a
+#: thousand times it: past maxQty too), beside the rule it breaks, if any.
+EXCEEDS = {"equal": 1, "twice": 2, "a thousand times": 1000}
+
+
+_ICEBERG_TYPES = ("LIMIT", "LIMIT_MAKER", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT")
+
+
 @st.composite
 def cases(draw: st.DrawFn) -> tuple[Market, dict[str, Any], dict[str, Any] | None]:
     market, order, breaking = draw(market_orders(breaking=None))
+    params = order.to_params()
+    exceeds = draw(st.sampled_from(["", "", "", *EXCEEDS]))
+    quantity = params.get("quantity")
+    if exceeds and params["type"] in _ICEBERG_TYPES and isinstance(quantity, str):
+        iceberg = Decimal(quantity) * EXCEEDS[exceeds]  # exact, as many decimals as quantity
+        params["icebergQty"] = format(iceberg, "f")
+        breaking = f"{breaking} and D07 ({exceeds})"
     event(f"{order.type}, breaking {breaking}")
-    return market, order.to_params(), _context(market, draw(st.sampled_from(SHAPES)))
+    return market, params, _context(market, draw(st.sampled_from(SHAPES)))
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
@@ -68,7 +84,7 @@ def test_every_path_gives_the_general_verdict(
     event(
         "general path"
         if answer is None
-        else "judge_filters"
+        else ("judge_filters, D07" if answer.exceeds else "judge_filters")
         if isinstance(answer, FiltersOnly)
         else "fast check"
     )
@@ -142,7 +158,8 @@ def test_one_request_problem_gives_the_general_verdict(
     fast = None if plan is None else plan.fast_answers.get(spoiled["type"])
     if plan is not None and fast is not None and fast(spoiled, context) is None:
         repaired = _one_problem_verdict(info_plan, plan, fast, spoiled, context)
-        event("one problem, repaired" if repaired is not None else "general path")
+        d07 = any(v.msg == "IcebergQty exceeds QTY." for v in general.violations)
+        event(("one problem, repaired" if repaired is not None else "general path") + d07 * ", D07")
         assert repaired is None or repaired == general
 
 
