@@ -15,6 +15,7 @@ the same order, and the same ``unchecked``; a well-formed rejection is read as
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -22,13 +23,20 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from rules.checker.context import Context
-from rules.checker.evaluate import _general_verdict, _one_problem_verdict, evaluate
+from rules.checker.evaluate import (
+    _MOST_PROBLEMS,
+    _PROBLEMS,
+    _general_verdict,
+    _one_problem_verdict,
+    evaluate,
+)
 from rules.checker.fastpath import FiltersOnly
 from rules.checker.fastread import known_of, suspects_of
 from rules.checker.judge import judge_filters
 from rules.checker.kinds import ORDER_KINDS
 from rules.checker.order import read_order, read_well_formed
 from rules.checker.plans import plan_of
+from rules.model.load import loads
 from rules.testing import Market
 from tests.property.test_fastpath_properties import assert_same_reading
 from tests.property.test_suite_properties import market_orders
@@ -185,3 +193,36 @@ def test_an_order_without_a_valid_side_gives_the_general_verdict_in_any_sequence
         general = _general_verdict(info, spoiled, context)
         assert evaluate(info, spoiled, mapping) == general
         assert evaluate(info, spoiled, context) == general
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(cases(), st.sampled_from(("side", "timeInForce")), st.text(min_size=1, max_size=6))
+def test_any_side_or_time_in_force_sent_gives_the_general_verdict(
+    case: tuple[Market, dict[str, Any], dict[str, Any] | None], name: str, value: str
+) -> None:
+    """An invalid side, a timeInForce the type does not take, of any text: the problem is
+    built once per value sent (``evaluate._PROBLEMS``, a bounded table that many values
+    fill) and each verdict is still the general path's."""
+    market, params, mapping = case
+    spoiled = {**params, name: value}
+    info = market.info
+    context = Context() if mapping is None else Context.from_mapping(mapping)
+    general = _general_verdict(info, spoiled, context)
+    assert evaluate(info, spoiled, mapping) == general
+    assert evaluate(info, spoiled, context) == general
+    assert len(_PROBLEMS) <= _MOST_PROBLEMS
+
+
+def test_the_table_of_problems_stays_bounded() -> None:
+    """Past ``_MOST_PROBLEMS`` values sent, a problem is built per order, still right."""
+    lot = {"filterType": "LOT_SIZE", "minQty": "1", "maxQty": "9", "stepSize": "1"}
+    symbol = {"symbol": "X", "status": "TRADING", "baseAsset": "A", "quoteAsset": "B"}
+    raw = {"symbols": [{**symbol, "filters": [lot]}]}
+    info = loads(json.dumps(raw))
+    for n in range(2 * _MOST_PROBLEMS + 1):
+        for spoil in ({"side": f"S{n}"}, {"side": "BUY", "timeInForce": f"T{n}"}):
+            order = {"symbol": "X", "type": "MARKET", "quantity": str(n % 12), **spoil}
+            general = _general_verdict(info, order, Context())
+            assert evaluate(info, order) == general
+            assert evaluate(info, order, {"avgPrice": "1"}) == general
+    assert len(_PROBLEMS) == _MOST_PROBLEMS
