@@ -153,3 +153,27 @@ def test_a_zero_market_order_is_judged_by_the_filters_alone(name: str, value: st
                 assert plan.explainers.get("MARKET") is not None
             assert verdict == _general_verdict(info, params, context)
             assert not verdict.accepted
+
+
+@pytest.mark.parametrize(
+    ("price", "quantity"),
+    [("0", "0.001"), ("0.00", "0.001"), ("30000.00", "0"), ("0.00000001", "0.00000"), ("1", "1")],
+)
+def test_price_times_quantity_zero_is_the_general_paths_d37(price: str, quantity: str) -> None:
+    # by_filters tells a zero product from the strings' floats (D37): exact for them.
+    info = load_path(DATA / "spot-full-2023-08.json")
+    params = {
+        "symbol": "BTCUSDT",
+        "side": "BUY",
+        "type": "LIMIT",
+        "timeInForce": "GTC",
+        "price": price,
+        "quantity": quantity,
+    }
+    for mapping in (None, {"avgPrice": "29000"}):
+        evaluate(info, params, mapping)
+        verdict = evaluate(info, params, mapping)
+        context = Context() if mapping is None else Context.from_mapping(mapping)
+        assert verdict == _general_verdict(info, params, context)
+        zero = any(v.msg == "Price * QTY is zero or less." for v in verdict.violations)
+        assert zero == (not Decimal(price) * Decimal(quantity))

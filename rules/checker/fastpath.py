@@ -130,7 +130,6 @@ __all__ = [
 
 
 _TIME_IN_FORCE: Final = frozenset({"GTC", "IOC", "FOK"})
-_ZERO: Final = Decimal(0)
 #: What one context allows one side: the price interval of every price rule
 #: (lowest, highest) as floats (a strict comparison with them is a proof:
 #: :mod:`rules.checker.fastread`) and exactly, and the verdict of an order that
@@ -336,8 +335,10 @@ def compile_fast_check(
         path); D07 (an ``icebergQty`` below the quantity: else ``answer``'s
         :data:`~rules.checker.fastread.EXCEEDING` form). A zero ``icebergQty`` (D08:
         no iceberg) is the general path's too."""
-        quantity = Decimal(quantity_text)
-        if multiply(Decimal(price_text), quantity) <= _ZERO:
+        # D37 on the strings' floats: a string ``well_formed`` matches (at most 20
+        # digits each side) is 0 exactly when its float is (none is below 1e-20), and
+        # the product of two of them is above zero exactly when neither is zero.
+        if not float(price_text) or not float(quantity_text):
             return None  # D37
         if iceberg_text is not None:
             if type(iceberg_text) is not str or quantity_well_formed(iceberg_text) is None:
@@ -345,7 +346,7 @@ def compile_fast_check(
             iceberg = Decimal(iceberg_text)
             if not iceberg:
                 return None  # a zero icebergQty
-            if iceberg >= quantity:
+            if iceberg >= Decimal(quantity_text):
                 return EXCEEDING[answer.known]  # D07
         return answer
 
