@@ -93,7 +93,7 @@ def _counter(name: str, maximum: str, what: str, open_attr: str, key: str, count
             return True
         ft = f.filter_type
         source.claim(ft)
-        k, text = source.const(limit), source.const(_count_text)
+        k, text = source.const(limit), source.helper("COUNT", _count_text)
         why = f"EX({text}, {key!r}, C, {what!r}, {k})"
         lines = [f"C = ctx.{open_attr}", "if C is None:", "    " + source.uncheck(ft)]
         lines += [f"elif C + 1 > {k}:", "    " + source.fail(ft, None, "C + 1", k, why)]

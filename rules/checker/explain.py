@@ -130,7 +130,8 @@ class Source:
         return None if found is None else found[1]
 
     def const(self, value: object) -> str:
-        """The name of a constant of the explainer holding ``value``."""
+        """The name of a constant of the explainer holding ``value`` (a number of the
+        snapshot: its name, not its value, is part of the layout)."""
         name = f"k{len(self.consts)}"
         self.consts[name] = value
         return name
@@ -147,15 +148,22 @@ class Source:
             raise Declined(filter_type)
         self._claimed.add(filter_type)
 
+    def helper(self, name: str, function: Callable[..., str]) -> str:
+        """``name``, given to the explainer as ``function`` (a wording function: the same
+        for every symbol, so part of the layout)."""
+        self.consts[name] = function
+        return name
+
     def fail(self, filter_type: str, field: str | None, value: str, limit: str, why: str) -> str:
         """The statement appending ``filter_type``'s violation (``value``, ``limit``, ``why``:
-        expressions), as ``violations.filter_failure`` builds it."""
-        msg, name = self.const(filter_message(filter_type)), self.const(filter_type)
-        return f"out.append(MV(CODE, {msg}, {name}, {field!r}, {value}, {limit}, {why}))"
+        expressions), as ``violations.filter_failure`` builds it. A filter with a writer is
+        of a known type: its name is part of the layout, written as a literal."""
+        msg = filter_message(filter_type)
+        return f"out.append(MV(CODE, {msg!r}, {filter_type!r}, {field!r}, {value}, {limit}, {why}))"
 
     def uncheck(self, filter_type: str) -> str:
         """The statement listing ``filter_type`` as unchecked."""
-        return f"unc.append({self.const(filter_type)})"
+        return f"unc.append({filter_type!r})"
 
     def market_price(self, avg_price_mins: int | None, into: str) -> list[str]:
         """Lines setting ``into`` to the market price a filter reads (D18, as
@@ -199,7 +207,7 @@ class Source:
         if step:
             k = self.const(step)
             if from_minimum:
-                text = self.const(from_minimum_text)
+                text = self.helper("FROM_MINIMUM", from_minimum_text)
                 why = f"EX({text}, {field!r}, {var}, {low_name!r}, {k_low}, {step_name!r}, {k})"
                 test = f"not IS_MULTIPLE({var}, {k}, {k_low}):"
             else:

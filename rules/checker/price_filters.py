@@ -153,7 +153,7 @@ def _band_lines(
     source: Source, filter_type: str, up: Decimal, up_name: str, down: Decimal, down_name: str
 ) -> list[str]:
     """A band's test of the price ``P`` against the market price ``R``."""
-    text = source.const(_band_text)
+    text = source.helper("BAND", _band_text)
     k_down = source.const(down)
     why = f"EX({text}, P, 'below', R, {down_name!r}, {k_down}, L)"
     lines = [

@@ -318,7 +318,7 @@ def _write_iceberg_parts(f: IcebergPartsFilter, kind: OrderKind, era: Era, sourc
     if not f.limit or source.has("I") is None:
         return True
     source.claim(f.filter_type)
-    k, text = source.const(f.limit), source.const(_parts_text)
+    k, text = source.const(f.limit), source.helper("PARTS", _parts_text)
     why = f"EX({text}, Q, I, W, {k})"
     source.add("if I:", "    W, rest = DIVMOD(Q, I)", "    W = int(W) + (1 if rest else 0)")
     source.add(
