@@ -42,7 +42,7 @@ import re
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 import numpy as np
@@ -516,42 +516,47 @@ def _verdicts(
     info_plan = plan_of(info)
     ids = method_ids(methods, memo) if methods is not None else None
     classes = classify(body, info, info_plan, memo, ids)
-    verdicts: list[Verdict] = []
-    distinct: dict[tuple[object, ...], int] = {}
-
-    def number(verdict: Verdict) -> int:
-        key = _shown(verdict)
-        found = distinct.get(key)
-        if found is None:
-            found = distinct[key] = len(verdicts)
-            verdicts.append(verdict)
-        return found
-
     known = memo.verdicts  # shared by threads (and cleared when large): read once a key
-    mine: list[Verdict | None] = [known.get(key) for key in classes.keys]
-    missing = [i for i, verdict in enumerate(mine) if verdict is None]
+    found: list[tuple[Verdict, int] | None] = list(map(known.get, classes.keys))
+    missing = [i for i, entry in enumerate(found) if entry is None]
     if missing:
         picked = classes.first[missing]
         for i, verdict in zip(
             missing, exact(body, info, picked, first_row, rows, methods), strict=True
         ):
-            mine[i] = known[classes.keys[i]] = verdict
-    class_numbers = np.array([number(_filled(v)) for v in mine], dtype=np.int64)
-    position = np.zeros(n, dtype=np.int64)
-    classed = classes.of_row >= 0
-    position[classed] = class_numbers[classes.of_row[classed]]
-    rest = np.flatnonzero(~classed)
+            found[i] = known[classes.keys[i]] = (verdict, memo.shown_id(_shown(verdict)))
+    entries = [_filled(entry) for entry in found] if missing else cast(_Entries, found)
+    rest = np.flatnonzero(classes.of_row < 0)
     if len(rest):
-        position[rest] = [number(v) for v in exact(body, info, rest, first_row, rows, methods)]
+        judged = exact(body, info, rest, first_row, rows, methods)
+        entries += [(v, memo.shown_id(_shown(v))) for v in judged]
+    # Each entry's output number, then the outputs used numbered from 0 (their verdicts
+    # listed once), the classes' first, the odd rows' after them.
+    numbers = np.fromiter((e[1] for e in entries), dtype=np.int64, count=len(entries))
+    used, first = np.unique(numbers, return_index=True)
+    verdicts = [entries[i][0] for i in first.tolist()]
+    local = np.searchsorted(used, numbers)
+    count = len(classes.keys)
+    position = np.empty(n, dtype=np.int64)
+    classed = classes.of_row >= 0
+    if len(rest):
+        position[classed] = local[classes.of_row[classed]]
+        position[rest] = local[count:]
+    else:
+        np.take(local, classes.of_row, out=position)
     stats.rows += n
     stats.screened += n - len(rest)
     stats.exact += len(rest) + len(missing)
     return verdicts, position
 
 
-def _filled(verdict: Verdict | None) -> Verdict:
-    assert verdict is not None  # every class's verdict known or just judged
-    return verdict
+#: A class's (or an odd row's) verdict and its output number (:meth:`Memo.shown_id`).
+_Entries = list[tuple[Verdict, int]]
+
+
+def _filled(entry: tuple[Verdict, int] | None) -> tuple[Verdict, int]:
+    assert entry is not None  # every class's verdict known or just judged
+    return entry
 
 
 def _shown(verdict: Verdict) -> tuple[object, ...]:

@@ -94,7 +94,12 @@ class Memo:
     slots: dict[int, Slot] = attrs.Factory(dict)
     #: (symbol, type) pairs with tests numbered so far (pair 0: none).
     pair_count: int = 1
-    verdicts: dict[tuple[object, ...], Any] = attrs.Factory(dict)
+    #: Per class key, its verdict and the number of what the output shows of it
+    #: (:attr:`shown`), so that a class's output key is made once a run.
+    verdicts: dict[tuple[object, ...], tuple[Any, int]] = attrs.Factory(dict)
+    #: Each distinct output (``rules.batch.engine``'s ``_shown`` of a verdict) numbered,
+    #: shared like :attr:`verdicts` (which holds the numbers).
+    shown: dict[tuple[object, ...], int] = attrs.Factory(dict)
     #: Each filter's tests, by order type and the filter's ``id`` (the filter kept).
     folded: dict[str, dict[int, Any]] = attrs.Factory(dict)
     #: A filter's structure (see :func:`_structure`) as an id, by ``id`` (the filter kept).
@@ -122,6 +127,7 @@ class Memo:
             slot_numbers=self.slot_numbers,
             slot_tests=self.slot_tests,
             verdicts=self.verdicts,
+            shown=self.shown,
         )
 
     def id_of(self, value: object) -> int:
@@ -129,6 +135,14 @@ class Memo:
         if found is None:
             with _IDS:  # threads may share the ids: one number per value
                 found = self.ids.setdefault(value, len(self.ids))
+        return found
+
+    def shown_id(self, key: tuple[object, ...]) -> int:
+        """The number of an output (see :attr:`shown`)."""
+        found = self.shown.get(key)
+        if found is None:
+            with _IDS:  # threads may share them: one number per output
+                found = self.shown.setdefault(key, len(self.shown))
         return found
 
 
