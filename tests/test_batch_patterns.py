@@ -570,6 +570,30 @@ def test_decimals_of_every_shape(cells: list[tuple[str | None, bool]], skip: int
             assert parsed.f[i] == float(text or "")
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_SHAPED_TEXT | st.none(), st.booleans()), min_size=1, max_size=30),
+    st.integers(0, 3),
+)
+def test_a_mostly_null_column_is_its_values_sent(
+    cells: list[tuple[str | None, bool]], skip: int
+) -> None:
+    """The strings sent of a column, taken without copying their bytes when the
+    nulls' slots hold none, are Arrow's ``drop_null`` of it (a hidden null's bytes
+    never read)."""
+    import pyarrow.compute as pc
+
+    from rules.batch.columns import _compact, nulls
+
+    column, texts = _column(cells, skip)
+    array = column.chunk(0)
+    sent = np.flatnonzero(~nulls(column, len(texts)))
+    taken = _compact(array, sent)
+    taken.validate(full=True)
+    assert taken.to_pylist() == pc.drop_null(array).to_pylist()
+    assert taken.to_pylist() == [t for t in texts if t is not None]
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(

@@ -30,6 +30,7 @@ __all__ = [
     "codes",
     "compare",
     "context_price",
+    "integers",
     "ints",
     "near",
     "nulls",
@@ -168,7 +169,23 @@ def _sparse(text: pa.Array, null: np.ndarray) -> tuple[np.ndarray | None, pa.Arr
     if text.null_count * 4 <= len(text):
         return None, text, null
     sent = np.flatnonzero(~null)
-    return sent, pc.drop_null(text), np.zeros(len(sent), dtype=bool)
+    return sent, _compact(text, sent), np.zeros(len(sent), dtype=bool)
+
+
+def _compact(text: pa.Array, sent: np.ndarray) -> pa.Array:
+    """The strings of the rows ``sent`` (those not null, in order): when the nulls'
+    slots between them hold no bytes (as Arrow writes them), the same bytes under
+    offsets of their own (no copy); otherwise Arrow's ``drop_null``."""
+    buffers = text.buffers()
+    if not len(sent) or buffers[2] is None:
+        return pc.drop_null(text)
+    offsets = np.frombuffer(buffers[1], dtype=np.int32)[text.offset : text.offset + len(text) + 1]
+    starts = offsets[sent]
+    ends = offsets[sent + 1]
+    if not np.array_equal(starts[1:], ends[:-1]):  # a null's slot keeps bytes
+        return pc.drop_null(text)
+    own = np.append(starts, ends[-1])
+    return pa.StringArray.from_buffers(len(sent), pa.py_buffer(own), buffers[2])
 
 
 def _spread(values: np.ndarray, rows: np.ndarray, n: int, fill: object) -> np.ndarray:
@@ -366,10 +383,10 @@ def _price(text: pa.Array, null: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def codes(column: pa.ChunkedArray, n: int) -> tuple[np.ndarray | None, list[object]]:
-    """Dictionary codes of a string column (int32; nulls: the last code) and its
-    values (a value may come twice); ``None`` if it does not hold strings. A column
-    that is a dictionary of strings already (a Parquet file's, pandas' categories)
-    is read as its codes."""
+    """Dictionary codes of a string column (int32) and its values, ``None`` for a
+    null (a value may come twice: ``None`` is last too); ``None`` if it does not
+    hold strings. A column that is a dictionary of strings already (a Parquet
+    file's, pandas' categories) is read as its codes."""
     kind = column.type
     if (
         isinstance(column, pa.ChunkedArray)
@@ -387,12 +404,10 @@ def codes(column: pa.ChunkedArray, n: int) -> tuple[np.ndarray | None, list[obje
     text = strings(column)
     if text is None:
         return None, []
-    encoded = pc.dictionary_encode(text)
+    # A null encoded as a value of its own (faster than nulls left in the indices).
+    encoded = pc.dictionary_encode(text, null_encoding="encode")
     values = [*encoded.dictionary.to_pylist(), None]
-    indices = encoded.indices
-    if indices.null_count:
-        indices = pc.fill_null(indices, len(values) - 1)
-    return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int32), values
+    return np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int32), values
 
 
 def strings(column: pa.ChunkedArray | pa.Array) -> pa.Array | None:
@@ -424,6 +439,15 @@ def bools(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     if values.null_count:
         values = pc.fill_null(values, False)
     return np.asarray(values.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def integers(values: pa.ChunkedArray) -> np.ndarray:
+    """An int64 column's values as numpy, read in place (a null's slot: any value)."""
+    chunk = values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
+    data = chunk.buffers()[1]
+    if data is None:  # no rows
+        return np.zeros(len(chunk), dtype=np.int64)
+    return np.frombuffer(data, dtype=np.int64)[chunk.offset : chunk.offset + len(chunk)]
 
 
 def ints(values: pa.Array | pa.ChunkedArray, fill: int) -> np.ndarray:

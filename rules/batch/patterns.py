@@ -68,6 +68,7 @@ from rules.batch.columns import (
     codes,
     compare,
     context_price,
+    integers,
     nulls,
     parse_decimals,
     strings,
@@ -252,14 +253,13 @@ def _read_column(rows: _Rows, name: str, column: pa.ChunkedArray, memo: Memo) ->
         counts = np.full(n, -1, dtype=np.int64)
         if pa.types.is_integer(column.type):
             try:
-                filled = pc.fill_null(column.cast(pa.int64()), -1)
-                counts = np.asarray(filled.to_numpy(zero_copy_only=False), dtype=np.int64)
+                counts = np.where(null, -1, integers(column.cast(pa.int64())))
             except pa.ArrowInvalid:  # a uint64 beyond int64: judged alone
                 rows.odd |= ~null
             rows.odd |= ~null & (counts < 0)
         else:
             rows.odd |= ~null
-        rows.counts[name] = np.where(null, -1, counts)
+        rows.counts[name] = counts
         rows.pack(~null)
     elif name in READ or name == "permissions":  # pegs, STP, strategies, trailingDelta
         rows.odd |= ~null
