@@ -142,7 +142,9 @@ def _repeating(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array
     elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
         sample = column.slice(0, _SAMPLE)
         sent = len(sample) - sample.null_count
-        if sent < 64 or pc.count_distinct(sample).as_py() > sent * _REPEATING:
+        # The distinct values sent (``unique`` lists a null too; twice as fast as
+        # ``count_distinct``).
+        if sent < 64 or len(pc.unique(sample)) - bool(sample.null_count) > sent * _REPEATING:
             return None
         encoded = pc.dictionary_encode(column)
         if isinstance(encoded, pa.ChunkedArray):
