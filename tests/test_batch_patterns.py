@@ -80,6 +80,20 @@ def test_realistic_workload(seed: int) -> None:
     assert stats.screened > stats.rows * 0.98
 
 
+@pytest.mark.parametrize("count", [300, 1000])
+def test_a_test_worked_out_on_rows_of_other_layouts(count: int) -> None:
+    """A test worked out on every row reads its slot at the pairs of other layouts
+    too: a slot is as wide as the pairs numbered so far, even one last grown to
+    its own pairs only (the first 300 or 1,000 rows of the benchmark's table, on a
+    snapshot judged for the first time, read past such a slot)."""
+    import bench_batch
+    import workload
+
+    info = load_path(workload.SNAPSHOT)  # its own memo: the snapshot's first table
+    table, _ = bench_batch.workload_table(count)
+    assert_exact(info, table.drop_columns(["id"]), BatchStats())
+
+
 # --------------------------------------------------------------------------- vectors-next
 
 

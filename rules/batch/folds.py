@@ -57,14 +57,18 @@ class Slot:
             np.ones((n_floats, _FIRST_CAPACITY), dtype=np.float64),
         )
 
-    def put(self, pairs: np.ndarray, ints: np.ndarray, floats: np.ndarray) -> None:
-        """Set the values of the pairs numbered ``pairs`` (``ints``, ``floats``: a
-        row per pair)."""
-        top, capacity = int(pairs.max()) + 1, self.ints.shape[1]
+    def reserve(self, top: int) -> None:
+        """Columns for the pairs numbered below ``top`` (new ones hold 1s)."""
+        capacity = self.ints.shape[1]
         if top > capacity:
             grow = ((0, 0), (0, max(top, 2 * capacity) - capacity))
             self.ints = np.pad(self.ints, grow, constant_values=1)
             self.floats = np.pad(self.floats, grow, constant_values=1.0)
+
+    def put(self, pairs: np.ndarray, ints: np.ndarray, floats: np.ndarray) -> None:
+        """Set the values of the pairs numbered ``pairs`` (``ints``, ``floats``: a
+        row per pair)."""
+        self.reserve(int(pairs.max()) + 1)
         if self.ints.shape[0]:
             self.ints[:, pairs] = ints.T
         if self.floats.shape[0]:
@@ -323,6 +327,10 @@ def pairs_of_rows(
         layouts, pairs = grid[0][small_s, small_t], grid[1][small_s, small_t]
         used = np.unique(layouts[present & (layouts >= 0)]).tolist()
         numbers = sorted({k for u in used for k in memo.layout_slots[u]})
+        # Every slot as wide as the pairs numbered so far: a test worked out on every
+        # row reads the slot at rows of other layouts too (their pairs hold 1s there).
+        for k in numbers:
+            memo.slots[k].reserve(memo.pair_count)
         slots = {k: attrs.evolve(memo.slots[k]) for k in numbers}
         return layouts[combo], pairs[combo], slots
 
