@@ -8,7 +8,8 @@ in integers scaled to the same places otherwise; a grid is an integer remainder;
 products are compared in float64 only, and a product within :data:`MARGIN` of
 its bound is reported (the caller judges that row alone).
 
-May import: pyarrow, numpy, :mod:`rules.checker.order` (the legal range, D29).
+May import: pyarrow, numpy, :mod:`rules.batch.arrays`, :mod:`rules.checker.order` (the legal
+range, D29).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import attrs
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from rules.batch.arrays import bools_of, from_numpy, numbers_of, scalar
 
 __all__ = [
     "MARGIN",
@@ -159,8 +162,8 @@ def _repeating(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array
     else:
         return None
     if indices.null_count:
-        indices = pc.fill_null(indices, len(values))
-    where = np.asarray(indices.to_numpy(zero_copy_only=False))
+        indices = pc.fill_null(indices, scalar(len(values), indices.type))
+    where = numbers_of(indices)
     return where, values
 
 
@@ -200,7 +203,8 @@ def _spread(values: np.ndarray, rows: np.ndarray, n: int, fill: object) -> np.nd
 def _floats(text: pa.Array, valid: np.ndarray, null: np.ndarray) -> np.ndarray:
     """The strings as float64 (Arrow's correctly rounded reading), 0 where not ``valid``."""
     if not (valid | null).all():  # a string that is not a number: not read
-        return numpy_of(pc.cast(pc.if_else(pa.array(valid), text, "0"), pa.float64()))
+        read = pc.if_else(from_numpy(valid), text, scalar("0", pa.string()))
+        return numpy_of(pc.cast(read, pa.float64()))
     floats = pc.cast(text, pa.float64())  # a null is not read
     if not floats.null_count:
         return numpy_of(floats)
@@ -364,9 +368,8 @@ def context_price(
             return prices, unread
         return _spread(prices, sent, n, np.nan), _spread(unread, sent, n, False)
     if pa.types.is_integer(kind) or pa.types.is_floating(kind):
-        values = np.asarray(
-            pc.fill_null(column.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False)
-        )
+        zero = scalar(0.0, pa.float64())
+        values = numbers_of(pc.fill_null(column.cast(pa.float64()), zero))
         readable = np.isfinite(values) & (values >= 0) & (values < 1e20)
         readable &= (values == 0) | (values >= 1e-20)
         return np.where(readable & ~null, values, np.nan), ~readable & ~null
@@ -401,15 +404,15 @@ def codes(column: pa.ChunkedArray, n: int) -> tuple[np.ndarray | None, list[obje
             values: list[object] = [*chunks[0].dictionary.to_pylist(), None]
             indices = pa.chunked_array([c.indices for c in chunks]).cast(pa.int32())
             if indices.null_count:
-                indices = pc.fill_null(indices, len(values) - 1)
-            return np.asarray(indices.to_numpy(), dtype=np.int32), values
+                indices = pc.fill_null(indices, scalar(len(values) - 1, pa.int32()))
+            return numbers_of(indices), values
     text = strings(column)
     if text is None:
         return None, []
     # A null encoded as a value of its own (faster than nulls left in the indices).
     encoded = pc.dictionary_encode(text, null_encoding="encode")
     values = [*encoded.dictionary.to_pylist(), None]
-    return np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int32), values
+    return numbers_of(encoded.indices), values
 
 
 def strings(column: pa.ChunkedArray | pa.Array) -> pa.Array | None:
@@ -433,14 +436,14 @@ def nulls(column: pa.ChunkedArray, n: int) -> np.ndarray:
 
 
 def numpy_of(values: pa.Array) -> np.ndarray:
-    """A null-free array as numpy."""
-    return np.asarray(values.to_numpy(zero_copy_only=False))
+    """A null-free array of numbers as numpy."""
+    return numbers_of(values)
 
 
 def bools(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     if values.null_count:
-        values = pc.fill_null(values, False)
-    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=bool)
+        values = pc.fill_null(values, scalar(False, pa.bool_()))
+    return bools_of(values)
 
 
 def integers(values: pa.ChunkedArray) -> np.ndarray:
@@ -453,4 +456,5 @@ def integers(values: pa.ChunkedArray) -> np.ndarray:
 
 
 def ints(values: pa.Array | pa.ChunkedArray, fill: int) -> np.ndarray:
-    return np.asarray(pc.fill_null(values, fill).to_numpy(zero_copy_only=False), dtype=np.int64)
+    filled = pc.fill_null(values, scalar(fill, values.type))
+    return numbers_of(filled).astype(np.int64)

@@ -47,7 +47,7 @@ and its decimals ``p`` (``n × 10**-p``, ``n`` below 10**15, so float64 holds
 they differ by more than :data:`MARGIN` and in integers scaled to the same
 decimals otherwise; a grid is an integer remainder (:mod:`rules.batch.columns`).
 
-May import: pyarrow, numpy, attrs, :mod:`rules.batch.columns`,
+May import: pyarrow, numpy, attrs, :mod:`rules.batch.arrays`, :mod:`rules.batch.columns`,
 :mod:`rules.batch.folds`, :mod:`rules.batch.outcomes`, :mod:`rules.checker`,
 :mod:`rules.model`.
 """
@@ -61,6 +61,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from rules.batch.arrays import from_numpy, numbers_of, scalar
 from rules.batch.columns import (
     MARGIN,
     Digits,
@@ -241,7 +242,7 @@ def _read_column(rows: _Rows, name: str, column: pa.ChunkedArray, memo: Memo) ->
         code = (~null).astype(np.int64)
         text = strings(column)
         if text is not None:
-            code[bools(pc.equal(text, ""))] = 2  # "" is -1105 (D29)
+            code[bools(pc.equal(text, scalar("", pa.string())))] = 2  # "" is -1105 (D29)
         elif name not in READ_NOT_JUDGED:
             rows.odd |= ~null  # a newClientOrderId that is not a string: judged alone
         rows.pack(code, 2)
@@ -340,9 +341,8 @@ def _classes(rows: _Rows, header: tuple[object, ...]) -> Classes:
 
 def _dense(values: np.ndarray) -> tuple[np.ndarray, int]:
     """Each value's rank by first appearance, and how many distinct values."""
-    encoded = pc.dictionary_encode(pa.array(values))
-    ranks = encoded.indices.to_numpy(zero_copy_only=False)
-    return np.asarray(ranks, dtype=np.int64), len(encoded.dictionary)
+    encoded = pc.dictionary_encode(from_numpy(values))
+    return numbers_of(encoded.indices).astype(np.int64), len(encoded.dictionary)
 
 
 def method_ids(column: pa.ChunkedArray, memo: Memo) -> np.ndarray:

@@ -8,7 +8,7 @@ left out), each context built once per distinct value. A row of ``order.place``
 fast path's property tests), so that one row per class compiles no fast check of
 its symbol and type; any other method by ``evaluate(..., method=...)``.
 
-May import: pyarrow, numpy, :mod:`rules.checker`, :mod:`rules.model`.
+May import: pyarrow, numpy, :mod:`rules.batch.arrays`, :mod:`rules.checker`, :mod:`rules.model`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any, Final
 import numpy as np
 import pyarrow as pa
 
+from rules.batch.arrays import from_numpy
 from rules.checker.context import CONTEXT_KEYS, Context
 from rules.checker.evaluate import evaluate, general_verdict
 from rules.checker.violations import Verdict
@@ -73,7 +74,7 @@ _FEW_ROWS: Final = 256
 def _values(body: pa.Table, names: list[str], rows: np.ndarray) -> list[list[Any]]:
     """The Python values of the columns ``names`` at ``rows``, a list per column."""
     if len(rows) > _FEW_ROWS:
-        picked = body.select(names).take(pa.array(rows))
+        picked = body.select(names).take(from_numpy(rows))
         return [picked[name].to_pylist() for name in names]
     at = rows.tolist()
     return [[column[i].as_py() for i in at] for column in (body[name] for name in names)]
