@@ -221,25 +221,45 @@ def _filters_verdict(
     explainer (:mod:`rules.checker.explain`), else by
     :func:`rules.checker.judge.judge_filters`, running only the filter checks
     that may find something on it (:mod:`rules.checker.suspects`)."""
-    explain = plan.explainer(params["type"])
-    explained = None if explain is None else explain(params, context, params["side"])
-    if explained is not None:
-        found, missing = explained
-        if answer.exceeds:
-            _add_exceeds(found, params)  # D07
-        if not found and not missing:
-            return ACCEPTED
-        return make_verdict(not found, tuple(found), tuple(missing))
-    order = read_well_formed(params)  # read_order's reading, without its checks
-    checks = suspects_of(fast)(known_of(answer, params))
-    out, unchecked = judge_filters(
-        plan, order, ORDER_KINDS[params["type"]], context, info_plan.era, checks
-    )
-    if answer.exceeds:
-        _add_exceeds(out, params)  # D07
-    if not out and unchecked is None:
+    out, unchecked = _filters_found(info_plan, plan, fast, answer, params, context)
+    if not out and not unchecked:
         return ACCEPTED
-    return make_verdict(not out, tuple(out), () if unchecked is None else tuple(unchecked))
+    return make_verdict(not out, tuple(out), unchecked)
+
+
+def _filters_found(
+    info_plan: InfoPlan,
+    plan: SymbolPlan,
+    fast: FastCheck,
+    answer: object,
+    params: dict[str, Any],
+    context: Context,
+    dropped: tuple[str, ...] = (),
+) -> tuple[list[Violation], tuple[str, ...]]:
+    """What the context's rules and the filters find on a well-formed order (the fast
+    check's ``answer`` to it, or to it repaired), and what they leave unchecked, as the
+    general path goes on with it without the ``dropped`` parameters (D24): by the
+    symbol's explainer, else by ``judge_filters``; D07's ``-2010`` added when the
+    answer says so."""
+    explain = plan.explainer(params["type"])
+    side = None if "side" in dropped else params["side"]
+    explained = None if explain is None else explain(params, context, side)
+    if explained is not None:
+        out, found = explained
+        unchecked = tuple(found)
+    else:
+        order = read_well_formed(params)  # read_order's reading, without its checks
+        if dropped:
+            order = order.without(*dropped)
+        # The answer says which bounds hold; neither repair of the one-problem path
+        # changes them.
+        checks = suspects_of(fast)(known_of(answer, params))
+        kind = ORDER_KINDS[params["type"]]
+        out, missing = judge_filters(plan, order, kind, context, info_plan.era, checks)
+        unchecked = () if missing is None else tuple(missing)
+    if answer.__class__ is FiltersOnly and answer.exceeds:
+        _add_exceeds(out, params)  # D07
+    return out, unchecked
 
 
 def _one_problem_verdict(
@@ -313,23 +333,7 @@ def _one_problem_verdict(
             return make_verdict(False, (problem,), unchecked)
     if mapping is not None:
         context = _from_mapping(mapping)
-    explain = plan.explainer(kind.name)
-    # The order as the general path goes on with it: without the side it reported.
-    sent = None if dropped == ("side",) else side
-    explained = None if explain is None else explain(params, context, sent)  # type: ignore[arg-type]
-    if explained is not None:
-        out, found = explained
-        unchecked = tuple(found)
-    else:
-        order = read_well_formed(params)
-        if dropped:
-            order = order.without(*dropped)
-        # The repaired order's answer says which bounds hold; neither repair changes them.
-        checks = suspects_of(fast)(known_of(answer, params))
-        out, found_or_none = judge_filters(plan, order, kind, context, info_plan.era, checks)  # type: ignore[arg-type]
-        unchecked = () if found_or_none is None else tuple(found_or_none)
-    if answer.__class__ is FiltersOnly and answer.exceeds:
-        _add_exceeds(out, params)  # D07
+    out, unchecked = _filters_found(info_plan, plan, fast, answer, params, context, dropped)  # type: ignore[arg-type]
     if not out:
         if answer.__class__ is not FiltersOnly and len(plan.sideless) < SIDELESS:
             plan.sideless[fast, answer] = unchecked
