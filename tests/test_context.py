@@ -296,3 +296,4 @@ def test_from_mapping_past_the_key_tuples_bound_reads_by_the_loop(
             avg_price="2.25", last_price="2.5", open_orders=3, open_algo_orders=1
         )
     assert tuple(data) not in context_module._MAKERS
+    assert not context_module.is_plain(data)  # "not known plain": from_mapping reads it

@@ -60,16 +60,20 @@ def test_a_rejection_is_explained_with_the_general_paths_words() -> None:
         "quantity": "0.15",
     }
     evaluate(info, params)  # the first order builds the plan
-    verdict = evaluate(info, params, {"avgPrice": "1"})
+    verdict = evaluate(info, params, {"avgPrice": "1"})  # read as it stands (is_plain)
     plan = plan_of(info).symbol(info, "ABCUSDT")
     assert plan is not None
-    assert plan.explainers["LIMIT"] is not None
+    assert plan.dict_explainers["LIMIT"] is not None
+    assert "LIMIT" not in plan.explainers
     assert [(v.filter_type, v.explanation) for v in verdict.violations] == [
         ("PRICE_FILTER", "price 1.005 is not a multiple of tickSize 0.01"),
         ("LOT_SIZE", "quantity 0.15 is not a multiple of stepSize 0.1"),
         ("NOTIONAL", "notional 0.15075 is below minNotional 5"),
     ]
-    assert verdict == _general_verdict(info, params, Context(avg_price=Decimal(1)))
+    context = Context(avg_price=Decimal(1))
+    assert verdict == _general_verdict(info, params, context)
+    assert evaluate(info, params, context) == verdict
+    assert plan.explainers["LIMIT"] is not None
 
 
 def test_a_market_order_without_its_market_price_leaves_the_notional_unchecked() -> None:

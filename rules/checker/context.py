@@ -52,6 +52,8 @@ MAX_COUNT = 2**63 - 1
 _SHORT = MAX_INTEGER_DIGITS
 #: The camelCase keys :meth:`Context.from_mapping` understands.
 CONTEXT_KEYS = frozenset({*_PRICES, *_COUNTS, "permissions"})
+#: Each price's and count's field -> its camelCase key (a dict context's, :func:`is_plain`).
+FIELD_KEYS: Final = {name: key for key, name in (*_PRICES.items(), *_COUNTS.items())}
 #: Setting a field of a frozen (slotted) class, as attrs' own __init__ does.
 _set = object.__setattr__
 #: What parse_plain_decimal reads, for the checks inlined on the hot paths.
@@ -445,22 +447,29 @@ def _maker(keys: tuple[object, ...]) -> Callable[[dict[str, Any]], Context | Non
     ``MAX_COUNT``, the same readings as the loop's first branch, the fields in the
     order of the keys; it returns ``None`` for any other value (the loop reads it or
     raises). ``None``: keys it does not read (``permissions``, an unknown key: the
-    loop). ``tests/test_context.py`` compares the two."""
+    loop). ``tests/test_context.py`` compares the two.
+
+    :func:`is_plain`'s test of the same keys is written here too, from the same
+    lines, ending where the maker starts building (``_PLAIN_TESTS``)."""
     maker = None
+    plain = _never
     if len(_MAKERS) >= MOST_KEY_TUPLES:
         return None  # full: the loop reads it, nothing compiled per call
     if keys and all(type(key) is str and (key in _PRICES or key in _COUNTS) for key in keys):
-        lines = ["def make(c):"]
+        tests = []
         fields = []
         for i, key in enumerate(keys):
             price = key in _PRICES
             template = _PRICE_MADE if price else _COUNT_MADE
-            lines.append(template.format(key=key, i=i, short=_SHORT, most=MAX_COUNT))
+            tests.append(template.format(key=key, i=i, short=_SHORT, most=MAX_COUNT))
             name = _PRICES[key] if price else _COUNTS[key]  # type: ignore[index]
             fields.append(f"{name!r}: D(v{i})" if price else f"{name!r}: v{i}")
+        lines = ["def make(c):", *tests]
         lines.append("    made = new(Context)")
         lines.append(f"    set_field(made, '__dict__', {{{', '.join(fields)}}})")
         lines.append("    return made")
+        lines += ["def plain(c):", *(test.replace("return None", "return False") for test in tests)]
+        lines.append("    return True")
         namespace: dict[str, Any] = {
             "D": Decimal,
             "unsigned": _UNSIGNED.fullmatch,
@@ -469,10 +478,39 @@ def _maker(keys: tuple[object, ...]) -> Callable[[dict[str, Any]], Context | Non
             "Context": Context,
         }
         exec("\n".join(lines), namespace)
-        maker = namespace["make"]
+        maker, plain = namespace["make"], namespace["plain"]
     if len(_MAKERS) < MOST_KEY_TUPLES:  # threads may have filled it meanwhile
+        _PLAIN_TESTS[keys] = plain
         _MAKERS[keys] = maker
     return maker
+
+
+def _never(data: dict[str, Any]) -> bool:
+    return False
+
+
+#: Key tuples of dict contexts -> :func:`is_plain`'s test of them (filled with ``_MAKERS``).
+_PLAIN_TESTS: dict[tuple[object, ...], Callable[[dict[str, Any]], bool]] = {}
+
+
+def is_plain(data: dict[str, Any]) -> bool:
+    """Whether ``Context.from_mapping`` reads this dict on its common path (its written
+    maker): every key a price or a count, a price a plain unsigned decimal ``str`` of at
+    most 20 characters, a count an ``int`` from 0 to ``MAX_COUNT``. Such a dict is then
+    a context as it stands: each price's ``Decimal`` of its string, each count itself,
+    every other field ``None`` (what the explainers read from a dict,
+    :mod:`rules.checker.explain`); ``False`` says nothing (``from_mapping`` may read it
+    another way, or refuse it)."""
+    if not data:
+        return True  # Context(): every field None
+    keys = tuple(data)
+    plain = _PLAIN_TESTS.get(keys)
+    if plain is None:
+        if keys in _MAKERS:
+            return False  # the cache was full when the maker was made
+        _maker(keys)
+        plain = _PLAIN_TESTS.get(keys, _never)
+    return plain(data)
 
 
 def _did_you_mean(key: object) -> str:

@@ -48,9 +48,9 @@ from decimal import Decimal
 from typing import Any, Final
 
 from rules.checker.amend import judge_amend
-from rules.checker.context import Context
+from rules.checker.context import Context, is_plain
 from rules.checker.fastpath import CONTEXT, EMPTY_CONTEXT, FastCheck
-from rules.checker.fastread import FiltersOnly, known_of, suspects_of
+from rules.checker.fastread import FILTERS_CONTEXT, FiltersOnly, known_of, suspects_of
 from rules.checker.judge import by_stage, judge_filters, judge_order
 from rules.checker.kinds import ORDER_KINDS
 from rules.checker.list_fast import fast_list
@@ -175,6 +175,10 @@ def evaluate(
                     answer = fast(order, context)
                     if answer.__class__ is Verdict:
                         return answer
+                    if answer.__class__ is FiltersOnly:
+                        verdict = _explained(plan, order, context, answer)  # type: ignore[arg-type]
+                        if verdict is not None:
+                            return verdict
             except (TypeError, ValueError):
                 fast = None  # an unhashable symbol, type, side or timeInForce, or an array
             mapping = context if context.__class__ is dict else None
@@ -208,6 +212,38 @@ def evaluate(
     return _general_verdict(info, order, context)  # type: ignore[arg-type]
 
 
+def _explained(
+    plan: SymbolPlan, params: dict[str, Any], context: Context | dict[str, Any], answer: FiltersOnly
+) -> Verdict | None:
+    """The verdict of a well-formed order the fast check answered ``FILTERS``, by the
+    symbol's explainer, given the context as the caller gave it (a plain dict is read as
+    it stands, :func:`_as_given`), D07's ``-2010`` added when the answer says so;
+    ``None``: no explainer (D19, or none written), or a dict ``Context.from_mapping``
+    must read or refuse: ``_filters_verdict`` judges it."""
+    if context.__class__ is dict and not _as_given(context, answer):
+        return None
+    explain = plan.explainer(params["type"], context.__class__ is dict)
+    if explain is None:
+        return None
+    known = known_of(answer, params)
+    if not answer.exceeds:
+        return explain(params, context, params["side"], known, True)  # type: ignore[return-value]
+    found = explain(params, context, params["side"], known, False)
+    if found is None:
+        return None
+    out, unchecked = found  # type: ignore[misc]
+    _add_exceeds(out, params)  # D07
+    return make_verdict(False, tuple(out), tuple(unchecked))
+
+
+def _as_given(context: dict[str, Any], answer: object) -> bool:
+    """Whether the explainers read this dict context as it stands (it is plain,
+    :func:`~rules.checker.context.is_plain`; a fast check that answered
+    ``FILTERS_CONTEXT`` for it read it whole, as plain), else ``Context.from_mapping``
+    reads it (or refuses it)."""
+    return answer is FILTERS_CONTEXT or is_plain(context)
+
+
 def _filters_verdict(
     info_plan: InfoPlan,
     plan: SymbolPlan,
@@ -233,29 +269,35 @@ def _filters_found(
     fast: FastCheck,
     answer: object,
     params: dict[str, Any],
-    context: Context,
+    context: Context | dict[str, Any],
     dropped: tuple[str, ...] = (),
 ) -> tuple[list[Violation], tuple[str, ...]]:
     """What the context's rules and the filters find on a well-formed order (the fast
     check's ``answer`` to it, or to it repaired), and what they leave unchecked, as the
     general path goes on with it without the ``dropped`` parameters (D24): by the
     symbol's explainer, else by ``judge_filters``; D07's ``-2010`` added when the
-    answer says so."""
-    explain = plan.explainer(params["type"])
+    answer says so. A dict context is read as it stands when plain (``_as_given``),
+    else by ``Context.from_mapping`` (which may raise)."""
+    if context.__class__ is dict and not _as_given(context, answer):
+        context = _from_mapping(context)
+    explain = plan.explainer(params["type"], context.__class__ is dict)
     side = None if "side" in dropped else params["side"]
-    explained = None if explain is None else explain(params, context, side)
+    # The answer says which bounds hold; neither repair of the one-problem path
+    # changes them.
+    known = known_of(answer, params)
+    explained = None if explain is None else explain(params, context, side, known, False)
     if explained is not None:
-        out, found = explained
+        out, found = explained  # type: ignore[misc]
         unchecked = tuple(found)
     else:
+        if context.__class__ is dict:
+            context = _from_mapping(context)
         order = read_well_formed(params)  # read_order's reading, without its checks
         if dropped:
             order = order.without(*dropped)
-        # The answer says which bounds hold; neither repair of the one-problem path
-        # changes them.
-        checks = suspects_of(fast)(known_of(answer, params))
+        checks = suspects_of(fast)(known)
         kind = ORDER_KINDS[params["type"]]
-        out, missing = judge_filters(plan, order, kind, context, info_plan.era, checks)
+        out, missing = judge_filters(plan, order, kind, context, info_plan.era, checks)  # type: ignore[arg-type]
         unchecked = () if missing is None else tuple(missing)
     if answer.__class__ is FiltersOnly and answer.exceeds:
         _add_exceeds(out, params)  # D07
@@ -331,9 +373,9 @@ def _one_problem_verdict(
         unchecked = plan.sideless.get((fast, answer))
         if unchecked is not None:
             return make_verdict(False, (problem,), unchecked)
-    if mapping is not None:
-        context = _from_mapping(mapping)
-    out, unchecked = _filters_found(info_plan, plan, fast, answer, params, context, dropped)  # type: ignore[arg-type]
+    # A dict context not yet read is read by _filters_found (as it stands when plain).
+    given = context if mapping is None else mapping
+    out, unchecked = _filters_found(info_plan, plan, fast, answer, params, given, dropped)
     if not out:
         if answer.__class__ is not FiltersOnly and len(plan.sideless) < SIDELESS:
             plan.sideless[fast, answer] = unchecked

@@ -35,26 +35,37 @@ from typing import Any, Final
 
 from rules.checker.bounds import fast_shape
 from rules.checker.checks import PRODUCT, Check, from_minimum_text
-from rules.checker.context import Context
+from rules.checker.context import FIELD_KEYS
 from rules.checker.eras import Era
 from rules.checker.fastcode import factory_source, make
 from rules.checker.kinds import OrderKind
+from rules.checker.suspects import READS_CONTEXT, groups_of
 from rules.checker.violations import (
+    ACCEPTED,
     FILTER_FAILURE,
     Explanation,
+    Verdict,
     Violation,
     explain_bound,
     filter_message,
+    make_verdict,
     make_violation,
 )
 from rules.model.numbers import CONTEXT, is_multiple
 
 __all__ = ["WRITERS", "Explainer", "Source", "compile_explainer", "indented", "writes"]
 
-#: ``explain(params, context, side)``: the violations and the unchecked filterTypes
-#: ``judge_filters`` finds on a well-formed order with this ``side`` (``None``: read
-#: as not sent, D24), or ``None``: "ask judge_filters" (known permissions, D19).
-Explainer = Callable[[dict[str, Any], Context, object], tuple[list[Violation], list[str]] | None]
+#: ``explain(params, context, side, known, whole)``: the violations and the unchecked
+#: filterTypes ``judge_filters`` finds on a well-formed order with this ``side``
+#: (``None``: read as not sent, D24) whose groups of bounds in ``known`` hold
+#: (:func:`~rules.checker.fastread.known_of`: a check touching only those is not
+#: run), or, when ``whole``, the verdict they make; or ``None``: "ask judge_filters"
+#: (known permissions, D19). An explainer written for dict contexts (``mapping``)
+#: takes a dict :func:`~rules.checker.context.is_plain` says is one; the others, a
+#: ``Context``.
+Explainer = Callable[
+    [dict[str, Any], Any, object, int, bool], tuple[list[Violation], list[str]] | Verdict | None
+]
 #: ``writer(filter, kind, era, source) -> bool``: the check's rule, written into
 #: ``source``; ``False``: declined (then the symbol has no explainer for ``kind``).
 Writer = Callable[[Any, OrderKind, Era, "Source"], bool]
@@ -73,6 +84,8 @@ _COMMON: Final[dict[str, Any]] = {
     "CODE": FILTER_FAILURE,
     "EB": explain_bound,
     "EX": Explanation,
+    "VERDICT": make_verdict,
+    "ACCEPTED": ACCEPTED,
 }
 
 #: The order's values an explainer reads, by variable: wire name, and whether the
@@ -108,16 +121,22 @@ class Source:
     Names a writer's lines may use: the order's values ``P`` (price), ``S``
     (stopPrice), ``Q`` (quantity), ``QQ`` (quoteOrderQty), ``I`` (icebergQty;
     ``None`` when not sent), each a ``Decimal`` as the general path reads it;
-    ``side``; ``ctx``, the :class:`~rules.checker.context.Context`; ``out`` and
-    ``unc``, the lists it appends to; and ``D``, ``MUL``, ``ADD``, ``DIVMOD``,
-    ``IS_MULTIPLE``, ``MV``, ``CODE``, ``EB``, ``EX`` (see ``_COMMON``). A
-    number, a name or a function of the snapshot is a constant (:meth:`const`):
-    the lines stay the same from one symbol to the next.
+    ``side``; ``ctx``, the context, read through :meth:`context` and
+    :meth:`market_price`; ``out`` and ``unc``, the lists it appends to; and ``D``,
+    ``MUL``, ``ADD``, ``DIVMOD``, ``IS_MULTIPLE``, ``MV``, ``CODE``, ``EB``, ``EX``
+    (see ``_COMMON``). A number, a name or a function of the snapshot is a constant
+    (:meth:`const`): the lines stay the same from one symbol to the next.
+
+    ``mapping``: the explainer reads a dict context that
+    :func:`~rules.checker.context.is_plain` accepted (each value as
+    ``Context.from_mapping`` reads it, without building a ``Context``), not a
+    ``Context``.
     """
 
-    def __init__(self, kind: OrderKind, era: Era) -> None:
+    def __init__(self, kind: OrderKind, era: Era, mapping: bool = False) -> None:
         self.kind = kind
         self.era = era
+        self.mapping = mapping
         shape = fast_shape(kind)
         self.values = _MARKET if shape == "market" else (_STOP if shape == "stop" else _PRICED)
         self.consts: dict[str, Any] = {}
@@ -165,17 +184,25 @@ class Source:
         """The statement listing ``filter_type`` as unchecked."""
         return f"unc.append({filter_type!r})"
 
+    def context(self, field: str) -> str:
+        """The expression of the context's ``field`` (a count, or a price's text in a
+        dict: :meth:`market_price` reads the prices); ``None`` when not given."""
+        return f"ctx.get({FIELD_KEYS[field]!r})" if self.mapping else f"ctx.{field}"
+
     def market_price(self, avg_price_mins: int | None, into: str) -> list[str]:
         """Lines setting ``into`` to the market price a filter reads (D18, as
         :func:`~rules.checker.eras.market_price` reads it; ``None`` when not given)."""
         field = "last_price" if avg_price_mins == 0 else "avg_price"
+        lines = [f"{into} = {self.context(field)}"]
         if self.era.reference_price:
-            return [
-                f"{into} = ctx.reference_price",
+            lines = [
+                f"{into} = {self.context('reference_price')}",
                 f"if {into} is None:",
-                f"    {into} = ctx.{field}",
+                *indented(lines),
             ]
-        return [f"{into} = ctx.{field}"]
+        if self.mapping:  # a plain dict's price is its text (is_plain)
+            lines += [f"if {into} is not None:", f"    {into} = D({into})"]
+        return lines
 
     def bound(
         self,
@@ -225,20 +252,30 @@ def indented(lines: list[str], levels: int = 1) -> list[str]:
 
 
 def compile_explainer(
-    checks: tuple[tuple[Check, Any], ...], kind: OrderKind, era: Era
+    checks: tuple[tuple[Check, Any], ...], kind: OrderKind, era: Era, mapping: bool = False
 ) -> Explainer | None:
     """The explainer of well-formed ``kind`` orders under ``checks`` (a plan's), or ``None``
-    when a filter has no writer or its writer declines."""
-    source = Source(kind, era)
+    when a filter has no writer or its writer declines; ``mapping``: of a plain dict
+    context (:class:`Source`)."""
+    source = Source(kind, era, mapping)
+    # The groups of bounds each check's fold touches (rules.checker.suspects): a check
+    # that does not read the context runs only when one of them is not known to hold.
+    groups = groups_of(checks, kind, era)
     try:
-        for check, f in checks:
+        for at, (check, f) in enumerate(checks):
             writer = WRITERS.get(check)
+            start = len(source.lines)
             if writer is None or not writer(f, kind, era, source):
                 return None
+            if groups is not None and not groups[at] & READS_CONTEXT and len(source.lines) > start:
+                written = source.lines[start:]
+                source.lines[start:] = [f"        if {groups[at]} & unknown:", *indented(written)]
     except Declined:
         return None
-    head = ["    def explain(params, ctx, side, ...):", "        if ctx.permissions is not None:"]
-    head.append("            return None  # D19: judged with the symbol's rules")
+    head = ["    def explain(params, ctx, side, known, whole, ...):", "        unknown = ~known"]
+    if not mapping:  # a plain dict gives no permissions (is_plain)
+        head.append("        if ctx.permissions is not None:")
+        head.append("            return None  # D19: judged with the symbol's rules")
     for var, (wire, presence) in source.values.items():
         if presence == "always":
             head.append(f"        {var} = D(params[{wire!r}])")
@@ -249,7 +286,14 @@ def compile_explainer(
                 f"            {var} = D({var})",
             ]
     head += ["        out = []", "        unc = []"]
-    body = [*head, *source.lines, "        return out, unc", "    return explain"]
+    tail = [
+        "        if not whole:",
+        "            return out, unc",
+        "        if out:",
+        "            return VERDICT(False, tuple(out), tuple(unc))",
+        "        return VERDICT(True, (), tuple(unc)) if unc else ACCEPTED",
+    ]
+    body = [*head, *source.lines, *tail, "    return explain"]
     names = ", ".join([*_COMMON, *source.consts])
     factory = make(factory_source(names, body))
     return factory(**_COMMON, **source.consts)  # type: ignore[no-any-return]

@@ -51,6 +51,7 @@ class SymbolPlan:
         "base_places",
         "checks",
         "count_checks",
+        "dict_explainers",
         "era",
         "explainers",
         "fast",
@@ -117,8 +118,10 @@ class SymbolPlan:
         # for the same order without a side (evaluate's _one_problem_verdict).
         self.sideless: dict[tuple[object, object], tuple[str, ...]] = {}
         # Type -> the explainer of its well-formed orders (rules.checker.explain), or
-        # None when it has none; written on the first order that needs it.
+        # None when it has none; written on the first order that needs it. The same,
+        # for a plain dict context (rules.checker.context.is_plain).
         self.explainers: dict[str, Explainer | None] = {}
+        self.dict_explainers: dict[str, Explainer | None] = {}
         self.fast_answers: dict[str, FastCheck] = {}
         self.fast: dict[str, AcceptedCheck] = {}
         if self.trading:
@@ -134,14 +137,16 @@ class SymbolPlan:
         checks = self._compile(name)
         return None if checks is None else checks[0]
 
-    def explainer(self, name: str) -> Explainer | None:
+    def explainer(self, name: str, mapping: bool = False) -> Explainer | None:
         """The explainer of well-formed ``name`` orders (``None``: there is none), written
-        now if it was not yet (two threads may both write it: either is the same)."""
+        now if it was not yet (two threads may both write it: either is the same);
+        ``mapping``: the one that reads a plain dict context."""
+        table = self.dict_explainers if mapping else self.explainers
         try:
-            return self.explainers[name]
+            return table[name]
         except KeyError:
-            found = self.explainers[name] = compile_explainer(
-                self.checks, ORDER_KINDS[name], self.era
+            found = table[name] = compile_explainer(
+                self.checks, ORDER_KINDS[name], self.era, mapping
             )
             return found
 

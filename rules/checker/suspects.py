@@ -30,7 +30,17 @@ from rules.checker.checks import Check
 from rules.checker.eras import Era
 from rules.checker.kinds import OrderKind
 
-__all__ = ["NOTIONAL", "ORDER_BOUNDS", "PARTS", "PRICE", "QUANTITY", "Suspects", "compile_suspects"]
+__all__ = [
+    "NOTIONAL",
+    "ORDER_BOUNDS",
+    "PARTS",
+    "PRICE",
+    "QUANTITY",
+    "READS_CONTEXT",
+    "Suspects",
+    "compile_suspects",
+    "groups_of",
+]
 
 #: The checks to run on a well-formed order (in the plan's order).
 Checks = tuple[tuple[Check, Any], ...]
@@ -44,13 +54,13 @@ PRICE, QUANTITY, NOTIONAL, PARTS = 1, 2, 4, 8
 #: Every group of the order's own bounds.
 ORDER_BOUNDS: Final = PRICE | QUANTITY | NOTIONAL | PARTS
 #: A fold that reads the context: its check always runs.
-_CONTEXT: Final = 16
+READS_CONTEXT: Final = 16
 _GROUPS: Final = (
     (PRICE, ("price_low", "price_high", "price_step")),
     (QUANTITY, ("quantity_low", "quantity_high", "quantity_step")),
     (NOTIONAL, ("notional_low", "notional_high")),
     (PARTS, ("iceberg_parts",)),
-    (_CONTEXT, ("bands", "counters", "iceberg_counters", "market_notionals")),
+    (READS_CONTEXT, ("bands", "counters", "iceberg_counters", "market_notionals")),
 )
 _FRESH: Final = AcceptBounds()
 
@@ -64,12 +74,9 @@ def _touched(bounds: AcceptBounds) -> int:
     return groups
 
 
-def compile_suspects(
-    checks: tuple[tuple[Check, Any], ...], kind: OrderKind, era: Era
-) -> Suspects | None:
-    """``suspects(known)`` for well-formed orders of ``kind``: the checks whose fold
-    reads the context, and those whose fold touches a group not in ``known``;
-    ``None`` when a check has no fold that holds alone (then every check runs)."""
+def groups_of(checks: tuple[tuple[Check, Any], ...], kind: OrderKind, era: Era) -> list[int] | None:
+    """The groups each check's fold touches, for ``kind`` orders (``READS_CONTEXT`` when
+    it reads the context); ``None`` when a check has no fold that holds alone."""
     groups: list[int] = []
     for check, f in checks:
         fold = FOLDS.get(check)
@@ -77,12 +84,24 @@ def compile_suspects(
         if fold is None or not fold(f, kind, era, alone):
             return None
         groups.append(_touched(alone))
+    return groups
+
+
+def compile_suspects(
+    checks: tuple[tuple[Check, Any], ...], kind: OrderKind, era: Era
+) -> Suspects | None:
+    """``suspects(known)`` for well-formed orders of ``kind``: the checks whose fold
+    reads the context, and those whose fold touches a group not in ``known``;
+    ``None`` when a check has no fold that holds alone (then every check runs)."""
+    groups = groups_of(checks, kind, era)
+    if groups is None:
+        return None
     by_known: dict[int, Checks] = {}
 
     def suspects(known: int) -> Checks:
         found = by_known.get(known)
         if found is None:
-            wanted = _CONTEXT | (ORDER_BOUNDS & ~known)
+            wanted = READS_CONTEXT | (ORDER_BOUNDS & ~known)
             found = tuple(c for c, touched in zip(checks, groups, strict=True) if touched & wanted)
             by_known[known] = found
         return found

@@ -23,7 +23,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from rules.checker.context import CONTEXT_KEYS, Context
+import rules.checker.context as context_module
+from rules.checker.context import CONTEXT_KEYS, FIELD_KEYS, Context, is_plain
 from rules.checker.evaluate import _general_verdict, evaluate
 from rules.checker.fastcontext import dict_reader
 from rules.checker.fastpath import CONTEXT
@@ -143,6 +144,8 @@ def test_dict_readers_take_the_keys_from_mapping_takes_on_its_common_paths(
 
 
 _KEYS = sorted(CONTEXT_KEYS - {"permissions"})
+_PRICE_KEYS = {"avgPrice", "referencePrice", "lastPrice", "basePosition", "origQty"}
+_COUNT_KEYS = set(_KEYS) - _PRICE_KEYS
 _VALUES = st.one_of(
     st.from_regex(r"[0-9]{1,22}(\.[0-9]{0,22})?", fullmatch=True),
     st.sampled_from(["", "-1", "1e5", " 1", "NaN", "0.5", "١", "00.10"]),
@@ -181,3 +184,44 @@ def test_a_dict_context_is_read_as_the_loop_reads_it(data: dict[str, Any]) -> No
             assert made.__class__ is Context
             assert list(made.__dict__.items()) == list(loop.__dict__.items())
             assert made == loop
+
+
+_PLAIN_PRICE = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+
+
+@settings(max_examples=400)
+@given(
+    st.dictionaries(
+        st.one_of(st.sampled_from(_KEYS), st.sampled_from(["permissions", "avgprice"])),
+        _VALUES,
+        max_size=5,
+    )
+)
+def test_a_plain_dict_is_the_context_it_stands_for(data: dict[str, Any]) -> None:
+    """``is_plain`` (what the explainers written for dicts read) says yes exactly for a
+    dict of prices as plain unsigned decimal strings of at most 20 characters and
+    counts as ints from 0 to 2**63 - 1; ``Context.from_mapping`` of such a dict holds
+    each price's ``Decimal`` and each count, and nothing else."""
+    expected = all(
+        (
+            key in _PRICE_KEYS
+            and type(value) is str
+            and len(value) <= 20
+            and _PLAIN_PRICE.fullmatch(value) is not None
+        )
+        or (key in _COUNT_KEYS and type(value) is int and 0 <= value <= 2**63 - 1)
+        for key, value in data.items()
+    )
+    # Key tuples come from the input, and the tests are kept for at most MOST_KEY_TUPLES
+    # of them (past it, is_plain says False: tests/test_context.py): from empty tables.
+    context_module._MAKERS.clear()
+    context_module._PLAIN_TESTS.clear()
+    for _ in range(2):  # the test written, then found
+        assert is_plain(data) is expected
+    if expected:
+        context = Context.from_mapping(data)
+        assert vars(context) == {
+            field: Decimal(data[key]) if key in _PRICE_KEYS else data[key]
+            for field, key in FIELD_KEYS.items()
+            if key in data
+        }

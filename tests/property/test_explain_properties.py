@@ -7,7 +7,10 @@ the market gives, counts pushed to their limits, and the side sent or read as
 not sent (the one-problem path, D24): the explainer of the symbol and type gives
 the violations (code, msg, filterType, field, value, limit, explanation, their
 order, D23) and the ``unchecked`` list of ``judge_filters`` running every check of
-the plan; an explainer that declines (``None``) leaves the order to it.
+the plan; an explainer that declines (``None``) leaves the order to it. The
+explainer written for dict contexts reads a plain dict
+(:func:`rules.checker.context.is_plain`) as the other reads its ``Context``, and
+``evaluate`` gives the general verdict with the context as a dict or a ``Context``.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from typing import Any
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from rules.checker.context import Context
+from rules.checker.context import Context, is_plain
 from rules.checker.evaluate import _general_verdict, evaluate
 from rules.checker.fastpath import CONTEXT, FiltersOnly
+from rules.checker.fastread import known_of
 from rules.checker.judge import judge_filters
 from rules.checker.kinds import ORDER_KINDS
 from rules.checker.order import read_well_formed
@@ -96,8 +100,10 @@ def test_the_explainer_finds_what_judge_filters_finds(
         event("no explainer")
         return
     side = None if sideless else params["side"]
-    got = explain(params, context, side)
-    assert got is not None  # declines only for known permissions (D19)
+    # What the fast check found holding (the one-problem path's repaired order: the same).
+    known = known_of(answer, params)
+    got = explain(params, context, side, known, False)
+    assert isinstance(got, tuple)  # declines (None) only for known permissions (D19)
     event("explained, no side" if sideless else "explained")
     order = read_well_formed(params)
     if sideless:
@@ -105,12 +111,22 @@ def test_the_explainer_finds_what_judge_filters_finds(
     kind = ORDER_KINDS[params["type"]]
     want = judge_filters(plan, order, kind, context, info_plan.era)
     _same(got, _plain(want))
+    if is_plain(mapping):  # the explainer written for dicts reads it as it stands
+        by_dict = plan.explainer(params["type"], True)
+        assert by_dict is not None
+        by_mapping = by_dict(params, mapping, side, known, False)
+        assert isinstance(by_mapping, tuple)
+        _same(by_mapping, got)
+        event("a plain dict too")
     if not sideless:
-        verdict = evaluate(info, params, mapping)
-        assert verdict == _general_verdict(info, params, context)
-        assert [v.explanation for v in verdict.violations] == [
-            v.explanation for v in _general_verdict(info, params, context).violations
-        ]
+        general = _general_verdict(info, params, context)
+        for given in (mapping, context):
+            verdict = evaluate(info, params, given)
+            assert verdict == general
+            assert [v.explanation for v in verdict.violations] == [
+                v.explanation for v in general.violations
+            ]
+        assert explain(params, context, side, known, True) == general
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -125,5 +141,5 @@ def test_known_permissions_are_left_to_judge_filters(
     explain = None if plan is None else plan.explainer(params["type"])
     if explain is None or params.get("side") not in ("BUY", "SELL"):
         return
-    assert explain(params, context, params["side"]) is None
+    assert explain(params, context, params["side"], 0, False) is None
     assert evaluate(info, params, context) == _general_verdict(info, params, context)
