@@ -19,12 +19,21 @@ whose writer declines (an active MAX_POSITION, which the fast path never
 reaches), or two filters of one filterType (D23), leave the symbol without an
 explainer: ``judge_filters`` judges its orders, as before.
 
+Like ``judge_filters`` with :mod:`rules.checker.suspects`, an explainer skips a
+check that does not read the context when every group of bounds its fold touches
+is ``known`` to hold (what the fast check found before it stopped). Each layout
+is written twice: for a :class:`~rules.checker.context.Context`, and for a dict
+context as the caller gave it when :func:`~rules.checker.context.is_plain` says
+``Context.from_mapping`` would read it on its common path (plain decimal strings
+and int counts): its values are read where a check needs them, and no
+``Context`` is built.
+
 ``tests/property/test_explain_properties.py`` proves the explainers give
 ``judge_filters``' violations (codes, messages, fields, values, limits,
 explanations) and ``unchecked`` on every order the fast path hands them.
 
-May import: :mod:`rules.model`, and the checker modules below it (checks,
-context, eras, fastcode, kinds, violations).
+May import: :mod:`rules.model`, and the checker modules below it (bounds, checks,
+context, eras, fastcode, kinds, suspects, violations).
 """
 
 from __future__ import annotations
