@@ -98,6 +98,7 @@ from rules.checker.fastread import (
     FILTERS_PARTS,
     FILTERS_PRICE,
     FILTERS_QUANTITY,
+    PRECISE,
     AcceptedCheck,
     ContextWanted,
     FastCheck,
@@ -199,6 +200,11 @@ def compile_fast_check(
         f"{loose_price},{loose_quantity}" + (f",{loose_price}" if stop else "")
     ).fullmatch
     quantity_well_formed = compiled(loose_quantity).fullmatch
+    # The same strings past their precision too: legal decimals (DECIMAL_RANGE's, as
+    # read_decimal reads them), judged by the filters as read, with -1111 (PRECISE).
+    legal_decimal = grid_pattern(None)[0]
+    legal = compiled(",".join([legal_decimal] * (3 if stop else 2))).fullmatch
+    legal_quantity = compiled(legal_decimal).fullmatch
     price_low, price_high = bounds.price_low, bounds.price_high
     multiply = PRODUCT.multiply
     band_names = bounds.band_names
@@ -330,24 +336,31 @@ def compile_fast_check(
         price_text: str, quantity_text: str, iceberg_text: object, answer: FiltersOnly = FILTERS
     ) -> FiltersOnly | None:
         """``answer`` (``FILTERS``, or one saying which bounds were found holding) for
-        well-formed strings (matched by ``well_formed``) unless a request check judges
+        well-formed strings (matched by ``well_formed``, or by ``legal`` when ``answer``
+        is a :data:`~rules.checker.fastread.PRECISE` one) unless a request check judges
         the numbers: D37 (price × quantity above zero: ``None`` then, for the general
         path); D07 (an ``icebergQty`` below the quantity: else ``answer``'s
-        :data:`~rules.checker.fastread.EXCEEDING` form). A zero ``icebergQty`` (D08:
-        no iceberg) is the general path's too."""
-        # D37 on the strings' floats: a string ``well_formed`` matches (at most 20
-        # digits each side) is 0 exactly when its float is (none is below 1e-20), and
-        # the product of two of them is above zero exactly when neither is zero.
+        :data:`~rules.checker.fastread.EXCEEDING` form; ``None`` for a ``PRECISE``
+        answer, D07 and D38 together being the general path's); D38 (an
+        ``icebergQty`` past its precision: ``answer``'s ``PRECISE`` form). A zero
+        ``icebergQty`` (D08: no iceberg) is the general path's too."""
+        # D37 on the strings' floats: a legal string (at most 20 digits each side) is
+        # 0 exactly when its float is (none is below 1e-20), and the product of two of
+        # them is above zero exactly when neither is zero.
         if not float(price_text) or not float(quantity_text):
             return None  # D37
         if iceberg_text is not None:
-            if type(iceberg_text) is not str or quantity_well_formed(iceberg_text) is None:
+            if type(iceberg_text) is not str:
                 return None
+            if quantity_well_formed(iceberg_text) is None:
+                if legal_quantity(iceberg_text) is None:
+                    return None
+                answer = PRECISE[answer.known]  # D38
             iceberg = Decimal(iceberg_text)
             if not iceberg:
                 return None  # a zero icebergQty
             if iceberg >= Decimal(quantity_text):
-                return EXCEEDING[answer.known]  # D07
+                return None if answer.precise else EXCEEDING[answer.known]  # D07
         return answer
 
     # The check itself: written once per layout (fastcode), made with this
@@ -387,6 +400,7 @@ def compile_fast_check(
         price_readable=compiled(price_pattern).fullmatch,
         quantity_readable=compiled(quantity_pattern).fullmatch,
         by_filters=by_filters,
+        legal=legal,
         allowed=allowed,
         iceberg_verdict=iceberg_verdict,
         PL=price_low,
@@ -410,6 +424,7 @@ def compile_fast_check(
         FILTERS_NOTIONAL=FILTERS_NOTIONAL,
         FILTERS_PARTS=FILTERS_PARTS,
         FILTERS_EXCEEDS=EXCEEDING[FILTERS_NOTIONAL.known],
+        FILTERS_PRECISE=PRECISE[0],
     )
     attach_suspects(fast_check, checks, kind, era)
     return fast_check
