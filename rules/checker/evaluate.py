@@ -34,7 +34,11 @@ filters, as :func:`~rules.checker.judge.judge_order` would run them, without
 the request checks it passes, and without the filter checks whose bounds the
 fast check found holding: :mod:`rules.checker.suspects`); an ``icebergQty``
 not below the quantity (D07) flags that answer (``EXCEEDING``), and its
-``-2010`` is added where the general path lists it. An order it declines
+``-2010`` is added where the general path lists it; so does a legal decimal
+past its asset's precision (D38, D39: ``PRECISE``, the filters judge it as
+read and ``check_precision``'s ``-1111`` are added first, D53). A flagged
+answer's ``exceeds`` is truthy (``precise``: D38): a route that hands a
+``FILTERS`` answer to the filters alone must test it. An order it declines
 for one request problem the general path reports and then treats as not sent
 (a missing or invalid side, a missing or untaken ``timeInForce``) is tried again with that parameter
 repaired (:func:`_one_problem_verdict`); everything else is judged by

@@ -22,7 +22,9 @@ rules). An order it has read whole (shape, side, ``timeInForce``, every
 string well-formed within its precision, D38; price × quantity above zero,
 D37) that breaks a bound gets :data:`FILTERS` (one whose ``icebergQty`` is not
 below the quantity, D07, the same answer flagged, ``EXCEEDING``: ``evaluate``
-adds the ``-2010``): only the context's rules and the filters can reject it, and
+adds the ``-2010``; one with a legal decimal past its precision, D38, flagged
+``PRECISE``: ``evaluate`` adds the ``-1111``, the filters judge the value as
+read): only the context's rules and the filters can reject it, and
 :func:`rules.checker.judge.judge_filters` judges and explains it without the
 request checks; the answer also says which groups of the order's bounds the
 check found holding before it stopped (``FILTERS_PRICE`` ... ``FILTERS_CONTEXT``),
@@ -49,8 +51,9 @@ Where the rules come from, so the two paths cannot drift apart unnoticed:
 - the reading: a numeric string is taken only if it matches Binance's own
   legal range :data:`rules.checker.order.DECIMAL_RANGE`, the set of strings
   :func:`rules.checker.order.read_decimal` accepts; any other value (a number, a
-  ``Decimal``) takes the general path, and so does one with more decimals than
-  its asset's precision (``-1111``, D38); a parameter other than the ones read
+  ``Decimal``) takes the general path; one with more decimals than its asset's
+  precision (``-1111``, D38) is no accepted order, but one the filters judge
+  (``PRECISE``); a parameter other than the ones read
   here is accepted only if order.place reads it and no rule judges it
   (``newClientOrderId``, ``timestamp``, ...; not ``""``): any other name gets
   ``-1104`` (D52);
