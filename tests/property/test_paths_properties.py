@@ -64,7 +64,7 @@ _ICEBERG_TYPES = ("LIMIT", "LIMIT_MAKER", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"
 #: breaks (and D07, if drawn): the same value with zeros (D39), a digit more (off
 #: every grid that fine), or past DECIMAL_RANGE's 20 decimals (-1100).
 PRECISE = {"zeros past": "0", "a digit past": "7", "past 20 decimals": "1" * 21}
-_PLACES = {
+PLACES = {
     "quantity": "base",
     "icebergQty": "base",
     "price": "quote",
@@ -73,12 +73,12 @@ _PLACES = {
 }
 
 
-def _past(market: Market, params: dict[str, Any], how: str, name: str) -> bool:
+def past(market: Market, params: dict[str, Any], how: str, name: str) -> bool:
     """``params[name]`` written past its precision as ``how`` says; ``False`` when it
     cannot be (not sent, not a string, no precision or one of 20 and more)."""
     text = params.get(name)
     symbol = market.symbol
-    most = symbol.base_asset_precision if _PLACES[name] == "base" else symbol.quote_places
+    most = symbol.base_asset_precision if PLACES[name] == "base" else symbol.quote_places
     if not isinstance(text, str) or most is None or not 0 <= most < 20:
         return False
     whole, _, fraction = text.partition(".")
@@ -99,8 +99,8 @@ def cases(draw: st.DrawFn) -> tuple[Market, dict[str, Any], dict[str, Any] | Non
         breaking = f"{breaking} and D07 ({exceeds})"
     precise = draw(st.sampled_from(["", "", *PRECISE]))
     if precise:
-        name = draw(st.sampled_from(sorted(_PLACES)))
-        if _past(market, params, precise, name):
+        name = draw(st.sampled_from(sorted(PLACES)))
+        if past(market, params, precise, name):
             breaking = f"{breaking} and D38 ({name}, {precise})"
     event(f"{order.type}, breaking {breaking}")
     return market, params, _context(market, draw(st.sampled_from(SHAPES)))
