@@ -19,6 +19,7 @@ import pytest
 from rules.checker.context import Context
 from rules.checker.evaluate import _general_verdict, evaluate
 from rules.checker.fastpath import FiltersOnly
+from rules.checker.fastread import FLAG_D07
 from rules.checker.order import read_order, read_well_formed
 from rules.checker.plans import plan_of
 from rules.model.load import loads
@@ -95,7 +96,7 @@ def test_every_path_gives_the_general_verdict_on_the_mix(
     well-formed rejections, the general path), gives the general path's verdict."""
     cases, info, _ = cases_and_info
     assert isinstance(info, ExchangeInfo)
-    rejected = filters = exceeding = 0
+    rejected = filters = exceeding = precise = 0
     for case in cases:
         context = Context() if case.context is None else Context.from_mapping(case.context)
         general = _general_verdict(info, case.params, context)
@@ -104,12 +105,14 @@ def test_every_path_gives_the_general_verdict_on_the_mix(
         if isinstance(answer, FiltersOnly):
             # judge_filters reads the order without read_order's checks: the same reading.
             filters += 1
-            exceeding += answer.exceeds
+            exceeding += bool(answer.exceeds & FLAG_D07)
+            precise += answer.precise
             assert_same_reading(read_well_formed(case.params), read_order(case.params))
         rejected += not general.accepted
     assert rejected > len(cases) // 4  # rejections are judged too, not only acceptances
     assert filters > len(cases) // 10  # and many by judge_filters
     assert exceeding  # icebergQty >= quantity (D07) among them, with another rule or not
+    assert precise  # and values past their precision (D38), with another rule or not
 
 
 def _answer(info: ExchangeInfo, params: dict[str, str], context: Context) -> object:

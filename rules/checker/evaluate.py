@@ -34,7 +34,11 @@ filters, as :func:`~rules.checker.judge.judge_order` would run them, without
 the request checks it passes, and without the filter checks whose bounds the
 fast check found holding: :mod:`rules.checker.suspects`); an ``icebergQty``
 not below the quantity (D07) flags that answer (``EXCEEDING``), and its
-``-2010`` is added where the general path lists it. An order it declines
+``-2010`` is added where the general path lists it; so does a legal decimal
+past its asset's precision (D38, D39: ``PRECISE``, the filters judge it as
+read and ``check_precision``'s ``-1111`` are added first, D53). A flagged
+answer's ``exceeds`` is truthy (``precise``: D38): a route that hands a
+``FILTERS`` answer to the filters alone must test it. An order it declines
 for one request problem the general path reports and then treats as not sent
 (a missing or invalid side, a missing or untaken ``timeInForce``) is tried again with that parameter
 repaired (:func:`_one_problem_verdict`); everything else is judged by
@@ -50,7 +54,7 @@ from typing import Any, Final
 from rules.checker.amend import judge_amend
 from rules.checker.context import Context, is_plain
 from rules.checker.fastpath import CONTEXT, EMPTY_CONTEXT, FastCheck
-from rules.checker.fastread import FILTERS_CONTEXT, FiltersOnly, known_of, suspects_of
+from rules.checker.fastread import FILTERS_CONTEXT, FLAG_D07, FiltersOnly, known_of, suspects_of
 from rules.checker.judge import by_stage, judge_filters, judge_order
 from rules.checker.kinds import ORDER_KINDS
 from rules.checker.list_fast import fast_list
@@ -68,6 +72,7 @@ from rules.checker.methods import (
 from rules.checker.order import Order, read_any, read_well_formed
 from rules.checker.plans import PLANS, SIDELESS, InfoPlan, SymbolPlan, plan_of
 from rules.checker.replace import judge_cancel_replace
+from rules.checker.request import check_precision
 from rules.checker.violations import (
     ACCEPTED,
     Verdict,
@@ -232,7 +237,7 @@ def _explained(
     if found is None:
         return None
     out, unchecked = found  # type: ignore[misc]
-    _add_exceeds(out, params)  # D07
+    _add_exceeds(out, params, answer, plan)  # D07, D38
     return make_verdict(False, tuple(out), tuple(unchecked))
 
 
@@ -300,7 +305,7 @@ def _filters_found(
         out, missing = judge_filters(plan, order, kind, context, info_plan.era, checks)  # type: ignore[arg-type]
         unchecked = () if missing is None else tuple(missing)
     if answer.__class__ is FiltersOnly and answer.exceeds:
-        _add_exceeds(out, params)  # D07
+        _add_exceeds(out, params, answer, plan)  # D07, D38
     return out, unchecked
 
 
@@ -410,14 +415,23 @@ def _problem(key: tuple[str, object, str]) -> Violation:
     return problem
 
 
-def _add_exceeds(out: list[Violation], params: dict[str, Any]) -> None:
-    """D07's ``-2010`` (an ``icebergQty`` not below the quantity: a fast check's
-    :data:`~rules.checker.fastread.EXCEEDING` answer) added to what ``judge_filters``
-    found (or the explainer), where the general path lists it: ``check_type`` appends
-    it before every check ``judge_filters`` runs, then all are listed by stage (D53)."""
-    # The strings were read whole by the fast check: Decimal(text) is their reading.
-    exceeds = iceberg_exceeds(Decimal(params["icebergQty"]), Decimal(params["quantity"]))
-    out.insert(0, exceeds)
+def _add_exceeds(
+    out: list[Violation], params: dict[str, Any], answer: FiltersOnly, plan: SymbolPlan
+) -> None:
+    """The request checks a flagged answer says the order does not pass, added to what
+    ``judge_filters`` found (or the explainer), where the general path lists them:
+    D07's ``-2010`` (an ``icebergQty`` not below the quantity: a fast check's
+    :data:`~rules.checker.fastread.EXCEEDING` answer), and ``check_precision``'s
+    ``-1111`` (D38: a :data:`~rules.checker.fastread.PRECISE` answer). ``check_type``
+    and ``check_precision`` append them before every check ``judge_filters`` runs,
+    then all are listed by stage (D53)."""
+    found: list[Violation] = []
+    if answer.exceeds & FLAG_D07:
+        # The strings were read whole by the fast check: Decimal(text) is their reading.
+        found.append(iceberg_exceeds(Decimal(params["icebergQty"]), Decimal(params["quantity"])))
+    if answer.precise:
+        check_precision(read_well_formed(params), plan, plan.era, found)
+    out[:0] = found
     by_stage(out)
 
 

@@ -180,7 +180,10 @@ def priced_source(
 
     add("        if readable(texts) is None:")
     add("            if well_formed(texts) is None:")
-    add("                return None")
+    # D38: legal decimals, one past its precision: the filters judge them as read.
+    add("                if legal(texts) is None:")
+    add("                    return None")
+    add("                " + failed.format(", FILTERS_PRECISE"))
     # Well-formed, but a string off its power-of-ten grid: when the price's (and the
     # stopPrice's) is on the price grid, the quantity is the one off; the price's
     # bounds are then tested as below, and FILTERS_PRICE spares their checks.
@@ -270,9 +273,9 @@ def priced_source(
     names = (
         f"{_COMMON}, SIZE, TAKEN, TAKEN_ICEBERG, TIF, readable, well_formed, price_readable,"
         " quantity_readable,"
-        " by_filters, allowed, iceberg_verdict, PL, PH, PL_F, PH_F, QL, QH, QL_F, QH_F,"
+        " by_filters, legal, allowed, iceberg_verdict, PL, PH, PL_F, PH_F, QL, QH, QL_F, QH_F,"
         " NL, NH, NL_F, NH_F, TICK, STEP, PARTS, PARTS_F, FILTERS_PRICE, FILTERS_QUANTITY,"
-        " FILTERS_NOTIONAL, FILTERS_PARTS, FILTERS_EXCEEDS"
+        " FILTERS_NOTIONAL, FILTERS_PARTS, FILTERS_EXCEEDS, FILTERS_PRECISE"
     )
     return factory_source(names, lines)
 
@@ -297,8 +300,10 @@ def market_source(quote_allowed: bool, step: bool, quote_rules: int) -> str:
         add("            if len(params) != 4 and not only_ignored(params, BY_QUOTE):")
         add("                return None")
         add('            text = params["quoteOrderQty"]')
-        add("            if type(text) is not str or quote_readable(text) is None:")
+        add("            if type(text) is not str:")
         add("                return None")
+        add("            if quote_readable(text) is None:")
+        add("                return None if legal(text) is None else PRECISE_NONE  # D38")
         add("            n = float(text)")
         add("            if not n:")
         add("                return FILTERS  # no D37 without a price: only the filters judge 0")
@@ -318,7 +323,9 @@ def market_source(quote_allowed: bool, step: bool, quote_rules: int) -> str:
     add("                return None")
     add("            if quantity_readable(text) is None:")
     add("                if quantity_well_formed(text) is None:")
-    add("                    return None")
+    add("                    if legal(text) is None:")
+    add("                        return None")
+    add("                    return PRECISE_PRICE if D(text) else PRECISE_NONE  # D38")
     add("                return FILTERS_PRICE if D(text) else FILTERS")
     add("            q = float(text)")
     add("            if not q:")
@@ -354,8 +361,9 @@ def market_source(quote_allowed: bool, step: bool, quote_rules: int) -> str:
     add("    return fast_check")
     names = (
         f"{_COMMON}, BY_QUOTE, BY_QUANTITY, quote_readable, quantity_readable,"
-        " quantity_well_formed, allowed, QUOTE_LOW, QUOTE_HIGH, QUOTE_LOW_F, QUOTE_HIGH_F,"
-        " QL, QH, QL_F, QH_F, STEP, FILTERS, FILTERS_PRICE, FILTERS_QUANTITY"
+        " quantity_well_formed, legal, allowed, QUOTE_LOW, QUOTE_HIGH, QUOTE_LOW_F, QUOTE_HIGH_F,"
+        " QL, QH, QL_F, QH_F, STEP, FILTERS, FILTERS_PRICE, FILTERS_QUANTITY, PRECISE_NONE,"
+        " PRECISE_PRICE"
     )
     return factory_source(names, lines, items)
 

@@ -29,6 +29,7 @@ from rules.checker.fastread import (
     FILTERS,
     FILTERS_PRICE,
     FILTERS_QUANTITY,
+    PRECISE,
     FastCheck,
     at_least,
     at_most,
@@ -72,6 +73,8 @@ def market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChec
         grid_pattern(None, most_places(symbol.base_asset_precision))[0]
     ).fullmatch
     quote_readable = compiled(grid_pattern(None, most_places(quote_places))[0]).fullmatch
+    # A legal decimal past its precision (D38): the filters judge it as read (PRECISE).
+    legal = compiled(grid_pattern(None)[0]).fullmatch
     quantity_low, quantity_high = bounds.quantity_low, bounds.quantity_high
     notionals = tuple(zip(bounds.market_notionals, bounds.market_notional_names, strict=True))
     account = Account(symbol, bounds)
@@ -172,6 +175,7 @@ def market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChec
         quote_readable=quote_readable,
         quantity_readable=quantity_readable,
         quantity_well_formed=quantity_well_formed,
+        legal=legal,
         allowed=allowed,
         QUOTE_LOW=tuple(low for _, low, _ in quote_rules),
         QUOTE_HIGH=tuple(high for _, _, high in quote_rules),
@@ -185,5 +189,7 @@ def market_check(symbol: SymbolInfo, bounds: AcceptBounds, era: Era) -> FastChec
         FILTERS=FILTERS,
         FILTERS_PRICE=FILTERS_PRICE,
         FILTERS_QUANTITY=FILTERS_QUANTITY,
+        PRECISE_NONE=PRECISE[0],
+        PRECISE_PRICE=PRECISE[FILTERS_PRICE.known],
     )
     return fast_check

@@ -22,7 +22,9 @@ rules). An order it has read whole (shape, side, ``timeInForce``, every
 string well-formed within its precision, D38; price × quantity above zero,
 D37) that breaks a bound gets :data:`FILTERS` (one whose ``icebergQty`` is not
 below the quantity, D07, the same answer flagged, ``EXCEEDING``: ``evaluate``
-adds the ``-2010``): only the context's rules and the filters can reject it, and
+adds the ``-2010``; one with a legal decimal past its precision, D38, flagged
+``PRECISE``: ``evaluate`` adds the ``-1111``, the filters judge the value as
+read): only the context's rules and the filters can reject it, and
 :func:`rules.checker.judge.judge_filters` judges and explains it without the
 request checks; the answer also says which groups of the order's bounds the
 check found holding before it stopped (``FILTERS_PRICE`` ... ``FILTERS_CONTEXT``),
@@ -49,8 +51,9 @@ Where the rules come from, so the two paths cannot drift apart unnoticed:
 - the reading: a numeric string is taken only if it matches Binance's own
   legal range :data:`rules.checker.order.DECIMAL_RANGE`, the set of strings
   :func:`rules.checker.order.read_decimal` accepts; any other value (a number, a
-  ``Decimal``) takes the general path, and so does one with more decimals than
-  its asset's precision (``-1111``, D38); a parameter other than the ones read
+  ``Decimal``) takes the general path; one with more decimals than its asset's
+  precision (``-1111``, D38) is no accepted order, but one the filters judge
+  (``PRECISE``); a parameter other than the ones read
   here is accepted only if order.place reads it and no rule judges it
   (``newClientOrderId``, ``timestamp``, ...; not ``""``): any other name gets
   ``-1104`` (D52);
@@ -98,6 +101,7 @@ from rules.checker.fastread import (
     FILTERS_PARTS,
     FILTERS_PRICE,
     FILTERS_QUANTITY,
+    PRECISE,
     AcceptedCheck,
     ContextWanted,
     FastCheck,
@@ -199,6 +203,11 @@ def compile_fast_check(
         f"{loose_price},{loose_quantity}" + (f",{loose_price}" if stop else "")
     ).fullmatch
     quantity_well_formed = compiled(loose_quantity).fullmatch
+    # The same strings past their precision too: legal decimals (DECIMAL_RANGE's, as
+    # read_decimal reads them), judged by the filters as read, with -1111 (PRECISE).
+    legal_decimal = grid_pattern(None)[0]
+    legal = compiled(",".join([legal_decimal] * (3 if stop else 2))).fullmatch
+    legal_quantity = compiled(legal_decimal).fullmatch
     price_low, price_high = bounds.price_low, bounds.price_high
     multiply = PRODUCT.multiply
     band_names = bounds.band_names
@@ -330,24 +339,31 @@ def compile_fast_check(
         price_text: str, quantity_text: str, iceberg_text: object, answer: FiltersOnly = FILTERS
     ) -> FiltersOnly | None:
         """``answer`` (``FILTERS``, or one saying which bounds were found holding) for
-        well-formed strings (matched by ``well_formed``) unless a request check judges
+        well-formed strings (matched by ``well_formed``, or by ``legal`` when ``answer``
+        is a :data:`~rules.checker.fastread.PRECISE` one) unless a request check judges
         the numbers: D37 (price × quantity above zero: ``None`` then, for the general
         path); D07 (an ``icebergQty`` below the quantity: else ``answer``'s
-        :data:`~rules.checker.fastread.EXCEEDING` form). A zero ``icebergQty`` (D08:
-        no iceberg) is the general path's too."""
-        # D37 on the strings' floats: a string ``well_formed`` matches (at most 20
-        # digits each side) is 0 exactly when its float is (none is below 1e-20), and
-        # the product of two of them is above zero exactly when neither is zero.
+        :data:`~rules.checker.fastread.EXCEEDING` form; ``None`` for a ``PRECISE``
+        answer, D07 and D38 together being the general path's); D38 (an
+        ``icebergQty`` past its precision: ``answer``'s ``PRECISE`` form). A zero
+        ``icebergQty`` (D08: no iceberg) is the general path's too."""
+        # D37 on the strings' floats: a legal string (at most 20 digits each side) is
+        # 0 exactly when its float is (none is below 1e-20), and the product of two of
+        # them is above zero exactly when neither is zero.
         if not float(price_text) or not float(quantity_text):
             return None  # D37
         if iceberg_text is not None:
-            if type(iceberg_text) is not str or quantity_well_formed(iceberg_text) is None:
+            if type(iceberg_text) is not str:
                 return None
+            if quantity_well_formed(iceberg_text) is None:
+                if legal_quantity(iceberg_text) is None:
+                    return None
+                answer = PRECISE[answer.known]  # D38
             iceberg = Decimal(iceberg_text)
             if not iceberg:
                 return None  # a zero icebergQty
             if iceberg >= Decimal(quantity_text):
-                return EXCEEDING[answer.known]  # D07
+                return None if answer.precise else EXCEEDING[answer.known]  # D07
         return answer
 
     # The check itself: written once per layout (fastcode), made with this
@@ -387,6 +403,7 @@ def compile_fast_check(
         price_readable=compiled(price_pattern).fullmatch,
         quantity_readable=compiled(quantity_pattern).fullmatch,
         by_filters=by_filters,
+        legal=legal,
         allowed=allowed,
         iceberg_verdict=iceberg_verdict,
         PL=price_low,
@@ -410,6 +427,7 @@ def compile_fast_check(
         FILTERS_NOTIONAL=FILTERS_NOTIONAL,
         FILTERS_PARTS=FILTERS_PARTS,
         FILTERS_EXCEEDS=EXCEEDING[FILTERS_NOTIONAL.known],
+        FILTERS_PRECISE=PRECISE[0],
     )
     attach_suspects(fast_check, checks, kind, era)
     return fast_check

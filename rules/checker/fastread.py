@@ -65,7 +65,10 @@ __all__ = [
     "FILTERS_PARTS",
     "FILTERS_PRICE",
     "FILTERS_QUANTITY",
+    "FLAG_D07",
+    "FLAG_D38",
     "NEVER",
+    "PRECISE",
     "AcceptedCheck",
     "ContextWanted",
     "FastCheck",
@@ -83,21 +86,35 @@ __all__ = [
 ]
 
 
+#: The flags of a flagged :class:`FiltersOnly` (its ``exceeds``): the request checks
+#: the order does not pass, whose violations ``evaluate`` adds to what the filters
+#: find. D07: an ``icebergQty`` not below the quantity (``-2010``, :data:`EXCEEDING`);
+#: D38: a value with more decimals than its asset's precision (``-1111``, :data:`PRECISE`).
+FLAG_D07: Final = 1
+FLAG_D38: Final = 2
+
+
 class FiltersOnly:
     """The type of :data:`FILTERS`, a fast check's third answer; ``known``: the groups
     of the order's bounds (:mod:`rules.checker.suspects`) it tested and found holding;
-    ``exceeds``: the order breaks D07 too (an ``icebergQty`` not below the quantity,
-    ``-2010``), the one request check it does not pass (:data:`EXCEEDING`)."""
+    ``exceeds``: 0 for a plain answer (the order passes every request check), else the
+    flags (:data:`FLAG_D07`, :data:`FLAG_D38`) of the request checks it does not pass,
+    whose violations the caller must add: a route that hands the answer to the filters
+    alone must test ``exceeds`` (truthy: flagged); ``precise``: the D38 flag
+    (:data:`PRECISE`: every ``-1111`` of ``check_precision`` to add)."""
 
-    __slots__ = ("exceeds", "known")
+    __slots__ = ("exceeds", "known", "precise")
 
-    def __init__(self, known: int = 0, exceeds: bool = False) -> None:
+    def __init__(self, known: int = 0, exceeds: int = 0) -> None:
         self.known = known
         self.exceeds = exceeds
+        self.precise = bool(exceeds & FLAG_D38)
 
     def __repr__(self) -> str:
         shown = "FILTERS" if not self.known else f"FILTERS({self.known})"
-        return f"{shown}+D07" if self.exceeds else shown
+        if self.exceeds & FLAG_D07:
+            shown += "+D07"
+        return shown + "+D38" if self.precise else shown
 
 
 #: A fast check's answer for an order it read whole and found well-formed but
@@ -118,7 +135,15 @@ FILTERS_CONTEXT: Final = FiltersOnly(ORDER_BOUNDS)
 #: the filters (LOT_SIZE and ICEBERG_PARTS on it, D09, D14) and the iceberg
 #: counters (D15) judge it as they judge any iceberg. ``evaluate`` judges the
 #: filters, then adds the ``-2010`` where the general path lists it (D53).
-EXCEEDING: Final = tuple(FiltersOnly(known, exceeds=True) for known in range(ORDER_BOUNDS + 1))
+EXCEEDING: Final = tuple(FiltersOnly(known, FLAG_D07) for known in range(ORDER_BOUNDS + 1))
+#: The same answers, by ``known``, for an order well-formed but for D38: a value
+#: (``price``, ``quantity``, ``stopPrice``, ``icebergQty``, ``quoteOrderQty``) is a
+#: legal decimal (:data:`~rules.checker.order.DECIMAL_RANGE`) with more decimals as
+#: written than its asset's precision (D39). The general path reports ``-1111`` and
+#: the filters judge the value as read (a price past the tick's places is off the
+#: grid): ``evaluate`` judges the filters, then adds ``check_precision``'s ``-1111``
+#: where the general path lists them (D53: request errors, before any ``-1013``).
+PRECISE: Final = tuple(FiltersOnly(known, FLAG_D38) for known in range(ORDER_BOUNDS + 1))
 
 #: ``check(params, context)``: the general path's verdict when it surely accepts
 #: (``ACCEPTED``, or accepted with the rules the context leaves ``unchecked``);

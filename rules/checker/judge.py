@@ -89,7 +89,8 @@ def judge_filters(
     it has read whole and that breaks, if anything, only what depends on numbers
     and the context: every parameter read, the side, type, ``timeInForce`` valid,
     nothing missing, unread or not required, no decimal past the precision
-    (D38), price × quantity above zero (D37), an ``icebergQty`` below the
+    (D38; one past it is the caller's to add too, ``_add_exceeds``), price ×
+    quantity above zero (D37), an ``icebergQty`` below the
     quantity (D07; one that is not is the caller's to add, ``evaluate``'s
     ``_add_exceeds``), the symbol TRADING with the type enabled (D01, D02). Then
     every request check of :func:`judge_order` passes, and what is left is the

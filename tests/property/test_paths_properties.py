@@ -31,7 +31,7 @@ from rules.checker.evaluate import (
     evaluate,
 )
 from rules.checker.fastpath import FiltersOnly
-from rules.checker.fastread import known_of, suspects_of
+from rules.checker.fastread import FLAG_D07, known_of, suspects_of
 from rules.checker.judge import judge_filters
 from rules.checker.kinds import ORDER_KINDS
 from rules.checker.order import read_order, read_well_formed
@@ -60,6 +60,32 @@ EXCEEDS = {"equal": 1, "twice": 2, "a thousand times": 1000}
 
 _ICEBERG_TYPES = ("LIMIT", "LIMIT_MAKER", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT")
 
+#: D38: one value written past its asset's precision, beside the rule the order
+#: breaks (and D07, if drawn): the same value with zeros (D39), a digit more (off
+#: every grid that fine), or past DECIMAL_RANGE's 20 decimals (-1100).
+PRECISE = {"zeros past": "0", "a digit past": "7", "past 20 decimals": "1" * 21}
+PLACES = {
+    "quantity": "base",
+    "icebergQty": "base",
+    "price": "quote",
+    "stopPrice": "quote",
+    "quoteOrderQty": "quote",
+}
+
+
+def past(market: Market, params: dict[str, Any], how: str, name: str) -> bool:
+    """``params[name]`` written past its precision as ``how`` says; ``False`` when it
+    cannot be (not sent, not a string, no precision or one of 20 and more)."""
+    text = params.get(name)
+    symbol = market.symbol
+    most = symbol.base_asset_precision if PLACES[name] == "base" else symbol.quote_places
+    if not isinstance(text, str) or most is None or not 0 <= most < 20:
+        return False
+    whole, _, fraction = text.partition(".")
+    tail = PRECISE[how]
+    params[name] = f"{whole}.{fraction.ljust(most, '0')}{tail}"
+    return True
+
 
 @st.composite
 def cases(draw: st.DrawFn) -> tuple[Market, dict[str, Any], dict[str, Any] | None]:
@@ -71,6 +97,11 @@ def cases(draw: st.DrawFn) -> tuple[Market, dict[str, Any], dict[str, Any] | Non
         iceberg = Decimal(quantity) * EXCEEDS[exceeds]  # exact, as many decimals as quantity
         params["icebergQty"] = format(iceberg, "f")
         breaking = f"{breaking} and D07 ({exceeds})"
+    precise = draw(st.sampled_from(["", "", *PRECISE]))
+    if precise:
+        name = draw(st.sampled_from(sorted(PLACES)))
+        if past(market, params, precise, name):
+            breaking = f"{breaking} and D38 ({name}, {precise})"
     event(f"{order.type}, breaking {breaking}")
     return market, params, _context(market, draw(st.sampled_from(SHAPES)))
 
@@ -92,7 +123,7 @@ def test_every_path_gives_the_general_verdict(
     event(
         "general path"
         if answer is None
-        else ("judge_filters, D07" if answer.exceeds else "judge_filters")
+        else "judge_filters" + ", D07" * bool(answer.exceeds & FLAG_D07) + ", D38" * answer.precise
         if isinstance(answer, FiltersOnly)
         else "fast check"
     )
@@ -167,7 +198,12 @@ def test_one_request_problem_gives_the_general_verdict(
     if plan is not None and fast is not None and fast(spoiled, context) is None:
         repaired = _one_problem_verdict(info_plan, plan, fast, spoiled, context)
         d07 = any(v.msg == "IcebergQty exceeds QTY." for v in general.violations)
-        event(("one problem, repaired" if repaired is not None else "general path") + d07 * ", D07")
+        d38 = any(v.code == -1111 for v in general.violations)
+        event(
+            ("one problem, repaired" if repaired is not None else "general path")
+            + d07 * ", D07"
+            + d38 * ", D38"
+        )
         assert repaired is None or repaired == general
 
 
