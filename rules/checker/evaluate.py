@@ -237,7 +237,7 @@ def _explained(
     if found is None:
         return None
     out, unchecked = found  # type: ignore[misc]
-    _add_exceeds(out, params, answer, plan)  # D07, D38
+    _add_exceeds(out, params, answer, plan, explained=True)  # D07, D38
     return make_verdict(False, tuple(out), tuple(unchecked))
 
 
@@ -416,7 +416,11 @@ def _problem(key: tuple[str, object, str]) -> Violation:
 
 
 def _add_exceeds(
-    out: list[Violation], params: dict[str, Any], answer: FiltersOnly, plan: SymbolPlan
+    out: list[Violation],
+    params: dict[str, Any],
+    answer: FiltersOnly,
+    plan: SymbolPlan,
+    explained: bool = False,
 ) -> None:
     """The request checks a flagged answer says the order does not pass, added to what
     ``judge_filters`` found (or the explainer), where the general path lists them:
@@ -424,15 +428,18 @@ def _add_exceeds(
     :data:`~rules.checker.fastread.EXCEEDING` answer), and ``check_precision``'s
     ``-1111`` (D38: a :data:`~rules.checker.fastread.PRECISE` answer). ``check_type``
     and ``check_precision`` append them before every check ``judge_filters`` runs,
-    then all are listed by stage (D53)."""
-    found: list[Violation] = []
+    then all are listed by stage (D53). ``explained``: ``out`` is an explainer's, whose
+    violations are all ``-1013`` (``Source.fail``): the ``-1111``s go before them, the
+    ``-2010`` after them, without sorting."""
+    if answer.precise:
+        found: list[Violation] = []
+        check_precision(read_well_formed(params), plan, plan.era, found)
+        out[:0] = found
     if answer.exceeds & FLAG_D07:
         # The strings were read whole by the fast check: Decimal(text) is their reading.
-        found.append(iceberg_exceeds(Decimal(params["icebergQty"]), Decimal(params["quantity"])))
-    if answer.precise:
-        check_precision(read_well_formed(params), plan, plan.era, found)
-    out[:0] = found
-    by_stage(out)
+        out.append(iceberg_exceeds(Decimal(params["icebergQty"]), Decimal(params["quantity"])))
+    if not explained:
+        by_stage(out)
 
 
 def _as_context(context: object) -> Context:

@@ -413,8 +413,12 @@ def iceberg_exceeds(iceberg: Decimal, quantity: Decimal) -> Violation:
         "icebergQty",
         iceberg,
         quantity,
-        f"icebergQty {iceberg:f} is not below quantity {quantity:f}",
+        Explanation(_exceeds_text, iceberg, quantity),
     )
+
+
+def _exceeds_text(iceberg: Decimal, quantity: Decimal) -> str:
+    return f"icebergQty {iceberg:f} is not below quantity {quantity:f}"
 
 
 def not_required(name: str, value: object, order_type: str) -> Violation:
