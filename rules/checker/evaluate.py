@@ -431,15 +431,17 @@ def _add_exceeds(
     then all are listed by stage (D53). ``explained``: ``out`` is an explainer's, whose
     violations are all ``-1013`` (``Source.fail``): the ``-1111``s go before them, the
     ``-2010`` after them, without sorting."""
-    if answer.precise:
-        found: list[Violation] = []
-        check_precision(read_well_formed(params), plan, plan.era, found)
-        out[:0] = found
+    found: list[Violation] = []
     if answer.exceeds & FLAG_D07:
         # The strings were read whole by the fast check: Decimal(text) is their reading.
-        out.append(iceberg_exceeds(Decimal(params["icebergQty"]), Decimal(params["quantity"])))
+        found.append(iceberg_exceeds(Decimal(params["icebergQty"]), Decimal(params["quantity"])))
+        if explained:
+            out.append(found.pop())  # after every -1013
+    if answer.precise:
+        check_precision(read_well_formed(params), plan, plan.era, found)
+    out[:0] = found
     if not explained:
-        by_stage(out)
+        by_stage(out)  # a -2010 of judge_filters (permissions, D19) after D07's
 
 
 def _as_context(context: object) -> Context:
