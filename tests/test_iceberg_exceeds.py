@@ -42,7 +42,7 @@ def _info() -> ExchangeInfo:
         ]  # fmt: skip
         return {"symbol": name, "status": "TRADING", "baseAsset": name, "quoteAsset": "B",
                 "baseAssetPrecision": 8, "quoteAssetPrecision": 8, "icebergAllowed": True,
-                "filters": filters}  # fmt: skip
+                "permissionSets": [["SPOT"]], "filters": filters}  # fmt: skip
 
     # X: a power-of-ten step (tested on the string); Y: a step tested by remainder.
     raw = {"serverTime": 1691945251489, "symbols": [symbol("X", "0.001"), symbol("Y", "0.005")]}
@@ -80,6 +80,8 @@ CONTEXTS: list[dict[str, Any] | None] = [
     {"avgPrice": "2", "openOrders": 3, "openIcebergOrders": 4},
     {"avgPrice": "2", "openOrders": 199, "openIcebergOrders": 5},  # iceberg counter full (D15)
     {"avgPrice": "2", "permissions": ["SPOT"]},
+    # Not permitted (D19): a -2010 of judge_filters, listed after D07's (both stage 4).
+    {"avgPrice": "2", "permissions": ["MARGIN"]},
 ]
 
 
