@@ -507,7 +507,7 @@ def is_plain(data: dict[str, Any]) -> bool:
     plain = _PLAIN_TESTS.get(keys)
     if plain is None:
         if keys in _MAKERS:
-            return False  # the cache was full when the maker was made
+            return False  # being written by another thread (or its test dropped): not known plain
         _maker(keys)
         plain = _PLAIN_TESTS.get(keys, _never)
     return plain(data)

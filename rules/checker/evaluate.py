@@ -222,7 +222,8 @@ def _explained(
 ) -> Verdict | None:
     """The verdict of a well-formed order the fast check answered ``FILTERS``, by the
     symbol's explainer, given the context as the caller gave it (a plain dict is read as
-    it stands, :func:`_as_given`), D07's ``-2010`` added when the answer says so;
+    it stands, :func:`_as_given`), D07's ``-2010`` and D38's ``-1111`` added when the
+    answer says so (:func:`_add_exceeds`);
     ``None``: no explainer (D19, or none written), or a dict ``Context.from_mapping``
     must read or refuse: ``_filters_verdict`` judges it."""
     if context.__class__ is dict and not _as_given(context, answer):
@@ -280,8 +281,8 @@ def _filters_found(
     """What the context's rules and the filters find on a well-formed order (the fast
     check's ``answer`` to it, or to it repaired), and what they leave unchecked, as the
     general path goes on with it without the ``dropped`` parameters (D24): by the
-    symbol's explainer, else by ``judge_filters``; D07's ``-2010`` added when the
-    answer says so. A dict context is read as it stands when plain (``_as_given``),
+    symbol's explainer, else by ``judge_filters``; D07's ``-2010`` and D38's ``-1111``
+    added when the answer says so. A dict context is read as it stands when plain (``_as_given``),
     else by ``Context.from_mapping`` (which may raise)."""
     if context.__class__ is dict and not _as_given(context, answer):
         context = _from_mapping(context)
