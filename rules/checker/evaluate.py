@@ -231,10 +231,9 @@ def _explained(
     explain = plan.explainer(params["type"], context.__class__ is dict)
     if explain is None:
         return None
-    known = known_of(answer, params)
     if not answer.exceeds:
-        return explain(params, context, params["side"], known, True)  # type: ignore[return-value]
-    found = explain(params, context, params["side"], known, False)
+        return explain(params, context, params["side"], True)  # type: ignore[return-value]
+    found = explain(params, context, params["side"], False)
     if found is None:
         return None
     out, unchecked = found  # type: ignore[misc]
@@ -288,10 +287,7 @@ def _filters_found(
         context = _from_mapping(context)
     explain = plan.explainer(params["type"], context.__class__ is dict)
     side = None if "side" in dropped else params["side"]
-    # The answer says which bounds hold; neither repair of the one-problem path
-    # changes them.
-    known = known_of(answer, params)
-    explained = None if explain is None else explain(params, context, side, known, False)
+    explained = None if explain is None else explain(params, context, side, False)
     if explained is not None:
         out, found = explained  # type: ignore[misc]
         unchecked = tuple(found)
@@ -301,7 +297,9 @@ def _filters_found(
         order = read_well_formed(params)  # read_order's reading, without its checks
         if dropped:
             order = order.without(*dropped)
-        checks = suspects_of(fast)(known)
+        # The answer says which bounds hold; neither repair of the one-problem path
+        # changes them.
+        checks = suspects_of(fast)(known_of(answer, params))
         kind = ORDER_KINDS[params["type"]]
         out, missing = judge_filters(plan, order, kind, context, info_plan.era, checks)  # type: ignore[arg-type]
         unchecked = () if missing is None else tuple(missing)

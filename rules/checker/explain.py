@@ -19,10 +19,7 @@ whose writer declines (an active MAX_POSITION, which the fast path never
 reaches), or two filters of one filterType (D23), leave the symbol without an
 explainer: ``judge_filters`` judges its orders, as before.
 
-Like ``judge_filters`` with :mod:`rules.checker.suspects`, an explainer skips a
-check that does not read the context when every group of bounds its fold touches
-is ``known`` to hold (what the fast check found before it stopped). Each layout
-is written twice: for a :class:`~rules.checker.context.Context`, and for a dict
+Each layout is written twice: for a :class:`~rules.checker.context.Context`, and for a dict
 context as the caller gave it when :func:`~rules.checker.context.is_plain` says
 ``Context.from_mapping`` would read it on its common path (plain decimal strings
 and int counts): its values are read where a check needs them, and no
@@ -33,7 +30,7 @@ and int counts): its values are read where a check needs them, and no
 explanations) and ``unchecked`` on every order the fast path hands them.
 
 May import: :mod:`rules.model`, and the checker modules below it (bounds, checks,
-context, eras, fastcode, kinds, suspects, violations).
+context, eras, fastcode, kinds, violations).
 """
 
 from __future__ import annotations
@@ -48,7 +45,6 @@ from rules.checker.context import FIELD_KEYS
 from rules.checker.eras import Era
 from rules.checker.fastcode import factory_source, make
 from rules.checker.kinds import OrderKind
-from rules.checker.suspects import READS_CONTEXT, groups_of
 from rules.checker.violations import (
     ACCEPTED,
     FILTER_FAILURE,
@@ -64,16 +60,14 @@ from rules.model.numbers import CONTEXT, is_multiple
 
 __all__ = ["WRITERS", "Explainer", "Source", "compile_explainer", "indented", "writes"]
 
-#: ``explain(params, context, side, known, whole)``: the violations and the unchecked
+#: ``explain(params, context, side, whole)``: the violations and the unchecked
 #: filterTypes ``judge_filters`` finds on a well-formed order with this ``side``
-#: (``None``: read as not sent, D24) whose groups of bounds in ``known`` hold
-#: (:func:`~rules.checker.fastread.known_of`: a check touching only those is not
-#: run), or, when ``whole``, the verdict they make; or ``None``: "ask judge_filters"
-#: (known permissions, D19). An explainer written for dict contexts (``mapping``)
-#: takes a dict :func:`~rules.checker.context.is_plain` says is one; the others, a
-#: ``Context``.
+#: (``None``: read as not sent, D24), or, when ``whole``, the verdict they make; or
+#: ``None``: "ask judge_filters" (known permissions, D19). An explainer written for
+#: dict contexts (``mapping``) takes a dict :func:`~rules.checker.context.is_plain`
+#: says is one; the others, a ``Context``.
 Explainer = Callable[
-    [dict[str, Any], Any, object, int, bool], tuple[list[Violation], list[str]] | Verdict | None
+    [dict[str, Any], Any, object, bool], tuple[list[Violation], list[str]] | Verdict | None
 ]
 #: ``writer(filter, kind, era, source) -> bool``: the check's rule, written into
 #: ``source``; ``False``: declined (then the symbol has no explainer for ``kind``).
@@ -82,6 +76,8 @@ Writer = Callable[[Any, OrderKind, Era, "Source"], bool]
 #: Filter check -> its writer; filled by :func:`writes` where each check is written.
 WRITERS: Final[dict[Check, Writer]] = {}
 
+#: The indentation of an explainer's body.
+_BODY: Final = "        "
 #: What every explainer's factory takes besides its constants.
 _COMMON: Final[dict[str, Any]] = {
     "D": Decimal,
@@ -166,7 +162,7 @@ class Source:
 
     def add(self, *lines: str) -> None:
         """Lines of the body, indented from the body's level."""
-        self.lines.extend("        " + line for line in lines)
+        self.lines.extend([_BODY + line for line in lines])
 
     def claim(self, filter_type: str) -> None:
         """Say that the check being written may fail or be unchecked: once per check.
@@ -267,21 +263,14 @@ def compile_explainer(
     when a filter has no writer or its writer declines; ``mapping``: of a plain dict
     context (:class:`Source`)."""
     source = Source(kind, era, mapping)
-    # The groups of bounds each check's fold touches (rules.checker.suspects): a check
-    # that does not read the context runs only when one of them is not known to hold.
-    groups = groups_of(checks, kind, era)
     try:
-        for at, (check, f) in enumerate(checks):
+        for check, f in checks:
             writer = WRITERS.get(check)
-            start = len(source.lines)
             if writer is None or not writer(f, kind, era, source):
                 return None
-            if groups is not None and not groups[at] & READS_CONTEXT and len(source.lines) > start:
-                written = source.lines[start:]
-                source.lines[start:] = [f"        if {groups[at]} & unknown:", *indented(written)]
     except Declined:
         return None
-    head = ["    def explain(params, ctx, side, known, whole, ...):", "        unknown = ~known"]
+    head = ["    def explain(params, ctx, side, whole, ...):"]
     if not mapping:  # a plain dict gives no permissions (is_plain)
         head.append("        if ctx.permissions is not None:")
         head.append("            return None  # D19: judged with the symbol's rules")

@@ -23,6 +23,7 @@ checks, context, eras, kinds, order).
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any, Final
 
 from rules.checker.bounds import FOLDS, AcceptBounds
@@ -30,17 +31,7 @@ from rules.checker.checks import Check
 from rules.checker.eras import Era
 from rules.checker.kinds import OrderKind
 
-__all__ = [
-    "NOTIONAL",
-    "ORDER_BOUNDS",
-    "PARTS",
-    "PRICE",
-    "QUANTITY",
-    "READS_CONTEXT",
-    "Suspects",
-    "compile_suspects",
-    "groups_of",
-]
+__all__ = ["NOTIONAL", "ORDER_BOUNDS", "PARTS", "PRICE", "QUANTITY", "Suspects", "compile_suspects"]
 
 #: The checks to run on a well-formed order (in the plan's order).
 Checks = tuple[tuple[Check, Any], ...]
@@ -54,36 +45,26 @@ PRICE, QUANTITY, NOTIONAL, PARTS = 1, 2, 4, 8
 #: Every group of the order's own bounds.
 ORDER_BOUNDS: Final = PRICE | QUANTITY | NOTIONAL | PARTS
 #: A fold that reads the context: its check always runs.
-READS_CONTEXT: Final = 16
+_CONTEXT: Final = 16
 _GROUPS: Final = (
     (PRICE, ("price_low", "price_high", "price_step")),
     (QUANTITY, ("quantity_low", "quantity_high", "quantity_step")),
     (NOTIONAL, ("notional_low", "notional_high")),
     (PARTS, ("iceberg_parts",)),
-    (READS_CONTEXT, ("bands", "counters", "iceberg_counters", "market_notionals")),
+    (_CONTEXT, ("bands", "counters", "iceberg_counters", "market_notionals")),
 )
-_FRESH: Final = AcceptBounds()
+#: Each group's bit and the reading of its bounds, and their values in a fresh
+#: AcceptBounds (a group read in one call).
+_READINGS: Final = tuple((bit, attrgetter(*names)) for bit, names in _GROUPS)
+_FRESH: Final = tuple(read(AcceptBounds()) for _, read in _READINGS)
 
 
 def _touched(bounds: AcceptBounds) -> int:
     """The groups a fold changed in a fresh :class:`AcceptBounds`."""
     groups = 0
-    for bit, names in _GROUPS:
-        if any(getattr(bounds, name) != getattr(_FRESH, name) for name in names):
+    for (bit, read), fresh in zip(_READINGS, _FRESH, strict=True):
+        if read(bounds) != fresh:
             groups |= bit
-    return groups
-
-
-def groups_of(checks: tuple[tuple[Check, Any], ...], kind: OrderKind, era: Era) -> list[int] | None:
-    """The groups each check's fold touches, for ``kind`` orders (``READS_CONTEXT`` when
-    it reads the context); ``None`` when a check has no fold that holds alone."""
-    groups: list[int] = []
-    for check, f in checks:
-        fold = FOLDS.get(check)
-        alone = AcceptBounds()
-        if fold is None or not fold(f, kind, era, alone):
-            return None
-        groups.append(_touched(alone))
     return groups
 
 
@@ -93,15 +74,19 @@ def compile_suspects(
     """``suspects(known)`` for well-formed orders of ``kind``: the checks whose fold
     reads the context, and those whose fold touches a group not in ``known``;
     ``None`` when a check has no fold that holds alone (then every check runs)."""
-    groups = groups_of(checks, kind, era)
-    if groups is None:
-        return None
+    groups: list[int] = []
+    for check, f in checks:
+        fold = FOLDS.get(check)
+        alone = AcceptBounds()
+        if fold is None or not fold(f, kind, era, alone):
+            return None
+        groups.append(_touched(alone))
     by_known: dict[int, Checks] = {}
 
     def suspects(known: int) -> Checks:
         found = by_known.get(known)
         if found is None:
-            wanted = READS_CONTEXT | (ORDER_BOUNDS & ~known)
+            wanted = _CONTEXT | (ORDER_BOUNDS & ~known)
             found = tuple(c for c, touched in zip(checks, groups, strict=True) if touched & wanted)
             by_known[known] = found
         return found

@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from rules.checker.context import Context, is_plain
 from rules.checker.evaluate import _general_verdict, evaluate
 from rules.checker.fastpath import CONTEXT, FiltersOnly
-from rules.checker.fastread import known_of
 from rules.checker.judge import judge_filters
 from rules.checker.kinds import ORDER_KINDS
 from rules.checker.order import read_well_formed
@@ -107,9 +106,7 @@ def test_the_explainer_finds_what_judge_filters_finds(
         event("no explainer")
         return
     side = None if sideless else params["side"]
-    # What the fast check found holding (the one-problem path's repaired order: the same).
-    known = known_of(answer, params)
-    got = explain(params, context, side, known, False)
+    got = explain(params, context, side, False)
     assert isinstance(got, tuple)  # declines (None) only for known permissions (D19)
     event(("explained, no side" if sideless else "explained") + ", D38" * answer.precise)
     order = read_well_formed(params)
@@ -121,7 +118,7 @@ def test_the_explainer_finds_what_judge_filters_finds(
     if is_plain(mapping):  # the explainer written for dicts reads it as it stands
         by_dict = plan.explainer(params["type"], True)
         assert by_dict is not None
-        by_mapping = by_dict(params, mapping, side, known, False)
+        by_mapping = by_dict(params, mapping, side, False)
         assert isinstance(by_mapping, tuple)
         _same(by_mapping, got)
         event("a plain dict too")
@@ -134,7 +131,7 @@ def test_the_explainer_finds_what_judge_filters_finds(
                 v.explanation for v in general.violations
             ]
         if not answer.exceeds:  # a flagged answer's request violations are evaluate's
-            assert explain(params, context, side, known, True) == general
+            assert explain(params, context, side, True) == general
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -149,5 +146,5 @@ def test_known_permissions_are_left_to_judge_filters(
     explain = None if plan is None else plan.explainer(params["type"])
     if explain is None or params.get("side") not in ("BUY", "SELL"):
         return
-    assert explain(params, context, params["side"], 0, False) is None
+    assert explain(params, context, params["side"], False) is None
     assert evaluate(info, params, context) == _general_verdict(info, params, context)
