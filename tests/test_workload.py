@@ -19,11 +19,12 @@ import pytest
 from rules.checker.context import Context
 from rules.checker.evaluate import _general_verdict, evaluate
 from rules.checker.fastpath import FiltersOnly
-from rules.checker.fastread import FLAG_D07
+from rules.checker.fastread import FILTERS_CONTEXT, FLAG_D07
 from rules.checker.order import read_order, read_well_formed
 from rules.checker.plans import plan_of
 from rules.model.load import loads
 from rules.model.models import ExchangeInfo
+from tests.property.test_dict_context_properties import plain_by_hand
 from tests.property.test_fastpath_properties import assert_same_reading
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -96,12 +97,16 @@ def test_every_path_gives_the_general_verdict_on_the_mix(
     well-formed rejections, the general path), gives the general path's verdict."""
     cases, info, _ = cases_and_info
     assert isinstance(info, ExchangeInfo)
-    rejected = filters = exceeding = precise = 0
+    rejected = filters = exceeding = precise = read_whole = 0
     for case in cases:
         context = Context() if case.context is None else Context.from_mapping(case.context)
         general = _general_verdict(info, case.params, context)
         assert evaluate(info, case.params, case.context) == general, case
         answer = _answer(info, case.params, context)
+        if case.context and _answer(info, case.params, case.context) is FILTERS_CONTEXT:
+            # evaluate hands such a dict to the explainers as it stands (_as_given).
+            read_whole += 1
+            assert plain_by_hand(case.context)
         if isinstance(answer, FiltersOnly):
             # judge_filters reads the order without read_order's checks: the same reading.
             filters += 1
@@ -113,9 +118,12 @@ def test_every_path_gives_the_general_verdict_on_the_mix(
     assert filters > len(cases) // 10  # and many by judge_filters
     assert exceeding  # icebergQty >= quantity (D07) among them, with another rule or not
     assert precise  # and values past their precision (D38), with another rule or not
+    assert read_whole  # dicts the fast check read whole before a context rule rejected
 
 
-def _answer(info: ExchangeInfo, params: dict[str, str], context: Context) -> object:
+def _answer(
+    info: ExchangeInfo, params: dict[str, str], context: Context | dict[str, object]
+) -> object:
     """The fast check's answer (``None`` when the symbol or type has none)."""
     symbol = plan_of(info).symbols.get(params.get("symbol", ""))
     fast = None if symbol is None else symbol.fast_answers.get(params.get("type", ""))

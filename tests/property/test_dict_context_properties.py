@@ -28,6 +28,7 @@ from rules.checker.context import CONTEXT_KEYS, FIELD_KEYS, Context, is_plain
 from rules.checker.evaluate import _general_verdict, evaluate
 from rules.checker.fastcontext import dict_reader
 from rules.checker.fastpath import CONTEXT
+from rules.checker.fastread import FILTERS_CONTEXT
 from rules.checker.plans import plan_of
 from rules.testing import Market
 from tests.property.test_suite_properties import market_orders
@@ -189,6 +190,65 @@ def test_a_dict_context_is_read_as_the_loop_reads_it(data: dict[str, Any]) -> No
 _PLAIN_PRICE = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 
 
+def plain_by_hand(data: dict[str, Any]) -> bool:
+    """A dict of prices as plain unsigned decimal strings of at most 20 characters and
+    counts as ints from 0 to 2**63 - 1 (what ``is_plain`` should say, written apart)."""
+    return all(
+        (
+            key in _PRICE_KEYS
+            and type(value) is str
+            and len(value) <= 20
+            and _PLAIN_PRICE.fullmatch(value) is not None
+        )
+        or (key in _COUNT_KEYS and type(value) is int and 0 <= value <= 2**63 - 1)
+        for key, value in data.items()
+    )
+
+
+@st.composite
+def full_counters(draw: st.DrawFn) -> tuple[Market, dict[str, Any], dict[str, Any]]:
+    """An order and a dict context whose counts may be at their limits (a context rule
+    rejects an order whose bounds hold: FILTERS_CONTEXT), values varied as above."""
+    market, params, mapping = draw(cases())
+    mapping.pop("permissions", None)  # read by Context.from_mapping, never by a judge
+    if draw(st.booleans()):  # far from any price: a band or a MARKET notional rejects
+        mapping["avgPrice"] = draw(st.sampled_from(("0.00000001", "99999999")))
+    for key in ("openOrders", "openAlgoOrders", "openIcebergOrders"):
+        if draw(st.booleans()):
+            full = draw(st.booleans())  # past any limit, else near a common one
+            mapping[key] = 10_000 if full else draw(st.sampled_from((0, 4, 5, 9, 10, 199, 200)))
+            if draw(st.integers(0, 4)) == 0:
+                mapping[key] = _vary(mapping[key], draw(st.sampled_from(VARIANTS)))
+    return market, params, mapping
+
+
+@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow])
+@given(full_counters())
+def test_filters_context_for_a_dict_means_it_was_read_whole(
+    case: tuple[Market, dict[str, Any], dict[str, Any]],
+) -> None:
+    """``evaluate`` hands a dict the fast check answered ``FILTERS_CONTEXT`` for to the
+    explainers as it stands (``_as_given``): that answer comes only after the dict judge
+    has read every value, so the dict is plain; and the verdict (or the error) is the
+    Context's."""
+    market, params, mapping = case
+    info = market.info
+    evaluate(info, params)  # the plan
+    plan = plan_of(info).symbol(info, market.symbol.symbol)
+    fast = None if plan is None else plan.fast_answers.get(params["type"])
+    answer = None if fast is None else fast(params, dict(mapping))
+    if answer is FILTERS_CONTEXT:
+        event("FILTERS_CONTEXT")
+        assert plain_by_hand(mapping)
+    try:
+        context = Context.from_mapping(mapping)
+    except (TypeError, ValueError) as error:
+        with pytest.raises(type(error), match=re.escape(str(error))):
+            evaluate(info, params, mapping)
+        return
+    assert evaluate(info, params, mapping) == _general_verdict(info, params, context)
+
+
 @settings(max_examples=400)
 @given(
     st.dictionaries(
@@ -202,16 +262,7 @@ def test_a_plain_dict_is_the_context_it_stands_for(data: dict[str, Any]) -> None
     dict of prices as plain unsigned decimal strings of at most 20 characters and
     counts as ints from 0 to 2**63 - 1; ``Context.from_mapping`` of such a dict holds
     each price's ``Decimal`` and each count, and nothing else."""
-    expected = all(
-        (
-            key in _PRICE_KEYS
-            and type(value) is str
-            and len(value) <= 20
-            and _PLAIN_PRICE.fullmatch(value) is not None
-        )
-        or (key in _COUNT_KEYS and type(value) is int and 0 <= value <= 2**63 - 1)
-        for key, value in data.items()
-    )
+    expected = plain_by_hand(data)
     # Key tuples come from the input, and the tests are kept for at most MOST_KEY_TUPLES
     # of them (past it, is_plain says False: tests/test_context.py): from empty tables.
     context_module._MAKERS.clear()
