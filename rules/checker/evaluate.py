@@ -28,11 +28,13 @@ a dict is read by it directly (no ``Context`` is built for an accepted order),
 else by ``Context.from_mapping``. It answers
 "accepted" (with what the context leaves unchecked), or ``FILTERS`` for an
 order it read whole and found well-formed that a bound of the context or a
-filter may reject: that one is judged by
-:func:`rules.checker.judge.judge_filters` (the context's rules and the
-filters, as :func:`~rules.checker.judge.judge_order` would run them, without
-the request checks it passes, and without the filter checks whose bounds the
-fast check found holding: :mod:`rules.checker.suspects`); an ``icebergQty``
+filter may reject: that one is judged by the symbol's explainer
+(:mod:`rules.checker.explain`, :func:`_explained`: the context as the caller gave
+it, a plain dict read as it stands, :func:`~rules.checker.context.is_plain`), or
+where there is none by :func:`rules.checker.judge.judge_filters` (the context's
+rules and the filters, as :func:`~rules.checker.judge.judge_order` would run
+them, without the request checks it passes, and without the filter checks whose
+bounds the fast check found holding: :mod:`rules.checker.suspects`); an ``icebergQty``
 not below the quantity (D07) flags that answer (``EXCEEDING``), and its
 ``-2010`` is added where the general path lists it; so does a legal decimal
 past its asset's precision (D38, D39: ``PRECISE``, the filters judge it as
