@@ -157,15 +157,16 @@ _VALUES = st.one_of(
     st.decimals(allow_nan=False, places=3),
 )
 
+#: Dict contexts of known keys, a misspelt one and permissions, with values of every kind.
+_DICTS = st.dictionaries(
+    st.one_of(st.sampled_from(_KEYS), st.sampled_from(["permissions", "avgprice"])),
+    _VALUES,
+    max_size=5,
+)
+
 
 @settings(max_examples=400)
-@given(
-    st.dictionaries(
-        st.one_of(st.sampled_from(_KEYS), st.sampled_from(["permissions", "avgprice"])),
-        _VALUES,
-        max_size=5,
-    )
-)
+@given(_DICTS)
 def test_a_dict_context_is_read_as_the_loop_reads_it(data: dict[str, Any]) -> None:
     """``Context.from_mapping`` of a dict, by the function written for its keys
     (``rules.checker.context._maker``), is the loop's reading (a mapping that is not
@@ -250,13 +251,7 @@ def test_filters_context_for_a_dict_means_it_was_read_whole(
 
 
 @settings(max_examples=400)
-@given(
-    st.dictionaries(
-        st.one_of(st.sampled_from(_KEYS), st.sampled_from(["permissions", "avgprice"])),
-        _VALUES,
-        max_size=5,
-    )
-)
+@given(_DICTS)
 def test_a_plain_dict_is_the_context_it_stands_for(data: dict[str, Any]) -> None:
     """``is_plain`` (what the explainers written for dicts read) says yes exactly for a
     dict of prices as plain unsigned decimal strings of at most 20 characters and
