@@ -29,7 +29,7 @@ else by ``Context.from_mapping``. It answers
 "accepted" (with what the context leaves unchecked), or ``FILTERS`` for an
 order it read whole and found well-formed that a bound of the context or a
 filter may reject: that one is judged by the symbol's explainer
-(:mod:`rules.checker.explain`, :func:`_explained`: the context as the caller gave
+(:mod:`rules.checker.explain`, :func:`_exceeding` for a flagged one: the context as the caller gave
 it, a plain dict read as it stands, :func:`~rules.checker.context.is_plain`), or
 where there is none by :func:`rules.checker.judge.judge_filters` (the context's
 rules and the filters, as :func:`~rules.checker.judge.judge_order` would run
@@ -55,6 +55,7 @@ from typing import Any, Final
 
 from rules.checker.amend import judge_amend
 from rules.checker.context import Context, is_plain
+from rules.checker.explain import Explainer
 from rules.checker.fastpath import CONTEXT, EMPTY_CONTEXT, FastCheck
 from rules.checker.fastread import FILTERS_CONTEXT, FLAG_D07, FiltersOnly, known_of, suspects_of
 from rules.checker.judge import by_stage, judge_filters, judge_order
@@ -175,17 +176,32 @@ def evaluate(
         info_plan = PLANS.get(id(info))
         if info_plan is not None and info_plan.info() is info:
             answer = None
+            fast = None
             try:
                 plan = info_plan.symbols.get(order.get("symbol"))  # type: ignore[arg-type]
-                fast = None if plan is None else plan.fast_answers.get(order.get("type"))  # type: ignore[arg-type]
+                if plan is not None:
+                    fast = plan.fast_answers.get(order.get("type"))  # type: ignore[arg-type]
                 if fast is not None:
                     answer = fast(order, context)
                     if answer.__class__ is Verdict:
                         return answer
                     if answer.__class__ is FiltersOnly:
-                        verdict = _explained(plan, order, context, answer)  # type: ignore[arg-type]
-                        if verdict is not None:
-                            return verdict
+                        # A well-formed order a filter or the context may reject: the
+                        # symbol's explainer judges it, given a Context, or a dict it
+                        # reads as it stands (_as_given, inlined).
+                        as_dict = context.__class__ is dict
+                        if not as_dict or answer is FILTERS_CONTEXT or is_plain(context):  # type: ignore[arg-type]
+                            table = plan.dict_explainers if as_dict else plan.explainers  # type: ignore[union-attr]
+                            name = order["type"]
+                            explain = table.get(name) or plan.explainer(name, as_dict)  # type: ignore[union-attr]
+                            if explain is not None:
+                                # None: the explainer declines (permissions given).
+                                if not answer.exceeds:
+                                    verdict = explain(order, context, order["side"], True)
+                                else:
+                                    verdict = _exceeding(plan, order, context, answer, explain)  # type: ignore[arg-type]
+                                if verdict is not None:
+                                    return verdict  # type: ignore[return-value]
             except (TypeError, ValueError):
                 fast = None  # an unhashable symbol, type, side or timeInForce, or an array
             mapping = context if context.__class__ is dict else None
@@ -219,22 +235,18 @@ def evaluate(
     return _general_verdict(info, order, context)  # type: ignore[arg-type]
 
 
-def _explained(
-    plan: SymbolPlan, params: dict[str, Any], context: Context | dict[str, Any], answer: FiltersOnly
+def _exceeding(
+    plan: SymbolPlan,
+    params: dict[str, Any],
+    context: Context | dict[str, Any],
+    answer: FiltersOnly,
+    explain: Explainer,
 ) -> Verdict | None:
-    """The verdict of a well-formed order the fast check answered ``FILTERS``, by the
-    symbol's explainer, given the context as the caller gave it (a plain dict is read as
-    it stands, :func:`_as_given`), D07's ``-2010`` and D38's ``-1111`` added when the
-    answer says so (:func:`_add_exceeds`);
-    ``None``: no explainer (D19, or none written), or a dict ``Context.from_mapping``
-    must read or refuse: ``_filters_verdict`` judges it."""
-    if context.__class__ is dict and not _as_given(context, answer):
-        return None
-    explain = plan.explainer(params["type"], context.__class__ is dict)
-    if explain is None:
-        return None
-    if not answer.exceeds:
-        return explain(params, context, params["side"], True)  # type: ignore[return-value]
+    """The verdict of a well-formed order the fast check answered with a flagged
+    ``FILTERS`` (``answer.exceeds``), by the symbol's explainer (given the context as
+    ``evaluate`` hands it: a ``Context``, or a dict it read as it stands,
+    :func:`_as_given`), D07's ``-2010`` and D38's ``-1111`` added where the general
+    path lists them (:func:`_add_exceeds`); ``None``: ``_filters_verdict`` judges it."""
     found = explain(params, context, params["side"], False)
     if found is None:
         return None
