@@ -85,6 +85,7 @@ _COMMON: Final[dict[str, Any]] = {
     "ADD": PRODUCT.add,
     "DIVMOD": CONTEXT.divmod,
     "IS_MULTIPLE": is_multiple,
+    "REM": CONTEXT.remainder,
     "MV": make_violation,
     "CODE": FILTER_FAILURE,
     "EB": explain_bound,
@@ -92,6 +93,9 @@ _COMMON: Final[dict[str, Any]] = {
     "VERDICT": make_verdict,
     "ACCEPTED": ACCEPTED,
 }
+
+#: The finest step (its adjusted exponent) an explainer tests by ``REM`` directly.
+_FINEST_DIRECT: Final = -30
 
 #: The order's values an explainer reads, by variable: wire name, and whether the
 #: fast shapes always send it ("always") or may not ("maybe").
@@ -128,7 +132,7 @@ class Source:
     ``None`` when not sent), each a ``Decimal`` as the general path reads it;
     ``side``; ``ctx``, the context, read through :meth:`context` and
     :meth:`market_price`; ``out`` and ``unc``, the lists it appends to; and ``D``,
-    ``MUL``, ``ADD``, ``DIVMOD``, ``IS_MULTIPLE``, ``MV``, ``CODE``, ``EB``, ``EX``
+    ``MUL``, ``ADD``, ``DIVMOD``, ``IS_MULTIPLE``, ``REM``, ``MV``, ``CODE``, ``EB``, ``EX``
     (see ``_COMMON``). A number, a name or a function of the snapshot is a constant
     (:meth:`const`): the lines stay the same from one symbol to the next.
 
@@ -244,7 +248,12 @@ class Source:
                 test = f"not IS_MULTIPLE({var}, {k}, {k_low}):"
             else:
                 why = f"EB({field!r}, {var}, 'is not a multiple of', {step_name!r}, {k})"
-                test = f"not IS_MULTIPLE({var}, {k}):"
+                # is_multiple's test without its call where it cannot overflow: the
+                # order's values have at most 20 integer digits (the fast check read
+                # them), so a step of at least 1E-30 leaves a quotient of at most 51
+                # digits, within CONTEXT's 60: the remainder is exact.
+                direct = isinstance(step, Decimal) and step.adjusted() >= _FINEST_DIRECT
+                test = f"REM({var}, {k}):" if direct else f"not IS_MULTIPLE({var}, {k}):"
             lines += ["elif " + test if lines else "if " + test]
             lines.append("    " + self.fail(filter_type, field, var, k, why))
         return lines

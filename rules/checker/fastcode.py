@@ -265,7 +265,9 @@ def priced_source(
         add("        seen = last_iceberg")
         add("        if seen[0] is not context:")
         add("            seen = last_iceberg = (context, iceberg_verdict(context))")
-        add("        return seen[1] or FILTERS_CONTEXT")
+        # None or an accepted Verdict: "is not None", not Verdict.__bool__ (a call).
+        add("        verdict = seen[1]")
+        add("        return FILTERS_CONTEXT if verdict is None else verdict")
     else:
         add("        return known[4]")
     add("    last_buy = last_sell = last_iceberg = (None, None)")
@@ -458,7 +460,9 @@ def context_judge_source(
             for j, index in enumerate(iceberg_counters):
                 add(f"        if v{index} >= {item('ICEBERG_MAX', j)}:")
                 add("            return FILTERS_CONTEXT  # an iceberg counter full (D15)")
-            add("        return ICEBERG_VERDICT or FILTERS_CONTEXT")
+            add("        if ICEBERG_VERDICT is None:")  # else an accepted Verdict
+            add("            return FILTERS_CONTEXT")
+            add("        return ICEBERG_VERDICT")
     add("    return judge")
     names = (
         "D, multiply, unsigned, SHORT, MAX_COUNT, CONTEXT, FILTERS_CONTEXT, COUNT_MAX,"
