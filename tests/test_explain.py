@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -181,3 +182,46 @@ def test_price_times_quantity_zero_is_the_general_paths_d37(price: str, quantity
         assert verdict == _general_verdict(info, params, context)
         zero = any(v.msg == "Price * QTY is zero or less." for v in verdict.violations)
         assert zero == (not Decimal(price) * Decimal(quantity))
+
+
+_FINE = "0." + "0" * 29  # a tick of 1E-30 is _FINE + "1"
+
+
+@pytest.mark.parametrize(
+    "tick", [_FINE + "1", _FINE + "3", _FINE + "07", "0." + "0" * 45 + "1", "0.03"]
+)
+@pytest.mark.parametrize(
+    "price",
+    ["99999999999999999999." + "9" * 20, "12345678901234567890.03", "0.00000000000000000003"],
+)
+def test_the_explainers_grid_test_is_exact_on_the_finest_ticks(tick: str, price: str) -> None:
+    """Explainers test a grid by ``CONTEXT.remainder`` directly when the tick is at
+    least 1E-30 (the order's values have at most 20 integer digits: the quotient fits
+    in 60 digits), else by ``is_multiple``, exact at any length: both agree with the
+    general path, and neither raises."""
+    price_filter = {
+        "filterType": "PRICE_FILTER",
+        "minPrice": "0",
+        "maxPrice": "0",
+        "tickSize": tick,
+    }
+    info = _info([price_filter, _LOT])
+    params = {
+        "symbol": "ABCUSDT",
+        "side": "SELL",
+        "type": "LIMIT",
+        "timeInForce": "GTC",
+        "price": price,
+        "quantity": "1.05",  # off LOT_SIZE's grid: every order is rejected, explained
+    }
+    evaluate(info, params)  # the first order builds the plan
+    verdict = evaluate(info, params)
+    plan = plan_of(info).symbol(info, "ABCUSDT")
+    assert plan is not None
+    assert plan.explainers["LIMIT"] is not None  # the explainer judged it
+    assert verdict == _general_verdict(info, params, Context())
+    on_grid = (Fraction(price) / Fraction(tick)).denominator == 1
+    assert [v.filter_type for v in verdict.violations] == [
+        *([] if on_grid else ["PRICE_FILTER"]),
+        "LOT_SIZE",
+    ]
