@@ -359,10 +359,15 @@ def compile_fast_check(
                 if legal_quantity(iceberg_text) is None:
                     return None
                 answer = PRECISE[answer.known]  # D38
-            iceberg = Decimal(iceberg_text)
+            # On the floats first, as the check's own iceberg tests: a legal string
+            # is 0 exactly when its float is, and rounding to floats keeps order, so
+            # a float below the quantity's says the icebergQty is below it.
+            iceberg = float(iceberg_text)
             if not iceberg:
                 return None  # a zero icebergQty
-            if iceberg >= Decimal(quantity_text):
+            if not iceberg < float(quantity_text) and (
+                Decimal(iceberg_text) >= Decimal(quantity_text)
+            ):
                 return None if answer.precise else EXCEEDING[answer.known]  # D07
         return answer
 
