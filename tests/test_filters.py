@@ -190,13 +190,20 @@ class TestPriceFilter:
         (violation,) = evaluate(snapshot(PRICE), limit("30.015")).violations
         assert violation.explanation == "price 30.015 is not a multiple of tickSize 0.01"
 
-    def test_lazy_explanation_is_a_plain_value(self) -> None:
-        """A filter's explanation is worded when read (Explanation); the violation
-        compares, hashes, shows, pickles and evolves as if it held the words."""
+    @pytest.mark.parametrize("explained", [False, True])
+    def test_lazy_explanation_is_a_plain_value(self, explained: bool) -> None:
+        """A filter's explanation is worded when read (an Explanation; a tuple
+        ``(word, *args)`` from a symbol's explainer, on the snapshot's later orders);
+        the violation compares, hashes, shows, pickles and evolves as if it held the
+        words."""
         worded = "price 30.015 is not a multiple of tickSize 0.01"
-        (lazy,) = evaluate(snapshot(PRICE), limit("30.015")).violations
-        (other,) = evaluate(snapshot(PRICE), limit("30.015")).violations
-        assert isinstance(lazy._explanation, Explanation)  # not worded yet
+        info = snapshot(PRICE)
+        if explained:
+            evaluate(info, limit("30"))  # the first order builds the plans
+        (lazy,) = evaluate(info, limit("30.015")).violations
+        (other,) = evaluate(info, limit("30.015")).violations
+        unworded = tuple if explained else Explanation
+        assert isinstance(lazy._explanation, unworded)  # not worded yet
         eager = attrs.evolve(other, explanation=worded)
         assert lazy == eager
         assert hash(lazy) == hash(eager)

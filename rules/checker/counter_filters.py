@@ -94,7 +94,7 @@ def _counter(name: str, maximum: str, what: str, open_attr: str, key: str, count
         ft = f.filter_type
         source.claim(ft)
         k, text = source.const(limit), source.helper("COUNT", _count_text)
-        why = f"EX({text}, {key!r}, C, {what!r}, {k})"
+        why = f"({text}, {key!r}, C, {what!r}, {k})"
         lines = [f"C = {source.context(open_attr)}", "if C is None:", "    " + source.uncheck(ft)]
         lines += [f"elif C + 1 > {k}:", "    " + source.fail(ft, None, "C + 1", k, why)]
         source.add(*(["if I:", *("    " + line for line in lines)] if iceberg else lines))

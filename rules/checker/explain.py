@@ -48,10 +48,9 @@ from rules.checker.kinds import OrderKind
 from rules.checker.violations import (
     ACCEPTED,
     FILTER_FAILURE,
-    Explanation,
     Verdict,
     Violation,
-    explain_bound,
+    bound_text,
     filter_message,
     make_verdict,
     make_violation,
@@ -88,8 +87,7 @@ _COMMON: Final[dict[str, Any]] = {
     "REM": CONTEXT.remainder,
     "MV": make_violation,
     "CODE": FILTER_FAILURE,
-    "EB": explain_bound,
-    "EX": Explanation,
+    "BOUND": bound_text,
     "VERDICT": make_verdict,
     "ACCEPTED": ACCEPTED,
 }
@@ -132,7 +130,7 @@ class Source:
     ``None`` when not sent), each a ``Decimal`` as the general path reads it;
     ``side``; ``ctx``, the context, read through :meth:`context` and
     :meth:`market_price`; ``out`` and ``unc``, the lists it appends to; and ``D``,
-    ``MUL``, ``ADD``, ``DIVMOD``, ``IS_MULTIPLE``, ``REM``, ``MV``, ``CODE``, ``EB``, ``EX``
+    ``MUL``, ``ADD``, ``DIVMOD``, ``IS_MULTIPLE``, ``REM``, ``MV``, ``CODE``, ``BOUND``
     (see ``_COMMON``). A number, a name or a function of the snapshot is a constant
     (:meth:`const`): the lines stay the same from one symbol to the next.
 
@@ -185,7 +183,9 @@ class Source:
     def fail(self, filter_type: str, field: str | None, value: str, limit: str, why: str) -> str:
         """The statement appending ``filter_type``'s violation (``value``, ``limit``, ``why``:
         expressions), as ``violations.filter_failure`` builds it. A filter with a writer is
-        of a known type: its name is part of the layout, written as a literal."""
+        of a known type: its name is part of the layout, written as a literal. ``why`` is
+        a tuple ``(word, *args)``, worded when read (``violations.Unworded``): ``BOUND``
+        (``violations.bound_text``) or a helper (:meth:`helper`) and its arguments."""
         msg = filter_message(filter_type)
         return f"out.append(MV(CODE, {msg!r}, {filter_type!r}, {field!r}, {value}, {limit}, {why}))"
 
@@ -229,14 +229,14 @@ class Source:
         lines: list[str] = []
         k_low = self.const(low) if low or (step and from_minimum) else ""
         if low:
-            why = f"EB({field!r}, {var}, 'is below', {low_name!r}, {k_low})"
+            why = f"(BOUND, {field!r}, {var}, 'is below', {low_name!r}, {k_low})"
             lines += [
                 f"if {var} < {k_low}:",
                 "    " + self.fail(filter_type, field, var, k_low, why),
             ]
         if high:
             k = self.const(high)
-            why = f"EB({field!r}, {var}, 'is above', {high_name!r}, {k})"
+            why = f"(BOUND, {field!r}, {var}, 'is above', {high_name!r}, {k})"
             test = f"{var} > {k}:"
             lines += ["elif " + test if lines else "if " + test]
             lines.append("    " + self.fail(filter_type, field, var, k, why))
@@ -244,10 +244,10 @@ class Source:
             k = self.const(step)
             if from_minimum:
                 text = self.helper("FROM_MINIMUM", from_minimum_text)
-                why = f"EX({text}, {field!r}, {var}, {low_name!r}, {k_low}, {step_name!r}, {k})"
+                why = f"({text}, {field!r}, {var}, {low_name!r}, {k_low}, {step_name!r}, {k})"
                 test = f"not IS_MULTIPLE({var}, {k}, {k_low}):"
             else:
-                why = f"EB({field!r}, {var}, 'is not a multiple of', {step_name!r}, {k})"
+                why = f"(BOUND, {field!r}, {var}, 'is not a multiple of', {step_name!r}, {k})"
                 # is_multiple's test without its call where it cannot overflow: the
                 # order's values have at most 20 integer digits (the fast check read
                 # them), so a step of at least 1E-30 leaves a quotient of at most 51

@@ -155,7 +155,7 @@ def _band_lines(
     """A band's test of the price ``P`` against the market price ``R``."""
     text = source.helper("BAND", _band_text)
     k_down = source.const(down)
-    why = f"EX({text}, P, 'below', R, {down_name!r}, {k_down}, L)"
+    why = f"({text}, P, 'below', R, {down_name!r}, {k_down}, L)"
     lines = [
         f"L = MUL(R, {k_down})",
         "if P < L:",
@@ -164,7 +164,7 @@ def _band_lines(
     if not up:
         return lines
     k_up = source.const(up)
-    why = f"EX({text}, P, 'above', R, {up_name!r}, {k_up}, H)"
+    why = f"({text}, P, 'above', R, {up_name!r}, {k_up}, H)"
     fail = source.fail(filter_type, "price", "P", "H", why)
     return [f"H = MUL(R, {k_up})", "if P > H:", "    " + fail, "else:", *indented(lines)]
 

@@ -168,7 +168,7 @@ def _write_notional(
     ):
         if bound:
             k = source.const(bound)
-            why = f"EB('notional', N, {relation!r}, {name!r}, {k})"
+            why = f"(BOUND, 'notional', N, {relation!r}, {name!r}, {k})"
             tests.append(("if " if not tests else "elif ") + f"N {sign} {k}:")
             tests.append("    " + source.fail(ft, "notional", "N", k, why))
     if not source.kind.market:
@@ -319,7 +319,7 @@ def _write_iceberg_parts(f: IcebergPartsFilter, kind: OrderKind, era: Era, sourc
         return True
     source.claim(f.filter_type)
     k, text = source.const(f.limit), source.helper("PARTS", _parts_text)
-    why = f"EX({text}, Q, I, W, {k})"
+    why = f"({text}, Q, I, W, {k})"
     source.add("if I:", "    W, rest = DIVMOD(Q, I)", "    W = int(W) + (1 if rest else 0)")
     source.add(
         f"    if W > {k}:", "        " + source.fail(f.filter_type, "icebergQty", "I", k, why)

@@ -96,9 +96,19 @@ class Explanation:
         return (Explanation, (self._word, *self._args))
 
 
-def _worded(explanation: str | Explanation) -> str:
+#: A violation's explanation not worded yet: an :class:`Explanation`, or (as the
+#: explainers build it, three times cheaper) a tuple ``(word, *args)``.
+Unworded = Explanation | tuple[Any, ...]
+
+
+def _worded(explanation: str | Unworded) -> str:
     """The text of an explanation (what equality and hashing compare)."""
-    return explanation if explanation.__class__ is str else str(explanation)
+    if explanation.__class__ is str:
+        return explanation
+    if explanation.__class__ is tuple:
+        word: Callable[..., str] = explanation[0]
+        return word(*explanation[1:])
+    return str(explanation)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -115,7 +125,8 @@ class Violation:
         limit: the bound or step it broke, when there is one.
         explanation: one line for people, e.g.
             ``"price 30000.015 is not a multiple of tickSize 0.01"``; given as a
-            string or an :class:`Explanation`, worded when first read (equality,
+            string or an :class:`Explanation` (or a tuple ``(word, *args)``, the
+            same, as the explainers build it), worded when first read (equality,
             hashing and ``repr`` compare and show the words).
         leg: for an order list, the leg the violation is about, named by the
             docs' parameter prefix (``above``/``below``, ``working``/``pending``,
@@ -130,7 +141,7 @@ class Violation:
     field: str | None = None
     value: object = None
     limit: object = None
-    _explanation: str | Explanation = attrs.field(default="", alias="explanation", eq=_worded)
+    _explanation: str | Unworded = attrs.field(default="", alias="explanation", eq=_worded)
     leg: str | None = None
 
     @property
@@ -138,7 +149,7 @@ class Violation:
         """One line for people (worded on first read, then kept)."""
         text = self._explanation
         if text.__class__ is not str:
-            text = str(text)
+            text = _worded(text)
             object.__setattr__(self, "_explanation", text)  # the same value, now worded
         return text
 
@@ -249,7 +260,7 @@ def make_violation(
     field: str | None,
     value: object,
     limit: object,
-    explanation: str | Explanation,
+    explanation: str | Unworded,
     leg: str | None = None,
 ) -> Violation:
     """``Violation(code=..., msg=..., ...)``, positionally and faster (the same object)."""
@@ -495,10 +506,10 @@ def explain_bound(
     ...                   Decimal("0.01000000")))
     'price 30000.015 is not a multiple of tickSize 0.01'
     """
-    return Explanation(_bound_text, name, value, relation, limit_name, limit)
+    return Explanation(bound_text, name, value, relation, limit_name, limit)
 
 
-def _bound_text(name: str, value: object, relation: str, limit_name: str, limit: object) -> str:
+def bound_text(name: str, value: object, relation: str, limit_name: str, limit: object) -> str:
     if isinstance(limit, Decimal):
         limit = limit.normalize()
     return f"{name} {_show(value)} {relation} {limit_name} {_show(limit)}"
