@@ -388,15 +388,17 @@ def _one_problem_verdict(
         # which judge no order without a side, D24). What is left unchecked without the
         # side depends then only on this answer (its unchecked rules): judged in full
         # once per answer, then reused.
-        unchecked = plan.sideless.get((fast, answer))
-        if unchecked is not None:
-            return make_verdict(False, (problem,), unchecked)
+        # Keyed by the answer's identity (hashing a Verdict is a Python call); the
+        # entry holds the answer, so that its id is not reused while it is kept.
+        seen = plan.sideless.get((fast, id(answer)))
+        if seen is not None and seen[0] is answer:
+            return make_verdict(False, (problem,), seen[1])
     # A dict context not yet read is read by _filters_found (as it stands when plain).
     given = context if mapping is None else mapping
     out, unchecked = _filters_found(info_plan, plan, fast, answer, params, given, dropped)
     if not out:
         if answer.__class__ is not FiltersOnly and len(plan.sideless) < SIDELESS:
-            plan.sideless[fast, answer] = unchecked
+            plan.sideless[fast, id(answer)] = (answer, unchecked)
         return make_verdict(False, (problem,), unchecked)
     out.insert(0, problem)  # a request error: before every violation the filters find (D53)
     return make_verdict(False, tuple(by_stage(out)), unchecked)

@@ -114,9 +114,10 @@ class SymbolPlan:
         # Method -> what an order list needs beyond the request
         # (rules.checker.list_fast.ListPlan), filled on first use.
         self.lists: dict[str, object] = {}
-        # (fast check, its verdict of an order with side BUY) -> what is unchecked
-        # for the same order without a side (evaluate's _one_problem_verdict).
-        self.sideless: dict[tuple[object, object], tuple[str, ...]] = {}
+        # (fast check, id of its verdict of an order with side BUY) -> (that verdict,
+        # what is unchecked for the same order without a side): evaluate's
+        # _one_problem_verdict.
+        self.sideless: dict[tuple[object, int], tuple[object, tuple[str, ...]]] = {}
         # Type -> the explainer of its well-formed orders (rules.checker.explain), or
         # None when it has none; written on the first order that needs it. The same,
         # for a plain dict context (rules.checker.context.is_plain).
