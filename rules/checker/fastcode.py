@@ -336,8 +336,9 @@ def market_source(quote_allowed: bool, step: bool, quote_rules: int) -> str:
     add("                if quantity_well_formed(text) is None:")
     add("                    if legal(text) is None:")
     add("                        return None")
-    add("                    return PRECISE_PRICE if D(text) else PRECISE_NONE  # D38")
-    add("                return FILTERS_PRICE if D(text) else FILTERS")
+    # A legal string is 0 exactly when its float is (none is below 1e-20).
+    add("                    return PRECISE_PRICE if float(text) else PRECISE_NONE  # D38")
+    add("                return FILTERS_PRICE if float(text) else FILTERS")
     add("            q = float(text)")
     add("            if not q:")
     add("                return FILTERS  # no D37 without a price: only the filters judge 0")
