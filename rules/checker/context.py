@@ -430,14 +430,20 @@ _MAKERS: dict[tuple[object, ...], Callable[[dict[str, Any]], Context | None] | N
 #: (not compiled on every call).
 MOST_KEY_TUPLES: Final = 256
 _UNSEEN: Final = object()
-_PRICE_MADE: Final = """
-    v{i} = c[{key!r}]
-    if v{i}.__class__ is not str or len(v{i}) > {short} or unsigned(v{i}) is None:
-        return None"""
-_COUNT_MADE: Final = """
-    v{i} = c[{key!r}]
-    if v{i}.__class__ is not int or v{i} < 0 or v{i} > {most}:
-        return None"""
+
+
+def plain_value_lines(i: int, key: str, price: bool, otherwise: str) -> list[str]:
+    """Python lines reading ``c[key]`` into ``v{i}``, then running ``otherwise`` (a
+    statement) unless the value is plain: a price a plain unsigned decimal ``str`` of
+    at most 20 characters (``unsigned``: ``_UNSIGNED.fullmatch``), a count an ``int``
+    from 0 to ``MAX_COUNT``. The one reading of a plain value written into code: by
+    ``_maker`` (``Context.from_mapping``'s common path and :func:`is_plain`) and by the
+    fast checks' dict judges (:func:`rules.checker.fastcode.context_judge_source`)."""
+    if price:
+        test = f"v{i}.__class__ is not str or len(v{i}) > {_SHORT} or unsigned(v{i}) is None"
+    else:
+        test = f"v{i}.__class__ is not int or v{i} < 0 or v{i} > {MAX_COUNT}"
+    return [f"v{i} = c[{key!r}]", f"if {test}:", f"    {otherwise}"]
 
 
 def _maker(keys: tuple[object, ...]) -> Callable[[dict[str, Any]], Context | None] | None:
@@ -460,8 +466,8 @@ def _maker(keys: tuple[object, ...]) -> Callable[[dict[str, Any]], Context | Non
         fields = []
         for i, key in enumerate(keys):
             price = key in _PRICES
-            template = _PRICE_MADE if price else _COUNT_MADE
-            tests.append(template.format(key=key, i=i, short=_SHORT, most=MAX_COUNT))
+            read = plain_value_lines(i, key, price, "return None")  # type: ignore[arg-type]
+            tests.append("".join(f"\n    {line}" for line in read))
             name = _PRICES[key] if price else _COUNTS[key]  # type: ignore[index]
             fields.append(f"{name!r}: D(v{i})" if price else f"{name!r}: v{i}")
         lines = ["def make(c):", *tests]

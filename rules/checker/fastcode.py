@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from rules.checker.checks import PRODUCT
-from rules.checker.context import _SHORT, _UNSIGNED, MAX_COUNT
+from rules.checker.context import _UNSIGNED, plain_value_lines
 from rules.checker.fastread import (
     CONTEXT,
     EMPTY_CONTEXT,
@@ -66,8 +66,6 @@ JUDGE_COMMON: Final[dict[str, Any]] = {
     "D": Decimal,
     "multiply": PRODUCT.multiply,
     "unsigned": _UNSIGNED.fullmatch,
-    "SHORT": _SHORT,
-    "MAX_COUNT": MAX_COUNT,
     "CONTEXT": CONTEXT,
     "FILTERS_CONTEXT": FILTERS_CONTEXT,
 }
@@ -416,15 +414,10 @@ def context_judge_source(
     lines = [f"    def judge({args}, ...):"]
     add = lines.append
     for i, (key, how) in enumerate(reads):
-        add(f"        v{i} = c[{key!r}]")
-        if how == "count":
-            add(f"        if v{i}.__class__ is not int or v{i} < 0 or v{i} > MAX_COUNT:")
-        else:
-            add(
-                f"        if v{i}.__class__ is not str or len(v{i}) > SHORT"
-                f" or unsigned(v{i}) is None:"
-            )
-        add("            return CONTEXT")
+        lines += [
+            f"        {line}"
+            for line in plain_value_lines(i, key, how != "count", "return CONTEXT")
+        ]
     # The floats of the market prices (MARKET: only an order by quantity reads them).
     floats = [f"        r{i} = float(v{i})" for i, (_, how) in enumerate(reads) if how == "price"]
     if not market:
@@ -475,7 +468,7 @@ def context_judge_source(
             add("        return ICEBERG_VERDICT")
     add("    return judge")
     names = (
-        "D, multiply, unsigned, SHORT, MAX_COUNT, CONTEXT, FILTERS_CONTEXT, COUNT_MAX,"
+        "D, multiply, unsigned, CONTEXT, FILTERS_CONTEXT, COUNT_MAX,"
         " UP, UP_F, DOWN, DOWN_F, VERDICT, ICEBERG_MAX, ICEBERG_VERDICT,"
         " LOW, LOW_F, HIGH, HIGH_F, BY_QUOTE, BY_QUANTITY"
     )
