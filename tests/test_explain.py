@@ -188,17 +188,33 @@ _FINE = "0." + "0" * 29  # a tick of 1E-30 is _FINE + "1"
 
 
 @pytest.mark.parametrize(
-    "tick", [_FINE + "1", _FINE + "3", _FINE + "07", "0." + "0" * 45 + "1", "0.03"]
+    "tick",
+    [
+        _FINE + "1",
+        _FINE + "3",
+        _FINE + "07",
+        "0." + "0" * 45 + "1",
+        "0.03",
+        "1." + "0" * 62 + "1",  # a long coefficient: its remainders have 64 digits
+        "0." + "1234567890" * 6 + "1234567",
+        "0.01" + "0" * 40,  # a coarse tick written to 42 places
+    ],
 )
 @pytest.mark.parametrize(
     "price",
-    ["99999999999999999999." + "9" * 20, "12345678901234567890.03", "0.00000000000000000003"],
+    [
+        "99999999999999999999." + "9" * 20,
+        "12345678901234567890.03",
+        "0.00000000000000000003",
+        "5",
+    ],
 )
 def test_the_explainers_grid_test_is_exact_on_the_finest_ticks(tick: str, price: str) -> None:
-    """Explainers test a grid by ``CONTEXT.remainder`` directly when the tick is at
-    least 1E-30 (the order's values have at most 20 integer digits: the quotient fits
-    in 60 digits), else by ``is_multiple``, exact at any length: both agree with the
-    general path, and neither raises."""
+    """Explainers test a grid by ``CONTEXT.remainder`` directly when the tick's last
+    digit is at or above 1E-30 (the order's values have at most 20 integer and 20
+    fraction digits: quotient and remainder fit in 60 digits), else by
+    ``is_multiple``, exact at any length: both agree with the general path, and
+    neither raises (a long tick's remainder once raised ``Inexact``: the review)."""
     price_filter = {
         "filterType": "PRICE_FILTER",
         "minPrice": "0",

@@ -27,7 +27,7 @@ from rules.checker.evaluate import evaluate
 from rules.checker.filters import FILTER_CHECKS, UNCHECKED, check_price_filter
 from rules.checker.kinds import ORDER_KINDS
 from rules.checker.order import read_order
-from rules.checker.violations import Explanation
+from rules.checker.violations import Explanation, Violation, bound_text
 from rules.model.load import loads
 from rules.model.models import FILTER_CLASSES, ExchangeInfo, PriceFilter, UnknownFilter
 
@@ -216,6 +216,20 @@ class TestPriceFilter:
         assert lazy.explanation == worded
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             lazy.explanation = "x"  # type: ignore[misc]
+
+    @pytest.mark.parametrize("given", [("a", "b"), (), (1, "x")])
+    def test_a_tuple_given_as_explanation_is_a_plain_value(self, given: tuple[object, ...]) -> None:
+        """Only a tuple whose first item is a function is a lazily worded explanation
+        (as the explainers build it); any other tuple is worded by ``str()``."""
+        violation = Violation(code=-1013, msg="m", explanation=given)
+        assert violation.explanation == str(given)
+        assert violation == Violation(code=-1013, msg="m", explanation=str(given))
+        assert str(given) in repr(violation)
+
+    def test_an_explanation_pickled_by_an_earlier_version_loads(self) -> None:
+        """Unworded violations pickled before ``bound_text`` was public name it
+        ``_bound_text``."""
+        assert pickle.loads(b"crules.checker.violations\n_bound_text\n.") is bound_text
 
     def test_direct_call(self) -> None:
         f = PriceFilter(Decimal("0.01"), Decimal("1000"), Decimal("0.01"))

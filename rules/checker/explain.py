@@ -92,7 +92,8 @@ _COMMON: Final[dict[str, Any]] = {
     "ACCEPTED": ACCEPTED,
 }
 
-#: The finest step (its adjusted exponent) an explainer tests by ``REM`` directly.
+#: The last decimal place (an exponent) of the finest step an explainer tests by
+#: ``REM`` directly (:meth:`Source.bound`).
 _FINEST_DIRECT: Final = -30
 
 #: The order's values an explainer reads, by variable: wire name, and whether the
@@ -249,10 +250,14 @@ class Source:
             else:
                 why = f"(BOUND, {field!r}, {var}, 'is not a multiple of', {step_name!r}, {k})"
                 # is_multiple's test without its call where it cannot overflow: the
-                # order's values have at most 20 integer digits (the fast check read
-                # them), so a step of at least 1E-30 leaves a quotient of at most 51
-                # digits, within CONTEXT's 60: the remainder is exact.
-                direct = isinstance(step, Decimal) and step.adjusted() >= _FINEST_DIRECT
+                # values have at most 20 integer and 20 fraction digits (the fast
+                # check read them), so a step whose last digit is at or above 1E-30
+                # leaves a quotient below 1E+51 and a remainder of at most 51 digits
+                # (below the value, from the 30th place), within CONTEXT's 60: the
+                # remainder is exact. (The place of its last digit, not its first: a
+                # tick of 1.000...0001 to 63 places has a 64-digit remainder.)
+                exponent = step.as_tuple().exponent if isinstance(step, Decimal) else None
+                direct = isinstance(exponent, int) and exponent >= _FINEST_DIRECT
                 test = f"REM({var}, {k}):" if direct else f"not IS_MULTIPLE({var}, {k}):"
             lines += ["elif " + test if lines else "if " + test]
             lines.append("    " + self.fail(filter_type, field, var, k, why))

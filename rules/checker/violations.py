@@ -97,7 +97,9 @@ class Explanation:
 
 
 #: A violation's explanation not worded yet: an :class:`Explanation`, or (as the
-#: explainers build it, three times cheaper) a tuple ``(word, *args)``.
+#: explainers build it, five times cheaper) a tuple ``(word, *args)`` whose first
+#: item is a module-level function (picklable), called once when read. Any other
+#: value (a tuple a caller gave, say) is worded by ``str()``.
 Unworded = Explanation | tuple[Any, ...]
 
 
@@ -105,7 +107,7 @@ def _worded(explanation: str | Unworded) -> str:
     """The text of an explanation (what equality and hashing compare)."""
     if explanation.__class__ is str:
         return explanation
-    if explanation.__class__ is tuple:
+    if explanation.__class__ is tuple and explanation and callable(explanation[0]):
         word: Callable[..., str] = explanation[0]
         return word(*explanation[1:])
     return str(explanation)
@@ -513,3 +515,8 @@ def bound_text(name: str, value: object, relation: str, limit_name: str, limit: 
     if isinstance(limit, Decimal):
         limit = limit.normalize()
     return f"{name} {_show(value)} {relation} {limit_name} {_show(limit)}"
+
+
+#: Its name before it was public: a violation pickled unworded by an earlier
+#: version holds a reference to it.
+_bound_text = bound_text
