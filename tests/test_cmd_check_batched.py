@@ -399,3 +399,154 @@ def test_unknown_names_are_not_remembered_from_a_file_either(tmp_path: Path) -> 
     assert [v["violations"][0]["code"] for v in verdicts[:3]] == [-1121, -1116, -1104]
     peak_mb = int(peak_file.read_text().split()[1]) / 1024
     assert peak_mb < 160  # pyarrow and numpy, the full snapshot, a chunk (about 100 MB)
+
+
+# Chunks that mix many shapes, and odd values in one column of one shape only: the
+# batched path's output is the per-line path's, and _judge_rows never falls back.
+
+_CORE = {
+    "symbol": "BTCUSDT",
+    "side": "BUY",
+    "type": "LIMIT",
+    "timeInForce": "GTC",
+    "quantity": "0.00150",
+    "price": "29400.01",
+}
+_FULL = {"avgPrice": "29410.55", "openOrders": 3, "openAlgoOrders": 1, "basePosition": "0.5"}
+_CONTEXTS: list[dict[str, Any] | None] = [
+    None,
+    {"avgPrice": "29410.55"},
+    {"avgPrice": "29410.55", "openOrders": 3},
+    {"openOrders": 3, "avgPrice": "29410.55"},
+    _FULL,
+]
+
+
+@pytest.fixture
+def unbroken(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
+    """What ``_judge_rows`` raised (the path hides it, judging the chunk alone)."""
+    failures: list[BaseException] = []
+    judge = batched._judge_rows
+
+    def spied(*args: Any) -> Any:
+        try:
+            return judge(*args)
+        except BaseException as failure:
+            failures.append(failure)
+            raise
+
+    monkeypatch.setattr(batched, "_judge_rows", spied)
+    return failures
+
+
+def _line(params: dict[str, Any], context: dict[str, Any] | None) -> str:
+    if context is None:
+        return json.dumps(params)
+    return json.dumps({"params": params, "context": context})
+
+
+def _shuffled(lines: list[str]) -> str:
+    import random
+
+    random.Random(7).shuffle(lines)
+    return "".join(line + "\n" for line in lines)
+
+
+def test_a_chunk_of_many_shapes(
+    monkeypatch: pytest.MonkeyPatch, spy: list[int], unbroken: list[BaseException]
+) -> None:
+    extras = [("newClientOrderId", "a1"), ("icebergQty", "0.0005"), ("recvWindow", "5000")]
+    lines = []
+    for k in range(48):
+        params = dict(_CORE)
+        for j, (name, value) in enumerate(extras):
+            if k >> j & 1:
+                params[name] = value
+        if k % 3 == 1:
+            del params["timeInForce"]
+        if k % 5 == 2:
+            params = {"quoteOrderQty": "10", **params, "type": "MARKET"}
+            del params["price"], params["quantity"]
+        for repeat in range(3):
+            lines.append(_line({**params, "quantity": str(repeat + 1)}, _CONTEXTS[k % 5]))
+    code, out, _ = _both(monkeypatch, ["--exchange-info", str(REAL)], _shuffled(lines))
+    assert len(out.splitlines()) == len(lines)
+    assert code == 1
+    assert sum(spy) >= 2 * len(lines)
+    assert not unbroken
+
+
+def test_rows_set_apart_in_one_shape_only(
+    monkeypatch: pytest.MonkeyPatch, spy: list[int], unbroken: list[BaseException]
+) -> None:
+    market = {"symbol": "ETHUSDT", "side": "SELL", "type": "MARKET", "quoteOrderQty": "20"}
+    full = _FULL
+    odd: list[str] = [
+        # a flat LIMIT shape: a number, null, a list, a lone surrogate in one column
+        _line({**_CORE, "quantity": 1}, None),
+        _line({**_CORE, "price": None}, None),
+        _line({**_CORE, "price": ["1"]}, None),
+        _line({**_CORE, "price": "\ud800"}, None),
+        # a MARKET shape: an unknown symbol, a long side, unhashable symbol and type
+        _line({**market, "symbol": "NOPE"}, None),
+        _line({**market, "side": "S" * 40}, None),
+        _line({**market, "symbol": ["ETHUSDT"]}, None),
+        _line({**market, "type": {"a": 1}}, None),
+        _line({**market, "symbol": "\ud800"}, None),
+        # wrapped, full context: unreadable, null, number and list prices
+        _line(_CORE, {**full, "avgPrice": "abc"}),
+        _line(_CORE, {**full, "avgPrice": None}),
+        _line(_CORE, {**full, "basePosition": 5}),
+        _line(_CORE, {**full, "basePosition": ["1"]}),
+        _line(_CORE, {**full, "avgPrice": "29410.5500000000000000001"}),
+        # and its counts: true (before a 1 of the same column), out of range, null
+        _line(_CORE, {**full, "openOrders": True}),
+        _line(_CORE, {**full, "openOrders": 1}),
+        _line(_CORE, {**full, "openAlgoOrders": -1}),
+        _line(_CORE, {**full, "openAlgoOrders": 2**63}),
+        _line(_CORE, {**full, "openOrders": None}),
+        _line(_CORE, {**full, "openOrders": "3"}),
+    ]
+    good = [_line(_CORE, c) for c in _CONTEXTS] + [_line(market, c) for c in _CONTEXTS]
+    lines = [*odd, *good * 4]
+    code, out, _ = _both(monkeypatch, ["--exchange-info", str(REAL)], "\n".join(lines) + "\n")
+    assert len(out.splitlines()) == len(lines)
+    assert code == 1
+    assert sum(spy) > 0
+    assert not unbroken
+    # Shuffled, so that the odd rows fall among the good ones of their shape.
+    _both(monkeypatch, ["--exchange-info", str(REAL)], _shuffled(lines))
+    assert not unbroken
+
+
+def test_a_context_column_sent_only_as_null(
+    monkeypatch: pytest.MonkeyPatch, spy: list[int], unbroken: list[BaseException]
+) -> None:
+    # A column whose rows all send null (not sent) is left out, as are its rows' holes.
+    lines = [
+        _line(_CORE, {"avgPrice": None}),
+        _line(_CORE, {"avgPrice": None, "openOrders": None}),
+        _line(_CORE, None),
+        _line({**_CORE, "type": "MARKET"}, {"openOrders": 3}),
+    ]
+    code, _, _ = _both(monkeypatch, ["--exchange-info", str(REAL)], "\n".join(lines * 3) + "\n")
+    assert code == 1
+    assert sum(spy) > 0
+    assert not unbroken
+
+
+def test_names_in_an_order_the_common_rows_contradict(
+    monkeypatch: pytest.MonkeyPatch, spy: list[int], unbroken: list[BaseException]
+) -> None:
+    reversed_core = dict(reversed(list(_CORE.items())))
+    empty = {**_CORE, "price": "", "quantity": ""}
+    lines = [
+        *[_line(_CORE, c) for c in _CONTEXTS] * 3,
+        *[_line(reversed_core, c) for c in _CONTEXTS],
+        *[_line(dict(reversed(list(empty.items()))), c) for c in _CONTEXTS],
+        *[_line(empty, c) for c in _CONTEXTS],
+    ]
+    code, _, _ = _both(monkeypatch, ["--exchange-info", str(REAL)], _shuffled(lines))
+    assert code == 1
+    assert sum(spy) > 0
+    assert not unbroken
